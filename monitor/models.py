@@ -1,0 +1,228 @@
+"""Domain types shared by every stage: frozen dataclasses and enums.
+
+No I/O and no third-party imports here; every datetime is aware UTC and its
+name ends in ``_at``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Label(StrEnum):
+    """What one article (or sentence) says about one commitment."""
+
+    BREACH = "breach"
+    MET = "met"
+    RELATED = "related"
+    NONE = "none"
+
+
+class Status(StrEnum):
+    """Where a commitment stands."""
+
+    PENDING = "pending"
+    AT_RISK = "at risk"
+    BREACHED = "breached"
+    MET = "met"
+    OVERDUE = "overdue"
+
+
+#: Transitions into these statuses raise an alert.
+ALERTING_STATUSES = frozenset({Status.AT_RISK, Status.BREACHED, Status.MET, Status.OVERDUE})
+
+
+class Kind(StrEnum):
+    """The kind of a commitment selects the shared event vocabulary used to judge it."""
+
+    CEASEFIRE = "ceasefire"  # hostilities must stop / not resume
+    TALKS = "talks"  # a meeting or round of talks must take place
+    NO_TALKS = "no-talks"  # a party must not negotiate with a group
+    NO_SANCTUARY = "no-sanctuary"  # a territory must not host a group
+    INFORM = "inform"  # a party must notify another (mediators) of something
+    OTHER = "other"  # only the watchlist's own signals count
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A party, place or group, with the names outlets use for it."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A tracked statement with provenance, parties, dates and signals.
+
+    ``parties`` and ``subjects`` are entity ids (see ``Entity``); a sentence is
+    about the commitment when it names its subject terms or enough of its
+    parties.  ``breach_signals`` / ``met_signals`` are the watchlist's own
+    phrases (case-insensitive; a trailing ``*`` matches any word ending).
+    ``effective_at``: evidence about events before it does not count.
+    ``window_start_at``/``window_end_at``: when something must happen (talks on
+    25-27 Oct); ``deadline_at``: it must happen by then, else ``overdue``.
+    """
+
+    id: str
+    title: str
+    statement: str
+    kind: Kind
+    said_by: str
+    said_at: datetime | None
+    source_url: str | None
+    parties: tuple[str, ...]
+    subjects: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    breach_signals: tuple[str, ...] = ()
+    met_signals: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    effective_at: datetime | None = None
+    window_start_at: datetime | None = None
+    window_end_at: datetime | None = None
+    deadline_at: datetime | None = None
+    ongoing: bool = True  # an ongoing pledge can be breached after being upheld
+
+
+@dataclass(frozen=True)
+class Feed:
+    id: int
+    name: str
+    url: str
+    interval_seconds: int
+    etag: str | None = None
+    last_modified: str | None = None
+    next_poll_at: datetime | None = None
+    last_ok_at: datetime | None = None
+    last_new_at: datetime | None = None
+    last_error: str | None = None
+    error_count: int = 0
+    gone: bool = False
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What the fetch stage hands to parse: bytes (or "not modified") plus validators."""
+
+    url: str  # the final URL after redirects
+    status: int
+    content: bytes | None  # None when not modified
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+    etag: str | None = None
+    last_modified: str | None = None
+    retry_after_seconds: float | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One normalised feed entry, as parse returns it (pure text, no HTML)."""
+
+    identity: str  # stable key within a feed: guid, else link, else a content hash
+    guid: str | None
+    url: str | None  # canonical http(s) link, or None
+    title: str
+    text: str  # summary/content as plain text
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    entries: tuple[Entry, ...]
+    feed_title: str | None
+    bozo: bool
+    bozo_message: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A stored article, as the judge stage sees it."""
+
+    id: int
+    feed_id: int | None
+    url: str | None
+    title: str
+    text: str
+    source: str  # the publisher (host name of the link, else the feed's name)
+    published_at: datetime | None
+    fetched_at: datetime
+    fingerprint: int = 0  # 64-bit SimHash of the text, for syndication
+
+
+@dataclass(frozen=True)
+class SentenceFinding:
+    """One sentence weighed against one commitment: whether it counted and why."""
+
+    sentence: str
+    label: Label  # the label it would carry (breach/met/related)
+    score: float
+    signals: tuple[str, ...]  # the signals that fired
+    counted: bool
+    reasons: tuple[str, ...] = ()  # guards that fired ("negated: 'no'", "other conflict: Gaza")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One article judged against one commitment."""
+
+    commitment_id: str
+    label: Label
+    score: float  # 0.0-1.0
+    quote: str | None  # the sentence that decided it
+    signals: tuple[str, ...] = ()
+    findings: tuple[SentenceFinding, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A stored verdict of breach or met, with its article's provenance."""
+
+    id: int
+    article_id: int
+    commitment_id: str
+    label: Label
+    score: float
+    quote: str
+    signals: tuple[str, ...]
+    source: str
+    url: str | None
+    title: str
+    published_at: datetime | None
+    created_at: datetime
+    fingerprint: int = 0
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A status transition with the evidence that caused it."""
+
+    commitment_id: str
+    from_status: Status
+    to_status: Status
+    at: datetime
+    reason: str
+    evidence_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One message for one channel, with a stable key (unique per alert × channel)."""
+
+    id: int
+    key: str
+    channel: str
+    kind: str  # "alert" | "digest" | "health"
+    subject: str
+    message_id: str
+    payload: str  # the rendered RFC 5322 message
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+    failed_at: datetime | None = None
+    last_error: str | None = None
