@@ -1,0 +1,488 @@
+"""The watchlist: pydantic models and ``load_config(path)``.
+
+Every problem in a file is reported at once, each with its YAML path and line.
+Strings may use ``${VAR}`` to take a value (a password, say) from the
+environment.  ``MONITOR_DATABASE_URL`` and ``MONITOR_OUTBOX_DIR`` override the
+database URL and the outbox folder.  No database or network access here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from monitor.errors import ConfigError, Problem
+from monitor.models import Commitment, Entity, Kind
+from monitor.vocab import DEFAULT_ENTITIES
+
+DEFAULT_CONFIG = "config/watchlist.yaml"
+DEFAULT_DATABASE_URL = "sqlite:///var/monitor.db"
+DEFAULT_OUTBOX_DIR = "var/outbox"
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+Phrase = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+EmailAddress = Annotated[
+    str, StringConstraints(pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$", max_length=254)
+]
+
+
+def _http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/?#]+[^\s]*$", value):
+        raise ValueError("must be an http:// or https:// URL")
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseConfig(_Model):
+    url: str = DEFAULT_DATABASE_URL
+
+
+class PollingConfig(_Model):
+    interval_minutes: float = Field(15, gt=0, le=7 * 24 * 60)
+    max_concurrency: int = Field(8, ge=1, le=64)
+    per_host: int = Field(2, ge=1, le=16)
+    connect_timeout_seconds: float = Field(10, gt=0, le=300)
+    read_timeout_seconds: float = Field(20, gt=0, le=600)
+    deadline_seconds: float = Field(60, gt=0, le=3600)
+    max_bytes: int = Field(5_000_000, ge=10_000, le=200_000_000)
+    silent_after_hours: float = Field(48, gt=0)  # a feed bringing nothing new this long is unhealthy
+    failures_before_alert: int = Field(5, ge=1)
+
+
+class FeedConfig(_Model):
+    name: Text
+    url: str
+    interval_minutes: float | None = Field(None, gt=0, le=7 * 24 * 60)
+    enabled: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        return _http_url(v)
+
+
+class EntityConfig(_Model):
+    name: Text | None = None
+    aliases: list[Phrase] = Field(default_factory=list)
+
+
+class Window(_Model):
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.end < self.start:
+            raise ValueError("window end is before its start")
+        return self
+
+
+class Signals(_Model):
+    breach: list[Phrase] = Field(default_factory=list)
+    met: list[Phrase] = Field(default_factory=list)
+
+
+class CommitmentConfig(_Model):
+    id: Slug
+    title: Text
+    statement: Text
+    kind: Kind = Kind.OTHER
+    said_by: Text
+    said_at: date | None = None
+    source: Text | None = None
+    parties: list[Slug] = Field(min_length=1)
+    subjects: list[Slug] = Field(default_factory=list)
+    topics: list[Phrase] = Field(default_factory=list)
+    effective: date | None = None
+    window: Window | None = None
+    deadline: date | None = None
+    ongoing: bool = True
+    signals: Signals = Field(default_factory=Signals)
+    exclude: list[Phrase] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CommitmentConfig:
+        if not (self.signals.breach or self.signals.met or self.kind is not Kind.OTHER):
+            raise ValueError("a commitment of kind 'other' needs breach or met signals")
+        if self.deadline and self.window and self.deadline < self.window.start:
+            raise ValueError("deadline is before the window starts")
+        if self.effective and self.deadline and self.deadline < self.effective:
+            raise ValueError("deadline is before the commitment takes effect")
+        return self
+
+
+class JudgingConfig(_Model):
+    breach_strong_score: float = Field(0.75, ge=0, le=1)
+    corroborating_sources: int = Field(2, ge=1, le=20)
+    at_risk_score: float = Field(0.4, ge=0, le=1)
+    met_score: float = Field(0.6, ge=0, le=1)
+    duplicate_distance: int = Field(6, ge=0, le=32)  # SimHash bits: closer copies are one story
+
+    @model_validator(mode="after")
+    def _ordered(self) -> JudgingConfig:
+        if self.at_risk_score > self.breach_strong_score:
+            raise ValueError("at_risk_score must not exceed breach_strong_score")
+        return self
+
+
+class OutboxConfig(_Model):
+    enabled: bool = True
+    dir: str = DEFAULT_OUTBOX_DIR
+
+
+class SmtpConfig(_Model):
+    host: Text
+    port: int = Field(587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str | None = None
+    password: SecretStr | None = None
+    sender: EmailAddress
+    recipients: list[EmailAddress] = Field(min_length=1)
+    timeout_seconds: float = Field(30, gt=0, le=600)
+
+
+class AlertsConfig(_Model):
+    repeat_interval_hours: float = Field(24, ge=0)
+    sender: EmailAddress = "monitor@localhost"
+    recipients: list[EmailAddress] = Field(default_factory=lambda: ["analyst@localhost"])
+    outbox: OutboxConfig = Field(default_factory=OutboxConfig)
+    smtp: SmtpConfig | None = None
+
+
+class DigestConfig(_Model):
+    enabled: bool = True
+    schedule: str = "0 7 * * *"
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(f"unknown time zone {v!r}") from e
+        return v
+
+    @model_validator(mode="after")
+    def _cron(self) -> DigestConfig:
+        try:
+            CronTrigger.from_crontab(self.schedule, timezone=ZoneInfo(self.timezone))
+        except ValueError as e:
+            raise ValueError(f"schedule {self.schedule!r} is not a 5-field cron line: {e}") from e
+        return self
+
+
+class WatchlistFile(_Model):
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    polling: PollingConfig = Field(default_factory=PollingConfig)
+    feeds: list[FeedConfig] = Field(default_factory=list)
+    entities: dict[Slug, EntityConfig] = Field(default_factory=dict)
+    commitments: list[CommitmentConfig] = Field(default_factory=list)
+    judging: JudgingConfig = Field(default_factory=JudgingConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated watchlist, in domain types, with environment overrides applied."""
+
+    path: str
+    file: WatchlistFile
+    database_url: str
+    outbox_dir: Path | None  # None when the outbox folder is turned off
+    commitments: tuple[Commitment, ...]
+    entities: Mapping[str, Entity]
+
+    @property
+    def feeds(self) -> list[FeedConfig]:
+        return [f for f in self.file.feeds if f.enabled]
+
+    def feed_interval_seconds(self, feed: FeedConfig) -> int:
+        minutes = feed.interval_minutes or self.file.polling.interval_minutes
+        return round(minutes * 60)
+
+
+# --- loading -----------------------------------------------------------------
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that records the line of every node and rejects duplicate keys."""
+
+
+def _path_str(parts: tuple[str | int, ...]) -> str:
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top level)"
+
+
+def _walk(
+    loader: _LineLoader,
+    node: yaml.Node,
+    parts: tuple[str | int, ...],
+    lines: dict[str, int],
+    problems: list[Problem],
+    env: Mapping[str, str],
+) -> Any:
+    """Turn a composed YAML node into plain data, noting lines and problems."""
+    lines[_path_str(parts)] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _walk(loader, key_node, parts, {}, problems, env)
+            if not isinstance(key, str | int | float | bool) or key is None:
+                problems.append(
+                    Problem(_path_str(parts), "keys must be plain names", key_node.start_mark.line + 1)
+                )
+                continue
+            key_s = str(key)
+            if key_s in out:
+                problems.append(
+                    Problem(
+                        _path_str((*parts, key_s)),
+                        "duplicate key",
+                        key_node.start_mark.line + 1,
+                    )
+                )
+                continue
+            out[key_s] = _walk(loader, value_node, (*parts, key_s), lines, problems, env)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _walk(loader, item, (*parts, i), lines, problems, env) for i, item in enumerate(node.value)
+        ]
+    assert isinstance(node, yaml.ScalarNode)
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, str) and "${" in value:
+
+        def expand(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name not in env:
+                problems.append(
+                    Problem(
+                        _path_str(parts),
+                        f"environment variable {name} is not set",
+                        node.start_mark.line + 1,
+                    )
+                )
+                return ""
+            return env[name]
+
+        value = _ENV_REF.sub(expand, value)
+    return value
+
+
+def _loc_to_parts(loc: tuple[int | str, ...]) -> tuple[str | int, ...]:
+    # pydantic adds a tag for tagged unions and function validators; keep real keys only
+    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith("function-")))
+
+
+def _line_for(parts: tuple[str | int, ...], lines: Mapping[str, int]) -> int | None:
+    while True:
+        line = lines.get(_path_str(parts))
+        if line is not None or not parts:
+            return line
+        parts = parts[:-1]
+
+
+def parse_config(
+    text: str, *, path: str = "<string>", env: Mapping[str, str] | None = None
+) -> Config:
+    """Validate watchlist text; raise ``ConfigError`` listing every problem."""
+    env = os.environ if env is None else env
+    problems: list[Problem] = []
+    lines: dict[str, int] = {}
+    loader: _LineLoader | None = None
+    try:
+        loader = _LineLoader(text)
+        node = loader.get_single_node()
+        raw: Any = {} if node is None else _walk(loader, node, (), lines, problems, env)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise ConfigError(path, [Problem("(YAML syntax)", str(reason), line)]) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if not isinstance(raw, dict):
+        raise ConfigError(path, [Problem("(top level)", "must be a mapping of sections", 1)])
+
+    file: WatchlistFile | None = None
+    try:
+        file = WatchlistFile.model_validate(raw)
+    except ValidationError as e:
+        for err in e.errors(include_url=False):
+            parts = _loc_to_parts(err["loc"])
+            problems.append(Problem(_path_str(parts), _message(err, parts),
+                                    _line_for(parts, lines)))
+    problems.extend(_cross_checks(raw, lines))
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.where))
+        raise ConfigError(path, problems)
+    assert file is not None
+    return _build(file, path=path, env=env)
+
+
+def _cross_checks(raw: Mapping[str, Any], lines: Mapping[str, int]) -> list[Problem]:
+    """Checks across list items, run on the raw data so they report with the rest."""
+    problems: list[Problem] = []
+
+    def items(section: str) -> list[tuple[int, Mapping[str, Any]]]:
+        value = raw.get(section)
+        if not isinstance(value, list):
+            return []
+        return [(i, v) for i, v in enumerate(value) if isinstance(v, Mapping)]
+
+    def problem(parts: tuple[str | int, ...], message: str) -> None:
+        problems.append(Problem(_path_str(parts), message, _line_for(parts, lines)))
+
+    def dup(section: str, key: str, what: str) -> None:
+        seen: set[str] = set()
+        for i, item in items(section):
+            value = item.get(key)
+            if isinstance(value, str):
+                if value in seen:
+                    problem((section, i, key), f"duplicate {what} {value!r}")
+                seen.add(value)
+
+    dup("feeds", "name", "feed name")
+    dup("feeds", "url", "feed url")
+    dup("commitments", "id", "commitment id")
+    entities = raw.get("entities")
+    entities = entities if isinstance(entities, Mapping) else {}
+    known = set(DEFAULT_ENTITIES) | {str(k) for k in entities}
+    for i, c in items("commitments"):
+        for field in ("parties", "subjects"):
+            names = c.get(field)
+            for j, ent in enumerate(names if isinstance(names, list) else []):
+                if isinstance(ent, str) and ent not in known:
+                    problem(
+                        ("commitments", i, field, j),
+                        f"unknown entity {ent!r} (known: {', '.join(sorted(known))};"
+                        " define it under 'entities:')",
+                    )
+    for name, ent in entities.items():
+        if name not in DEFAULT_ENTITIES and not (isinstance(ent, Mapping) and ent.get("aliases")):
+            problem(("entities", str(name)), "a new entity needs aliases")
+    return problems
+
+
+_FRIENDLY = {
+    "id": "must be a lower-case id: letters, digits, '-' and '_', at most 64 characters",
+    "parties": "must be an entity id such as 'pakistan'",
+    "subjects": "must be an entity id such as 'border'",
+    "entities": "must be a lower-case id: letters, digits, '-' and '_'",
+    "sender": "must be an e-mail address",
+    "recipients": "must be an e-mail address",
+}
+
+
+def _message(err: Mapping[str, Any], parts: tuple[str | int, ...]) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown key"
+    if err["type"] == "string_pattern_mismatch":
+        names = [p for p in parts if isinstance(p, str)]
+        for name in reversed(names):
+            if name in _FRIENDLY:
+                return _FRIENDLY[name]
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+def _start_of(d: date | None) -> datetime | None:
+    return None if d is None else datetime.combine(d, time.min, tzinfo=UTC)
+
+
+def _end_of(d: date | None) -> datetime | None:
+    return None if d is None else datetime.combine(d, time.min, tzinfo=UTC) + timedelta(days=1)
+
+
+def _entities(file: WatchlistFile) -> dict[str, Entity]:
+    out = dict(DEFAULT_ENTITIES)
+    for name, ent in file.entities.items():
+        base = out.get(name)
+        aliases = tuple(dict.fromkeys((*(base.aliases if base else ()), *ent.aliases)))
+        out[name] = Entity(name, ent.name or (base.name if base else name), aliases)
+    return out
+
+
+def to_commitment(c: CommitmentConfig) -> Commitment:
+    return Commitment(
+        id=c.id,
+        title=c.title,
+        statement=c.statement,
+        kind=c.kind,
+        said_by=c.said_by,
+        said_at=_start_of(c.said_at),
+        source_url=c.source,
+        parties=tuple(c.parties),
+        subjects=tuple(c.subjects),
+        topics=tuple(c.topics),
+        breach_signals=tuple(c.signals.breach),
+        met_signals=tuple(c.signals.met),
+        exclude=tuple(c.exclude),
+        effective_at=_start_of(c.effective),
+        window_start_at=_start_of(c.window.start) if c.window else None,
+        window_end_at=_end_of(c.window.end) if c.window else None,
+        deadline_at=_end_of(c.deadline),
+        ongoing=c.ongoing,
+    )
+
+
+def _build(file: WatchlistFile, *, path: str, env: Mapping[str, str]) -> Config:
+    outbox: Path | None = None
+    if file.alerts.outbox.enabled:
+        outbox = Path(env.get("MONITOR_OUTBOX_DIR") or file.alerts.outbox.dir)
+    return Config(
+        path=path,
+        file=file,
+        database_url=env.get("MONITOR_DATABASE_URL") or file.database.url,
+        outbox_dir=outbox,
+        commitments=tuple(to_commitment(c) for c in file.commitments),
+        entities=_entities(file),
+    )
+
+
+def config_path(given: str | None, env: Mapping[str, str] | None = None) -> str:
+    """The config file to use: the given one, else $MONITOR_CONFIG, else the default."""
+    env = os.environ if env is None else env
+    return given or env.get("MONITOR_CONFIG") or DEFAULT_CONFIG
+
+
+def load_config(path: str, env: Mapping[str, str] | None = None) -> Config:
+    """Read and validate a watchlist file."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise ConfigError(path, [Problem("(file)", e.strerror or str(e))]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(path, [Problem("(file)", f"not UTF-8 text: {e.reason}")]) from None
+    return parse_config(text, path=path, env=env)

@@ -1,0 +1,119 @@
+"""The daemon: APScheduler 3.11 jobs that call pipeline stages, and signal handling.
+
+Jobs (fixed ids, ``coalesce=True``, ``max_instances=1``):
+
+- ``cycle``: poll the due feeds, judge, assess, alert, deliver (every ``tick_seconds``);
+- ``deliver``: retry the outbox (every ``deliver_seconds``);
+- ``digest``: the digest, on the watchlist's cron schedule and time zone.
+
+The database, not the scheduler, knows which feed is due, so the cycle tick can be
+short and several daemons can share one PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from datetime import UTC, datetime
+from types import FrameType
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from monitor import pipeline
+from monitor.errors import MonitorError
+from monitor.pipeline import Monitor
+
+log = logging.getLogger("monitor")
+
+
+def digest_trigger(m: Monitor) -> CronTrigger:
+    d = m.config.file.digest
+    return CronTrigger.from_crontab(d.schedule, timezone=ZoneInfo(d.timezone))
+
+
+def digest_key(fire_at: datetime) -> str:
+    return f"digest:{fire_at.astimezone(UTC):%Y-%m-%dT%H:%MZ}"
+
+
+def _guarded(name: str, m: Monitor, fn: object) -> None:
+    """Run one job; a MonitorError is logged and the daemon carries on.  Anything else is
+    a bug: logged as critical with its traceback, and the daemon carries on too."""
+    try:
+        assert callable(fn)
+        fn()
+    except MonitorError as e:
+        log.error("job_failed job=%s error=%s", name, e)
+    except Exception:
+        log.critical("job_crashed job=%s", name, exc_info=True)
+
+
+def cycle_job(m: Monitor) -> None:
+    _guarded("cycle", m, lambda: pipeline.run_cycle(m))
+
+
+def deliver_job(m: Monitor) -> None:
+    _guarded("deliver", m, lambda: pipeline.deliver_pending(m))
+
+
+def digest_job(m: Monitor) -> None:
+    fire_at = m.clock.now().replace(second=0, microsecond=0)
+
+    def run() -> None:
+        pipeline.digest(m, key=digest_key(fire_at))
+        pipeline.deliver_pending(m)
+
+    _guarded("digest", m, run)
+
+
+def catch_up_digest(m: Monitor) -> bool:
+    """If a scheduled digest fell due while the daemon was down, make it now (once)."""
+    last = m.store.last_digest_end()
+    if last is None or not m.config.file.digest.enabled:
+        return False
+    due = digest_trigger(m).get_next_fire_time(None, last)
+    if due is None or due > m.clock.now():
+        return False
+    return pipeline.digest(m, key=digest_key(due))
+
+
+def build_scheduler(
+    m: Monitor, *, tick_seconds: float = 60, deliver_seconds: float = 30
+) -> BlockingScheduler:
+    sched = BlockingScheduler(
+        timezone=UTC,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 600},
+    )
+    now = m.clock.now()
+    sched.add_job(cycle_job, IntervalTrigger(seconds=tick_seconds, timezone=UTC), args=[m],
+                  id="cycle", name="poll, judge, alert, deliver", next_run_time=now)
+    sched.add_job(deliver_job, IntervalTrigger(seconds=deliver_seconds, timezone=UTC),
+                  args=[m], id="deliver", name="deliver the outbox")
+    if m.config.file.digest.enabled:
+        sched.add_job(digest_job, digest_trigger(m), args=[m], id="digest", name="digest")
+    return sched
+
+
+def run_forever(m: Monitor, *, tick_seconds: float = 60, deliver_seconds: float = 30) -> None:
+    """Run until SIGINT or SIGTERM.  A signal stops new work; stages in flight finish their
+    current unit of work (each is one transaction), so nothing is lost."""
+    sched = build_scheduler(m, tick_seconds=tick_seconds, deliver_seconds=deliver_seconds)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("stopping signal=%s", signal.Signals(signum).name)
+        m.stop.set()
+        if sched.running:
+            sched.shutdown(wait=False)
+
+    old = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        _guarded("digest-catch-up", m, lambda: catch_up_digest(m))
+        log.info("daemon_started feeds=%d commitments=%d", len(m.config.feeds),
+                 len(m.config.commitments))
+        sched.start()
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        log.info("daemon_stopped")

@@ -1,0 +1,281 @@
+"""Delivery channels: hand rendered messages to an outbox folder or an SMTP server.
+
+Channels send what they are given; what to send, and when to retry, is decided
+elsewhere (``retry_delay`` is the pure backoff the deliver stage uses).  Every
+failure is a ``DeliveryError`` saying whether a retry can help.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.policy
+import hashlib
+import logging
+import os
+import re
+import smtplib
+import ssl
+import tempfile
+from datetime import timedelta
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses, parseaddr
+from pathlib import Path
+from typing import Literal, Protocol
+
+from monitor.errors import DeliveryError
+
+__all__ = [
+    "Channel",
+    "FolderChannel",
+    "SmtpChannel",
+    "retry_delay",
+]
+
+log = logging.getLogger(__name__)
+
+RETRY_FIRST = timedelta(seconds=30)
+RETRY_MAX = timedelta(hours=1)
+
+Security = Literal["starttls", "tls", "none"]
+
+
+class Channel(Protocol):
+    """Something that accepts a rendered RFC 5322 message, or raises ``DeliveryError``."""
+
+    name: str
+
+    def send(self, payload: bytes, *, key: str, message_id: str) -> None: ...
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after ``attempts`` failed tries: 30 s, doubling, capped at 1 h."""
+    if attempts <= 1:
+        return RETRY_FIRST
+    # Stop doubling once past the cap (avoids huge powers for large counts).
+    factor = 1 << min(attempts - 1, 20)
+    return min(RETRY_FIRST * factor, RETRY_MAX)
+
+
+# --- folder ------------------------------------------------------------------------
+
+_SAFE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def file_name_for(key: str) -> str:
+    """The file name for ``key``: the key itself when it is a safe name, else a
+    sanitised prefix plus a hash of the key (so distinct keys never collide)."""
+    if _SAFE_KEY.fullmatch(key) and not key.endswith(".tmp"):
+        return key + ".eml"
+    prefix = re.sub(r"[^A-Za-z0-9._-]+", "_", key).strip("._-")[:60]
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return f"{prefix}-{digest}.eml" if prefix else f"{digest}.eml"
+
+
+def _message_id_of(path: Path) -> str | None:
+    with path.open("rb") as f:
+        headers = BytesHeaderParser(policy=email.policy.compat32).parse(f)
+    value = headers.get("Message-ID")
+    return None if value is None else str(value).strip()
+
+
+class FolderChannel:
+    """Writes each message to ``<directory>/<key>.eml``, atomically and idempotently."""
+
+    def __init__(self, directory: Path, name: str = "outbox") -> None:
+        self.directory = Path(directory)
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"FolderChannel({str(self.directory)!r}, name={self.name!r})"
+
+    def path_for(self, key: str) -> Path:
+        return self.directory / file_name_for(key)
+
+    def send(self, payload: bytes, *, key: str, message_id: str) -> None:
+        """Write the message; a file already holding ``message_id`` is left alone."""
+        path = self.path_for(key)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            if path.exists() and _message_id_of(path) == message_id.strip():
+                log.debug("outbox_file_exists", extra={"path": str(path)})
+                return
+            self._write_atomically(path, payload)
+        except OSError as e:
+            raise DeliveryError(self.name, True, f"{path}: {e.strerror or e}") from e
+
+    def _write_atomically(self, path: Path, payload: bytes) -> None:
+        fd, tmp_name = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".tmp")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(payload)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        _fsync_directory(self.directory)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable where the platform allows it (not on Windows)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --- SMTP --------------------------------------------------------------------------
+
+
+def _address(value: str, what: str) -> str:
+    _name, addr = parseaddr(value)
+    if not addr or "@" not in addr or any(c in addr for c in " \r\n<>"):
+        raise ValueError(f"not an email address ({what}): {value!r}")
+    return addr
+
+
+class SmtpChannel:
+    """Sends messages through an SMTP server (STARTTLS, implicit TLS, or plain)."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        security: Security = "starttls",
+        username: str | None = None,
+        password: str | None = None,
+        sender: str,
+        recipients: list[str] | tuple[str, ...],
+        timeout: float = 30.0,
+        name: str = "smtp",
+        ssl_context: ssl.SSLContext | None = None,
+        local_hostname: str | None = None,
+    ) -> None:
+        if security not in ("starttls", "tls", "none"):
+            raise ValueError(f"unknown SMTP security: {security!r}")
+        if (username is None) != (password is None):
+            raise ValueError("SMTP username and password go together")
+        self.host = host
+        self.port = port
+        self.security: Security = security
+        self.username = username
+        self._password = password
+        self.sender = _address(sender, "sender")
+        addresses = [a for _, a in getaddresses(list(recipients))]
+        self.recipients = [_address(a, "recipient") for a in addresses]
+        if not self.recipients:
+            raise ValueError("SMTP channel needs at least one recipient")
+        self.timeout = timeout
+        self.name = name
+        self.ssl_context = ssl_context
+        self.local_hostname = local_hostname
+
+    def __repr__(self) -> str:
+        auth = f", username={self.username!r}, password=***" if self.username else ""
+        return (
+            f"SmtpChannel({self.host!r}, {self.port}, security={self.security!r}{auth}, "
+            f"name={self.name!r})"
+        )
+
+    def send(self, payload: bytes, *, key: str, message_id: str) -> None:
+        """Send ``payload`` as-is to every recipient; returns once the server accepts it."""
+        where = f"{self.host}:{self.port}"
+        try:
+            smtp = self._connect()
+        except (OSError, UnicodeError) as e:  # smtplib.SMTPException is an OSError
+            raise self._error(e, where) from e
+        try:
+            if self.security == "starttls":
+                smtp.starttls(context=self._context())
+                smtp.ehlo()
+            if self.username is not None and self._password is not None:
+                smtp.login(self.username, self._password)
+            refused = smtp.sendmail(self.sender, self.recipients, payload)
+        except (OSError, UnicodeError) as e:
+            with contextlib.suppress(OSError):
+                smtp.close()
+            raise self._error(e, where) from e
+        except BaseException:
+            with contextlib.suppress(OSError):
+                smtp.close()
+            raise
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()  # the message was accepted; a failed QUIT changes nothing
+        if refused:
+            log.warning(
+                "smtp_recipients_refused",
+                extra={"channel": self.name, "message_id": message_id, "refused": refused},
+            )
+
+    def _context(self) -> ssl.SSLContext:
+        return self.ssl_context or ssl.create_default_context()
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.security == "tls":
+            return smtplib.SMTP_SSL(
+                self.host,
+                self.port,
+                local_hostname=self.local_hostname,
+                timeout=self.timeout,
+                context=self._context(),
+            )
+        return smtplib.SMTP(
+            self.host, self.port, local_hostname=self.local_hostname, timeout=self.timeout
+        )
+
+    def _error(self, e: OSError | UnicodeError, where: str) -> DeliveryError:
+        transient, cause = _classify(e)
+        return DeliveryError(self.name, transient, self._scrub(f"{where}: {cause}"))
+
+    def _scrub(self, text: str) -> str:
+        if self._password:
+            text = text.replace(self._password, "***")
+        return text
+
+
+def _reply(code: int, message: bytes | str) -> str:
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
+    return f"{code} {' '.join(text.split())}".strip()
+
+
+def _classify(e: OSError | UnicodeError) -> tuple[bool, str]:
+    """(transient, cause) for an exception raised while talking SMTP."""
+    if isinstance(e, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in e.recipients.values()]
+        replies = "; ".join(f"{rcpt}: {_reply(c, m)}" for rcpt, (c, m) in e.recipients.items())
+        transient = not codes or any(not 500 <= c < 600 for c in codes)
+        return transient, f"all recipients refused: {replies}"
+    if isinstance(e, smtplib.SMTPAuthenticationError):
+        transient = 400 <= e.smtp_code < 500
+        return transient, f"authentication failed: {_reply(e.smtp_code, e.smtp_error)}"
+    if isinstance(e, smtplib.SMTPResponseException):
+        transient = not 500 <= e.smtp_code < 600
+        return transient, f"server replied {_reply(e.smtp_code, e.smtp_error)}"
+    if isinstance(e, smtplib.SMTPServerDisconnected):
+        return True, f"server disconnected: {e}"
+    if isinstance(e, smtplib.SMTPNotSupportedError):
+        return False, f"not supported by the server: {e}"
+    if isinstance(e, smtplib.SMTPException):
+        return False, f"SMTP error: {e}"
+    if isinstance(e, ssl.SSLCertVerificationError):
+        return False, f"TLS certificate not trusted: {e.verify_message or e}"
+    if isinstance(e, ssl.SSLError):
+        return True, f"TLS error: {e}"
+    if isinstance(e, TimeoutError):
+        return True, "timed out"
+    if isinstance(e, OSError):
+        return True, f"connection failed: {e.strerror or e}"
+    # UnicodeError: a non-ASCII address the server cannot take
+    return False, f"cannot encode for SMTP: {e}"

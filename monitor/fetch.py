@@ -1,0 +1,366 @@
+"""The edge to the network: httpx client, conditional GET, limits, backoff.
+
+``fetch_feed`` returns a ``FetchResult`` (bytes or "not modified" plus
+validators) or raises ``FetchError``/``FeedGoneError``; every httpx error is
+wrapped here.  ``next_poll_after`` is the pure backoff rule.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from monitor.clock import SystemClock
+from monitor.errors import FeedGoneError, FetchError
+from monitor.models import FetchResult
+
+USER_AGENT = "monitor/0.1 (+https://github.com/monitor-project/monitor; claim-tracking monitor)"
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1"
+)
+MAX_REDIRECTS = 5
+MAX_BACKOFF_SECONDS = 24 * 3600
+_PIECE = 64 * 1024  # the most decoded bytes produced per decompression step
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    """One feed to fetch, with the validators from its last successful fetch."""
+
+    feed_id: int
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def make_client(*, connect_timeout: float = 10.0, read_timeout: float = 20.0) -> httpx.Client:
+    """An httpx client for feeds: redirects (at most 5), timeouts, User-Agent, Accept."""
+    return httpx.Client(
+        follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+        timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": ACCEPT,
+            # Only codings this module decodes itself, with a bound on the output.
+            "Accept-Encoding": "gzip, deflate",
+        },
+    )
+
+
+# ---------------------------------------------------------------------------
+# Bounded decoding
+# ---------------------------------------------------------------------------
+
+
+class _Decoder:
+    """Content-Encoding decoder that never produces more than ``_PIECE`` bytes per step."""
+
+    def __init__(self, coding: str) -> None:
+        self.coding = coding
+        self._z: Any = None
+        if coding in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif coding == "deflate":
+            self._z = zlib.decompressobj()
+            self._first = True
+        elif coding not in ("", "identity"):
+            raise ValueError(f"unsupported content-encoding {coding!r}")
+
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        if self._z is None:
+            yield data
+            return
+        try:
+            if self.coding == "deflate" and self._first:
+                self._first = False
+                try:  # zlib-wrapped, as the RFC says...
+                    probe = zlib.decompressobj()
+                    first = probe.decompress(data, _PIECE)
+                    self._z = probe
+                except zlib.error:  # ...or raw deflate, as many servers send
+                    self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+                    first = self._z.decompress(data, _PIECE)
+                yield first
+            else:
+                yield self._z.decompress(data, _PIECE)
+            while self._z.unconsumed_tail:
+                yield self._z.decompress(self._z.unconsumed_tail, _PIECE)
+            rest = self._z.unused_data if self._z.eof else b""
+            if self.coding != "deflate" and rest.startswith(b"\x1f\x8b"):
+                # Concatenated gzip members (anything else after the end is ignored).
+                self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                yield from self.decode(rest)
+        except zlib.error as e:
+            raise ValueError(f"bad {self.coding} data: {e}") from e
+
+    def flush(self) -> bytes:
+        if self._z is None:
+            return b""
+        try:
+            return bytes(self._z.flush(_PIECE))
+        except zlib.error as e:
+            raise ValueError(f"bad {self.coding} data: {e}") from e
+
+
+# ---------------------------------------------------------------------------
+# One feed
+# ---------------------------------------------------------------------------
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After value (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(min(int(value), 10 * MAX_BACKOFF_SECONDS))
+    try:
+        at = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return min(max(0.0, (at - now).total_seconds()), 10.0 * MAX_BACKOFF_SECONDS)
+
+
+def _cause(e: Exception) -> str:
+    if isinstance(e, httpx.TooManyRedirects):
+        return "too many redirects"
+    if isinstance(e, httpx.ConnectTimeout):
+        return "timed out connecting"
+    if isinstance(e, httpx.TimeoutException):
+        return "timed out"
+    text = (str(e).splitlines() or [""])[0].strip()[:160]
+    label = {
+        httpx.ConnectError: "cannot connect",
+        httpx.RemoteProtocolError: "protocol error",
+        httpx.LocalProtocolError: "protocol error",
+        httpx.UnsupportedProtocol: "unsupported URL",
+        httpx.InvalidURL: "invalid URL",
+        httpx.ReadError: "read error",
+        httpx.WriteError: "write error",
+    }.get(type(e), type(e).__name__)
+    return f"{label}: {text}" if text else label
+
+
+def _now_from(response: httpx.Response) -> datetime:
+    """The server's Date (for Retry-After dates), else the system clock."""
+    try:
+        at = parsedate_to_datetime(response.headers.get("date", ""))
+    except (TypeError, ValueError, IndexError):
+        return SystemClock().now()
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def fetch_feed(
+    client: httpx.Client,
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    max_bytes: int = 5_000_000,
+    deadline_seconds: float = 60.0,
+) -> FetchResult:
+    """GET ``url`` conditionally; at most ``max_bytes`` decoded bytes, within the deadline.
+
+    The deadline is checked between reads, and no single read may wait longer
+    than the deadline itself, so a stalled or dripping server is cut off.
+    Raises ``FeedGoneError`` on 410 and ``FetchError`` on any other failure.
+    """
+    started = time.monotonic()
+    headers: dict[str, str] = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    base = client.timeout
+    cap = max(0.001, deadline_seconds)
+    timeout = httpx.Timeout(
+        connect=min(base.connect or cap, cap),
+        read=min(base.read or cap, cap),
+        write=min(base.write or cap, cap),
+        pool=min(base.pool or cap, cap),
+    )
+    try:
+        with client.stream("GET", url, headers=headers, timeout=timeout) as response:
+            status = response.status_code
+            final_url = str(response.url)
+            got = {k.lower(): v for k, v in response.headers.items()}
+            if status == 304:
+                return FetchResult(
+                    url=final_url,
+                    status=304,
+                    content=None,
+                    headers=got,
+                    etag=got.get("etag") or etag,
+                    last_modified=got.get("last-modified") or last_modified,
+                )
+            if status == 410:
+                raise FeedGoneError(url, status, "gone")
+            if not 200 <= status < 300:
+                retry = None
+                if status in (429, 503):
+                    retry = parse_retry_after(got.get("retry-after"), _now_from(response))
+                reason = response.reason_phrase or "error"
+                raise FetchError(url, status, f"HTTP {status} {reason}", retry)
+            try:
+                decoder = _Decoder(got.get("content-encoding", "").strip().lower())
+            except ValueError as e:
+                raise FetchError(url, status, str(e)) from e
+            body = _read_body(response, decoder, url, status, max_bytes, started,
+                              deadline_seconds)
+            return FetchResult(
+                url=final_url,
+                status=status,
+                content=body,
+                headers=got,
+                etag=got.get("etag"),
+                last_modified=got.get("last-modified"),
+            )
+    except (httpx.HTTPError, httpx.InvalidURL) as e:
+        raise FetchError(url, None, _cause(e)) from e
+
+
+def _read_body(
+    response: httpx.Response,
+    decoder: _Decoder,
+    url: str,
+    status: int,
+    max_bytes: int,
+    started: float,
+    deadline_seconds: float,
+) -> bytes:
+    parts: list[bytes] = []
+    size = 0
+
+    def add(piece: bytes) -> None:
+        nonlocal size
+        size += len(piece)
+        if size > max_bytes:
+            raise FetchError(url, status, f"body larger than {max_bytes} bytes")
+        parts.append(piece)
+
+    try:
+        for raw in response.iter_raw(_PIECE):
+            if time.monotonic() - started > deadline_seconds:
+                raise FetchError(url, status, f"deadline of {deadline_seconds:g}s exceeded")
+            for piece in decoder.decode(raw):
+                add(piece)
+        add(decoder.flush())
+    except ValueError as e:
+        raise FetchError(url, status, str(e)) from e
+    if time.monotonic() - started > deadline_seconds:
+        raise FetchError(url, status, f"deadline of {deadline_seconds:g}s exceeded")
+    return b"".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Many feeds
+# ---------------------------------------------------------------------------
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def fetch_many(
+    requests: Sequence[FetchRequest],
+    *,
+    client_factory: Callable[[], httpx.Client] = make_client,
+    max_workers: int = 8,
+    per_host: int = 2,
+    **fetch_kwargs: Any,
+) -> Iterator[tuple[FetchRequest, FetchResult | FetchError]]:
+    """Fetch feeds concurrently; yield each (request, result or error) as it completes.
+
+    At most ``max_workers`` fetches run at once and at most ``per_host`` per host;
+    a waiting feed never occupies a worker.  ``FetchError``s are yielded, not
+    raised; any other exception propagates.
+    """
+    queues: dict[str, deque[FetchRequest]] = {}
+    for req in requests:
+        queues.setdefault(_host(req.url), deque()).append(req)
+    active: Counter[str] = Counter()
+    running: dict[Future[FetchResult | FetchError], FetchRequest] = {}
+    workers = max(1, max_workers)
+    limit = max(1, per_host)
+
+    client = client_factory()
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
+
+    def one(req: FetchRequest) -> FetchResult | FetchError:
+        try:
+            return fetch_feed(client, req.url, etag=req.etag, last_modified=req.last_modified,
+                              **fetch_kwargs)
+        except FetchError as e:
+            return e
+
+    def fill() -> None:
+        progress = True
+        while progress and len(running) < workers:
+            progress = False
+            for host, queue in queues.items():  # round-robin across hosts
+                if queue and active[host] < limit and len(running) < workers:
+                    req = queue.popleft()
+                    active[host] += 1
+                    running[pool.submit(one, req)] = req
+                    progress = True
+
+    try:
+        fill()
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                req = running.pop(future)
+                active[_host(req.url)] -= 1
+                outcome = future.result()  # a non-FetchError is a bug: let it out
+                fill()
+                yield req, outcome
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        client.close()
+
+
+# ---------------------------------------------------------------------------
+# Backoff (pure)
+# ---------------------------------------------------------------------------
+
+
+def next_poll_after(
+    now: datetime,
+    interval_seconds: float,
+    error_count: int,
+    retry_after_seconds: float | None = None,
+) -> datetime:
+    """When to poll next.
+
+    Success (``error_count == 0``): ``now + interval``.  After the n-th error in
+    a row: ``interval * 2**n``, at least Retry-After, at most 24 hours (or the
+    interval itself, if that is longer).
+    """
+    interval = max(1.0, float(interval_seconds))
+    if error_count <= 0:
+        delay = interval
+    else:
+        cap = max(float(MAX_BACKOFF_SECONDS), interval)
+        delay = min(cap, interval * 2.0 ** min(error_count, 40))
+    if retry_after_seconds is not None and retry_after_seconds > 0:
+        cap = max(float(MAX_BACKOFF_SECONDS), interval)
+        delay = max(delay, min(float(retry_after_seconds), cap))
+    return now + timedelta(seconds=delay)
+

@@ -1,0 +1,411 @@
+"""Judge an article against commitments, sentence by sentence.  Pure.
+
+A sentence is evidence for a commitment when it is *about* it (its parties,
+places or topic, by a rule per ``Kind``) and carries a breach or met signal
+(the watchlist's own phrases plus the shared vocabulary of ``monitor.vocab``).
+Guards stop a signal from counting (negation, denial, conditionals, intent or
+threats, other conflicts, dates before the commitment, recaps of the pledge) or
+lower its score (hedges, background narrative, generic accusations).  The
+article's verdict is its best counted sentence; every sentence that fired a
+signal is kept as a ``SentenceFinding`` with the reasons, for ``explain``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from monitor import vocab
+from monitor.models import Commitment, Entity, Kind, Label, SentenceFinding, Verdict
+from monitor.text import (
+    PUNCTUATION,
+    PhraseHit,
+    PhraseIndex,
+    article_sentences,
+    find_dates,
+    tokenize,
+)
+
+#: A sentence counts as evidence at or above this score.
+COUNT_SCORE = 0.5
+#: Score of a watchlist signal, and of a shared-vocabulary signal.
+OWN_SIGNAL = 0.8
+VOCAB_SIGNAL = 0.7
+#: Met evidence for an ongoing commitment needs this long since it took effect.
+MET_GRACE = timedelta(days=2)
+#: Hostilities reported this soon after a ceasefire need an explicit link to it.
+BREACH_GRACE = timedelta(days=1)
+
+# Token windows before a signal (same clause) in which a cue applies.
+NEGATION_WINDOW = 5
+MODAL_WINDOW = 3
+IRREALIS_WINDOW = 6
+BACKGROUND_WINDOW = 5
+
+_GUARDS: dict[str, tuple[str, ...]] = {
+    "neg": vocab.NEGATION,
+    "deny": vocab.DENIAL,
+    "counter": vocab.COUNTER_DENIAL,
+    "hedge": vocab.HEDGE,
+    "cond": vocab.CONDITIONAL,
+    "modal": vocab.MODAL,
+    "irrealis": vocab.IRREALIS,
+    "bg": vocab.BACKGROUND,
+    "generic": vocab.GENERIC,
+    "specific": vocab.SPECIFIC,
+    "mil": vocab.MILITANT,
+    "link": vocab.CEASEFIRE_LINK,
+    "gov": vocab.GOVERNMENT,
+    "clause": vocab.CLAUSE_WORDS,
+}
+_G = {name: f"G:{name}" for name in _GUARDS}
+#: Background phrases that apply anywhere in the sentence (the rest: just before a signal).
+_BG_ANYWHERE = frozenset(
+    p.lower() for p in vocab.BACKGROUND if " " in p and not p.startswith(("in ", "since "))
+)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One commitment, compiled."""
+
+    commitment: Commitment
+    topic: str
+    breach: tuple[str, str]
+    met: tuple[str, str]
+    weak: str
+    exclude: str
+    statement_grams: frozenset[tuple[str, ...]]
+
+
+@dataclass
+class _Sentence:
+    text: str
+    tokens: list[str]
+    hits: dict[str, list[PhraseHit]]
+    entities: dict[str, list[PhraseHit]]  # longest-match entity mentions
+    clause_start: list[int]  # per token: index of the first token of its clause
+
+
+@dataclass
+class _Article:
+    published_at: datetime | None
+    entities: set[str] = field(default_factory=set)
+    keys: dict[str, int] = field(default_factory=dict)
+
+
+def _grams(tokens: Sequence[str], n: int = 4) -> frozenset[tuple[str, ...]]:
+    words = [t for t in tokens if t not in PUNCTUATION and t != '"']
+    return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+
+
+class Matcher:
+    """Commitments and entities compiled once; ``judge`` is then cheap and pure."""
+
+    def __init__(
+        self, commitments: Sequence[Commitment], entities: Mapping[str, Entity]
+    ) -> None:
+        merged: dict[str, set[str]] = {}
+        for source in (vocab.DEFAULT_ENTITIES, entities):
+            for eid, ent in source.items():
+                merged.setdefault(eid, set()).update(ent.aliases)
+        entries: list[tuple[str, str]] = []
+        for eid, aliases in merged.items():
+            entries.extend((a, f"E:{eid}") for a in aliases)
+        for name, phrases in _GUARDS.items():
+            entries.extend((p, _G[name]) for p in phrases)
+        for kind in Kind:
+            entries.extend((p, f"K:{kind}:T") for p in vocab.KIND_TOPICS.get(kind, ()))
+            entries.extend((p, f"K:{kind}:B") for p in vocab.KIND_BREACH.get(kind, ()))
+            entries.extend((p, f"K:{kind}:M") for p in vocab.KIND_MET.get(kind, ()))
+            entries.extend((p, f"K:{kind}:W") for p in vocab.KIND_WEAK.get(kind, ()))
+        rules: list[_Rule] = []
+        for c in commitments:
+            pre = f"C:{c.id}:"
+            entries.extend((p, pre + "T") for p in c.topics)
+            entries.extend((p, pre + "B") for p in c.breach_signals)
+            entries.extend((p, pre + "M") for p in c.met_signals)
+            entries.extend((p, pre + "X") for p in c.exclude)
+            rules.append(
+                _Rule(
+                    commitment=c,
+                    topic=pre + "T",
+                    breach=(pre + "B", f"K:{c.kind}:B"),
+                    met=(pre + "M", f"K:{c.kind}:M"),
+                    weak=f"K:{c.kind}:W",
+                    exclude=pre + "X",
+                    statement_grams=_grams(tokenize(c.statement)),
+                )
+            )
+        self._index = PhraseIndex(entries)
+        self._rules = tuple(rules)
+
+    # -- public -------------------------------------------------------------------------------
+
+    def judge(self, title: str, text: str, published_at: datetime | None) -> list[Verdict]:
+        """One ``Verdict`` per commitment, in the order the commitments were given."""
+        sentences = [self._analyse(s) for s in article_sentences(title, text)]
+        art = _Article(published_at)
+        for s in sentences:
+            art.entities.update(s.entities)
+            for key, hits in s.hits.items():
+                art.keys[key] = art.keys.get(key, 0) + len(hits)
+        return [self._verdict(rule, sentences, art) for rule in self._rules]
+
+    # -- sentences ----------------------------------------------------------------------------
+
+    def _analyse(self, text: str) -> _Sentence:
+        tokens = tokenize(text)
+        hits: dict[str, list[PhraseHit]] = {}
+        ent_hits: list[tuple[str, PhraseHit]] = []
+        for hit in self._index.find(tokens):
+            for key in hit.keys:
+                hits.setdefault(key, []).append(hit)
+                if key.startswith("E:"):
+                    ent_hits.append((key[2:], hit))
+        entities: dict[str, list[PhraseHit]] = {}
+        for eid, hit in ent_hits:
+            inside = any(
+                other_id != eid
+                and o.start <= hit.start
+                and hit.end <= o.end
+                and o.end - o.start > hit.end - hit.start
+                for other_id, o in ent_hits
+            )
+            if not inside:
+                entities.setdefault(eid, []).append(hit)
+        clause_start: list[int] = []
+        start = 0
+        clause_words = {h.start for h in hits.get(_G["clause"], ())}
+        for i, tok in enumerate(tokens):
+            if tok in PUNCTUATION or i in clause_words:
+                start = i + 1 if tok in PUNCTUATION else i
+            clause_start.append(start)
+        return _Sentence(text, tokens, hits, entities, clause_start)
+
+    # -- aboutness ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _about(rule: _Rule, ents: set[str] | dict[str, list[PhraseHit]], topic: bool,
+               mil: bool, gov: bool) -> bool:
+        c = rule.commitment
+        parties = c.parties
+        n = sum(1 for p in parties if p in ents)
+        subj = any(s in ents for s in c.subjects)
+        kind = c.kind
+        if kind is Kind.CEASEFIRE:
+            return n >= 2 or (n >= 1 and (subj or topic))
+        if kind is Kind.TALKS:
+            return topic and (n >= 1 or subj)
+        if kind is Kind.NO_TALKS:
+            group = parties[-1] in ents if parties else False
+            return group and topic and (n >= 2 or gov)
+        if kind is Kind.NO_SANCTUARY:
+            land = (parties[0] in ents or subj) if parties else subj
+            group = (parties[-1] in ents if len(parties) > 1 else False) or mil
+            return land and group
+        if kind is Kind.INFORM:
+            actor = parties[0] in ents if parties else False
+            told = any(p in ents for p in parties[1:])
+            return actor and (told or topic)
+        return n >= 1 or topic
+
+    @staticmethod
+    def _hook(rule: _Rule, s: _Sentence, topic: bool, mil: bool) -> bool:
+        """Whether a sentence names enough to borrow the article's context."""
+        c = rule.commitment
+        kind = c.kind
+        named = any(p in s.entities for p in c.parties) or any(x in s.entities for x in c.subjects)
+        if kind is Kind.TALKS:
+            return topic
+        if kind is Kind.NO_TALKS:
+            return topic and bool(c.parties) and c.parties[-1] in s.entities
+        if kind is Kind.NO_SANCTUARY:
+            return named or topic or mil
+        return named or topic
+
+    # -- judging ------------------------------------------------------------------------------
+
+    def _verdict(self, rule: _Rule, sentences: list[_Sentence], art: _Article) -> Verdict:
+        c = rule.commitment
+        art_topic = art.keys.get(rule.topic, 0) + art.keys.get(f"K:{c.kind}:T", 0) > 0
+        art_about = self._about(
+            rule, art.entities, art_topic, art.keys.get(_G["mil"], 0) > 0,
+            art.keys.get(_G["gov"], 0) > 0,
+        )
+        excluded = art.keys.get(rule.exclude, 0)
+        named = sum(
+            len(s.entities.get(p, ())) for s in sentences for p in (*c.parties, *c.subjects)
+        )
+        if excluded and excluded >= named:
+            return Verdict(c.id, Label.NONE, 0.0, None)
+        findings: list[SentenceFinding] = []
+        best: SentenceFinding | None = None
+        related: str | None = None
+        for s in sentences:
+            topic = rule.topic in s.hits or f"K:{c.kind}:T" in s.hits
+            mil = _G["mil"] in s.hits or (
+                c.kind is Kind.NO_SANCTUARY and len(c.parties) > 1 and c.parties[-1] in s.entities
+            )
+            strong = self._about(rule, s.entities, topic, mil, _G["gov"] in s.hits)
+            weak = not strong and art_about and self._hook(rule, s, topic, mil)
+            if not (strong or weak):
+                continue
+            if related is None:
+                related = s.text
+            for label, keys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
+                sig = [h for k in keys for h in s.hits.get(k, ())]
+                if not sig:
+                    continue
+                finding = self._weigh(rule, s, art, label, sig, strong)
+                findings.append(finding)
+                if finding.counted and (
+                    best is None
+                    or finding.score > best.score
+                    or (finding.score == best.score and label is Label.BREACH
+                        and best.label is not Label.BREACH)
+                ):
+                    best = finding
+        if best is not None:
+            return Verdict(c.id, best.label, best.score, best.sentence, best.signals,
+                           tuple(findings))
+        if related is not None:
+            score = max((f.score for f in findings), default=0.0)
+            return Verdict(c.id, Label.RELATED, min(score, COUNT_SCORE - 0.01), related, (),
+                           tuple(findings))
+        return Verdict(c.id, Label.NONE, 0.0, None, (), tuple(findings))
+
+    def _weigh(
+        self,
+        rule: _Rule,
+        s: _Sentence,
+        art: _Article,
+        label: Label,
+        sig: list[PhraseHit],
+        strong: bool,
+    ) -> SentenceFinding:
+        c = rule.commitment
+        blocks: list[str] = []
+        notes: list[str] = []
+        # Per-signal guards: a signal survives when no cue governs it.
+        live: list[PhraseHit] = []
+        first_block: str | None = None
+        for hit in sig:
+            why = self._governed(s, hit, label)
+            if why is None:
+                live.append(hit)
+            elif first_block is None:
+                first_block = why
+        signals = tuple(dict.fromkeys(h.phrase for h in (live or sig)))
+        if not live:
+            blocks.append(first_block or "guarded")
+        strong_live = [h for h in live if rule.weak not in h.keys]
+        if live and not strong_live:
+            blocks.append("weak signal only: " + ", ".join(repr(h.phrase) for h in live))
+        own = any(k in h.keys for h in live for k in (rule.breach[0], rule.met[0]))
+        score = OWN_SIGNAL if own else VOCAB_SIGNAL
+        distinct = len({h.phrase for h in live})
+        score += 0.05 * min(max(distinct - 1, 0), 2)
+        score += 0.1 if strong else -0.1
+        if not strong:
+            notes.append("about it only through the article's context")
+        first = min((h.start for h in live), default=sig[0].start)
+        # Sentence-level guards.
+        published = art.published_at
+        if c.effective_at is not None and published is not None:
+            if published < c.effective_at:
+                blocks.append("published before the commitment took effect")
+            elif label is Label.MET and c.ongoing and published < c.effective_at + MET_GRACE:
+                blocks.append("too soon after the commitment took effect (its announcement)")
+            elif (label is Label.BREACH and c.kind is Kind.CEASEFIRE
+                  and published < c.effective_at + BREACH_GRACE
+                  and _G["link"] not in s.hits):
+                score *= 0.7
+                notes.append("reported within a day of the ceasefire, with no link to it")
+        excl = s.hits.get(rule.exclude, ())
+        if c.kind is Kind.NO_SANCTUARY:
+            excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[first]]
+        if excl:
+            blocks.append(f"other conflict: {excl[0].phrase!r}")
+        deny = [h for h in s.hits.get(_G["deny"], ()) if h.start < first]
+        if deny and _G["counter"] not in s.hits:
+            blocks.append(f"denied: {s.tokens[deny[0].start]!r}")
+        if rule.statement_grams and _grams(s.tokens) & rule.statement_grams:
+            blocks.append("recap of the original statement")
+        if published is not None and c.effective_at is not None:
+            dates = [d for d in find_dates(s.text, published) if not d.since]
+            eff = c.effective_at.date()
+            if dates and all(d.last < eff for d in dates):
+                blocks.append(f"about events before {eff.isoformat()}: {dates[0].text!r}")
+        if label is Label.BREACH and c.kind is Kind.CEASEFIRE and _G["mil"] in s.hits:
+            if sum(1 for p in c.parties if p in s.entities) < 2:
+                blocks.append("militant attack, not a clash between the parties")
+        if label is Label.BREACH and c.kind is Kind.NO_TALKS:
+            if not (len(c.parties) > 1 and c.parties[-1] in s.entities):
+                blocks.append("the group is not named in the sentence")
+        if label is Label.MET and c.kind is Kind.INFORM and c.parties:
+            if not any(h.start < first for h in s.entities.get(c.parties[0], ())):
+                score *= 0.6
+                notes.append(f"{c.parties[0]} is not the one informing")
+        hedge = s.hits.get(_G["hedge"])
+        if hedge:
+            score *= 0.85
+            notes.append(f"hedged: {hedge[0].phrase!r}")
+        bg = [
+            h for h in s.hits.get(_G["bg"], ())
+            if h.phrase.lower() in _BG_ANYWHERE
+            or (h.end <= first and first - h.end <= BACKGROUND_WINDOW
+                and s.clause_start[h.start] == s.clause_start[first])
+        ]
+        if label is Label.BREACH and bg:
+            score *= 0.6
+            notes.append(f"background: {bg[0].phrase!r}")
+        if label is Label.BREACH and c.kind in (Kind.NO_SANCTUARY, Kind.CEASEFIRE):
+            generic = s.hits.get(_G["generic"])
+            if generic:
+                score *= 0.7
+                notes.append(f"generic: {generic[0].phrase!r}")
+            if _G["specific"] in s.hits:
+                score += 0.1
+        if _G["link"] in s.hits and label is Label.BREACH and c.kind is Kind.CEASEFIRE:
+            score += 0.1
+        score = round(max(0.0, min(1.0, score)), 3)
+        counted = not blocks and score >= COUNT_SCORE
+        if not blocks and not counted:
+            blocks.append(f"score {score:.2f} below {COUNT_SCORE:.2f}")
+        reasons = tuple(blocks + notes)
+        return SentenceFinding(s.text, label, score, signals, counted, reasons)
+
+    @staticmethod
+    def _governed(s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
+        """The cue (negation, condition, modal, intent) that governs one signal, if any."""
+        clause = s.clause_start[hit.start]
+
+        def before(name: str, window: int | None) -> PhraseHit | None:
+            for cue in s.hits.get(_G[name], ()):
+                if (
+                    cue.end <= hit.start
+                    and cue.start >= clause
+                    and (window is None or hit.start - cue.end <= window)
+                ):
+                    return cue
+            return None
+
+        neg = before("neg", NEGATION_WINDOW)
+        if neg is not None and not (neg.phrase == "not" and s.tokens[neg.end : neg.end + 1]
+                                    == ["only"]):
+            return f"negated: {neg.phrase!r}"
+        after = s.tokens[hit.end : hit.end + 3]
+        if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
+            return "negated: 'not'"
+        cond = before("cond", None)
+        if cond is not None and not (cond.phrase == "any" and hit.start - cond.end > 1):
+            return f"conditional: {cond.phrase!r}"
+        modal = before("modal", MODAL_WINDOW)
+        if modal is not None:
+            return f"not a fact (modal): {modal.phrase!r}"
+        intent = before("irrealis", IRREALIS_WINDOW)
+        if intent is not None:
+            return f"intent, demand or threat: {intent.phrase!r}"
+        return None

@@ -1,0 +1,456 @@
+"""Bytes + headers -> normalised entries, via feedparser.  Pure: no I/O.
+
+Bozo policy: a malformed feed that still yields entries is kept (``bozo=True``);
+bytes with no entries and no recognisable feed raise ``ParseError``.  A DOCTYPE
+in the prolog is removed before feedparser sees the bytes, so no entity can be
+declared (no billion laughs, no quadratic blowup, no external entities).
+"""
+
+from __future__ import annotations
+
+import calendar
+import codecs
+import hashlib
+import io
+import re
+import time
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+
+import feedparser  # type: ignore[import-untyped, unused-ignore]
+
+from monitor.errors import ParseError
+from monitor.models import Entry, ParseResult
+
+MAX_TITLE_CHARS = 500
+MAX_TEXT_CHARS = 20_000
+MAX_IDENTITY_CHARS = 1000
+# HTML longer than this is cut before it is turned into text (the text is cut anyway).
+_MAX_HTML_CHARS = 10 * MAX_TEXT_CHARS
+
+# feedparser flags these, but the feed was still read correctly.
+_SURVIVABLE = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+# ---------------------------------------------------------------------------
+# DOCTYPE / entity defence
+# ---------------------------------------------------------------------------
+
+_XML_WS = re.compile(r"[ \t\r\n]+")
+_DTD_SPECIAL = re.compile(r"[\"'\[\]<>]")
+# feedparser splits the prolog off at the first "<" + ASCII word character.
+_ELEMENT_START = re.compile(r"<\w", re.ASCII)
+_DANGER = re.compile(r"<!\s*(?:DOCTYPE|ENTITY|ATTLIST|ELEMENT|NOTATION)", re.IGNORECASE)
+_XML_DECL_ENCODING = re.compile(r"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.IGNORECASE)
+_MAX_CODECS = 12
+
+
+def _doctype_end(text: str, pos: int) -> int:
+    """The index just past the DOCTYPE declaration whose body starts at ``pos``, or -1."""
+    in_subset = False
+    while True:
+        m = _DTD_SPECIAL.search(text, pos)
+        if m is None:
+            return -1
+        c, pos = m.group(), m.start()
+        if c in "\"'":
+            close = text.find(c, pos + 1)
+            if close < 0:
+                return -1
+            pos = close + 1
+        elif c == "<" and in_subset and text.startswith("<!--", pos):
+            close = text.find("-->", pos + 4)
+            if close < 0:
+                return -1
+            pos = close + 3
+        elif c == "<" and in_subset and text.startswith("<?", pos):
+            close = text.find("?>", pos + 2)
+            if close < 0:
+                return -1
+            pos = close + 2
+        elif c == "[" and not in_subset:
+            in_subset = True
+            pos += 1
+        elif c == "]" and in_subset:
+            in_subset = False
+            pos += 1
+        elif c == ">" and not in_subset:
+            return pos + 1
+        else:
+            pos += 1
+
+
+def _prolog_doctypes(text: str) -> list[tuple[int, int]] | None:
+    """Spans of the DOCTYPE declarations in the prolog; None if one is unterminated."""
+    spans: list[tuple[int, int]] = []
+    pos = 1 if text.startswith("\ufeff") else 0
+    # A UTF-8 BOM seen through latin-1.
+    if text.startswith("\xef\xbb\xbf"):
+        pos = 3
+    n = len(text)
+    while pos < n:
+        m = _XML_WS.match(text, pos)
+        if m:
+            pos = m.end()
+            continue
+        if text.startswith("<?", pos):
+            close = text.find("?>", pos + 2)
+            if close < 0:
+                break
+            pos = close + 2
+        elif text.startswith("<!--", pos):
+            close = text.find("-->", pos + 4)
+            if close < 0:
+                break
+            pos = close + 3
+        elif text[pos : pos + 9].upper() == "<!DOCTYPE":
+            end = _doctype_end(text, pos + 9)
+            if end < 0:
+                return None
+            spans.append((pos, end))
+            pos = end
+        else:
+            break
+    return spans
+
+
+def _has_declarations(text: str) -> bool:
+    """True if a DOCTYPE/ENTITY could still reach feedparser's prolog handling."""
+    if _prolog_doctypes(text) != []:
+        return True
+    m = _ELEMENT_START.search(text)
+    head = text[: m.start()] if m else text
+    return _DANGER.search(head) is not None
+
+
+def _candidate_codecs(content: bytes, headers: Mapping[str, str]) -> list[str]:
+    """Every encoding feedparser might decode ``content`` with (and a few more)."""
+    names: list[str] = []
+    m = _CHARSET.search(headers.get("content-type", ""))
+    if m:
+        names.append(m.group(1))
+    names += ["utf-8", "windows-1252", "iso-8859-2", "cp037", "cp500", "utf-7"]
+    if b"\x00" in content:
+        names += ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"]
+    head = content[:1024]
+    for probe in ("latin-1", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "cp037"):
+        decl = _XML_DECL_ENCODING.match(head.decode(probe, "replace").lstrip("\ufeff\xef\xbb\xbf"))
+        if decl:
+            names.append(decl.group(1))
+    seen = {codecs.lookup("latin-1").name}
+    out: list[str] = []
+    for name in names:
+        try:
+            key = codecs.lookup(name).name
+        except LookupError:
+            continue
+        if key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out[:_MAX_CODECS]
+
+
+def neutralise_doctype(content: bytes, *, url: str, headers: Mapping[str, str]) -> bytes:
+    """Remove DOCTYPE declarations (and so every entity declaration) from the prolog.
+
+    Raises ``ParseError`` if a declaration survives in any encoding feedparser
+    could pick, e.g. a UTF-16 document with a DOCTYPE, which is refused.
+    """
+    text = content.decode("latin-1")  # one char per byte: spans map back to bytes
+    spans = _prolog_doctypes(text)
+    if spans is None:
+        raise ParseError(url, "unterminated DOCTYPE declaration")
+    if spans:
+        parts: list[str] = []
+        last = 0
+        for start, end in spans:
+            parts.append(text[last:start])
+            last = end
+        parts.append(text[last:])
+        text = "".join(parts)
+        content = text.encode("latin-1")
+    if _has_declarations(text):
+        raise ParseError(url, "refused: DTD declarations outside a well-formed prolog")
+    for codec in _candidate_codecs(content, headers):
+        try:
+            decoded = content.decode(codec, "replace")
+        except (LookupError, UnicodeError, ValueError, TypeError):
+            continue
+        if _has_declarations(decoded):
+            raise ParseError(url, f"refused: DTD declarations in {codec}-encoded prolog")
+    return content
+
+
+# ---------------------------------------------------------------------------
+# Text
+# ---------------------------------------------------------------------------
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 "
+    "h5 h6 header hr li main nav ol p pre section table tbody td th thead tr ul".split()
+)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg"})
+# Bidi embedding/override/isolate controls and marks, and the BOM.
+_INVISIBLE = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C, 0xFEFF]
+)
+# C0/C1 controls (except LF) and the Unicode line/paragraph separators.
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """The text of an HTML fragment: tags dropped, entities decoded, blocks on their own lines."""
+    parser = _TextExtractor()
+    parser.feed(html[:_MAX_HTML_CHARS])
+    parser.close()
+    return clean_text("".join(parser.parts))
+
+
+def _strip_controls(s: str) -> str:
+    return _CONTROLS.sub(" ", s.translate(_INVISIBLE))
+
+
+def clean_text(s: str) -> str:
+    """Control and bidi characters removed; spaces collapsed; lines kept, blank ones dropped."""
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    lines = (" ".join(line.split()) for line in _strip_controls(s).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def clean_title(s: str) -> str:
+    """``clean_text`` on one line: no CR/LF at all."""
+    return " ".join(clean_text(s).split())
+
+
+def truncate(s: str, limit: int) -> str:
+    """``s`` cut to at most ``limit`` chars, on a word boundary, ending in "…"."""
+    if len(s) <= limit:
+        return s
+    cut = s[: limit - 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def _detail_text(value: str, detail: Any) -> str:
+    kind = (detail or {}).get("type", "text/html") if isinstance(detail, Mapping) else "text/html"
+    if kind == "text/plain":  # feedparser has already decoded its entities
+        return clean_text(value)
+    return html_to_text(value)
+
+
+# ---------------------------------------------------------------------------
+# URLs
+# ---------------------------------------------------------------------------
+
+_TRACKING_EXACT = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "twclid", "igshid",
+        "ocid", "cmpid", "mc_cid", "mc_eid", "_ga", "_gl", "ref", "ref_src", "ref_url",
+        "referrer", "smid", "cmp", "ito", "at_medium", "at_campaign",
+    }
+)
+_URL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+_TRACKING_PREFIXES = ("utm_", "ref_", "pk_", "mtm_")
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+
+
+def _is_tracking(name: str) -> bool:
+    key = name.lower()
+    return key in _TRACKING_EXACT or key.startswith(_TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str | None:
+    """An http(s) URL in canonical form, or None if it is not one.
+
+    Lower-cases scheme and host, drops user info, default ports, the fragment
+    and tracking parameters (utm_*, fbclid, gclid, ocid, cmpid, ref, ...).
+    """
+    url = _URL_CONTROLS.sub("", url).strip()
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError:
+        return None
+    if scheme not in ("http", "https") or not host or any(c in host for c in " <>\"\\^`{|}"):
+        return None
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    if port is not None and port != {"http": 80, "https": 443}[scheme]:
+        host = f"{host}:{port}"
+    path = quote(parts.path, safe=_PATH_SAFE) or "/"
+    params = [
+        quote(p, safe=_QUERY_SAFE)
+        for p in parts.query.split("&")
+        if p and not _is_tracking(p.split("=", 1)[0])
+    ]
+    return urlunsplit((scheme, host, path, "&".join(params), ""))
+
+
+# ---------------------------------------------------------------------------
+# Entries
+# ---------------------------------------------------------------------------
+
+
+def _datetime_of(entry: Any, key: str) -> datetime | None:
+    # "key in entry" bypasses FeedParserDict's updated->published fallback.
+    value = entry[key] if key in entry else None
+    if not isinstance(value, time.struct_time):
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _longest_text(entry: Any) -> str:
+    candidates: list[tuple[str, Any]] = []
+    for content in entry.get("content") or ():
+        if isinstance(content, Mapping) and isinstance(content.get("value"), str):
+            candidates.append((content["value"], content))
+    summary = entry.get("summary")
+    if isinstance(summary, str):
+        candidates.append((summary, entry.get("summary_detail")))
+    texts = [_detail_text(value, detail) for value, detail in candidates]
+    return max(texts, key=len, default="")
+
+
+def _entry(entry: Any, feed_url: str) -> Entry | None:
+    raw_title = entry.get("title")
+    title = ""
+    if isinstance(raw_title, str):
+        title = truncate(clean_title(_detail_text(raw_title, entry.get("title_detail"))),
+                         MAX_TITLE_CHARS)
+    text = truncate(_longest_text(entry), MAX_TEXT_CHARS)
+
+    link = entry.get("link")
+    url = canonical_url(urljoin(feed_url, link)) if isinstance(link, str) and link else None
+
+    raw_guid = entry.get("id")
+    guid = clean_title(raw_guid) if isinstance(raw_guid, str) else ""
+    if not (title or text or url or guid):
+        return None
+
+    if guid and len(guid) <= MAX_IDENTITY_CHARS:
+        identity = f"guid:{guid}"
+    elif guid:
+        identity = "guid-sha256:" + hashlib.sha256(guid.encode()).hexdigest()
+    elif url and len(url) <= MAX_IDENTITY_CHARS:
+        identity = f"url:{url}"
+    else:
+        identity = "hash:" + hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
+
+    published_at = _datetime_of(entry, "published_parsed") or _datetime_of(
+        entry, "updated_parsed"
+    )
+    return Entry(
+        identity=identity,
+        guid=guid[:MAX_IDENTITY_CHARS] or None,
+        url=url,
+        title=title,
+        text=text,
+        published_at=published_at,
+    )
+
+
+def _feedparser_headers(headers: Mapping[str, str] | None, url: str) -> dict[str, str]:
+    """The response headers feedparser should see (encoding, base URI, language)."""
+    lower = {k.lower(): v for k, v in (headers or {}).items()}
+    out = {k: lower[k] for k in ("content-type", "content-language") if lower.get(k)}
+    # A missing Content-Type would make feedparser assume ISO-8859-1; XML's default
+    # (the declaration, else UTF-8) is the better guess.
+    out.setdefault("content-type", "application/xml")
+    out["content-location"] = urljoin(url, lower.get("content-location") or "")
+    return out
+
+
+def _unique(entries: Iterable[Entry], limit: int) -> tuple[Entry, ...]:
+    seen: set[str] = set()
+    out: list[Entry] = []
+    for e in entries:
+        if e.identity in seen:
+            continue
+        seen.add(e.identity)
+        out.append(e)
+        if len(out) >= limit:
+            break
+    return tuple(out)
+
+
+def parse_feed(
+    content: bytes,
+    *,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    max_entries: int = 500,
+) -> ParseResult:
+    """Parse feed bytes into normalised entries (first of each identity, at most ``max_entries``).
+
+    ``url`` is the feed's (final) URL, used to resolve relative links; it is never fetched.
+    Raises ``ParseError`` for bytes that are not a feed, or declare a DTD that cannot be removed.
+    """
+    fp_headers = _feedparser_headers(headers, url)
+    safe = neutralise_doctype(content, url=url, headers=fp_headers)
+    d = feedparser.parse(
+        io.BytesIO(safe),
+        response_headers=fp_headers,
+        resolve_relative_uris=True,
+        sanitize_html=True,
+    )
+    exc = d.get("bozo_exception")
+    bozo = bool(d.get("bozo")) and not isinstance(exc, _SURVIVABLE)
+    message = (str(exc) or type(exc).__name__) if bozo and exc is not None else None
+
+    raw_entries = d.get("entries") or []
+    feed = d.get("feed") or {}
+    raw_title = feed.get("title")
+    feed_title = (
+        truncate(clean_title(_detail_text(raw_title, feed.get("title_detail"))), MAX_TITLE_CHARS)
+        if isinstance(raw_title, str)
+        else ""
+    )
+    if not raw_entries and not d.get("version"):
+        cause = str(exc) if exc is not None else "no feed found"
+        raise ParseError(url, cause if content.strip() else "empty document")
+
+    entries = (_entry(e, url) for e in raw_entries)
+    return ParseResult(
+        entries=_unique((e for e in entries if e is not None), max(0, max_entries)),
+        feed_title=feed_title or None,
+        bozo=bozo,
+        bozo_message=message,
+    )

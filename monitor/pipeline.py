@@ -1,0 +1,372 @@
+"""One function per stage, one transaction per unit of work (DESIGN.md "Data flow").
+
+    sync → poll → judge → assess → alert → deliver_pending;  digest on its schedule
+
+Each stage reads its input from the database and writes its output there, so
+any stage can crash and be re-run without losing or duplicating anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cached_property
+
+from monitor import fetch, render
+from monitor.assess import Thresholds, assess_commitment
+from monitor.clock import Clock
+from monitor.config import Config
+from monitor.deliver import Channel, FolderChannel, SmtpChannel, retry_delay
+from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError
+from monitor.match import Matcher
+from monitor.models import ALERTING_STATUSES, Commitment, Feed, Status
+from monitor.parse import parse_feed
+from monitor.store import FeedSpec, NewOutboxItem, Store
+
+log = logging.getLogger("monitor")
+
+JUDGE_BATCH = 200
+DELIVERY_LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Recipients:
+    sender: str
+    recipients: tuple[str, ...]
+
+
+@dataclass
+class Monitor:
+    """The wiring every stage needs: config, store, clock, channels and a stop flag."""
+
+    config: Config
+    store: Store
+    clock: Clock
+    stop: threading.Event = field(default_factory=threading.Event)
+    progress: Callable[[str], None] | None = None
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        return Matcher(self.config.commitments, self.config.entities)
+
+    @cached_property
+    def commitments(self) -> dict[str, Commitment]:
+        return {c.id: c for c in self.config.commitments}
+
+    @cached_property
+    def channels(self) -> dict[str, tuple[Channel, Recipients]]:
+        alerts = self.config.file.alerts
+        out: dict[str, tuple[Channel, Recipients]] = {}
+        if self.config.outbox_dir is not None:
+            out["outbox"] = (FolderChannel(self.config.outbox_dir, name="outbox"),
+                             Recipients(alerts.sender, tuple(alerts.recipients)))
+        if alerts.smtp is not None:
+            smtp = alerts.smtp
+            out["smtp"] = (
+                SmtpChannel(smtp.host, smtp.port, security=smtp.security,
+                            username=smtp.username or None,
+                            password=smtp.password.get_secret_value() if smtp.password else None,
+                            sender=smtp.sender, recipients=list(smtp.recipients),
+                            timeout=smtp.timeout_seconds, name="smtp"),
+                Recipients(smtp.sender, tuple(smtp.recipients)),
+            )
+        return out
+
+    @property
+    def thresholds(self) -> Thresholds:
+        j = self.config.file.judging
+        return Thresholds(j.breach_strong_score, j.corroborating_sources, j.at_risk_score,
+                          j.met_score, j.duplicate_distance)
+
+    def say(self, message: str) -> None:
+        if self.progress is not None:
+            self.progress(message)
+
+
+# --- sync --------------------------------------------------------------------
+
+
+def sync(m: Monitor) -> None:
+    """Make the database's feeds and commitments match the watchlist."""
+    specs = [FeedSpec(f.name, f.url, m.config.feed_interval_seconds(f)) for f in m.config.feeds]
+    m.store.sync_watchlist(specs, m.config.commitments, m.clock.now())
+
+
+# --- poll --------------------------------------------------------------------
+
+
+@dataclass
+class PollReport:
+    polled: int = 0
+    new_articles: int = 0
+    not_modified: int = 0
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def poll(m: Monitor) -> PollReport:
+    """Fetch every due feed (concurrently, bounded) and store what is new.  Each feed's
+    outcome is stored in its own transaction, as soon as it arrives."""
+    p = m.config.file.polling
+    lease = timedelta(seconds=p.deadline_seconds + 120)
+    due = m.store.claim_due_feeds(m.clock.now(), lease)
+    report = PollReport()
+    if not due:
+        return report
+    by_id = {f.id: f for f in due}
+    requests = [fetch.FetchRequest(f.id, f.url, f.etag, f.last_modified) for f in due]
+
+    def client() -> fetch.httpx.Client:
+        return fetch.make_client(connect_timeout=p.connect_timeout_seconds,
+                                 read_timeout=p.read_timeout_seconds)
+
+    results = fetch.fetch_many(requests, client_factory=client, max_workers=p.max_concurrency,
+                               per_host=p.per_host, max_bytes=p.max_bytes,
+                               deadline_seconds=p.deadline_seconds)
+    try:
+        for request, outcome in results:
+            feed = by_id[request.feed_id]
+            report.polled += 1
+            _store_outcome(m, feed, outcome, report)
+            m.say(f"polled {report.polled}/{len(due)} feeds, {report.new_articles} new articles")
+            if m.stop.is_set():
+                log.info("poll_interrupted polled=%d of=%d", report.polled, len(due))
+                break
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+    return report
+
+
+def _store_outcome(m: Monitor, feed: Feed, outcome: object, report: PollReport) -> None:
+    now = m.clock.now()
+    if isinstance(outcome, FetchError):
+        gone = isinstance(outcome, FeedGoneError)
+        next_at = fetch.next_poll_after(now, feed.interval_seconds, feed.error_count + 1,
+                                        outcome.retry_after_seconds)
+        m.store.record_feed_error(feed.id, now=now, error=str(outcome), status=outcome.status,
+                                  next_poll_at=next_at, gone=gone)
+        report.errors[feed.name] = str(outcome)
+        log.warning("feed_failed feed=%s error=%s", feed.name, outcome)
+        return
+    assert isinstance(outcome, fetch.FetchResult)
+    next_at = fetch.next_poll_after(now, feed.interval_seconds, 0, None)
+    if outcome.not_modified or outcome.content is None:
+        m.store.save_entries(feed, [], now=now, status=outcome.status, etag=outcome.etag,
+                             last_modified=outcome.last_modified, next_poll_at=next_at)
+        report.not_modified += 1
+        return
+    try:
+        parsed = parse_feed(outcome.content, url=outcome.url, headers=outcome.headers)
+    except ParseError as e:
+        next_at = fetch.next_poll_after(now, feed.interval_seconds, feed.error_count + 1, None)
+        m.store.record_feed_error(feed.id, now=now, error=str(e), status=outcome.status,
+                                  next_poll_at=next_at)
+        report.errors[feed.name] = str(e)
+        log.warning("feed_unparseable feed=%s error=%s", feed.name, e)
+        return
+    warning = f"feed is malformed but readable: {parsed.bozo_message}" if parsed.bozo else None
+    new = m.store.save_entries(feed, parsed.entries, now=now, status=outcome.status,
+                               etag=outcome.etag, last_modified=outcome.last_modified,
+                               next_poll_at=next_at, warning=warning)
+    report.new_articles += new
+    log.info("feed_polled feed=%s entries=%d new=%d", feed.name, len(parsed.entries), new)
+
+
+# --- judge and assess ----------------------------------------------------------
+
+
+def judge(m: Monitor) -> int:
+    """Judge every unjudged article against every commitment; store breach/met evidence."""
+    judged = 0
+    while not m.stop.is_set():
+        articles = m.store.unjudged_articles(JUDGE_BATCH)
+        if not articles:
+            break
+        batch = [(a, m.matcher.judge(a.title, a.text, a.published_at)) for a in articles]
+        m.store.save_verdicts(batch, m.clock.now())
+        judged += len(articles)
+        m.say(f"judged {judged} articles")
+    return judged
+
+
+def assess(m: Monitor) -> int:
+    """Turn new evidence (and the passing of deadlines) into status changes."""
+    changed = 0
+    states = m.store.commitment_states()
+    for cid, state in states.items():
+        commitment = m.commitments.get(cid)
+        if commitment is None:
+            continue
+        new_ids = m.store.unassessed_evidence_ids(cid)
+        evidence = m.store.evidence_for(cid) if new_ids or commitment.deadline_at else []
+        history = [e for e in evidence if e.id not in new_ids]
+        new = [e for e in evidence if e.id in new_ids]
+        now = m.clock.now()
+        changes = assess_commitment(commitment, state.status, history, new, now, m.thresholds)
+        if not changes and not new:
+            continue
+        if m.store.apply_assessment(cid, state.status, changes, sorted(new_ids), now):
+            changed += len(changes)
+            for c in changes:
+                log.info("status_changed commitment=%s from=%s to=%s reason=%s",
+                         cid, c.from_status, c.to_status, c.reason)
+    return changed
+
+
+# --- alert and deliver ---------------------------------------------------------
+
+
+def alert(m: Monitor) -> int:
+    """Queue one message per alerting status change and channel.  Several changes of one
+    commitment in one go make one alert (the latest); a repeat of the same status within
+    ``repeat_interval_hours`` is suppressed."""
+    events = m.store.unalerted_events()
+    if not events:
+        return 0
+    now = m.clock.now()
+    repeat = timedelta(hours=m.config.file.alerts.repeat_interval_hours)
+    latest: dict[str, int] = {}
+    for ev in events:
+        latest[ev.change.commitment_id] = ev.id
+    items: list[NewOutboxItem] = []
+    alerted: list[int] = []
+    suppressed: dict[int, str] = {}
+    for ev in events:
+        change = ev.change
+        commitment = m.commitments.get(change.commitment_id)
+        if commitment is None:
+            suppressed[ev.id] = "commitment no longer in the watchlist"
+            continue
+        if change.to_status not in ALERTING_STATUSES:
+            suppressed[ev.id] = f"no alert for {change.to_status}"
+            continue
+        if latest[change.commitment_id] != ev.id:
+            suppressed[ev.id] = "superseded by a later change"
+            continue
+        last = m.store.last_alert_at(change.commitment_id, change.to_status)
+        if last is not None and repeat and now - last < repeat:
+            suppressed[ev.id] = f"already alerted {change.to_status} at {last:%Y-%m-%d %H:%M}"
+            continue
+        evidence = tuple(m.store.evidence_by_ids(change.evidence_ids)[:5])
+        ctx = render.AlertContext(commitment, change, evidence)
+        for name, (_channel, who) in m.channels.items():
+            key = f"alert:{ev.id}:{name}"
+            msg = render.render_alert(ctx, key=key, sender=who.sender,
+                                      recipients=list(who.recipients), sent_at=now)
+            items.append(NewOutboxItem(key, name, "alert", str(msg["Subject"]),
+                                       str(msg["Message-ID"]), render.as_bytes(msg)))
+        alerted.append(ev.id)
+    return m.store.enqueue_alerts(items, alerted=alerted, suppressed=suppressed, now=now)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def deliver_pending(m: Monitor) -> DeliveryReport:
+    """Send every due outbox message through its channel.  A message is marked sent only
+    after the channel accepted it; temporary failures retry with growing backoff."""
+    report = DeliveryReport()
+    for item in m.store.due_outbox(m.clock.now()):
+        if m.stop.is_set():
+            break
+        wired = m.channels.get(item.channel)
+        now = m.clock.now()
+        if wired is None:
+            m.store.mark_failed(item.id, now, f"channel {item.channel!r} is not configured")
+            report.failed += 1
+            continue
+        if not m.store.claim_outbox(item.id, now, DELIVERY_LEASE):
+            continue
+        channel = wired[0]
+        try:
+            channel.send(item.payload.encode("utf-8"), key=item.key, message_id=item.message_id)
+        except DeliveryError as e:
+            now = m.clock.now()
+            if e.transient:
+                m.store.mark_retry(item.id, now, str(e), now + retry_delay(item.attempts + 1))
+                report.retrying += 1
+                log.warning("delivery_retry key=%s error=%s", item.key, e)
+            else:
+                m.store.mark_failed(item.id, now, str(e))
+                report.failed += 1
+                log.error("delivery_failed key=%s error=%s", item.key, e)
+            continue
+        m.store.mark_sent(item.id, m.clock.now())
+        report.sent += 1
+        log.info("delivered key=%s channel=%s", item.key, item.channel)
+    return report
+
+
+# --- digest --------------------------------------------------------------------
+
+
+def feed_health(m: Monitor) -> list[render.FeedHealth]:
+    now = m.clock.now()
+    silent = timedelta(hours=m.config.file.polling.silent_after_hours)
+    out = []
+    for f in m.store.feeds():
+        quiet = f.last_new_at is not None and now - f.last_new_at > silent
+        healthy = not f.gone and f.error_count == 0 and f.last_ok_at is not None and not quiet
+        error = f.last_error
+        if quiet and not error:
+            error = f"nothing new since {f.last_new_at:%Y-%m-%d %H:%M} UTC"
+        out.append(render.FeedHealth(f.name, f.url, healthy, f.last_ok_at, error, f.error_count,
+                                     f.last_new_at))
+    return out
+
+
+def digest(m: Monitor, *, key: str | None = None) -> bool:
+    """Queue a digest of status changes and new evidence since the last one.  ``key``
+    names the digest (the scheduled fire time), so it is sent once."""
+    now = m.clock.now()
+    key = key or f"digest:{now:%Y-%m-%dT%H:%M:%SZ}"
+    start = m.store.last_digest_end()
+    states = m.store.commitment_states()
+    latest = m.store.latest_evidence()
+    changes = tuple((m.commitments[c.commitment_id], c)
+                    for c in m.store.events_between(start, now)
+                    if c.commitment_id in m.commitments)
+    evidence = tuple((m.commitments[e.commitment_id], e)
+                     for e in m.store.evidence_between(start, now)
+                     if e.commitment_id in m.commitments)
+    statuses = tuple((c, states[c.id].status if c.id in states else Status.PENDING,
+                      latest.get(c.id)) for c in m.config.commitments)
+    ctx = render.DigestContext(start, now, changes, evidence, statuses, tuple(feed_health(m)))
+    items = []
+    for name, (_channel, who) in m.channels.items():
+        item_key = f"{key}:{name}"
+        msg = render.render_digest(ctx, key=item_key, sender=who.sender,
+                                   recipients=list(who.recipients), sent_at=now)
+        items.append(NewOutboxItem(item_key, name, "digest", str(msg["Subject"]),
+                                   str(msg["Message-ID"]), render.as_bytes(msg)))
+    return m.store.record_digest(key, start, now, items, now)
+
+
+# --- a whole cycle -------------------------------------------------------------
+
+
+@dataclass
+class CycleReport:
+    poll: PollReport
+    judged: int
+    changes: int
+    queued: int
+    delivery: DeliveryReport
+
+
+def run_cycle(m: Monitor) -> CycleReport:
+    """Poll what is due, judge, assess, alert, deliver."""
+    polled = poll(m)
+    judged = judge(m)
+    changes = assess(m)
+    queued = alert(m)
+    delivered = deliver_pending(m)
+    return CycleReport(polled, judged, changes, queued, delivered)

@@ -1,0 +1,482 @@
+"""Alerts and digests: template contexts -> ``EmailMessage`` with a stable Message-ID.
+
+Pure: no clock and no I/O besides loading the package's own Jinja2 templates
+(``monitor/templates``).  Every header value derived from watchlist or feed text
+goes through ``one_line`` first, so feed text cannot inject headers.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.header import Header
+from email.message import EmailMessage
+from email.policy import EmailPolicy
+from email.utils import format_datetime
+from functools import cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from monitor.errors import ConfigError, Problem
+from monitor.models import Commitment, Evidence, Kind, Label, Status, StatusChange
+
+__all__ = [
+    "SUBJECT_MAX_CHARS",
+    "AlertContext",
+    "DigestContext",
+    "FeedHealth",
+    "alert_subject",
+    "as_bytes",
+    "digest_subject",
+    "message_id_for",
+    "one_line",
+    "render_alert",
+    "render_digest",
+    "validate_templates",
+]
+
+SUBJECT_MAX_CHARS = 200
+
+# Bidirectional overrides/isolates: invisible, and able to make text read backwards.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Categories dropped from one-line text: controls (incl. CR, LF, NEL), surrogates,
+# line and paragraph separators.
+_DROP_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+_HTTP_URL = re.compile(r"https?://[^\s<>\"'\x00-\x1f\x7f]+", re.IGNORECASE)
+_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    """How one feed is doing, for the digest's feed-health section."""
+
+    name: str
+    url: str
+    healthy: bool
+    last_ok_at: datetime | None
+    last_error: str | None
+    error_count: int
+    last_new_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AlertContext:
+    """Everything an alert template may use: one status change and its evidence."""
+
+    commitment: Commitment
+    change: StatusChange
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class DigestContext:
+    """Everything a digest template may use, for the period up to ``period_end_at``."""
+
+    period_start_at: datetime | None
+    period_end_at: datetime
+    changes: tuple[tuple[Commitment, StatusChange], ...]
+    evidence: tuple[tuple[Commitment, Evidence], ...]
+    statuses: tuple[tuple[Commitment, Status, Evidence | None], ...]
+    feeds: tuple[FeedHealth, ...]
+
+
+# --- text helpers (also used as template filters) ---------------------------------
+
+
+def one_line(text: object, limit: int | None = None) -> str:
+    """Return ``text`` on one line: controls dropped, whitespace collapsed, capped.
+
+    Line breaks of every kind (CR, LF, NEL, U+2028...) become spaces, so the
+    result is safe in a mail header.  ``limit`` caps the length, ending in "…".
+    """
+    chars: list[str] = []
+    for ch in str(text):
+        if ch.isspace():
+            chars.append(" ")
+        elif unicodedata.category(ch) in _DROP_CATEGORIES or ch in _BIDI_CONTROLS:
+            continue
+        else:
+            chars.append(ch)
+    out = " ".join("".join(chars).split())
+    if limit is not None and len(out) > limit:
+        out = out[: max(limit - 1, 0)].rstrip() + "…"
+    return out
+
+
+def is_http_url(url: object) -> bool:
+    """True for an absolute http(s) URL with no whitespace or quotes in it."""
+    return isinstance(url, str) and _HTTP_URL.fullmatch(url) is not None
+
+
+def format_at(at: datetime | None, missing: str = "unknown") -> str:
+    """``2025-10-30 14:05 UTC``; ``missing`` for None."""
+    if at is None:
+        return missing
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def format_date(at: datetime | None, missing: str = "unknown") -> str:
+    """``2025-10-30``; ``missing`` for None."""
+    if at is None:
+        return missing
+    return at.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def status_label(status: Status) -> str:
+    """``BREACHED``, ``AT RISK`` ..."""
+    return str(status.value).upper()
+
+
+def html_link(url: str | None, text: object = None) -> Markup:
+    """An ``<a href>`` for an http(s) URL; any other URL is shown as escaped text."""
+    if url is None:
+        return Markup(escape(one_line("" if text is None else text)))
+    label = one_line(url if text is None or str(text).strip() == "" else text)
+    if is_http_url(url):
+        return Markup('<a href="{}">{}</a>').format(url, label)
+    if text is None:
+        return Markup(escape(one_line(url)))
+    return Markup("{} ({})").format(label, one_line(url))
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 change``, ``2 changes``."""
+    return f"{n} {singular if n == 1 else (plural_form or singular + 's')}"
+
+
+# --- identifiers and headers -----------------------------------------------------
+
+
+class _MailPolicy(EmailPolicy):
+    """``email.policy.default`` with a different folder for the Subject.
+
+    CPython's folder moves some long ASCII subjects whole onto a continuation
+    line, and its own parser then reads them back with a leading space.  The
+    legacy ``Header`` folder has no such problem; it folds at spaces only.
+    """
+
+    def fold(self, name: str, value: str) -> str:
+        if name.lower() == "subject":
+            return self._fold_subject(name, value)
+        folded: str = super().fold(name, value)
+        return folded
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if name.lower() == "subject":
+            return self._fold_subject(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+    def _fold_subject(self, name: str, value: str) -> str:
+        text = str(value)
+        plain = text.isascii() and "=?" not in text
+        header = Header(
+            text,
+            "us-ascii" if plain else "utf-8",
+            maxlinelen=self.max_line_length or 78,
+            header_name=name,
+        )
+        return f"{name}: {header.encode(splitchars=' ', linesep=self.linesep)}{self.linesep}"
+
+
+MAIL_POLICY = _MailPolicy()
+SMTP_POLICY = MAIL_POLICY.clone(linesep="\r\n")
+
+
+def message_id_for(key: str, domain: str = "monitor.invalid") -> str:
+    """The Message-ID for an outbox key: the same key always gives the same id."""
+    if not _DOMAIN.fullmatch(domain):
+        raise ValueError(f"not a usable Message-ID domain: {domain!r}")
+    return "<" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + "@" + domain + ">"
+
+
+def _boundary_for(key: str) -> str:
+    # "=_" cannot occur in quoted-printable text, so the boundary is safe.
+    return "=_monitor_" + hashlib.sha256(("boundary:" + key).encode("utf-8")).hexdigest()[:24]
+
+
+def _subject(text: str) -> str:
+    # "=?" would start an RFC 2047 encoded word, which a parser decodes (possibly
+    # into line breaks): feed text must not smuggle one into the Subject.
+    return one_line(one_line(text).replace("=?", "= ?"), SUBJECT_MAX_CHARS)
+
+
+def alert_subject(ctx: AlertContext) -> str:
+    """``[monitor] BREACHED: <commitment title>``, on one line."""
+    title = one_line(ctx.commitment.title) or ctx.commitment.id
+    return _subject(f"[monitor] {status_label(ctx.change.to_status)}: {title}")
+
+
+def digest_subject(ctx: DigestContext) -> str:
+    """``[monitor] digest 2025-11-02: 2 changes, 5 new evidence`` (+ failing feeds)."""
+    n_changes = len(ctx.changes)
+    changes = plural(n_changes, "change") if n_changes else "no changes"
+    n_evidence = len(ctx.evidence)
+    evidence = f"{n_evidence} new evidence" if n_evidence else "no new evidence"
+    subject = f"[monitor] digest {format_date(ctx.period_end_at)}: {changes}, {evidence}"
+    failing = sum(1 for f in ctx.feeds if not f.healthy)
+    if failing:
+        subject += f", {plural(failing, 'feed')} failing"
+    return _subject(subject)
+
+
+# --- Jinja2 ------------------------------------------------------------------------
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("monitor", "templates"),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html",),
+            disabled_extensions=("txt",),
+            default_for_string=True,
+            default=True,
+        ),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        one_line=one_line,
+        at=format_at,
+        date=format_date,
+        status=status_label,
+        link=html_link,
+        plural=plural,
+        score=lambda s: f"{float(s):.2f}",
+    )
+    env.tests["http_url"] = is_http_url
+    return env
+
+
+def _render(name: str, **context: Any) -> str:
+    return _environment().get_template(name).render(**context)
+
+
+def _group_evidence(
+    pairs: Sequence[tuple[Commitment, Evidence]],
+) -> list[tuple[Commitment, list[Evidence]]]:
+    groups: dict[str, tuple[Commitment, list[Evidence]]] = {}
+    for commitment, evidence in pairs:
+        groups.setdefault(commitment.id, (commitment, []))[1].append(evidence)
+    return list(groups.values())
+
+
+def _message(
+    *,
+    subject: str,
+    text: str,
+    html: str,
+    key: str,
+    sender: str,
+    recipients: Sequence[str],
+    sent_at: datetime,
+) -> EmailMessage:
+    if sent_at.tzinfo is None:
+        raise ValueError("sent_at must be an aware datetime")
+    msg = EmailMessage(policy=MAIL_POLICY)
+    msg["Subject"] = subject
+    msg["From"] = sender
+    if recipients:
+        msg["To"] = ", ".join(recipients)
+    msg["Date"] = format_datetime(sent_at.astimezone(UTC))
+    msg["Message-ID"] = message_id_for(key)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    msg.set_boundary(_boundary_for(key))
+    return msg
+
+
+def _alert_values(ctx: AlertContext) -> dict[str, Any]:
+    urls = [e.url for e in ctx.evidence if e.url is not None and is_http_url(e.url)]
+    return {
+        "ctx": ctx,
+        "subject": alert_subject(ctx),
+        "explain_url": urls[0] if urls else "URL",
+    }
+
+
+def _digest_values(ctx: DigestContext) -> dict[str, Any]:
+    return {
+        "ctx": ctx,
+        "subject": digest_subject(ctx),
+        "evidence_groups": _group_evidence(ctx.evidence),
+        "unhealthy_feeds": [f for f in ctx.feeds if not f.healthy],
+        "healthy_feeds": [f for f in ctx.feeds if f.healthy],
+    }
+
+
+def render_alert(
+    ctx: AlertContext,
+    *,
+    key: str,
+    sender: str,
+    recipients: Sequence[str],
+    sent_at: datetime,
+) -> EmailMessage:
+    """One status change as a multipart/alternative (plain text + HTML) message."""
+    subject = alert_subject(ctx)
+    values = _alert_values(ctx)
+    return _message(
+        subject=subject,
+        text=_render("alert.txt", **values),
+        html=_render("alert.html", **values),
+        key=key,
+        sender=sender,
+        recipients=recipients,
+        sent_at=sent_at,
+    )
+
+
+def render_digest(
+    ctx: DigestContext,
+    *,
+    key: str,
+    sender: str,
+    recipients: Sequence[str],
+    sent_at: datetime,
+) -> EmailMessage:
+    """The periodic digest as a multipart/alternative (plain text + HTML) message."""
+    subject = digest_subject(ctx)
+    values = _digest_values(ctx)
+    return _message(
+        subject=subject,
+        text=_render("digest.txt", **values),
+        html=_render("digest.html", **values),
+        key=key,
+        sender=sender,
+        recipients=recipients,
+        sent_at=sent_at,
+    )
+
+
+def as_bytes(msg: EmailMessage) -> bytes:
+    """The message as the outbox stores it: RFC 5322 with CRLF line endings."""
+    return msg.as_bytes(policy=SMTP_POLICY)
+
+
+# --- self-check --------------------------------------------------------------------
+
+
+def _sample_contexts() -> list[tuple[AlertContext, DigestContext]]:
+    at = datetime(2025, 10, 30, 12, 0, tzinfo=UTC)
+    full = Commitment(
+        id="sample",
+        title="Sample ceasefire holds",
+        statement="The ceasefire holds <as long as> no violations occur.",
+        kind=Kind.CEASEFIRE,
+        said_by="A minister",
+        said_at=at,
+        source_url="https://example.org/interview",
+        parties=("a", "b"),
+    )
+    bare = Commitment(
+        id="bare",
+        title="",
+        statement="",
+        kind=Kind.OTHER,
+        said_by="",
+        said_at=None,
+        source_url="javascript:alert(1)",
+        parties=(),
+    )
+    ev = Evidence(
+        id=1,
+        article_id=1,
+        commitment_id="sample",
+        label=Label.BREACH,
+        score=0.9,
+        quote="Shelling resumed across the border.",
+        signals=("shelling", "resumed"),
+        source="example.org",
+        url="https://example.org/a",
+        title="Border clashes",
+        published_at=at,
+        created_at=at,
+    )
+    ev_bare = Evidence(
+        id=2,
+        article_id=2,
+        commitment_id="bare",
+        label=Label.MET,
+        score=0.5,
+        quote="",
+        signals=(),
+        source="",
+        url=None,
+        title="",
+        published_at=None,
+        created_at=at,
+    )
+    change = StatusChange("sample", Status.PENDING, Status.BREACHED, at, "two sources", (1,))
+    change_bare = StatusChange("bare", Status.PENDING, Status.MET, at, "")
+    feed_ok = FeedHealth("ok", "https://example.org/feed", True, at, None, 0, at)
+    feed_bad = FeedHealth("bad", "ftp://example.org/x", False, None, "HTTP 500", 3, None)
+    return [
+        (
+            AlertContext(full, change, (ev,)),
+            DigestContext(
+                at,
+                at,
+                ((full, change),),
+                ((full, ev),),
+                ((full, Status.BREACHED, ev),),
+                (feed_ok, feed_bad),
+            ),
+        ),
+        (
+            AlertContext(bare, change_bare, (ev_bare,)),
+            DigestContext(None, at, (), (), ((bare, Status.PENDING, None),), ()),
+        ),
+        (
+            AlertContext(full, change, ()),
+            DigestContext(None, at, (), ((bare, ev_bare),), (), (feed_bad,)),
+        ),
+    ]
+
+
+def validate_templates() -> None:
+    """Render every template with sample contexts; raise ``ConfigError`` listing failures."""
+    problems: list[Problem] = []
+    at = datetime(2025, 10, 30, 12, 0, tzinfo=UTC)
+    for alert_ctx, digest_ctx in _sample_contexts():
+        jobs = [(name, _alert_values(alert_ctx)) for name in ("alert.txt", "alert.html")]
+        jobs += [(name, _digest_values(digest_ctx)) for name in ("digest.txt", "digest.html")]
+        for name, values in jobs:
+            try:
+                if not _render(name, **values).strip():
+                    problems.append(Problem(f"templates/{name}", "renders as empty text"))
+            except jinja2.TemplateSyntaxError as e:
+                problems.append(Problem(f"templates/{name}", e.message or str(e), e.lineno))
+            except (jinja2.TemplateError, ValueError, TypeError) as e:
+                problems.append(Problem(f"templates/{name}", f"{type(e).__name__}: {e}"))
+        if problems:
+            continue
+        try:
+            _check_readable(render_alert(alert_ctx, key="validate", sender="m@example.org",
+                                         recipients=["d@example.org"], sent_at=at))
+            _check_readable(render_digest(digest_ctx, key="validate", sender="m@example.org",
+                                          recipients=["d@example.org"], sent_at=at))
+        except ValueError as e:
+            problems.append(Problem("templates", str(e)))
+    if problems:
+        raise ConfigError("monitor/templates", list(dict.fromkeys(problems)))
+
+
+def _check_readable(msg: EmailMessage) -> None:
+    parsed = email.message_from_bytes(as_bytes(msg), policy=email.policy.default)
+    if not isinstance(parsed, EmailMessage):
+        raise ValueError("the rendered message does not parse as an EmailMessage")
+    for subtype in ("plain", "html"):
+        part = parsed.get_body((subtype,))
+        if part is None or not str(part.get_content()).strip():
+            raise ValueError(f"the {subtype} part is missing or empty")
