@@ -2,8 +2,7 @@
 
 The sample feeds (``monitor/data/demo/``, written for the project) are served on
 127.0.0.1; the default commitments judge them into a fresh database and outbox
-under the demo folder.  No network is needed.  The demo's clock starts at the
-manifest's reference date (November 2025), so the sample news is current.
+under the demo folder.  No network is needed.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
@@ -29,16 +27,6 @@ from monitor.config import load_config, parse_config
 from monitor.db import make_engine, upgrade
 from monitor.errors import InputError
 from monitor.store import Store
-
-
-class ShiftedClock:
-    """Real time, shifted so that it starts at ``start_at``."""
-
-    def __init__(self, start_at: datetime) -> None:
-        self._offset = start_at - SystemClock().now()
-
-    def now(self) -> datetime:
-        return SystemClock().now() + self._offset
 
 
 def _manifest() -> dict[str, Any]:
@@ -123,9 +111,6 @@ def run_demo(directory: Path, watchlist: str) -> DemoResult:
     if (directory / "monitor.db").exists():
         raise InputError(str(directory), "already holds a demo; give an empty or new folder")
     directory.mkdir(parents=True, exist_ok=True)
-    manifest = _manifest()
-    start = datetime.fromisoformat(manifest["reference_now_at"].replace("Z", "+00:00"))
-
     with serve_demo_feeds() as (url, feeds):
         raw = base.file.model_dump(mode="json", exclude_none=True)
         raw["database"] = {"url": f"sqlite:///{directory / 'monitor.db'}"}
@@ -143,7 +128,7 @@ def run_demo(directory: Path, watchlist: str) -> DemoResult:
         config = parse_config(text, path=str(config_file), env={})
         upgrade(config.database_url)
         m = pipeline.Monitor(config, Store(make_engine(config.database_url)),
-                             ShiftedClock(start))
+                             SystemClock())
         pipeline.sync(m)
         report = pipeline.run_cycle(m)
 

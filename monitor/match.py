@@ -42,6 +42,7 @@ NEGATION_WINDOW = 5
 MODAL_WINDOW = 3
 IRREALIS_WINDOW = 6
 BACKGROUND_WINDOW = 5
+FAIL_WINDOW = 10
 
 _GUARDS: dict[str, tuple[str, ...]] = {
     "neg": vocab.NEGATION,
@@ -58,12 +59,12 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "link": vocab.CEASEFIRE_LINK,
     "gov": vocab.GOVERNMENT,
     "clause": vocab.CLAUSE_WORDS,
+    "threat": vocab.THREAT,
+    "bgall": vocab.BACKGROUND_ANYWHERE,
+    "fail": vocab.CEASEFIRE_FAIL,
+    "mask": vocab.MASK,
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
-#: Background phrases that apply anywhere in the sentence (the rest: just before a signal).
-_BG_ANYWHERE = frozenset(
-    p.lower() for p in vocab.BACKGROUND if " " in p and not p.startswith(("in ", "since "))
-)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class _Article:
 
 
 def _grams(tokens: Sequence[str], n: int = 4) -> frozenset[tuple[str, ...]]:
-    words = [t for t in tokens if t not in PUNCTUATION and t != '"']
+    words = [t for t in tokens if t[:1].isalnum()]
     return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
 
 
@@ -256,6 +257,12 @@ class Matcher:
                 related = s.text
             for label, keys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
                 sig = [h for k in keys for h in s.hits.get(k, ())]
+                if label is Label.BREACH and c.kind is Kind.CEASEFIRE and rule.topic in s.hits:
+                    sig.extend(self._ceasefire_failures(rule, s))
+                masks = s.hits.get(_G["mask"])
+                if masks:
+                    sig = [h for h in sig
+                           if not any(m.start < h.end and h.start < m.end for m in masks)]
                 if not sig:
                     continue
                 finding = self._weigh(rule, s, art, label, sig, strong)
@@ -275,6 +282,20 @@ class Matcher:
             return Verdict(c.id, Label.RELATED, min(score, COUNT_SCORE - 0.01), related, (),
                            tuple(findings))
         return Verdict(c.id, Label.NONE, 0.0, None, (), tuple(findings))
+
+    @staticmethod
+    def _ceasefire_failures(rule: _Rule, s: _Sentence) -> list[PhraseHit]:
+        """Collapse words whose subject is the ceasefire ("the truce ... crumbled")."""
+        out = []
+        talks = [h.start for h in s.hits.get(f"K:{Kind.TALKS}:T", ())]
+        for fail in s.hits.get(_G["fail"], ()):
+            subject = [
+                t.end for t in s.hits.get(rule.topic, ())
+                if t.end <= fail.start and fail.start - t.end <= FAIL_WINDOW
+            ]
+            if subject and not any(max(subject) <= x < fail.start for x in talks):
+                out.append(fail)
+        return out
 
     def _weigh(
         self,
@@ -300,11 +321,17 @@ class Matcher:
         signals = tuple(dict.fromkeys(h.phrase for h in (live or sig)))
         if not live:
             blocks.append(first_block or "guarded")
-        strong_live = [h for h in live if rule.weak not in h.keys]
+        weak_hits = [h for h in s.hits.get(rule.weak, ())]
+        strong_live = [
+            h for h in live
+            if rule.weak not in h.keys
+            and not any(w.start < h.end and h.start < w.end for w in weak_hits)
+        ]
         if live and not strong_live:
             blocks.append("weak signal only: " + ", ".join(repr(h.phrase) for h in live))
         own = any(k in h.keys for h in live for k in (rule.breach[0], rule.met[0]))
         score = OWN_SIGNAL if own else VOCAB_SIGNAL
+        factor = 1.0
         distinct = len({h.phrase for h in live})
         score += 0.05 * min(max(distinct - 1, 0), 2)
         score += 0.1 if strong else -0.1
@@ -321,7 +348,7 @@ class Matcher:
             elif (label is Label.BREACH and c.kind is Kind.CEASEFIRE
                   and published < c.effective_at + BREACH_GRACE
                   and _G["link"] not in s.hits):
-                score *= 0.7
+                factor *= 0.7
                 notes.append("reported within a day of the ceasefire, with no link to it")
         excl = s.hits.get(rule.exclude, ())
         if c.kind is Kind.NO_SANCTUARY:
@@ -338,39 +365,37 @@ class Matcher:
             eff = c.effective_at.date()
             if dates and all(d.last < eff for d in dates):
                 blocks.append(f"about events before {eff.isoformat()}: {dates[0].text!r}")
+        linked = _G["link"] in s.hits or any(_G["fail"] in h.keys for h in live)
         if label is Label.BREACH and c.kind is Kind.CEASEFIRE and _G["mil"] in s.hits:
-            if sum(1 for p in c.parties if p in s.entities) < 2:
+            if not linked and sum(1 for p in c.parties if p in s.entities) < 2:
                 blocks.append("militant attack, not a clash between the parties")
         if label is Label.BREACH and c.kind is Kind.NO_TALKS:
             if not (len(c.parties) > 1 and c.parties[-1] in s.entities):
                 blocks.append("the group is not named in the sentence")
-        if label is Label.MET and c.kind is Kind.INFORM and c.parties:
+        if label is Label.MET and c.kind in (Kind.INFORM, Kind.NO_SANCTUARY) and c.parties:
             if not any(h.start < first for h in s.entities.get(c.parties[0], ())):
-                score *= 0.6
-                notes.append(f"{c.parties[0]} is not the one informing")
+                blocks.append(f"{c.parties[0]} is not named as the one acting")
         hedge = s.hits.get(_G["hedge"])
         if hedge:
-            score *= 0.85
+            factor *= 0.85
             notes.append(f"hedged: {hedge[0].phrase!r}")
-        bg = [
-            h for h in s.hits.get(_G["bg"], ())
-            if h.phrase.lower() in _BG_ANYWHERE
-            or (h.end <= first and first - h.end <= BACKGROUND_WINDOW
-                and s.clause_start[h.start] == s.clause_start[first])
-        ]
+        bg = list(s.hits.get(_G["bgall"], ()))
+        near = [self._cue_before(s, hit, "bg", BACKGROUND_WINDOW) for hit in live]
+        if near and all(near):
+            bg.append(next(h for h in near if h is not None))
         if label is Label.BREACH and bg:
-            score *= 0.6
+            factor *= 0.5
             notes.append(f"background: {bg[0].phrase!r}")
         if label is Label.BREACH and c.kind in (Kind.NO_SANCTUARY, Kind.CEASEFIRE):
             generic = s.hits.get(_G["generic"])
             if generic:
-                score *= 0.7
+                factor *= 0.5
                 notes.append(f"generic: {generic[0].phrase!r}")
             if _G["specific"] in s.hits:
                 score += 0.1
-        if _G["link"] in s.hits and label is Label.BREACH and c.kind is Kind.CEASEFIRE:
+        if linked and label is Label.BREACH and c.kind is Kind.CEASEFIRE:
             score += 0.1
-        score = round(max(0.0, min(1.0, score)), 3)
+        score = round(max(0.0, min(1.0, score)) * factor, 3)
         counted = not blocks and score >= COUNT_SCORE
         if not blocks and not counted:
             blocks.append(f"score {score:.2f} below {COUNT_SCORE:.2f}")
@@ -378,34 +403,42 @@ class Matcher:
         return SentenceFinding(s.text, label, score, signals, counted, reasons)
 
     @staticmethod
-    def _governed(s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
-        """The cue (negation, condition, modal, intent) that governs one signal, if any."""
+    def _cue_before(
+        s: _Sentence, hit: PhraseHit, name: str, window: int | None
+    ) -> PhraseHit | None:
+        """A cue of guard ``name`` in the signal's clause, ending before it (within ``window``)."""
         clause = s.clause_start[hit.start]
+        for cue in s.hits.get(_G[name], ()):
+            if (
+                cue.end <= hit.start
+                and cue.start >= clause
+                and (window is None or hit.start - cue.end <= window)
+            ):
+                return cue
+        return None
 
-        def before(name: str, window: int | None) -> PhraseHit | None:
-            for cue in s.hits.get(_G[name], ()):
-                if (
-                    cue.end <= hit.start
-                    and cue.start >= clause
-                    and (window is None or hit.start - cue.end <= window)
-                ):
-                    return cue
-            return None
-
-        neg = before("neg", NEGATION_WINDOW)
-        if neg is not None and not (neg.phrase == "not" and s.tokens[neg.end : neg.end + 1]
-                                    == ["only"]):
+    def _governed(self, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
+        """The cue (negation, condition, modal, intent, threat) that governs one signal."""
+        neg = self._cue_before(s, hit, "neg", NEGATION_WINDOW)
+        if neg is not None and s.tokens[neg.end : neg.end + 1] != ["only"]:
             return f"negated: {neg.phrase!r}"
         after = s.tokens[hit.end : hit.end + 3]
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
             return "negated: 'not'"
-        cond = before("cond", None)
-        if cond is not None and not (cond.phrase == "any" and hit.start - cond.end > 1):
-            return f"conditional: {cond.phrase!r}"
-        modal = before("modal", MODAL_WINDOW)
+        clause = s.clause_start[hit.start]
+        for cue in s.hits.get(_G["cond"], ()):
+            if s.clause_start[cue.start] != clause:
+                continue
+            if cue.phrase == "any" and not (cue.end <= hit.start <= cue.end + 1):
+                continue
+            return f"conditional: {cue.phrase!r}"
+        modal = self._cue_before(s, hit, "modal", MODAL_WINDOW)
         if modal is not None:
             return f"not a fact (modal): {modal.phrase!r}"
-        intent = before("irrealis", IRREALIS_WINDOW)
+        intent = self._cue_before(s, hit, "irrealis", IRREALIS_WINDOW)
         if intent is not None:
-            return f"intent, demand or threat: {intent.phrase!r}"
+            return f"intent, demand or hope: {intent.phrase!r}"
+        for cue in s.hits.get(_G["threat"], ()):
+            if cue.end <= hit.start:
+                return f"threat or pledge: {cue.phrase!r}"
         return None

@@ -263,9 +263,15 @@ def truncate(s: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
-def _detail_text(value: str, detail: Any) -> str:
-    kind = (detail or {}).get("type", "text/html") if isinstance(detail, Mapping) else "text/html"
-    if kind == "text/plain":  # feedparser has already decoded its entities
+def _detail_text(value: str, detail: Any, *, atom: bool) -> str:
+    """Plain text of a feedparser value.
+
+    Atom declares its text types, so its ``text/plain`` is kept literally.  RSS
+    does not: feedparser's "plain" is a guess, and "<script>..." would pass it,
+    so RSS/RDF values are always read as HTML.
+    """
+    kind = detail.get("type") if isinstance(detail, Mapping) else None
+    if atom and kind == "text/plain":  # feedparser has already decoded its entities
         return clean_text(value)
     return html_to_text(value)
 
@@ -337,7 +343,7 @@ def _datetime_of(entry: Any, key: str) -> datetime | None:
         return None
 
 
-def _longest_text(entry: Any) -> str:
+def _longest_text(entry: Any, atom: bool) -> str:
     candidates: list[tuple[str, Any]] = []
     for content in entry.get("content") or ():
         if isinstance(content, Mapping) and isinstance(content.get("value"), str):
@@ -345,17 +351,17 @@ def _longest_text(entry: Any) -> str:
     summary = entry.get("summary")
     if isinstance(summary, str):
         candidates.append((summary, entry.get("summary_detail")))
-    texts = [_detail_text(value, detail) for value, detail in candidates]
+    texts = [_detail_text(value, detail, atom=atom) for value, detail in candidates]
     return max(texts, key=len, default="")
 
 
-def _entry(entry: Any, feed_url: str) -> Entry | None:
+def _entry(entry: Any, feed_url: str, atom: bool) -> Entry | None:
     raw_title = entry.get("title")
     title = ""
     if isinstance(raw_title, str):
-        title = truncate(clean_title(_detail_text(raw_title, entry.get("title_detail"))),
-                         MAX_TITLE_CHARS)
-    text = truncate(_longest_text(entry), MAX_TEXT_CHARS)
+        plain = _detail_text(raw_title, entry.get("title_detail"), atom=atom)
+        title = truncate(clean_title(plain), MAX_TITLE_CHARS)
+    text = truncate(_longest_text(entry, atom), MAX_TEXT_CHARS)
 
     link = entry.get("link")
     url = canonical_url(urljoin(feed_url, link)) if isinstance(link, str) and link else None
@@ -436,10 +442,12 @@ def parse_feed(
     message = (str(exc) or type(exc).__name__) if bozo and exc is not None else None
 
     raw_entries = d.get("entries") or []
+    atom = str(d.get("version") or "").startswith("atom")
     feed = d.get("feed") or {}
     raw_title = feed.get("title")
     feed_title = (
-        truncate(clean_title(_detail_text(raw_title, feed.get("title_detail"))), MAX_TITLE_CHARS)
+        truncate(clean_title(_detail_text(raw_title, feed.get("title_detail"), atom=atom)),
+                 MAX_TITLE_CHARS)
         if isinstance(raw_title, str)
         else ""
     )
@@ -447,7 +455,7 @@ def parse_feed(
         cause = str(exc) if exc is not None else "no feed found"
         raise ParseError(url, cause if content.strip() else "empty document")
 
-    entries = (_entry(e, url) for e in raw_entries)
+    entries = (_entry(e, url, atom) for e in raw_entries)
     return ParseResult(
         entries=_unique((e for e in entries if e is not None), max(0, max_entries)),
         feed_title=feed_title or None,

@@ -296,7 +296,7 @@ class Store:
         keys = entry_keys(feed.id, entry)
         known = dict(
             s.execute(select(ArticleKeyRow.key, ArticleKeyRow.article_id)
-                      .where(ArticleKeyRow.key.in_(keys))).tuples().all()
+                      .where(ArticleKeyRow.key.in_(keys))).all()
         )
         if known:
             article_id = next(iter(known.values()))
@@ -361,7 +361,7 @@ class Store:
         """Per feed: articles stored and the last HTTP status."""
         with self.transaction() as s:
             rows = s.execute(select(FeedRow.id, FeedRow.articles_seen, FeedRow.last_status))
-            return {fid: (n, st) for fid, n, st in rows.tuples()}
+            return {fid: (n, st) for fid, n, st in rows}
 
     # --- judging -------------------------------------------------------------
 
@@ -422,7 +422,7 @@ class Store:
                 .join(ArticleRow, ArticleRow.id == EvidenceRow.article_id)
                 .where(EvidenceRow.commitment_id == commitment_id)
                 .order_by(EvidenceRow.id)
-            ).tuples()
+            )
             return [_evidence(e, a) for e, a in rows]
 
     def unassessed_evidence_ids(self, commitment_id: str) -> set[int]:
@@ -479,7 +479,7 @@ class Store:
             rows = s.execute(select(EvidenceRow, ArticleRow)
                              .join(ArticleRow, ArticleRow.id == EvidenceRow.article_id)
                              .where(EvidenceRow.id.in_(list(ids)))
-                             .order_by(EvidenceRow.score.desc(), EvidenceRow.id)).tuples()
+                             .order_by(EvidenceRow.score.desc(), EvidenceRow.id))
             return [_evidence(e, a) for e, a in rows]
 
     def enqueue_alerts(
@@ -511,12 +511,17 @@ class Store:
         for item in items:
             if item.key in existing:
                 continue
-            s.add(OutboxRow(key=item.key, channel=item.channel, kind=item.kind,
-                            subject=item.subject, message_id=item.message_id,
-                            payload=item.payload, created_at=now, attempts=0,
-                            next_attempt_at=now))
+            existing.add(item.key)
+            try:
+                with s.begin_nested():
+                    s.add(OutboxRow(key=item.key, channel=item.channel, kind=item.kind,
+                                    subject=item.subject, message_id=item.message_id,
+                                    payload=item.payload, created_at=now, attempts=0,
+                                    next_attempt_at=now))
+                    s.flush()
+            except IntegrityError:  # queued by another daemon a moment ago
+                continue
             queued += 1
-        s.flush()
         return queued
 
     # --- delivering ----------------------------------------------------------
@@ -594,7 +599,7 @@ class Store:
                     .where(EvidenceRow.created_at <= end))
             if start is not None:
                 stmt = stmt.where(EvidenceRow.created_at > start)
-            rows = s.execute(stmt.order_by(EvidenceRow.id)).tuples()
+            rows = s.execute(stmt.order_by(EvidenceRow.id))
             return [_evidence(e, a) for e, a in rows]
 
     def latest_evidence(self) -> dict[str, Evidence]:
@@ -605,7 +610,7 @@ class Store:
                       .group_by(EvidenceRow.commitment_id).subquery())
             rows = s.execute(select(EvidenceRow, ArticleRow)
                              .join(newest, newest.c.id == EvidenceRow.id)
-                             .join(ArticleRow, ArticleRow.id == EvidenceRow.article_id)).tuples()
+                             .join(ArticleRow, ArticleRow.id == EvidenceRow.article_id))
             for e, a in rows:
                 out[e.commitment_id] = _evidence(e, a)
         return out

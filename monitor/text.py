@@ -123,7 +123,7 @@ _TOKEN = re.compile(r"\w+|[,;:()!?\"]|(?<=\s)-(?=\s)")
 _NOT = re.compile(r"\b(\w+)n't\b")
 _CANNOT = re.compile(r"\bcannot\b")
 #: Tokens that end a clause.
-PUNCTUATION = frozenset({",", ";", ":", "(", ")", "!", "?", "-"})
+PUNCTUATION = frozenset({",", ";", "(", ")", "!", "?", "-"})
 
 
 def _expand_not(m: re.Match[str]) -> str:

@@ -148,8 +148,9 @@ KIND_MET: dict[Kind, tuple[str, ...]] = {
     ),
     Kind.NO_TALKS: (
         "no talks", "rule out", "ruled out", "rules out", "will not negotiate",
-        "not negotiate", "no negotiations", "no dialogue", "refus*", "no question of",
+        "not negotiate", "no negotiations", "no dialogue", "no question of",
         "reject* talks", "reject* any talks", "no justification to engage",
+        "refus* to negotiate", "refus* to talk", "refus* talks", "refus* any talks",
     ),
     Kind.NO_SANCTUARY: (
         "arrest*", "detain*", "relocat*", "crack* down", "crackdown", "disarm*", "handed over",
@@ -157,7 +158,7 @@ KIND_MET: dict[Kind, tuple[str, ...]] = {
         "taken action", "raids on TTP",
     ),
     Kind.INFORM: (
-        "inform*", "shared evidence", "shared proof", "briefed", "raised the issue",
+        "inform", "informs", "informed", "informing", "shared evidence", "shared proof", "briefed", "raised the issue",
         "raised the matter", "conveyed", "lodged", "apprised", "took up", "handed over",
         "presented", "provided evidence", "evidence provided", "shared",
     ),
@@ -202,18 +203,41 @@ IRREALIS = (
     "must", "should", "demand*", "urg*", "propos*", "asked", "ask*", "called on", "called for",
     "call for", "aim*", "seek*", "sought", "to prevent", "to end", "to curb", "to eliminate",
     "to stop", "to ensure", "to address", "to tackle", "to establish", "to agree", "to decide",
-    "to monitor", "ensure", "efforts to", "in order to", "pledg*", "vow*", "promis*",
-    "commit*", "assur*", "threat*", "warn*", "hope*", "expect*", "plan*", "intend*",
+    "to monitor", "ensure", "efforts to", "in order to", "promis*",
+    "commit*", "assur*", "hope*", "expect*", "plan*", "intend*",
     "ready to", "willing to", "discuss*", "deliberat*", "forming", "finalis*", "finaliz*",
     "explor*", "consider*", "tolerat*", "insist*", "wants", "want", "prevent", "avert*",
-    "avoid*", "dangers of", "potential", "possible", "possibility",
+    "avoid*", "dangers of", "potential", "possible", "possibility", "disagreement*",
+    "dispute*", "issue of", "demands", "differences over", "differences on",
 )
+
+#: Threats, warnings and pledges: anywhere before the signal in the sentence.
+THREAT = ("threat*", "warn*", "vow*", "pledg*", "option of", "ultimatum", "or face")
 
 #: Background narrative: what led up to the present.
 BACKGROUND = (
     "after", "following", "earlier this month", "earlier this year", "last month", "last year",
     "in early", "triggered", "led to", "sparked", "preceded", "previous", "earlier round",
     "previously", "earlier", "in the past", "history of", "since the",
+)
+
+#: Background phrases that mark the whole sentence as background.
+BACKGROUND_ANYWHERE = (
+    "earlier this month", "earlier this year", "last month", "last year", "recently been",
+    "in recent weeks", "in recent months", "plagued by", "in the past",
+)
+
+#: Collapse words: a breach signal when the sentence names the ceasefire itself.
+CEASEFIRE_FAIL = (
+    "crumbl*", "collaps*", "failed", "fail", "fails", "unravel*", "broke down", "broken down",
+    "fell apart", "falls apart", "in tatters", "shattered",
+)
+
+#: Phrases that hide the signals inside them ("informed sources" is not informing anyone).
+MASK = (
+    "informed sources", "well informed", "information minister", "minister of information",
+    "ministry of information", "information and broadcasting", "information ministry",
+    "sources informed",
 )
 
 #: Generic, long-running accusations (background, not a current specific claim).
@@ -234,7 +258,8 @@ SPECIFIC = (
 #: Generic words for militants (a stand-in for the named group).
 MILITANT = (
     "militant*", "terrorist*", "terrorism", "insurgent*", "infiltrator*", "suicide bomber*",
-    "suicide attack*", "suicide bombing*", "armed groups", "jihadist*",
+    "suicide attack*", "suicide bombing*", "armed groups", "jihadist*", "attacks from",
+    "attacks originating", "attacks launched from", "attacks emanating", "attacks planned",
 )
 
 #: Explicit link of hostilities to the ceasefire.

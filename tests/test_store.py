@@ -1,0 +1,140 @@
+"""The store on SQLite and PostgreSQL: migrations, dedup, claiming, outbox bookkeeping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from monitor.db import Base, alembic_config, make_engine, upgrade
+from monitor.models import Commitment, Entry, Kind, Label, Status, StatusChange, Verdict
+from monitor.store import FeedSpec, NewOutboxItem, Store
+
+NOW = datetime(2025, 10, 28, 9, 0, tzinfo=UTC)
+COMMITMENT = Commitment(id="ceasefire", title="Ceasefire", statement="s", kind=Kind.CEASEFIRE,
+                        said_by="x", said_at=None, source_url=None,
+                        parties=("pakistan", "afghanistan"))
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    s = Store(engine)
+    s.sync_watchlist([FeedSpec("A", "http://a.example/feed", 900),
+                      FeedSpec("B", "http://b.example/feed", 900)], [COMMITMENT], NOW)
+    yield s
+    engine.dispose()
+
+
+def entry(identity: str, url: str | None, title: str = "T", text: str = "body") -> Entry:
+    return Entry(identity=identity, guid=identity, url=url, title=title, text=text,
+                 published_at=NOW)
+
+
+def save(store: Store, feed_name: str, entries: list[Entry]) -> int:
+    feed = next(f for f in store.feeds() if f.name == feed_name)
+    return store.save_entries(feed, entries, now=NOW, status=200, etag='"e"',
+                              last_modified=None, next_poll_at=NOW + timedelta(minutes=15))
+
+
+def test_migrations_match_the_models(database_url: str) -> None:
+    upgrade(database_url)
+    upgrade(database_url)  # idempotent
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert diff == []
+    command.check(alembic_config(database_url))  # `alembic check`: raises if not clean
+
+
+def test_article_stored_once_across_refetch_guid_change_and_feeds(store: Store) -> None:
+    assert save(store, "A", [entry("g1", "https://news.example/a1")]) == 1
+    assert save(store, "A", [entry("g1", "https://news.example/a1")]) == 0  # re-fetched
+    assert save(store, "A", [entry("g1-changed", "https://news.example/a1")]) == 0  # new guid
+    assert save(store, "B", [entry("other", "https://news.example/a1")]) == 0  # other feed
+    assert save(store, "A", [entry("g1", "https://news.example/a1?moved")]) == 0  # same guid
+    assert save(store, "A", [entry("g2", None, "Same", "text"),
+                             entry("g2", None, "Same", "text")]) == 1  # dup within one fetch
+    assert store.counts()["articles"] == 2
+
+
+def test_save_entries_records_validators_and_next_poll(store: Store) -> None:
+    save(store, "A", [entry("g1", "https://news.example/a1")])
+    feed = next(f for f in store.feeds() if f.name == "A")
+    assert feed.etag == '"e"'
+    assert feed.next_poll_at == NOW + timedelta(minutes=15)
+    assert feed.last_ok_at == NOW and feed.error_count == 0
+
+
+def test_claim_due_feeds_leases_them(store: Store) -> None:
+    lease = timedelta(minutes=5)
+    assert {f.name for f in store.claim_due_feeds(NOW, lease)} == {"A", "B"}
+    assert store.claim_due_feeds(NOW, lease) == []  # leased
+    assert {f.name for f in store.claim_due_feeds(NOW + lease, lease)} == {"A", "B"}
+
+
+def test_feed_errors_accumulate_and_reset(store: Store) -> None:
+    feed = store.feeds()[0]
+    for i in range(3):
+        store.record_feed_error(feed.id, now=NOW, error=f"boom {i}", status=500,
+                                next_poll_at=NOW + timedelta(hours=i + 1))
+    failing = store.feeds()[0]
+    assert failing.error_count == 3 and failing.last_error == "boom 2"
+    save(store, failing.name, [])
+    assert store.feeds()[0].error_count == 0
+
+
+def test_sync_disables_removed_feeds_and_keeps_status(store: Store) -> None:
+    store.sync_watchlist([FeedSpec("A", "http://a.example/feed", 600)], [COMMITMENT], NOW)
+    assert [f.name for f in store.feeds()] == ["A"]
+    assert store.commitment_states()["ceasefire"].status is Status.PENDING
+
+
+def test_verdicts_assessment_alerts_outbox(store: Store) -> None:
+    save(store, "A", [entry("g1", "https://news.example/a1")])
+    [article] = store.unjudged_articles(10)
+    verdicts = [Verdict("ceasefire", Label.BREACH, 0.9, "They clashed.", ("clash",)),
+                Verdict("unknown", Label.BREACH, 0.9, "x")]
+    assert store.save_verdicts([(article, verdicts)], NOW) == 1
+    assert store.save_verdicts([(article, verdicts)], NOW) == 0  # judged once
+    assert store.unjudged_articles(10) == []
+    [ev] = store.evidence_for("ceasefire")
+    assert ev.source == "news.example" and ev.quote == "They clashed."
+    change = StatusChange("ceasefire", Status.PENDING, Status.BREACHED, NOW, "strong", (ev.id,))
+    assert store.apply_assessment("ceasefire", Status.PENDING, [change], [ev.id], NOW)
+    assert not store.apply_assessment("ceasefire", Status.PENDING, [change], [ev.id], NOW)
+    assert store.unassessed_evidence_ids("ceasefire") == set()
+    [event] = store.unalerted_events()
+    item = NewOutboxItem("alert:1:outbox", "outbox", "alert", "S", "<m@x>", b"payload")
+    assert store.enqueue_alerts([item, item], alerted=[event.id], suppressed={}, now=NOW) == 1
+    assert store.enqueue_alerts([item], alerted=[], suppressed={}, now=NOW) == 0
+    assert store.unalerted_events() == []
+    [due] = store.due_outbox(NOW)
+    assert store.claim_outbox(due.id, NOW, timedelta(minutes=5))
+    assert not store.claim_outbox(due.id, NOW, timedelta(minutes=5))  # leased
+    store.mark_retry(due.id, NOW, "451 later", NOW + timedelta(seconds=30))
+    assert store.due_outbox(NOW) == []
+    [again] = store.due_outbox(NOW + timedelta(seconds=30))
+    assert again.attempts == 1 and again.last_error == "451 later"
+    store.mark_sent(due.id, NOW)
+    assert store.due_outbox(NOW + timedelta(days=1)) == []
+    assert store.outbox_counts() == {"pending": 0, "sent": 1, "failed": 0}
+
+
+def test_digest_recorded_once_per_key(store: Store) -> None:
+    item = NewOutboxItem("digest:x:outbox", "outbox", "digest", "D", "<d@x>", b"p")
+    assert store.record_digest("digest:x", None, NOW, [item], NOW)
+    assert not store.record_digest("digest:x", None, NOW, [item], NOW)
+    assert store.last_digest_end() == NOW
+
+
+def test_naive_datetimes_are_refused(store: Store) -> None:
+    with pytest.raises(Exception, match="naive datetime"):
+        store.record_feed_error(store.feeds()[0].id, now=NOW, error="x", status=None,
+                                next_poll_at=datetime(2025, 1, 1))  # noqa: DTZ001
