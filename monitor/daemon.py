@@ -82,17 +82,14 @@ def catch_up_digest(m: Monitor) -> bool:
 def build_scheduler(
     m: Monitor, *, tick_seconds: float = 60, deliver_seconds: float = 30
 ) -> BlockingScheduler:
-    sched = BlockingScheduler(
-        timezone=UTC,
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 600},
-    )
-    now = m.clock.now()
-    sched.add_job(cycle_job, IntervalTrigger(seconds=tick_seconds, timezone=UTC), args=[m],
-                  id="cycle", name="poll, judge, alert, deliver", next_run_time=now)
+    sched = BlockingScheduler(timezone=UTC)
+    once = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600, "args": [m]}
+    sched.add_job(cycle_job, IntervalTrigger(seconds=tick_seconds, timezone=UTC), id="cycle",
+                  name="poll, judge, alert, deliver", next_run_time=m.clock.now(), **once)
     sched.add_job(deliver_job, IntervalTrigger(seconds=deliver_seconds, timezone=UTC),
-                  args=[m], id="deliver", name="deliver the outbox")
+                  id="deliver", name="deliver the outbox", **once)
     if m.config.file.digest.enabled:
-        sched.add_job(digest_job, digest_trigger(m), args=[m], id="digest", name="digest")
+        sched.add_job(digest_job, digest_trigger(m), id="digest", name="digest", **once)
     return sched
 
 

@@ -253,7 +253,7 @@ def _read_body(
         parts.append(piece)
 
     try:
-        for raw in response.iter_raw(_PIECE):
+        for raw in response.iter_raw():  # as received (a chunk_size would buffer)
             if time.monotonic() - started > deadline_seconds:
                 raise FetchError(url, status, f"deadline of {deadline_seconds:g}s exceeded")
             for piece in decoder.decode(raw):

@@ -12,6 +12,7 @@ signal is kept as a ``SentenceFinding`` with the reasons, for ``explain``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,6 +22,7 @@ from monitor.models import Commitment, Entity, Kind, Label, SentenceFinding, Ver
 from monitor.text import (
     PUNCTUATION,
     PhraseHit,
+    DateRef,
     PhraseIndex,
     article_sentences,
     find_dates,
@@ -40,7 +42,7 @@ BREACH_GRACE = timedelta(days=1)
 # Token windows before a signal (same clause) in which a cue applies.
 NEGATION_WINDOW = 5
 MODAL_WINDOW = 3
-IRREALIS_WINDOW = 6
+IRREALIS_WINDOW = 8
 BACKGROUND_WINDOW = 5
 FAIL_WINDOW = 10
 
@@ -67,6 +69,14 @@ _GUARDS: dict[str, tuple[str, ...]] = {
 _G = {name: f"G:{name}" for name in _GUARDS}
 
 
+_DIGIT = re.compile(r"\d")
+_DATE_WORDS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday last past yesterday""".split()
+)
+
+
 @dataclass(frozen=True)
 class _Rule:
     """One commitment, compiled."""
@@ -78,6 +88,7 @@ class _Rule:
     weak: str
     exclude: str
     statement_grams: frozenset[tuple[str, ...]]
+    names: tuple[str, ...]  # parties and subjects
 
 
 @dataclass
@@ -86,7 +97,25 @@ class _Sentence:
     tokens: list[str]
     hits: dict[str, list[PhraseHit]]
     entities: dict[str, list[PhraseHit]]  # longest-match entity mentions
-    clause_start: list[int]  # per token: index of the first token of its clause
+    dates: list[DateRef] | None = None  # filled on first use
+    grams: frozenset[tuple[str, ...]] | None = None
+    _clauses: list[int] | None = None
+
+    @property
+    def clause_start(self) -> list[int]:
+        """Per token: the index of the first token of its clause."""
+        if self._clauses is None:
+            starts: list[int] = []
+            start = 0
+            words = {h.start for h in self.hits.get(_G["clause"], ())}
+            for i, tok in enumerate(self.tokens):
+                if tok in PUNCTUATION:
+                    start = i + 1
+                elif i in words:
+                    start = i
+                starts.append(start)
+            self._clauses = starts
+        return self._clauses
 
 
 @dataclass
@@ -137,6 +166,7 @@ class Matcher:
                     weak=f"K:{c.kind}:W",
                     exclude=pre + "X",
                     statement_grams=_grams(tokenize(c.statement)),
+                    names=(*c.parties, *c.subjects),
                 )
             )
         self._index = PhraseIndex(entries)
@@ -176,14 +206,7 @@ class Matcher:
             )
             if not inside:
                 entities.setdefault(eid, []).append(hit)
-        clause_start: list[int] = []
-        start = 0
-        clause_words = {h.start for h in hits.get(_G["clause"], ())}
-        for i, tok in enumerate(tokens):
-            if tok in PUNCTUATION or i in clause_words:
-                start = i + 1 if tok in PUNCTUATION else i
-            clause_start.append(start)
-        return _Sentence(text, tokens, hits, entities, clause_start)
+        return _Sentence(text, tokens, hits, entities)
 
     # -- aboutness ----------------------------------------------------------------------------
 
@@ -236,16 +259,20 @@ class Matcher:
             art.keys.get(_G["gov"], 0) > 0,
         )
         excluded = art.keys.get(rule.exclude, 0)
-        named = sum(
-            len(s.entities.get(p, ())) for s in sentences for p in (*c.parties, *c.subjects)
-        )
-        if excluded and excluded >= named:
+        if excluded and excluded >= sum(
+            len(s.entities.get(n, ())) for s in sentences for n in rule.names
+        ):
             return Verdict(c.id, Label.NONE, 0.0, None)
         findings: list[SentenceFinding] = []
         best: SentenceFinding | None = None
         related: str | None = None
+        kind_topic = f"K:{c.kind}:T"
         for s in sentences:
-            topic = rule.topic in s.hits or f"K:{c.kind}:T" in s.hits
+            topic = rule.topic in s.hits or kind_topic in s.hits
+            if not topic and _G["mil"] not in s.hits and not any(
+                n in s.entities for n in rule.names
+            ):
+                continue
             mil = _G["mil"] in s.hits or (
                 c.kind is Kind.NO_SANCTUARY and len(c.parties) > 1 and c.parties[-1] in s.entities
             )
@@ -358,10 +385,18 @@ class Matcher:
         deny = [h for h in s.hits.get(_G["deny"], ()) if h.start < first]
         if deny and _G["counter"] not in s.hits:
             blocks.append(f"denied: {s.tokens[deny[0].start]!r}")
-        if rule.statement_grams and _grams(s.tokens) & rule.statement_grams:
+        if s.grams is None:
+            s.grams = _grams(s.tokens)
+        if rule.statement_grams and s.grams & rule.statement_grams:
             blocks.append("recap of the original statement")
         if published is not None and c.effective_at is not None:
-            dates = [d for d in find_dates(s.text, published) if not d.since]
+            if s.dates is None:
+                s.dates = (
+                    [d for d in find_dates(s.text, published) if not d.since]
+                    if _DATE_WORDS.intersection(s.tokens) or _DIGIT.search(s.text)
+                    else []
+                )
+            dates = s.dates
             eff = c.effective_at.date()
             if dates and all(d.last < eff for d in dates):
                 blocks.append(f"about events before {eff.isoformat()}: {dates[0].text!r}")
@@ -384,7 +419,7 @@ class Matcher:
         if near and all(near):
             bg.append(next(h for h in near if h is not None))
         if label is Label.BREACH and bg:
-            factor *= 0.5
+            factor *= 0.45
             notes.append(f"background: {bg[0].phrase!r}")
         if label is Label.BREACH and c.kind in (Kind.NO_SANCTUARY, Kind.CEASEFIRE):
             generic = s.hits.get(_G["generic"])

@@ -38,7 +38,8 @@ _SURVIVABLE = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentTyp
 # DOCTYPE / entity defence
 # ---------------------------------------------------------------------------
 
-_XML_WS = re.compile(r"[ \t\r\n]+")
+# Whitespace, processing instructions and comments, as the XML prolog allows them.
+_MISC = re.compile(r"(?:[ \t\r\n]+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
 _DTD_SPECIAL = re.compile(r"[\"'\[\]<>]")
 # feedparser splits the prolog off at the first "<" + ASCII word character.
 _ELEMENT_START = re.compile(r"<\w", re.ASCII)
@@ -90,30 +91,17 @@ def _prolog_doctypes(text: str) -> list[tuple[int, int]] | None:
     # A UTF-8 BOM seen through latin-1.
     if text.startswith("\xef\xbb\xbf"):
         pos = 3
-    n = len(text)
-    while pos < n:
-        m = _XML_WS.match(text, pos)
-        if m:
-            pos = m.end()
-            continue
-        if text.startswith("<?", pos):
-            close = text.find("?>", pos + 2)
-            if close < 0:
-                break
-            pos = close + 2
-        elif text.startswith("<!--", pos):
-            close = text.find("-->", pos + 4)
-            if close < 0:
-                break
-            pos = close + 3
-        elif text[pos : pos + 9].upper() == "<!DOCTYPE":
-            end = _doctype_end(text, pos + 9)
-            if end < 0:
-                return None
-            spans.append((pos, end))
-            pos = end
-        else:
+    while True:
+        misc = _MISC.match(text, pos)
+        assert misc is not None  # the pattern matches the empty string
+        pos = misc.end()
+        if text[pos : pos + 9].upper() != "<!DOCTYPE":
             break
+        end = _doctype_end(text, pos + 9)
+        if end < 0:
+            return None
+        spans.append((pos, end))
+        pos = end
     return spans
 
 

@@ -184,6 +184,10 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._postgres = engine.dialect.name == "postgresql"
 
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any error."""

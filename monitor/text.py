@@ -14,35 +14,45 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 # --- normalisation ---------------------------------------------------------------------------
 
-_TRANSLATE = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-",
-        "\u2014": " - ", "\u2015": " - ",
-        "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ",
-        "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "", "\u00ad": "",
-        "\u2022": "\n", "\u25cf": "\n", "\u2026": "...",
-    }
+_REPLACE: tuple[tuple[str, str], ...] = (
+    ("\u2018", "'"), ("\u2019", "'"), ("\u201a", "'"), ("\u201b", "'"), ("\u2032", "'"),
+    ("\u201c", '"'), ("\u201d", '"'), ("\u201e", '"'), ("\u201f", '"'), ("\u2033", '"'),
+    ("\u00ab", '"'), ("\u00bb", '"'),
+    ("\u2010", "-"), ("\u2011", "-"), ("\u2012", "-"), ("\u2013", "-"), ("\u2212", "-"),
+    ("\u2014", " - "), ("\u2015", " - "),
+    ("\u00a0", " "), ("\u2009", " "), ("\u202f", " "), ("\u2007", " "), ("\t", " "),
+    ("\r", "\n"), ("\f", "\n"), ("\v", "\n"), ("\u2028", "\n"), ("\u2029", "\n"),
+    ("\u200b", ""), ("\u200c", ""), ("\u200d", ""), ("\ufeff", ""), ("\u00ad", ""),
+    ("\u2022", "\n"), ("\u25cf", "\n"), ("\u2026", "..."),
 )
-_SPACES = re.compile(r"[ \t\r\f\v]+")
-_SPACED_DASH = re.compile(r"\s+-+\s+|(?<=\w)-{2,}(?=\w)")
-_BLANK_LINES = re.compile(r"\s*\n\s*")
+_ASCII_REPLACE = (("\t", " "), ("\r", "\n"), ("\f", "\n"), ("\v", "\n"))
+_DOUBLE_DASH = re.compile(r"-{2,}")
+_SPACES = re.compile(r" {2,}")
 
 
 def normalize(text: str) -> str:
     """Unicode quotes to ASCII, dashes to hyphens (a spaced dash to " - "), tidy whitespace.
 
-    Line breaks are kept (one per paragraph); runs of spaces become one space.
+    Line breaks are kept (one per paragraph, blank lines dropped); runs of spaces become one.
     """
-    text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
-    text = _SPACED_DASH.sub(" - ", text)
-    text = _SPACES.sub(" ", text)
-    return _BLANK_LINES.sub("\n", text).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        for old, new in _REPLACE:
+            if old in text:
+                text = text.replace(old, new)
+    else:
+        for old, new in _ASCII_REPLACE:
+            if old in text:
+                text = text.replace(old, new)
+    if "--" in text:
+        text = _DOUBLE_DASH.sub(" - ", text)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    return "\n".join(line for line in (raw.strip() for raw in text.split("\n")) if line)
 
 
 # --- sentences -------------------------------------------------------------------------------
@@ -68,7 +78,7 @@ def _split_paragraph(para: str) -> list[str]:
         glued = not m.group().endswith((" ", "\n"))
         if glued and rest[0].isdigit():
             continue
-        wm = _WORD_BEFORE.search(para, 0, m.start())
+        wm = _WORD_BEFORE.search(para[max(0, m.start() - 30) : m.start()])
         if wm:
             word = wm.group(1).lower().rstrip(".")
             last = word.rsplit(".", 1)[-1]
@@ -96,7 +106,9 @@ def split_sentences(text: str) -> list[str]:
     """
     out: list[str] = []
     for line in text.split("\n"):
-        line = _BULLET.sub("", line.strip())
+        line = line.strip()
+        if line[:1] in "-*>#0123456789":
+            line = _BULLET.sub("", line)
         if line:
             out.extend(_split_paragraph(line))
     return out
@@ -138,7 +150,7 @@ def tokenize(text: str) -> list[str]:
     "n't" and "cannot" become "not".
     """
     low = text.lower().replace("\u2019", "'")
-    if "'" in low:
+    if "n't" in low:
         low = _NOT.sub(_expand_not, low)
     if "cannot" in low:
         low = _CANNOT.sub("can not", low)
@@ -181,8 +193,7 @@ def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(phrase_pattern(p) for p in unique), re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class PhraseHit:
+class PhraseHit(NamedTuple):
     """A phrase found in a token list: tokens ``start``..``end`` (exclusive)."""
 
     start: int
@@ -196,6 +207,12 @@ class _Pattern:
     words: tuple[tuple[str, bool], ...]
     phrase: str
     keys: tuple[str, ...]
+
+
+_Candidates = tuple[
+    tuple[_Pattern, ...], dict[str, tuple[_Pattern, ...]], tuple[_Pattern, ...]
+]
+_MISSING: object = object()
 
 
 class PhraseIndex:
@@ -225,41 +242,66 @@ class PhraseIndex:
                 self._prefix.append(pat)
             else:
                 self._exact.setdefault(first, []).append(pat)
-        self._cache: dict[str, tuple[_Pattern, ...]] = {}
+        self._cache: dict[str, _Candidates | None] = {}
 
-    def _candidates(self, token: str) -> tuple[_Pattern, ...]:
-        found = self._cache.get(token)
-        if found is None:
-            found = tuple(self._exact.get(token, ())) + tuple(
-                p for p in self._prefix if token.startswith(p.words[0][0])
+    def _candidates(self, token: str) -> _Candidates | None:
+        pats = tuple(self._exact.get(token, ())) + tuple(
+            p for p in self._prefix if token.startswith(p.words[0][0])
+        )
+        found: _Candidates | None = None
+        if pats:
+            by_second: dict[str, list[_Pattern]] = {}
+            singles: list[_Pattern] = []
+            others: list[_Pattern] = []
+            for p in pats:
+                if len(p.words) == 1:
+                    singles.append(p)
+                elif p.words[1][1]:
+                    others.append(p)
+                else:
+                    by_second.setdefault(p.words[1][0], []).append(p)
+            found = (
+                tuple(singles),
+                {k: tuple(v) for k, v in by_second.items()},
+                tuple(others),
             )
-            if len(self._cache) >= self._CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[token] = found
+        if len(self._cache) >= self._CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[token] = found
         return found
 
     def find(self, tokens: Sequence[str]) -> list[PhraseHit]:
         """Every phrase occurrence in ``tokens`` (from ``tokenize``), in token order."""
         hits: list[PhraseHit] = []
         n = len(tokens)
-        cands = self._candidates
+        cache = self._cache
+        missing = _MISSING
         for i, tok in enumerate(tokens):
-            for pat in cands(tok):
+            cands = cache.get(tok, missing)
+            if cands is missing:
+                cands = self._candidates(tok)
+            if cands is None:
+                continue
+            singles, by_second, others = cands  # type: ignore[misc]
+            for pat in singles:
+                hits.append(PhraseHit(i, i + 1, pat.phrase, pat.keys))
+            if i + 1 >= n:
+                continue
+            multi = by_second.get(tokens[i + 1], ())
+            if others:
+                multi = multi + others
+            for pat in multi:
                 words = pat.words
                 k = len(words)
-                if k > 1:
-                    if i + k > n:
-                        continue
-                    ok = True
-                    for j in range(1, k):
-                        w, is_prefix = words[j]
-                        t = tokens[i + j]
-                        if not (t.startswith(w) if is_prefix else t == w):
-                            ok = False
-                            break
-                    if not ok:
-                        continue
-                hits.append(PhraseHit(i, i + k, pat.phrase, pat.keys))
+                if i + k > n:
+                    continue
+                for j in range(1, k):
+                    w, is_prefix = words[j]
+                    t = tokens[i + j]
+                    if not (t.startswith(w) if is_prefix else t == w):
+                        break
+                else:
+                    hits.append(PhraseHit(i, i + k, pat.phrase, pat.keys))
         return hits
 
 

@@ -212,7 +212,10 @@ IRREALIS = (
 )
 
 #: Threats, warnings and pledges: anywhere before the signal in the sentence.
-THREAT = ("threat*", "warn*", "vow*", "pledg*", "option of", "ultimatum", "or face")
+THREAT = (
+    "threaten*", "warned", "warns", "warning that", "vowed", "vows", "pledged", "pledges",
+    "option of", "ultimatum", "or face",
+)
 
 #: Background narrative: what led up to the present.
 BACKGROUND = (
@@ -290,8 +293,7 @@ KIND_WEAK: dict[Kind, tuple[str, ...]] = {
     Kind.NO_TALKS: ("met representatives", "jirga"),
     Kind.NO_SANCTUARY: (
         "in Afghanistan", "inside Afghanistan", "presence", "support to", "support for",
-        "footprint", "from Afghanistan", "cross border terrorism", "cross border attacks",
-        "shelter*", "cross from",
+        "footprint", "cross border terrorism", "cross border attacks", "shelter*", "cross from",
     ),
     Kind.INFORM: ("shared", "presented"),
     Kind.OTHER: (),

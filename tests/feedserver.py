@@ -70,11 +70,14 @@ class RecordedRequest:
     headers: dict[str, str]  # lower-case names
 
 
+def _opaque_tag(tag: str) -> str:
+    return tag.strip().removeprefix("W/")
+
+
 def _etag_matches(if_none_match: str, etag: str) -> bool:
     if if_none_match.strip() == "*":
         return True
-    strip = (lambda t: t.strip().removeprefix("W/"))
-    return strip(etag) in {strip(t) for t in if_none_match.split(",")}
+    return _opaque_tag(etag) in {_opaque_tag(t) for t in if_none_match.split(",")}
 
 
 def _not_modified_since(if_modified_since: str, last_modified: str) -> bool:
@@ -111,6 +114,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         finally:
             owner._leave()
 
+    def _start(self, status: int, route: Route) -> None:
+        """The status line, Server, and Date unless the route sets its own."""
+        self.send_response_only(status)
+        self.send_header("Server", "feedserver")
+        if not any(name.lower() == "date" for name in route.headers):
+            self.send_header("Date", self.date_time_string())
+
     def _respond(
         self, owner: FeedServer, route: Route | None, headers: dict[str, str], send_body: bool
     ) -> None:
@@ -121,7 +131,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         if route.redirect_to is not None:
             status = route.status if 300 <= route.status < 400 else 302
-            self.send_response(status)
+            self._start(status, route)
             self.send_header("Location", route.redirect_to)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -133,10 +143,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             not_modified = _not_modified_since(headers["if-modified-since"], route.last_modified)
         body = route.body
         if not_modified:
-            self.send_response(304)
+            self._start(304, route)
             body = b""
         else:
-            self.send_response(route.status)
+            self._start(route.status, route)
             if route.content_type:
                 self.send_header("Content-Type", route.content_type)
             if route.gzip:

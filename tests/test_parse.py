@@ -304,8 +304,10 @@ def billion_laughs(levels: int = 10) -> bytes:
     return rss(item(title=ref, description=ref, guid="g"), channel_title=ref, prolog=dtd)
 
 
-def quadratic_blowup(size: int = 100_000, refs: int = 50_000) -> bytes:
-    dtd = f'<!DOCTYPE rss [\n<!ENTITY a "{"A" * size}">\n]>'
+def quadratic_blowup(size: int = 10_000, refs: int = 3_000) -> bytes:
+    # On lines of their own, entity values without "&" pass feedparser's own
+    # DOCTYPE filter, and its loose parser then expands them (30 MB here).
+    dtd = f'\n<!DOCTYPE rss [\n<!ENTITY a "{"A" * size}">\n]>\n'
     return rss(item(title="q", description="&a;" * refs, guid="g"), prolog=dtd)
 
 
@@ -389,9 +391,7 @@ def test_utf16_feed_without_doctype_parses() -> None:
 # -- properties ------------------------------------------------------------------
 
 
-_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60
-)
+_text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=60)
 
 
 @settings(max_examples=60, deadline=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,10 +21,22 @@ from tests.helpers import BREACH_ITEM, QUIET_ITEM, rss, write_watchlist
 from tests.smtpserver import SmtpServer
 
 
+_opened: list[Store] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_stores() -> Iterator[None]:
+    yield
+    while _opened:
+        _opened.pop().close()
+
+
 def make_monitor(config_file: Path, clock: FakeClock) -> pipeline.Monitor:
     config = load_config(str(config_file), env={})
     upgrade(config.database_url)
-    m = pipeline.Monitor(config, Store(make_engine(config.database_url)), clock)
+    store = Store(make_engine(config.database_url))
+    _opened.append(store)
+    m = pipeline.Monitor(config, store, clock)
     pipeline.sync(m)
     return m
 
