@@ -69,7 +69,6 @@ class PollingConfig(_Model):
     deadline_seconds: float = Field(60, gt=0, le=3600)
     max_bytes: int = Field(5_000_000, ge=10_000, le=200_000_000)
     silent_after_hours: float = Field(48, gt=0)  # a feed bringing nothing new this long is unhealthy
-    failures_before_alert: int = Field(5, ge=1)
 
 
 class FeedConfig(_Model):

@@ -152,7 +152,7 @@ def load_corpus(path: str | Path) -> list[CorpusItem]:
 
 
 def predict(matcher: Matcher, items: Iterable[CorpusItem]) -> list[Prediction]:
-    """Judge each article on its own (no history): one prediction per article × commitment."""
+    """Judge each article on its own (no history): one prediction per article x commitment."""
     out: list[Prediction] = []
     for item in items:
         for v in matcher.judge(item.title, item.text, item.published_at):
@@ -199,7 +199,7 @@ def score(
 ) -> Report:
     """Precision, recall and F1 counts for breach and met, per commitment and micro overall.
 
-    A prediction missing for an article × commitment means none.
+    A prediction missing for an article x commitment means none.
     """
     predicted = {(p.id, p.commitment): p.label for p in predictions}
     per: dict[str, dict[Label, Counts]] = {}

@@ -21,8 +21,8 @@ from monitor import vocab
 from monitor.models import Commitment, Entity, Kind, Label, SentenceFinding, Verdict
 from monitor.text import (
     PUNCTUATION,
-    PhraseHit,
     DateRef,
+    PhraseHit,
     PhraseIndex,
     article_sentences,
     find_dates,
@@ -352,10 +352,11 @@ class Matcher:
         strong_live = [
             h for h in live
             if rule.weak not in h.keys
-            and not any(w.start < h.end and h.start < w.end for w in weak_hits)
+            and not any(h.start < w.start < h.end < w.end for w in weak_hits)
         ]
         if live and not strong_live:
-            blocks.append("weak signal only: " + ", ".join(repr(h.phrase) for h in live))
+            weak_only = dict.fromkeys(h.phrase for h in live)
+            blocks.append("weak signal only: " + ", ".join(repr(p) for p in weak_only))
         own = any(k in h.keys for h in live for k in (rule.breach[0], rule.met[0]))
         score = OWN_SIGNAL if own else VOCAB_SIGNAL
         factor = 1.0

@@ -46,7 +46,6 @@ _ELEMENT_START = re.compile(r"<\w", re.ASCII)
 _DANGER = re.compile(r"<!\s*(?:DOCTYPE|ENTITY|ATTLIST|ELEMENT|NOTATION)", re.IGNORECASE)
 _XML_DECL_ENCODING = re.compile(r"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.IGNORECASE)
-_MAX_CODECS = 12
 
 
 def _doctype_end(text: str, pos: int) -> int:
@@ -120,14 +119,14 @@ def _candidate_codecs(content: bytes, headers: Mapping[str, str]) -> list[str]:
     m = _CHARSET.search(headers.get("content-type", ""))
     if m:
         names.append(m.group(1))
-    names += ["utf-8", "windows-1252", "iso-8859-2", "cp037", "cp500", "utf-7"]
-    if b"\x00" in content:
-        names += ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"]
     head = content[:1024]
     for probe in ("latin-1", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "cp037"):
         decl = _XML_DECL_ENCODING.match(head.decode(probe, "replace").lstrip("\ufeff\xef\xbb\xbf"))
         if decl:
             names.append(decl.group(1))
+    names += ["utf-8", "windows-1252", "iso-8859-2", "cp037", "cp500", "utf-7"]
+    if b"\x00" in content:
+        names += ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"]
     seen = {codecs.lookup("latin-1").name}
     out: list[str] = []
     for name in names:
@@ -138,7 +137,7 @@ def _candidate_codecs(content: bytes, headers: Mapping[str, str]) -> list[str]:
         if key not in seen:
             seen.add(key)
             out.append(name)
-    return out[:_MAX_CODECS]
+    return out
 
 
 def neutralise_doctype(content: bytes, *, url: str, headers: Mapping[str, str]) -> bytes:

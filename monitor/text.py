@@ -212,7 +212,6 @@ class _Pattern:
 _Candidates = tuple[
     tuple[_Pattern, ...], dict[str, tuple[_Pattern, ...]], tuple[_Pattern, ...]
 ]
-_MISSING: object = object()
 
 
 class PhraseIndex:
@@ -275,14 +274,16 @@ class PhraseIndex:
         hits: list[PhraseHit] = []
         n = len(tokens)
         cache = self._cache
-        missing = _MISSING
         for i, tok in enumerate(tokens):
-            cands = cache.get(tok, missing)
-            if cands is missing:
+            try:
+                cands = cache[tok]
+            except KeyError:
                 cands = self._candidates(tok)
             if cands is None:
                 continue
-            singles, by_second, others = cands  # type: ignore[misc]
+            singles: tuple[_Pattern, ...] = cands[0]
+            by_second: dict[str, tuple[_Pattern, ...]] = cands[1]
+            others: tuple[_Pattern, ...] = cands[2]
             for pat in singles:
                 hits.append(PhraseHit(i, i + 1, pat.phrase, pat.keys))
             if i + 1 >= n:

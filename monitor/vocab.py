@@ -1,7 +1,8 @@
-"""Shared vocabulary: the entities outlets name, with their aliases.
+"""Shared vocabulary: the entities outlets name, the event words per kind, and guard cues.
 
-The watchlist's ``entities:`` section adds to or extends these.  Aliases are
-matched case-insensitively on word boundaries.
+The watchlist's ``entities:`` section adds to or extends the entities.  Every
+phrase is matched case-insensitively on whole words; a trailing ``*`` matches
+any ending and a space also matches a hyphen (see ``monitor.text``).
 """
 
 from __future__ import annotations
@@ -138,7 +139,8 @@ KIND_MET: dict[Kind, tuple[str, ...]] = {
         "extend*", "no incidents", "no new clashes", "no new border clashes",
         "no clashes", "no violations", "no violation", "no fresh clashes", "remained calm",
         "calm along the border", "relative calm", "agreed to maintain", "remain in place",
-        "remains in place",
+        "remains in place", "is holding", "was holding", "still holding", "continues to hold",
+        "continued to hold", "remains in force", "remained in force", "largely holding",
     ),
     Kind.TALKS: (
         "monitoring mechanism", "verification mechanism", "monitoring and verification",
@@ -158,7 +160,8 @@ KIND_MET: dict[Kind, tuple[str, ...]] = {
         "taken action", "raids on TTP",
     ),
     Kind.INFORM: (
-        "inform", "informs", "informed", "informing", "shared evidence", "shared proof", "briefed", "raised the issue",
+        "inform", "informs", "informed", "informing", "shared evidence", "shared proof",
+        "briefed", "raised the issue",
         "raised the matter", "conveyed", "lodged", "apprised", "took up", "handed over",
         "presented", "provided evidence", "evidence provided", "shared",
     ),
@@ -176,7 +179,8 @@ NEGATION = (
 
 #: Denials, anywhere before the signal in the sentence.
 DENIAL = (
-    "deny", "denies", "denied", "denial*", "denying", "reject*", "dismiss*", "refut*", "rebuff*", "baseless", "unfounded",
+    "deny", "denies", "denied", "denial*", "denying", "reject*", "dismiss*", "refut*",
+    "rebuff*", "baseless", "unfounded",
     "false claims", "remained silent",
 )
 

@@ -368,12 +368,17 @@ def test_doctype_in_wide_encodings_is_refused(codec: str) -> None:
         parse_feed(content, url=FEED_URL, headers=XML)
 
 
-def test_doctype_hidden_by_a_declared_charset_is_refused() -> None:
-    # "\x3c" is "<" once decoded with the charset the header names.
+@pytest.mark.parametrize("where", ["header", "declaration"])
+def test_doctype_hidden_by_a_declared_charset_is_refused(where: str) -> None:
+    # "\x3c" is "<" once decoded with the encoding the header or declaration names.
     content = quadratic_blowup(size=1000, refs=100).replace(b"<!DOCTYPE", b"\\x3c!DOCTYPE")
+    headers = dict(XML)
+    if where == "header":
+        headers["Content-Type"] = "application/xml; charset=unicode_escape"
+    else:
+        content = content.replace(b'encoding="utf-8"', b'encoding="unicode_escape"')
     with pytest.raises(ParseError, match="refused"):
-        parse_feed(content, url=FEED_URL,
-                   headers={"Content-Type": "application/xml; charset=unicode_escape"})
+        parse_feed(content, url=FEED_URL, headers=headers)
 
 
 def test_unterminated_doctype_is_refused() -> None:

@@ -23,7 +23,8 @@ from monitor.text import (
 
 
 def test_normalize_quotes_dashes_and_spaces() -> None:
-    raw = "\u201cNo\u201d talks\u2014ever.\u00a0 Pakistan\u2013Afghanistan\u2019s  border\r\n\n\nNext"
+    raw = ("\u201cNo\u201d talks\u2014ever.\u00a0 Pakistan\u2013Afghanistan\u2019s  border"
+           "\r\n\n\nNext")
     assert normalize(raw) == "\"No\" talks - ever. Pakistan-Afghanistan's border\nNext"
 
 

@@ -1,0 +1,415 @@
+"""Judging: aboutness per kind, signals, every guard, and whole articles written for the tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.match import COUNT_SCORE, Matcher
+from monitor.models import Commitment, Kind, Label, Verdict
+from monitor.vocab import DEFAULT_ENTITIES
+
+WATCHLIST = Path(__file__).resolve().parent.parent / "config" / "watchlist.yaml"
+
+
+def _start(d: date | None) -> datetime | None:
+    return None if d is None else datetime.combine(d, time(0), UTC)
+
+
+def _end(d: date | None) -> datetime | None:
+    return None if d is None else datetime.combine(d, time(23, 59, 59, 999999), UTC)
+
+
+def load_commitments(path: Path = WATCHLIST) -> list[Commitment]:
+    """The watchlist's commitments, mapped as the config loader maps them."""
+    raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    out = []
+    for c in raw["commitments"]:
+        signals = c.get("signals") or {}
+        window = c.get("window") or {}
+        out.append(Commitment(
+            id=c["id"], title=c["title"], statement=c["statement"], kind=Kind(c["kind"]),
+            said_by=c["said_by"], said_at=_start(c.get("said_at")), source_url=None,
+            parties=tuple(c["parties"]), subjects=tuple(c.get("subjects", ())),
+            topics=tuple(c.get("topics", ())),
+            breach_signals=tuple(signals.get("breach") or ()),
+            met_signals=tuple(signals.get("met") or ()), exclude=tuple(c.get("exclude", ())),
+            effective_at=_start(c.get("effective")), window_start_at=_start(window.get("start")),
+            window_end_at=_end(window.get("end")), deadline_at=_end(c.get("deadline")),
+            ongoing=c.get("ongoing", True),
+        ))
+    return out
+
+
+COMMITMENTS = load_commitments()
+MATCHER = Matcher(COMMITMENTS, DEFAULT_ENTITIES)
+NOV = datetime(2025, 11, 12, 9, tzinfo=UTC)  # a Wednesday, well after every effective date
+
+
+def judge(title: str, text: str = "", at: datetime | None = NOV) -> dict[str, Verdict]:
+    return {v.commitment_id: v for v in MATCHER.judge(title, text, at)}
+
+
+def label(cid: str, title: str, text: str = "", at: datetime | None = NOV) -> Label:
+    return judge(title, text, at)[cid].label
+
+
+def reasons(v: Verdict) -> str:
+    return " | ".join(r for f in v.findings for r in f.reasons)
+
+
+def test_default_watchlist_ids_and_one_verdict_each() -> None:
+    ids = [c.id for c in COMMITMENTS]
+    assert ids == ["ceasefire", "istanbul-talks", "no-ttp-talks", "no-sanctuary",
+                   "inform-mediators"]
+    verdicts = MATCHER.judge("Weather", "Rain is expected in Lahore on Friday.", NOV)
+    assert [v.commitment_id for v in verdicts] == ids
+    assert all(v.label is Label.NONE and v.score == 0.0 and v.quote is None for v in verdicts)
+
+
+# --- ceasefire -----------------------------------------------------------------------------
+
+
+def test_ceasefire_breach_counts_with_quote_and_signals() -> None:
+    v = judge("Afghan and Pakistani forces clash at Chaman",
+              "Afghan Taliban forces and Pakistani troops exchanged fire near the Chaman "
+              "crossing on Tuesday, officials said.")["ceasefire"]
+    assert v.label is Label.BREACH
+    assert v.score >= COUNT_SCORE
+    assert v.quote is not None and v.quote in {f.sentence for f in v.findings if f.counted}
+    assert v.signals
+
+
+def test_ceasefire_breach_taliban_claim_of_pakistani_strikes_counts() -> None:
+    assert label("ceasefire", "Kabul says Pakistani jets bombed homes in Khost",
+                 "A Taliban spokesman said Pakistani airstrikes hit three villages in Khost "
+                 "province overnight, killing civilians.") is Label.BREACH
+
+
+def test_ceasefire_met_holding() -> None:
+    v = judge("Calm returns to the frontier",
+              "Officials on both sides said the ceasefire between Pakistan and Afghanistan "
+              "is holding, and no new clashes have been reported this week.")["ceasefire"]
+    assert v.label is Label.MET
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "No violations of the ceasefire between Pakistan and Afghanistan were reported.",
+        "Pakistani and Afghan troops did not exchange fire along the border on Monday.",
+        "There have been no clashes on the Pakistan-Afghanistan border since the truce.",
+        "Kabul denied that Afghan forces had opened fire on Pakistani border posts.",
+        "If the ceasefire is violated, Pakistan will respond, Islamabad told Kabul.",
+        "Pakistan warned Afghanistan that any cross-border firing would end the truce.",
+        "Pakistan and Afghanistan could see fresh clashes, analysts said.",
+    ],
+)
+def test_ceasefire_guards_stop_breach(sentence: str) -> None:
+    assert label("ceasefire", sentence) is not Label.BREACH
+
+
+def test_ceasefire_negated_finding_reason_is_recorded() -> None:
+    v = judge("No violations of the ceasefire between Pakistan and Afghanistan were reported.")
+    assert "negated" in reasons(v["ceasefire"])
+
+
+def test_ceasefire_events_before_effective_date_do_not_count() -> None:
+    v = judge("Looking back",
+              "Pakistani and Afghan forces clashed along the border on October 12, leaving "
+              "dozens dead.")["ceasefire"]
+    assert v.label is Label.RELATED
+    assert "before 2025-10-19" in reasons(v)
+
+
+def test_ceasefire_weekday_before_effective_does_not_count() -> None:
+    sunday = datetime(2025, 10, 19, 12, tzinfo=UTC)
+    v = judge("Ceasefire agreed in Doha",
+              "Pakistan and Afghanistan agreed to an immediate ceasefire. Tensions rose after "
+              "Pakistan carried out airstrikes in Afghanistan's Paktika province on Friday.",
+              sunday)["ceasefire"]
+    assert v.label is Label.RELATED
+
+
+def test_article_published_before_effective_is_at_most_related() -> None:
+    early = datetime(2025, 10, 15, 12, tzinfo=UTC)
+    v = judge("Ceasefire broken as Pakistan and Afghanistan clash again",
+              "Afghan and Pakistani troops exchanged heavy fire at Spin Boldak.", early)
+    assert v["ceasefire"].label is Label.RELATED
+    assert "published before" in reasons(v["ceasefire"])
+
+
+def test_ceasefire_announcement_is_not_met() -> None:
+    sunday = datetime(2025, 10, 19, 12, tzinfo=UTC)
+    v = judge("Pakistan and Afghanistan agree to ceasefire in Doha",
+              "Both sides reaffirmed their commitment to peace and agreed to maintain the "
+              "ceasefire, Qatar said.", sunday)
+    assert v["ceasefire"].label is Label.RELATED
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Ceasefire collapses in Gaza", "Israel carried out airstrikes in Gaza after accusing "
+         "Hamas of violating the ceasefire; Doha and Cairo urged calm."),
+        ("Shelling across the Line of Control", "Pakistani and Indian troops exchanged fire "
+         "across the LoC in Kashmir on Monday, officials in Islamabad said."),
+        ("Thailand and Cambodia clash again", "Thai and Cambodian troops clashed along the "
+         "border despite the truce."),
+    ],
+)
+def test_other_conflicts_are_none(title: str, text: str) -> None:
+    verdicts = judge(title, text)
+    assert verdicts["ceasefire"].label in (Label.NONE, Label.RELATED)
+    assert verdicts["ceasefire"].label is not Label.BREACH
+
+
+def test_other_conflict_sentence_in_relevant_article_is_a_near_miss() -> None:
+    v = judge("Border calm holds",
+              "The ceasefire between Pakistan and Afghanistan is holding. Meanwhile Pakistani "
+              "troops exchanged fire with Indian soldiers across the Line of Control.")
+    assert v["ceasefire"].label is Label.MET
+    assert "other conflict" in reasons(v["ceasefire"])
+
+
+def test_militant_attack_near_border_is_not_a_ceasefire_breach() -> None:
+    v = judge("Soldiers killed near Afghan border",
+              "Five Pakistani soldiers were killed when militants attacked a checkpost in "
+              "North Waziristan, the ISPR said, adding that the terrorists clashed with troops "
+              "for hours.")
+    assert v["ceasefire"].label is not Label.BREACH
+
+
+def test_background_paragraph_does_not_count() -> None:
+    v = judge("Trade resumes at Torkham",
+              "Trucks crossed Torkham on Wednesday. The crossing had been shut after deadly "
+              "border clashes between Pakistan and Afghanistan last month.")
+    assert v["ceasefire"].label is not Label.BREACH
+
+
+def test_recap_of_the_pledge_does_not_count() -> None:
+    v = judge("Asif repeats warning",
+              "Khawaja Asif said no cross-border violations will be tolerated and that as "
+              "long as no violations occur, the ceasefire will hold.")
+    assert v["ceasefire"].label is not Label.BREACH
+    assert v["ceasefire"].label is not Label.MET
+
+
+# --- istanbul talks ------------------------------------------------------------------------
+
+
+def test_talks_collapse_is_breach_and_mechanism_is_met() -> None:
+    assert label("istanbul-talks", "Pakistan-Afghanistan talks in Istanbul collapse",
+                 "The talks between Pakistan and the Afghan Taliban ended without an "
+                 "agreement late on Tuesday, officials said.") is Label.BREACH
+    assert label("istanbul-talks", "Deal in Istanbul",
+                 "Pakistan and Afghanistan agreed in Istanbul talks on a monitoring and "
+                 "verification mechanism, Turkey's foreign ministry said.") is Label.MET
+
+
+def test_talks_threat_if_they_fail_is_not_breach() -> None:
+    assert label("istanbul-talks", "Asif warns of war",
+                 "Pakistan will have the option of open war if the Istanbul talks with "
+                 "Afghanistan fail, the defence minister said.") is not Label.BREACH
+
+
+def test_talks_session_without_progress_is_weak() -> None:
+    v = judge("Second day of Istanbul talks ends without progress",
+              "The second day of talks between Pakistan and the Afghan Taliban ended without "
+              "progress, and delegations will meet again on Thursday.")
+    assert v["istanbul-talks"].label is Label.RELATED
+    assert "weak signal" in reasons(v["istanbul-talks"])
+
+
+def test_russia_ukraine_talks_in_istanbul_are_none() -> None:
+    v = judge("Russia and Ukraine talks in Istanbul end without agreement",
+              "Russian and Ukrainian delegations met in Istanbul; the talks collapsed after "
+              "an hour, Kyiv said.")
+    assert v["istanbul-talks"].label is Label.NONE
+
+
+# --- no talks with the TTP -----------------------------------------------------------------
+
+
+def test_government_talks_with_ttp_is_breach() -> None:
+    assert label("no-ttp-talks", "Government opens talks with TTP",
+                 "Pakistani officials held talks with the TTP leadership in Kabul this week, "
+                 "two government sources said.") is Label.BREACH
+
+
+def test_refusal_to_talk_with_ttp_is_met() -> None:
+    assert label("no-ttp-talks", "No talks with Khawarij, says minister",
+                 "Pakistan's interior minister ruled out any negotiations with the TTP, "
+                 "calling the group terrorists.") is Label.MET
+
+
+def test_old_ttp_talks_are_at_most_related() -> None:
+    v = judge("Recalling the 2022 process",
+              "Pakistani officials held talks with the TTP in Kabul in 2022 before the "
+              "process collapsed.")
+    assert v["no-ttp-talks"].label is Label.RELATED
+
+
+def test_imran_khan_talking_about_ttp_talks_is_excluded() -> None:
+    v = judge("Imran Khan calls for TTP talks",
+              "Imran Khan said Pakistan should hold talks with the TTP.")
+    assert v["no-ttp-talks"].label is not Label.BREACH
+
+
+# --- no sanctuary --------------------------------------------------------------------------
+
+
+def test_specific_claim_of_attack_from_afghanistan_is_breach() -> None:
+    assert label("no-sanctuary", "Attackers came from Afghanistan, ISPR says",
+                 "The ISPR said the TTP militants who attacked the Bajaur post had crossed "
+                 "from Afghanistan on Monday and were operating from hideouts in Kunar.") \
+        is Label.BREACH
+
+
+def test_ttp_attack_inside_pakistan_without_afghan_link_is_not_breach() -> None:
+    v = judge("TTP attack in Bannu",
+              "TTP militants attacked a police station in Bannu, killing three officers, "
+              "police said.")
+    assert v["no-sanctuary"].label is not Label.BREACH
+
+
+def test_generic_accusation_is_not_breach() -> None:
+    v = judge("Analysis",
+              "Pakistan has long accused Kabul of harbouring TTP militants on Afghan soil.")
+    assert v["no-sanctuary"].label is not Label.BREACH
+
+
+def test_demand_for_crackdown_is_not_met_but_action_is() -> None:
+    assert label("no-sanctuary", "Pakistan demands action",
+                 "Pakistan demanded that the Afghan Taliban crack down on the TTP.") \
+        is not Label.MET
+    assert label("no-sanctuary", "Taliban detain TTP fighters",
+                 "The Afghan Taliban arrested dozens of TTP fighters in Paktika, officials in "
+                 "Kabul said.") is Label.MET
+
+
+def test_taliban_denial_is_not_breach() -> None:
+    v = judge("Kabul rejects claim",
+              "The Islamic Emirate denied that TTP militants have safe havens in Afghanistan.")
+    assert v["no-sanctuary"].label is not Label.BREACH
+    assert "denied" in reasons(v["no-sanctuary"])
+
+
+# --- inform mediators ----------------------------------------------------------------------
+
+
+def test_pakistan_shares_evidence_with_mediators_is_met() -> None:
+    assert label("inform-mediators", "Islamabad briefs mediators",
+                 "Pakistan shared evidence of cross-border attacks with Turkey and Qatar on "
+                 "Monday, the Foreign Office said.") is Label.MET
+
+
+def test_informed_sources_are_not_informing() -> None:
+    v = judge("Talks resume",
+              "Pakistan and Afghanistan will resume talks, informed sources told reporters "
+              "after Qatar and Turkey intervened.")
+    assert v["inform-mediators"].label is not Label.MET
+
+
+def test_mediators_telling_pakistan_is_not_met() -> None:
+    v = judge("Qatar passes message",
+              "Qatar conveyed Kabul's message to Pakistan on Tuesday.")
+    assert v["inform-mediators"].label is not Label.MET
+
+
+# --- whole articles --------------------------------------------------------------------------
+
+ARTICLE_BREACH = (
+    "Heavy fighting erupts on Kurram border weeks after Doha truce",
+    "PARACHINAR: Pakistani and Afghan forces traded heavy fire along the Kurram sector late "
+    "on Tuesday, the first serious violation of the ceasefire agreed in Doha last month, "
+    "security officials said.\n"
+    "According to the officials, Afghan Taliban fighters opened fire on two Pakistani border "
+    "posts, prompting a response with mortars and artillery. A spokesman for the Islamic "
+    "Emirate claimed Pakistani troops had fired first.\n"
+    "The clashes come as mediators Turkey and Qatar try to revive the stalled Istanbul "
+    "process. In October, the two neighbours fought their worst battles in years.",
+)
+
+ARTICLE_QUIET = (
+    "Border trade picks up as truce holds",
+    "TORKHAM: Trucks loaded with fruit lined up at Torkham on Monday as the ceasefire between "
+    "Pakistan and Afghanistan held for a third straight week.\n"
+    "\"There has been no firing and no incident since the agreement,\" a customs official "
+    "said. Traders said they hoped the Istanbul talks would produce a lasting deal.\n"
+    "Pakistan has warned that it will respond to any violation.",
+)
+
+
+def test_article_breach_report() -> None:
+    v = judge(*ARTICLE_BREACH)
+    assert v["ceasefire"].label is Label.BREACH
+    assert v["ceasefire"].score >= 0.75
+    assert v["no-ttp-talks"].label is Label.NONE
+
+
+def test_article_quiet_border_is_met_not_breach() -> None:
+    v = judge(*ARTICLE_QUIET)
+    assert v["ceasefire"].label is Label.MET
+    assert v["istanbul-talks"].label is not Label.MET
+
+
+def test_findings_keep_near_misses_with_reasons() -> None:
+    v = judge(*ARTICLE_QUIET)["ceasefire"]
+    misses = [f for f in v.findings if not f.counted]
+    assert misses and all(f.reasons for f in misses)
+    assert all(0.0 <= f.score <= 1.0 for f in v.findings)
+
+
+def test_unknown_publication_time_still_judges() -> None:
+    v = judge(*ARTICLE_BREACH, at=None)
+    assert v["ceasefire"].label is Label.BREACH
+
+
+def test_watchlist_entities_extend_defaults() -> None:
+    from monitor.models import Entity
+
+    extra = {"afghanistan": Entity("afghanistan", "Afghanistan", ("Emirate forces",))}
+    matcher = Matcher(COMMITMENTS, extra)
+    verdicts = {v.commitment_id: v for v in matcher.judge(
+        "Emirate forces and Pakistani troops clash", "", NOV)}
+    assert verdicts["ceasefire"].label is Label.BREACH
+
+
+# --- properties --------------------------------------------------------------------------
+
+_SIGNALS = ["violations", "clashes", "cross-border firing", "shelling", "airstrikes",
+            "skirmishes", "exchange of fire"]
+_NEGATED = [
+    "No {s} were reported between Pakistan and Afghanistan {tail}.",
+    "There were no {s} on the Pakistan-Afghanistan border {tail}.",
+    "Officials said Pakistani and Afghan forces saw no {s} {tail}.",
+    "Pakistan and Afghanistan have not reported {s} {tail}.",
+    "Kabul denied {s} by Afghan forces against Pakistani posts {tail}.",
+]
+_TAILS = ["", "on Monday", "this week", "since the truce", "at Chaman", "near Torkham"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(_NEGATED), st.sampled_from(_SIGNALS), st.sampled_from(_TAILS),
+       st.sampled_from(["", "Border update. "]))
+def test_negated_sentences_never_count_as_breach(
+    template: str, signal: str, tail: str, prefix: str
+) -> None:
+    sentence = prefix + template.format(s=signal, tail=tail).replace(" .", ".")
+    for v in MATCHER.judge("", sentence, NOV):
+        assert not any(f.counted and f.label is Label.BREACH for f in v.findings), sentence
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=400), st.text(max_size=80))
+def test_judge_never_fails_and_scores_are_bounded(text: str, title: str) -> None:
+    for v in MATCHER.judge(title, text, NOV):
+        assert 0.0 <= v.score <= 1.0
+        assert (v.quote is None) == (v.label is Label.NONE)
