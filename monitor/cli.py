@@ -95,7 +95,8 @@ def main() -> None:
 
 @main.command()
 @config_option
-@click.option("--once", is_flag=True, help="Run one full cycle (poll, judge, alert, deliver), then exit.")
+@click.option("--once", is_flag=True,
+              help="Run one full cycle (poll, judge, alert, deliver), then exit.")
 @click.option("--tick", type=float, default=60.0, show_default=True,
               help="Seconds between cycles (each feed is polled at its own interval).")
 @click.option("-v", "--verbose", is_flag=True, help="Log debug messages.")
@@ -165,7 +166,9 @@ def status(config_file: str | None) -> None:
         click.echo("Commitments")
         for c in config.commitments:
             st = states.get(c.id)
-            since = f" since {st.status_changed_at:%Y-%m-%d %H:%M} UTC" if st and st.status_changed_at else ""
+            since = ""
+            if st and st.status_changed_at:
+                since = f" since {st.status_changed_at:%Y-%m-%d %H:%M} UTC"
             click.echo(f"  {c.id:<18} {(st.status if st else 'pending'):<9}{since}  {c.title}")
             e = latest.get(c.id)
             if e:
@@ -241,7 +244,7 @@ def _parse_when(value: str) -> datetime:
 @main.command(name="eval")
 @click.argument("corpus", type=click.Path(dir_okay=False))
 @click.option("--predictions", type=click.Path(dir_okay=False), default=None,
-              help="Write one JSON line per article × commitment here.")
+              help="Write one JSON line per article and commitment here.")
 @config_option
 def eval_(corpus: str, predictions: str | None, config_file: str | None) -> None:
     """Judge a labelled corpus and print precision, recall and F1 for breach and met."""

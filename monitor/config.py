@@ -68,7 +68,8 @@ class PollingConfig(_Model):
     read_timeout_seconds: float = Field(20, gt=0, le=600)
     deadline_seconds: float = Field(60, gt=0, le=3600)
     max_bytes: int = Field(5_000_000, ge=10_000, le=200_000_000)
-    silent_after_hours: float = Field(48, gt=0)  # a feed bringing nothing new this long is unhealthy
+    # a feed that brings nothing new for this long is unhealthy
+    silent_after_hours: float = Field(48, gt=0)
 
 
 class FeedConfig(_Model):
@@ -256,9 +257,8 @@ def _walk(
         for key_node, value_node in node.value:
             key = _walk(loader, key_node, parts, {}, problems, env)
             if not isinstance(key, str | int | float | bool) or key is None:
-                problems.append(
-                    Problem(_path_str(parts), "keys must be plain names", key_node.start_mark.line + 1)
-                )
+                line = key_node.start_mark.line + 1
+                problems.append(Problem(_path_str(parts), "keys must be plain names", line))
                 continue
             key_s = str(key)
             if key_s in out:
@@ -273,9 +273,8 @@ def _walk(
             out[key_s] = _walk(loader, value_node, (*parts, key_s), lines, problems, env)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [
-            _walk(loader, item, (*parts, i), lines, problems, env) for i, item in enumerate(node.value)
-        ]
+        return [_walk(loader, item, (*parts, i), lines, problems, env)
+                for i, item in enumerate(node.value)]
     assert isinstance(node, yaml.ScalarNode)
     value = loader.construct_object(node, deep=True)
     if isinstance(value, str) and "${" in value:

@@ -212,7 +212,7 @@ class StatusChange:
 
 @dataclass(frozen=True)
 class OutboxItem:
-    """One message for one channel, with a stable key (unique per alert × channel)."""
+    """One message for one channel, with a stable key (unique per alert and channel)."""
 
     id: int
     key: str

@@ -12,8 +12,10 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cached_property
+
+import httpx
 
 from monitor import fetch, render
 from monitor.assess import Thresholds, assess_commitment
@@ -22,7 +24,7 @@ from monitor.config import Config
 from monitor.deliver import Channel, FolderChannel, SmtpChannel, retry_delay
 from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError
 from monitor.match import Matcher
-from monitor.models import ALERTING_STATUSES, Commitment, Feed, Status
+from monitor.models import ALERTING_STATUSES, Commitment, Feed, FetchResult, Status
 from monitor.parse import parse_feed
 from monitor.store import FeedSpec, NewOutboxItem, Store
 
@@ -118,7 +120,7 @@ def poll(m: Monitor) -> PollReport:
     by_id = {f.id: f for f in due}
     requests = [fetch.FetchRequest(f.id, f.url, f.etag, f.last_modified) for f in due]
 
-    def client() -> fetch.httpx.Client:
+    def client() -> httpx.Client:
         return fetch.make_client(connect_timeout=p.connect_timeout_seconds,
                                  read_timeout=p.read_timeout_seconds)
 
@@ -152,7 +154,7 @@ def _store_outcome(m: Monitor, feed: Feed, outcome: object, report: PollReport) 
         report.errors[feed.name] = str(outcome)
         log.warning("feed_failed feed=%s error=%s", feed.name, outcome)
         return
-    assert isinstance(outcome, fetch.FetchResult)
+    assert isinstance(outcome, FetchResult)
     next_at = fetch.next_poll_after(now, feed.interval_seconds, 0, None)
     if outcome.not_modified or outcome.content is None:
         m.store.save_entries(feed, [], now=now, status=outcome.status, etag=outcome.etag,

@@ -115,8 +115,9 @@ def test_no_change_when_already_in_that_status() -> None:
 
 @pytest.mark.parametrize("n", [1, 2, 5])
 def test_independent_sources_counts_publishers(n: int) -> None:
-    items = [ev(Label.BREACH, 0.5, f"p{i}.example", i, fingerprint=(0x9E3779B97F4A7C15 * (i + 1)) & 0xFFFF_FFFF_FFFF_FFFF)
-             for i in range(n)]
+    spread = [(0x9E3779B97F4A7C15 * (i + 1)) & 0xFFFF_FFFF_FFFF_FFFF for i in range(n)]
+    items = [ev(Label.BREACH, 0.5, f"p{i}.example", i, fingerprint=f)
+             for i, f in enumerate(spread)]
     assert independent_sources(items, 6) == n
 
 
@@ -124,7 +125,9 @@ def test_independent_sources_counts_publishers(n: int) -> None:
                           st.floats(0, 1), st.sampled_from(["a", "b", "c"]),
                           st.floats(0, 100)), max_size=12),
        st.booleans())
-def test_transitions_are_consistent(raw: list[tuple[Label, float, str, float]], ongoing: bool) -> None:
+def test_transitions_are_consistent(
+    raw: list[tuple[Label, float, str, float]], ongoing: bool
+) -> None:
     items = [ev(label, score, src, h) for label, score, src, h in raw]
     changes = assess_commitment(commitment(ongoing=ongoing), Status.PENDING, [], items,
                                 T0 + timedelta(days=10), TH)

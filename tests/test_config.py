@@ -79,7 +79,8 @@ def test_env_var_expansion_and_missing_var() -> None:
     assert smtp.password is not None and smtp.password.get_secret_value() == "s3cret"
     assert "s3cret" not in repr(config.file)
     found = problems_of(text, env={"SMTP_USER": "u"})
-    assert found == ["alerts.smtp.password (line 15): environment variable SMTP_PASSWORD is not set"]
+    assert found == [
+        "alerts.smtp.password (line 15): environment variable SMTP_PASSWORD is not set"]
 
 
 def test_every_problem_is_reported_at_once_with_path_and_line() -> None:

@@ -20,7 +20,6 @@ from tests.feedserver import FeedServer, closed_port_url
 from tests.helpers import BREACH_ITEM, QUIET_ITEM, rss, write_watchlist
 from tests.smtpserver import SmtpServer
 
-
 _opened: list[Store] = []
 
 

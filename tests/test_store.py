@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from alembic import command
 from monitor.db import Base, alembic_config, make_engine, upgrade
 from monitor.models import Commitment, Entry, Kind, Label, Status, StatusChange, Verdict
 from monitor.store import FeedSpec, NewOutboxItem, Store
