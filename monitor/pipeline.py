@@ -31,7 +31,6 @@ from monitor.store import FeedSpec, NewOutboxItem, Store
 log = logging.getLogger("monitor")
 
 JUDGE_BATCH = 200
-DELIVERY_LEASE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -78,6 +77,13 @@ class Monitor:
         return out
 
     @property
+    def delivery_lease(self) -> timedelta:
+        """How long a message being sent stays claimed: after a crash mid-send, it is sent
+        again once this runs out (the receiver sees the same Message-ID)."""
+        smtp = self.config.file.alerts.smtp
+        return timedelta(seconds=2 * (smtp.timeout_seconds if smtp else 30) + 10)
+
+    @property
     def thresholds(self) -> Thresholds:
         j = self.config.file.judging
         return Thresholds(j.breach_strong_score, j.corroborating_sources, j.at_risk_score,
@@ -112,7 +118,9 @@ def poll(m: Monitor) -> PollReport:
     """Fetch every due feed (concurrently, bounded) and store what is new.  Each feed's
     outcome is stored in its own transaction, as soon as it arrives."""
     p = m.config.file.polling
-    lease = timedelta(seconds=p.deadline_seconds + 120)
+    # A claimed feed is not due again until its fetch must have ended; after a crash it is
+    # polled again once this lease runs out.
+    lease = timedelta(seconds=2 * p.deadline_seconds + 10)
     due = m.store.claim_due_feeds(m.clock.now(), lease)
     report = PollReport()
     if not due:
@@ -285,7 +293,7 @@ def deliver_pending(m: Monitor) -> DeliveryReport:
             m.store.mark_failed(item.id, now, f"channel {item.channel!r} is not configured")
             report.failed += 1
             continue
-        if not m.store.claim_outbox(item.id, now, DELIVERY_LEASE):
+        if not m.store.claim_outbox(item.id, now, m.delivery_lease):
             continue
         channel = wired[0]
         try:
