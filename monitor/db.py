@@ -82,6 +82,7 @@ class FeedRow(Base):
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     gone: Mapped[bool] = mapped_column(Boolean, default=False)
     articles_seen: Mapped[int] = mapped_column(Integer, default=0)
+    health: Mapped[str] = mapped_column(String(16), default="ok", server_default="ok")
     created_at: Mapped[datetime]
 
 
@@ -199,7 +200,8 @@ class HealthEventRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
-    state: Mapped[str] = mapped_column(String(16))  # "failing" | "silent" | "recovered"
+    state: Mapped[str] = mapped_column(String(16))  # "failing" | "silent" | "gone" | "ok"
+    previous: Mapped[str] = mapped_column(String(16), server_default="ok")
     at: Mapped[datetime]
     detail: Mapped[str] = mapped_column(Text)
     alerted_at: Mapped[datetime | None]

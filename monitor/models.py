@@ -101,6 +101,8 @@ class Feed:
     last_error: str | None = None
     error_count: int = 0
     gone: bool = False
+    created_at: datetime | None = None
+    health: str = "ok"  # the last health state reported (see monitor/health.py)
 
 
 @dataclass(frozen=True)

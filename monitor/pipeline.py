@@ -17,7 +17,7 @@ from functools import cached_property
 
 import httpx
 
-from monitor import fetch, render
+from monitor import fetch, health, render
 from monitor.assess import Thresholds, assess_commitment
 from monitor.clock import Clock
 from monitor.config import Config
@@ -315,19 +315,61 @@ def deliver_pending(m: Monitor) -> DeliveryReport:
     return report
 
 
+# --- feed health ----------------------------------------------------------------
+
+
+def check_health(m: Monitor) -> int:
+    """Record each feed's change of health (failing, silent, gone, or recovered) as an event;
+    each raises one alert."""
+    now = m.clock.now()
+    p = m.config.file.polling
+    changed = 0
+    for feed in m.store.feeds():
+        state = health.feed_health(feed, now, failures=p.failures_before_alert,
+                                   silent_after=timedelta(hours=p.silent_after_hours))
+        if state.value != feed.health and m.store.record_health(
+            feed.id, feed.health, state.value, health.health_detail(feed, state, now), now
+        ):
+            changed += 1
+            log.warning("feed_health feed=%s from=%s to=%s", feed.name, feed.health, state)
+    return changed
+
+
+def alert_health(m: Monitor) -> int:
+    """Queue one message per feed-health event and channel."""
+    events = m.store.unalerted_health_events()
+    if not events:
+        return 0
+    now = m.clock.now()
+    items: list[NewOutboxItem] = []
+    for ev in events:
+        ctx = render.HealthContext(ev.feed_name, ev.feed_url, ev.previous, ev.state,
+                                   ev.detail, ev.at)
+        for name, (_channel, who) in m.channels.items():
+            key = f"health:{ev.id}:{name}"
+            msg = render.render_health_alert(ctx, key=key, sender=who.sender,
+                                             recipients=list(who.recipients), sent_at=now)
+            items.append(NewOutboxItem(key, name, "health", str(msg["Subject"]),
+                                       str(msg["Message-ID"]), render.as_bytes(msg)))
+    return m.store.enqueue_alerts(items, alerted=[], suppressed={}, now=now,
+                                  health_alerted=[ev.id for ev in events])
+
+
 # --- digest --------------------------------------------------------------------
 
 
 def feed_health(m: Monitor) -> list[render.FeedHealth]:
+    """Every feed's health now, for `monitor status` and the digest."""
     now = m.clock.now()
-    silent = timedelta(hours=m.config.file.polling.silent_after_hours)
+    p = m.config.file.polling
     out = []
     for f in m.store.feeds():
-        quiet = f.last_new_at is not None and now - f.last_new_at > silent
-        healthy = not f.gone and f.error_count == 0 and f.last_ok_at is not None and not quiet
+        state = health.feed_health(f, now, failures=p.failures_before_alert,
+                                   silent_after=timedelta(hours=p.silent_after_hours))
+        healthy = state is health.Health.OK and f.error_count == 0
         error = f.last_error
-        if quiet and not error:
-            error = f"nothing new since {f.last_new_at:%Y-%m-%d %H:%M} UTC"
+        if state is not health.Health.OK:
+            error = health.health_detail(f, state, now)
         out.append(render.FeedHealth(f.name, f.url, healthy, f.last_ok_at, error, f.error_count,
                                      f.last_new_at))
     return out
@@ -375,8 +417,9 @@ class CycleReport:
 def run_cycle(m: Monitor) -> CycleReport:
     """Poll what is due, judge, assess, alert, deliver."""
     polled = poll(m)
+    check_health(m)
     judged = judge(m)
     changes = assess(m)
-    queued = alert(m)
+    queued = alert(m) + alert_health(m)
     delivered = deliver_pending(m)
     return CycleReport(polled, judged, changes, queued, delivered)

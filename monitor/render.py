@@ -87,6 +87,18 @@ class DigestContext:
     feeds: tuple[FeedHealth, ...]
 
 
+@dataclass(frozen=True)
+class HealthContext:
+    """A feed's change of health (see monitor/health.py): failing, silent, gone, or ok again."""
+
+    feed_name: str
+    feed_url: str
+    previous: str
+    state: str
+    detail: str
+    at: datetime
+
+
 # --- text helpers (also used as template filters) ---------------------------------
 
 
@@ -213,6 +225,14 @@ def alert_subject(ctx: AlertContext) -> str:
     return _subject(f"[monitor] {status_label(ctx.change.to_status)}: {title}")
 
 
+def health_subject(ctx: HealthContext) -> str:
+    """``[monitor] feed FAILING: Dawn`` or ``[monitor] feed recovered: Dawn``."""
+    name = one_line(ctx.feed_name) or ctx.feed_url
+    if ctx.state == "ok":
+        return _subject(f"[monitor] feed recovered: {name}")
+    return _subject(f"[monitor] feed {ctx.state.upper()}: {name}")
+
+
 def digest_subject(ctx: DigestContext) -> str:
     """``[monitor] digest 2025-11-02: 2 changes, 5 new evidence`` (+ failing feeds)."""
     n_changes = len(ctx.changes)
@@ -337,6 +357,28 @@ def render_alert(
     )
 
 
+def render_health_alert(
+    ctx: HealthContext,
+    *,
+    key: str,
+    sender: str,
+    recipients: Sequence[str],
+    sent_at: datetime,
+) -> EmailMessage:
+    """A feed's change of health as a multipart/alternative message."""
+    subject = health_subject(ctx)
+    values = {"ctx": ctx, "subject": subject}
+    return _message(
+        subject=subject,
+        text=_render("health.txt", **values),
+        html=_render("health.html", **values),
+        key=key,
+        sender=sender,
+        recipients=recipients,
+        sent_at=sent_at,
+    )
+
+
 def render_digest(
     ctx: DigestContext,
     *,
@@ -451,6 +493,11 @@ def validate_templates() -> None:
     for alert_ctx, digest_ctx in _sample_contexts():
         jobs = [(name, _alert_values(alert_ctx)) for name in ("alert.txt", "alert.html")]
         jobs += [(name, _digest_values(digest_ctx)) for name in ("digest.txt", "digest.html")]
+        for state in ("failing", "ok"):
+            health = HealthContext("Feed <x>", "https://example.org/feed", "ok", state,
+                                   "3 failed polls in a row", at)
+            jobs += [(name, {"ctx": health, "subject": health_subject(health)})
+                     for name in ("health.txt", "health.html")]
         for name, values in jobs:
             try:
                 if not _render(name, **values).strip():

@@ -22,6 +22,7 @@ from monitor.db import (
     DigestRow,
     EvidenceRow,
     FeedRow,
+    HealthEventRow,
     OutboxRow,
     StatusEventRow,
 )
@@ -73,6 +74,17 @@ class StoredEvent:
     change: StatusChange
 
 
+@dataclass(frozen=True)
+class HealthEvent:
+    id: int
+    feed_name: str
+    feed_url: str
+    state: str  # the new health: ok (recovered), failing, silent, gone
+    previous: str
+    detail: str
+    at: datetime
+
+
 def _to_signed(n: int) -> int:
     n &= 0xFFFFFFFFFFFFFFFF
     return n - (1 << 64) if n >= (1 << 63) else n
@@ -113,6 +125,8 @@ def _feed(row: FeedRow) -> Feed:
         last_error=row.last_error,
         error_count=row.error_count,
         gone=row.gone,
+        created_at=row.created_at,
+        health=row.health,
     )
 
 
@@ -356,6 +370,29 @@ class Store:
             row.next_poll_at = next_poll_at
             row.gone = gone
 
+    def record_health(self, feed_id: int, expected: str, health: str, detail: str,
+                      now: datetime) -> bool:
+        """Record a feed's change of health as an event (to be alerted), once: refuses if
+        the stored health is no longer ``expected``."""
+        with self.transaction() as s:
+            result = s.execute(update(FeedRow)
+                               .where(FeedRow.id == feed_id, FeedRow.health == expected)
+                               .values(health=health))
+            if not getattr(result, "rowcount", 0):
+                return False
+            s.add(HealthEventRow(feed_id=feed_id, state=health, at=now, detail=detail[:2000],
+                                 previous=expected))
+            return True
+
+    def unalerted_health_events(self) -> list[HealthEvent]:
+        with self.transaction() as s:
+            rows = s.execute(select(HealthEventRow, FeedRow)
+                             .join(FeedRow, FeedRow.id == HealthEventRow.feed_id)
+                             .where(HealthEventRow.alerted_at.is_(None))
+                             .order_by(HealthEventRow.id))
+            return [HealthEvent(h.id, f.name, f.url, h.state, h.previous, h.detail, h.at)
+                    for h, f in rows]
+
     def feeds(self) -> list[Feed]:
         with self.transaction() as s:
             return [_feed(r) for r in s.scalars(
@@ -493,6 +530,7 @@ class Store:
         alerted: Sequence[int],
         suppressed: dict[int, str],
         now: datetime,
+        health_alerted: Sequence[int] = (),
     ) -> int:
         """Queue messages and mark their events alerted, in one transaction.  A key already
         queued is skipped: an alert reaches a channel once."""
@@ -501,6 +539,11 @@ class Store:
             for event_id in alerted:
                 s.execute(update(StatusEventRow).where(StatusEventRow.id == event_id,
                                                        StatusEventRow.alerted_at.is_(None))
+                          .values(alerted_at=now))
+            if health_alerted:
+                s.execute(update(HealthEventRow)
+                          .where(HealthEventRow.id.in_(list(health_alerted)),
+                                 HealthEventRow.alerted_at.is_(None))
                           .values(alerted_at=now))
             for event_id, why in suppressed.items():
                 s.execute(update(StatusEventRow).where(StatusEventRow.id == event_id,

@@ -184,9 +184,11 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 class FeedServer:
-    """A threaded HTTP server on 127.0.0.1 with an ephemeral port; see the module docstring."""
+    """A threaded HTTP server on 127.0.0.1 (an ephemeral port unless one is given); see the
+    module docstring."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
+        self._port = port
         self._routes: dict[str, Route] = {}
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
@@ -199,7 +201,7 @@ class FeedServer:
     # -- lifecycle ---------------------------------------------------------
 
     def start(self) -> FeedServer:
-        server = _Server((HOST, 0), _Handler)
+        server = _Server((HOST, self._port), _Handler)
         server.owner = self
         self._server = server
         self._thread = threading.Thread(
