@@ -70,6 +70,7 @@ class _Decoder:
     def __init__(self, coding: str) -> None:
         self.coding = coding
         self._z: Any = None
+        self._started = False  # any compressed input seen (an empty body is just empty)
         if coding in ("gzip", "x-gzip"):
             self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif coding == "deflate":
@@ -82,6 +83,9 @@ class _Decoder:
         if self._z is None:
             yield data
             return
+        if not data:
+            return
+        self._started = True
         try:
             if self.coding == "deflate" and self._first:
                 self._first = False
@@ -106,12 +110,16 @@ class _Decoder:
             raise ValueError(f"bad {self.coding} data: {e}") from e
 
     def flush(self) -> bytes:
+        """The rest of the output; ``ValueError`` if the compressed stream was cut short."""
         if self._z is None:
             return b""
         try:
-            return bytes(self._z.flush(_PIECE))
+            rest = bytes(self._z.flush(_PIECE))
         except zlib.error as e:
             raise ValueError(f"bad {self.coding} data: {e}") from e
+        if self._started and not self._z.eof:
+            raise ValueError(f"truncated {self.coding} data: no end-of-stream marker")
+        return rest
 
 
 # ---------------------------------------------------------------------------

@@ -15,7 +15,8 @@ import io
 import re
 import time
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
@@ -28,6 +29,8 @@ from monitor.models import Entry, ParseResult
 MAX_TITLE_CHARS = 500
 MAX_TEXT_CHARS = 20_000
 MAX_IDENTITY_CHARS = 1000
+# A publication date further ahead than this (of the time the feed was served) is not believed.
+FUTURE_SLACK = timedelta(days=1)
 # HTML longer than this is cut before it is turned into text (the text is cut anyway).
 _MAX_HTML_CHARS = 10 * MAX_TEXT_CHARS
 
@@ -169,6 +172,81 @@ def neutralise_doctype(content: bytes, *, url: str, headers: Mapping[str, str]) 
         if _has_declarations(decoded):
             raise ParseError(url, f"refused: DTD declarations in {codec}-encoded prolog")
     return content
+
+
+# ---------------------------------------------------------------------------
+# Encoding and shape, before feedparser
+# ---------------------------------------------------------------------------
+
+# Byte-order marks and the first bytes of "<?" (or "<") in the wide encodings, longest first.
+_WIDE_STARTS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be", 4), (b"\xff\xfe\x00\x00", "utf-32-le", 4),
+    (b"\xfe\xff", "utf-16-be", 2), (b"\xff\xfe", "utf-16-le", 2),
+    (b"\x00\x00\x00<", "utf-32-be", 0), (b"<\x00\x00\x00", "utf-32-le", 0),
+    (b"\x00<\x00", "utf-16-be", 0), (b"<\x00?\x00", "utf-16-le", 0),
+)
+_DECL_ENCODING = re.compile(rb"^(\s*<\?xml[^>]*?encoding\s*=\s*)([\"'])[^\"']*\2")
+_UTF8_NAMES = frozenset({"utf-8", "utf8", "utf_8"})
+# An element with more attributes than this has the rest removed (feedparser's strict
+# parser takes time quadratic in the number of attributes of one element).
+MAX_ATTRIBUTES = 200
+_LONG_TAG = re.compile(rb"<[A-Za-z_][^<>]{%d,}>" % (MAX_ATTRIBUTES * 4))
+_ATTRIBUTE = re.compile(rb"""\s+[^\s=<>/"']+\s*=\s*(?:"[^"]*"|'[^']*')""")
+_TAG_NAME = re.compile(rb"<[^\s<>/]+")
+
+
+def _charset(headers: Mapping[str, str]) -> str | None:
+    m = _CHARSET.search(headers.get("content-type", ""))
+    return m.group(1).lower() if m else None
+
+
+def _with_charset(headers: Mapping[str, str], charset: str) -> dict[str, str]:
+    out = dict(headers)
+    ctype = out.get("content-type", "application/xml")
+    out["content-type"] = (_CHARSET.sub(f"charset={charset}", ctype) if _CHARSET.search(ctype)
+                           else f"{ctype}; charset={charset}")
+    return out
+
+
+def to_utf8(content: bytes, headers: Mapping[str, str]) -> tuple[bytes, dict[str, str]]:
+    """UTF-16/32 documents re-encoded as UTF-8 (declaration and charset to match), so the
+    DOCTYPE defence sees them as they are; and a UTF-8 body served with another charset
+    read as UTF-8 when its declaration does not say otherwise."""
+    out = dict(headers)
+    for start, codec, bom in _WIDE_STARTS:
+        if content.startswith(start):
+            text = content[bom:].decode(codec, "replace")
+            utf8 = _DECL_ENCODING.sub(rb"\1\2utf-8\2", text.encode("utf-8"), count=1)
+            return utf8, _with_charset(out, "utf-8")
+    charset = _charset(out)
+    if charset is None or charset.replace("-", "_") in {"utf_8", "utf8"}:
+        return content, out
+    declared = _XML_DECL_ENCODING.match(content[:1024].decode("latin-1"))
+    if declared and declared.group(1).lower() not in _UTF8_NAMES:
+        return content, out
+    if not any(b >= 0x80 for b in content[:1_000_000]):
+        return content, out
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content, out
+    return content, _with_charset(out, "utf-8")
+
+
+def _cap_attributes(content: bytes) -> bytes:
+    """Every start tag cut to its first ``MAX_ATTRIBUTES`` attributes."""
+
+    def cut(m: re.Match[bytes]) -> bytes:
+        tag = m.group()
+        attrs = list(_ATTRIBUTE.finditer(tag))
+        if len(attrs) <= MAX_ATTRIBUTES:
+            return tag
+        name = _TAG_NAME.match(tag)
+        assert name is not None  # _LONG_TAG starts with "<" + a name character
+        close = b"/>" if tag.rstrip(b" \t\r\n>").endswith(b"/") else b">"
+        return name.group() + b"".join(a.group() for a in attrs[:MAX_ATTRIBUTES]) + close
+
+    return _LONG_TAG.sub(cut, content)
 
 
 # ---------------------------------------------------------------------------
@@ -342,7 +420,7 @@ def _longest_text(entry: Any, atom: bool) -> str:
     return max(texts, key=len, default="")
 
 
-def _entry(entry: Any, feed_url: str, atom: bool) -> Entry | None:
+def _entry(entry: Any, feed_url: str, atom: bool, latest: datetime | None) -> Entry | None:
     raw_title = entry.get("title")
     title = ""
     if isinstance(raw_title, str):
@@ -367,9 +445,12 @@ def _entry(entry: Any, feed_url: str, atom: bool) -> Entry | None:
     else:
         identity = "hash:" + hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
 
-    published_at = _datetime_of(entry, "published_parsed") or _datetime_of(
-        entry, "updated_parsed"
-    )
+    published_at = None
+    for key in ("published_parsed", "updated_parsed"):
+        at = _datetime_of(entry, key)
+        if at is not None and (latest is None or at <= latest):
+            published_at = at
+            break
     return Entry(
         identity=identity,
         guid=guid[:MAX_IDENTITY_CHARS] or None,
@@ -404,20 +485,52 @@ def _unique(entries: Iterable[Entry], limit: int) -> tuple[Entry, ...]:
     return tuple(out)
 
 
+# The end tag of an entry, and of a feed's root, with or without a namespace prefix.
+_ENTRY_END = re.compile(r"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
+_ROOT_END = re.compile(r"</(?:[\w.-]+:)?(?:rss|feed|rdf|channel)\s*>", re.IGNORECASE)
+
+
+def _cut_short(content: bytes, encoding: str, entries: int) -> bool:
+    """True if a malformed document ends inside its last entry (a truncated download)."""
+    try:
+        text = content.decode(encoding or "utf-8", "replace")
+    except (LookupError, ValueError, TypeError):
+        return False
+    if _ROOT_END.search(text, max(0, len(text) - 4096)):
+        return False
+    return len(_ENTRY_END.findall(text)) < entries
+
+
+def _served_at(headers: Mapping[str, str] | None) -> datetime | None:
+    """The response's Date header: when the server sent the feed."""
+    value = next((v for k, v in (headers or {}).items() if k.lower() == "date"), None)
+    if not value:
+        return None
+    try:
+        at = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
 def parse_feed(
     content: bytes,
     *,
     url: str,
     headers: Mapping[str, str] | None = None,
     max_entries: int = 500,
+    now: datetime | None = None,
 ) -> ParseResult:
     """Parse feed bytes into normalised entries (first of each identity, at most ``max_entries``).
 
     ``url`` is the feed's (final) URL, used to resolve relative links; it is never fetched.
+    A publication date more than ``FUTURE_SLACK`` after ``now`` (default: the response's
+    Date header) is dropped.  In a malformed document that ends inside an entry, that
+    last entry is dropped: it is incomplete, and would be stored again in full later.
     Raises ``ParseError`` for bytes that are not a feed, or declare a DTD that cannot be removed.
     """
-    fp_headers = _feedparser_headers(headers, url)
-    safe = neutralise_doctype(content, url=url, headers=fp_headers)
+    content, fp_headers = to_utf8(content, _feedparser_headers(headers, url))
+    safe = _cap_attributes(neutralise_doctype(content, url=url, headers=fp_headers))
     d = feedparser.parse(
         io.BytesIO(safe),
         response_headers=fp_headers,
@@ -442,7 +555,11 @@ def parse_feed(
         cause = str(exc) if exc is not None else "no feed found"
         raise ParseError(url, cause if content.strip() else "empty document")
 
-    entries = (_entry(e, url, atom) for e in raw_entries)
+    if bozo and raw_entries and _cut_short(safe, str(d.get("encoding") or ""), len(raw_entries)):
+        raw_entries = raw_entries[:-1]
+    served_at = now or _served_at(headers)
+    latest = served_at + FUTURE_SLACK if served_at is not None else None
+    entries = (_entry(e, url, atom, latest) for e in raw_entries)
     return ParseResult(
         entries=_unique((e for e in entries if e is not None), max(0, max_entries)),
         feed_title=feed_title or None,
