@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,8 @@ def clean_env() -> dict[str, str]:
 
 
 def test_sigkill_fifty_times_nothing_lost_nothing_twice(
-    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer, database_url: str
+    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer, database_url: str,
+    figures: Callable[[str], None],
 ) -> None:
     config_file = watchlist(tmp_path, feed_server, smtp_server, database_url)
     rng = random.Random(4242)
@@ -143,7 +145,7 @@ def test_sigkill_fifty_times_nothing_lost_nothing_twice(
             assert s.scalar(select(func.count()).select_from(StatusEventRow)
                             .where(StatusEventRow.alerted_at.is_(None))) == 0
             assert s.scalar(select(func.count()).select_from(OutboxRow)) == len(outbox)
-        print(f"\ncrash test ({config.database_url.split(':')[0]}): {kills} SIGKILLs survived, "
+        figures(f"crash test ({config.database_url.split(':')[0]}): {kills} SIGKILLs survived, "
               f"{store.counts()['articles']} articles stored once, {len(alerts)} alert "
               f"messages over 2 channels, {sum(received.values())} mails received by SMTP, "
               "0 lost, 0 duplicated")
