@@ -269,6 +269,30 @@ def eval_(corpus: str, predictions: str | None, config_file: str | None) -> None
 
 
 @main.command()
+@click.option("--articles", "n", type=click.IntRange(1), default=4000, show_default=True,
+              help="Articles judged per measurement.")
+@click.option("--generated", type=click.IntRange(1), default=200, show_default=True,
+              help="Generated commitments for the second measurement.")
+@config_option
+def bench(n: int, generated: int, config_file: str | None) -> None:
+    """Measure judging speed: articles per second, with the watchlist's commitments and with
+    many generated ones."""
+    from monitor import bench as b
+
+    with _errors():
+        config = _load(config_file)
+        articles = b.sample_articles()
+        entities = dict(config.entities)
+        click.echo(f"judging {n} articles (the demo's {len(articles)} sample items, repeated), "
+                   "one core")
+        first = b.run_bench("watchlist", config.commitments, entities, articles, n)
+        click.echo(first.line())
+        many = b.generated_commitments(config.commitments, generated)
+        second = b.run_bench("generated", many, entities, articles, max(1, n // 4))
+        click.echo(second.line())
+
+
+@main.command()
 @click.option("--now", "now_", is_flag=True, required=True, help="Make a digest now.")
 @config_option
 def digest(now_: bool, config_file: str | None) -> None:

@@ -36,7 +36,8 @@ def test_watchlist_reference_is_a_valid_watchlist() -> None:
 
 
 def test_every_command_is_documented() -> None:
-    assert set(main.commands) == {"run", "check", "status", "explain", "eval", "digest", "demo"}
+    assert set(main.commands) == {"run", "check", "status", "explain", "eval", "digest", "demo",
+                                 "bench"}
     for name in main.commands:
         assert f"`monitor {name}" in README, name
     result = CliRunner().invoke(main, ["--help"])

@@ -159,6 +159,9 @@ FAILING: dict[str, Fault] = {
     "corrupt-gzip": Fault(
         _route(b"\x1f\x8b\x08\x00not gzip at all", headers={"Content-Encoding": "gzip"}),
         "bad gzip"),
+    "truncated-gzip": Fault(
+        _route(gzip.compress(GOOD)[:-30], headers={"Content-Encoding": "gzip"}),
+        "truncated gzip"),
     "not-xml": Fault(_route(b"\x00\x01\x02 binary garbage \xff\xfe", content_type=None),
                      "not a feed"),
     "html-page": Fault(_route(b"<html><body><p>Log in</p></body></html>",
@@ -216,6 +219,9 @@ ODD: dict[str, Odd] = {
                          warning=True),
     "wrong-declared-encoding": Odd(_route(LATIN1_DECLARED_UTF8),
                                    ("Caf\xe9 cr\xe8me in M\xfcnchen",)),
+    "wrong-header-charset": Odd(
+        _route(_doc(_items("<guid>w-1</guid><title>Новости — “quoted”</title>")),
+               content_type="text/xml; charset=windows-1251"), ("Новости — “quoted”",)),
     "empty-feed": Odd(_route(_doc("")), ()),
     "no-guid-link-or-date": Odd(
         _route(_doc(_items("<title>Only a title</title>",

@@ -251,6 +251,21 @@ def test_corrupt_gzip(feed_server: FeedServer, client: httpx.Client) -> None:
         fetch_feed(client, feed_server.url("/bad.xml"))
 
 
+@pytest.mark.parametrize("coding", ["gzip", "deflate"])
+def test_truncated_compressed_body_is_an_error(
+    feed_server: FeedServer, client: httpx.Client, coding: str
+) -> None:
+    whole = gzip.compress(RSS) if coding == "gzip" else zlib.compress(RSS)
+    feed_server.add("/cut.xml", whole[: len(whole) // 2], headers={"Content-Encoding": coding})
+    with pytest.raises(FetchError, match=f"truncated {coding} data"):
+        fetch_feed(client, feed_server.url("/cut.xml"))
+    # Whole, and empty, bodies are fine.
+    feed_server.add("/whole.xml", whole, headers={"Content-Encoding": coding})
+    assert fetch_feed(client, feed_server.url("/whole.xml")).content == RSS
+    feed_server.add("/empty.xml", b"", headers={"Content-Encoding": coding})
+    assert fetch_feed(client, feed_server.url("/empty.xml")).content == b""
+
+
 def test_unsupported_content_encoding(feed_server: FeedServer, client: httpx.Client) -> None:
     feed_server.add("/br.xml", b"????", headers={"Content-Encoding": "br"})
     with pytest.raises(FetchError, match="unsupported content-encoding"):

@@ -1,0 +1,28 @@
+"""`monitor bench` measures; here only that it runs and its parts are sound (no timing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from monitor.bench import generated_commitments, sample_articles
+from monitor.cli import main
+from monitor.config import load_config
+
+DEFAULT = str(Path(__file__).resolve().parent.parent / "config" / "watchlist.yaml")
+
+
+def test_generated_commitments_are_distinct() -> None:
+    base = load_config(DEFAULT, env={}).commitments
+    many = generated_commitments(base, 200)
+    assert len({c.id for c in many}) == 200
+    assert len({c.breach_signals[-1] for c in many}) == 200
+
+
+def test_bench_command_prints_rates() -> None:
+    assert len(sample_articles()) >= 40
+    result = CliRunner().invoke(main, ["bench", "--articles", "40", "--generated", "20",
+                                       "--config", DEFAULT])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("articles/s") == 2
