@@ -236,6 +236,13 @@ _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 class _LineLoader(yaml.SafeLoader):
     """A safe loader that records the line of every node and rejects duplicate keys."""
 
+    #: nodes visited at most (aliases are expanded: this stops "billion laughs" YAML)
+    budget = 200_000
+
+
+class _TooLargeError(Exception):
+    pass
+
 
 def _path_str(parts: tuple[str | int, ...]) -> str:
     out = ""
@@ -253,6 +260,9 @@ def _walk(
     env: Mapping[str, str],
 ) -> Any:
     """Turn a composed YAML node into plain data, noting lines and problems."""
+    loader.budget -= 1
+    if loader.budget < 0 or len(parts) > 50:
+        raise _TooLargeError(_path_str(parts))
     lines[_path_str(parts)] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -278,7 +288,12 @@ def _walk(
         return [_walk(loader, item, (*parts, i), lines, problems, env)
                 for i, item in enumerate(node.value)]
     assert isinstance(node, yaml.ScalarNode)
-    value = loader.construct_object(node, deep=True)
+    try:
+        value = loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, OverflowError) as e:  # 2025-02-30, !!int foo
+        problems.append(Problem(_path_str(parts), f"{node.value!r} is not valid: {e}",
+                                node.start_mark.line + 1))
+        return None
     if isinstance(value, str) and "${" in value:
 
         def expand(m: re.Match[str]) -> str:
@@ -323,6 +338,10 @@ def parse_config(
         loader = _LineLoader(text)
         node = loader.get_single_node()
         raw: Any = {} if node is None else _walk(loader, node, (), lines, problems, env)
+    except (_TooLargeError, RecursionError) as e:
+        where = str(e) if isinstance(e, _TooLargeError) else "(top level)"
+        raise ConfigError(path, [Problem(where[:200], "the document is too large or too deeply "
+                                         "nested (YAML aliases are expanded)")]) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -258,9 +258,12 @@ _BLOCK_TAGS = frozenset(
     "h5 h6 header hr li main nav ol p pre section table tbody td th thead tr ul".split()
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg"})
-# Bidi embedding/override/isolate controls and marks, and the BOM.
+# Bidi embedding/override/isolate controls and marks, the BOM, and invisible separators
+# (zero-width space, word joiner, invisible operators, Mongolian vowel separator).  The
+# zero-width (non-)joiners stay: Persian, Pashto and Indic scripts need them.
 _INVISIBLE = dict.fromkeys(
-    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C, 0xFEFF]
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C, 0xFEFF,
+     0x200B, *range(0x2060, 0x2065), 0x180E]
 )
 # C0/C1 controls (except LF) and the Unicode line/paragraph separators.
 _CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
