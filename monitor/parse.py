@@ -257,7 +257,8 @@ _BLOCK_TAGS = frozenset(
     "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 "
     "h5 h6 header hr li main nav ol p pre section table tbody td th thead tr ul".split()
 )
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg"})
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg",
+                        "noembed", "noframes", "applet", "head"})
 # Bidi embedding/override/isolate controls and marks, the BOM, and invisible separators
 # (zero-width space, word joiner, invisible operators, Mongolian vowel separator).  The
 # zero-width (non-)joiners stay: Persian, Pashto and Indic scripts need them.
@@ -538,7 +539,9 @@ def parse_feed(
         io.BytesIO(safe),
         response_headers=fp_headers,
         resolve_relative_uris=True,
-        sanitize_html=True,
+        # Only text is kept, and html_to_text drops every tag and the content of
+        # script/style/iframe...; feedparser's sanitiser would keep iframe content.
+        sanitize_html=False,
     )
     exc = d.get("bozo_exception")
     bozo = bool(d.get("bozo")) and not isinstance(exc, _SURVIVABLE)

@@ -181,7 +181,8 @@ def _deep(env: Env) -> bytes:
 
 def _attributes(env: Env) -> bytes:
     attrs = " ".join(f'a{i}="{i}"' for i in range(20_000))
-    return feed(f"<item><title {attrs}>attrs</title><guid>payload</guid></item>").encode()
+    return feed(f"<item><title {attrs}>attrs</title>"
+                '<guid isPermaLink="false">payload</guid></item>').encode()
 
 
 @dataclass(frozen=True)
