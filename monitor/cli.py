@@ -202,7 +202,8 @@ def explain(article: str | None, pasted: str | None, title: str, published: str 
             config_file: str | None) -> None:
     """Show which sentences counted for or against each commitment, and why.
 
-    ARTICLE is a stored article's id or URL; "-" reads the text from standard input.
+    ARTICLE is a stored article's id or URL (a URL not stored is fetched, public
+    addresses only); "-" reads the text from standard input.
     """
     from monitor.explain import format_explanation
     from monitor.match import Matcher
@@ -219,12 +220,20 @@ def explain(article: str | None, pasted: str | None, title: str, published: str 
             m = _monitor(config, progress=False)
             found = (m.store.article(int(article)) if article.isdigit()
                      else m.store.article_by_url(article))
-            if found is None:
-                raise InputError(article, "no stored article has this id or URL; "
+            if found is not None:
+                title, text, published_at = found.title, found.text, found.published_at
+                click.echo(f"{found.title}\n{found.source} {found.url or ''} "
+                           f"{found.published_at or ''}\n")
+            elif article.startswith(("http://", "https://")):
+                from monitor.pages import fetch_page
+
+                page = fetch_page(article,
+                                  allow_private=config.file.polling.allow_private_addresses)
+                title, text = page.title, page.text
+                click.echo(f"{page.title}\n{page.url} (fetched now; not stored)\n")
+            else:
+                raise InputError(article, "no stored article has this id; give a URL, or "
                                  "paste its text with --text or '-'")
-            title, text, published_at = found.title, found.text, found.published_at
-            click.echo(f"{found.title}\n{found.source} {found.url or ''} "
-                       f"{found.published_at or ''}\n")
         else:
             raise InputError("explain", "give an article id, a URL, --text TEXT or '-'")
         verdicts = matcher.judge(title, text, published_at)

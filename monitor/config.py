@@ -70,6 +70,8 @@ class PollingConfig(_Model):
     max_bytes: int = Field(5_000_000, ge=10_000, le=200_000_000)
     # a feed that brings nothing new for this long is unhealthy
     silent_after_hours: float = Field(48, gt=0)
+    # article pages fetched for `monitor explain URL` may be on private/local addresses
+    allow_private_addresses: bool = False
     # this many failed polls in a row make a feed "failing" (one health alert)
     failures_before_alert: int = Field(5, ge=1, le=1000)
 

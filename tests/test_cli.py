@@ -58,7 +58,7 @@ def test_run_once_status_and_explain(tmp_path: Path, feed_server: FeedServer) ->
     assert code == 0 and "ceasefire" in out and "Chaman" in out
     code, out, _ = invoke("explain", "1", "--config", config)
     assert code == 0 and "ceasefire" in out
-    code, _, err = invoke("explain", "https://nowhere.example/x", "--config", config)
+    code, _, err = invoke("explain", "12345", "--config", config)
     assert code == 2 and "no stored article" in err
     code, out, _ = invoke("explain", "--text", "Pakistan beat Sri Lanka at cricket.",
                           "--config", config)

@@ -117,7 +117,8 @@ HOSTILE_TITLES = [
     ("isolates", "\u2066Left\u2069 \u2067Right\u2069 \u200fmark\u200e \u061cend",
      "Left Right mark end"),
     ("zero-width", "cease\u200bfire\ufeff\u2060holds", "ceasefireholds"),
-    ("c1-controls", "Tab\there\x85next\x9bline\x7fend", "Tab here next line end"),
+    # feedparser reads C1 characters as windows-1252 ("\x85" is "…"): no control survives.
+    ("c1-controls", "Tab\there\x85next\x9bline\x7fend", "Tab here…next›line end"),
     ("line-separators", "one\u2028two\u2029three", "one two three"),
     ("sql", "'); DROP TABLE articles; --", "'); DROP TABLE articles; --"),
 ]
@@ -138,7 +139,8 @@ HOSTILE_HTML = (
 
 
 def _injection(env: Env) -> bytes:
-    items = [payload(raw, HOSTILE_HTML, guid=f"title-{name}") for name, raw, _ in HOSTILE_TITLES]
+    items = [payload(raw, HOSTILE_HTML, link=f"https://example.org/{name}", guid=f"title-{name}")
+             for name, raw, _ in HOSTILE_TITLES]
     items += [payload(f"link {i}", link=link, guid=f"link-{i}")
               for i, link in enumerate(HOSTILE_LINKS)]
     items.append(  # a javascript: permalink guid becomes no link at all
@@ -157,7 +159,8 @@ def _check_injection(rows: list[ArticleRow]) -> None:
             assert bad not in row.text, (name, bad, row.text)
     for i in range(len(HOSTILE_LINKS)):
         row = by_guid[f"link-{i}"]
-        assert row.url is None or row.url.startswith("https://evil.example/"), row.url
+        # only the scheme-relative one survives, resolved against the feed's http URL
+        assert row.url is None or row.url == "http://evil.example/x", row.url
     permalink = next(r for r in rows if r.title == "permalink")
     assert permalink.url is None
 
