@@ -2,19 +2,24 @@
 
 A sentence is evidence for a commitment when it is *about* it (its parties,
 places or topic, by a rule per ``Kind``) and carries a breach or met signal
-(the watchlist's own phrases plus the shared vocabulary of ``monitor.vocab``).
-Guards stop a signal from counting (negation, denial, conditionals, intent or
-threats, other conflicts, dates before the commitment, recaps of the pledge) or
-lower its score (hedges, background narrative, generic accusations).  The
-article's verdict is its best counted sentence; every sentence that fired a
-signal is kept as a ``SentenceFinding`` with the reasons, for ``explain``.
+(the watchlist's own phrases, the shared vocabulary of ``monitor.vocab`` and
+its two-cue ``KIND_PAIRS``).  Guards stop a signal from counting (negation,
+denial, conditionals, intent or threats, other conflicts, dates before the
+commitment, recaps of the pledge) or lower its score (hedges, background
+narrative, generic accusations).  The article's verdict is its best counted
+sentence; every sentence that fired a signal is kept as a ``SentenceFinding``
+with the reasons, for ``explain``.
+
+Speed: each article is analysed once (sentences, tokens, every phrase of every
+commitment in one pass, entities, clauses, two-cue signals); commitments that
+differ only in words absent from the article share one judgement.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from monitor import vocab
@@ -26,6 +31,7 @@ from monitor.text import (
     PhraseIndex,
     article_sentences,
     find_dates,
+    phrase_words,
     tokenize,
 )
 
@@ -41,13 +47,17 @@ BREACH_GRACE = timedelta(days=1)
 
 # Token windows before a signal (same clause) in which a cue applies.
 NEGATION_WINDOW = 5
+CESSATION_WINDOW = 6
+DENIAL_WINDOW = 12
 MODAL_WINDOW = 3
 IRREALIS_WINDOW = 8
 BACKGROUND_WINDOW = 5
-FAIL_WINDOW = 10
+#: Shared 4-word sequences with the commitment's statement that make a sentence a recap.
+RECAP_GRAMS = 2
 
 _GUARDS: dict[str, tuple[str, ...]] = {
     "neg": vocab.NEGATION,
+    "stop": vocab.CESSATION,
     "deny": vocab.DENIAL,
     "counter": vocab.COUNTER_DENIAL,
     "hedge": vocab.HEDGE,
@@ -56,6 +66,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "irrealis": vocab.IRREALIS,
     "bg": vocab.BACKGROUND,
     "generic": vocab.GENERIC,
+    "accuse": vocab.ACCUSATION,
     "specific": vocab.SPECIFIC,
     "mil": vocab.MILITANT,
     "link": vocab.CEASEFIRE_LINK,
@@ -63,11 +74,12 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "clause": vocab.CLAUSE_WORDS,
     "threat": vocab.THREAT,
     "bgall": vocab.BACKGROUND_ANYWHERE,
-    "fail": vocab.CEASEFIRE_FAIL,
     "mask": vocab.MASK,
+    "claim": vocab.CLAIM_NOUNS,
+    "bgwar": vocab.BACKGROUND_HOSTILITIES,
+    "current": vocab.CURRENT,
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
-
 
 _DIGIT = re.compile(r"\d")
 _DATE_WORDS = frozenset(
@@ -75,6 +87,29 @@ _DATE_WORDS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
     saturday sunday last past yesterday""".split()
 )
+_LINK_LINE = re.compile(
+    r"\W*(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in vocab.LINK_LINES)
+    + r")\b", re.IGNORECASE)
+_GROUPS = frozenset(vocab.MILITANT_GROUPS)
+#: The two-cue signal that reads calm from negated hostilities ("no firing since Sunday").
+_CALM = "no hostilities reported"
+_BEFORE = "about events before"
+_CONTEXT = "about it only through the article's context"
+
+
+@dataclass(frozen=True)
+class _PairSpec:
+    """A ``vocab.Pair`` compiled to index keys."""
+
+    kind: Kind
+    key: str  # the K:<kind>:B or K:<kind>:M key its hits are filed under
+    name: str
+    first: tuple[str, ...]  # keys (phrase keys or entity ids prefixed "E:")
+    second: tuple[str, ...]
+    window: int
+    ordered: bool
+    subject_first: bool
+    keys: tuple[str, ...]  # the keys its hits carry
 
 
 @dataclass(frozen=True)
@@ -87,8 +122,12 @@ class _Rule:
     met: tuple[str, str]
     weak: str
     exclude: str
+    kind_topic: str
     statement_grams: frozenset[tuple[str, ...]]
     names: tuple[str, ...]  # parties and subjects
+    near: frozenset[str]  # keys a sentence needs one of to be looked at
+    profile: int  # rules with equal profiles judge alike when their own words are absent
+    own: tuple[frozenset[str], ...]  # its topic, breach, met and exclude phrases (canonical)
 
 
 @dataclass
@@ -96,38 +135,54 @@ class _Sentence:
     text: str
     tokens: list[str]
     hits: dict[str, list[PhraseHit]]
+    phrases: set[str]  # every phrase found
+    present: set[str]  # the keys of ``hits`` and "E:<id>" for each entity named
     entities: dict[str, list[PhraseHit]]  # longest-match entity mentions
+    clauses: Callable[[], list[int]]  # computes ``clause_start``
+    #: Two-cue signals whose second cue is the predicate: the hit -> that cue.
+    predicates: dict[PhraseHit, PhraseHit] = field(default_factory=dict)
     dates: list[DateRef] | None = None  # filled on first use
     grams: frozenset[tuple[str, ...]] | None = None
-    _clauses: list[int] | None = None
+    _clause_start: list[int] | None = None
 
     @property
     def clause_start(self) -> list[int]:
-        """Per token: the index of the first token of its clause."""
-        if self._clauses is None:
-            starts: list[int] = []
-            start = 0
-            words = {h.start for h in self.hits.get(_G["clause"], ())}
-            for i, tok in enumerate(self.tokens):
-                if tok in PUNCTUATION:
-                    start = i + 1
-                elif i in words:
-                    start = i
-                starts.append(start)
-            self._clauses = starts
-        return self._clauses
+        """Per token: the index of the first token of its clause (computed on first use)."""
+        if self._clause_start is None:
+            self._clause_start = self.clauses()
+        return self._clause_start
 
 
 @dataclass
 class _Article:
     published_at: datetime | None
+    sentences: list[_Sentence]
     entities: set[str] = field(default_factory=set)
-    keys: dict[str, int] = field(default_factory=dict)
+    keys: set[str] = field(default_factory=set)
+
+    def count(self, key: str) -> int:
+        return sum(len(s.hits.get(key, ())) for s in self.sentences)
 
 
 def _grams(tokens: Sequence[str], n: int = 4) -> frozenset[tuple[str, ...]]:
     words = [t for t in tokens if t[:1].isalnum()]
     return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+
+
+def _is_link_line(sentence: str) -> bool:
+    """"Also read: ..." and similar lines point to other stories."""
+    return _LINK_LINE.match(sentence) is not None
+
+
+def _side(kind: Kind, label: str, i: int, side: str, cues: Sequence[str],
+          entries: list[tuple[str, str]]) -> tuple[str, ...]:
+    key = f"P:{kind}:{label}:{i}:{side}"
+    keys = [f"E:{c[1:]}" for c in cues if c.startswith("@")]
+    phrases = [c for c in cues if not c.startswith("@")]
+    if phrases:
+        entries.extend((p, key) for p in phrases)
+        keys.append(key)
+    return tuple(keys)
 
 
 class Matcher:
@@ -145,18 +200,45 @@ class Matcher:
             entries.extend((a, f"E:{eid}") for a in aliases)
         for name, phrases in _GUARDS.items():
             entries.extend((p, _G[name]) for p in phrases)
+        kinds = {c.kind for c in commitments}
+        pairs: list[_PairSpec] = []
         for kind in Kind:
             entries.extend((p, f"K:{kind}:T") for p in vocab.KIND_TOPICS.get(kind, ()))
             entries.extend((p, f"K:{kind}:B") for p in vocab.KIND_BREACH.get(kind, ()))
             entries.extend((p, f"K:{kind}:M") for p in vocab.KIND_MET.get(kind, ()))
             entries.extend((p, f"K:{kind}:W") for p in vocab.KIND_WEAK.get(kind, ()))
-        rules: list[_Rule] = []
+            if kind not in kinds:
+                continue
+            for i, pair in enumerate(vocab.KIND_PAIRS.get(kind, ())):
+                label = "B" if pair.label == "breach" else "M"
+                pairs.append(_PairSpec(
+                    kind, f"K:{kind}:{label}", pair.name,
+                    _side(kind, label, i, "a", pair.first, entries),
+                    _side(kind, label, i, "b", pair.second, entries),
+                    pair.window, pair.ordered, pair.subject_first,
+                    (f"K:{kind}:{label}", f"K:{kind}:W") if pair.weak else (f"K:{kind}:{label}",),
+                ))
         for c in commitments:
             pre = f"C:{c.id}:"
             entries.extend((p, pre + "T") for p in c.topics)
             entries.extend((p, pre + "B") for p in c.breach_signals)
             entries.extend((p, pre + "M") for p in c.met_signals)
             entries.extend((p, pre + "X") for p in c.exclude)
+        canon: dict[tuple[tuple[str, bool], ...], str] = {}
+        for phrase, _ in entries:  # the index names a phrase by its first spelling
+            canon.setdefault(phrase_words(phrase), phrase)
+
+        def own(phrases: Sequence[str]) -> frozenset[str]:
+            return frozenset(canon[w] for w in map(phrase_words, phrases) if w)
+
+        rules: list[_Rule] = []
+        profiles: dict[tuple[object, ...], int] = {}
+        for c in commitments:
+            pre = f"C:{c.id}:"
+            grams = _grams(tokenize(c.statement))
+            profile = profiles.setdefault(
+                (c.kind, c.parties, c.subjects, c.effective_at, c.window_start_at, c.ongoing,
+                 grams), len(profiles))
             rules.append(
                 _Rule(
                     commitment=c,
@@ -165,24 +247,47 @@ class Matcher:
                     met=(pre + "M", f"K:{c.kind}:M"),
                     weak=f"K:{c.kind}:W",
                     exclude=pre + "X",
-                    statement_grams=_grams(tokenize(c.statement)),
+                    kind_topic=f"K:{c.kind}:T",
+                    statement_grams=grams,
                     names=(*c.parties, *c.subjects),
+                    near=frozenset({pre + "T", f"K:{c.kind}:T", _G["mil"],
+                                    *(f"E:{n}" for n in (*c.parties, *c.subjects))}),
+                    profile=profile,
+                    own=(own(c.topics), own(c.breach_signals), own(c.met_signals),
+                         own(c.exclude)),
                 )
             )
         self._index = PhraseIndex(entries)
         self._rules = tuple(rules)
+        self._pairs = tuple(pairs)
+        self._cond_multi = frozenset(p for p in vocab.CONDITIONAL if " " in p)
 
     # -- public -------------------------------------------------------------------------------
 
     def judge(self, title: str, text: str, published_at: datetime | None) -> list[Verdict]:
         """One ``Verdict`` per commitment, in the order the commitments were given."""
-        sentences = [self._analyse(s) for s in article_sentences(title, text)]
-        art = _Article(published_at)
+        sentences = [
+            self._analyse(s) for s in article_sentences(title, text) if not _is_link_line(s)
+        ]
+        art = _Article(published_at, sentences)
+        found: set[str] = set()
         for s in sentences:
             art.entities.update(s.entities)
-            for key, hits in s.hits.items():
-                art.keys[key] = art.keys.get(key, 0) + len(hits)
-        return [self._verdict(rule, sentences, art) for rule in self._rules]
+            art.keys.update(s.hits)
+            found |= s.phrases
+        done: dict[tuple[object, ...], Verdict] = {}
+        out: list[Verdict] = []
+        for rule in self._rules:
+            t, b, m, x = rule.own
+            sig = (rule.profile, t & found, b & found, m & found, x & found)
+            v = done.get(sig)
+            if v is None:
+                v = done[sig] = self._verdict(rule, art)
+            elif v.commitment_id != rule.commitment.id:
+                v = Verdict(rule.commitment.id, v.label, v.score, v.quote, v.signals,
+                            v.findings)
+            out.append(v)
+        return out
 
     # -- sentences ----------------------------------------------------------------------------
 
@@ -190,10 +295,12 @@ class Matcher:
         tokens = tokenize(text)
         hits: dict[str, list[PhraseHit]] = {}
         ent_hits: list[tuple[str, PhraseHit]] = []
+        phrases: set[str] = set()
         for hit in self._index.find(tokens):
+            phrases.add(hit.phrase)
             for key in hit.keys:
                 hits.setdefault(key, []).append(hit)
-                if key.startswith("E:"):
+                if key[:2] == "E:":
                     ent_hits.append((key[2:], hit))
         entities: dict[str, list[PhraseHit]] = {}
         for eid, hit in ent_hits:
@@ -206,7 +313,64 @@ class Matcher:
             )
             if not inside:
                 entities.setdefault(eid, []).append(hit)
-        return _Sentence(text, tokens, hits, entities)
+        present = set(hits)
+        present.update(f"E:{e}" for e in entities)
+        s = _Sentence(text, tokens, hits, phrases, present, entities,
+                      lambda: self._clauses(tokens, hits))
+        if self._pairs:
+            self._pair_hits(s)
+        return s
+
+    def _clauses(self, tokens: list[str], hits: dict[str, list[PhraseHit]]) -> list[int]:
+        conds = [h for h in hits.get(_G["cond"], ()) if h.phrase in self._cond_multi]
+        words = {
+            h.start for h in hits.get(_G["clause"], ())
+            if not any(c.start <= h.start < c.end for c in conds)
+        }
+        starts: list[int] = []
+        start = 0
+        for i, tok in enumerate(tokens):
+            if tok in PUNCTUATION:
+                start = i + 1
+            elif i in words:
+                start = i
+            starts.append(start)
+        return starts
+
+    def _pair_hits(self, s: _Sentence) -> None:
+        """File two-cue signals under their kind's breach or met key."""
+        def side(keys: tuple[str, ...]) -> list[PhraseHit]:
+            out: list[PhraseHit] = []
+            for k in keys:
+                out.extend(s.entities.get(k[2:], ()) if k[:2] == "E:" else s.hits.get(k, ()))
+            return out
+
+        present = s.present
+        for spec in self._pairs:
+            if present.isdisjoint(spec.first) or present.isdisjoint(spec.second):
+                continue
+            firsts = side(spec.first)
+            seconds = side(spec.second)
+            found: PhraseHit | None = None
+            for a in firsts:
+                for b in seconds:
+                    if a.end <= b.start:
+                        gap, x, y = b.start - a.end, a, b
+                    elif not spec.ordered and b.end <= a.start:
+                        gap, x, y = a.start - b.end, b, a
+                    else:
+                        continue
+                    if gap <= spec.window and (
+                        s.clause_start[x.start] == s.clause_start[y.start]
+                    ):
+                        found = PhraseHit(x.start, y.end, spec.name, spec.keys)
+                        if spec.subject_first:
+                            s.predicates[found] = b
+                        break
+                if found is not None:
+                    break
+            if found is not None:
+                s.hits.setdefault(spec.key, []).append(found)
 
     # -- aboutness ----------------------------------------------------------------------------
 
@@ -219,7 +383,7 @@ class Matcher:
         subj = any(s in ents for s in c.subjects)
         kind = c.kind
         if kind is Kind.CEASEFIRE:
-            return n >= 2 or (n >= 1 and (subj or topic))
+            return n >= 2 or (n >= 1 and (subj or topic)) or (subj and topic)
         if kind is Kind.TALKS:
             return topic and (n >= 1 or subj)
         if kind is Kind.NO_TALKS:
@@ -251,56 +415,69 @@ class Matcher:
 
     # -- judging ------------------------------------------------------------------------------
 
-    def _verdict(self, rule: _Rule, sentences: list[_Sentence], art: _Article) -> Verdict:
+    def _verdict(self, rule: _Rule, art: _Article) -> Verdict:
         c = rule.commitment
-        art_topic = art.keys.get(rule.topic, 0) + art.keys.get(f"K:{c.kind}:T", 0) > 0
-        art_about = self._about(
-            rule, art.entities, art_topic, art.keys.get(_G["mil"], 0) > 0,
-            art.keys.get(_G["gov"], 0) > 0,
-        )
-        excluded = art.keys.get(rule.exclude, 0)
+        keys = art.keys
+        names = rule.names
+        art_topic = rule.topic in keys or rule.kind_topic in keys
+        if not art_topic and _G["mil"] not in keys and not any(n in art.entities for n in names):
+            return Verdict(c.id, Label.NONE, 0.0, None)
+        art_about = self._about(rule, art.entities, art_topic, _G["mil"] in keys,
+                                _G["gov"] in keys)
+        excluded = art.count(rule.exclude) if rule.exclude in keys else 0
         if excluded and excluded >= sum(
-            len(s.entities.get(n, ())) for s in sentences for n in rule.names
+            len(s.entities.get(n, ())) for s in art.sentences for n in names
         ):
             return Verdict(c.id, Label.NONE, 0.0, None)
         findings: list[SentenceFinding] = []
-        best: SentenceFinding | None = None
+        dated: list[tuple[SentenceFinding, _Sentence]] = []
         related: str | None = None
-        kind_topic = f"K:{c.kind}:T"
-        for s in sentences:
-            topic = rule.topic in s.hits or kind_topic in s.hits
-            if not topic and _G["mil"] not in s.hits and not any(
-                n in s.entities for n in rule.names
-            ):
+        sanctuary = c.kind is Kind.NO_SANCTUARY
+        group = c.parties[-1] if len(c.parties) > 1 else None
+        near = rule.near
+        for s in art.sentences:
+            if near.isdisjoint(s.present):
                 continue
-            mil = _G["mil"] in s.hits or (
-                c.kind is Kind.NO_SANCTUARY and len(c.parties) > 1 and c.parties[-1] in s.entities
-            )
-            strong = self._about(rule, s.entities, topic, mil, _G["gov"] in s.hits)
+            hits = s.hits
+            topic = rule.topic in hits or rule.kind_topic in hits
+            mil = _G["mil"] in hits
+            if sanctuary and group is not None and group in s.entities:
+                mil = True
+            strong = self._about(rule, s.entities, topic, mil, _G["gov"] in hits)
             weak = not strong and art_about and self._hook(rule, s, topic, mil)
             if not (strong or weak):
                 continue
             if related is None:
                 related = s.text
-            for label, keys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
-                sig = [h for k in keys for h in s.hits.get(k, ())]
-                if label is Label.BREACH and c.kind is Kind.CEASEFIRE and rule.topic in s.hits:
-                    sig.extend(self._ceasefire_failures(rule, s))
-                masks = s.hits.get(_G["mask"])
-                if masks:
+            here: list[SentenceFinding] = []
+            for label, lkeys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
+                sig = [h for k in lkeys for h in hits.get(k, ())]
+                masks = hits.get(_G["mask"])
+                if masks and sig:
                     sig = [h for h in sig
                            if not any(m.start < h.end and h.start < m.end for m in masks)]
                 if not sig:
                     continue
-                finding = self._weigh(rule, s, art, label, sig, strong)
-                findings.append(finding)
-                if finding.counted and (
-                    best is None
-                    or finding.score > best.score
-                    or (finding.score == best.score and label is Label.BREACH
-                        and best.label is not Label.BREACH)
-                ):
-                    best = finding
+                here.append(self._weigh(rule, s, art, label, sig, strong))
+            if sanctuary and len(here) == 2 and all(f.counted for f in here):
+                # "Taliban detain TTP commanders in Khost": the action, not the presence.
+                here[0] = replace(here[0], counted=False, reasons=(
+                    "the sentence reports action against it (met)", *here[0].reasons))
+            for f in here:
+                findings.append(f)
+                if f.label is Label.BREACH:
+                    dated.append((f, s))
+        self._old_events(rule, dated, findings)
+        self._borrowed_vetoes(findings)
+        best: SentenceFinding | None = None
+        for f in findings:
+            if f.counted and (
+                best is None
+                or f.score > best.score
+                or (f.score == best.score and f.label is Label.BREACH
+                    and best.label is not Label.BREACH)
+            ):
+                best = f
         if best is not None:
             return Verdict(c.id, best.label, best.score, best.sentence, best.signals,
                            tuple(findings))
@@ -311,18 +488,60 @@ class Matcher:
         return Verdict(c.id, Label.NONE, 0.0, None, (), tuple(findings))
 
     @staticmethod
-    def _ceasefire_failures(rule: _Rule, s: _Sentence) -> list[PhraseHit]:
-        """Collapse words whose subject is the ceasefire ("the truce ... crumbled")."""
-        out = []
-        talks = [h.start for h in s.hits.get(f"K:{Kind.TALKS}:T", ())]
-        for fail in s.hits.get(_G["fail"], ()):
-            subject = [
-                t.end for t in s.hits.get(rule.topic, ())
-                if t.end <= fail.start and fail.start - t.end <= FAIL_WINDOW
-            ]
-            if subject and not any(max(subject) <= x < fail.start for x in talks):
-                out.append(fail)
-        return out
+    def _old_events(rule: _Rule, dated: list[tuple[SentenceFinding, _Sentence]],
+                    findings: list[SentenceFinding]) -> None:
+        """Undated, context-only breach sentences in an article that dates its events too early.
+
+        "A month on, families remember the shelling" above "the October 12 clashes": the
+        headline is about the dated events, not new ones.
+        """
+        eff = rule.commitment.effective_at
+        if eff is None or not dated:
+            return
+        day = eff.date()
+        old = any(_BEFORE in r for f, _ in dated for r in f.reasons)
+        if not old or any(
+            d.last >= day for _, s in dated for d in (s.dates or ())
+        ):
+            return
+        for i, f in enumerate(findings):
+            if f.counted and f.label is Label.BREACH and _CONTEXT in f.reasons:
+                findings[i] = replace(f, counted=False, reasons=(
+                    f"the article dates these events before {day.isoformat()}", *f.reasons))
+
+    @staticmethod
+    def _attributed(s: _Sentence, start: int, claim: PhraseHit) -> bool:
+        """Whether a claim names who makes it ("the Taliban's claims", "claims by Kabul")."""
+        by = s.tokens[claim.end : claim.end + 1] == ["by"]
+        for mentions in s.entities.values():
+            for m in mentions:
+                if start <= m.start and m.end <= claim.start:
+                    return True
+                if by and m.start in (claim.end + 1, claim.end + 2):
+                    return True
+        return False
+
+    @staticmethod
+    def _borrowed_vetoes(findings: list[SentenceFinding]) -> None:
+        """A sentence about it only through the article's context borrows the article's vetoes.
+
+        "Arrests in Bajaur" above "Pakistani forces arrested ...": when the sentence that
+        names the parties with the same signal did not count, the headline does not either.
+        """
+        vetoes = [f for f in findings
+                  if not f.counted and _CONTEXT not in f.reasons and f.reasons
+                  and not f.reasons[0].startswith("score ")]
+        if not vetoes:
+            return
+        for i, f in enumerate(findings):
+            if not (f.counted and _CONTEXT in f.reasons):
+                continue
+            for v in vetoes:
+                if v.label is f.label and set(v.signals) & set(f.signals):
+                    findings[i] = replace(f, counted=False, reasons=(
+                        f"the sentence naming the parties did not count: {v.reasons[0]}",
+                        *f.reasons))
+                    break
 
     def _weigh(
         self,
@@ -334,21 +553,32 @@ class Matcher:
         strong: bool,
     ) -> SentenceFinding:
         c = rule.commitment
+        kind = c.kind
+        breach = label is Label.BREACH
         blocks: list[str] = []
         notes: list[str] = []
         # Per-signal guards: a signal survives when no cue governs it.
         live: list[PhraseHit] = []
         first_block: str | None = None
         for hit in sig:
-            why = self._governed(s, hit, label)
+            why = self._governed(rule, s, hit, label)
             if why is None:
                 live.append(hit)
             elif first_block is None:
                 first_block = why
+        if kind is Kind.CEASEFIRE and not breach and any(h.phrase == _CALM for h in live):
+            calm_ok = (rule.topic in s.hits or rule.kind_topic in s.hits
+                       or "since" in s.tokens)
+            if not calm_ok:
+                dropped = [h for h in live if h.phrase == _CALM]
+                live = [h for h in live if h.phrase != _CALM]
+                if not live and first_block is None:
+                    first_block = "no hostilities, but no ceasefire, border or time span named"
+                del dropped
         signals = tuple(dict.fromkeys(h.phrase for h in (live or sig)))
         if not live:
             blocks.append(first_block or "guarded")
-        weak_hits = [h for h in s.hits.get(rule.weak, ())]
+        weak_hits = s.hits.get(rule.weak, ())
         strong_live = [
             h for h in live
             if rule.weak not in h.keys
@@ -364,72 +594,88 @@ class Matcher:
         score += 0.05 * min(max(distinct - 1, 0), 2)
         score += 0.1 if strong else -0.1
         if not strong:
-            notes.append("about it only through the article's context")
+            notes.append(_CONTEXT)
         first = min((h.start for h in live), default=sig[0].start)
         # Sentence-level guards.
         published = art.published_at
         if c.effective_at is not None and published is not None:
             if published < c.effective_at:
                 blocks.append("published before the commitment took effect")
-            elif label is Label.MET and c.ongoing and published < c.effective_at + MET_GRACE:
+            elif not breach and c.ongoing and published < c.effective_at + MET_GRACE:
                 blocks.append("too soon after the commitment took effect (its announcement)")
-            elif (label is Label.BREACH and c.kind is Kind.CEASEFIRE
+            elif (breach and kind is Kind.CEASEFIRE
                   and published < c.effective_at + BREACH_GRACE
                   and _G["link"] not in s.hits):
                 factor *= 0.7
                 notes.append("reported within a day of the ceasefire, with no link to it")
+        if (not breach and kind is Kind.TALKS and c.window_start_at is not None
+                and published is not None and published < c.window_start_at):
+            blocks.append("published before the talks were due")
         excl = s.hits.get(rule.exclude, ())
-        if c.kind is Kind.NO_SANCTUARY:
+        if kind is Kind.NO_SANCTUARY:
             excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[first]]
         if excl:
             blocks.append(f"other conflict: {excl[0].phrase!r}")
-        deny = [h for h in s.hits.get(_G["deny"], ()) if h.start < first]
-        if deny and _G["counter"] not in s.hits:
-            blocks.append(f"denied: {s.tokens[deny[0].start]!r}")
-        if s.grams is None:
-            s.grams = _grams(s.tokens)
-        if rule.statement_grams and s.grams & rule.statement_grams:
-            blocks.append("recap of the original statement")
-        if published is not None and c.effective_at is not None:
-            if s.dates is None:
-                s.dates = (
-                    [d for d in find_dates(s.text, published) if not d.since]
-                    if _DATE_WORDS.intersection(s.tokens) or _DIGIT.search(s.text)
-                    else []
+        if not (kind is Kind.INFORM and not breach):
+            target = min(live or sig, key=lambda h: h.start)
+            deny = self._cue_before(s, target, "deny", DENIAL_WINDOW)
+            if deny is not None:
+                claim = any(
+                    deny.end <= h.start <= deny.end + 3 and h.end <= target.start
+                    and self._attributed(s, deny.end, h)
+                    for h in s.hits.get(_G["claim"], ())
                 )
-            dates = s.dates
+                if claim:
+                    factor *= 0.85
+                    notes.append(f"a contested claim ({deny.phrase!r}), reported")
+                elif _G["counter"] not in s.hits:
+                    blocks.append(f"denied: {deny.phrase!r}")
+        if rule.statement_grams and not (kind is Kind.NO_TALKS and not breach):
+            if s.grams is None:
+                s.grams = _grams(s.tokens)
+            if len(s.grams & rule.statement_grams) >= RECAP_GRAMS:
+                blocks.append("recap of the original statement")
+        if published is not None and c.effective_at is not None:
+            dates = self._dates(s, published)
             eff = c.effective_at.date()
             if dates and all(d.last < eff for d in dates):
-                blocks.append(f"about events before {eff.isoformat()}: {dates[0].text!r}")
-        linked = _G["link"] in s.hits or any(_G["fail"] in h.keys for h in live)
-        if label is Label.BREACH and c.kind is Kind.CEASEFIRE and _G["mil"] in s.hits:
+                blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
+        linked = _G["link"] in s.hits or any(h.phrase.startswith("ceasefire ") for h in live)
+        if breach and kind is Kind.CEASEFIRE and (
+            _G["mil"] in s.hits or not _GROUPS.isdisjoint(s.entities)
+        ):
             if not linked and sum(1 for p in c.parties if p in s.entities) < 2:
                 blocks.append("militant attack, not a clash between the parties")
-        if label is Label.BREACH and c.kind is Kind.NO_TALKS:
+        if breach and kind is Kind.NO_TALKS:
             if not (len(c.parties) > 1 and c.parties[-1] in s.entities):
                 blocks.append("the group is not named in the sentence")
-        if label is Label.MET and c.kind in (Kind.INFORM, Kind.NO_SANCTUARY) and c.parties:
-            if not any(h.start < first for h in s.entities.get(c.parties[0], ())):
-                blocks.append(f"{c.parties[0]} is not named as the one acting")
+        if not breach and kind in (Kind.INFORM, Kind.NO_SANCTUARY) and c.parties:
+            actor = self._actor(rule, s, first)
+            if actor is not None and actor != c.parties[0]:
+                blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
         hedge = s.hits.get(_G["hedge"])
         if hedge:
             factor *= 0.85
             notes.append(f"hedged: {hedge[0].phrase!r}")
         bg = list(s.hits.get(_G["bgall"], ()))
         near = [self._cue_before(s, hit, "bg", BACKGROUND_WINDOW) for hit in live]
+        if breach and kind is Kind.CEASEFIRE:
+            near = [n or self._earlier(s, hit) for n, hit in zip(near, live, strict=True)]
         if near and all(near):
             bg.append(next(h for h in near if h is not None))
-        if label is Label.BREACH and bg:
+        if breach and bg:
             factor *= 0.45
             notes.append(f"background: {bg[0].phrase!r}")
-        if label is Label.BREACH and c.kind in (Kind.NO_SANCTUARY, Kind.CEASEFIRE):
+        if breach and kind in (Kind.NO_SANCTUARY, Kind.CEASEFIRE):
             generic = s.hits.get(_G["generic"])
+            if kind is Kind.NO_SANCTUARY and not generic:
+                generic = s.hits.get(_G["accuse"])
             if generic:
                 factor *= 0.5
                 notes.append(f"generic: {generic[0].phrase!r}")
             if _G["specific"] in s.hits:
                 score += 0.1
-        if linked and label is Label.BREACH and c.kind is Kind.CEASEFIRE:
+        if linked and breach and kind is Kind.CEASEFIRE:
             score += 0.1
         score = round(max(0.0, min(1.0, score)) * factor, 3)
         counted = not blocks and score >= COUNT_SCORE
@@ -437,6 +683,44 @@ class Matcher:
             blocks.append(f"score {score:.2f} below {COUNT_SCORE:.2f}")
         reasons = tuple(blocks + notes)
         return SentenceFinding(s.text, label, score, signals, counted, reasons)
+
+    @staticmethod
+    def _dates(s: _Sentence, published: datetime) -> list[DateRef]:
+        if s.dates is None:
+            s.dates = (
+                [d for d in find_dates(s.text, published) if not d.since]
+                if _DATE_WORDS.intersection(s.tokens) or _DIGIT.search(s.text)
+                else []
+            )
+        return s.dates
+
+    def _earlier(self, s: _Sentence, hit: PhraseHit) -> PhraseHit | None:
+        """"After"/"following" before hostilities: a prior event, unless marked as new."""
+        cue = self._cue_before(s, hit, "bgwar", BACKGROUND_WINDOW)
+        if cue is None:
+            return None
+        if any(cue.end <= c.start < hit.end for c in s.hits.get(_G["current"], ())):
+            return None
+        return cue
+
+    @staticmethod
+    def _actor(rule: _Rule, s: _Sentence, first: int) -> str | None:
+        """The entity named last before ``first`` (the likely subject), ignoring the object.
+
+        The group a party acts against and the places where it happens do not act.
+        """
+        c = rule.commitment
+        passive = set(c.subjects) | {"border"}
+        if c.kind is Kind.NO_SANCTUARY and len(c.parties) > 1:
+            passive.add(c.parties[-1])
+        best: tuple[int, str] | None = None
+        for eid, mentions in s.entities.items():
+            if eid in passive:
+                continue
+            for m in mentions:
+                if m.end <= first and (best is None or m.start > best[0]):
+                    best = (m.start, eid)
+        return None if best is None else best[1]
 
     @staticmethod
     def _cue_before(
@@ -453,28 +737,49 @@ class Matcher:
                 return cue
         return None
 
-    def _governed(self, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
-        """The cue (negation, condition, modal, intent, threat) that governs one signal."""
+    def _governed(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
+        """The cue (negation, condition, modal, intent, threat) that governs one signal.
+
+        For a two-cue signal whose second cue is the predicate, cues before either count.
+        """
+        why = self._governs(rule, s, hit, label)
+        pred = s.predicates.get(hit)
+        if why is None and pred is not None:
+            why = self._governs(rule, s, pred, label)
+        return why
+
+    def _governs(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
+        kind = rule.commitment.kind
+        refusal = kind is Kind.NO_TALKS and label is Label.MET
         neg = self._cue_before(s, hit, "neg", NEGATION_WINDOW)
         if neg is not None and s.tokens[neg.end : neg.end + 1] != ["only"]:
             return f"negated: {neg.phrase!r}"
         after = s.tokens[hit.end : hit.end + 3]
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
             return "negated: 'not'"
+        if kind is Kind.CEASEFIRE and label is Label.BREACH:
+            stop = self._cue_before(s, hit, "stop", CESSATION_WINDOW)
+            if stop is not None:
+                return f"the end of hostilities: {stop.phrase!r}"
         clause = s.clause_start[hit.start]
         for cue in s.hits.get(_G["cond"], ()):
             if s.clause_start[cue.start] != clause:
                 continue
-            if cue.phrase == "any" and not (cue.end <= hit.start <= cue.end + 1):
+            if cue.phrase == "any" and not (cue.end <= hit.start <= cue.end + 2):
                 continue
             return f"conditional: {cue.phrase!r}"
-        modal = self._cue_before(s, hit, "modal", MODAL_WINDOW)
-        if modal is not None:
-            return f"not a fact (modal): {modal.phrase!r}"
+        if not refusal:
+            modal = self._cue_before(s, hit, "modal", MODAL_WINDOW)
+            if modal is not None and not (
+                label is Label.MET
+                and any(t.startswith("agree") for t in s.tokens[: modal.start])
+            ):
+                return f"not a fact (modal): {modal.phrase!r}"
         intent = self._cue_before(s, hit, "irrealis", IRREALIS_WINDOW)
         if intent is not None:
             return f"intent, demand or hope: {intent.phrase!r}"
-        for cue in s.hits.get(_G["threat"], ()):
-            if cue.end <= hit.start:
-                return f"threat or pledge: {cue.phrase!r}"
+        if not refusal:
+            for cue in s.hits.get(_G["threat"], ()):
+                if cue.end <= hit.start:
+                    return f"threat or pledge: {cue.phrase!r}"
         return None

@@ -47,6 +47,8 @@ _DTD_SPECIAL = re.compile(r"[\"'\[\]<>]")
 # feedparser splits the prolog off at the first "<" + ASCII word character.
 _ELEMENT_START = re.compile(r"<\w", re.ASCII)
 _DANGER = re.compile(r"<!\s*(?:DOCTYPE|ENTITY|ATTLIST|ELEMENT|NOTATION)", re.IGNORECASE)
+_FP_DECLARATION = re.compile(r"^\s*<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE | re.MULTILINE)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _XML_DECL_ENCODING = re.compile(r"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.IGNORECASE)
 
@@ -108,12 +110,18 @@ def _prolog_doctypes(text: str) -> list[tuple[int, int]] | None:
 
 
 def _has_declarations(text: str) -> bool:
-    """True if a DOCTYPE/ENTITY could still reach feedparser's prolog handling."""
+    """True if a DOCTYPE/ENTITY could still reach feedparser's prolog handling.
+
+    That is a declaration outside comments before the first element, or a line that
+    feedparser's own line-anchored DOCTYPE/ENTITY patterns would pick up (which do
+    not skip comments).  A mention inside a line of a comment is harmless.
+    """
     if _prolog_doctypes(text) != []:
         return True
     m = _ELEMENT_START.search(text)
-    head = text[: m.start()] if m else text
-    return _DANGER.search(head) is not None
+    head = text[: m.start() + 1] if m else text
+    return (_FP_DECLARATION.search(head) is not None
+            or _DANGER.search(_COMMENT.sub("", head)) is not None)
 
 
 def _candidate_codecs(content: bytes, headers: Mapping[str, str]) -> list[str]:
@@ -257,7 +265,7 @@ _BLOCK_TAGS = frozenset(
     "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 "
     "h5 h6 header hr li main nav ol p pre section table tbody td th thead tr ul".split()
 )
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg",
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object",
                         "noembed", "noframes", "applet", "head"})
 # Bidi embedding/override/isolate controls and marks, the BOM, and invisible separators
 # (zero-width space, word joiner, invisible operators, Mongolian vowel separator).  The

@@ -212,7 +212,8 @@ def assess(m: Monitor) -> int:
         if commitment is None:
             continue
         new_ids = m.store.unassessed_evidence_ids(cid)
-        evidence = m.store.evidence_for(cid) if new_ids or commitment.deadline_at else []
+        # with no new evidence only the passing of a deadline can change anything
+        evidence = m.store.evidence_for(cid) if new_ids else []
         history = [e for e in evidence if e.id not in new_ids]
         new = [e for e in evidence if e.id in new_ids]
         now = m.clock.now()

@@ -7,6 +7,8 @@ any ending and a space also matches a hyphen (see ``monitor.text``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from monitor.models import Entity, Kind
 
 DEFAULT_ENTITIES: dict[str, Entity] = {
@@ -19,7 +21,8 @@ DEFAULT_ENTITIES: dict[str, Entity] = {
                 "Pakistan", "Pakistani", "Pakistanis", "Islamabad", "Rawalpindi",
                 "ISPR", "Pakistan Army", "Pakistani military", "Pakistani forces",
                 "Shehbaz Sharif", "Khawaja Asif", "Khawaja Muhammad Asif", "Ishaq Dar",
-                "Asim Munir", "Foreign Office", "FO spokesperson",
+                "Asim Munir", "Foreign Office", "FO spokesperson", "Mohsin Naqvi", "Naqvi",
+                "Attaullah Tarar", "Tahir Andrabi", "Ahmed Sharif Chaudhry", "Pak",
             ),
         ),
         Entity(
@@ -30,7 +33,7 @@ DEFAULT_ENTITIES: dict[str, Entity] = {
                 "Afghan Taliban", "Islamic Emirate", "Islamic Emirate of Afghanistan",
                 "interim Afghan government", "Afghan interim government",
                 "Afghan Taliban regime", "Taliban regime", "Zabihullah Mujahid",
-                "Mullah Yaqoob", "Amir Khan Muttaqi",
+                "Mullah Yaqoob", "Amir Khan Muttaqi", "Hamdullah Fitrat", "Nangarhar",
             ),
         ),
         Entity(
@@ -42,7 +45,8 @@ DEFAULT_ENTITIES: dict[str, Entity] = {
                 "Fitna al Khawarij", "Fitnah al-Khawarij", "Khawarij", "khwarij",
             ),
         ),
-        Entity("turkey", "Türkiye", ("Turkey", "Türkiye", "Turkiye", "Turkish", "Ankara")),
+        Entity("turkey", "Türkiye", ("Turkey", "Türkiye", "Turkiye", "Turkish", "Ankara",
+                                       "Hakan Fidan", "Erdogan")),
         Entity("qatar", "Qatar", ("Qatar", "Qatari", "Doha")),
         Entity(
             "border",
@@ -63,108 +67,211 @@ DEFAULT_ENTITIES: dict[str, Entity] = {
 # Phrases use the watchlist syntax: case-insensitive, whole words, a trailing ``*`` matches any
 # ending, a space also matches a hyphen ("cross border" matches "cross-border").
 
+#: The names of a ceasefire (what "holds", "collapses" or "is extended").
+CEASEFIRE_NOUNS = (
+    "ceasefire*", "cease fire*", "truce*", "armistice", "Doha agreement", "Doha accord",
+    "Doha understanding",
+)
+#: The names of a round of talks (what "collapses", "stalls" or "agrees" on something).
+TALK_NOUNS = (
+    "talks", "negotiation*", "dialogue", "round", "process", "meeting", "session*",
+    "discussions", "parleys", "mediation",
+)
+#: Places on the Afghan side (where a group can be sheltered or act from).
+AFGHAN_PLACES = (
+    "in Afghanistan", "inside Afghanistan", "from Afghanistan", "within Afghanistan",
+    "Afghanistan s", "Afghan soil", "Afghan territory", "Afghan province*", "across the border",
+    "Kunar", "Nangarhar", "Khost", "Paktika", "Kandahar", "Kabul", "Ghazni", "Logar", "Nuristan",
+    "Helmand", "Zabul",
+)
+#: What a group does, or keeps, somewhere: the specific part of a sanctuary claim.  Bare
+#: states ("is based in", "operates from") are the wording of standing accusations: weak.
+GROUP_PRESENCE = (
+    "commander*", "leadership", "leaders", "handler*", "camp*", "training", "hideout*",
+    "sanctuar*", "safe haven*", "haven*", "headquarter*", "planned", "plotted", "directed",
+    "orchestrated", "masterminded", "launched", "hiding", "crossed", "came", "trained",
+)
+
+
+#: The mediators, by name or role.
+MEDIATORS = (
+    "@turkey", "@qatar", "mediator*", "guarantor*", "hosts", "friendly countries",
+    "brotherly countries", "friendly nations", "brotherly nations",
+)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A signal made of two cues in one clause, at most ``window`` words apart.
+
+    ``first`` and ``second`` are phrases; ``@id`` stands for a mention of an entity.
+    When ``ordered``, ``first`` comes before ``second``; otherwise either order.
+    A ``weak`` pair adds to a sentence's score but never counts on its own.
+    When ``subject_first``, ``first`` names the thing and ``second`` says what happened to
+    it, so cues before ``second`` govern the signal too ("the talks appeared close to
+    collapse").
+    """
+
+    label: str  # "breach" or "met"
+    name: str  # shown as the signal that fired
+    first: tuple[str, ...]
+    second: tuple[str, ...]
+    window: int
+    ordered: bool = True
+    subject_first: bool = False
+    weak: bool = False  # adds to a sentence's score but never counts on its own
+
+
+#: Two-cue signals per kind: the event word must be about the right thing ("the truce ...
+#: extended", not "talks extended"; "talks ... failed", not "a military approach failed").
+KIND_PAIRS: dict[Kind, tuple[Pair, ...]] = {
+    Kind.CEASEFIRE: (
+        Pair("met", "ceasefire holds", CEASEFIRE_NOUNS,
+             ("hold", "holds", "held", "holding", "intact", "remain* in place",
+              "remain* in force", "remains", "continues", "continued"), 6,
+             subject_first=True),
+        Pair("met", "ceasefire continued or extended",
+             ("continu*", "extend*", "extension", "maintain*", "keep", "keeps", "kept",
+              "uphold*", "upheld", "reaffirm*", "renew*", "preserv*", "abide by", "stick to"),
+             CEASEFIRE_NOUNS, 4),
+        Pair("met", "no hostilities reported",
+             ("no", "no new", "no fresh", "no further", "not a single", "without any", "zero"),
+             ("firing", "fire", "shot", "shots", "clash*", "incident*", "violation*", "shelling",
+              "skirmish*", "exchange of fire", "attack*", "strike*"), 1),
+        Pair("breach", "ceasefire collapsed",
+             CEASEFIRE_NOUNS,
+             ("crumbl*", "collaps*", "failed", "broke down", "broken down", "fell apart",
+              "falls apart", "in tatters", "shattered", "unravel*", "broken"), 6,
+             subject_first=True),
+        Pair("breach", "ceasefire broken",
+             ("broke", "broken", "shattered", "collapse of", "end of"), CEASEFIRE_NOUNS, 3),
+    ),
+    Kind.TALKS: (
+        Pair("breach", "talks failed", TALK_NOUNS,
+             ("collaps*", "fail*", "broke down", "break down", "breakdown", "cancel*",
+              "called off", "postpone*", "deadlock*", "stall*", "impasse", "stuck", "unravel*",
+              "derail*", "suspended", "on hold", "no agreement", "no deal", "without agreement",
+              "without a deal"), 6, subject_first=True),
+        Pair("breach", "talks failed",
+             ("collapse of", "failure of", "breakdown of", "breakdown in", "suspension of"),
+             TALK_NOUNS, 1),
+        Pair("breach", "failed talks (a state, not an event)",
+             ("failed", "collapsed", "stalled", "deadlocked", "cancelled", "postponed"),
+             TALK_NOUNS, 1, weak=True),
+        Pair("met", "mechanism agreed",
+             ("agree*", "set up", "establish*", "put in place", "finalis*", "finaliz*",
+              "create", "created", "form", "formed", "deal on", "accord on"),
+             ("mechanism", "mechanisms", "monitoring", "verification"), 8),
+        Pair("met", "mechanism agreed", ("mechanism",), ("agreed", "was agreed"), 1,
+             subject_first=True),
+    ),
+    Kind.NO_TALKS: (
+        Pair("met", "talks ruled out",
+             ("rule out", "rules out", "ruled out", "ruling out", "reject*", "refus*",
+              "no question of", "no", "never", "closed", "oppose*", "turned down", "rebuff*"),
+             (*TALK_NOUNS, "negotiat*", "talking"), 4),
+        Pair("met", "will not talk",
+             ("not", "never", "no longer"),
+             ("talk", "negotiate", "negotiated", "engage", "engaged", "hold talks", "sit"), 2),
+    ),
+    Kind.NO_SANCTUARY: (
+        Pair("breach", "group present or acting in Afghanistan", GROUP_PRESENCE, AFGHAN_PLACES,
+             8, ordered=False),
+    ),
+    Kind.INFORM: (
+        Pair("met", "told the mediators",
+             ("inform", "informs", "informed", "informing", "brief", "briefs", "briefed",
+              "briefing", "told", "tells", "tell", "apprised", "pressed", "presses", "summoned",
+              "approached", "wrote to"), MEDIATORS, 4),
+        Pair("met", "gave the mediators evidence",
+             ("shared", "shares", "share", "raised", "raises", "raise", "presented", "presents",
+              "handed", "hands", "gave", "gives", "provided", "provides", "conveyed", "conveys",
+              "lodged", "lodges", "complain*", "took up", "takes up", "taken up", "submitted",
+              "delivered", "sent"), MEDIATORS, 20),
+    ),
+    Kind.OTHER: (),
+}
+
 #: Words that make a sentence about the kind of commitment (added to the commitment's topics).
 KIND_TOPICS: dict[Kind, tuple[str, ...]] = {
     Kind.CEASEFIRE: (
-        "ceasefire*", "cease fire*", "truce*", "armistice", "border", "borders", "Durand Line",
-        "frontier", "hostilities",
+        *CEASEFIRE_NOUNS, "border", "borders", "Durand Line", "frontier", "hostilities",
     ),
     Kind.TALKS: (
         "talks", "negotiation*", "dialogue", "round of talks", "peace talks", "peace process",
-        "mediation", "mediation track", "discussions", "meeting", "session", "summit",
-        "Istanbul process",
+        "mediation", "discussions", "meeting", "session", "Istanbul process", "parleys",
     ),
-    Kind.NO_TALKS: ("talks", "negotiat*", "dialogue", "engage*", "jirga", "peace deal", "truce"),
+    Kind.NO_TALKS: ("talks", "negotiat*", "dialogue", "engage*", "jirga", "peace deal", "talk"),
     Kind.NO_SANCTUARY: (
         "sanctuar*", "safe haven*", "hideout*", "Afghan soil", "Afghan territory",
         "soil", "territory", "cross border terrorism", "cross border militancy",
     ),
-    Kind.INFORM: ("mediator*", "mediation", "friendly countries", "friendly nations", "brotherly"),
+    Kind.INFORM: (
+        "mediator*", "mediation", "friendly countries", "friendly nations", "brotherly",
+        "violation*", "evidence", "incident*", "complaint*", "dossier", "proof", "details",
+        "firing", "attacks", "infiltration",
+    ),
     Kind.OTHER: (),
 }
 
-#: Shared breach vocabulary per kind.
+#: Shared breach vocabulary per kind (single phrases; see also ``KIND_PAIRS``).
 KIND_BREACH: dict[Kind, tuple[str, ...]] = {
     Kind.CEASEFIRE: (
         "clash*", "skirmish*", "shelling", "shelled", "artillery", "mortar*", "airstrike*",
         "air strike*", "air raid*", "aerial strike*", "aerial bombardment", "drone strike*",
         "drone attack*", "bombed", "bombing*", "bombard*", "opened fire", "opening fire",
-        "exchange of fire", "exchanges of fire", "exchanged fire", "exchanging fire",
-        "cross border fire", "cross border firing", "unprovoked fire", "unprovoked firing",
-        "gunfire", "heavy fire", "heavy firing", "firing", "retaliatory attack*",
-        "retaliatory strike*", "retaliatory fire", "retaliatory operation*", "strikes",
-        "struck", "fighting", "flare up*", "hostilities", "violat*", "ceasefire violation*",
-        "broke the ceasefire", "broken the ceasefire", "breach* the ceasefire",
-        "breach of the ceasefire", "ceasefire breach*", "ceasefire collapsed",
-        "collapse of the ceasefire", "collapse of a fragile ceasefire", "ceasefire failed",
-        "ceasefire crumbled", "crumbled", "ceasefire unravel*", "open war", "killed and captured",
-        "border posts", "border outposts",
+        "open fire", "exchange of fire", "exchanges of fire", "exchanged fire",
+        "exchanging fire", "exchange fire", "traded fire", "trading fire", "cross border fire",
+        "cross border firing", "unprovoked fire", "unprovoked firing", "gunfire", "heavy fire",
+        "heavy firing", "firing", "retaliatory attack*", "retaliatory strike*",
+        "retaliatory fire", "retaliatory operation*", "strikes", "struck", "fighting",
+        "flare up*", "hostilities", "violat*", "breach*", "border posts", "border outposts",
     ),
     Kind.TALKS: (
-        "collaps*", "ended without", "ends without", "end without", "ending without",
-        "concluded without", "without agreement", "without an agreement", "without any agreement",
+        "ended without", "ends without", "end without", "ending without", "concluded without",
+        "without agreement", "without an agreement", "without any agreement",
         "without a breakthrough", "without any breakthrough", "no breakthrough",
-        "without progress", "without any progress", "deadlock*", "stalled", "stall",
-        "broke down", "break down", "breakdown", "fail*", "called off", "cancel*",
-        "postpone*", "walked out", "inconclusive*", "no agreement", "unravel*", "on hold",
-        "suspended", "derail*", "no progress", "slow",
+        "without progress", "without any progress", "no progress", "walked out",
+        "failed to reach", "fail to reach", "failed to produce", "failed to agree",
+        "inconclusive*",
     ),
     Kind.NO_TALKS: (
         "held talks", "holding talks", "hold talks", "opened talks", "talks with the TTP",
         "talks with TTP", "negotiations with the TTP", "negotiating with the TTP",
         "dialogue with the TTP", "backchannel", "back channel", "peace deal with",
-        "met representatives", "engag* with the TTP", "contacts with the TTP",
+        "met representatives", "engag* with the TTP", "contacts with the TTP", "jirga",
     ),
     Kind.NO_SANCTUARY: (
-        "from Afghan soil", "from Afghan territory", "from Afghanistan", "from within Afghanistan",
-        "operating from", "operate from", "operates from", "based in Afghanistan",
-        "in Afghanistan", "inside Afghanistan", "on Afghan soil", "Afghan sanctuar*",
-        "sanctuar*", "safe haven*", "hideout*", "harbo*", "shelter*", "patronage",
-        "facilitat*", "support to", "support for", "infiltrat*", "launch* attacks",
-        "emanating from", "originating from", "using Afghan soil", "use of Afghan soil",
-        "footprint", "presence", "cross from", "crossed from", "cross border terrorism",
-        "cross border attacks", "exporting terrorism", "terrorists of the world",
+        "from Afghan soil", "from Afghan territory", "operating from", "operate from",
+        "operates from", "based in Afghanistan", "launched from", "planned in Afghanistan",
+        "emanating from", "originating from", "using Afghan soil", "crossed from",
+        "crossed into Pakistan", "infiltrat*", "harbo*", "from Afghanistan",
     ),
     Kind.INFORM: (),
     Kind.OTHER: (),
 }
 
-#: Shared met vocabulary per kind.
+#: Shared met vocabulary per kind (single phrases; see also ``KIND_PAIRS``).
 KIND_MET: dict[Kind, tuple[str, ...]] = {
     Kind.CEASEFIRE: (
-        "ceasefire holds", "ceasefire is holding", "ceasefire held", "ceasefire has held",
-        "truce holds", "truce is holding", "truce held", "largely held", "has held",
-        "holding up", "being observed", "observing the ceasefire", "observe the ceasefire",
-        "respecting the truce", "respecting the ceasefire", "respected the ceasefire",
-        "extend*", "no incidents", "no new clashes", "no new border clashes",
-        "no clashes", "no violations", "no violation", "no fresh clashes", "remained calm",
-        "calm along the border", "relative calm", "agreed to maintain", "remain in place",
-        "remains in place", "is holding", "was holding", "still holding", "continues to hold",
-        "continued to hold", "remains in force", "remained in force", "largely holding",
+        "largely held", "holding up", "being observed", "observing the ceasefire",
+        "remained calm", "remains calm", "remain calm", "remained quiet", "remains quiet",
+        "calm along the border", "relative calm", "quiet along the border",
     ),
     Kind.TALKS: (
         "monitoring mechanism", "verification mechanism", "monitoring and verification",
-        "agreed to put in place", "agreed to establish", "agreed to implement",
-        "agreed to extend", "agreement reached", "reached an agreement", "joint statement",
-        "talks were held", "talks concluded",
+        "joint statement", "talks were held", "talks concluded", "agreement reached",
     ),
     Kind.NO_TALKS: (
         "no talks", "rule out", "ruled out", "rules out", "will not negotiate",
-        "not negotiate", "no negotiations", "no dialogue", "no question of",
-        "reject* talks", "reject* any talks", "no justification to engage",
-        "refus* to negotiate", "refus* to talk", "refus* talks", "refus* any talks",
+        "not negotiate", "no negotiations", "no dialogue", "no justification to engage",
     ),
     Kind.NO_SANCTUARY: (
-        "arrest*", "detain*", "relocat*", "crack* down", "crackdown", "disarm*", "handed over",
-        "expel*", "action against the TTP", "moved away from the border", "took action",
-        "taken action", "raids on TTP",
+        "arrest*", "detain*", "detention*", "relocat*", "crack* down", "crackdown", "disarm*",
+        "handed over", "expel*", "action against the TTP", "away from the border",
+        "away from border", "from border areas", "raids on", "shift*",
     ),
-    Kind.INFORM: (
-        "inform", "informs", "informed", "informing", "shared evidence", "shared proof",
-        "briefed", "raised the issue",
-        "raised the matter", "conveyed", "lodged", "apprised", "took up", "handed over",
-        "presented", "provided evidence", "evidence provided", "shared",
-    ),
+    Kind.INFORM: (),
     Kind.OTHER: (),
 }
 
@@ -177,15 +284,24 @@ NEGATION = (
     "zero", "absence of", "nothing",
 )
 
-#: Denials, anywhere before the signal in the sentence.
+#: The end of hostilities ("ending a week of fighting"): not a new clash.
+CESSATION = (
+    "ending", "ended", "end to", "end of", "halt to", "halted", "stop to", "cessation of",
+    "pause in", "lull in",
+)
+
+#: A denial of someone's claim: what follows is the claim, reported (a contested claim).
+CLAIM_NOUNS = ("claim", "claims", "report", "reports", "allegation*", "accusation*", "charge*")
+
+#: Denials and refusals, before the signal in its clause.
 DENIAL = (
     "deny", "denies", "denied", "denial*", "denying", "reject*", "dismiss*", "refut*",
-    "rebuff*", "baseless", "unfounded",
-    "false claims", "remained silent",
+    "rebuff*", "baseless", "unfounded", "false claims", "rule out", "rules out", "ruled out",
+    "ruling out", "no question of",
 )
 
 #: Cues that turn a denial into a finding ("that claim is not credible").
-COUNTER_DENIAL = ("not credible", "challenge*", "contradict*", "despite", "however")
+COUNTER_DENIAL = ("not credible", "contradict*", "despite")
 
 #: Hedges: lower the score.
 HEDGE = (
@@ -196,23 +312,26 @@ HEDGE = (
 #: Conditionals: the signal sits in a hypothetical clause.
 CONDITIONAL = (
     "if", "unless", "as long as", "in case", "in the event", "provided that", "whether",
-    "so long as", "only if", "any",
+    "so long as", "only if", "any", "found to have", "whichever",
 )
 
 #: Modal or future verbs just before the signal.
-MODAL = ("will", "would", "could", "may", "might", "can", "shall", "likely to", "risk*", "fear*")
+MODAL = (
+    "will", "would", "could", "may", "might", "can", "shall", "likely to", "risk*", "fear*",
+    "going to", "set to", "due to", "close to", "brink of", "verge of",
+)
 
 #: Intent, demand, promise and threat: what should or could happen, not what did.
 IRREALIS = (
     "must", "should", "demand*", "urg*", "propos*", "asked", "ask*", "called on", "called for",
-    "call for", "aim*", "seek*", "sought", "to prevent", "to end", "to curb", "to eliminate",
-    "to stop", "to ensure", "to address", "to tackle", "to establish", "to agree", "to decide",
-    "to monitor", "ensure", "efforts to", "in order to", "promis*",
-    "commit*", "assur*", "hope*", "expect*", "plan*", "intend*",
-    "ready to", "willing to", "discuss*", "deliberat*", "forming", "finalis*", "finaliz*",
-    "explor*", "consider*", "tolerat*", "insist*", "wants", "want", "prevent", "avert*",
-    "avoid*", "dangers of", "potential", "possible", "possibility", "disagreement*",
-    "dispute*", "issue of", "demands", "differences over", "differences on",
+    "call for", "calls for", "aim*", "seek*", "sought", "to prevent", "to end", "to curb",
+    "to eliminate", "to stop", "to ensure", "to address", "to tackle", "to establish",
+    "to agree", "to decide", "to monitor", "ensure", "efforts to", "in order to", "promis*",
+    "commit*", "assur*", "hope*", "expect*", "plans to", "plan to", "planning to",
+    "intend*", "ready to", "willing to", "discuss*", "deliberat*", "forming", "explor*",
+    "consider*", "tolerat*", "insist*", "wants", "want", "prevent", "avert*", "avoid*",
+    "dangers of", "potential", "possible", "possibility", "guarantee*", "pressed", "pressing",
+    "pushed", "pushing",
 )
 
 #: Threats, warnings and pledges: anywhere before the signal in the sentence.
@@ -221,84 +340,98 @@ THREAT = (
     "option of", "ultimatum", "or face",
 )
 
-#: Background narrative: what led up to the present.
+#: Background narrative: what led up to the present (a few words before the signal).
 BACKGROUND = (
-    "after", "following", "earlier this month", "earlier this year", "last month", "last year",
-    "in early", "triggered", "led to", "sparked", "preceded", "previous", "earlier round",
-    "previously", "earlier", "in the past", "history of", "since the",
+    "earlier this month", "earlier this year", "last month", "last year", "in early",
+    "triggered", "led to", "sparked", "preceded", "previous", "earlier round", "previously",
+    "in the past", "history of", "since the", "had been", "recent", "after a week of",
+    "after weeks of", "after days of", "after months of",
 )
+
+#: Background cues for hostilities only ("trade resumed after the clashes"), unless the
+#: signal is marked as new ("after renewed firing").
+BACKGROUND_HOSTILITIES = ("after", "following", "earlier", "previously", "before")
+CURRENT = ("renewed", "fresh", "new", "latest", "overnight", "again")
 
 #: Background phrases that mark the whole sentence as background.
 BACKGROUND_ANYWHERE = (
     "earlier this month", "earlier this year", "last month", "last year", "recently been",
-    "in recent weeks", "in recent months", "plagued by", "in the past",
-)
-
-#: Collapse words: a breach signal when the sentence names the ceasefire itself.
-CEASEFIRE_FAIL = (
-    "crumbl*", "collaps*", "failed", "fail", "fails", "unravel*", "broke down", "broken down",
-    "fell apart", "falls apart", "in tatters", "shattered",
+    "in recent weeks", "in recent months", "plagued by", "in the past", "remember*",
+    "recall*", "anniversary", "a month on", "a year on", "looking back", "timeline",
+    "explainer",
 )
 
 #: Phrases that hide the signals inside them ("informed sources" is not informing anyone).
 MASK = (
     "informed sources", "well informed", "information minister", "minister of information",
     "ministry of information", "information and broadcasting", "information ministry",
-    "sources informed",
+    "sources informed", "reports from", "report from", "the agreed", "ceasefire talks",
+    "truce talks", "ceasefire negotiations",
 )
+
+#: A line that starts with one of these links to another story: it is not judged.
+LINK_LINES = ("also read", "read more", "read also", "see also", "related", "watch", "listen")
 
 #: Generic, long-running accusations (background, not a current specific claim).
 GENERIC = (
     "long", "repeatedly", "frequently", "often", "routinely", "for years", "consistently",
-    "persistent*", "concerns", "concern", "track record", "blames", "accuses", "regularly",
-    "has accused", "have accused", "continues to accuse", "amid",
+    "persistent*", "track record", "regularly",
+)
+
+#: Standing accusations ("Islamabad accuses Kabul of ...", "a charge Kabul denies").
+ACCUSATION = (
+    "has accused", "have accused", "continues to accuse", "a charge", "an accusation",
+    "accusations", "blames", "accuses", "says the group", "claims the group",
 )
 
 #: Specific, current evidence: raise the score of a sanctuary or ceasefire sentence.
 SPECIFIC = (
-    "report", "reports", "report says", "findings", "evidence", "confirmed", "found",
-    "intelligence", "UN", "United Nations", "Security Council", "monitoring team",
-    "continu*", "rising", "killed", "this week", "on monday", "on tuesday", "on wednesday",
-    "on thursday", "on friday", "on saturday", "on sunday", "latest", "fresh", "new",
+    "report", "reports", "findings", "evidence", "confirmed", "found", "intelligence",
+    "UN", "United Nations", "Security Council", "monitoring team", "killed", "this week",
+    "on monday", "on tuesday", "on wednesday", "on thursday", "on friday", "on saturday",
+    "on sunday", "overnight", "latest", "fresh", "new", "renewed",
 )
 
 #: Generic words for militants (a stand-in for the named group).
 MILITANT = (
     "militant*", "terrorist*", "terrorism", "insurgent*", "infiltrator*", "suicide bomber*",
-    "suicide attack*", "suicide bombing*", "armed groups", "jihadist*", "attacks from",
-    "attacks originating", "attacks launched from", "attacks emanating", "attacks planned",
+    "suicide attack*", "suicide bombing*", "armed groups", "jihadist*", "bombers", "attackers",
 )
+#: Entities that are armed groups (their clashes with troops are not between the parties).
+MILITANT_GROUPS = ("ttp",)
 
 #: Explicit link of hostilities to the ceasefire.
 CEASEFIRE_LINK = (
     "violat* the ceasefire", "violat* the truce", "ceasefire violation*", "broke the ceasefire",
     "broken the ceasefire", "despite the ceasefire", "since the ceasefire", "despite the truce",
     "breach* the ceasefire", "ceasefire collapsed", "collapse of the ceasefire",
-    "ceasefire failed", "open war", "first since the ceasefire",
+    "ceasefire failed", "first since the ceasefire", "since the truce", "after the ceasefire",
+    "after the truce",
 )
 
 #: Clause boundaries besides punctuation.
-CLAUSE_WORDS = ("but", "while", "whereas", "although", "though", "however", "yet")
+CLAUSE_WORDS = (
+    "but", "while", "whereas", "although", "though", "however", "yet", "after", "amid",
+    "following", "when", "as", "because", "and said", "saying", "adding",
+)
 
 #: Government actors (for talks with a group).
 GOVERNMENT = (
     "government", "govt", "officials", "official", "state", "authorities", "delegation",
     "federal", "provincial government", "security forces", "army", "military", "ministers",
-    "minister",
+    "minister", "spokesperson", "spokesman",
 )
 
 #: Weak signals: they add to a sentence's score but never count on their own.
 KIND_WEAK: dict[Kind, tuple[str, ...]] = {
-    Kind.CEASEFIRE: ("hostilities", "border posts", "border outposts", "crumbled"),
-    Kind.TALKS: (
-        "deadlock*", "stalled", "stall", "on hold", "without progress", "without any progress",
-        "no progress", "inconclusive*", "slow", "suspended",
-    ),
+    Kind.CEASEFIRE: ("hostilities", "border posts", "border outposts", "violat*", "breach*"),
+    Kind.TALKS: ("without progress", "without any progress", "no progress", "inconclusive*",
+                 "joint statement", "talks were held", "talks concluded", "agreement reached"),
     Kind.NO_TALKS: ("met representatives", "jirga"),
     Kind.NO_SANCTUARY: (
-        "in Afghanistan", "inside Afghanistan", "presence", "support to", "support for",
-        "footprint", "cross border terrorism", "cross border attacks", "shelter*", "cross from",
+        "harbo*", "from Afghanistan", "shift*", "based in Afghanistan", "operating from",
+        "operates from", "operate from",
     ),
-    Kind.INFORM: ("shared", "presented"),
+    Kind.INFORM: (),
     Kind.OTHER: (),
 }

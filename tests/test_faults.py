@@ -340,7 +340,8 @@ def test_odd_but_readable_feed_is_stored(
 ) -> None:
     odd = ODD[name]
     srv = healthy_server
-    m = _monitor(tmp_path, clock, {"Healthy": srv.url("/healthy.xml"), "Faulty": odd.setup(srv, PATH)})
+    feeds = {"Healthy": srv.url("/healthy.xml"), "Faulty": odd.setup(srv, PATH)}
+    m = _monitor(tmp_path, clock, feeds)
     report = _poll(m)
     assert report.errors == {}
     _assert_healthy_unaffected(m)

@@ -118,7 +118,7 @@ HOSTILE_TITLES = [
      "Left Right mark end"),
     ("zero-width", "cease\u200bfire\ufeff\u2060holds", "ceasefireholds"),
     # feedparser reads C1 characters as windows-1252 ("\x85" is "…"): no control survives.
-    ("c1-controls", "Tab\there\x85next\x9bline\x7fend", "Tab here…next›line end"),
+    ("c1-controls", "Tab\there\x85next\x9bline\x7fend", "Tab here…next\u203aline end"),
     ("line-separators", "one\u2028two\u2029three", "one two three"),
     ("sql", "'); DROP TABLE articles; --", "'); DROP TABLE articles; --"),
 ]

@@ -413,3 +413,231 @@ def test_judge_never_fails_and_scores_are_bounded(text: str, title: str) -> None
     for v in MATCHER.judge(title, text, NOV):
         assert 0.0 <= v.score <= 1.0
         assert (v.quote is None) == (v.label is Label.NONE)
+
+
+# --- shared vocabulary, two-cue signals and guards (v2) ------------------------------------
+
+
+def findings_text(v: Verdict) -> str:
+    return " | ".join(f"{f.label.value}:{f.counted}:{','.join(f.signals)}:{';'.join(f.reasons)}"
+                      for f in v.findings)
+
+
+def test_ceasefire_continued_is_met_but_talks_extended_is_not() -> None:
+    v = judge("Truce to continue",
+              "Pakistan and Afghanistan agreed on Friday to continue the ceasefire, the "
+              "mediators said.")["ceasefire"]
+    assert v.label is Label.MET
+    assert "ceasefire continued or extended" in v.signals
+    v = judge("Talks run over",
+              "Talks between Pakistan and Afghanistan were extended for another day on "
+              "Thursday.")["ceasefire"]
+    assert v.label is not Label.MET
+
+
+def test_agreement_about_the_future_is_met_but_a_bare_forecast_is_not() -> None:
+    assert label("ceasefire", "Deal reached",
+                 "Under the agreement reached in Istanbul, Pakistan and Afghanistan will "
+                 "continue the ceasefire.") is Label.MET
+    assert label("ceasefire", "Analysts",
+                 "Pakistan and Afghanistan will probably continue the ceasefire for now, an "
+                 "analyst said.") is not Label.MET
+
+
+def test_no_firing_on_the_border_is_met_only_with_a_border_or_time_span() -> None:
+    v = judge("Calm at Torkham",
+              "Traders at Torkham said there had been no firing on the Afghan border since the "
+              "weekend.")["ceasefire"]
+    assert v.label is Label.MET
+    v = judge("Video debunked",
+              "A Taliban spokesman in Kandahar said no drone strike had been recorded in the "
+              "district, and a Pakistani official called the footage old.")["ceasefire"]
+    assert v.label is not Label.MET
+
+
+def test_the_end_of_fighting_is_not_a_breach() -> None:
+    v = judge("Truce agreed",
+              "Pakistan and Afghanistan signed a truce on Sunday, ending ten days of border "
+              "fighting between their forces.",
+              datetime(2025, 10, 25, 9, tzinfo=UTC))["ceasefire"]
+    assert v.label is not Label.BREACH
+    assert "end of hostilities" in reasons(v)
+
+
+def test_after_marks_background_unless_the_event_is_new() -> None:
+    old = judge("Trade resumes",
+                "Trucks crossed Chaman again on Monday after clashes between Pakistani and "
+                "Afghan forces closed the crossing.")["ceasefire"]
+    assert old.label is not Label.BREACH
+    assert "background: 'after'" in reasons(old)
+    new = judge("Qatar urges restraint after renewed firing between Pakistani and Afghan "
+                "troops at Chaman")["ceasefire"]
+    assert new.label is Label.BREACH
+
+
+def test_denial_of_a_claim_reports_the_claim_but_a_bare_denial_does_not() -> None:
+    v = judge("Army rejects Taliban claims of air strikes in Khost",
+              "Pakistan's military denied the Taliban's claims of air strikes in Khost "
+              "province, where Afghan officials said Pakistani jets killed six people.")
+    assert v["ceasefire"].label is Label.BREACH
+    assert "contested claim" in reasons(v["ceasefire"])
+    v = judge("Kabul denies firing",
+              "Kabul denied that Afghan forces had shelled Pakistani border posts near "
+              "Torkham.")
+    assert v["ceasefire"].label is not Label.BREACH
+
+
+def test_links_to_other_stories_are_not_judged() -> None:
+    v = judge("Cricket board names squad",
+              "The board named 15 players for the series.\n"
+              "Also read: Pakistani and Afghan troops exchange fire at Torkham")
+    assert all(x.label is Label.NONE for x in v.values())
+
+
+def test_troops_fighting_the_ttp_is_not_a_ceasefire_breach() -> None:
+    v = judge("Six khawarij killed in Bajaur",
+              "Security forces killed six khawarij of Fitna al-Khawarij after an exchange of "
+              "fire near the Afghan border in Bajaur, the ISPR said.")["ceasefire"]
+    assert v.label is not Label.BREACH
+
+
+def test_old_events_dated_in_the_body_keep_an_undated_headline_out() -> None:
+    v = judge("Two months on, Kurram villagers remember a night of shelling",
+              "Villagers are still rebuilding homes damaged when Pakistani and Afghan forces "
+              "exchanged fire on October 13.")["ceasefire"]
+    assert v.label is not Label.BREACH
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("Istanbul talks stall", "Talks between Pakistan and the Afghan Taliban in Istanbul "
+         "stalled on Tuesday over written guarantees.", Label.BREACH),
+        ("Talks hit impasse", "The Pakistan-Afghanistan talks in Istanbul hit an impasse "
+         "on the third day.", Label.BREACH),
+        ("Mediators at work", "Turkish mediators are trying to revive the stalled talks "
+         "between Pakistan and Afghanistan.", Label.RELATED),
+        ("Deal saved", "Pakistan and Afghanistan pulled back after the Istanbul talks had "
+         "appeared close to collapse.", Label.RELATED),
+    ],
+)
+def test_talks_failure_needs_the_talks_as_subject(title: str, text: str,
+                                                  expected: Label) -> None:
+    assert label("istanbul-talks", title, text) is expected
+
+
+def test_a_failed_approach_is_not_failed_talks() -> None:
+    v = judge("Opposition view",
+              "Opposition leaders said the military approach had failed and that talks with "
+              "Afghanistan's help were the way forward.")
+    assert v["istanbul-talks"].label is not Label.BREACH
+
+
+def test_mechanism_met_needs_an_agreement_made_after_the_talks_began() -> None:
+    assert label("istanbul-talks", "Mechanism agreed",
+                 "Pakistan and Afghanistan agreed in the Istanbul talks to set up a joint "
+                 "monitoring mechanism, Turkey said.") is Label.MET
+    assert label("istanbul-talks", "Mediators push",
+                 "Mediators pressed Pakistan and Afghanistan in the Istanbul talks to agree on "
+                 "a monitoring mechanism.") is not Label.MET
+    early = datetime(2025, 10, 21, 9, tzinfo=UTC)
+    v = judge("Next round", "Pakistan and Afghanistan agreed in Doha talks to set up a "
+              "monitoring mechanism in Istanbul.", early)["istanbul-talks"]
+    assert v.label is not Label.MET
+    assert "before the talks were due" in reasons(v)
+
+
+def test_refusals_of_ttp_talks_are_met_never_breach() -> None:
+    v = judge("Naqvi rules out talks with TTP",
+              "The interior minister said the government would not talk to the khawarij.")
+    assert v["no-ttp-talks"].label is Label.MET
+    assert not any(f.counted and f.label is Label.BREACH for f in v["no-ttp-talks"].findings)
+
+
+def test_specific_presence_in_afghanistan_is_breach_but_a_standing_charge_is_not() -> None:
+    assert label("no-sanctuary", "Attack traced to Kunar",
+                 "Officials said TTP commanders in Afghanistan's Kunar province planned the "
+                 "attack on the Bannu cantonment.") is Label.BREACH
+    assert label("no-sanctuary", "Background",
+                 "Islamabad says the TTP is based in Afghanistan.") is not Label.BREACH
+
+
+def test_action_against_the_group_wins_over_its_presence() -> None:
+    v = judge("Taliban detain TTP commanders in Khost",
+              "The Afghan Taliban detained several TTP commanders in Khost province, "
+              "residents said.")["no-sanctuary"]
+    assert v.label is Label.MET
+    assert "action against it" in reasons(v)
+
+
+def test_pakistani_arrests_are_not_taliban_action() -> None:
+    v = judge("Arrests in Bajaur",
+              "Pakistani forces arrested five TTP militants in Bajaur near the Afghan border.")
+    assert v["no-sanctuary"].label is not Label.MET
+    assert "named as the one acting" in reasons(v["no-sanctuary"])
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("FO briefs Qatari envoy", "Pakistan's foreign secretary briefed the Qatari ambassador "
+         "on cross-border firing at Chaman.", Label.MET),
+        ("Dossier handed over", "Islamabad handed a dossier of TTP attacks to the Turkish and "
+         "Qatari mediators on Tuesday.", Label.MET),
+        ("Talks go on", "A Pakistani official told reporters the talks were still on and that "
+         "mediators from Turkey and Qatar were engaged.", Label.RELATED),
+        ("Promise", "Islamabad has said it will keep Turkey and Qatar informed of any "
+         "violation.", Label.RELATED),
+    ],
+)
+def test_informing_the_mediators(title: str, text: str, expected: Label) -> None:
+    assert label("inform-mediators", title, text) is expected
+
+
+# --- many commitments: shared work, same answers ---------------------------------------------
+
+
+def test_commitments_differing_only_in_absent_words_judge_alike() -> None:
+    from dataclasses import replace
+
+    twins = [replace(c, id=f"{c.id}-twin", topics=(*c.topics, "zzqx accord"))
+             for c in COMMITMENTS]
+    matcher = Matcher([*COMMITMENTS, *twins], DEFAULT_ENTITIES)
+    out = matcher.judge(*ARTICLE_BREACH, NOV)
+    assert [v.commitment_id for v in out] == [c.id for c in COMMITMENTS] + [
+        c.id for c in twins]
+    n = len(COMMITMENTS)
+    for a, b in zip(out[:n], out[n:], strict=True):
+        assert (a.label, a.score, a.quote, a.findings) == (b.label, b.score, b.quote, b.findings)
+
+
+def test_a_commitments_own_signal_changes_only_its_own_verdict() -> None:
+    from dataclasses import replace
+
+    base = COMMITMENTS[0]
+    own = replace(base, id="ceasefire-own", breach_signals=("sniper duel",))
+    matcher = Matcher([base, own], DEFAULT_ENTITIES)
+    text = "Pakistani and Afghan border guards fought a sniper duel near the Chaman crossing."
+    first, second = matcher.judge("Border", text, NOV)
+    assert second.label is Label.BREACH and "sniper duel" in second.signals
+    assert "sniper duel" not in first.signals
+
+
+_REFUSALS = [
+    "Pakistan rules out {s} with Afghanistan on the border {tail}.",
+    "Islamabad said there were no {s} on the Pakistan-Afghanistan border {tail}.",
+    "Neither Pakistani nor Afghan forces reported any {s} near Chaman {tail}.",
+    "Kabul rejected reports of {s} by Afghan forces against Pakistani posts {tail}.",
+    "Pakistani and Afghan troops did not engage in {s} {tail}.",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(_REFUSALS), st.sampled_from(_SIGNALS), st.sampled_from(_TAILS))
+def test_denied_or_refused_hostilities_never_count_as_breach(
+    template: str, signal: str, tail: str
+) -> None:
+    sentence = template.format(s=signal, tail=tail).replace(" .", ".")
+    for v in MATCHER.judge("", sentence, NOV):
+        assert not any(f.counted and f.label is Label.BREACH for f in v.findings), (
+            sentence, findings_text(v))

@@ -379,7 +379,8 @@ def test_utf8_body_with_a_wrong_header_charset_is_read_as_utf8() -> None:
     assert parse_feed(body, url=FEED_URL, headers=headers).entries[0].title == "Новости — “quoted”"
     # A body that is not UTF-8 keeps the header's charset.
     cp1251 = body.decode().replace('encoding="utf-8"', 'encoding="windows-1251"').encode("cp1251")
-    assert parse_feed(cp1251, url=FEED_URL, headers=headers).entries[0].title == "Новости — “quoted”"
+    (entry,) = parse_feed(cp1251, url=FEED_URL, headers=headers).entries
+    assert entry.title == "Новости — “quoted”"
 
 
 def test_huge_attribute_lists_are_cut_quickly() -> None:
@@ -393,12 +394,13 @@ def test_huge_attribute_lists_are_cut_quickly() -> None:
 
 
 def test_truncated_document_drops_the_cut_entry_only() -> None:
-    body = rss(item("one", guid="1") + item("two", guid="2") + item("three is cut", guid="3"))
-    cut = body[: body.index(b"three is") + 5]
+    body = rss("".join(f"<item><guid>{g}</guid><title>{t}</title></item>"
+                       for g, t in (("1", "one"), ("2", "two"), ("3", "three is cut"))))
+    cut = body[: body.index(b"three is") + 5]  # the third has its guid, not its title
     r = parse_feed(cut, url=FEED_URL, headers=XML)
     assert r.bozo and [e.title for e in r.entries] == ["one", "two"]
     # Cut between entries: nothing is incomplete, nothing dropped.
-    r = parse_feed(body[: body.index(b"<item><title>three")], url=FEED_URL, headers=XML)
+    r = parse_feed(body[: body.index(b"<item><guid>3")], url=FEED_URL, headers=XML)
     assert [e.title for e in r.entries] == ["one", "two"]
 
 
@@ -427,6 +429,17 @@ def test_doctype_hidden_by_a_declared_charset_is_refused(where: str) -> None:
         content = content.replace(b'encoding="utf-8"', b'encoding="unicode_escape"')
     with pytest.raises(ParseError, match="refused"):
         parse_feed(content, url=FEED_URL, headers=headers)
+
+
+def test_declarations_in_a_leading_comment() -> None:
+    # feedparser's own line-anchored patterns would lift these out of the comment.
+    smuggled = f'\n<!--\n<!DOCTYPE rss>\n<!ENTITY a "{"B" * 1000}">\n-->\n'
+    with pytest.raises(ParseError, match="refused"):
+        parse_feed(rss(item("&a;" * 100, guid="g"), prolog=smuggled), url=FEED_URL, headers=XML)
+    # A mere mention inside a line of a comment is harmless.
+    mention = '\n<!-- Expect: description == "<!DOCTYPE" and <!ENTITY x "y"> -->\n'
+    r = parse_feed(rss(item("kept", guid="g"), prolog=mention), url=FEED_URL, headers=XML)
+    assert [e.title for e in r.entries] == ["kept"]
 
 
 def test_unterminated_doctype_is_refused() -> None:
