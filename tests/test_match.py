@@ -167,7 +167,6 @@ def test_ceasefire_announcement_is_not_met() -> None:
 def test_other_conflicts_are_none(title: str, text: str) -> None:
     verdicts = judge(title, text)
     assert verdicts["ceasefire"].label in (Label.NONE, Label.RELATED)
-    assert verdicts["ceasefire"].label is not Label.BREACH
 
 
 def test_other_conflict_sentence_in_relevant_article_is_a_near_miss() -> None:
