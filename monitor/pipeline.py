@@ -170,7 +170,7 @@ def _store_outcome(m: Monitor, feed: Feed, outcome: object, report: PollReport) 
         report.not_modified += 1
         return
     try:
-        parsed = parse_feed(outcome.content, url=outcome.url, headers=outcome.headers)
+        parsed = parse_feed(outcome.content, url=outcome.url, headers=outcome.headers, now=now)
     except ParseError as e:
         next_at = fetch.next_poll_after(now, feed.interval_seconds, feed.error_count + 1, None)
         m.store.record_feed_error(feed.id, now=now, error=str(e), status=outcome.status,

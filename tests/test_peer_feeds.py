@@ -144,9 +144,8 @@ def _samples(server: FeedServer) -> list[Sample]:
                     s.content_type = value
                 else:
                     s.headers[name] = value
-            coding = s.headers.get("Content-Encoding")
-            if coding:
-                s.decoded = _decode(body, coding)
+            if "Content-Encoding" in s.headers:
+                s.decoded = _decode(body, s.headers["Content-Encoding"])
         elif rel.startswith("defusedxml/"):
             body = raw.replace(b"/PATH/TO/xmltestdata/", str(file.parent).encode() + b"/")
             s = Sample(rel, "/" + rel, body, content_type="application/rss+xml")
