@@ -29,7 +29,7 @@ from monitor.models import Commitment, Evidence, Label, Status, StatusChange
 
 @dataclass(frozen=True)
 class Thresholds:
-    breach_strong_score: float = 0.75
+    breach_strong_score: float = 0.9
     corroborating_sources: int = 2
     at_risk_score: float = 0.4
     met_score: float = 0.6

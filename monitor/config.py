@@ -139,7 +139,7 @@ class CommitmentConfig(_Model):
 
 
 class JudgingConfig(_Model):
-    breach_strong_score: float = Field(0.75, ge=0, le=1)
+    breach_strong_score: float = Field(0.9, ge=0, le=1)
     corroborating_sources: int = Field(2, ge=1, le=20)
     at_risk_score: float = Field(0.4, ge=0, le=1)
     met_score: float = Field(0.6, ge=0, le=1)
