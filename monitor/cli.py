@@ -185,6 +185,12 @@ def status(config_file: str | None) -> None:
         counts = m.store.outbox_counts()
         click.echo(f"Outbox: {counts['pending']} pending, {counts['sent']} sent, "
                    f"{counts['failed']} failed")
+        for item in m.store.outbox(limit=200):
+            if item.sent_at is None and item.last_error:
+                state = "FAILED (not retried)" if item.failed_at else f"retrying (attempt " \
+                    f"{item.attempts}, next {item.next_attempt_at:%Y-%m-%d %H:%M} UTC)"
+                click.echo(f"  {item.channel}: {_clip(item.subject, 60)}: {state}: "
+                           f"{_clip(item.last_error, 100)}")
 
 
 def _clip(text: str, n: int) -> str:

@@ -9,8 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from monitor import pipeline
+from monitor.cli import main
 from monitor.clock import FakeClock
 from monitor.config import load_config
 from monitor.db import make_engine, upgrade
@@ -141,6 +143,8 @@ def test_permanent_refusal_is_recorded_not_retried(
     assert pipeline.deliver_pending(m).sent == 0
     [failed] = [o for o in m.store.outbox() if o.failed_at is not None]
     assert "554" in (failed.last_error or "")
+    shown = CliRunner().invoke(main, ["status", "--config", str(config_file)])
+    assert "FAILED (not retried)" in shown.output and "554" in shown.output
 
 
 def test_digest_once_per_key_with_changes_and_feed_health(
