@@ -12,7 +12,8 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from email.message import EmailMessage
 from functools import cached_property
 
 import httpx
@@ -263,15 +264,23 @@ def alert(m: Monitor) -> int:
             suppressed[ev.id] = f"already alerted {change.to_status} at {last:%Y-%m-%d %H:%M}"
             continue
         evidence = tuple(m.store.evidence_by_ids(change.evidence_ids)[:5])
-        ctx = render.AlertContext(commitment, change, evidence)
-        for name, (_channel, who) in m.channels.items():
-            key = f"alert:{ev.id}:{name}"
-            msg = render.render_alert(ctx, key=key, sender=who.sender,
-                                      recipients=list(who.recipients), sent_at=now)
-            items.append(NewOutboxItem(key, name, "alert", str(msg["Subject"]),
-                                       str(msg["Message-ID"]), render.as_bytes(msg)))
+        items += _for_each_channel(m, f"alert:{ev.id}", "alert", render.render_alert,
+                                   render.AlertContext(commitment, change, evidence), now)
         alerted.append(ev.id)
     return m.store.enqueue_alerts(items, alerted=alerted, suppressed=suppressed, now=now)
+
+
+def _for_each_channel(m: Monitor, key: str, kind: str, render_one: Callable[..., EmailMessage],
+                      ctx: object, now: datetime) -> list[NewOutboxItem]:
+    """One rendered message per channel, keyed ``<key>:<channel>`` (so it is sent once)."""
+    items = []
+    for name, (_channel, who) in m.channels.items():
+        item_key = f"{key}:{name}"
+        msg = render_one(ctx, key=item_key, sender=who.sender, recipients=list(who.recipients),
+                         sent_at=now)
+        items.append(NewOutboxItem(item_key, name, kind, str(msg["Subject"]),
+                                   str(msg["Message-ID"]), render.as_bytes(msg)))
+    return items
 
 
 @dataclass
@@ -346,12 +355,8 @@ def alert_health(m: Monitor) -> int:
     for ev in events:
         ctx = render.HealthContext(ev.feed_name, ev.feed_url, ev.previous, ev.state,
                                    ev.detail, ev.at)
-        for name, (_channel, who) in m.channels.items():
-            key = f"health:{ev.id}:{name}"
-            msg = render.render_health_alert(ctx, key=key, sender=who.sender,
-                                             recipients=list(who.recipients), sent_at=now)
-            items.append(NewOutboxItem(key, name, "health", str(msg["Subject"]),
-                                       str(msg["Message-ID"]), render.as_bytes(msg)))
+        items += _for_each_channel(m, f"health:{ev.id}", "health", render.render_health_alert,
+                                   ctx, now)
     return m.store.enqueue_alerts(items, alerted=[], suppressed={}, now=now,
                                   health_alerted=[ev.id for ev in events])
 
@@ -393,13 +398,7 @@ def digest(m: Monitor, *, key: str | None = None) -> bool:
     statuses = tuple((c, states[c.id].status if c.id in states else Status.PENDING,
                       latest.get(c.id)) for c in m.config.commitments)
     ctx = render.DigestContext(start, now, changes, evidence, statuses, tuple(feed_health(m)))
-    items = []
-    for name, (_channel, who) in m.channels.items():
-        item_key = f"{key}:{name}"
-        msg = render.render_digest(ctx, key=item_key, sender=who.sender,
-                                   recipients=list(who.recipients), sent_at=now)
-        items.append(NewOutboxItem(item_key, name, "digest", str(msg["Subject"]),
-                                   str(msg["Message-ID"]), render.as_bytes(msg)))
+    items = _for_each_channel(m, key, "digest", render.render_digest, ctx, now)
     return m.store.record_digest(key, start, now, items, now)
 
 
