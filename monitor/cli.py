@@ -56,8 +56,11 @@ def _load(config_file: str | None) -> Config:
 
 
 def _open(config: Config) -> Store:
+    """The upgraded database; its connections close when the command ends."""
     upgrade(config.database_url)
-    return Store(make_engine(config.database_url))
+    store = Store(make_engine(config.database_url))
+    click.get_current_context().call_on_close(store.close)
+    return store
 
 
 def _progress() -> Callable[[str], None] | None:

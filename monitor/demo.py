@@ -127,12 +127,16 @@ def run_demo(directory: Path, watchlist: str) -> DemoResult:
         )
         config = parse_config(text, path=str(config_file), env={})
         upgrade(config.database_url)
-        m = pipeline.Monitor(config, Store(make_engine(config.database_url)),
-                             SystemClock())
-        pipeline.sync(m)
-        report = pipeline.run_cycle(m)
+        store = Store(make_engine(config.database_url))
+        try:
+            m = pipeline.Monitor(config, store, SystemClock())
+            pipeline.sync(m)
+            report = pipeline.run_cycle(m)
+            states = m.store.commitment_states()
+        finally:
+            store.close()
 
-    statuses = {cid: str(s.status) for cid, s in m.store.commitment_states().items()}
+    statuses = {cid: str(s.status) for cid, s in states.items()}
     result = DemoResult(directory, config_file, report, statuses)
     assert config.outbox_dir is not None
     for path in sorted(config.outbox_dir.glob("*.eml")):
