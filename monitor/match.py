@@ -40,6 +40,8 @@ COUNT_SCORE = 0.5
 #: Score of a watchlist signal, and of a shared-vocabulary signal.
 OWN_SIGNAL = 0.8
 VOCAB_SIGNAL = 0.7
+#: Talks between the same parties held at another venue than the commitment names.
+VENUE_FACTOR = 0.85
 #: Met evidence for an ongoing commitment needs this long since it took effect.
 MET_GRACE = timedelta(days=2)
 #: Hostilities reported this soon after a ceasefire need an explicit link to it.
@@ -52,6 +54,7 @@ DENIAL_WINDOW = 12
 MODAL_WINDOW = 3
 IRREALIS_WINDOW = 8
 BACKGROUND_WINDOW = 5
+CONTACT_WINDOW = 6
 #: Shared 4-word sequences with the commitment's statement that make a sentence a recap.
 RECAP_GRAMS = 2
 
@@ -78,6 +81,10 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "claim": vocab.CLAIM_NOUNS,
     "bgwar": vocab.BACKGROUND_HOSTILITIES,
     "current": vocab.CURRENT,
+    "venue": vocab.VENUES,
+    "contact": vocab.CONTACT_VERBS,
+    "resume": vocab.RESUMPTION,
+    "others": vocab.OTHER_PARTIES,
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
 
@@ -95,6 +102,20 @@ _GROUPS = frozenset(vocab.MILITANT_GROUPS)
 _CALM = "no hostilities reported"
 _BEFORE = "about events before"
 _CONTEXT = "about it only through the article's context"
+#: Kinds where one article often reports both: the action against the group (met) and where
+#: it is (breach); the stronger sentence decides.
+_MIXED_KINDS = frozenset({Kind.NO_SANCTUARY})
+_SPEECH = frozenset(vocab.SPEECH_VERBS)
+_NONCOMMITTAL = frozenset(vocab.NONCOMMITTAL)
+#: Words before a modal that make a ceasefire's future a reported reaffirmation ("we agreed
+#: that the ceasefire will continue").
+_AFFIRM = ("agree", "said", "says", "say", "affirm", "reaffirm", "confirm", "announc",
+           "decid", "told", "stated", "assured")
+#: Words before a mention that make it an object ("talks *with* the TTP").
+_OBJECT_MARKS = frozenset({"with", "to", "against", "on", "from"})
+#: Background time cues that apply to their clause only, and only when they date the event
+#: before the commitment ("last month" in December is after an October pledge).
+_DATED_BACKGROUND = frozenset(vocab.DATED_BACKGROUND)
 
 
 @dataclass(frozen=True)
@@ -110,6 +131,7 @@ class _PairSpec:
     ordered: bool
     subject_first: bool
     keys: tuple[str, ...]  # the keys its hits carry
+    barrier: frozenset[str]  # tokens that may not stand between the cues
 
 
 @dataclass(frozen=True)
@@ -128,6 +150,7 @@ class _Rule:
     near: frozenset[str]  # keys a sentence needs one of to be looked at
     profile: int  # rules with equal profiles judge alike when their own words are absent
     own: tuple[frozenset[str], ...]  # its topic, breach, met and exclude phrases (canonical)
+    venues: frozenset[tuple[tuple[str, bool], ...]]  # the places it names (vocab.VENUES)
 
 
 @dataclass
@@ -167,6 +190,13 @@ class _Article:
 def _grams(tokens: Sequence[str], n: int = 4) -> frozenset[tuple[str, ...]]:
     words = [t for t in tokens if t[:1].isalnum()]
     return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+
+
+def _venues(c: Commitment) -> frozenset[tuple[tuple[str, bool], ...]]:
+    """The venues (``vocab.VENUES``) that a commitment's statement, title or topics name."""
+    text = " ".join((c.statement, c.title, " ; ".join(c.topics)))
+    found = PhraseIndex((v, "v") for v in vocab.VENUES).find(tokenize(text))
+    return frozenset(phrase_words(h.phrase) for h in found)
 
 
 def _is_link_line(sentence: str) -> bool:
@@ -217,6 +247,7 @@ class Matcher:
                     _side(kind, label, i, "b", pair.second, entries),
                     pair.window, pair.ordered, pair.subject_first,
                     (f"K:{kind}:{label}", f"K:{kind}:W") if pair.weak else (f"K:{kind}:{label}",),
+                    frozenset(pair.barrier),
                 ))
         for c in commitments:
             pre = f"C:{c.id}:"
@@ -255,6 +286,7 @@ class Matcher:
                     profile=profile,
                     own=(own(c.topics), own(c.breach_signals), own(c.met_signals),
                          own(c.exclude)),
+                    venues=_venues(c),
                 )
             )
         self._index = PhraseIndex(entries)
@@ -313,6 +345,16 @@ class Matcher:
             )
             if not inside:
                 entities.setdefault(eid, []).append(hit)
+        if _G["hedge"] in hits and any(h.phrase in _NONCOMMITTAL for h in hits[_G["hedge"]]):
+            nc = [h for h in hits[_G["hedge"]] if h.phrase in _NONCOMMITTAL]
+            for g in (_G["neg"], _G["deny"]):  # "neither confirmed nor denied" hedges only
+                if g in hits:
+                    kept = [h for h in hits[g]
+                            if not any(n.start <= h.start < n.end for n in nc)]
+                    if kept:
+                        hits[g] = kept
+                    else:
+                        del hits[g]
         present = set(hits)
         present.update(f"E:{e}" for e in entities)
         s = _Sentence(text, tokens, hits, phrases, present, entities,
@@ -362,7 +404,8 @@ class Matcher:
                         continue
                     if gap <= spec.window and (
                         s.clause_start[x.start] == s.clause_start[y.start]
-                    ):
+                    ) and (not spec.barrier
+                           or spec.barrier.isdisjoint(s.tokens[x.end : y.start])):
                         found = PhraseHit(x.start, y.end, spec.name, spec.keys)
                         if spec.subject_first:
                             s.predicates[found] = b
@@ -469,15 +512,17 @@ class Matcher:
                     dated.append((f, s))
         self._old_events(rule, dated, findings)
         self._borrowed_vetoes(findings)
-        best: SentenceFinding | None = None
-        for f in findings:
-            if f.counted and (
-                best is None
-                or f.score > best.score
-                or (f.score == best.score and f.label is Label.BREACH
-                    and best.label is not Label.BREACH)
-            ):
-                best = f
+        # A report that the commitment was broken outweighs, in the same article, statements
+        # that it stands: those are the pledge being contradicted ("despite its 'no talks'
+        # vow ...") or reactions to the report.  In _MIXED_KINDS the stronger sentence decides.
+        mixed = c.kind in _MIXED_KINDS
+
+        def rank(f: SentenceFinding) -> tuple[bool, float, bool]:
+            is_breach = f.label is Label.BREACH
+            return (is_breach and not mixed, f.score, is_breach)
+
+        counted = [f for f in findings if f.counted]
+        best = max(counted, key=rank) if counted else None
         if best is not None:
             return Verdict(c.id, best.label, best.score, best.sentence, best.signals,
                            tuple(findings))
@@ -611,6 +656,17 @@ class Matcher:
         if (not breach and kind is Kind.TALKS and c.window_start_at is not None
                 and published is not None and published < c.window_start_at):
             blocks.append("published before the talks were due")
+        if kind is Kind.TALKS and rule.venues:
+            elsewhere = self._elsewhere(rule, s, first, art)
+            if elsewhere:
+                # The same parties' next round elsewhere is the same process (outlets and the
+                # real-news labels treat it so), but weaker evidence about this commitment.
+                factor *= VENUE_FACTOR
+                notes.append(elsewhere)
+        if not strong:
+            others = s.hits.get(_G["others"])
+            if others:
+                blocks.append(f"about other parties: {others[0].phrase!r}")
         excl = s.hits.get(rule.exclude, ())
         if kind is Kind.NO_SANCTUARY:
             excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[first]]
@@ -618,7 +674,8 @@ class Matcher:
             blocks.append(f"other conflict: {excl[0].phrase!r}")
         if not (kind is Kind.INFORM and not breach):
             target = min(live or sig, key=lambda h: h.start)
-            deny = self._cue_before(s, target, "deny", DENIAL_WINDOW)
+            deny = self._cue_before(s, target, "deny", DENIAL_WINDOW) or self._denied_report(
+                s, target)
             if deny is not None:
                 claim = any(
                     deny.end <= h.start <= deny.end + 3 and h.end <= target.start
@@ -646,9 +703,21 @@ class Matcher:
         ):
             if not linked and sum(1 for p in c.parties if p in s.entities) < 2:
                 blocks.append("militant attack, not a clash between the parties")
-        if breach and kind is Kind.NO_TALKS:
-            if not (len(c.parties) > 1 and c.parties[-1] in s.entities):
+        if kind is Kind.NO_TALKS and len(c.parties) > 1:
+            if breach and c.parties[-1] not in s.entities:
                 blocks.append("the group is not named in the sentence")
+            actor = self._actor(rule, s, first)
+            if actor == c.parties[-1] and not breach and not self._speaks(s, actor, first):
+                actor = None  # "reports that the TTP could ...": not who refuses
+            if actor is not None and actor != c.parties[0]:
+                # "The Taliban met TTP leaders" is not Pakistan talking; "the TTP said it
+                # received no offer" is not Pakistan refusing.
+                blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+        if breach and kind is Kind.NO_SANCTUARY:
+            met_them = self._cue_before(s, min(live or sig), "contact", CONTACT_WINDOW)
+            if met_them is not None:
+                # "Emissaries met TTP leaders in Khost": a report of contacts, not of a haven.
+                blocks.append(f"about a meeting with the group: {met_them.phrase!r}")
         if not breach and kind in (Kind.INFORM, Kind.NO_SANCTUARY) and c.parties:
             actor = self._actor(rule, s, first)
             if actor is not None and actor != c.parties[0]:
@@ -657,8 +726,13 @@ class Matcher:
         if hedge:
             factor *= 0.85
             notes.append(f"hedged: {hedge[0].phrase!r}")
-        bg = list(s.hits.get(_G["bgall"], ()))
+        clause = s.clause_start[first]
+        bg = [h for h in s.hits.get(_G["bgall"], ())
+              if h.phrase not in _DATED_BACKGROUND
+              or (s.clause_start[h.start] == clause and not self._after_effective(c, h, published))]
         near = [self._cue_before(s, hit, "bg", BACKGROUND_WINDOW) for hit in live]
+        near = [n if n is None or n.phrase not in _DATED_BACKGROUND
+                or not self._after_effective(c, n, published) else None for n in near]
         if breach and kind is Kind.CEASEFIRE:
             near = [n or self._earlier(s, hit) for n, hit in zip(near, live, strict=True)]
         if near and all(near):
@@ -685,6 +759,20 @@ class Matcher:
         return SentenceFinding(s.text, label, score, signals, counted, reasons)
 
     @staticmethod
+    def _after_effective(c: Commitment, cue: PhraseHit, published: datetime | None) -> bool:
+        """Whether a relative time cue ("last month") dates wholly after the commitment began."""
+        if published is None or c.effective_at is None:
+            return False
+        eff = c.effective_at.date()
+        day = published.date()
+        if cue.phrase.endswith("this month"):
+            return day.replace(day=1) >= eff
+        if cue.phrase.endswith("this year"):
+            return day.replace(month=1, day=1) >= eff
+        dates = find_dates(cue.phrase, published)
+        return bool(dates) and all(d.first >= eff for d in dates)
+
+    @staticmethod
     def _dates(s: _Sentence, published: datetime) -> list[DateRef]:
         if s.dates is None:
             s.dates = (
@@ -704,6 +792,67 @@ class Matcher:
         return cue
 
     @staticmethod
+    def _other_venues(rule: _Rule, s: _Sentence) -> tuple[list[PhraseHit], list[PhraseHit]]:
+        """The sentence's venue mentions: the commitment's own, and others."""
+        own: list[PhraseHit] = []
+        other: list[PhraseHit] = []
+        for h in s.hits.get(_G["venue"], ()):
+            (own if phrase_words(h.phrase) in rule.venues else other).append(h)
+        return own, other
+
+    def _elsewhere(self, rule: _Rule, s: _Sentence, first: int, art: _Article) -> str | None:
+        """Why a talks signal is about talks held somewhere else, if it is.
+
+        "Talks in Riyadh ended without agreement" is not the Istanbul round; a sentence that
+        names no venue takes the venue of the article's first sentence that names one.
+        """
+        own, other = self._other_venues(rule, s)
+        if other:
+            if not own:
+                return f"talks elsewhere: {other[0].phrase!r}"
+            clause = s.clause_start[first]
+            here = [h for h in other if s.clause_start[h.start] == clause]
+            if here and not any(s.clause_start[h.start] == clause for h in own):
+                return f"talks elsewhere: {here[0].phrase!r}"
+            return None
+        if own:
+            return None
+        for t in art.sentences:
+            if _G["venue"] not in t.hits:
+                continue
+            own, other = self._other_venues(rule, t)
+            if other and not own:
+                return f"the article's talks are elsewhere: {other[0].phrase!r}"
+            return None
+        return None
+
+    @staticmethod
+    def _denied_report(s: _Sentence, target: PhraseHit) -> PhraseHit | None:
+        """A denial of a report that carries the signal, however long the report's wording.
+
+        "The ministry rejected as baseless a newspaper report claiming that emissaries had met
+        TTP leaders": the denial governs everything in the report it names.
+        """
+        claims = s.hits.get(_G["claim"])
+        if not claims:
+            return None
+        for deny in s.hits.get(_G["deny"], ()):
+            if deny.end > target.start:
+                break
+            if any(deny.end <= c.start <= deny.end + 8 and c.end <= target.start
+                   for c in claims):
+                return deny
+        return None
+
+    @staticmethod
+    def _speaks(s: _Sentence, eid: str, first: int) -> bool:
+        """Whether entity ``eid`` is named before ``first`` as the one speaking ("X said")."""
+        return any(
+            m.end <= first and not _SPEECH.isdisjoint(s.tokens[m.end : m.end + 3])
+            for m in s.entities.get(eid, ())
+        )
+
+    @staticmethod
     def _actor(rule: _Rule, s: _Sentence, first: int) -> str | None:
         """The entity named last before ``first`` (the likely subject), ignoring the object.
 
@@ -718,6 +867,10 @@ class Matcher:
             if eid in passive:
                 continue
             for m in mentions:
+                if c.kind is Kind.NO_TALKS and not _OBJECT_MARKS.isdisjoint(
+                    s.tokens[max(0, m.start - 3) : m.start]
+                ):
+                    continue  # "a back channel with the TTP": the object, not the actor
                 if m.end <= first and (best is None or m.start > best[0]):
                     best = (m.start, eid)
         return None if best is None else best[1]
@@ -761,6 +914,10 @@ class Matcher:
             stop = self._cue_before(s, hit, "stop", CESSATION_WINDOW)
             if stop is not None:
                 return f"the end of hostilities: {stop.phrase!r}"
+        if kind is Kind.TALKS and label is Label.BREACH:
+            again = self._cue_before(s, hit, "resume", CESSATION_WINDOW)
+            if again is not None:
+                return f"talks taken up again: {again.phrase!r}"
         clause = s.clause_start[hit.start]
         for cue in s.hits.get(_G["cond"], ()):
             if s.clause_start[cue.start] != clause:
@@ -770,9 +927,10 @@ class Matcher:
             return f"conditional: {cue.phrase!r}"
         if not refusal:
             modal = self._cue_before(s, hit, "modal", MODAL_WINDOW)
+            stems = _AFFIRM if kind is Kind.CEASEFIRE else _AFFIRM[:1]
             if modal is not None and not (
                 label is Label.MET
-                and any(t.startswith("agree") for t in s.tokens[: modal.start])
+                and any(t.startswith(stems) for t in s.tokens[: modal.start])
             ):
                 return f"not a fact (modal): {modal.phrase!r}"
         intent = self._cue_before(s, hit, "irrealis", IRREALIS_WINDOW)

@@ -43,6 +43,7 @@ DEFAULT_ENTITIES: dict[str, Entity] = {
                 "TTP", "Tehrik-i-Taliban Pakistan", "Tehreek-e-Taliban Pakistan",
                 "Tehrik-e-Taliban Pakistan", "Pakistani Taliban", "Fitna al-Khawarij",
                 "Fitna al Khawarij", "Fitnah al-Khawarij", "Khawarij", "khwarij",
+                "Pakistani fighters", "Pakistani militants", "muhajireen", "Waziristan migrants",
             ),
         ),
         Entity("turkey", "Türkiye", ("Turkey", "Türkiye", "Turkiye", "Turkish", "Ankara",
@@ -75,7 +76,7 @@ CEASEFIRE_NOUNS = (
 #: The names of a round of talks (what "collapses", "stalls" or "agrees" on something).
 TALK_NOUNS = (
     "talks", "negotiation*", "dialogue", "round", "process", "meeting", "session*",
-    "discussions", "parleys", "mediation",
+    "discussions", "parleys", "mediation", "track", "peace push", "initiative",
 )
 #: Places on the Afghan side (where a group can be sheltered or act from).
 AFGHAN_PLACES = (
@@ -92,6 +93,19 @@ GROUP_PRESENCE = (
     "orchestrated", "masterminded", "launched", "hiding", "crossed", "came", "trained",
 )
 
+
+#: Meeting or contact with someone (its object follows): "met", "held meetings with".
+CONTACT_VERBS = (
+    "met", "meet", "meets", "meeting with", "meetings with", "met with", "contact with",
+    "contacts with", "in contact with", "talking to", "talked to", "held talks with",
+    "negotiating with", "negotiated with", "engaged with", "engaging with",
+    "channel to", "channel with", "reached out to", "sat down with",
+)
+#: Words that end the object of a contact verb ("met *to* discuss", "a meeting *on* the TTP").
+CONTACT_BARRIERS = (
+    "to", "on", "about", "against", "over", "regarding", "after", "amid", "and", "discuss",
+    "review", "said", "says", "with", "for",
+)
 
 #: The mediators, by name or role.
 MEDIATORS = (
@@ -120,6 +134,8 @@ class Pair:
     ordered: bool = True
     subject_first: bool = False
     weak: bool = False  # adds to a sentence's score but never counts on its own
+    #: Words that may not stand between the two cues ("met *to discuss* the TTP threat").
+    barrier: tuple[str, ...] = ()
 
 
 #: Two-cue signals per kind: the event word must be about the right thing ("the truce ...
@@ -128,7 +144,7 @@ KIND_PAIRS: dict[Kind, tuple[Pair, ...]] = {
     Kind.CEASEFIRE: (
         Pair("met", "ceasefire holds", CEASEFIRE_NOUNS,
              ("hold", "holds", "held", "holding", "intact", "remain* in place",
-              "remain* in force", "remains", "continues", "continued"), 6,
+              "remain* in force", "remains", "continue", "continues", "continued"), 6,
              subject_first=True),
         Pair("met", "ceasefire continued or extended",
              ("continu*", "extend*", "extension", "maintain*", "keep", "keeps", "kept",
@@ -143,6 +159,10 @@ KIND_PAIRS: dict[Kind, tuple[Pair, ...]] = {
              ("crumbl*", "collaps*", "failed", "broke down", "broken down", "fell apart",
               "falls apart", "in tatters", "shattered", "unravel*", "broken"), 6,
              subject_first=True),
+        # "Violations of the ceasefire" alone names no incident (a complaint, weak); an
+        # airspace violation is an act.
+        Pair("breach", "airspace violated",
+             ("violated", "violates", "violating", "breached", "intruded"), ("airspace",), 3),
         Pair("breach", "ceasefire broken",
              ("broke", "broken", "shattered", "collapse of", "end of"), CEASEFIRE_NOUNS, 3),
     ),
@@ -151,7 +171,9 @@ KIND_PAIRS: dict[Kind, tuple[Pair, ...]] = {
              ("collaps*", "fail*", "broke down", "break down", "breakdown", "cancel*",
               "called off", "postpone*", "deadlock*", "stall*", "impasse", "stuck", "unravel*",
               "derail*", "suspended", "on hold", "no agreement", "no deal", "without agreement",
-              "without a deal"), 6, subject_first=True),
+              "without a deal", "on pause", "paused", "frozen", "froze", "ran aground",
+              "run aground", "stopped", "halted", "in limbo", "stalemate"), 6,
+             subject_first=True),
         Pair("breach", "talks failed",
              ("collapse of", "failure of", "breakdown of", "breakdown in", "suspension of"),
              TALK_NOUNS, 1),
@@ -173,6 +195,8 @@ KIND_PAIRS: dict[Kind, tuple[Pair, ...]] = {
         Pair("met", "will not talk",
              ("not", "never", "no longer"),
              ("talk", "negotiate", "negotiated", "engage", "engaged", "hold talks", "sit"), 2),
+        Pair("breach", "met the group",
+             CONTACT_VERBS, ("@ttp",), 5, barrier=CONTACT_BARRIERS),
     ),
     Kind.NO_SANCTUARY: (
         Pair("breach", "group present or acting in Afghanistan", GROUP_PRESENCE, AFGHAN_PLACES,
@@ -201,7 +225,9 @@ KIND_TOPICS: dict[Kind, tuple[str, ...]] = {
         "talks", "negotiation*", "dialogue", "round of talks", "peace talks", "peace process",
         "mediation", "discussions", "meeting", "session", "Istanbul process", "parleys",
     ),
-    Kind.NO_TALKS: ("talks", "negotiat*", "dialogue", "engage*", "jirga", "peace deal", "talk"),
+    Kind.NO_TALKS: ("talks", "negotiat*", "dialogue", "engage*", "jirga", "peace deal", "talk",
+                    *CONTACT_VERBS, "meeting*", "contacts", "emissar*", "back channel*",
+                    "backchannel*"),
     Kind.NO_SANCTUARY: (
         "sanctuar*", "safe haven*", "hideout*", "Afghan soil", "Afghan territory",
         "soil", "territory", "cross border terrorism", "cross border militancy",
@@ -217,7 +243,10 @@ KIND_TOPICS: dict[Kind, tuple[str, ...]] = {
 #: Shared breach vocabulary per kind (single phrases; see also ``KIND_PAIRS``).
 KIND_BREACH: dict[Kind, tuple[str, ...]] = {
     Kind.CEASEFIRE: (
-        "clash*", "skirmish*", "shelling", "shelled", "artillery", "mortar*", "airstrike*",
+        "clash*", "skirmish*", "shelling", "shelled", "artillery fire", "artillery shell*",
+        "artillery attack*", "mortar fire", "mortar shell*", "mortar attack*", "mortar round*",
+        "fired mortar*", "mortars were fired", "mortars land*", "mortars fell", "mortars hit",
+        "shells land*", "shells fell", "airstrike*",
         "air strike*", "air raid*", "aerial strike*", "aerial bombardment", "drone strike*",
         "drone attack*", "bombed", "bombing*", "bombard*", "opened fire", "opening fire",
         "open fire", "exchange of fire", "exchanges of fire", "exchanged fire",
@@ -269,7 +298,8 @@ KIND_MET: dict[Kind, tuple[str, ...]] = {
     Kind.NO_SANCTUARY: (
         "arrest*", "detain*", "detention*", "relocat*", "crack* down", "crackdown", "disarm*",
         "handed over", "expel*", "action against the TTP", "away from the border",
-        "away from border", "from border areas", "raids on", "shift*",
+        "away from border", "from border areas", "raids on", "shift*", "pulled back",
+        "pull back", "moved away", "hand over their weapons", "weapons handed over",
     ),
     Kind.INFORM: (),
     Kind.OTHER: (),
@@ -290,6 +320,12 @@ CESSATION = (
     "pause in", "lull in",
 )
 
+#: Talks taken up again ("reviving a process that had stalled"): not a failure.
+RESUMPTION = (
+    "reviv*", "resum*", "restart*", "back on track", "unblock*", "broke the deadlock",
+    "break the deadlock", "broken the deadlock", "ended the deadlock", "after stalling",
+)
+
 #: A denial of someone's claim: what follows is the claim, reported (a contested claim).
 CLAIM_NOUNS = ("claim", "claims", "report", "reports", "allegation*", "accusation*", "charge*")
 
@@ -303,10 +339,18 @@ DENIAL = (
 #: Cues that turn a denial into a finding ("that claim is not credible").
 COUNTER_DENIAL = ("not credible", "contradict*", "despite")
 
+#: Neither confirming nor denying: a hedge, not a negation or a denial.
+NONCOMMITTAL = (
+    "neither confirm*", "neither confirmed nor denied", "neither confirms nor denies",
+    "neither confirm nor deny", "not confirm or deny", "not confirmed or denied",
+    "nor denied", "nor denies", "nor deny",
+)
+
 #: Hedges: lower the score.
 HEDGE = (
     "allegedly", "alleged", "reportedly", "purportedly", "unconfirmed", "unverified",
     "rumour*", "rumor*", "speculat*", "may have", "might have", "apparently",
+    *NONCOMMITTAL,
 )
 
 #: Conditionals: the signal sits in a hypothetical clause.
@@ -324,7 +368,8 @@ MODAL = (
 #: Intent, demand, promise and threat: what should or could happen, not what did.
 IRREALIS = (
     "must", "should", "demand*", "urg*", "propos*", "asked", "ask*", "called on", "called for",
-    "call for", "calls for", "aim*", "seek*", "sought", "to prevent", "to end", "to curb",
+    "call for", "calls for", "calling for", "calling on", "aim*", "seek*", "sought",
+    "to prevent", "to end", "to curb",
     "to eliminate", "to stop", "to ensure", "to address", "to tackle", "to establish",
     "to agree", "to decide", "to monitor", "ensure", "efforts to", "in order to", "promis*",
     "commit*", "assur*", "hope*", "expect*", "plans to", "plan to", "planning to",
@@ -352,6 +397,10 @@ BACKGROUND = (
 #: signal is marked as new ("after renewed firing").
 BACKGROUND_HOSTILITIES = ("after", "following", "earlier", "previously", "before")
 CURRENT = ("renewed", "fresh", "new", "latest", "overnight", "again")
+
+#: Background cues that name a time: they apply to their own clause, and not when the time
+#: they name falls wholly after the commitment took effect.
+DATED_BACKGROUND = ("earlier this month", "earlier this year", "last month", "last year")
 
 #: Background phrases that mark the whole sentence as background.
 BACKGROUND_ANYWHERE = (
@@ -409,6 +458,30 @@ CEASEFIRE_LINK = (
     "after the truce",
 )
 
+#: Cities that host talks: a round of talks is named by where it is held.  A commitment's
+#: own venues are those its statement, title or topics name.
+VENUES = (
+    "Istanbul", "Ankara", "Antalya", "Doha", "Riyadh", "Jeddah", "Tehran", "Moscow", "Beijing",
+    "Tianjin", "Urumqi", "Tashkent", "Dubai", "Abu Dhabi", "Muscat", "Geneva", "Oslo", "Almaty",
+    "Astana", "Baku", "Yerevan", "Cairo", "Vienna", "Washington", "Kuwait City", "Manama",
+)
+
+#: The parties of other conflicts and talks that use the same words (a sentence about them
+#: borrows nothing from an article's Pakistan-Afghanistan context).
+OTHER_PARTIES = (
+    "Armenia", "Armenian*", "Azerbaijan", "Azerbaijani*", "Baku", "Yerevan", "Israel",
+    "Israeli*", "Hamas", "Gaza", "Lebanon", "Lebanese", "Hezbollah", "Russia", "Russian*",
+    "Ukraine", "Ukrainian*", "Kyiv", "Kremlin", "Sudan", "Sudanese", "RSF", "Yemen",
+    "Yemeni*", "Houthi*", "Thailand", "Thai", "Cambodia", "Cambodian*", "Tajikistan", "Tajik*",
+    "Syria", "Syrian*", "Congo", "Rwanda",
+)
+
+#: Verbs of speaking (who says something names its source).
+SPEECH_VERBS = (
+    "said", "says", "say", "told", "stated", "claimed", "claims", "announced", "denied",
+    "denies", "spokesman", "spokesperson", "statement",
+)
+
 #: Clause boundaries besides punctuation.
 CLAUSE_WORDS = (
     "but", "while", "whereas", "although", "though", "however", "yet", "after", "amid",
@@ -419,7 +492,8 @@ CLAUSE_WORDS = (
 GOVERNMENT = (
     "government", "govt", "officials", "official", "state", "authorities", "delegation",
     "federal", "provincial government", "security forces", "army", "military", "ministers",
-    "minister", "spokesperson", "spokesman",
+    "minister", "spokesperson", "spokesman", "emissar*", "envoy*", "intermediar*",
+    "interlocutor*", "go between*", "centre", "ministry",
 )
 
 #: Weak signals: they add to a sentence's score but never count on their own.
@@ -427,7 +501,9 @@ KIND_WEAK: dict[Kind, tuple[str, ...]] = {
     Kind.CEASEFIRE: ("hostilities", "border posts", "border outposts", "violat*", "breach*"),
     Kind.TALKS: ("without progress", "without any progress", "no progress", "inconclusive*",
                  "joint statement", "talks were held", "talks concluded", "agreement reached"),
-    Kind.NO_TALKS: ("met representatives", "jirga"),
+    # Bare noun phrases name the idea (advocated, denied), not an event: weak.
+    Kind.NO_TALKS: ("met representatives", "jirga", "talks with the TTP", "talks with TTP",
+                    "negotiations with the TTP", "dialogue with the TTP"),
     Kind.NO_SANCTUARY: (
         "harbo*", "from Afghanistan", "shift*", "based in Afghanistan", "operating from",
         "operates from", "operate from",
