@@ -273,7 +273,14 @@ def eval_(corpus: str, predictions: str | None, config_file: str | None) -> None
         config = _load(config_file)
         items = evaluate.load_corpus(corpus)
         matcher = Matcher(config.commitments, config.entities)
-        project = evaluate.predict(matcher, items)
+        show = _progress()
+        project = []
+        for start in range(0, len(items), 100):
+            project += evaluate.predict(matcher, items[start:start + 100])
+            if show:
+                show(f"judged {min(start + 100, len(items))}/{len(items)} articles")
+        if show:
+            click.echo("", err=True)
         baseline = evaluate.keyword_baseline(config.commitments, config.entities, items)
         ids = [c.id for c in config.commitments]
         click.echo(f"{corpus}: {len(items)} articles, {len(ids)} commitments")
