@@ -398,12 +398,6 @@ class Store:
             return [_feed(r) for r in s.scalars(
                 select(FeedRow).where(FeedRow.enabled.is_(True)).order_by(FeedRow.id))]
 
-    def feed_stats(self) -> dict[int, tuple[int, int | None]]:
-        """Per feed: articles stored and the last HTTP status."""
-        with self.transaction() as s:
-            rows = s.execute(select(FeedRow.id, FeedRow.articles_seen, FeedRow.last_status))
-            return {fid: (n, st) for fid, n, st in rows}
-
     # --- judging -------------------------------------------------------------
 
     def unjudged_articles(self, limit: int) -> list[Article]:
