@@ -262,19 +262,24 @@ class Store:
     def claim_due_feeds(self, now: datetime, lease: timedelta, limit: int = 1000) -> list[Feed]:
         """The feeds due at ``now``; each is leased (its next poll moved to ``now + lease``)
         so another daemon, or a restart, does not poll it again meanwhile."""
+        due = or_(FeedRow.next_poll_at.is_(None), FeedRow.next_poll_at <= now)
         with self.transaction() as s:
             stmt = (
                 select(FeedRow)
-                .where(FeedRow.enabled.is_(True), FeedRow.gone.is_(False))
-                .where(or_(FeedRow.next_poll_at.is_(None), FeedRow.next_poll_at <= now))
+                .where(FeedRow.enabled.is_(True), FeedRow.gone.is_(False), due)
                 .order_by(FeedRow.next_poll_at, FeedRow.id)
                 .limit(limit)
             )
             rows = list(s.scalars(self._lock(stmt)))
-            feeds = [_feed(r) for r in rows]
+            claimed = []
             for r in rows:
-                r.next_poll_at = now + lease
-            return feeds
+                # a conditional update is the claim: of two daemons, one wins each feed
+                won = s.execute(update(FeedRow).where(FeedRow.id == r.id, due)
+                                .values(next_poll_at=now + lease)
+                                .execution_options(synchronize_session=False))
+                if getattr(won, "rowcount", 0):
+                    claimed.append(_feed(r))
+            return claimed
 
     def save_entries(
         self,
@@ -415,10 +420,12 @@ class Store:
         with self.transaction() as s:
             active = set(s.scalars(select(CommitmentRow.id).where(CommitmentRow.active)))
             for article, verdicts in judged:
-                row = s.get_one(ArticleRow, article.id)
-                if row.judged_at is not None:  # judged by another worker meanwhile
+                claimed = s.execute(update(ArticleRow)
+                                    .where(ArticleRow.id == article.id,
+                                           ArticleRow.judged_at.is_(None))
+                                    .values(judged_at=now))
+                if not getattr(claimed, "rowcount", 0):  # judged by another daemon meanwhile
                     continue
-                row.judged_at = now
                 for v in verdicts:
                     if v.label not in (Label.BREACH, Label.MET) or v.commitment_id not in active:
                         continue
@@ -476,9 +483,15 @@ class Store:
         """Record status changes and mark evidence assessed, in one transaction.  Refuses
         (returns False) if the status moved since it was read (another daemon did it)."""
         with self.transaction() as s:
-            stmt = select(CommitmentRow).where(CommitmentRow.id == commitment_id)
-            row = s.scalars(stmt.with_for_update() if self._postgres else stmt).one()
-            if row.status != expected.value:
+            final = changes[-1] if changes else None
+            # a conditional update is the check: of two daemons, only one moves the status
+            moved = s.execute(
+                update(CommitmentRow)
+                .where(CommitmentRow.id == commitment_id, CommitmentRow.status == expected.value)
+                .values(status=final.to_status.value if final else expected.value,
+                        status_changed_at=final.at if final else CommitmentRow.status_changed_at)
+            )
+            if not getattr(moved, "rowcount", 0):
                 return False
             if assessed_ids:
                 s.execute(update(EvidenceRow)
@@ -489,7 +502,6 @@ class Store:
                 s.add(StatusEventRow(commitment_id=c.commitment_id, from_status=c.from_status,
                                      to_status=c.to_status, at=c.at, reason=c.reason,
                                      evidence_ids=list(c.evidence_ids)))
-                row.status, row.status_changed_at = c.to_status.value, c.at
             return True
 
     # --- alerting ------------------------------------------------------------
@@ -661,12 +673,17 @@ class Store:
         items: Sequence[NewOutboxItem], now: datetime,
     ) -> bool:
         """Record a digest and queue its messages, once per key."""
-        with self.transaction() as s:
-            if s.scalar(select(DigestRow.id).where(DigestRow.key == key)) is not None:
-                return False
-            s.add(DigestRow(key=key, period_start_at=start, period_end_at=end, created_at=now))
-            self._enqueue(s, items, now)
-            return True
+        try:
+            with self.transaction() as s:
+                if s.scalar(select(DigestRow.id).where(DigestRow.key == key)) is not None:
+                    return False
+                s.add(DigestRow(key=key, period_start_at=start, period_end_at=end,
+                                created_at=now))
+                s.flush()
+                self._enqueue(s, items, now)
+                return True
+        except IntegrityError:  # another daemon made this digest a moment ago
+            return False
 
     def counts(self) -> dict[str, int]:
         with self.transaction() as s:

@@ -164,3 +164,36 @@ def test_digest_once_per_key_with_changes_and_feed_health(
     clock.advance(timedelta(days=1).total_seconds())
     assert pipeline.digest(m, key="digest:2025-10-29T09:00Z")
     assert m.store.last_digest_end() == clock.now()
+
+
+def test_two_daemons_share_one_database(
+    setup: tuple[Path, FeedServer, SmtpServer], clock: FakeClock
+) -> None:
+    """Two monitors on one database, cycling at the same moment: each feed is fetched once,
+    each article stored once, each alert sent once."""
+    import threading
+
+    config_file, feeds, smtp = setup
+    monitors = [make_monitor(config_file, clock) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def cycle(m: pipeline.Monitor) -> None:
+        try:
+            barrier.wait()
+            pipeline.run_cycle(m)
+        except BaseException as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=cycle, args=(m,)) for m in monitors]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(feeds.requests_for("/pk.xml")) == 1
+    assert monitors[0].store.counts()["articles"] == 2
+    for m in monitors:  # whatever one left for the other, a second round finishes
+        pipeline.run_cycle(m)
+    assert len(smtp.messages) == 1
+    assert len(feeds.requests_for("/pk.xml")) == 1
