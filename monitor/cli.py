@@ -145,6 +145,8 @@ def check(file: str | None, config_file: str | None) -> None:
         if config.file.alerts.smtp:
             s = config.file.alerts.smtp
             channels.append(f"smtp {s.host}:{s.port} ({s.security})")
+        if config.file.alerts.webhook:
+            channels.append("webhook")
         click.echo(f"alert channels: {', '.join(channels) or 'none'}")
 
 

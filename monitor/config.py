@@ -168,12 +168,24 @@ class SmtpConfig(_Model):
     timeout_seconds: float = Field(30, gt=0, le=600)
 
 
+class WebhookConfig(_Model):
+    url: SecretStr  # the path of a webhook URL is usually its secret: use ${VAR}
+    timeout_seconds: float = Field(30, gt=0, le=600)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: SecretStr) -> SecretStr:
+        _http_url(v.get_secret_value())
+        return v
+
+
 class AlertsConfig(_Model):
     repeat_interval_hours: float = Field(24, ge=0)
     sender: EmailAddress = "monitor@localhost"
     recipients: list[EmailAddress] = Field(default_factory=lambda: ["analyst@localhost"])
     outbox: OutboxConfig = Field(default_factory=OutboxConfig)
     smtp: SmtpConfig | None = None
+    webhook: WebhookConfig | None = None
 
 
 class DigestConfig(_Model):

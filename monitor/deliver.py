@@ -1,4 +1,4 @@
-"""Delivery channels: hand rendered messages to an outbox folder or an SMTP server.
+"""Delivery channels: hand rendered messages to an outbox folder, an SMTP server or a webhook.
 
 Channels send what they are given; what to send, and when to retry, is decided
 elsewhere (``retry_delay`` is the pure backoff the deliver stage uses).  Every
@@ -8,6 +8,7 @@ failure is a ``DeliveryError`` saying whether a retry can help.
 from __future__ import annotations
 
 import contextlib
+import email
 import email.policy
 import hashlib
 import logging
@@ -28,6 +29,7 @@ __all__ = [
     "Channel",
     "FolderChannel",
     "SmtpChannel",
+    "WebhookChannel",
     "retry_delay",
 ]
 
@@ -279,3 +281,50 @@ def _classify(e: OSError | UnicodeError) -> tuple[bool, str]:
         return True, f"connection failed: {e.strerror or e}"
     # UnicodeError: a non-ASCII address the server cannot take
     return False, f"cannot encode for SMTP: {e}"
+
+
+class WebhookChannel:
+    """POSTs each message as JSON to a URL (Slack-, Mattermost- and Teams-style incoming
+    webhooks read ``text``).  2xx is accepted; 408, 429 and 5xx or a network failure are
+    temporary; other 4xx are permanent."""
+
+    def __init__(self, url: str, *, name: str = "webhook", timeout: float = 30.0,
+                 headers: dict[str, str] | None = None) -> None:
+        self.url = url
+        self.name = name
+        self.timeout = timeout
+        self.headers = dict(headers or {})
+
+    def __repr__(self) -> str:
+        return f"WebhookChannel(name={self.name!r}, url={_redact_url(self.url)!r})"
+
+    def send(self, payload: bytes, *, key: str, message_id: str) -> None:
+        import httpx
+
+        from monitor.fetch import USER_AGENT
+
+        msg = email.message_from_bytes(payload, policy=email.policy.default)
+        body = msg.get_body(("plain",))
+        text = body.get_content() if body is not None else ""
+        subject = str(msg.get("Subject", ""))
+        document = {"text": f"{subject}\n\n{text}".strip(), "subject": subject,
+                    "body": text, "message_id": message_id, "key": key}
+        headers = {"User-Agent": USER_AGENT, "Idempotency-Key": message_id, **self.headers}
+        try:
+            response = httpx.post(self.url, json=document, headers=headers,
+                                  timeout=self.timeout, follow_redirects=False)
+        except httpx.HTTPError as e:
+            raise DeliveryError(self.name, True, f"{type(e).__name__}: {e}") from e
+        status = response.status_code
+        if 200 <= status < 300:
+            return
+        transient = status in (408, 429) or status >= 500
+        raise DeliveryError(self.name, transient, f"HTTP {status} {response.reason_phrase}")
+
+
+def _redact_url(url: str) -> str:
+    """A webhook URL's path is often its secret: show only the scheme and host."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}/…"

@@ -22,7 +22,7 @@ from monitor import fetch, health, render
 from monitor.assess import Thresholds, assess_commitment
 from monitor.clock import Clock
 from monitor.config import Config
-from monitor.deliver import Channel, FolderChannel, SmtpChannel, retry_delay
+from monitor.deliver import Channel, FolderChannel, SmtpChannel, WebhookChannel, retry_delay
 from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError
 from monitor.match import Matcher
 from monitor.models import ALERTING_STATUSES, Commitment, Feed, FetchResult, Status
@@ -75,14 +75,19 @@ class Monitor:
                             timeout=smtp.timeout_seconds, name="smtp"),
                 Recipients(smtp.sender, tuple(smtp.recipients)),
             )
+        if alerts.webhook is not None:
+            out["webhook"] = (WebhookChannel(alerts.webhook.url.get_secret_value(),
+                                             timeout=alerts.webhook.timeout_seconds),
+                              Recipients(alerts.sender, tuple(alerts.recipients)))
         return out
 
     @property
     def delivery_lease(self) -> timedelta:
         """How long a message being sent stays claimed: after a crash mid-send, it is sent
         again once this runs out (the receiver sees the same Message-ID)."""
-        smtp = self.config.file.alerts.smtp
-        return timedelta(seconds=2 * (smtp.timeout_seconds if smtp else 30) + 10)
+        alerts = self.config.file.alerts
+        timeouts = [c.timeout_seconds for c in (alerts.smtp, alerts.webhook) if c is not None]
+        return timedelta(seconds=2 * max(timeouts, default=30) + 10)
 
     @property
     def thresholds(self) -> Thresholds:

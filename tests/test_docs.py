@@ -30,7 +30,8 @@ def test_two_commands_and_ci_runs_the_readme_test_command() -> None:
 def test_watchlist_reference_is_a_valid_watchlist() -> None:
     [block] = re.findall(r"```yaml\n(.*?)```", README, flags=re.S)
     config = parse_config(block, path="README.md",
-                          env={"MONITOR_SMTP_USER": "u", "MONITOR_SMTP_PASSWORD": "p"})
+                          env={"MONITOR_SMTP_USER": "u", "MONITOR_SMTP_PASSWORD": "p",
+                               "MONITOR_WEBHOOK_URL": "https://hooks.example/T0/B0/x"})
     assert config.commitments[0].id == "ceasefire"
     assert "iran" in config.entities
 
