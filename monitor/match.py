@@ -199,6 +199,17 @@ def _venues(c: Commitment) -> frozenset[tuple[tuple[str, bool], ...]]:
     return frozenset(phrase_words(h.phrase) for h in found)
 
 
+def _spans(hits: Sequence[PhraseHit]) -> int:
+    """How many separate stretches of text the hits cover (overlapping ones are one)."""
+    n = 0
+    end = -1
+    for h in sorted(hits):
+        if h.start >= end:
+            n += 1
+        end = max(end, h.end)
+    return n
+
+
 def _is_link_line(sentence: str) -> bool:
     """"Also read: ..." and similar lines point to other stories."""
     return _LINK_LINE.match(sentence) is not None
@@ -635,7 +646,7 @@ class Matcher:
         own = any(k in h.keys for h in live for k in (rule.breach[0], rule.met[0]))
         score = OWN_SIGNAL if own else VOCAB_SIGNAL
         factor = 1.0
-        distinct = len({h.phrase for h in live})
+        distinct = _spans(live)
         score += 0.05 * min(max(distinct - 1, 0), 2)
         score += 0.1 if strong else -0.1
         if not strong:

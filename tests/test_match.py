@@ -261,6 +261,129 @@ def test_imran_khan_talking_about_ttp_talks_is_excluded() -> None:
     assert v["no-ttp-talks"].label is not Label.BREACH
 
 
+def test_envoys_meeting_the_group_is_breach_with_its_sentence() -> None:
+    v = judge("Officials quietly met TTP leaders, paper says",
+              "A two-man team sent by the federal government met senior commanders of the "
+              "Tehrik-i-Taliban Pakistan in Paktika on Friday, a newspaper said.")
+    assert v["no-ttp-talks"].label is Label.BREACH
+    assert "met the group" in v["no-ttp-talks"].signals
+    # Where the group's leaders were met is not a sanctuary claim.
+    assert v["no-sanctuary"].label is not Label.BREACH
+    assert "about a meeting with the group" in reasons(v["no-sanctuary"])
+
+
+def test_report_of_talks_outweighs_the_pledge_it_contradicts() -> None:
+    v = judge("Envoys met TTP despite 'no talks' pledge, report says",
+              "Envoys acting for Pakistan's government met TTP representatives in Khost, a "
+              "report said. The government has said it will not negotiate with the group.")
+    assert v["no-ttp-talks"].label is Label.BREACH
+
+
+def test_a_meeting_about_the_group_is_not_a_meeting_with_it() -> None:
+    v = judge("Security meeting on TTP threat",
+              "Pakistani ministers met on Tuesday to discuss the TTP threat in the north-west.")
+    assert v["no-ttp-talks"].label is not Label.BREACH
+
+
+def test_denial_of_a_long_report_governs_the_report() -> None:
+    v = judge("Ministry denies contacts",
+              "Pakistan's interior ministry on Monday rejected as false and malicious a "
+              "newspaper story and report claiming that envoys of the government had met "
+              "TTP commanders in Kunar.")
+    assert v["no-ttp-talks"].label is not Label.BREACH
+    assert "denied" in reasons(v["no-ttp-talks"])
+
+
+def test_the_group_saying_no_talks_is_not_the_government_refusing() -> None:
+    v = judge("TTP says it got no offer of talks",
+              "The Pakistani Taliban said on Monday they had received no offer of "
+              "negotiations from the government.")
+    assert v["no-ttp-talks"].label is not Label.MET
+    assert "ttp is named as the one acting" in reasons(v["no-ttp-talks"])
+
+
+def test_advocating_talks_with_the_group_is_not_a_report_of_talks() -> None:
+    v = judge("Lawmaker says talks with TTP the only answer",
+              "A Pakistani opposition lawmaker said talks with the TTP were the only answer.")
+    assert v["no-ttp-talks"].label is not Label.BREACH
+
+
+def test_last_month_after_the_pledge_is_not_background() -> None:
+    dec = datetime(2025, 12, 3, 9, tzinfo=UTC)
+    v = judge("Officials met TTP commanders last month, sources say",
+              "Pakistani officials met TTP commanders in Khost last month, sources said.", dec)
+    assert v["no-ttp-talks"].label is Label.BREACH
+
+
+# --- talks: venue, other parties, stalls ---------------------------------------------------
+
+
+def test_talks_between_other_parties_in_the_venue_do_not_count() -> None:
+    v = judge("Pakistan and Afghanistan to meet again after Ankara visit",
+              "Pakistan's foreign minister will visit Ankara next week. Separately, Armenia "
+              "and Azerbaijan agreed in Istanbul talks on a mechanism to verify their accord.")
+    assert v["istanbul-talks"].label is not Label.MET
+    assert "about other parties" in reasons(v["istanbul-talks"])
+
+
+def test_same_parties_at_another_venue_count_less() -> None:
+    v = judge("Pakistan-Afghanistan talks in Jeddah end without agreement",
+              "Talks between Pakistan and Afghanistan in Jeddah ended on Monday without "
+              "agreement, officials said.")
+    assert v["istanbul-talks"].label is Label.BREACH
+    assert "talks elsewhere: 'Jeddah'" in reasons(v["istanbul-talks"])
+    own = judge("Pakistan-Afghanistan talks in Istanbul end without agreement",
+                "Talks between Pakistan and Afghanistan in Istanbul ended on Monday without "
+                "agreement, officials said.")
+    assert own["istanbul-talks"].score > v["istanbul-talks"].score
+
+
+def test_stalled_process_is_breach_and_revived_process_is_not() -> None:
+    assert label("istanbul-talks", "Istanbul process on pause, Turkish officials say",
+                 "Turkish officials said the Pakistan-Afghanistan Istanbul process was on "
+                 "pause, with no date for another round.") is Label.BREACH
+    v = judge("Istanbul talks revived",
+              "Pakistani and Afghan officials met in Istanbul, reviving a process that had "
+              "stalled for a month.")
+    assert v["istanbul-talks"].label is not Label.BREACH
+    assert "taken up again" in reasons(v["istanbul-talks"])
+
+
+# --- ceasefire: hedges and reaffirmations --------------------------------------------------
+
+
+def test_neither_confirming_nor_denying_a_strike_is_a_hedged_report() -> None:
+    v = judge("Islamabad silent on Paktika drone strike",
+              "Pakistan neither confirmed nor denied carrying out a drone strike in Paktika "
+              "province on Tuesday that Afghan officials said killed three people.")
+    assert v["ceasefire"].label is Label.BREACH
+    assert "hedged" in reasons(v["ceasefire"])
+
+
+def test_reported_agreement_that_the_ceasefire_will_continue_is_met() -> None:
+    v = judge("Kabul says truce stands",
+              "An Afghan spokesman said on Friday that the ceasefire with Pakistan would "
+              "continue.")
+    assert v["ceasefire"].label is Label.MET
+
+
+def test_weapons_named_are_not_fire() -> None:
+    v = judge("Taliban collect TTP weapons",
+              "Afghan officials said mortars and rifles were collected from TTP fighters in "
+              "Khost near the border.")
+    assert v["ceasefire"].label is not Label.BREACH
+
+
+def test_overlapping_signals_count_once() -> None:
+    v = judge("Afghan forces fire mortars at Kurram posts",
+              "Afghan forces fired mortar rounds at Pakistani posts in Kurram late on Sunday.")
+    f = next(f for f in v["ceasefire"].findings if "mortar round*" in f.signals)
+    assert "fired mortar*" in f.signals
+    one = judge("Afghan forces bombard Kurram posts",
+                "Afghan forces bombarded Pakistani posts in Kurram late on Sunday.")
+    assert v["ceasefire"].score == one["ceasefire"].score  # one stretch of text, one signal
+
+
 # --- no sanctuary --------------------------------------------------------------------------
 
 
