@@ -166,6 +166,7 @@ class SmtpConfig(_Model):
     sender: EmailAddress
     recipients: list[EmailAddress] = Field(min_length=1)
     timeout_seconds: float = Field(30, gt=0, le=600)
+    ca_file: str | None = None  # trust this CA bundle (an in-house relay) instead of the system's
 
 
 class WebhookConfig(_Model):

@@ -9,6 +9,7 @@ any stage can crash and be re-run without losing or duplicating anything.
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,7 +73,9 @@ class Monitor:
                             username=smtp.username or None,
                             password=smtp.password.get_secret_value() if smtp.password else None,
                             sender=smtp.sender, recipients=list(smtp.recipients),
-                            timeout=smtp.timeout_seconds, name="smtp"),
+                            timeout=smtp.timeout_seconds, name="smtp",
+                            ssl_context=(ssl.create_default_context(cafile=smtp.ca_file)
+                                         if smtp.ca_file else None)),
                 Recipients(smtp.sender, tuple(smtp.recipients)),
             )
         if alerts.webhook is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,25 @@ def test_plain_client_refused_by_a_server_that_requires_starttls() -> None:
         with pytest.raises(DeliveryError):
             channel("none", port, None).send(MAIL, key="k", message_id="<tls@test>")
         assert handler.messages == []
+
+
+def test_watchlist_ca_file_is_trusted(tmp_path: Path) -> None:
+    from monitor import pipeline
+    from monitor.clock import FakeClock
+    from monitor.config import parse_config
+    from monitor.db import make_engine
+    from monitor.store import Store
+
+    with serving("tls") as (_, port, handler):
+        text = (f"alerts:\n  outbox: {{enabled: false}}\n  smtp:\n    host: localhost\n"
+                f"    port: {port}\n    security: tls\n    sender: monitor@example.org\n"
+                f"    recipients: [desk@example.org]\n    ca_file: {TLS / 'cert.pem'}\n")
+        config = parse_config(text, env={"MONITOR_DATABASE_URL": f"sqlite:///{tmp_path}/m.db"})
+        store = Store(make_engine(config.database_url))
+        try:
+            m = pipeline.Monitor(config, store, FakeClock(datetime(2025, 11, 1, tzinfo=UTC)))
+            smtp, _ = m.channels["smtp"]
+            smtp.send(MAIL, key="k", message_id="<tls@test>")
+        finally:
+            store.close()
+        assert len(handler.messages) == 1
