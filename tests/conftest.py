@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -70,3 +71,28 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.section("measured figures")
         for line in _FIGURES:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def open_monitor() -> Iterator[Callable[..., Any]]:
+    """``open_monitor(config_file, clock)``: a synced ``pipeline.Monitor`` on the watchlist's
+    database (upgraded); its connections close when the test ends."""
+    from monitor import pipeline
+    from monitor.config import load_config
+    from monitor.db import make_engine, upgrade
+    from monitor.store import Store
+
+    stores: list[Store] = []
+
+    def open_(config_file: Path, clock: FakeClock) -> pipeline.Monitor:
+        config = load_config(str(config_file), env={})
+        upgrade(config.database_url)
+        store = Store(make_engine(config.database_url))
+        stores.append(store)
+        m = pipeline.Monitor(config, store, clock)
+        pipeline.sync(m)
+        return m
+
+    yield open_
+    for store in stores:
+        store.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,11 +12,8 @@ import pytest
 
 from monitor import pipeline
 from monitor.clock import FakeClock
-from monitor.config import load_config
-from monitor.db import make_engine, upgrade
 from monitor.health import Health, feed_health
 from monitor.models import Feed
-from monitor.store import Store
 from tests.feedserver import FeedServer
 from tests.helpers import QUIET_ITEM, rss, write_watchlist
 
@@ -45,16 +42,13 @@ def test_feed_health_table(kw: dict[str, object], expected: Health) -> None:
 
 
 @pytest.fixture
-def monitor(tmp_path: Path, feed_server: FeedServer) -> Iterator[pipeline.Monitor]:
+def monitor(tmp_path: Path, feed_server: FeedServer,
+            open_monitor: Callable[..., pipeline.Monitor]) -> pipeline.Monitor:
     feed_server.add("/f.xml", rss([QUIET_ITEM]))
     path = write_watchlist(tmp_path, {"F": feed_server.url("/f.xml")},
                            polling={"interval_minutes": 10, "failures_before_alert": 3,
                                     "silent_after_hours": 24})
-    config = load_config(str(path), env={})
-    upgrade(config.database_url)
-    store = Store(make_engine(config.database_url))
-    yield pipeline.Monitor(config, store, FakeClock(NOW))
-    store.close()
+    return open_monitor(path, FakeClock(NOW))
 
 
 def health_subjects(tmp_path: Path) -> list[str]:

@@ -4,7 +4,7 @@ single source → at risk; a syndicated copy is the same source; an independent 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,10 +12,7 @@ import pytest
 
 from monitor import pipeline
 from monitor.clock import FakeClock
-from monitor.config import load_config
-from monitor.db import make_engine, upgrade
 from monitor.models import Status
-from monitor.store import Store
 from tests.feedserver import FeedServer
 from tests.helpers import rss, write_watchlist
 
@@ -46,7 +43,8 @@ MECHANISM = {
 
 
 @pytest.fixture
-def world(tmp_path: Path, feed_server: FeedServer) -> Iterator[pipeline.Monitor]:
+def world(tmp_path: Path, feed_server: FeedServer,
+          open_monitor: Callable[..., pipeline.Monitor]) -> pipeline.Monitor:
     for path in ("/frontier.xml", "/aggregator.xml", "/kabul.xml", "/wire.xml"):
         feed_server.add(path, rss([]))
     config_file = write_watchlist(
@@ -54,13 +52,7 @@ def world(tmp_path: Path, feed_server: FeedServer) -> Iterator[pipeline.Monitor]
                    for name in ("frontier", "aggregator", "kabul", "wire")},
         judging={"breach_strong_score": 1.0, "corroborating_sources": 2,
                  "at_risk_score": 0.4, "met_score": 0.6})
-    config = load_config(str(config_file), env={})
-    upgrade(config.database_url)
-    store = Store(make_engine(config.database_url))
-    m = pipeline.Monitor(config, store, FakeClock(datetime(2025, 10, 26, 12, tzinfo=UTC)))
-    pipeline.sync(m)
-    yield m
-    store.close()
+    return open_monitor(config_file, FakeClock(datetime(2025, 10, 26, 12, tzinfo=UTC)))
 
 
 def step(m: pipeline.Monitor, feeds: FeedServer, at: datetime,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,32 +14,10 @@ from click.testing import CliRunner
 from monitor import pipeline
 from monitor.cli import main
 from monitor.clock import FakeClock
-from monitor.config import load_config
-from monitor.db import make_engine, upgrade
 from monitor.models import Status
-from monitor.store import Store
 from tests.feedserver import FeedServer, closed_port_url
 from tests.helpers import BREACH_ITEM, QUIET_ITEM, rss, write_watchlist
 from tests.smtpserver import SmtpServer
-
-_opened: list[Store] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_stores() -> Iterator[None]:
-    yield
-    while _opened:
-        _opened.pop().close()
-
-
-def make_monitor(config_file: Path, clock: FakeClock) -> pipeline.Monitor:
-    config = load_config(str(config_file), env={})
-    upgrade(config.database_url)
-    store = Store(make_engine(config.database_url))
-    _opened.append(store)
-    m = pipeline.Monitor(config, store, clock)
-    pipeline.sync(m)
-    return m
 
 
 def smtp_settings(server: SmtpServer) -> dict[str, object]:
@@ -62,10 +40,11 @@ def setup(tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer,
 
 
 def test_breach_report_becomes_one_alert_per_channel(
-    setup: tuple[Path, FeedServer, SmtpServer], clock: FakeClock, tmp_path: Path
+    setup: tuple[Path, FeedServer, SmtpServer],
+    open_monitor: Callable[..., pipeline.Monitor], clock: FakeClock, tmp_path: Path
 ) -> None:
     config_file, feeds, smtp = setup
-    m = make_monitor(config_file, clock)
+    m = open_monitor(config_file, clock)
     report = pipeline.run_cycle(m)
     assert report.poll.polled == 3
     assert report.poll.new_articles == 2
@@ -84,7 +63,7 @@ def test_breach_report_becomes_one_alert_per_channel(
 
     # Later cycles: the feed answers 304; nothing new, nothing sent again, even after a restart.
     clock.advance(3600)
-    again = pipeline.run_cycle(make_monitor(config_file, clock))
+    again = pipeline.run_cycle(open_monitor(config_file, clock))
     assert again.poll.not_modified == 1 and again.queued == 0 and again.delivery.sent == 0
     assert feeds.requests_for("/pk.xml")[-1].headers.get("if-none-match") == '"v1"'
     assert len(smtp.messages) == 1
@@ -92,10 +71,11 @@ def test_breach_report_becomes_one_alert_per_channel(
 
 
 def test_failing_feeds_back_off_and_show_their_error(
-    setup: tuple[Path, FeedServer, SmtpServer], clock: FakeClock
+    setup: tuple[Path, FeedServer, SmtpServer],
+    open_monitor: Callable[..., pipeline.Monitor], clock: FakeClock
 ) -> None:
     config_file, feeds, _ = setup
-    m = make_monitor(config_file, clock)
+    m = open_monitor(config_file, clock)
     pipeline.run_cycle(m)
     broken = {f.name: f for f in m.store.feeds()}["Broken"]
     assert broken.error_count == 1 and "HTTP 500" in (broken.last_error or "")
@@ -114,11 +94,12 @@ def test_failing_feeds_back_off_and_show_their_error(
 
 
 def test_dead_mail_server_alert_waits_and_goes_out_once(
-    setup: tuple[Path, FeedServer, SmtpServer], clock: FakeClock, tmp_path: Path
+    setup: tuple[Path, FeedServer, SmtpServer],
+    open_monitor: Callable[..., pipeline.Monitor], clock: FakeClock, tmp_path: Path
 ) -> None:
     config_file, _, smtp = setup
     smtp.stop()
-    m = make_monitor(config_file, clock)
+    m = open_monitor(config_file, clock)
     report = pipeline.run_cycle(m)
     assert report.delivery.sent == 1 and report.delivery.retrying == 1  # folder ok, smtp later
     assert pipeline.deliver_pending(m).sent == 0  # not due yet: backoff
@@ -132,11 +113,12 @@ def test_dead_mail_server_alert_waits_and_goes_out_once(
 
 
 def test_permanent_refusal_is_recorded_not_retried(
-    setup: tuple[Path, FeedServer, SmtpServer], clock: FakeClock
+    setup: tuple[Path, FeedServer, SmtpServer],
+    open_monitor: Callable[..., pipeline.Monitor], clock: FakeClock
 ) -> None:
     config_file, _, smtp = setup
     smtp.reply_next("554 5.7.1 rejected", times=10)
-    m = make_monitor(config_file, clock)
+    m = open_monitor(config_file, clock)
     report = pipeline.run_cycle(m)
     assert report.delivery.failed == 1
     clock.advance(86400)
@@ -148,10 +130,11 @@ def test_permanent_refusal_is_recorded_not_retried(
 
 
 def test_digest_once_per_key_with_changes_and_feed_health(
-    setup: tuple[Path, FeedServer, SmtpServer], clock: FakeClock
+    setup: tuple[Path, FeedServer, SmtpServer],
+    open_monitor: Callable[..., pipeline.Monitor], clock: FakeClock
 ) -> None:
     config_file, _, smtp = setup
-    m = make_monitor(config_file, clock)
+    m = open_monitor(config_file, clock)
     pipeline.run_cycle(m)
     before = len(smtp.messages)
     assert pipeline.digest(m, key="digest:2025-10-28T09:00Z")
@@ -167,14 +150,15 @@ def test_digest_once_per_key_with_changes_and_feed_health(
 
 
 def test_two_daemons_share_one_database(
-    setup: tuple[Path, FeedServer, SmtpServer], clock: FakeClock
+    setup: tuple[Path, FeedServer, SmtpServer],
+    open_monitor: Callable[..., pipeline.Monitor], clock: FakeClock
 ) -> None:
     """Two monitors on one database, cycling at the same moment: each feed is fetched once,
     each article stored once, each alert sent once."""
     import threading
 
     config_file, feeds, smtp = setup
-    monitors = [make_monitor(config_file, clock) for _ in range(2)]
+    monitors = [open_monitor(config_file, clock) for _ in range(2)]
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
