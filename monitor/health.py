@@ -41,7 +41,9 @@ def feed_health(feed: Feed, now: datetime, *, failures: int, silent_after: timed
 def health_detail(feed: Feed, health: Health, now: datetime) -> str:
     """One line saying what is wrong (or that it recovered), for alerts and status."""
     if health is Health.GONE:
-        return f"the server says the feed is gone; polling stopped ({feed.last_error})"
+        status = f"HTTP {feed.last_status}" if feed.last_status else "the server says so"
+        return (f"gone ({status}): polling stopped until its URL is changed; "
+                f"last error: {feed.last_error}")
     if health is Health.FAILING:
         return f"{feed.error_count} failed polls in a row; last error: {feed.last_error}"
     if health is Health.SILENT:

@@ -102,6 +102,7 @@ class Feed:
     error_count: int = 0
     gone: bool = False
     created_at: datetime | None = None
+    last_status: int | None = None  # HTTP status of the last poll
     health: str = "ok"  # the last health state reported (see monitor/health.py)
 
 

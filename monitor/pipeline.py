@@ -163,7 +163,10 @@ def poll(m: Monitor) -> PollReport:
 def _store_outcome(m: Monitor, feed: Feed, outcome: object, report: PollReport) -> None:
     now = m.clock.now()
     if isinstance(outcome, FetchError):
-        gone = isinstance(outcome, FeedGoneError)
+        # 410 says the feed is gone; a 404 says so too once it has repeated enough
+        not_found = (outcome.status == 404 and feed.last_status == 404
+                     and feed.error_count + 1 >= m.config.file.polling.failures_before_alert)
+        gone = isinstance(outcome, FeedGoneError) or not_found
         next_at = fetch.next_poll_after(now, feed.interval_seconds, feed.error_count + 1,
                                         outcome.retry_after_seconds)
         m.store.record_feed_error(feed.id, now=now, error=str(outcome), status=outcome.status,

@@ -126,6 +126,7 @@ def _feed(row: FeedRow) -> Feed:
         error_count=row.error_count,
         gone=row.gone,
         created_at=row.created_at,
+        last_status=row.last_status,
         health=row.health,
     )
 

@@ -115,3 +115,22 @@ def test_gone_feed_stops_polling_and_alerts(
     monitor.clock.advance(7 * 86400)  # type: ignore[attr-defined]
     pipeline.run_cycle(monitor)
     assert len(feed_server.requests_for("/f.xml")) == requests
+
+
+def test_repeated_404_is_gone_but_one_404_is_not(
+    monitor: pipeline.Monitor, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    feed_server.add("/f.xml", b"not here", status=404, content_type="text/plain")
+    pipeline.sync(monitor)
+    pipeline.run_cycle(monitor)
+    cycle_when_due(monitor)
+    [f] = monitor.store.feeds()
+    assert not f.gone and f.error_count == 2  # two 404s: maybe a hiccup, keep polling
+    cycle_when_due(monitor)  # the third (failures_before_alert) in a row: gone
+    [f] = monitor.store.feeds()
+    assert f.gone
+    assert health_subjects(tmp_path) == ["[monitor] feed GONE: F"]
+    requests = len(feed_server.requests_for("/f.xml"))
+    monitor.clock.advance(30 * 86400)  # type: ignore[attr-defined]
+    pipeline.run_cycle(monitor)
+    assert len(feed_server.requests_for("/f.xml")) == requests
