@@ -133,6 +133,7 @@ class Entry:
     title: str
     text: str  # summary/content as plain text
     published_at: datetime | None
+    publisher: str | None = None  # the original publisher an aggregator names (<source>)
 
 
 @dataclass(frozen=True)

@@ -470,7 +470,24 @@ def _entry(entry: Any, feed_url: str, atom: bool, latest: datetime | None) -> En
         title=title,
         text=text,
         published_at=published_at,
+        publisher=_publisher(entry),
     )
+
+
+def _publisher(entry: Any) -> str | None:
+    """The original publisher an aggregator names in ``<source url="...">Name</source>``
+    (Google News does), as a host name; syndicated items are then told apart by who
+    wrote them, not by the aggregator that carried them."""
+    source = entry.get("source")
+    if not isinstance(source, Mapping):
+        return None
+    href = source.get("href") or source.get("url")
+    if isinstance(href, str):
+        host = (urlsplit(href).hostname or "").lower().removeprefix("www.")
+        if host:
+            return host[:200]
+    name = source.get("title")
+    return clean_title(name)[:200] or None if isinstance(name, str) else None
 
 
 def _feedparser_headers(headers: Mapping[str, str] | None, url: str) -> dict[str, str]:

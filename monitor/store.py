@@ -336,7 +336,7 @@ class Store:
                     guid=entry.guid[:2000] if entry.guid else None,
                     title=entry.title,
                     text=entry.text,
-                    source=publisher_of(entry.url, feed.name),
+                    source=entry.publisher or publisher_of(entry.url, feed.name),
                     published_at=entry.published_at,
                     fetched_at=now,
                     fingerprint=_to_signed(simhash64(f"{entry.title}\n{entry.text}")),

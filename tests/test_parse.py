@@ -488,3 +488,18 @@ def test_canonical_url_is_none_or_http(url: str) -> None:
     if out is not None:
         assert "#" not in out
         assert canonical_url(out) == out  # idempotent
+
+
+def test_aggregator_items_keep_their_original_publisher() -> None:
+    feed = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>News search</title>'
+            b"<link>https://news.google.com</link><description>d</description>"
+            b"<item><title>Forces clash at Chaman - Dawn</title>"
+            b"<link>https://news.google.com/rss/articles/CBMiabc</link><guid>CBMiabc</guid>"
+            b'<source url="https://www.dawn.com">Dawn</source></item>'
+            b"<item><title>Talks resume - Nameless</title>"
+            b"<link>https://news.google.com/rss/articles/CBMidef</link><guid>CBMidef</guid>"
+            b"<source>The Nameless Times</source></item>"
+            b"<item><title>Own story</title><link>https://news.google.com/x</link></item>"
+            b"</channel></rss>")
+    entries = parse_feed(feed, url="https://news.google.com/rss/search?q=x").entries
+    assert [e.publisher for e in entries] == ["dawn.com", "The Nameless Times", None]

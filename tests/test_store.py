@@ -138,3 +138,11 @@ def test_naive_datetimes_are_refused(store: Store) -> None:
     with pytest.raises(Exception, match="naive datetime"):
         store.record_feed_error(store.feeds()[0].id, now=NOW, error="x", status=None,
                                 next_poll_at=datetime(2025, 1, 1))  # noqa: DTZ001
+
+
+def test_named_publisher_is_the_source(store: Store) -> None:
+    via_aggregator = Entry(identity="g9", guid="g9", url="https://news.google.com/a/1",
+                           title="T", text="x", published_at=NOW, publisher="dawn.com")
+    save(store, "A", [via_aggregator, entry("g10", "https://news.google.com/a/2", "U", "y")])
+    sources = sorted(a.source for a in store.unjudged_articles(10))
+    assert sources == ["dawn.com", "news.google.com"]
