@@ -335,70 +335,49 @@ def _digest_values(ctx: DigestContext) -> dict[str, Any]:
     }
 
 
-def render_alert(
-    ctx: AlertContext,
+def _render_message(
+    template: str,
+    values: dict[str, Any],
     *,
     key: str,
     sender: str,
     recipients: Sequence[str],
     sent_at: datetime,
 ) -> EmailMessage:
-    """One status change as a multipart/alternative (plain text + HTML) message."""
-    subject = alert_subject(ctx)
-    values = _alert_values(ctx)
+    """``<template>.txt`` and ``<template>.html`` as one multipart/alternative message."""
     return _message(
-        subject=subject,
-        text=_render("alert.txt", **values),
-        html=_render("alert.html", **values),
+        subject=values["subject"],
+        text=_render(f"{template}.txt", **values),
+        html=_render(f"{template}.html", **values),
         key=key,
         sender=sender,
         recipients=recipients,
         sent_at=sent_at,
     )
+
+
+def render_alert(
+    ctx: AlertContext, *, key: str, sender: str, recipients: Sequence[str], sent_at: datetime
+) -> EmailMessage:
+    """One status change as a multipart/alternative (plain text + HTML) message."""
+    return _render_message("alert", _alert_values(ctx), key=key, sender=sender,
+                           recipients=recipients, sent_at=sent_at)
 
 
 def render_health_alert(
-    ctx: HealthContext,
-    *,
-    key: str,
-    sender: str,
-    recipients: Sequence[str],
-    sent_at: datetime,
+    ctx: HealthContext, *, key: str, sender: str, recipients: Sequence[str], sent_at: datetime
 ) -> EmailMessage:
     """A feed's change of health as a multipart/alternative message."""
-    subject = health_subject(ctx)
-    values = {"ctx": ctx, "subject": subject}
-    return _message(
-        subject=subject,
-        text=_render("health.txt", **values),
-        html=_render("health.html", **values),
-        key=key,
-        sender=sender,
-        recipients=recipients,
-        sent_at=sent_at,
-    )
+    return _render_message("health", {"ctx": ctx, "subject": health_subject(ctx)}, key=key,
+                           sender=sender, recipients=recipients, sent_at=sent_at)
 
 
 def render_digest(
-    ctx: DigestContext,
-    *,
-    key: str,
-    sender: str,
-    recipients: Sequence[str],
-    sent_at: datetime,
+    ctx: DigestContext, *, key: str, sender: str, recipients: Sequence[str], sent_at: datetime
 ) -> EmailMessage:
     """The periodic digest as a multipart/alternative (plain text + HTML) message."""
-    subject = digest_subject(ctx)
-    values = _digest_values(ctx)
-    return _message(
-        subject=subject,
-        text=_render("digest.txt", **values),
-        html=_render("digest.html", **values),
-        key=key,
-        sender=sender,
-        recipients=recipients,
-        sent_at=sent_at,
-    )
+    return _render_message("digest", _digest_values(ctx), key=key, sender=sender,
+                           recipients=recipients, sent_at=sent_at)
 
 
 def as_bytes(msg: EmailMessage) -> bytes:
