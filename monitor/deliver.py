@@ -211,10 +211,11 @@ class SmtpChannel:
             with contextlib.suppress(OSError):
                 smtp.close()
             raise
-        try:
-            smtp.quit()
-        except (smtplib.SMTPException, OSError):
-            smtp.close()  # the message was accepted; a failed QUIT changes nothing
+        # The server accepted the message (250 after DATA): return at once, so the caller
+        # records it as sent as soon as possible.  Waiting for a reply to QUIT would only
+        # widen the one window in which a crash makes the message go out twice.
+        with contextlib.suppress(OSError):
+            smtp.close()
         if refused:
             log.warning(
                 "smtp_recipients_refused",

@@ -85,6 +85,11 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "contact": vocab.CONTACT_VERBS,
     "resume": vocab.RESUMPTION,
     "others": vocab.OTHER_PARTIES,
+    "prior": vocab.PRIOR_TO,
+    "truce": vocab.CEASEFIRE_NOUNS,
+    "react": vocab.REACTION_VERBS,
+    "proxy": vocab.PROXY,
+    "attempt": vocab.ATTEMPT,
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
 
@@ -92,12 +97,14 @@ _DIGIT = re.compile(r"\d")
 _DATE_WORDS = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-    saturday sunday last past yesterday""".split()
+    saturday sunday last past yesterday ago""".split()
 )
 _LINK_LINE = re.compile(
     r"\W*(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in vocab.LINK_LINES)
     + r")\b", re.IGNORECASE)
 _GROUPS = frozenset(vocab.MILITANT_GROUPS)
+#: "ISLAMABAD:", "KABUL, Dec 3 -", "DOHA (Agency) -": where the story was filed.
+_DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?::|,| \(| -)")
 #: The two-cue signal that reads calm from negated hostilities ("no firing since Sunday").
 _CALM = "no hostilities reported"
 _BEFORE = "about events before"
@@ -106,13 +113,22 @@ _CONTEXT = "about it only through the article's context"
 #: it is (breach); the stronger sentence decides.
 _MIXED_KINDS = frozenset({Kind.NO_SANCTUARY})
 _SPEECH = frozenset(vocab.SPEECH_VERBS)
+#: Clause words that start what a speaker says next ("..., reaffirming that ...").
+_SAYING = frozenset({"and said", "saying", "adding", "reaffirming", "reiterating", "insisting",
+                     "stressing"})
 _NONCOMMITTAL = frozenset(vocab.NONCOMMITTAL)
 #: Words before a modal that make a ceasefire's future a reported reaffirmation ("we agreed
 #: that the ceasefire will continue").
 _AFFIRM = ("agree", "said", "says", "say", "affirm", "reaffirm", "confirm", "announc",
            "decid", "told", "stated", "assured")
 #: Words before a mention that make it an object ("talks *with* the TTP").
-_OBJECT_MARKS = frozenset({"with", "to", "against", "on", "from"})
+_OBJECT_MARKS = frozenset({"with", "to", "against", "on", "from", "in", "at", "near", "inside"})
+#: Determiners that make a noun phrase name a known thing ("*the* mechanism agreed in
+#: Istanbul"), and auxiliaries that make a participle after it a predicate ("was agreed").
+_DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her"})
+_AUXILIARY = frozenset({"was", "were", "is", "are", "been", "be", "being", "has", "have", "had"})
+#: Hostilities before a ceasefire noun this close after a ``PRIOR_TO`` cue happened before it.
+PRIOR_WINDOW = 2
 #: Background time cues that apply to their clause only, and only when they date the event
 #: before the commitment ("last month" in December is after an October pledge).
 _DATED_BACKGROUND = frozenset(vocab.DATED_BACKGROUND)
@@ -132,6 +148,7 @@ class _PairSpec:
     subject_first: bool
     keys: tuple[str, ...]  # the keys its hits carry
     barrier: frozenset[str]  # tokens that may not stand between the cues
+    participle: bool  # see ``vocab.Pair.participle``
 
 
 @dataclass(frozen=True)
@@ -258,7 +275,7 @@ class Matcher:
                     _side(kind, label, i, "b", pair.second, entries),
                     pair.window, pair.ordered, pair.subject_first,
                     (f"K:{kind}:{label}", f"K:{kind}:W") if pair.weak else (f"K:{kind}:{label}",),
-                    frozenset(pair.barrier),
+                    frozenset(pair.barrier), pair.participle,
                 ))
         for c in commitments:
             pre = f"C:{c.id}:"
@@ -303,6 +320,8 @@ class Matcher:
         self._index = PhraseIndex(entries)
         self._rules = tuple(rules)
         self._pairs = tuple(pairs)
+        #: Two-cue signals end where their second cue ends, not where a phrase would.
+        self._pair_names = frozenset(p.name for p in pairs)
         self._cond_multi = frozenset(p for p in vocab.CONDITIONAL if " " in p)
 
     # -- public -------------------------------------------------------------------------------
@@ -379,7 +398,8 @@ class Matcher:
         words = {
             h.start for h in hits.get(_G["clause"], ())
             if not any(c.start <= h.start < c.end for c in conds)
-        }
+            and not (tokens[h.start] == "yet" and h.start and tokens[h.start - 1] in _AUXILIARY)
+        }  # "has yet to convene": not the conjunction
         starts: list[int] = []
         start = 0
         for i, tok in enumerate(tokens):
@@ -415,8 +435,8 @@ class Matcher:
                         continue
                     if gap <= spec.window and (
                         s.clause_start[x.start] == s.clause_start[y.start]
-                    ) and (not spec.barrier
-                           or spec.barrier.isdisjoint(s.tokens[x.end : y.start])):
+                    ) and not (spec.barrier and self._barred(s, spec.barrier, x.end, y.start)
+                    ) and not (spec.participle and self._names_known(s, x, y)):
                         found = PhraseHit(x.start, y.end, spec.name, spec.keys)
                         if spec.subject_first:
                             s.predicates[found] = b
@@ -425,6 +445,27 @@ class Matcher:
                     break
             if found is not None:
                 s.hits.setdefault(spec.key, []).append(found)
+
+    @staticmethod
+    def _barred(s: _Sentence, barrier: frozenset[str], start: int, end: int) -> bool:
+        """Whether a barrier word stands in tokens ``start``..``end``, outside proxy phrases.
+
+        "Met elders *linked to* the TTP": the proxy phrase does not end the object.
+        """
+        proxies = s.hits.get(_G["proxy"], ())
+        return any(
+            s.tokens[i] in barrier and not any(p.start <= i < p.end for p in proxies)
+            for i in range(start, end)
+        )
+
+    @staticmethod
+    def _names_known(s: _Sentence, noun: PhraseHit, participle: PhraseHit) -> bool:
+        """"The mechanism agreed in Istanbul": a definite noun phrase and a bare participle."""
+        if not _AUXILIARY.isdisjoint(s.tokens[noun.end : participle.end]):
+            return False
+        clause = s.clause_start[noun.start]
+        before = s.tokens[max(clause, noun.start - 4) : noun.start]
+        return not _DEFINITE.isdisjoint(before) and not PUNCTUATION.intersection(before)
 
     # -- aboutness ----------------------------------------------------------------------------
 
@@ -489,6 +530,8 @@ class Matcher:
         sanctuary = c.kind is Kind.NO_SANCTUARY
         group = c.parties[-1] if len(c.parties) > 1 else None
         near = rule.near
+        # A headline about other parties ("Pakistan, Iran agree ...") lends no context.
+        other_story = bool(art.sentences) and _G["others"] in art.sentences[0].hits
         for s in art.sentences:
             if near.isdisjoint(s.present):
                 continue
@@ -498,7 +541,8 @@ class Matcher:
             if sanctuary and group is not None and group in s.entities:
                 mil = True
             strong = self._about(rule, s.entities, topic, mil, _G["gov"] in hits)
-            weak = not strong and art_about and self._hook(rule, s, topic, mil)
+            weak = (not strong and art_about and not other_story
+                    and self._hook(rule, s, topic, mil))
             if not (strong or weak):
                 continue
             if related is None:
@@ -634,11 +678,14 @@ class Matcher:
         signals = tuple(dict.fromkeys(h.phrase for h in (live or sig)))
         if not live:
             blocks.append(first_block or "guarded")
-        weak_hits = s.hits.get(rule.weak, ())
+        label_keys = rule.breach if breach else rule.met
+        weak_hits = [w for w in s.hits.get(rule.weak, ())
+                     if not set(label_keys).isdisjoint(w.keys)]
         strong_live = [
             h for h in live
             if rule.weak not in h.keys
-            and not any(h.start < w.start < h.end < w.end for w in weak_hits)
+            and (h in s.predicates or h.phrase in self._pair_names
+                 or not any(h.start < w.start < h.end < w.end for w in weak_hits))
         ]
         if live and not strong_live:
             weak_only = dict.fromkeys(h.phrase for h in live)
@@ -708,6 +755,16 @@ class Matcher:
             eff = c.effective_at.date()
             if dates and all(d.last < eff for d in dates):
                 blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
+            elif (breach and kind is not Kind.TALKS and dates
+                  and all(d.first < eff for d in dates)):
+                # "The October fighting", "in 2025": a period that began before the commitment
+                # does not show the event came after it.
+                blocks.append(f"dated only to a period that began before {eff.isoformat()}: "
+                              f"{dates[0].text!r}")
+        if breach and kind is Kind.CEASEFIRE and live:
+            prior = self._prior(s, live)
+            if prior is not None:
+                blocks.append(f"hostilities before the ceasefire: {prior!r}")
         linked = _G["link"] in s.hits or any(h.phrase.startswith("ceasefire ") for h in live)
         if breach and kind is Kind.CEASEFIRE and (
             _G["mil"] in s.hits or not _GROUPS.isdisjoint(s.entities)
@@ -725,7 +782,7 @@ class Matcher:
                 # received no offer" is not Pakistan refusing.
                 blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
         if breach and kind is Kind.NO_SANCTUARY:
-            met_them = self._cue_before(s, min(live or sig), "contact", CONTACT_WINDOW)
+            met_them = self._contact(s, live or sig)
             if met_them is not None:
                 # "Emissaries met TTP leaders in Khost": a report of contacts, not of a haven.
                 blocks.append(f"about a meeting with the group: {met_them.phrase!r}")
@@ -741,6 +798,11 @@ class Matcher:
         bg = [h for h in s.hits.get(_G["bgall"], ())
               if h.phrase not in _DATED_BACKGROUND
               or (s.clause_start[h.start] == clause and not self._after_effective(c, h, published))]
+        if bg and self._dated_after(c, s, published):
+            # "Skirmishes, ... allies in the past, ... on Friday": a dated event is current; a
+            # background cue counts only in the clause of a signal.
+            clauses = {s.clause_start[h.start] for h in live}
+            bg = [h for h in bg if s.clause_start[h.start] in clauses]
         near = [self._cue_before(s, hit, "bg", BACKGROUND_WINDOW) for hit in live]
         near = [n if n is None or n.phrase not in _DATED_BACKGROUND
                 or not self._after_effective(c, n, published) else None for n in near]
@@ -782,6 +844,13 @@ class Matcher:
             return day.replace(month=1, day=1) >= eff
         dates = find_dates(cue.phrase, published)
         return bool(dates) and all(d.first >= eff for d in dates)
+
+    def _dated_after(self, c: Commitment, s: _Sentence, published: datetime | None) -> bool:
+        """Whether the sentence names a day on or after the commitment took effect."""
+        if published is None or c.effective_at is None:
+            return False
+        eff = c.effective_at.date()
+        return any(d.first >= eff and d.first == d.last for d in self._dates(s, published))
 
     @staticmethod
     def _dates(s: _Sentence, published: datetime) -> list[DateRef]:
@@ -838,6 +907,30 @@ class Matcher:
         return None
 
     @staticmethod
+    def _contact(s: _Sentence, hits: Sequence[PhraseHit]) -> PhraseHit | None:
+        """A contact verb in the clause of a signal, before it or inside its span."""
+        for hit in hits:
+            clause = s.clause_start[hit.start]
+            for cue in s.hits.get(_G["contact"], ()):
+                if (cue.start >= clause and cue.end <= hit.end
+                        and hit.start - cue.end <= CONTACT_WINDOW):
+                    return cue
+        return None
+
+    @staticmethod
+    def _prior(s: _Sentence, live: Sequence[PhraseHit]) -> str | None:
+        """A cue after the hostilities that places them before a ceasefire ("before a truce")."""
+        first = min(h.start for h in live)
+        truces = s.hits.get(_G["truce"], ())
+        for cue in s.hits.get(_G["prior"], ()):
+            if cue.start <= first:
+                continue
+            for t in truces:
+                if cue.end <= t.start <= cue.end + PRIOR_WINDOW:
+                    return " ".join(s.tokens[cue.start : t.end])
+        return None
+
+    @staticmethod
     def _denied_report(s: _Sentence, target: PhraseHit) -> PhraseHit | None:
         """A denial of a report that carries the signal, however long the report's wording.
 
@@ -847,9 +940,12 @@ class Matcher:
         claims = s.hits.get(_G["claim"])
         if not claims:
             return None
+        words = [h.start for h in s.hits.get(_G["clause"], ()) if h.phrase in _SAYING]
         for deny in s.hits.get(_G["deny"], ()):
             if deny.end > target.start:
                 break
+            if any(deny.end <= w <= target.start for w in words):
+                continue  # "denied the report, reaffirming that ...": a new clause
             if any(deny.end <= c.start <= deny.end + 8 and c.end <= target.start
                    for c in claims):
                 return deny
@@ -874,6 +970,8 @@ class Matcher:
         if c.kind is Kind.NO_SANCTUARY and len(c.parties) > 1:
             passive.add(c.parties[-1])
         best: tuple[int, str] | None = None
+        reactions = [h for h in s.hits.get(_G["react"], ()) if h.end <= first]
+        dateline = _DATELINE.match(s.text) is not None
         for eid, mentions in s.entities.items():
             if eid in passive:
                 continue
@@ -882,6 +980,10 @@ class Matcher:
                     s.tokens[max(0, m.start - 3) : m.start]
                 ):
                     continue  # "a back channel with the TTP": the object, not the actor
+                if m.start == 0 and dateline:
+                    continue  # "ISLAMABAD: ...": where it was filed
+                if any(m.end <= r.start <= m.end + 3 for r in reactions):
+                    continue  # "Pakistan welcomed the arrest": who reacts, not who acted
                 if m.end <= first and (best is None or m.start > best[0]):
                     best = (m.start, eid)
         return None if best is None else best[1]
@@ -947,6 +1049,10 @@ class Matcher:
         intent = self._cue_before(s, hit, "irrealis", IRREALIS_WINDOW)
         if intent is not None:
             return f"intent, demand or hope: {intent.phrase!r}"
+        if label is Label.MET:
+            attempt = self._cue_before(s, hit, "attempt", IRREALIS_WINDOW)
+            if attempt is not None:
+                return f"an attempt, not a result: {attempt.phrase!r}"
         if not refusal:
             for cue in s.hits.get(_G["threat"], ()):
                 if cue.end <= hit.start:

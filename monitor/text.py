@@ -79,6 +79,8 @@ def _split_paragraph(para: str) -> list[str]:
         if glued and rest[0].isdigit():
             continue
         wm = _WORD_BEFORE.search(para[max(0, m.start() - 30) : m.start()])
+        if glued and not wm:  # "?Aa": no word ends there, so no sentence either
+            continue
         if wm:
             word = wm.group(1).lower().rstrip(".")
             last = word.rsplit(".", 1)[-1]
@@ -320,8 +322,11 @@ _DATE_RE = re.compile(
     + r"(?:,?\s+(?P<y1>\d{4}))?"
     r"|\b" + _MONTH_RE.replace("(", "(?P<m2>", 1) + r"\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b"
     r"(?:\s*-\s*\d{1,2})?(?:,?\s+(?P<y2>\d{4}))?"
-    r"|\b(?P<q>early|mid|late|last|this|in|of|since)[\s-]+"
-    + _MONTH_RE.replace("(", "(?P<m3>", 1) + r"(?:\s+(?P<y3>\d{4}))?\b"
+    r"|\b(?P<q>early|mid|late|last|this|in|of|since|the)[\s-]+"
+    + _MONTH_RE.replace("(", "(?P<m3>", 1) + r"(?:\s+(?P<y3>\d{4}))?\b(?!\s*\d)"
+    r"|\b" + _MONTH_RE.replace("(", "(?P<m4>", 1) + r"'s\b"
+    r"|\b(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+    r"\s+(?P<ago>day|week|month|year)s?\s+ago\b"
     r"|\b(?P<lm>last|past)\s+(?P<unit>month|year|week)\b"
     r"|\b(?P<y4>(?:19|20)\d{2})\b"
     r"|\b(?P<rel>last|on|late|early|this|since)\s+(?P<wd>monday|tuesday|wednesday|thursday"
@@ -364,11 +369,30 @@ def _year_for(month: int, day: int, ref: date, explicit: str | None) -> int:
     return year
 
 
+_NUMBERS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())} | {
+    "a": 1, "an": 1}
+
+
+def _ago(ref: date, count: str, unit: str) -> tuple[date, date]:
+    """The days meant by "<count> <unit>s ago" before ``ref``."""
+    n = _NUMBERS[count] if count in _NUMBERS else int(count)
+    if unit == "day":
+        day = ref - timedelta(days=n)
+        return day, day
+    if unit == "week":
+        day = ref - timedelta(weeks=n)
+        return day - timedelta(days=3), day + timedelta(days=3)
+    year, month = divmod(ref.year * 12 + ref.month - 1 - n * (12 if unit == "year" else 1), 12)
+    return _month_range(year, month + 1, None)
+
+
 def find_dates(text: str, published_at: datetime) -> list[DateRef]:
     """Dates in ``text`` resolved against the publication time.
 
-    Understands "October 11", "11 Oct 2025", "early October", "last month", years,
-    weekdays ("on Friday": the latest such day not after publication) and "yesterday".
+    Understands "October 11", "11 Oct 2025", "early October", "the October fighting",
+    "October's", "last month", "a year ago", years, weekdays ("on Friday": the latest such
+    day not after publication) and "yesterday".
     """
     ref = published_at.date()
     out: list[DateRef] = []
@@ -381,12 +405,12 @@ def find_dates(text: str, published_at: datetime) -> list[DateRef]:
                 day = int(g["d1"] or g["d2"])
                 year = _year_for(month, day, ref, g["y1"] or g["y2"])
                 first = last = date(year, month, day)
-            elif g["m3"]:
-                month = _MONTHS[g["m3"].lower()]
-                if g["m3"].lower() == "may" and not g["y3"] and g["q"].lower() in {"in", "of"}:
+            elif g["m3"] or g["m4"]:
+                month = _MONTHS[(g["m3"] or g["m4"]).lower()]
+                q = (g["q"] or "").lower()
+                if (g["m3"] or "").lower() == "may" and not g["y3"] and q in {"in", "of", "the"}:
                     continue  # "in May" is a month; "may" the verb is too common to guess
                 year = _year_for(month, 1, ref, g["y3"])
-                q = g["q"].lower()
                 if q == "last" and not g["y3"] and date(year, month, 1) > ref.replace(day=1):
                     year -= 1
                 first, last = _month_range(year, month, q if q in {"early", "mid", "late"}
@@ -402,6 +426,8 @@ def find_dates(text: str, published_at: datetime) -> list[DateRef]:
                     first, last = ref - timedelta(days=13), ref - timedelta(days=7)
                     if g["lm"].lower() == "past":
                         first, last = ref - timedelta(days=7), ref
+            elif g["ago"]:
+                first, last = _ago(ref, g["n"].lower(), g["ago"].lower())
             elif g["y4"]:
                 year = int(g["y4"])
                 first, last = date(year, 1, 1), date(year, 12, 31)

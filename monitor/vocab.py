@@ -58,6 +58,13 @@ DEFAULT_ENTITIES: dict[str, Entity] = {
                 "Chaman", "Spin Boldak", "Torkham", "Kurram", "Bajaur",
                 "Khost", "Paktika", "Kunar", "Angoor Adda", "Ghulam Khan",
                 "North Waziristan", "South Waziristan", "Khyber Pakhtunkhwa",
+                # Frontier districts and crossings (Pakistani side, then Afghan side).
+                "Chitral", "Arandu", "Upper Dir", "Lower Dir", "Mohmand", "Khyber district",
+                "Landi Kotal", "Parachinar", "Kharlachi", "Zhob", "Qamar Din Karez",
+                "Killa Saifullah", "Qila Saifullah", "Killa Abdullah", "Qila Abdullah", "Noshki",
+                "Chagai", "Badini", "Gursal", "Nawa Pass", "Dand e Patan", "Dand Patan",
+                "Zazai Maidan", "Barmal", "Gurbuz", "Dangam", "Shorabak", "Lalpura", "Goshta",
+                "Nazyan",
             ),
         ),
     )
@@ -76,7 +83,7 @@ CEASEFIRE_NOUNS = (
 #: The names of a round of talks (what "collapses", "stalls" or "agrees" on something).
 TALK_NOUNS = (
     "talks", "negotiation*", "dialogue", "round", "process", "meeting", "session*",
-    "discussions", "parleys", "mediation", "track", "peace push", "initiative",
+    "discussions", "parleys", "mediation", "track", "peace push", "initiative", "mechanism",
 )
 #: Places on the Afghan side (where a group can be sheltered or act from).
 AFGHAN_PLACES = (
@@ -93,6 +100,19 @@ GROUP_PRESENCE = (
     "orchestrated", "masterminded", "launched", "hiding", "crossed", "came", "trained",
 )
 
+
+#: Named places on the frontier (not the border in general): where an incident happens.
+FRONTIER_PLACES = (
+    "Chaman", "Spin Boldak", "Torkham", "Kurram", "Bajaur", "Khost", "Paktika", "Kunar",
+    "Angoor Adda", "Ghulam Khan", "Chitral", "Arandu", "Mohmand", "Zhob", "Qamar Din Karez",
+    "Parachinar", "Kharlachi", "Badini", "Gursal", "Nawa Pass", "Dand e Patan", "Dand Patan",
+    "Zazai Maidan", "Barmal", "Gurbuz", "Dangam", "Shorabak", "Lalpura", "Goshta", "Nazyan",
+)
+
+#: Words that make someone the group's proxy ("elders linked to the TTP"): contact with them
+#: is contact with the group.
+PROXY = ("linked to", "close to", "affiliated with", "associated with", "representing",
+         "on behalf of", "aligned with")
 
 #: Meeting or contact with someone (its object follows): "met", "held meetings with".
 CONTACT_VERBS = (
@@ -136,6 +156,9 @@ class Pair:
     weak: bool = False  # adds to a sentence's score but never counts on its own
     #: Words that may not stand between the two cues ("met *to discuss* the TTP threat").
     barrier: tuple[str, ...] = ()
+    #: ``second`` is a bare participle: after a definite noun phrase with no auxiliary it
+    #: names a known thing, not an event ("*the* mechanism agreed in Istanbul has not met").
+    participle: bool = False
 
 
 #: Two-cue signals per kind: the event word must be about the right thing ("the truce ...
@@ -148,7 +171,8 @@ KIND_PAIRS: dict[Kind, tuple[Pair, ...]] = {
              subject_first=True),
         Pair("met", "ceasefire continued or extended",
              ("continu*", "extend*", "extension", "maintain*", "keep", "keeps", "kept",
-              "uphold*", "upheld", "reaffirm*", "renew*", "preserv*", "abide by", "stick to"),
+              "uphold*", "upheld", "reaffirm*", "renew*", "preserv*", "abide by", "stick to",
+              "committed to", "commitment to", "adhere to", "adhering to"),
              CEASEFIRE_NOUNS, 4),
         Pair("met", "no hostilities reported",
              ("no", "no new", "no fresh", "no further", "not a single", "without any", "zero"),
@@ -165,6 +189,12 @@ KIND_PAIRS: dict[Kind, tuple[Pair, ...]] = {
              ("violated", "violates", "violating", "breached", "intruded"), ("airspace",), 3),
         Pair("breach", "ceasefire broken",
              ("broke", "broken", "shattered", "collapse of", "end of"), CEASEFIRE_NOUNS, 3),
+        Pair("breach", "posts attacked",
+             ("target*", "attacked", "attacking", "fired on", "fired at", "hit", "struck"),
+             ("border post*", "post", "posts", "outpost*", "check post*", "checkpost*"), 3),
+        # "Violations" names an incident when it names where it happened.
+        Pair("breach", "violations at a named place", ("violation*", "violated", "breach*"),
+             FRONTIER_PLACES, 8, ordered=False),
     ),
     Kind.TALKS: (
         Pair("breach", "talks failed", TALK_NOUNS,
@@ -172,10 +202,13 @@ KIND_PAIRS: dict[Kind, tuple[Pair, ...]] = {
               "called off", "postpone*", "deadlock*", "stall*", "impasse", "stuck", "unravel*",
               "derail*", "suspended", "on hold", "no agreement", "no deal", "without agreement",
               "without a deal", "on pause", "paused", "frozen", "froze", "ran aground",
-              "run aground", "stopped", "halted", "in limbo", "stalemate"), 6,
+              "run aground", "stopped", "halted", "in limbo", "stalemate", "yet to convene",
+              "yet to meet", "yet to hold", "not convened", "not met", "not functional",
+              "non functional", "only on paper", "never met", "never convened"), 6,
              subject_first=True),
         Pair("breach", "talks failed",
-             ("collapse of", "failure of", "breakdown of", "breakdown in", "suspension of"),
+             ("collapse of", "failure of", "breakdown of", "breakdown in", "suspension of",
+              "blocking", "blocked", "obstruct*", "sabotag*", "boycott*"),
              TALK_NOUNS, 1),
         Pair("breach", "failed talks (a state, not an event)",
              ("failed", "collapsed", "stalled", "deadlocked", "cancelled", "postponed"),
@@ -185,7 +218,11 @@ KIND_PAIRS: dict[Kind, tuple[Pair, ...]] = {
               "create", "created", "form", "formed", "deal on", "accord on"),
              ("mechanism", "mechanisms", "monitoring", "verification"), 8),
         Pair("met", "mechanism agreed", ("mechanism",), ("agreed", "was agreed"), 1,
-             subject_first=True),
+             subject_first=True, participle=True),
+        Pair("met", "mechanism agreed", ("mechanism", "mechanisms"),
+             ("put in place", "set up", "established", "finalised", "finalized", "created",
+              "formed", "agreed upon", "agreed on", "approved"), 3,
+             subject_first=True, participle=True),
     ),
     Kind.NO_TALKS: (
         Pair("met", "talks ruled out",
@@ -201,6 +238,11 @@ KIND_PAIRS: dict[Kind, tuple[Pair, ...]] = {
     Kind.NO_SANCTUARY: (
         Pair("breach", "group present or acting in Afghanistan", GROUP_PRESENCE, AFGHAN_PLACES,
              8, ordered=False),
+        Pair("met", "weapons taken from the group", ("collect*", "confiscat*"),
+             ("weapons", "arms", "ammunition", "weapons stocks"), 3, ordered=False),
+        Pair("met", "ordered out",
+             ("order*", "instructed", "directed", "forced", "told"),
+             ("to leave", "to move", "to relocate", "to vacate", "out of"), 4),
     ),
     Kind.INFORM: (
         Pair("met", "told the mediators",
@@ -224,6 +266,7 @@ KIND_TOPICS: dict[Kind, tuple[str, ...]] = {
     Kind.TALKS: (
         "talks", "negotiation*", "dialogue", "round of talks", "peace talks", "peace process",
         "mediation", "discussions", "meeting", "session", "Istanbul process", "parleys",
+        "mechanism",
     ),
     Kind.NO_TALKS: ("talks", "negotiat*", "dialogue", "engage*", "jirga", "peace deal", "talk",
                     *CONTACT_VERBS, "meeting*", "contacts", "emissar*", "back channel*",
@@ -254,6 +297,7 @@ KIND_BREACH: dict[Kind, tuple[str, ...]] = {
         "cross border firing", "unprovoked fire", "unprovoked firing", "gunfire", "heavy fire",
         "heavy firing", "firing", "retaliatory attack*", "retaliatory strike*",
         "retaliatory fire", "retaliatory operation*", "strikes", "struck", "fighting",
+        "shells fired", "fired shells", "covering fire", "cover of fire",
         "flare up*", "hostilities", "violat*", "breach*", "border posts", "border outposts",
     ),
     Kind.TALKS: (
@@ -285,7 +329,8 @@ KIND_MET: dict[Kind, tuple[str, ...]] = {
     Kind.CEASEFIRE: (
         "largely held", "holding up", "being observed", "observing the ceasefire",
         "remained calm", "remains calm", "remain calm", "remained quiet", "remains quiet",
-        "calm along the border", "relative calm", "quiet along the border",
+        "calm along the border", "relative calm", "quiet along the border", "falls quiet",
+        "fell quiet", "fallen quiet", "calm returned", "quiet returned",
     ),
     Kind.TALKS: (
         "monitoring mechanism", "verification mechanism", "monitoring and verification",
@@ -299,7 +344,9 @@ KIND_MET: dict[Kind, tuple[str, ...]] = {
         "arrest*", "detain*", "detention*", "relocat*", "crack* down", "crackdown", "disarm*",
         "handed over", "expel*", "action against the TTP", "away from the border",
         "away from border", "from border areas", "raids on", "shift*", "pulled back",
-        "pull back", "moved away", "hand over their weapons", "weapons handed over",
+        "pull back", "moved away", "hand over their weapons", "weapons handed over", "raid",
+        "raids", "raided", "far from the border", "away from the frontier", "were moved",
+        "was moved", "been moved", "being moved", "moved from", "moved out",
     ),
     Kind.INFORM: (),
     Kind.OTHER: (),
@@ -333,7 +380,7 @@ CLAIM_NOUNS = ("claim", "claims", "report", "reports", "allegation*", "accusatio
 DENIAL = (
     "deny", "denies", "denied", "denial*", "denying", "reject*", "dismiss*", "refut*",
     "rebuff*", "baseless", "unfounded", "false claims", "rule out", "rules out", "ruled out",
-    "ruling out", "no question of",
+    "ruling out", "no question of", "disown*", "repudiat*", "distanced itself from",
 )
 
 #: Cues that turn a denial into a finding ("that claim is not credible").
@@ -350,6 +397,7 @@ NONCOMMITTAL = (
 HEDGE = (
     "allegedly", "alleged", "reportedly", "purportedly", "unconfirmed", "unverified",
     "rumour*", "rumor*", "speculat*", "may have", "might have", "apparently",
+    "what it calls", "what it called", "what they call", "what it describes as", "so called",
     *NONCOMMITTAL,
 )
 
@@ -372,12 +420,19 @@ IRREALIS = (
     "to prevent", "to end", "to curb",
     "to eliminate", "to stop", "to ensure", "to address", "to tackle", "to establish",
     "to agree", "to decide", "to monitor", "ensure", "efforts to", "in order to", "promis*",
-    "commit*", "assur*", "hope*", "expect*", "plans to", "plan to", "planning to",
+    "commit to", "commits to", "committed to", "committing to", "commitment*",
+    "committed itself", "committed themselves", "assur*", "hope*", "expect*", "plans to",
+    "plan to", "planning to",
     "intend*", "ready to", "willing to", "discuss*", "deliberat*", "forming", "explor*",
     "consider*", "tolerat*", "insist*", "wants", "want", "prevent", "avert*", "avoid*",
     "dangers of", "potential", "possible", "possibility", "guarantee*", "pressed", "pressing",
     "pushed", "pushing",
 )
+
+#: Attempts: trying to keep or reach something is not having it (met only: an attempt to
+#: infiltrate or attack is itself a hostile act).
+ATTEMPT = ("trying to", "try to", "tries to", "tried to", "attempt to", "attempts to",
+           "attempting to", "effort to", "bid to", "struggling to", "struggle to")
 
 #: Threats, warnings and pledges: anywhere before the signal in the sentence.
 THREAT = (
@@ -395,7 +450,8 @@ BACKGROUND = (
 
 #: Background cues for hostilities only ("trade resumed after the clashes"), unless the
 #: signal is marked as new ("after renewed firing").
-BACKGROUND_HOSTILITIES = ("after", "following", "earlier", "previously", "before")
+BACKGROUND_HOSTILITIES = ("after", "following", "earlier", "previously", "before", "follows",
+                          "followed", "comes after", "came after")
 CURRENT = ("renewed", "fresh", "new", "latest", "overnight", "again")
 
 #: Background cues that name a time: they apply to their own clause, and not when the time
@@ -407,7 +463,7 @@ BACKGROUND_ANYWHERE = (
     "earlier this month", "earlier this year", "last month", "last year", "recently been",
     "in recent weeks", "in recent months", "plagued by", "in the past", "remember*",
     "recall*", "anniversary", "a month on", "a year on", "looking back", "timeline",
-    "explainer",
+    "explainer", "on this day", "this day last year", "year ender", "year in review",
 )
 
 #: Phrases that hide the signals inside them ("informed sources" is not informing anyone).
@@ -424,7 +480,7 @@ LINK_LINES = ("also read", "read more", "read also", "see also", "related", "wat
 #: Generic, long-running accusations (background, not a current specific claim).
 GENERIC = (
     "long", "repeatedly", "frequently", "often", "routinely", "for years", "consistently",
-    "persistent*", "track record", "regularly",
+    "persistent*", "track record", "regularly", "a pattern", "the pattern",
 )
 
 #: Standing accusations ("Islamabad accuses Kabul of ...", "a charge Kabul denies").
@@ -448,6 +504,14 @@ MILITANT = (
 )
 #: Entities that are armed groups (their clashes with troops are not between the parties).
 MILITANT_GROUPS = ("ttp",)
+
+#: Words after hostilities that place them before the ceasefire ("fighting that ended with a
+#: ceasefire", "strikes before a truce was agreed"), when a ceasefire noun follows closely.
+PRIOR_TO = (
+    "before", "until", "till", "prior to", "ended with", "ended in", "ending with",
+    "gave way to", "giving way to", "led to", "leading to", "culminated in", "preceded",
+    "prompted", "paved the way for", "ahead of", "halted by", "stopped by",
+)
 
 #: Explicit link of hostilities to the ceasefire.
 CEASEFIRE_LINK = (
@@ -473,8 +537,12 @@ OTHER_PARTIES = (
     "Israeli*", "Hamas", "Gaza", "Lebanon", "Lebanese", "Hezbollah", "Russia", "Russian*",
     "Ukraine", "Ukrainian*", "Kyiv", "Kremlin", "Sudan", "Sudanese", "RSF", "Yemen",
     "Yemeni*", "Houthi*", "Thailand", "Thai", "Cambodia", "Cambodian*", "Tajikistan", "Tajik*",
-    "Syria", "Syrian*", "Congo", "Rwanda",
+    "Syria", "Syrian*", "Congo", "Rwanda", "Iran", "Iranian*",
 )
+
+#: Reactions to someone else's act ("Pakistan welcomed the arrest"): who reacts does not act.
+REACTION_VERBS = ("welcome*", "hail*", "prais*", "lauded", "lauds", "appreciat*", "noted",
+                  "notes", "took note", "takes note", "reacted", "reacts")
 
 #: Verbs of speaking (who says something names its source).
 SPEECH_VERBS = (
@@ -485,7 +553,8 @@ SPEECH_VERBS = (
 #: Clause boundaries besides punctuation.
 CLAUSE_WORDS = (
     "but", "while", "whereas", "although", "though", "however", "yet", "after", "amid",
-    "following", "when", "as", "because", "and said", "saying", "adding",
+    "following", "when", "as", "because", "and said", "saying", "adding", "reaffirming",
+    "reiterating", "insisting", "stressing",
 )
 
 #: Government actors (for talks with a group).
@@ -499,8 +568,11 @@ GOVERNMENT = (
 #: Weak signals: they add to a sentence's score but never count on their own.
 KIND_WEAK: dict[Kind, tuple[str, ...]] = {
     Kind.CEASEFIRE: ("hostilities", "border posts", "border outposts", "violat*", "breach*"),
+    # The mechanism named is not the mechanism agreed ("the mechanism agreed in Istanbul has
+    # not met"): only an agreement on it ("mechanism agreed") is met evidence.
     Kind.TALKS: ("without progress", "without any progress", "no progress", "inconclusive*",
-                 "joint statement", "talks were held", "talks concluded", "agreement reached"),
+                 "joint statement", "talks were held", "talks concluded", "agreement reached",
+                 "monitoring mechanism", "verification mechanism", "monitoring and verification"),
     # Bare noun phrases name the idea (advocated, denied), not an event: weak.
     Kind.NO_TALKS: ("met representatives", "jirga", "talks with the TTP", "talks with TTP",
                     "negotiations with the TTP", "dialogue with the TTP"),

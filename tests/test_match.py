@@ -763,3 +763,183 @@ def test_denied_or_refused_hostilities_never_count_as_breach(
     for v in MATCHER.judge("", sentence, NOV):
         assert not any(f.counted and f.label is Label.BREACH for f in v.findings), (
             sentence, findings_text(v))
+
+
+# --- generalisation: dates, relations, the mechanism, actors (sentences written for tests) ----
+
+DEC = datetime(2025, 12, 18, 9, tzinfo=UTC)  # a Thursday, two months after the ceasefire
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A period that began before the ceasefire does not show the event came after it.
+        "The October fighting between Pakistani and Afghan troops emptied the Chaman bazaar.",
+        "October's clashes on the Durand Line cost Afghan traders millions.",
+        "Border clashes between Pakistan and Afghanistan killed hundreds in 2025.",
+        # Hostilities placed before a ceasefire by what follows them.
+        "Afghan and Pakistani troops clashed at Torkham before a truce was agreed.",
+        "Weeks of shelling between Pakistan and the Taliban ended with a ceasefire in Doha.",
+        # An anniversary.
+        "A year ago today, Pakistani jets bombed hideouts in Paktika, Afghanistan.",
+    ],
+)
+def test_hostilities_dated_before_the_ceasefire_are_not_a_breach(text: str) -> None:
+    v = judge("Looking at the border", text, DEC)["ceasefire"]
+    assert v.label is not Label.BREACH, reasons(v)
+
+
+def test_a_dated_current_clash_still_counts_beside_old_ones() -> None:
+    v = judge("Border", "Afghan and Pakistani forces clashed near Chaman on Tuesday, two months "
+              "after the October fighting.", DEC)["ceasefire"]
+    assert v.label is Label.BREACH, reasons(v)
+
+
+def test_a_background_cue_outside_the_dated_clause_does_not_discount_it() -> None:
+    v = judge("Border", "Skirmishes between Pakistani and Afghan troops, who were allies in the "
+              "past, flared again near Kurram on Tuesday.", DEC)["ceasefire"]
+    assert v.label is Label.BREACH, reasons(v)
+    v = judge("Border", "Pakistani and Afghan troops clashed near Kurram in the past.",
+              DEC)["ceasefire"]
+    assert v.label is not Label.BREACH
+
+
+def test_on_this_day_headline_is_background() -> None:
+    v = judge("On this day: Pakistani artillery shelled Afghan villages in Khost", "", DEC)
+    assert v["ceasefire"].label is not Label.BREACH
+
+
+def test_another_neighbours_border_incident_is_not_the_ceasefire() -> None:
+    v = judge("Pakistan-Iran border: mortar shells land in Panjgur",
+              "Mortar shells fired from the Iranian side landed near a Pakistani village.", DEC)
+    assert v["ceasefire"].label is Label.NONE
+
+
+def test_frontier_districts_make_cross_border_shelling_about_the_ceasefire() -> None:
+    v = judge("Shells fired from across the border wound three in Arandu", "", DEC)["ceasefire"]
+    assert v.label is Label.BREACH, reasons(v)
+
+
+def test_violations_at_a_named_place_are_an_incident_not_a_complaint() -> None:
+    v = judge("FO", "Pakistan said Afghan forces committed violations in the Chitral sector "
+              "on Tuesday.", DEC)["ceasefire"]
+    assert v.label is Label.BREACH, reasons(v)
+    v = judge("FO", "Pakistan said the Afghan side must avoid violations of the ceasefire.",
+              DEC)["ceasefire"]
+    assert v.label is not Label.BREACH
+
+
+def test_covering_fire_for_infiltrators_is_a_clash() -> None:
+    v = judge("ISPR", "A group moving towards Zhob was given covering fire from Afghan Taliban "
+              "posts, the military said.", DEC)["ceasefire"]
+    assert v.label is Label.BREACH, reasons(v)
+
+
+def test_reaffirmed_commitment_is_met_but_an_attempt_is_not() -> None:
+    v = judge("Kabul", "The Islamic Emirate remains committed to the ceasefire with Pakistan, "
+              "its spokesman said on Monday.", DEC)["ceasefire"]
+    assert v.label is Label.MET, reasons(v)
+    v = judge("Kabul", "Pakistan and Afghanistan are trying to maintain the fragile ceasefire "
+              "along their border.", DEC)["ceasefire"]
+    assert v.label is not Label.MET, reasons(v)
+
+
+def test_border_falling_quiet_is_met() -> None:
+    v = judge("Chaman traders return as Pak-Afghan border falls quiet", "", DEC)["ceasefire"]
+    assert v.label is Label.MET, reasons(v)
+
+
+def test_clash_mentioned_as_what_a_visit_follows_is_background() -> None:
+    v = judge("Envoy visits Kabul", "The envoy's visit follows this week's exchange of fire "
+              "between Pakistani and Afghan forces near Chaman.", DEC)["ceasefire"]
+    assert v.label is not Label.BREACH, reasons(v)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The monitoring mechanism agreed in Istanbul has yet to convene, Pakistani officials "
+        "said.",
+        "Kabul said Pakistan was blocking the meeting of the mechanism agreed in Istanbul.",
+        "The Pakistan-Afghanistan verification mechanism is not functional, the Foreign Office "
+        "said.",
+    ],
+)
+def test_the_mechanism_named_and_stalled_is_a_breach_not_met(text: str) -> None:
+    v = judge("Istanbul process", text, DEC)["istanbul-talks"]
+    assert v.label is Label.BREACH, reasons(v)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Turkey's foreign minister will visit Kabul to revive the monitoring mechanism agreed "
+        "by Pakistan and Afghanistan in Istanbul.",
+        "Pakistan wants evidence verified through the verification mechanism set up in "
+        "Istanbul with Afghanistan.",
+    ],
+)
+def test_naming_the_mechanism_is_not_agreeing_it(text: str) -> None:
+    v = judge("Istanbul process", text, DEC)["istanbul-talks"]
+    assert v.label is not Label.MET, reasons(v)
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Pakistan, Afghanistan monitoring mechanism agreed in Istanbul", ""),
+        ("Istanbul talks", "Pakistan and Afghanistan agreed on a verification mechanism in "
+         "Istanbul on Wednesday."),
+        ("Istanbul talks", "Pakistan and Afghanistan agreed in Istanbul that a monitoring "
+         "mechanism will be put in place."),
+    ],
+)
+def test_agreeing_the_mechanism_is_met(title: str, text: str) -> None:
+    v = judge(title, text, DEC)["istanbul-talks"]
+    assert v.label is Label.MET, reasons(v)
+
+
+def test_a_headline_about_other_parties_lends_no_context() -> None:
+    v = judge("Pakistan, Iran agree to boost border cooperation after talks",
+              "The two sides agreed to set up a joint mechanism to share intelligence.", DEC)
+    assert v["istanbul-talks"].label is not Label.MET
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Taliban raid nets TTP commander in Kandahar",
+        "Pakistan welcomes detention of TTP fighters by Afghan authorities in Khost",
+        "Islamic Emirate collects heavy weapons from TTP families in Paktika",
+        "Taliban order TTP families to leave Kunar border villages",
+    ],
+)
+def test_action_against_the_group_where_it_is_is_met_not_a_haven(title: str) -> None:
+    v = judge(title, "", DEC)["no-sanctuary"]
+    assert v.label is Label.MET, reasons(v)
+
+
+def test_a_standing_pattern_of_strikes_on_what_pakistan_calls_hideouts_is_not_a_finding() -> None:
+    v = judge("Analysis", "Analysts said it fits a pattern: Pakistan has struck what it calls "
+              "TTP hideouts across the border before.", DEC)["no-sanctuary"]
+    assert v.label is not Label.BREACH, reasons(v)
+
+
+def test_a_meeting_with_the_group_in_kabul_is_not_a_haven() -> None:
+    v = judge("Report: Pakistani minister's secret Kabul meeting with TTP commander", "", DEC)
+    assert v["no-sanctuary"].label is not Label.BREACH, reasons(v["no-sanctuary"])
+
+
+def test_refusal_after_denying_a_report_is_met() -> None:
+    v = judge("Pakistan denies report", "Pakistan denied a report that officials had met TTP "
+              "leaders in Kabul, reiterating that there would be no talks with the group.", DEC)
+    assert v["no-ttp-talks"].label is Label.MET, reasons(v["no-ttp-talks"])
+
+
+def test_meeting_the_groups_proxies_is_contact_with_the_group() -> None:
+    v = judge("Jirga", "The provincial government's jirga met elders linked to the TTP in "
+              "Peshawar on Sunday.", DEC)["no-ttp-talks"]
+    assert v.label is Label.BREACH, reasons(v)
+    v = judge("Centre disowns jirga", "The federal government disowned the jirga that met "
+              "elders linked to the TTP.", DEC)["no-ttp-talks"]
+    assert v.label is not Label.BREACH, reasons(v)

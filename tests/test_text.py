@@ -182,3 +182,24 @@ def test_hamming_is_a_metric(a: int, b: int) -> None:
     assert hamming(a, b) == hamming(b, a)
     assert (hamming(a, b) == 0) == (a == b)
     assert 0 <= hamming(a, b) <= 64
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("the October fighting", date(2025, 10, 1), date(2025, 10, 31)),
+        ("October's clashes", date(2025, 10, 1), date(2025, 10, 31)),
+        ("clashes in October 11", date(2025, 10, 11), date(2025, 10, 11)),
+        ("a year ago today", date(2024, 12, 1), date(2024, 12, 31)),
+        ("two weeks ago", date(2025, 11, 22), date(2025, 11, 28)),
+        ("3 days ago", date(2025, 12, 6), date(2025, 12, 6)),
+    ],
+)
+def test_find_dates_month_names_and_ago(text: str, first: date, last: date) -> None:
+    (ref,) = find_dates(text, PUB)
+    assert (ref.first, ref.last) == (first, last)
+
+
+def test_find_dates_leaves_the_may_and_numbers_alone() -> None:
+    assert find_dates("the may of it all", PUB) == []
+    assert find_dates("the talks lasted ago", PUB) == []
