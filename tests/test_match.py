@@ -95,7 +95,7 @@ def test_ceasefire_breach_taliban_claim_of_pakistani_strikes_counts() -> None:
 def test_ceasefire_met_holding() -> None:
     v = judge("Calm returns to the frontier",
               "Officials on both sides said the ceasefire between Pakistan and Afghanistan "
-              "is holding, and no new clashes have been reported this week.")["ceasefire"]
+              "is holding, with the frontier quiet for a sixth straight day.")["ceasefire"]
     assert v.label is Label.MET
 
 
@@ -132,7 +132,7 @@ def test_ceasefire_weekday_before_effective_does_not_count() -> None:
     sunday = datetime(2025, 10, 19, 12, tzinfo=UTC)
     v = judge("Ceasefire agreed in Doha",
               "Pakistan and Afghanistan agreed to an immediate ceasefire. Tensions rose after "
-              "Pakistan carried out airstrikes in Afghanistan's Paktika province on Friday.",
+              "Pakistani jets struck targets in Paktika province on Friday.",
               sunday)["ceasefire"]
     assert v.label is Label.RELATED
 
@@ -156,8 +156,8 @@ def test_ceasefire_announcement_is_not_met() -> None:
 @pytest.mark.parametrize(
     ("title", "text"),
     [
-        ("Ceasefire collapses in Gaza", "Israel carried out airstrikes in Gaza after accusing "
-         "Hamas of violating the ceasefire; Doha and Cairo urged calm."),
+        ("Ceasefire collapses in Gaza", "Israeli jets bombed Khan Younis, and Israel said "
+         "Hamas had broken the ceasefire; Doha and Cairo urged calm."),
         ("Shelling across the Line of Control", "Pakistani and Indian troops exchanged fire "
          "across the LoC in Kashmir on Monday, officials in Islamabad said."),
         ("Thailand and Cambodia clash again", "Thai and Cambodian troops clashed along the "
@@ -214,7 +214,7 @@ def test_talks_collapse_is_breach_and_mechanism_is_met() -> None:
 
 def test_talks_threat_if_they_fail_is_not_breach() -> None:
     assert label("istanbul-talks", "Asif warns of war",
-                 "Pakistan will have the option of open war if the Istanbul talks with "
+                 "War is the only road left to Pakistan should the Istanbul talks with "
                  "Afghanistan fail, the defence minister said.") is not Label.BREACH
 
 
