@@ -103,15 +103,21 @@ def assess_commitment(
             n_sources = independent_sources(pool, thresholds.duplicate_distance)
             ids = tuple(x.id for x in pool)
             if e.score >= thresholds.breach_strong_score:
-                move(Status.BREACHED, f"strong breach report from {e.source} "
-                     f"(score {e.score:.2f})", (e.id,))
+                move(
+                    Status.BREACHED,
+                    f"strong breach report from {e.source} (score {e.score:.2f})",
+                    (e.id,),
+                )
             elif n_sources >= thresholds.corroborating_sources:
-                move(Status.BREACHED, f"breach reported by {n_sources} independent sources",
-                     ids)
+                move(Status.BREACHED, f"breach reported by {n_sources} independent sources", ids)
             else:
                 strongest = max(pool, key=lambda x: x.score)
-                move(Status.AT_RISK, f"single-source breach report from {strongest.source} "
-                     f"(score {strongest.score:.2f})", ids)
+                move(
+                    Status.AT_RISK,
+                    f"single-source breach report from {strongest.source} "
+                    f"(score {strongest.score:.2f})",
+                    ids,
+                )
         elif e.label is Label.MET and e.score >= thresholds.met_score:
             if current is Status.MET or (current is Status.BREACHED and commitment.ongoing):
                 continue
@@ -121,6 +127,9 @@ def assess_commitment(
 
     deadline = commitment.deadline_at
     if deadline is not None and now >= deadline and current in (Status.PENDING, Status.AT_RISK):
-        move(Status.OVERDUE, f"deadline {deadline:%Y-%m-%d %H:%M} UTC passed with no report "
-             "that it was met", ())
+        move(
+            Status.OVERDUE,
+            f"deadline {deadline:%Y-%m-%d %H:%M} UTC passed with no report that it was met",
+            (),
+        )
     return changes

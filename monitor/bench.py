@@ -17,8 +17,24 @@ from importlib import resources
 from monitor.models import Commitment, Entity
 from monitor.parse import parse_feed
 
-_WORDS = ("dam", "corridor", "prisoner", "grain", "airspace", "pipeline", "visa", "refugee",
-          "transit", "mining", "trade", "water", "fishing", "customs", "railway", "power")
+_WORDS = (
+    "dam",
+    "corridor",
+    "prisoner",
+    "grain",
+    "airspace",
+    "pipeline",
+    "visa",
+    "refugee",
+    "transit",
+    "mining",
+    "trade",
+    "water",
+    "fishing",
+    "customs",
+    "railway",
+    "power",
+)
 
 
 @dataclass(frozen=True)
@@ -40,8 +56,10 @@ class BenchResult:
         return self.articles / self.seconds if self.seconds else float("inf")
 
     def line(self) -> str:
-        return (f"{self.label:<32} {self.commitments:>4} commitments  {self.articles:>6} articles"
-                f"  {self.seconds:6.2f} s  {self.per_second:8.0f} articles/s")
+        return (
+            f"{self.label:<32} {self.commitments:>4} commitments  {self.articles:>6} articles"
+            f"  {self.seconds:6.2f} s  {self.per_second:8.0f} articles/s"
+        )
 
 
 def sample_articles() -> list[BenchArticle]:
@@ -49,8 +67,11 @@ def sample_articles() -> list[BenchArticle]:
     folder = resources.files("monitor") / "data" / "demo"
     out: list[BenchArticle] = []
     for name in sorted(p.name for p in folder.iterdir() if p.name.endswith(".xml")):
-        parsed = parse_feed((folder / name).read_bytes(), url=f"http://bench/{name}",
-                            headers={"content-type": "application/xml; charset=utf-8"})
+        parsed = parse_feed(
+            (folder / name).read_bytes(),
+            url=f"http://bench/{name}",
+            headers={"content-type": "application/xml; charset=utf-8"},
+        )
         out.extend(BenchArticle(e.title, e.text, e.published_at) for e in parsed.entries)
     return out
 
@@ -61,17 +82,25 @@ def generated_commitments(base: Sequence[Commitment], n: int) -> list[Commitment
     for i in range(n):
         c = base[i % len(base)]
         word = f"{_WORDS[i % len(_WORDS)]}{i}"
-        out.append(replace(
-            c, id=f"{c.id}-{i}",
-            topics=(*c.topics, f"{word} accord"),
-            breach_signals=(*c.breach_signals, f"{word} violation*"),
-            met_signals=(*c.met_signals, f"{word} agreed"),
-        ))
+        out.append(
+            replace(
+                c,
+                id=f"{c.id}-{i}",
+                topics=(*c.topics, f"{word} accord"),
+                breach_signals=(*c.breach_signals, f"{word} violation*"),
+                met_signals=(*c.met_signals, f"{word} agreed"),
+            )
+        )
     return out
 
 
-def run_bench(label: str, commitments: Sequence[Commitment], entities: dict[str, Entity],
-              articles: Sequence[BenchArticle], n: int) -> BenchResult:
+def run_bench(
+    label: str,
+    commitments: Sequence[Commitment],
+    entities: dict[str, Entity],
+    articles: Sequence[BenchArticle],
+    n: int,
+) -> BenchResult:
     from monitor.match import Matcher
 
     matcher = Matcher(commitments, entities)

@@ -28,7 +28,10 @@ from monitor.store import Store
 F = TypeVar("F", bound=Callable[..., Any])
 
 config_option = click.option(
-    "--config", "config_file", metavar="FILE", default=None,
+    "--config",
+    "config_file",
+    metavar="FILE",
+    default=None,
     help="Watchlist file (default: $MONITOR_CONFIG, else config/watchlist.yaml).",
 )
 
@@ -98,10 +101,16 @@ def main() -> None:
 
 @main.command()
 @config_option
-@click.option("--once", is_flag=True,
-              help="Run one full cycle (poll, judge, alert, deliver), then exit.")
-@click.option("--tick", type=float, default=60.0, show_default=True,
-              help="Seconds between cycles (each feed is polled at its own interval).")
+@click.option(
+    "--once", is_flag=True, help="Run one full cycle (poll, judge, alert, deliver), then exit."
+)
+@click.option(
+    "--tick",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Seconds between cycles (each feed is polled at its own interval).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log debug messages.")
 def run(config_file: str | None, once: bool, tick: float, verbose: bool) -> None:
     """Run the monitor: as a daemon, or one cycle with --once."""
@@ -122,10 +131,12 @@ def run(config_file: str | None, once: bool, tick: float, verbose: bool) -> None
 
 def _print_cycle(r: pipeline.CycleReport) -> None:
     p = r.poll
-    click.echo(f"polled {p.polled} feeds ({p.not_modified} not modified, {len(p.errors)} failed); "
-               f"{p.new_articles} new articles; judged {r.judged}; {r.changes} status changes; "
-               f"{r.queued} messages queued; delivered {r.delivery.sent}, "
-               f"retrying {r.delivery.retrying}, failed {r.delivery.failed}")
+    click.echo(
+        f"polled {p.polled} feeds ({p.not_modified} not modified, {len(p.errors)} failed); "
+        f"{p.new_articles} new articles; judged {r.judged}; {r.changes} status changes; "
+        f"{r.queued} messages queued; delivered {r.delivery.sent}, "
+        f"retrying {r.delivery.retrying}, failed {r.delivery.failed}"
+    )
     for name, error in sorted(p.errors.items()):
         click.echo(f"  feed {name}: {error}")
 
@@ -137,11 +148,13 @@ def check(file: str | None, config_file: str | None) -> None:
     """Validate a watchlist file and summarise it."""
     with _errors():
         config = _load(file or config_file)
-        click.echo(f"{config.path}: OK: {len(config.feeds)} feeds, "
-                   f"{len(config.commitments)} commitments "
-                   f"({', '.join(c.id for c in config.commitments)})")
+        click.echo(
+            f"{config.path}: OK: {len(config.feeds)} feeds, "
+            f"{len(config.commitments)} commitments "
+            f"({', '.join(c.id for c in config.commitments)})"
+        )
         click.echo(f"database: {_redact(config.database_url)}")
-        channels = (["outbox folder " + str(config.outbox_dir)] if config.outbox_dir else [])
+        channels = ["outbox folder " + str(config.outbox_dir)] if config.outbox_dir else []
         if config.file.alerts.smtp:
             s = config.file.alerts.smtp
             channels.append(f"smtp {s.host}:{s.port} ({s.security})")
@@ -178,24 +191,35 @@ def status(config_file: str | None) -> None:
             e = latest.get(c.id)
             if e:
                 when = f"{e.published_at:%Y-%m-%d}" if e.published_at else "undated"
-                click.echo(f"      latest: {e.label} {e.score:.2f} {e.source} {when}: "
-                           f"\"{_clip(e.quote, 140)}\"")
+                click.echo(
+                    f"      latest: {e.label} {e.score:.2f} {e.source} {when}: "
+                    f'"{_clip(e.quote, 140)}"'
+                )
         click.echo("Feeds")
         for h in pipeline.feed_health(m):
             state = "ok" if h.healthy else "UNHEALTHY"
             ok = f"{h.last_ok_at:%Y-%m-%d %H:%M}" if h.last_ok_at else "never"
-            click.echo(f"  {h.name:<36} {state:<9} last ok {ok}"
-                       + (f"  errors {h.error_count}" if h.error_count else "")
-                       + (f"  {_clip(h.last_error, 120)}" if h.last_error else ""))
+            click.echo(
+                f"  {h.name:<36} {state:<9} last ok {ok}"
+                + (f"  errors {h.error_count}" if h.error_count else "")
+                + (f"  {_clip(h.last_error, 120)}" if h.last_error else "")
+            )
         counts = m.store.outbox_counts()
-        click.echo(f"Outbox: {counts['pending']} pending, {counts['sent']} sent, "
-                   f"{counts['failed']} failed")
+        click.echo(
+            f"Outbox: {counts['pending']} pending, {counts['sent']} sent, {counts['failed']} failed"
+        )
         for item in m.store.outbox(limit=200):
             if item.sent_at is None and item.last_error:
-                state = "FAILED (not retried)" if item.failed_at else f"retrying (attempt " \
+                state = (
+                    "FAILED (not retried)"
+                    if item.failed_at
+                    else f"retrying (attempt "
                     f"{item.attempts}, next {item.next_attempt_at:%Y-%m-%d %H:%M} UTC)"
-                click.echo(f"  {item.channel}: {_clip(item.subject, 60)}: {state}: "
-                           f"{_clip(item.last_error, 100)}")
+                )
+                click.echo(
+                    f"  {item.channel}: {_clip(item.subject, 60)}: {state}: "
+                    f"{_clip(item.last_error, 100)}"
+                )
 
 
 def _clip(text: str, n: int) -> str:
@@ -209,8 +233,13 @@ def _clip(text: str, n: int) -> str:
 @click.option("--title", default="", help="Headline, with --text.")
 @click.option("--published", default=None, help="Publication date (ISO 8601), with --text.")
 @config_option
-def explain(article: str | None, pasted: str | None, title: str, published: str | None,
-            config_file: str | None) -> None:
+def explain(
+    article: str | None,
+    pasted: str | None,
+    title: str,
+    published: str | None,
+    config_file: str | None,
+) -> None:
     """Show which sentences counted for or against each commitment, and why.
 
     ARTICLE is a stored article's id or URL (a URL not stored is fetched, public
@@ -229,22 +258,30 @@ def explain(article: str | None, pasted: str | None, title: str, published: str 
             text = pasted
         elif article:
             m = _monitor(config, progress=False)
-            found = (m.store.article(int(article)) if article.isdigit()
-                     else m.store.article_by_url(article))
+            found = (
+                m.store.article(int(article))
+                if article.isdigit()
+                else m.store.article_by_url(article)
+            )
             if found is not None:
                 title, text, published_at = found.title, found.text, found.published_at
-                click.echo(f"{found.title}\n{found.source} {found.url or ''} "
-                           f"{found.published_at or ''}\n")
+                click.echo(
+                    f"{found.title}\n{found.source} {found.url or ''} {found.published_at or ''}\n"
+                )
             elif article.startswith(("http://", "https://")):
                 from monitor.pages import fetch_page
 
-                page = fetch_page(article,
-                                  allow_private=config.file.polling.allow_private_addresses)
+                page = fetch_page(
+                    article, allow_private=config.file.polling.allow_private_addresses
+                )
                 title, text = page.title, page.text
                 click.echo(f"{page.title}\n{page.url} (fetched now; not stored)\n")
             else:
-                raise InputError(article, "no stored article has this id; give a URL, or "
-                                 "paste its text with --text or '-'")
+                raise InputError(
+                    article,
+                    "no stored article has this id; give a URL, or "
+                    "paste its text with --text or '-'",
+                )
         else:
             raise InputError("explain", "give an article id, a URL, --text TEXT or '-'")
         verdicts = matcher.judge(title, text, published_at)
@@ -263,8 +300,12 @@ def _parse_when(value: str) -> datetime:
 
 @main.command(name="eval")
 @click.argument("corpus", type=click.Path(dir_okay=False))
-@click.option("--predictions", type=click.Path(dir_okay=False), default=None,
-              help="Write one JSON line per article and commitment here.")
+@click.option(
+    "--predictions",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write one JSON line per article and commitment here.",
+)
 @config_option
 def eval_(corpus: str, predictions: str | None, config_file: str | None) -> None:
     """Judge a labelled corpus and print precision, recall and F1 for breach and met."""
@@ -278,7 +319,7 @@ def eval_(corpus: str, predictions: str | None, config_file: str | None) -> None
         show = _progress()
         project = []
         for start in range(0, len(items), 100):
-            project += evaluate.predict(matcher, items[start:start + 100])
+            project += evaluate.predict(matcher, items[start : start + 100])
             if show:
                 show(f"judged {min(start + 100, len(items))}/{len(items)} articles")
         if show:
@@ -286,8 +327,11 @@ def eval_(corpus: str, predictions: str | None, config_file: str | None) -> None
         baseline = evaluate.keyword_baseline(config.commitments, config.entities, items)
         ids = [c.id for c in config.commitments]
         click.echo(f"{corpus}: {len(items)} articles, {len(ids)} commitments")
-        click.echo(evaluate.format_report(evaluate.score(items, project, ids),
-                                          evaluate.score(items, baseline, ids)))
+        click.echo(
+            evaluate.format_report(
+                evaluate.score(items, project, ids), evaluate.score(items, baseline, ids)
+            )
+        )
         if predictions:
             with open(predictions, "w", encoding="utf-8") as out:
                 for p in project:
@@ -296,10 +340,21 @@ def eval_(corpus: str, predictions: str | None, config_file: str | None) -> None
 
 
 @main.command()
-@click.option("--articles", "n", type=click.IntRange(1), default=4000, show_default=True,
-              help="Articles judged per measurement.")
-@click.option("--generated", type=click.IntRange(1), default=200, show_default=True,
-              help="Generated commitments for the second measurement.")
+@click.option(
+    "--articles",
+    "n",
+    type=click.IntRange(1),
+    default=4000,
+    show_default=True,
+    help="Articles judged per measurement.",
+)
+@click.option(
+    "--generated",
+    type=click.IntRange(1),
+    default=200,
+    show_default=True,
+    help="Generated commitments for the second measurement.",
+)
 @config_option
 def bench(n: int, generated: int, config_file: str | None) -> None:
     """Measure judging speed: articles per second, with the watchlist's commitments and with
@@ -310,8 +365,9 @@ def bench(n: int, generated: int, config_file: str | None) -> None:
         config = _load(config_file)
         articles = b.sample_articles()
         entities = dict(config.entities)
-        click.echo(f"judging {n} articles (the demo's {len(articles)} sample items, repeated), "
-                   "one core")
+        click.echo(
+            f"judging {n} articles (the demo's {len(articles)} sample items, repeated), one core"
+        )
         first = b.run_bench("watchlist", config.commitments, entities, articles, n)
         click.echo(first.line())
         many = b.generated_commitments(config.commitments, generated)
@@ -329,15 +385,22 @@ def digest(now_: bool, config_file: str | None) -> None:
         m = _monitor(config, progress=False)
         made = pipeline.digest(m)
         report = pipeline.deliver_pending(m)
-        click.echo(f"digest {'queued' if made else 'already made'}; delivered {report.sent}, "
-                   f"retrying {report.retrying}, failed {report.failed}")
+        click.echo(
+            f"digest {'queued' if made else 'already made'}; delivered {report.sent}, "
+            f"retrying {report.retrying}, failed {report.failed}"
+        )
         if config.outbox_dir:
             click.echo(f"outbox folder: {config.outbox_dir}")
 
 
 @main.command()
-@click.option("--dir", "directory", type=click.Path(file_okay=False), required=True,
-              help="Folder for the demo's database, config and outbox (created).")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Folder for the demo's database, config and outbox (created).",
+)
 @config_option
 def demo(directory: str, config_file: str | None) -> None:
     """Run one cycle on sample feeds served locally, with no network, and show the alerts."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -29,9 +29,12 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from monitor.errors import ConfigError, Problem
 from monitor.models import Commitment, Entity, Kind
+from monitor.redact import Redactor, env_references
 from monitor.vocab import DEFAULT_ENTITIES
 
 DEFAULT_CONFIG = "config/watchlist.yaml"
@@ -233,6 +236,9 @@ class Config:
     outbox_dir: Path | None  # None when the outbox folder is turned off
     commitments: tuple[Commitment, ...]
     entities: Mapping[str, Entity]
+    #: Masks every secret of this watchlist (``${VAR}`` values, passwords, the webhook URL)
+    #: in text that monitor writes anywhere.
+    redact: Redactor = field(default_factory=Redactor, compare=False, repr=False)
 
     @property
     def feeds(self) -> list[FeedConfig]:
@@ -300,14 +306,17 @@ def _walk(
             out[key_s] = _walk(loader, value_node, (*parts, key_s), lines, problems, env)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_walk(loader, item, (*parts, i), lines, problems, env)
-                for i, item in enumerate(node.value)]
+        return [
+            _walk(loader, item, (*parts, i), lines, problems, env)
+            for i, item in enumerate(node.value)
+        ]
     assert isinstance(node, yaml.ScalarNode)
     try:
         value = loader.construct_object(node, deep=True)
     except (ValueError, TypeError, OverflowError) as e:  # 2025-02-30, !!int foo
-        problems.append(Problem(_path_str(parts), f"{node.value!r} is not valid: {e}",
-                                node.start_mark.line + 1))
+        problems.append(
+            Problem(_path_str(parts), f"{node.value!r} is not valid: {e}", node.start_mark.line + 1)
+        )
         return None
     if isinstance(value, str) and "${" in value:
 
@@ -355,8 +364,15 @@ def parse_config(
         raw: Any = {} if node is None else _walk(loader, node, (), lines, problems, env)
     except (_TooLargeError, RecursionError) as e:
         where = str(e) if isinstance(e, _TooLargeError) else "(top level)"
-        raise ConfigError(path, [Problem(where[:200], "the document is too large or too deeply "
-                                         "nested (YAML aliases are expanded)")]) from None
+        raise ConfigError(
+            path,
+            [
+                Problem(
+                    where[:200],
+                    "the document is too large or too deeply nested (YAML aliases are expanded)",
+                )
+            ],
+        ) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -374,14 +390,15 @@ def parse_config(
     except ValidationError as e:
         for err in e.errors(include_url=False):
             parts = _loc_to_parts(err["loc"])
-            problems.append(Problem(_path_str(parts), _message(err, parts),
-                                    _line_for(parts, lines)))
+            problems.append(
+                Problem(_path_str(parts), _message(err, parts), _line_for(parts, lines))
+            )
     problems.extend(_cross_checks(raw, lines))
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.where))
         raise ConfigError(path, problems)
     assert file is not None
-    return _build(file, path=path, env=env)
+    return _build(file, path=path, env=env, text=text)
 
 
 def _cross_checks(raw: Mapping[str, Any], lines: Mapping[str, int]) -> list[Problem]:
@@ -413,12 +430,12 @@ def _cross_checks(raw: Mapping[str, Any], lines: Mapping[str, int]) -> list[Prob
     entities = entities if isinstance(entities, Mapping) else {}
     known = set(DEFAULT_ENTITIES) | {str(k) for k in entities}
     for i, c in items("commitments"):
-        for field in ("parties", "subjects"):
-            names = c.get(field)
+        for section in ("parties", "subjects"):
+            names = c.get(section)
             for j, ent in enumerate(names if isinstance(names, list) else []):
                 if isinstance(ent, str) and ent not in known:
                     problem(
-                        ("commitments", i, field, j),
+                        ("commitments", i, section, j),
                         f"unknown entity {ent!r} (known: {', '.join(sorted(known))};"
                         " define it under 'entities:')",
                     )
@@ -489,7 +506,24 @@ def to_commitment(c: CommitmentConfig) -> Commitment:
     )
 
 
-def _build(file: WatchlistFile, *, path: str, env: Mapping[str, str]) -> Config:
+def _secrets(file: WatchlistFile, text: str, env: Mapping[str, str]) -> list[str]:
+    secrets = [env[name] for name in env_references(text) if name in env]
+    smtp, webhook = file.alerts.smtp, file.alerts.webhook
+    if smtp is not None and smtp.password is not None:
+        secrets.append(smtp.password.get_secret_value())
+    if webhook is not None:
+        secrets.append(webhook.url.get_secret_value())
+    for url in (file.database.url, env.get("MONITOR_DATABASE_URL") or ""):
+        try:
+            password = make_url(url).password if url else None
+        except ArgumentError:
+            password = None
+        if password:
+            secrets.append(str(password))
+    return secrets
+
+
+def _build(file: WatchlistFile, *, path: str, env: Mapping[str, str], text: str = "") -> Config:
     outbox: Path | None = None
     if file.alerts.outbox.enabled:
         outbox = Path(env.get("MONITOR_OUTBOX_DIR") or file.alerts.outbox.dir)
@@ -500,6 +534,7 @@ def _build(file: WatchlistFile, *, path: str, env: Mapping[str, str]) -> Config:
         outbox_dir=outbox,
         commitments=tuple(to_commitment(c) for c in file.commitments),
         entities=_entities(file),
+        redact=Redactor(_secrets(file, text, env)),
     )
 
 

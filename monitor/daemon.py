@@ -84,10 +84,21 @@ def build_scheduler(
 ) -> BlockingScheduler:
     sched = BlockingScheduler(timezone=UTC)
     once = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600, "args": [m]}
-    sched.add_job(cycle_job, IntervalTrigger(seconds=tick_seconds, timezone=UTC), id="cycle",
-                  name="poll, judge, alert, deliver", next_run_time=m.clock.now(), **once)
-    sched.add_job(deliver_job, IntervalTrigger(seconds=deliver_seconds, timezone=UTC),
-                  id="deliver", name="deliver the outbox", **once)
+    sched.add_job(
+        cycle_job,
+        IntervalTrigger(seconds=tick_seconds, timezone=UTC),
+        id="cycle",
+        name="poll, judge, alert, deliver",
+        next_run_time=m.clock.now(),
+        **once,
+    )
+    sched.add_job(
+        deliver_job,
+        IntervalTrigger(seconds=deliver_seconds, timezone=UTC),
+        id="deliver",
+        name="deliver the outbox",
+        **once,
+    )
     if m.config.file.digest.enabled:
         sched.add_job(digest_job, digest_trigger(m), id="digest", name="digest", **once)
     return sched
@@ -107,8 +118,9 @@ def run_forever(m: Monitor, *, tick_seconds: float = 60, deliver_seconds: float 
     old = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         _guarded("digest-catch-up", m, lambda: catch_up_digest(m))
-        log.info("daemon_started feeds=%d commitments=%d", len(m.config.feeds),
-                 len(m.config.commitments))
+        log.info(
+            "daemon_started feeds=%d commitments=%d", len(m.config.feeds), len(m.config.commitments)
+        )
         sched.start()
     finally:
         for s, handler in old.items():

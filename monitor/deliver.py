@@ -289,8 +289,14 @@ class WebhookChannel:
     webhooks read ``text``).  2xx is accepted; 408, 429 and 5xx or a network failure are
     temporary; other 4xx are permanent."""
 
-    def __init__(self, url: str, *, name: str = "webhook", timeout: float = 30.0,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        name: str = "webhook",
+        timeout: float = 30.0,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.url = url
         self.name = name
         self.timeout = timeout
@@ -308,12 +314,22 @@ class WebhookChannel:
         body = msg.get_body(("plain",))
         text = body.get_content() if body is not None else ""
         subject = str(msg.get("Subject", ""))
-        document = {"text": f"{subject}\n\n{text}".strip(), "subject": subject,
-                    "body": text, "message_id": message_id, "key": key}
+        document = {
+            "text": f"{subject}\n\n{text}".strip(),
+            "subject": subject,
+            "body": text,
+            "message_id": message_id,
+            "key": key,
+        }
         headers = {"User-Agent": USER_AGENT, "Idempotency-Key": message_id, **self.headers}
         try:
-            response = httpx.post(self.url, json=document, headers=headers,
-                                  timeout=self.timeout, follow_redirects=False)
+            response = httpx.post(
+                self.url,
+                json=document,
+                headers=headers,
+                timeout=self.timeout,
+                follow_redirects=False,
+            )
         except httpx.HTTPError as e:
             raise DeliveryError(self.name, True, f"{type(e).__name__}: {e}") from e
         status = response.status_code

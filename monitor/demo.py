@@ -41,8 +41,7 @@ def serve_demo_feeds() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     manifest = _manifest()
     folder = resources.files("monitor") / "data" / "demo"
     routes = {
-        f["path"]: ((folder / f["file"]).read_bytes(), f["content_type"])
-        for f in manifest["feeds"]
+        f["path"]: ((folder / f["file"]).read_bytes(), f["content_type"]) for f in manifest["feeds"]
     }
 
     class Handler(BaseHTTPRequestHandler):
@@ -104,8 +103,11 @@ class DemoResult:
 def run_demo(directory: Path, watchlist: str) -> DemoResult:
     """Run the demo into ``directory``: its own database, outbox and watchlist copy."""
     if not Path(watchlist).exists():
-        raise InputError(watchlist, "the demo needs the default watchlist; run it from the "
-                         "project folder or pass --config FILE")
+        raise InputError(
+            watchlist,
+            "the demo needs the default watchlist; run it from the "
+            "project folder or pass --config FILE",
+        )
     base = load_config(watchlist)
     directory = directory.resolve()
     if (directory / "monitor.db").exists():
@@ -143,4 +145,3 @@ def run_demo(directory: Path, watchlist: str) -> DemoResult:
         msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         result.alerts.append((path, str(msg["Subject"])))
     return result
-

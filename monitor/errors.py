@@ -1,13 +1,13 @@
 """The exception tree.  ``str(e)`` reads "message: subject: cause".
 
-    MonitorError
-    ├── ConfigError(path, problems)      the watchlist or settings are invalid
-    ├── FetchError(url, status)          a feed could not be fetched
-    │   └── FeedGoneError                HTTP 410 / permanent 404: stop polling
-    ├── ParseError(url)                  bytes that are not a feed at all
-    ├── StoreError                       the database refused (wrapped SQLAlchemy error)
-    ├── DeliveryError(channel, transient) a channel did not accept a message
-    └── InputError(what)                 bad command-line input (a corpus line, a URL)
+MonitorError
+├── ConfigError(path, problems)      the watchlist or settings are invalid
+├── FetchError(url, status)          a feed could not be fetched
+│   └── FeedGoneError                HTTP 410 / permanent 404: stop polling
+├── ParseError(url)                  bytes that are not a feed at all
+├── StoreError                       the database refused (wrapped SQLAlchemy error)
+├── DeliveryError(channel, transient) a channel did not accept a message
+└── InputError(what)                 bad command-line input (a corpus line, a URL)
 """
 
 from __future__ import annotations
@@ -45,8 +45,9 @@ class ConfigError(MonitorError):
 
 
 class FetchError(MonitorError):
-    def __init__(self, url: str, status: int | None, cause: str,
-                 retry_after_seconds: float | None = None) -> None:
+    def __init__(
+        self, url: str, status: int | None, cause: str, retry_after_seconds: float | None = None
+    ) -> None:
         self.url = url
         self.status = status
         self.cause = cause

@@ -116,8 +116,9 @@ def parse_corpus_line(line: str, where: str) -> CorpusItem:
         try:
             labels[str(cid)] = Label(value)
         except ValueError as e:
-            raise InputError(where, f"label {value!r} for {cid!r} is not one of "
-                             "breach, met, related, none") from e
+            raise InputError(
+                where, f"label {value!r} for {cid!r} is not one of breach, met, related, none"
+            ) from e
     url, source = obj.get("url"), obj.get("source")
     return CorpusItem(
         id=str(item_id),
@@ -171,8 +172,12 @@ def keyword_baseline(
     """
     del entities
     compiled = [
-        (c, compile_phrases(c.topics), compile_phrases(c.breach_signals),
-         compile_phrases(c.met_signals))
+        (
+            c,
+            compile_phrases(c.topics),
+            compile_phrases(c.breach_signals),
+            compile_phrases(c.met_signals),
+        )
         for c in commitments
     ]
     out: list[Prediction] = []
@@ -211,8 +216,9 @@ def score(
             for label in SCORED:
                 t, g = truth is label, guess is label
                 if t or g:
-                    counts[label] = counts[label] + Counts(int(t and g), int(g and not t),
-                                                           int(t and not g))
+                    counts[label] = counts[label] + Counts(
+                        int(t and g), int(g and not t), int(t and not g)
+                    )
         per[cid] = counts
     overall = {
         label: sum((per[cid][label] for cid in commitment_ids), Counts()) for label in SCORED
@@ -227,8 +233,10 @@ def _cells(c: Counts) -> str:
 def format_report(project: Report, baseline: Report) -> str:
     """A table of P/R/F1 (and tp/fp/fn) for the project and the keyword baseline."""
     head = f"{'':24} {'label':6} | {'project':^27} | {'keyword baseline':^27}"
-    sub = f"{'commitment':24} {'':6} | {'P     R     F1   tp  fp  fn':27} | " \
-          f"{'P     R     F1   tp  fp  fn':27}"
+    sub = (
+        f"{'commitment':24} {'':6} | {'P     R     F1   tp  fp  fn':27} | "
+        f"{'P     R     F1   tp  fp  fn':27}"
+    )
     rule = "-" * len(sub)
     lines = [f"{project.items} articles", head, sub, rule]
     rows: list[tuple[str, Mapping[Label, Counts], Mapping[Label, Counts]]] = [

@@ -227,8 +227,7 @@ def fetch_feed(
                 decoder = _Decoder(got.get("content-encoding", "").strip().lower())
             except ValueError as e:
                 raise FetchError(url, status, str(e)) from e
-            body = _read_body(response, decoder, url, status, max_bytes, started,
-                              deadline_seconds)
+            body = _read_body(response, decoder, url, status, max_bytes, started, deadline_seconds)
             return FetchResult(
                 url=final_url,
                 status=status,
@@ -313,8 +312,9 @@ def fetch_many(
 
     def one(req: FetchRequest) -> FetchResult | FetchError:
         try:
-            return fetch_feed(client, req.url, etag=req.etag, last_modified=req.last_modified,
-                              **fetch_kwargs)
+            return fetch_feed(
+                client, req.url, etag=req.etag, last_modified=req.last_modified, **fetch_kwargs
+            )
         except FetchError as e:
             return e
 
@@ -371,4 +371,3 @@ def next_poll_after(
         cap = max(float(MAX_BACKOFF_SECONDS), interval)
         delay = max(delay, min(float(retry_after_seconds), cap))
     return now + timedelta(seconds=delay)
-

@@ -42,8 +42,10 @@ def health_detail(feed: Feed, health: Health, now: datetime) -> str:
     """One line saying what is wrong (or that it recovered), for alerts and status."""
     if health is Health.GONE:
         status = f"HTTP {feed.last_status}" if feed.last_status else "the server says so"
-        return (f"gone ({status}): polling stopped until its URL is changed; "
-                f"last error: {feed.last_error}")
+        return (
+            f"gone ({status}): polling stopped until its URL is changed; "
+            f"last error: {feed.last_error}"
+        )
     if health is Health.FAILING:
         return f"{feed.error_count} failed polls in a row; last error: {feed.last_error}"
     if health is Health.SILENT:

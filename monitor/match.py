@@ -100,8 +100,9 @@ _DATE_WORDS = frozenset(
     saturday sunday last past yesterday ago""".split()
 )
 _LINK_LINE = re.compile(
-    r"\W*(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in vocab.LINK_LINES)
-    + r")\b", re.IGNORECASE)
+    r"\W*(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in vocab.LINK_LINES) + r")\b",
+    re.IGNORECASE,
+)
 _GROUPS = frozenset(vocab.MILITANT_GROUPS)
 #: "ISLAMABAD:", "KABUL, Dec 3 -", "DOHA (Agency) -": where the story was filed.
 _DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?::|,| \(| -)")
@@ -114,13 +115,26 @@ _CONTEXT = "about it only through the article's context"
 _MIXED_KINDS = frozenset({Kind.NO_SANCTUARY})
 _SPEECH = frozenset(vocab.SPEECH_VERBS)
 #: Clause words that start what a speaker says next ("..., reaffirming that ...").
-_SAYING = frozenset({"and said", "saying", "adding", "reaffirming", "reiterating", "insisting",
-                     "stressing"})
+_SAYING = frozenset(
+    {"and said", "saying", "adding", "reaffirming", "reiterating", "insisting", "stressing"}
+)
 _NONCOMMITTAL = frozenset(vocab.NONCOMMITTAL)
 #: Words before a modal that make a ceasefire's future a reported reaffirmation ("we agreed
 #: that the ceasefire will continue").
-_AFFIRM = ("agree", "said", "says", "say", "affirm", "reaffirm", "confirm", "announc",
-           "decid", "told", "stated", "assured")
+_AFFIRM = (
+    "agree",
+    "said",
+    "says",
+    "say",
+    "affirm",
+    "reaffirm",
+    "confirm",
+    "announc",
+    "decid",
+    "told",
+    "stated",
+    "assured",
+)
 #: Words before a mention that make it an object ("talks *with* the TTP").
 _OBJECT_MARKS = frozenset({"with", "to", "against", "on", "from", "in", "at", "near", "inside"})
 #: Determiners that make a noun phrase name a known thing ("*the* mechanism agreed in
@@ -228,12 +242,13 @@ def _spans(hits: Sequence[PhraseHit]) -> int:
 
 
 def _is_link_line(sentence: str) -> bool:
-    """"Also read: ..." and similar lines point to other stories."""
+    """ "Also read: ..." and similar lines point to other stories."""
     return _LINK_LINE.match(sentence) is not None
 
 
-def _side(kind: Kind, label: str, i: int, side: str, cues: Sequence[str],
-          entries: list[tuple[str, str]]) -> tuple[str, ...]:
+def _side(
+    kind: Kind, label: str, i: int, side: str, cues: Sequence[str], entries: list[tuple[str, str]]
+) -> tuple[str, ...]:
     key = f"P:{kind}:{label}:{i}:{side}"
     keys = [f"E:{c[1:]}" for c in cues if c.startswith("@")]
     phrases = [c for c in cues if not c.startswith("@")]
@@ -246,9 +261,7 @@ def _side(kind: Kind, label: str, i: int, side: str, cues: Sequence[str],
 class Matcher:
     """Commitments and entities compiled once; ``judge`` is then cheap and pure."""
 
-    def __init__(
-        self, commitments: Sequence[Commitment], entities: Mapping[str, Entity]
-    ) -> None:
+    def __init__(self, commitments: Sequence[Commitment], entities: Mapping[str, Entity]) -> None:
         merged: dict[str, set[str]] = {}
         for source in (vocab.DEFAULT_ENTITIES, entities):
             for eid, ent in source.items():
@@ -269,14 +282,23 @@ class Matcher:
                 continue
             for i, pair in enumerate(vocab.KIND_PAIRS.get(kind, ())):
                 label = "B" if pair.label == "breach" else "M"
-                pairs.append(_PairSpec(
-                    kind, f"K:{kind}:{label}", pair.name,
-                    _side(kind, label, i, "a", pair.first, entries),
-                    _side(kind, label, i, "b", pair.second, entries),
-                    pair.window, pair.ordered, pair.subject_first,
-                    (f"K:{kind}:{label}", f"K:{kind}:W") if pair.weak else (f"K:{kind}:{label}",),
-                    frozenset(pair.barrier), pair.participle,
-                ))
+                pairs.append(
+                    _PairSpec(
+                        kind,
+                        f"K:{kind}:{label}",
+                        pair.name,
+                        _side(kind, label, i, "a", pair.first, entries),
+                        _side(kind, label, i, "b", pair.second, entries),
+                        pair.window,
+                        pair.ordered,
+                        pair.subject_first,
+                        (f"K:{kind}:{label}", f"K:{kind}:W")
+                        if pair.weak
+                        else (f"K:{kind}:{label}",),
+                        frozenset(pair.barrier),
+                        pair.participle,
+                    )
+                )
         for c in commitments:
             pre = f"C:{c.id}:"
             entries.extend((p, pre + "T") for p in c.topics)
@@ -296,8 +318,17 @@ class Matcher:
             pre = f"C:{c.id}:"
             grams = _grams(tokenize(c.statement))
             profile = profiles.setdefault(
-                (c.kind, c.parties, c.subjects, c.effective_at, c.window_start_at, c.ongoing,
-                 grams), len(profiles))
+                (
+                    c.kind,
+                    c.parties,
+                    c.subjects,
+                    c.effective_at,
+                    c.window_start_at,
+                    c.ongoing,
+                    grams,
+                ),
+                len(profiles),
+            )
             rules.append(
                 _Rule(
                     commitment=c,
@@ -309,11 +340,16 @@ class Matcher:
                     kind_topic=f"K:{c.kind}:T",
                     statement_grams=grams,
                     names=(*c.parties, *c.subjects),
-                    near=frozenset({pre + "T", f"K:{c.kind}:T", _G["mil"],
-                                    *(f"E:{n}" for n in (*c.parties, *c.subjects))}),
+                    near=frozenset(
+                        {
+                            pre + "T",
+                            f"K:{c.kind}:T",
+                            _G["mil"],
+                            *(f"E:{n}" for n in (*c.parties, *c.subjects)),
+                        }
+                    ),
                     profile=profile,
-                    own=(own(c.topics), own(c.breach_signals), own(c.met_signals),
-                         own(c.exclude)),
+                    own=(own(c.topics), own(c.breach_signals), own(c.met_signals), own(c.exclude)),
                     venues=_venues(c),
                 )
             )
@@ -346,8 +382,7 @@ class Matcher:
             if v is None:
                 v = done[sig] = self._verdict(rule, art)
             elif v.commitment_id != rule.commitment.id:
-                v = Verdict(rule.commitment.id, v.label, v.score, v.quote, v.signals,
-                            v.findings)
+                v = Verdict(rule.commitment.id, v.label, v.score, v.quote, v.signals, v.findings)
             out.append(v)
         return out
 
@@ -379,16 +414,16 @@ class Matcher:
             nc = [h for h in hits[_G["hedge"]] if h.phrase in _NONCOMMITTAL]
             for g in (_G["neg"], _G["deny"]):  # "neither confirmed nor denied" hedges only
                 if g in hits:
-                    kept = [h for h in hits[g]
-                            if not any(n.start <= h.start < n.end for n in nc)]
+                    kept = [h for h in hits[g] if not any(n.start <= h.start < n.end for n in nc)]
                     if kept:
                         hits[g] = kept
                     else:
                         del hits[g]
         present = set(hits)
         present.update(f"E:{e}" for e in entities)
-        s = _Sentence(text, tokens, hits, phrases, present, entities,
-                      lambda: self._clauses(tokens, hits))
+        s = _Sentence(
+            text, tokens, hits, phrases, present, entities, lambda: self._clauses(tokens, hits)
+        )
         if self._pairs:
             self._pair_hits(s)
         return s
@@ -396,7 +431,8 @@ class Matcher:
     def _clauses(self, tokens: list[str], hits: dict[str, list[PhraseHit]]) -> list[int]:
         conds = [h for h in hits.get(_G["cond"], ()) if h.phrase in self._cond_multi]
         words = {
-            h.start for h in hits.get(_G["clause"], ())
+            h.start
+            for h in hits.get(_G["clause"], ())
             if not any(c.start <= h.start < c.end for c in conds)
             and not (tokens[h.start] == "yet" and h.start and tokens[h.start - 1] in _AUXILIARY)
         }  # "has yet to convene": not the conjunction
@@ -412,6 +448,7 @@ class Matcher:
 
     def _pair_hits(self, s: _Sentence) -> None:
         """File two-cue signals under their kind's breach or met key."""
+
         def side(keys: tuple[str, ...]) -> list[PhraseHit]:
             out: list[PhraseHit] = []
             for k in keys:
@@ -433,10 +470,12 @@ class Matcher:
                         gap, x, y = a.start - b.end, b, a
                     else:
                         continue
-                    if gap <= spec.window and (
-                        s.clause_start[x.start] == s.clause_start[y.start]
-                    ) and not (spec.barrier and self._barred(s, spec.barrier, x.end, y.start)
-                    ) and not (spec.participle and self._names_known(s, x, y)):
+                    if (
+                        gap <= spec.window
+                        and (s.clause_start[x.start] == s.clause_start[y.start])
+                        and not (spec.barrier and self._barred(s, spec.barrier, x.end, y.start))
+                        and not (spec.participle and self._names_known(s, x, y))
+                    ):
                         found = PhraseHit(x.start, y.end, spec.name, spec.keys)
                         if spec.subject_first:
                             s.predicates[found] = b
@@ -460,7 +499,7 @@ class Matcher:
 
     @staticmethod
     def _names_known(s: _Sentence, noun: PhraseHit, participle: PhraseHit) -> bool:
-        """"The mechanism agreed in Istanbul": a definite noun phrase and a bare participle."""
+        """ "The mechanism agreed in Istanbul": a definite noun phrase and a bare participle."""
         if not _AUXILIARY.isdisjoint(s.tokens[noun.end : participle.end]):
             return False
         clause = s.clause_start[noun.start]
@@ -470,8 +509,9 @@ class Matcher:
     # -- aboutness ----------------------------------------------------------------------------
 
     @staticmethod
-    def _about(rule: _Rule, ents: set[str] | dict[str, list[PhraseHit]], topic: bool,
-               mil: bool, gov: bool) -> bool:
+    def _about(
+        rule: _Rule, ents: set[str] | dict[str, list[PhraseHit]], topic: bool, mil: bool, gov: bool
+    ) -> bool:
         c = rule.commitment
         parties = c.parties
         n = sum(1 for p in parties if p in ents)
@@ -517,8 +557,7 @@ class Matcher:
         art_topic = rule.topic in keys or rule.kind_topic in keys
         if not art_topic and _G["mil"] not in keys and not any(n in art.entities for n in names):
             return Verdict(c.id, Label.NONE, 0.0, None)
-        art_about = self._about(rule, art.entities, art_topic, _G["mil"] in keys,
-                                _G["gov"] in keys)
+        art_about = self._about(rule, art.entities, art_topic, _G["mil"] in keys, _G["gov"] in keys)
         excluded = art.count(rule.exclude) if rule.exclude in keys else 0
         if excluded and excluded >= sum(
             len(s.entities.get(n, ())) for s in art.sentences for n in names
@@ -541,8 +580,7 @@ class Matcher:
             if sanctuary and group is not None and group in s.entities:
                 mil = True
             strong = self._about(rule, s.entities, topic, mil, _G["gov"] in hits)
-            weak = (not strong and art_about and not other_story
-                    and self._hook(rule, s, topic, mil))
+            weak = not strong and art_about and not other_story and self._hook(rule, s, topic, mil)
             if not (strong or weak):
                 continue
             if related is None:
@@ -552,15 +590,21 @@ class Matcher:
                 sig = [h for k in lkeys for h in hits.get(k, ())]
                 masks = hits.get(_G["mask"])
                 if masks and sig:
-                    sig = [h for h in sig
-                           if not any(m.start < h.end and h.start < m.end for m in masks)]
+                    sig = [
+                        h
+                        for h in sig
+                        if not any(m.start < h.end and h.start < m.end for m in masks)
+                    ]
                 if not sig:
                     continue
                 here.append(self._weigh(rule, s, art, label, sig, strong))
             if sanctuary and len(here) == 2 and all(f.counted for f in here):
                 # "Taliban detain TTP commanders in Khost": the action, not the presence.
-                here[0] = replace(here[0], counted=False, reasons=(
-                    "the sentence reports action against it (met)", *here[0].reasons))
+                here[0] = replace(
+                    here[0],
+                    counted=False,
+                    reasons=("the sentence reports action against it (met)", *here[0].reasons),
+                )
             for f in here:
                 findings.append(f)
                 if f.label is Label.BREACH:
@@ -579,17 +623,20 @@ class Matcher:
         counted = [f for f in findings if f.counted]
         best = max(counted, key=rank) if counted else None
         if best is not None:
-            return Verdict(c.id, best.label, best.score, best.sentence, best.signals,
-                           tuple(findings))
+            return Verdict(
+                c.id, best.label, best.score, best.sentence, best.signals, tuple(findings)
+            )
         if related is not None:
             score = max((f.score for f in findings), default=0.0)
-            return Verdict(c.id, Label.RELATED, min(score, COUNT_SCORE - 0.01), related, (),
-                           tuple(findings))
+            return Verdict(
+                c.id, Label.RELATED, min(score, COUNT_SCORE - 0.01), related, (), tuple(findings)
+            )
         return Verdict(c.id, Label.NONE, 0.0, None, (), tuple(findings))
 
     @staticmethod
-    def _old_events(rule: _Rule, dated: list[tuple[SentenceFinding, _Sentence]],
-                    findings: list[SentenceFinding]) -> None:
+    def _old_events(
+        rule: _Rule, dated: list[tuple[SentenceFinding, _Sentence]], findings: list[SentenceFinding]
+    ) -> None:
         """Undated, context-only breach sentences in an article that dates its events too early.
 
         "A month on, families remember the shelling" above "the October 12 clashes": the
@@ -600,14 +647,18 @@ class Matcher:
             return
         day = eff.date()
         old = any(_BEFORE in r for f, _ in dated for r in f.reasons)
-        if not old or any(
-            d.last >= day for _, s in dated for d in (s.dates or ())
-        ):
+        if not old or any(d.last >= day for _, s in dated for d in (s.dates or ())):
             return
         for i, f in enumerate(findings):
             if f.counted and f.label is Label.BREACH and _CONTEXT in f.reasons:
-                findings[i] = replace(f, counted=False, reasons=(
-                    f"the article dates these events before {day.isoformat()}", *f.reasons))
+                findings[i] = replace(
+                    f,
+                    counted=False,
+                    reasons=(
+                        f"the article dates these events before {day.isoformat()}",
+                        *f.reasons,
+                    ),
+                )
 
     @staticmethod
     def _attributed(s: _Sentence, start: int, claim: PhraseHit) -> bool:
@@ -628,9 +679,14 @@ class Matcher:
         "Arrests in Bajaur" above "Pakistani forces arrested ...": when the sentence that
         names the parties with the same signal did not count, the headline does not either.
         """
-        vetoes = [f for f in findings
-                  if not f.counted and _CONTEXT not in f.reasons and f.reasons
-                  and not f.reasons[0].startswith("score ")]
+        vetoes = [
+            f
+            for f in findings
+            if not f.counted
+            and _CONTEXT not in f.reasons
+            and f.reasons
+            and not f.reasons[0].startswith("score ")
+        ]
         if not vetoes:
             return
         for i, f in enumerate(findings):
@@ -638,9 +694,14 @@ class Matcher:
                 continue
             for v in vetoes:
                 if v.label is f.label and set(v.signals) & set(f.signals):
-                    findings[i] = replace(f, counted=False, reasons=(
-                        f"the sentence naming the parties did not count: {v.reasons[0]}",
-                        *f.reasons))
+                    findings[i] = replace(
+                        f,
+                        counted=False,
+                        reasons=(
+                            f"the sentence naming the parties did not count: {v.reasons[0]}",
+                            *f.reasons,
+                        ),
+                    )
                     break
 
     def _weigh(
@@ -667,8 +728,7 @@ class Matcher:
             elif first_block is None:
                 first_block = why
         if kind is Kind.CEASEFIRE and not breach and any(h.phrase == _CALM for h in live):
-            calm_ok = (rule.topic in s.hits or rule.kind_topic in s.hits
-                       or "since" in s.tokens)
+            calm_ok = rule.topic in s.hits or rule.kind_topic in s.hits or "since" in s.tokens
             if not calm_ok:
                 dropped = [h for h in live if h.phrase == _CALM]
                 live = [h for h in live if h.phrase != _CALM]
@@ -679,13 +739,16 @@ class Matcher:
         if not live:
             blocks.append(first_block or "guarded")
         label_keys = rule.breach if breach else rule.met
-        weak_hits = [w for w in s.hits.get(rule.weak, ())
-                     if not set(label_keys).isdisjoint(w.keys)]
+        weak_hits = [w for w in s.hits.get(rule.weak, ()) if not set(label_keys).isdisjoint(w.keys)]
         strong_live = [
-            h for h in live
+            h
+            for h in live
             if rule.weak not in h.keys
-            and (h in s.predicates or h.phrase in self._pair_names
-                 or not any(h.start < w.start < h.end < w.end for w in weak_hits))
+            and (
+                h in s.predicates
+                or h.phrase in self._pair_names
+                or not any(h.start < w.start < h.end < w.end for w in weak_hits)
+            )
         ]
         if live and not strong_live:
             weak_only = dict.fromkeys(h.phrase for h in live)
@@ -706,13 +769,21 @@ class Matcher:
                 blocks.append("published before the commitment took effect")
             elif not breach and c.ongoing and published < c.effective_at + MET_GRACE:
                 blocks.append("too soon after the commitment took effect (its announcement)")
-            elif (breach and kind is Kind.CEASEFIRE
-                  and published < c.effective_at + BREACH_GRACE
-                  and _G["link"] not in s.hits):
+            elif (
+                breach
+                and kind is Kind.CEASEFIRE
+                and published < c.effective_at + BREACH_GRACE
+                and _G["link"] not in s.hits
+            ):
                 factor *= 0.7
                 notes.append("reported within a day of the ceasefire, with no link to it")
-        if (not breach and kind is Kind.TALKS and c.window_start_at is not None
-                and published is not None and published < c.window_start_at):
+        if (
+            not breach
+            and kind is Kind.TALKS
+            and c.window_start_at is not None
+            and published is not None
+            and published < c.window_start_at
+        ):
             blocks.append("published before the talks were due")
         if kind is Kind.TALKS and rule.venues:
             elsewhere = self._elsewhere(rule, s, first, art)
@@ -733,10 +804,12 @@ class Matcher:
         if not (kind is Kind.INFORM and not breach):
             target = min(live or sig, key=lambda h: h.start)
             deny = self._cue_before(s, target, "deny", DENIAL_WINDOW) or self._denied_report(
-                s, target)
+                s, target
+            )
             if deny is not None:
                 claim = any(
-                    deny.end <= h.start <= deny.end + 3 and h.end <= target.start
+                    deny.end <= h.start <= deny.end + 3
+                    and h.end <= target.start
                     and self._attributed(s, deny.end, h)
                     for h in s.hits.get(_G["claim"], ())
                 )
@@ -755,19 +828,21 @@ class Matcher:
             eff = c.effective_at.date()
             if dates and all(d.last < eff for d in dates):
                 blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
-            elif (breach and kind is not Kind.TALKS and dates
-                  and all(d.first < eff for d in dates)):
+            elif breach and kind is not Kind.TALKS and dates and all(d.first < eff for d in dates):
                 # "The October fighting", "in 2025": a period that began before the commitment
                 # does not show the event came after it.
-                blocks.append(f"dated only to a period that began before {eff.isoformat()}: "
-                              f"{dates[0].text!r}")
+                blocks.append(
+                    f"dated only to a period that began before {eff.isoformat()}: {dates[0].text!r}"
+                )
         if breach and kind is Kind.CEASEFIRE and live:
             prior = self._prior(s, live)
             if prior is not None:
                 blocks.append(f"hostilities before the ceasefire: {prior!r}")
         linked = _G["link"] in s.hits or any(h.phrase.startswith("ceasefire ") for h in live)
-        if breach and kind is Kind.CEASEFIRE and (
-            _G["mil"] in s.hits or not _GROUPS.isdisjoint(s.entities)
+        if (
+            breach
+            and kind is Kind.CEASEFIRE
+            and (_G["mil"] in s.hits or not _GROUPS.isdisjoint(s.entities))
         ):
             if not linked and sum(1 for p in c.parties if p in s.entities) < 2:
                 blocks.append("militant attack, not a clash between the parties")
@@ -795,17 +870,26 @@ class Matcher:
             factor *= 0.85
             notes.append(f"hedged: {hedge[0].phrase!r}")
         clause = s.clause_start[first]
-        bg = [h for h in s.hits.get(_G["bgall"], ())
-              if h.phrase not in _DATED_BACKGROUND
-              or (s.clause_start[h.start] == clause and not self._after_effective(c, h, published))]
+        bg = [
+            h
+            for h in s.hits.get(_G["bgall"], ())
+            if h.phrase not in _DATED_BACKGROUND
+            or (s.clause_start[h.start] == clause and not self._after_effective(c, h, published))
+        ]
         if bg and self._dated_after(c, s, published):
             # "Skirmishes, ... allies in the past, ... on Friday": a dated event is current; a
             # background cue counts only in the clause of a signal.
             clauses = {s.clause_start[h.start] for h in live}
             bg = [h for h in bg if s.clause_start[h.start] in clauses]
         near = [self._cue_before(s, hit, "bg", BACKGROUND_WINDOW) for hit in live]
-        near = [n if n is None or n.phrase not in _DATED_BACKGROUND
-                or not self._after_effective(c, n, published) else None for n in near]
+        near = [
+            n
+            if n is None
+            or n.phrase not in _DATED_BACKGROUND
+            or not self._after_effective(c, n, published)
+            else None
+            for n in near
+        ]
         if breach and kind is Kind.CEASEFIRE:
             near = [n or self._earlier(s, hit) for n, hit in zip(near, live, strict=True)]
         if near and all(near):
@@ -863,7 +947,7 @@ class Matcher:
         return s.dates
 
     def _earlier(self, s: _Sentence, hit: PhraseHit) -> PhraseHit | None:
-        """"After"/"following" before hostilities: a prior event, unless marked as new."""
+        """ "After"/"following" before hostilities: a prior event, unless marked as new."""
         cue = self._cue_before(s, hit, "bgwar", BACKGROUND_WINDOW)
         if cue is None:
             return None
@@ -912,8 +996,11 @@ class Matcher:
         for hit in hits:
             clause = s.clause_start[hit.start]
             for cue in s.hits.get(_G["contact"], ()):
-                if (cue.start >= clause and cue.end <= hit.end
-                        and hit.start - cue.end <= CONTACT_WINDOW):
+                if (
+                    cue.start >= clause
+                    and cue.end <= hit.end
+                    and hit.start - cue.end <= CONTACT_WINDOW
+                ):
                     return cue
         return None
 
@@ -946,8 +1033,7 @@ class Matcher:
                 break
             if any(deny.end <= w <= target.start for w in words):
                 continue  # "denied the report, reaffirming that ...": a new clause
-            if any(deny.end <= c.start <= deny.end + 8 and c.end <= target.start
-                   for c in claims):
+            if any(deny.end <= c.start <= deny.end + 8 and c.end <= target.start for c in claims):
                 return deny
         return None
 
@@ -1042,8 +1128,7 @@ class Matcher:
             modal = self._cue_before(s, hit, "modal", MODAL_WINDOW)
             stems = _AFFIRM if kind is Kind.CEASEFIRE else _AFFIRM[:1]
             if modal is not None and not (
-                label is Label.MET
-                and any(t.startswith(stems) for t in s.tokens[: modal.start])
+                label is Label.MET and any(t.startswith(stems) for t in s.tokens[: modal.start])
             ):
                 return f"not a fact (modal): {modal.phrase!r}"
         intent = self._cue_before(s, hit, "irrealis", IRREALIS_WINDOW)

@@ -35,8 +35,14 @@ def _refused(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
-            or ip.is_multicast or ip.is_unspecified)
+    return (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+    )
 
 
 def check_public(url: str) -> None:
@@ -50,14 +56,19 @@ def check_public(url: str) -> None:
         raise FetchError(url, None, f"cannot resolve {parts.hostname}: {e}") from e
     for info in infos:
         if _refused(str(info[4][0])):
-            raise FetchError(url, None, f"refused: {parts.hostname} is a private or local "
-                             "address (set polling.allow_private_addresses to allow it)")
+            raise FetchError(
+                url,
+                None,
+                f"refused: {parts.hostname} is a private or local "
+                "address (set polling.allow_private_addresses to allow it)",
+            )
 
 
 def fetch_page(url: str, *, allow_private: bool = False, timeout: float = 20.0) -> Page:
     """Fetch an article page and return its title and text."""
-    with httpx.Client(follow_redirects=False, timeout=timeout,
-                      headers={"User-Agent": USER_AGENT}) as client:
+    with httpx.Client(
+        follow_redirects=False, timeout=timeout, headers={"User-Agent": USER_AGENT}
+    ) as client:
         for _ in range(MAX_HOPS + 1):
             if not allow_private:
                 check_public(url)

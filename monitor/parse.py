@@ -120,8 +120,10 @@ def _has_declarations(text: str) -> bool:
         return True
     m = _ELEMENT_START.search(text)
     head = text[: m.start() + 1] if m else text
-    return (_FP_DECLARATION.search(head) is not None
-            or _DANGER.search(_COMMENT.sub("", head)) is not None)
+    return (
+        _FP_DECLARATION.search(head) is not None
+        or _DANGER.search(_COMMENT.sub("", head)) is not None
+    )
 
 
 def _candidate_codecs(content: bytes, headers: Mapping[str, str]) -> list[str]:
@@ -188,10 +190,14 @@ def neutralise_doctype(content: bytes, *, url: str, headers: Mapping[str, str]) 
 
 # Byte-order marks and the first bytes of "<?" (or "<") in the wide encodings, longest first.
 _WIDE_STARTS = (
-    (b"\x00\x00\xfe\xff", "utf-32-be", 4), (b"\xff\xfe\x00\x00", "utf-32-le", 4),
-    (b"\xfe\xff", "utf-16-be", 2), (b"\xff\xfe", "utf-16-le", 2),
-    (b"\x00\x00\x00<", "utf-32-be", 0), (b"<\x00\x00\x00", "utf-32-le", 0),
-    (b"\x00<\x00", "utf-16-be", 0), (b"<\x00?\x00", "utf-16-le", 0),
+    (b"\x00\x00\xfe\xff", "utf-32-be", 4),
+    (b"\xff\xfe\x00\x00", "utf-32-le", 4),
+    (b"\xfe\xff", "utf-16-be", 2),
+    (b"\xff\xfe", "utf-16-le", 2),
+    (b"\x00\x00\x00<", "utf-32-be", 0),
+    (b"<\x00\x00\x00", "utf-32-le", 0),
+    (b"\x00<\x00", "utf-16-be", 0),
+    (b"<\x00?\x00", "utf-16-le", 0),
 )
 _DECL_ENCODING = re.compile(rb"^(\s*<\?xml[^>]*?encoding\s*=\s*)([\"'])[^\"']*\2")
 _UTF8_NAMES = frozenset({"utf-8", "utf8", "utf_8"})
@@ -211,8 +217,11 @@ def _charset(headers: Mapping[str, str]) -> str | None:
 def _with_charset(headers: Mapping[str, str], charset: str) -> dict[str, str]:
     out = dict(headers)
     ctype = out.get("content-type", "application/xml")
-    out["content-type"] = (_CHARSET.sub(f"charset={charset}", ctype) if _CHARSET.search(ctype)
-                           else f"{ctype}; charset={charset}")
+    out["content-type"] = (
+        _CHARSET.sub(f"charset={charset}", ctype)
+        if _CHARSET.search(ctype)
+        else f"{ctype}; charset={charset}"
+    )
     return out
 
 
@@ -265,14 +274,35 @@ _BLOCK_TAGS = frozenset(
     "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 "
     "h5 h6 header hr li main nav ol p pre section table tbody td th thead tr ul".split()
 )
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object",
-                        "noembed", "noframes", "applet", "head"})
+_SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "noembed",
+        "noframes",
+        "applet",
+        "head",
+    }
+)
 # Bidi embedding/override/isolate controls and marks, the BOM, and invisible separators
 # (zero-width space, word joiner, invisible operators, Mongolian vowel separator).  The
 # zero-width (non-)joiners stay: Persian, Pashto and Indic scripts need them.
 _INVISIBLE = dict.fromkeys(
-    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C, 0xFEFF,
-     0x200B, *range(0x2060, 0x2065), 0x180E]
+    [
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        0x200E,
+        0x200F,
+        0x061C,
+        0xFEFF,
+        0x200B,
+        *range(0x2060, 0x2065),
+        0x180E,
+    ]
 )
 # C0/C1 controls (except LF) and the Unicode line/paragraph separators.
 _CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -359,9 +389,29 @@ def _detail_text(value: str, detail: Any, *, atom: bool) -> str:
 
 _TRACKING_EXACT = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "twclid", "igshid",
-        "ocid", "cmpid", "mc_cid", "mc_eid", "_ga", "_gl", "ref", "ref_src", "ref_url",
-        "referrer", "smid", "cmp", "ito", "at_medium", "at_campaign",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gclsrc",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "ocid",
+        "cmpid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "smid",
+        "cmp",
+        "ito",
+        "at_medium",
+        "at_campaign",
     }
 )
 _URL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -389,7 +439,7 @@ def canonical_url(url: str) -> str | None:
         port = parts.port
     except ValueError:
         return None
-    if scheme not in ("http", "https") or not host or any(c in host for c in " <>\"\\^`{|}"):
+    if scheme not in ("http", "https") or not host or any(c in host for c in ' <>"\\^`{|}'):
         return None
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
@@ -577,8 +627,10 @@ def parse_feed(
     feed = d.get("feed") or {}
     raw_title = feed.get("title")
     feed_title = (
-        truncate(clean_title(_detail_text(raw_title, feed.get("title_detail"), atom=atom)),
-                 MAX_TITLE_CHARS)
+        truncate(
+            clean_title(_detail_text(raw_title, feed.get("title_detail"), atom=atom)),
+            MAX_TITLE_CHARS,
+        )
         if isinstance(raw_title, str)
         else ""
     )

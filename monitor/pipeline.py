@@ -64,24 +64,36 @@ class Monitor:
         alerts = self.config.file.alerts
         out: dict[str, tuple[Channel, Recipients]] = {}
         if self.config.outbox_dir is not None:
-            out["outbox"] = (FolderChannel(self.config.outbox_dir, name="outbox"),
-                             Recipients(alerts.sender, tuple(alerts.recipients)))
+            out["outbox"] = (
+                FolderChannel(self.config.outbox_dir, name="outbox"),
+                Recipients(alerts.sender, tuple(alerts.recipients)),
+            )
         if alerts.smtp is not None:
             smtp = alerts.smtp
             out["smtp"] = (
-                SmtpChannel(smtp.host, smtp.port, security=smtp.security,
-                            username=smtp.username or None,
-                            password=smtp.password.get_secret_value() if smtp.password else None,
-                            sender=smtp.sender, recipients=list(smtp.recipients),
-                            timeout=smtp.timeout_seconds, name="smtp",
-                            ssl_context=(ssl.create_default_context(cafile=smtp.ca_file)
-                                         if smtp.ca_file else None)),
+                SmtpChannel(
+                    smtp.host,
+                    smtp.port,
+                    security=smtp.security,
+                    username=smtp.username or None,
+                    password=smtp.password.get_secret_value() if smtp.password else None,
+                    sender=smtp.sender,
+                    recipients=list(smtp.recipients),
+                    timeout=smtp.timeout_seconds,
+                    name="smtp",
+                    ssl_context=(
+                        ssl.create_default_context(cafile=smtp.ca_file) if smtp.ca_file else None
+                    ),
+                ),
                 Recipients(smtp.sender, tuple(smtp.recipients)),
             )
         if alerts.webhook is not None:
-            out["webhook"] = (WebhookChannel(alerts.webhook.url.get_secret_value(),
-                                             timeout=alerts.webhook.timeout_seconds),
-                              Recipients(alerts.sender, tuple(alerts.recipients)))
+            out["webhook"] = (
+                WebhookChannel(
+                    alerts.webhook.url.get_secret_value(), timeout=alerts.webhook.timeout_seconds
+                ),
+                Recipients(alerts.sender, tuple(alerts.recipients)),
+            )
         return out
 
     @property
@@ -95,8 +107,13 @@ class Monitor:
     @property
     def thresholds(self) -> Thresholds:
         j = self.config.file.judging
-        return Thresholds(j.breach_strong_score, j.corroborating_sources, j.at_risk_score,
-                          j.met_score, j.duplicate_distance)
+        return Thresholds(
+            j.breach_strong_score,
+            j.corroborating_sources,
+            j.at_risk_score,
+            j.met_score,
+            j.duplicate_distance,
+        )
 
     def say(self, message: str) -> None:
         if self.progress is not None:
@@ -138,12 +155,18 @@ def poll(m: Monitor) -> PollReport:
     requests = [fetch.FetchRequest(f.id, f.url, f.etag, f.last_modified) for f in due]
 
     def client() -> httpx.Client:
-        return fetch.make_client(connect_timeout=p.connect_timeout_seconds,
-                                 read_timeout=p.read_timeout_seconds)
+        return fetch.make_client(
+            connect_timeout=p.connect_timeout_seconds, read_timeout=p.read_timeout_seconds
+        )
 
-    results = fetch.fetch_many(requests, client_factory=client, max_workers=p.max_concurrency,
-                               per_host=p.per_host, max_bytes=p.max_bytes,
-                               deadline_seconds=p.deadline_seconds)
+    results = fetch.fetch_many(
+        requests,
+        client_factory=client,
+        max_workers=p.max_concurrency,
+        per_host=p.per_host,
+        max_bytes=p.max_bytes,
+        deadline_seconds=p.deadline_seconds,
+    )
     try:
         for request, outcome in results:
             feed = by_id[request.feed_id]
@@ -164,36 +187,61 @@ def _store_outcome(m: Monitor, feed: Feed, outcome: object, report: PollReport) 
     now = m.clock.now()
     if isinstance(outcome, FetchError):
         # 410 says the feed is gone; a 404 says so too once it has repeated enough
-        not_found = (outcome.status == 404 and feed.last_status == 404
-                     and feed.error_count + 1 >= m.config.file.polling.failures_before_alert)
+        not_found = (
+            outcome.status == 404
+            and feed.last_status == 404
+            and feed.error_count + 1 >= m.config.file.polling.failures_before_alert
+        )
         gone = isinstance(outcome, FeedGoneError) or not_found
-        next_at = fetch.next_poll_after(now, feed.interval_seconds, feed.error_count + 1,
-                                        outcome.retry_after_seconds)
-        m.store.record_feed_error(feed.id, now=now, error=str(outcome), status=outcome.status,
-                                  next_poll_at=next_at, gone=gone)
+        next_at = fetch.next_poll_after(
+            now, feed.interval_seconds, feed.error_count + 1, outcome.retry_after_seconds
+        )
+        m.store.record_feed_error(
+            feed.id,
+            now=now,
+            error=str(outcome),
+            status=outcome.status,
+            next_poll_at=next_at,
+            gone=gone,
+        )
         report.errors[feed.name] = str(outcome)
         log.warning("feed_failed feed=%s error=%s", feed.name, outcome)
         return
     assert isinstance(outcome, FetchResult)
     next_at = fetch.next_poll_after(now, feed.interval_seconds, 0, None)
     if outcome.not_modified or outcome.content is None:
-        m.store.save_entries(feed, [], now=now, status=outcome.status, etag=outcome.etag,
-                             last_modified=outcome.last_modified, next_poll_at=next_at)
+        m.store.save_entries(
+            feed,
+            [],
+            now=now,
+            status=outcome.status,
+            etag=outcome.etag,
+            last_modified=outcome.last_modified,
+            next_poll_at=next_at,
+        )
         report.not_modified += 1
         return
     try:
         parsed = parse_feed(outcome.content, url=outcome.url, headers=outcome.headers, now=now)
     except ParseError as e:
         next_at = fetch.next_poll_after(now, feed.interval_seconds, feed.error_count + 1, None)
-        m.store.record_feed_error(feed.id, now=now, error=str(e), status=outcome.status,
-                                  next_poll_at=next_at)
+        m.store.record_feed_error(
+            feed.id, now=now, error=str(e), status=outcome.status, next_poll_at=next_at
+        )
         report.errors[feed.name] = str(e)
         log.warning("feed_unparseable feed=%s error=%s", feed.name, e)
         return
     warning = f"feed is malformed but readable: {parsed.bozo_message}" if parsed.bozo else None
-    new = m.store.save_entries(feed, parsed.entries, now=now, status=outcome.status,
-                               etag=outcome.etag, last_modified=outcome.last_modified,
-                               next_poll_at=next_at, warning=warning)
+    new = m.store.save_entries(
+        feed,
+        parsed.entries,
+        now=now,
+        status=outcome.status,
+        etag=outcome.etag,
+        last_modified=outcome.last_modified,
+        next_poll_at=next_at,
+        warning=warning,
+    )
     report.new_articles += new
     log.info("feed_polled feed=%s entries=%d new=%d", feed.name, len(parsed.entries), new)
 
@@ -235,8 +283,13 @@ def assess(m: Monitor) -> int:
         if m.store.apply_assessment(cid, state.status, changes, sorted(new_ids), now):
             changed += len(changes)
             for c in changes:
-                log.info("status_changed commitment=%s from=%s to=%s reason=%s",
-                         cid, c.from_status, c.to_status, c.reason)
+                log.info(
+                    "status_changed commitment=%s from=%s to=%s reason=%s",
+                    cid,
+                    c.from_status,
+                    c.to_status,
+                    c.reason,
+                )
     return changed
 
 
@@ -275,22 +328,43 @@ def alert(m: Monitor) -> int:
             suppressed[ev.id] = f"already alerted {change.to_status} at {last:%Y-%m-%d %H:%M}"
             continue
         evidence = tuple(m.store.evidence_by_ids(change.evidence_ids)[:5])
-        items += _for_each_channel(m, f"alert:{ev.id}", "alert", render.render_alert,
-                                   render.AlertContext(commitment, change, evidence), now)
+        items += _for_each_channel(
+            m,
+            f"alert:{ev.id}",
+            "alert",
+            render.render_alert,
+            render.AlertContext(commitment, change, evidence),
+            now,
+        )
         alerted.append(ev.id)
     return m.store.enqueue_alerts(items, alerted=alerted, suppressed=suppressed, now=now)
 
 
-def _for_each_channel(m: Monitor, key: str, kind: str, render_one: Callable[..., EmailMessage],
-                      ctx: object, now: datetime) -> list[NewOutboxItem]:
+def _for_each_channel(
+    m: Monitor,
+    key: str,
+    kind: str,
+    render_one: Callable[..., EmailMessage],
+    ctx: object,
+    now: datetime,
+) -> list[NewOutboxItem]:
     """One rendered message per channel, keyed ``<key>:<channel>`` (so it is sent once)."""
     items = []
     for name, (_channel, who) in m.channels.items():
         item_key = f"{key}:{name}"
-        msg = render_one(ctx, key=item_key, sender=who.sender, recipients=list(who.recipients),
-                         sent_at=now)
-        items.append(NewOutboxItem(item_key, name, kind, str(msg["Subject"]),
-                                   str(msg["Message-ID"]), render.as_bytes(msg)))
+        msg = render_one(
+            ctx, key=item_key, sender=who.sender, recipients=list(who.recipients), sent_at=now
+        )
+        items.append(
+            NewOutboxItem(
+                item_key,
+                name,
+                kind,
+                str(msg["Subject"]),
+                str(msg["Message-ID"]),
+                render.as_bytes(msg),
+            )
+        )
     return items
 
 
@@ -346,8 +420,12 @@ def check_health(m: Monitor) -> int:
     p = m.config.file.polling
     changed = 0
     for feed in m.store.feeds():
-        state = health.feed_health(feed, now, failures=p.failures_before_alert,
-                                   silent_after=timedelta(hours=p.silent_after_hours))
+        state = health.feed_health(
+            feed,
+            now,
+            failures=p.failures_before_alert,
+            silent_after=timedelta(hours=p.silent_after_hours),
+        )
         if state.value != feed.health and m.store.record_health(
             feed.id, feed.health, state.value, health.health_detail(feed, state, now), now
         ):
@@ -364,12 +442,15 @@ def alert_health(m: Monitor) -> int:
     now = m.clock.now()
     items: list[NewOutboxItem] = []
     for ev in events:
-        ctx = render.HealthContext(ev.feed_name, ev.feed_url, ev.previous, ev.state,
-                                   ev.detail, ev.at)
-        items += _for_each_channel(m, f"health:{ev.id}", "health", render.render_health_alert,
-                                   ctx, now)
-    return m.store.enqueue_alerts(items, alerted=[], suppressed={}, now=now,
-                                  health_alerted=[ev.id for ev in events])
+        ctx = render.HealthContext(
+            ev.feed_name, ev.feed_url, ev.previous, ev.state, ev.detail, ev.at
+        )
+        items += _for_each_channel(
+            m, f"health:{ev.id}", "health", render.render_health_alert, ctx, now
+        )
+    return m.store.enqueue_alerts(
+        items, alerted=[], suppressed={}, now=now, health_alerted=[ev.id for ev in events]
+    )
 
 
 # --- digest --------------------------------------------------------------------
@@ -381,14 +462,21 @@ def feed_health(m: Monitor) -> list[render.FeedHealth]:
     p = m.config.file.polling
     out = []
     for f in m.store.feeds():
-        state = health.feed_health(f, now, failures=p.failures_before_alert,
-                                   silent_after=timedelta(hours=p.silent_after_hours))
+        state = health.feed_health(
+            f,
+            now,
+            failures=p.failures_before_alert,
+            silent_after=timedelta(hours=p.silent_after_hours),
+        )
         healthy = state is health.Health.OK and f.error_count == 0
         error = f.last_error
         if state is not health.Health.OK:
             error = health.health_detail(f, state, now)
-        out.append(render.FeedHealth(f.name, f.url, healthy, f.last_ok_at, error, f.error_count,
-                                     f.last_new_at))
+        out.append(
+            render.FeedHealth(
+                f.name, f.url, healthy, f.last_ok_at, error, f.error_count, f.last_new_at
+            )
+        )
     return out
 
 
@@ -400,14 +488,20 @@ def digest(m: Monitor, *, key: str | None = None) -> bool:
     start = m.store.last_digest_end()
     states = m.store.commitment_states()
     latest = m.store.latest_evidence()
-    changes = tuple((m.commitments[c.commitment_id], c)
-                    for c in m.store.events_between(start, now)
-                    if c.commitment_id in m.commitments)
-    evidence = tuple((m.commitments[e.commitment_id], e)
-                     for e in m.store.evidence_between(start, now)
-                     if e.commitment_id in m.commitments)
-    statuses = tuple((c, states[c.id].status if c.id in states else Status.PENDING,
-                      latest.get(c.id)) for c in m.config.commitments)
+    changes = tuple(
+        (m.commitments[c.commitment_id], c)
+        for c in m.store.events_between(start, now)
+        if c.commitment_id in m.commitments
+    )
+    evidence = tuple(
+        (m.commitments[e.commitment_id], e)
+        for e in m.store.evidence_between(start, now)
+        if e.commitment_id in m.commitments
+    )
+    statuses = tuple(
+        (c, states[c.id].status if c.id in states else Status.PENDING, latest.get(c.id))
+        for c in m.config.commitments
+    )
     ctx = render.DigestContext(start, now, changes, evidence, statuses, tuple(feed_health(m)))
     items = _for_each_channel(m, key, "digest", render.render_digest, ctx, now)
     return m.store.record_digest(key, start, now, items, now)

@@ -360,24 +360,37 @@ def render_alert(
     ctx: AlertContext, *, key: str, sender: str, recipients: Sequence[str], sent_at: datetime
 ) -> EmailMessage:
     """One status change as a multipart/alternative (plain text + HTML) message."""
-    return _render_message("alert", _alert_values(ctx), key=key, sender=sender,
-                           recipients=recipients, sent_at=sent_at)
+    return _render_message(
+        "alert", _alert_values(ctx), key=key, sender=sender, recipients=recipients, sent_at=sent_at
+    )
 
 
 def render_health_alert(
     ctx: HealthContext, *, key: str, sender: str, recipients: Sequence[str], sent_at: datetime
 ) -> EmailMessage:
     """A feed's change of health as a multipart/alternative message."""
-    return _render_message("health", {"ctx": ctx, "subject": health_subject(ctx)}, key=key,
-                           sender=sender, recipients=recipients, sent_at=sent_at)
+    return _render_message(
+        "health",
+        {"ctx": ctx, "subject": health_subject(ctx)},
+        key=key,
+        sender=sender,
+        recipients=recipients,
+        sent_at=sent_at,
+    )
 
 
 def render_digest(
     ctx: DigestContext, *, key: str, sender: str, recipients: Sequence[str], sent_at: datetime
 ) -> EmailMessage:
     """The periodic digest as a multipart/alternative (plain text + HTML) message."""
-    return _render_message("digest", _digest_values(ctx), key=key, sender=sender,
-                           recipients=recipients, sent_at=sent_at)
+    return _render_message(
+        "digest",
+        _digest_values(ctx),
+        key=key,
+        sender=sender,
+        recipients=recipients,
+        sent_at=sent_at,
+    )
 
 
 def as_bytes(msg: EmailMessage) -> bytes:
@@ -473,10 +486,13 @@ def validate_templates() -> None:
         jobs = [(name, _alert_values(alert_ctx)) for name in ("alert.txt", "alert.html")]
         jobs += [(name, _digest_values(digest_ctx)) for name in ("digest.txt", "digest.html")]
         for state in ("failing", "ok"):
-            health = HealthContext("Feed <x>", "https://example.org/feed", "ok", state,
-                                   "3 failed polls in a row", at)
-            jobs += [(name, {"ctx": health, "subject": health_subject(health)})
-                     for name in ("health.txt", "health.html")]
+            health = HealthContext(
+                "Feed <x>", "https://example.org/feed", "ok", state, "3 failed polls in a row", at
+            )
+            jobs += [
+                (name, {"ctx": health, "subject": health_subject(health)})
+                for name in ("health.txt", "health.html")
+            ]
         for name, values in jobs:
             try:
                 if not _render(name, **values).strip():
@@ -488,10 +504,24 @@ def validate_templates() -> None:
         if problems:
             continue
         try:
-            _check_readable(render_alert(alert_ctx, key="validate", sender="m@example.org",
-                                         recipients=["d@example.org"], sent_at=at))
-            _check_readable(render_digest(digest_ctx, key="validate", sender="m@example.org",
-                                          recipients=["d@example.org"], sent_at=at))
+            _check_readable(
+                render_alert(
+                    alert_ctx,
+                    key="validate",
+                    sender="m@example.org",
+                    recipients=["d@example.org"],
+                    sent_at=at,
+                )
+            )
+            _check_readable(
+                render_digest(
+                    digest_ctx,
+                    key="validate",
+                    sender="m@example.org",
+                    recipients=["d@example.org"],
+                    sent_at=at,
+                )
+            )
         except ValueError as e:
             problems.append(Problem("templates", str(e)))
     if problems:

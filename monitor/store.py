@@ -229,10 +229,19 @@ class Store:
             for spec in feeds:
                 row = rows.get(spec.name)
                 if row is None:
-                    s.add(FeedRow(name=spec.name, url=spec.url,
-                                  interval_seconds=spec.interval_seconds, enabled=True,
-                                  next_poll_at=now, error_count=0, gone=False,
-                                  articles_seen=0, created_at=now))
+                    s.add(
+                        FeedRow(
+                            name=spec.name,
+                            url=spec.url,
+                            interval_seconds=spec.interval_seconds,
+                            enabled=True,
+                            next_poll_at=now,
+                            error_count=0,
+                            gone=False,
+                            articles_seen=0,
+                            created_at=now,
+                        )
+                    )
                     continue
                 if row.url != spec.url:  # a new address: forget validators, errors, "gone"
                     row.url, row.etag, row.last_modified = spec.url, None, None
@@ -247,9 +256,16 @@ class Store:
             for c in commitments:
                 existing = crow.get(c.id)
                 if existing is None:
-                    s.add(CommitmentRow(id=c.id, title=c.title, kind=c.kind.value,
-                                        status=Status.PENDING.value, active=True,
-                                        synced_at=now))
+                    s.add(
+                        CommitmentRow(
+                            id=c.id,
+                            title=c.title,
+                            kind=c.kind.value,
+                            status=Status.PENDING.value,
+                            active=True,
+                            synced_at=now,
+                        )
+                    )
                 else:
                     existing.title, existing.kind = c.title, c.kind.value
                     existing.active, existing.synced_at = True, now
@@ -275,9 +291,12 @@ class Store:
             claimed = []
             for r in rows:
                 # a conditional update is the claim: of two daemons, one wins each feed
-                won = s.execute(update(FeedRow).where(FeedRow.id == r.id, due)
-                                .values(next_poll_at=now + lease)
-                                .execution_options(synchronize_session=False))
+                won = s.execute(
+                    update(FeedRow)
+                    .where(FeedRow.id == r.id, due)
+                    .values(next_poll_at=now + lease)
+                    .execution_options(synchronize_session=False)
+                )
                 if getattr(won, "rowcount", 0):
                     claimed.append(_feed(r))
             return claimed
@@ -319,8 +338,11 @@ class Store:
     def _store_entry(self, s: Session, feed: Feed, entry: Entry, now: datetime) -> bool:
         keys = entry_keys(feed.id, entry)
         known = dict(
-            s.execute(select(ArticleKeyRow.key, ArticleKeyRow.article_id)
-                      .where(ArticleKeyRow.key.in_(keys))).all()
+            s.execute(
+                select(ArticleKeyRow.key, ArticleKeyRow.article_id).where(
+                    ArticleKeyRow.key.in_(keys)
+                )
+            ).all()
         )
         if known:
             article_id = next(iter(known.values()))
@@ -376,40 +398,58 @@ class Store:
             row.next_poll_at = next_poll_at
             row.gone = gone
 
-    def record_health(self, feed_id: int, expected: str, health: str, detail: str,
-                      now: datetime) -> bool:
+    def record_health(
+        self, feed_id: int, expected: str, health: str, detail: str, now: datetime
+    ) -> bool:
         """Record a feed's change of health as an event (to be alerted), once: refuses if
         the stored health is no longer ``expected``."""
         with self.transaction() as s:
-            result = s.execute(update(FeedRow)
-                               .where(FeedRow.id == feed_id, FeedRow.health == expected)
-                               .values(health=health))
+            result = s.execute(
+                update(FeedRow)
+                .where(FeedRow.id == feed_id, FeedRow.health == expected)
+                .values(health=health)
+            )
             if not getattr(result, "rowcount", 0):
                 return False
-            s.add(HealthEventRow(feed_id=feed_id, state=health, at=now, detail=detail[:2000],
-                                 previous=expected))
+            s.add(
+                HealthEventRow(
+                    feed_id=feed_id, state=health, at=now, detail=detail[:2000], previous=expected
+                )
+            )
             return True
 
     def unalerted_health_events(self) -> list[HealthEvent]:
         with self.transaction() as s:
-            rows = s.execute(select(HealthEventRow, FeedRow)
-                             .join(FeedRow, FeedRow.id == HealthEventRow.feed_id)
-                             .where(HealthEventRow.alerted_at.is_(None))
-                             .order_by(HealthEventRow.id))
-            return [HealthEvent(h.id, f.name, f.url, h.state, h.previous, h.detail, h.at)
-                    for h, f in rows]
+            rows = s.execute(
+                select(HealthEventRow, FeedRow)
+                .join(FeedRow, FeedRow.id == HealthEventRow.feed_id)
+                .where(HealthEventRow.alerted_at.is_(None))
+                .order_by(HealthEventRow.id)
+            )
+            return [
+                HealthEvent(h.id, f.name, f.url, h.state, h.previous, h.detail, h.at)
+                for h, f in rows
+            ]
 
     def feeds(self) -> list[Feed]:
         with self.transaction() as s:
-            return [_feed(r) for r in s.scalars(
-                select(FeedRow).where(FeedRow.enabled.is_(True)).order_by(FeedRow.id))]
+            return [
+                _feed(r)
+                for r in s.scalars(
+                    select(FeedRow).where(FeedRow.enabled.is_(True)).order_by(FeedRow.id)
+                )
+            ]
 
     # --- judging -------------------------------------------------------------
 
     def unjudged_articles(self, limit: int) -> list[Article]:
         with self.transaction() as s:
-            stmt = (select(ArticleRow).where(ArticleRow.judged_at.is_(None))
-                    .order_by(ArticleRow.id).limit(limit))
+            stmt = (
+                select(ArticleRow)
+                .where(ArticleRow.judged_at.is_(None))
+                .order_by(ArticleRow.id)
+                .limit(limit)
+            )
             return [_article(r) for r in s.scalars(stmt)]
 
     def save_verdicts(
@@ -421,19 +461,27 @@ class Store:
         with self.transaction() as s:
             active = set(s.scalars(select(CommitmentRow.id).where(CommitmentRow.active)))
             for article, verdicts in judged:
-                claimed = s.execute(update(ArticleRow)
-                                    .where(ArticleRow.id == article.id,
-                                           ArticleRow.judged_at.is_(None))
-                                    .values(judged_at=now))
+                claimed = s.execute(
+                    update(ArticleRow)
+                    .where(ArticleRow.id == article.id, ArticleRow.judged_at.is_(None))
+                    .values(judged_at=now)
+                )
                 if not getattr(claimed, "rowcount", 0):  # judged by another daemon meanwhile
                     continue
                 for v in verdicts:
                     if v.label not in (Label.BREACH, Label.MET) or v.commitment_id not in active:
                         continue
-                    s.add(EvidenceRow(article_id=article.id, commitment_id=v.commitment_id,
-                                      label=v.label.value, score=round(v.score, 4),
-                                      quote=v.quote or "", signals=list(v.signals),
-                                      created_at=now))
+                    s.add(
+                        EvidenceRow(
+                            article_id=article.id,
+                            commitment_id=v.commitment_id,
+                            label=v.label.value,
+                            score=round(v.score, 4),
+                            quote=v.quote or "",
+                            signals=list(v.signals),
+                            created_at=now,
+                        )
+                    )
                     written += 1
         return written
 
@@ -444,8 +492,9 @@ class Store:
 
     def article_by_url(self, url: str) -> Article | None:
         with self.transaction() as s:
-            row = s.scalars(select(ArticleRow).where(ArticleRow.url == url)
-                            .order_by(ArticleRow.id).limit(1)).first()
+            row = s.scalars(
+                select(ArticleRow).where(ArticleRow.url == url).order_by(ArticleRow.id).limit(1)
+            ).first()
             return _article(row) if row else None
 
     # --- assessing -----------------------------------------------------------
@@ -470,8 +519,14 @@ class Store:
 
     def unassessed_evidence_ids(self, commitment_id: str) -> set[int]:
         with self.transaction() as s:
-            return set(s.scalars(select(EvidenceRow.id).where(
-                EvidenceRow.commitment_id == commitment_id, EvidenceRow.assessed_at.is_(None))))
+            return set(
+                s.scalars(
+                    select(EvidenceRow.id).where(
+                        EvidenceRow.commitment_id == commitment_id,
+                        EvidenceRow.assessed_at.is_(None),
+                    )
+                )
+            )
 
     def apply_assessment(
         self,
@@ -489,45 +544,65 @@ class Store:
             moved = s.execute(
                 update(CommitmentRow)
                 .where(CommitmentRow.id == commitment_id, CommitmentRow.status == expected.value)
-                .values(status=final.to_status.value if final else expected.value,
-                        status_changed_at=final.at if final else CommitmentRow.status_changed_at)
+                .values(
+                    status=final.to_status.value if final else expected.value,
+                    status_changed_at=final.at if final else CommitmentRow.status_changed_at,
+                )
             )
             if not getattr(moved, "rowcount", 0):
                 return False
             if assessed_ids:
-                s.execute(update(EvidenceRow)
-                          .where(EvidenceRow.id.in_(list(assessed_ids)),
-                                 EvidenceRow.assessed_at.is_(None))
-                          .values(assessed_at=now))
+                s.execute(
+                    update(EvidenceRow)
+                    .where(
+                        EvidenceRow.id.in_(list(assessed_ids)), EvidenceRow.assessed_at.is_(None)
+                    )
+                    .values(assessed_at=now)
+                )
             for c in changes:
-                s.add(StatusEventRow(commitment_id=c.commitment_id, from_status=c.from_status,
-                                     to_status=c.to_status, at=c.at, reason=c.reason,
-                                     evidence_ids=list(c.evidence_ids)))
+                s.add(
+                    StatusEventRow(
+                        commitment_id=c.commitment_id,
+                        from_status=c.from_status,
+                        to_status=c.to_status,
+                        at=c.at,
+                        reason=c.reason,
+                        evidence_ids=list(c.evidence_ids),
+                    )
+                )
             return True
 
     # --- alerting ------------------------------------------------------------
 
     def unalerted_events(self) -> list[StoredEvent]:
         with self.transaction() as s:
-            rows = s.scalars(select(StatusEventRow).where(StatusEventRow.alerted_at.is_(None))
-                             .order_by(StatusEventRow.id))
+            rows = s.scalars(
+                select(StatusEventRow)
+                .where(StatusEventRow.alerted_at.is_(None))
+                .order_by(StatusEventRow.id)
+            )
             return [StoredEvent(r.id, _change(r)) for r in rows]
 
     def last_alert_at(self, commitment_id: str, status: Status) -> datetime | None:
         with self.transaction() as s:
-            return s.scalar(select(func.max(StatusEventRow.alerted_at)).where(
-                StatusEventRow.commitment_id == commitment_id,
-                StatusEventRow.to_status == status.value,
-                StatusEventRow.alert_suppressed.is_(None)))
+            return s.scalar(
+                select(func.max(StatusEventRow.alerted_at)).where(
+                    StatusEventRow.commitment_id == commitment_id,
+                    StatusEventRow.to_status == status.value,
+                    StatusEventRow.alert_suppressed.is_(None),
+                )
+            )
 
     def evidence_by_ids(self, ids: Sequence[int]) -> list[Evidence]:
         if not ids:
             return []
         with self.transaction() as s:
-            rows = s.execute(select(EvidenceRow, ArticleRow)
-                             .join(ArticleRow, ArticleRow.id == EvidenceRow.article_id)
-                             .where(EvidenceRow.id.in_(list(ids)))
-                             .order_by(EvidenceRow.score.desc(), EvidenceRow.id))
+            rows = s.execute(
+                select(EvidenceRow, ArticleRow)
+                .join(ArticleRow, ArticleRow.id == EvidenceRow.article_id)
+                .where(EvidenceRow.id.in_(list(ids)))
+                .order_by(EvidenceRow.score.desc(), EvidenceRow.id)
+            )
             return [_evidence(e, a) for e, a in rows]
 
     def enqueue_alerts(
@@ -544,23 +619,32 @@ class Store:
         with self.transaction() as s:
             queued = self._enqueue(s, items, now)
             for event_id in alerted:
-                s.execute(update(StatusEventRow).where(StatusEventRow.id == event_id,
-                                                       StatusEventRow.alerted_at.is_(None))
-                          .values(alerted_at=now))
+                s.execute(
+                    update(StatusEventRow)
+                    .where(StatusEventRow.id == event_id, StatusEventRow.alerted_at.is_(None))
+                    .values(alerted_at=now)
+                )
             if health_alerted:
-                s.execute(update(HealthEventRow)
-                          .where(HealthEventRow.id.in_(list(health_alerted)),
-                                 HealthEventRow.alerted_at.is_(None))
-                          .values(alerted_at=now))
+                s.execute(
+                    update(HealthEventRow)
+                    .where(
+                        HealthEventRow.id.in_(list(health_alerted)),
+                        HealthEventRow.alerted_at.is_(None),
+                    )
+                    .values(alerted_at=now)
+                )
             for event_id, why in suppressed.items():
-                s.execute(update(StatusEventRow).where(StatusEventRow.id == event_id,
-                                                       StatusEventRow.alerted_at.is_(None))
-                          .values(alerted_at=now, alert_suppressed=why[:200]))
+                s.execute(
+                    update(StatusEventRow)
+                    .where(StatusEventRow.id == event_id, StatusEventRow.alerted_at.is_(None))
+                    .values(alerted_at=now, alert_suppressed=why[:200])
+                )
             return queued
 
     def _enqueue(self, s: Session, items: Sequence[NewOutboxItem], now: datetime) -> int:
-        existing = set(s.scalars(select(OutboxRow.key).where(
-            OutboxRow.key.in_([i.key for i in items]))))
+        existing = set(
+            s.scalars(select(OutboxRow.key).where(OutboxRow.key.in_([i.key for i in items])))
+        )
         queued = 0
         for item in items:
             if item.key in existing:
@@ -568,10 +652,19 @@ class Store:
             existing.add(item.key)
             try:
                 with s.begin_nested():
-                    s.add(OutboxRow(key=item.key, channel=item.channel, kind=item.kind,
-                                    subject=item.subject, message_id=item.message_id,
-                                    payload=item.payload, created_at=now, attempts=0,
-                                    next_attempt_at=now))
+                    s.add(
+                        OutboxRow(
+                            key=item.key,
+                            channel=item.channel,
+                            kind=item.kind,
+                            subject=item.subject,
+                            message_id=item.message_id,
+                            payload=item.payload,
+                            created_at=now,
+                            attempts=0,
+                            next_attempt_at=now,
+                        )
+                    )
                     s.flush()
             except IntegrityError:  # queued by another daemon a moment ago
                 continue
@@ -582,11 +675,13 @@ class Store:
 
     def due_outbox(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
         with self.transaction() as s:
-            stmt = (select(OutboxRow)
-                    .where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
-                    .where(or_(OutboxRow.next_attempt_at.is_(None),
-                               OutboxRow.next_attempt_at <= now))
-                    .order_by(OutboxRow.id).limit(limit))
+            stmt = (
+                select(OutboxRow)
+                .where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
+                .where(or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now))
+                .order_by(OutboxRow.id)
+                .limit(limit)
+            )
             return [_outbox(r) for r in s.scalars(stmt)]
 
     def claim_outbox(self, item_id: int, now: datetime, lease: timedelta) -> bool:
@@ -595,10 +690,12 @@ class Store:
         with self.transaction() as s:
             result = s.execute(
                 update(OutboxRow)
-                .where(OutboxRow.id == item_id, OutboxRow.sent_at.is_(None),
-                       OutboxRow.failed_at.is_(None),
-                       or_(OutboxRow.next_attempt_at.is_(None),
-                           OutboxRow.next_attempt_at <= now))
+                .where(
+                    OutboxRow.id == item_id,
+                    OutboxRow.sent_at.is_(None),
+                    OutboxRow.failed_at.is_(None),
+                    or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now),
+                )
                 .values(next_attempt_at=now + lease, attempts=OutboxRow.attempts + 1)
             )
             return bool(getattr(result, "rowcount", 0))
@@ -620,17 +717,37 @@ class Store:
 
     def outbox(self, limit: int = 50) -> list[OutboxItem]:
         with self.transaction() as s:
-            return [_outbox(r) for r in s.scalars(
-                select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit))]
+            return [
+                _outbox(r)
+                for r in s.scalars(select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit))
+            ]
 
     def outbox_counts(self) -> dict[str, int]:
         with self.transaction() as s:
-            pending = s.scalar(select(func.count()).select_from(OutboxRow).where(
-                OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))) or 0
-            sent = s.scalar(select(func.count()).select_from(OutboxRow).where(
-                OutboxRow.sent_at.is_not(None))) or 0
-            failed = s.scalar(select(func.count()).select_from(OutboxRow).where(
-                OutboxRow.failed_at.is_not(None))) or 0
+            pending = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(OutboxRow)
+                    .where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
+                )
+                or 0
+            )
+            sent = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(OutboxRow)
+                    .where(OutboxRow.sent_at.is_not(None))
+                )
+                or 0
+            )
+            failed = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(OutboxRow)
+                    .where(OutboxRow.failed_at.is_not(None))
+                )
+                or 0
+            )
             return {"pending": pending, "sent": sent, "failed": failed}
 
     # --- digests and status ---------------------------------------------------
@@ -648,9 +765,11 @@ class Store:
 
     def evidence_between(self, start: datetime | None, end: datetime) -> list[Evidence]:
         with self.transaction() as s:
-            stmt = (select(EvidenceRow, ArticleRow)
-                    .join(ArticleRow, ArticleRow.id == EvidenceRow.article_id)
-                    .where(EvidenceRow.created_at <= end))
+            stmt = (
+                select(EvidenceRow, ArticleRow)
+                .join(ArticleRow, ArticleRow.id == EvidenceRow.article_id)
+                .where(EvidenceRow.created_at <= end)
+            )
             if start is not None:
                 stmt = stmt.where(EvidenceRow.created_at > start)
             rows = s.execute(stmt.order_by(EvidenceRow.id))
@@ -660,26 +779,34 @@ class Store:
         """Per commitment, its most recent evidence."""
         out: dict[str, Evidence] = {}
         with self.transaction() as s:
-            newest = (select(EvidenceRow.commitment_id, func.max(EvidenceRow.id).label("id"))
-                      .group_by(EvidenceRow.commitment_id).subquery())
-            rows = s.execute(select(EvidenceRow, ArticleRow)
-                             .join(newest, newest.c.id == EvidenceRow.id)
-                             .join(ArticleRow, ArticleRow.id == EvidenceRow.article_id))
+            newest = (
+                select(EvidenceRow.commitment_id, func.max(EvidenceRow.id).label("id"))
+                .group_by(EvidenceRow.commitment_id)
+                .subquery()
+            )
+            rows = s.execute(
+                select(EvidenceRow, ArticleRow)
+                .join(newest, newest.c.id == EvidenceRow.id)
+                .join(ArticleRow, ArticleRow.id == EvidenceRow.article_id)
+            )
             for e, a in rows:
                 out[e.commitment_id] = _evidence(e, a)
         return out
 
     def record_digest(
-        self, key: str, start: datetime | None, end: datetime,
-        items: Sequence[NewOutboxItem], now: datetime,
+        self,
+        key: str,
+        start: datetime | None,
+        end: datetime,
+        items: Sequence[NewOutboxItem],
+        now: datetime,
     ) -> bool:
         """Record a digest and queue its messages, once per key."""
         try:
             with self.transaction() as s:
                 if s.scalar(select(DigestRow.id).where(DigestRow.key == key)) is not None:
                     return False
-                s.add(DigestRow(key=key, period_start_at=start, period_end_at=end,
-                                created_at=now))
+                s.add(DigestRow(key=key, period_start_at=start, period_end_at=end, created_at=now))
                 s.flush()
                 self._enqueue(s, items, now)
                 return True
@@ -688,7 +815,13 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         with self.transaction() as s:
+
             def n(model: Any) -> int:
                 return int(s.scalar(select(func.count()).select_from(model)) or 0)
-            return {"articles": n(ArticleRow), "evidence": n(EvidenceRow),
-                    "events": n(StatusEventRow), "outbox": n(OutboxRow)}
+
+            return {
+                "articles": n(ArticleRow),
+                "evidence": n(EvidenceRow),
+                "events": n(StatusEventRow),
+                "outbox": n(OutboxRow),
+            }

@@ -19,15 +19,43 @@ from typing import NamedTuple
 # --- normalisation ---------------------------------------------------------------------------
 
 _REPLACE: tuple[tuple[str, str], ...] = (
-    ("\u2018", "'"), ("\u2019", "'"), ("\u201a", "'"), ("\u201b", "'"), ("\u2032", "'"),
-    ("\u201c", '"'), ("\u201d", '"'), ("\u201e", '"'), ("\u201f", '"'), ("\u2033", '"'),
-    ("\u00ab", '"'), ("\u00bb", '"'),
-    ("\u2010", "-"), ("\u2011", "-"), ("\u2012", "-"), ("\u2013", "-"), ("\u2212", "-"),
-    ("\u2014", " - "), ("\u2015", " - "),
-    ("\u00a0", " "), ("\u2009", " "), ("\u202f", " "), ("\u2007", " "), ("\t", " "),
-    ("\r", "\n"), ("\f", "\n"), ("\v", "\n"), ("\u2028", "\n"), ("\u2029", "\n"),
-    ("\u200b", ""), ("\u200c", ""), ("\u200d", ""), ("\ufeff", ""), ("\u00ad", ""),
-    ("\u2022", "\n"), ("\u25cf", "\n"), ("\u2026", "..."),
+    ("\u2018", "'"),
+    ("\u2019", "'"),
+    ("\u201a", "'"),
+    ("\u201b", "'"),
+    ("\u2032", "'"),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("\u201e", '"'),
+    ("\u201f", '"'),
+    ("\u2033", '"'),
+    ("\u00ab", '"'),
+    ("\u00bb", '"'),
+    ("\u2010", "-"),
+    ("\u2011", "-"),
+    ("\u2012", "-"),
+    ("\u2013", "-"),
+    ("\u2212", "-"),
+    ("\u2014", " - "),
+    ("\u2015", " - "),
+    ("\u00a0", " "),
+    ("\u2009", " "),
+    ("\u202f", " "),
+    ("\u2007", " "),
+    ("\t", " "),
+    ("\r", "\n"),
+    ("\f", "\n"),
+    ("\v", "\n"),
+    ("\u2028", "\n"),
+    ("\u2029", "\n"),
+    ("\u200b", ""),
+    ("\u200c", ""),
+    ("\u200d", ""),
+    ("\ufeff", ""),
+    ("\u00ad", ""),
+    ("\u2022", "\n"),
+    ("\u25cf", "\n"),
+    ("\u2026", "..."),
 )
 _ASCII_REPLACE = (("\t", " "), ("\r", "\n"), ("\f", "\n"), ("\v", "\n"))
 _DOUBLE_DASH = re.compile(r"-{2,}")
@@ -211,9 +239,7 @@ class _Pattern:
     keys: tuple[str, ...]
 
 
-_Candidates = tuple[
-    tuple[_Pattern, ...], dict[str, tuple[_Pattern, ...]], tuple[_Pattern, ...]
-]
+_Candidates = tuple[tuple[_Pattern, ...], dict[str, tuple[_Pattern, ...]], tuple[_Pattern, ...]]
 
 
 class PhraseIndex:
@@ -310,20 +336,26 @@ class PhraseIndex:
 
 # --- dates -----------------------------------------------------------------------------------
 
-_MONTHS = {
-    name.lower(): i for i, name in enumerate(calendar.month_name) if name
-} | {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
-_MONTH_RE = r"(january|february|march|april|may|june|july|august|september|october|november" \
+_MONTHS = (
+    {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+    | {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+    | {"sept": 9}
+)
+_MONTH_RE = (
+    r"(january|february|march|april|may|june|july|august|september|october|november"
     r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+)
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _DATE_RE = re.compile(
     r"(?P<since>\bsince\s+(?:the\s+|early\s+|late\s+|mid-?\s*)?)?"
-    r"(?:\b(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE.replace("(", "(?P<m1>", 1)
+    r"(?:\b(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    + _MONTH_RE.replace("(", "(?P<m1>", 1)
     + r"(?:,?\s+(?P<y1>\d{4}))?"
     r"|\b" + _MONTH_RE.replace("(", "(?P<m2>", 1) + r"\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b"
     r"(?:\s*-\s*\d{1,2})?(?:,?\s+(?P<y2>\d{4}))?"
     r"|\b(?P<q>early|mid|late|last|this|in|of|since|the)[\s-]+"
-    + _MONTH_RE.replace("(", "(?P<m3>", 1) + r"(?:\s+(?P<y3>\d{4}))?\b(?!\s*\d)"
+    + _MONTH_RE.replace("(", "(?P<m3>", 1)
+    + r"(?:\s+(?P<y3>\d{4}))?\b(?!\s*\d)"
     r"|\b" + _MONTH_RE.replace("(", "(?P<m4>", 1) + r"'s\b"
     r"|\b(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
     r"\s+(?P<ago>day|week|month|year)s?\s+ago\b"
@@ -369,9 +401,12 @@ def _year_for(month: int, day: int, ref: date, explicit: str | None) -> int:
     return year
 
 
-_NUMBERS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())} | {
-    "a": 1, "an": 1}
+_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+} | {"a": 1, "an": 1}
 
 
 def _ago(ref: date, count: str, unit: str) -> tuple[date, date]:
@@ -413,8 +448,9 @@ def find_dates(text: str, published_at: datetime) -> list[DateRef]:
                 year = _year_for(month, 1, ref, g["y3"])
                 if q == "last" and not g["y3"] and date(year, month, 1) > ref.replace(day=1):
                     year -= 1
-                first, last = _month_range(year, month, q if q in {"early", "mid", "late"}
-                                           else None)
+                first, last = _month_range(
+                    year, month, q if q in {"early", "mid", "late"} else None
+                )
             elif g["unit"]:
                 unit = g["unit"].lower()
                 if unit == "month":

@@ -205,8 +205,10 @@ class FeedServer:
         server.owner = self
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05},
-            name="feedserver", daemon=True,
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="feedserver",
+            daemon=True,
         )
         self._thread.start()
         return self

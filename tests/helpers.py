@@ -24,8 +24,10 @@ def write_watchlist(
     raw = yaml.safe_load(DEFAULT_WATCHLIST.read_text(encoding="utf-8"))
     raw["database"] = {"url": database_url or f"sqlite:///{directory / 'monitor.db'}"}
     raw["feeds"] = [{"name": name, "url": url} for name, url in feeds.items()]
-    raw["alerts"] = {"outbox": {"enabled": outbox, "dir": str(directory / "outbox")},
-                     "repeat_interval_hours": 24}
+    raw["alerts"] = {
+        "outbox": {"enabled": outbox, "dir": str(directory / "outbox")},
+        "repeat_interval_hours": 24,
+    }
     if smtp:
         raw["alerts"]["smtp"] = smtp
     raw.update(sections)
@@ -36,9 +38,11 @@ def write_watchlist(
 
 def rss(items: list[dict[str, str]], title: str = "Test feed") -> bytes:
     """An RSS 2.0 document with these items (keys: guid, link, title, description, date)."""
-    parts = [f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
-             f"<title>{title}</title><link>https://example.org/</link>"
-             f"<description>test</description>"]
+    parts = [
+        f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>{title}</title><link>https://example.org/</link>"
+        f"<description>test</description>"
+    ]
     for it in items:
         parts.append(
             f"<item><guid>{it['guid']}</guid><link>{it['link']}</link>"

@@ -61,7 +61,11 @@ class RecordingHandler:
             self._rcpt_replies[address.lower()] = reply
 
     async def handle_RCPT(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str,
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
         rcpt_options: list[str],
     ) -> str:
         with self._lock:
@@ -73,7 +77,11 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_MAIL(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str,
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
         mail_options: list[str],
     ) -> str:
         if self.credentials is not None and not session.authenticated:
@@ -100,7 +108,11 @@ class RecordingHandler:
         return "250 OK"
 
     def authenticate(
-        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str,
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        mechanism: str,
         auth_data: Any,
     ) -> AuthResult:
         if not isinstance(auth_data, LoginPassword) or self.credentials is None:

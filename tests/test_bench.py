@@ -22,7 +22,8 @@ def test_generated_commitments_are_distinct() -> None:
 
 def test_bench_command_prints_rates() -> None:
     assert len(sample_articles()) >= 40
-    result = CliRunner().invoke(main, ["bench", "--articles", "40", "--generated", "20",
-                                       "--config", DEFAULT])
+    result = CliRunner().invoke(
+        main, ["bench", "--articles", "40", "--generated", "20", "--config", DEFAULT]
+    )
     assert result.exit_code == 0, result.output
     assert result.output.count("articles/s") == 2

@@ -60,8 +60,9 @@ def test_run_once_status_and_explain(tmp_path: Path, feed_server: FeedServer) ->
     assert code == 0 and "ceasefire" in out
     code, _, err = invoke("explain", "12345", "--config", config)
     assert code == 2 and "no stored article" in err
-    code, out, _ = invoke("explain", "--text", "Pakistan beat Sri Lanka at cricket.",
-                          "--config", config)
+    code, out, _ = invoke(
+        "explain", "--text", "Pakistan beat Sri Lanka at cricket.", "--config", config
+    )
     assert code == 0
     code, out, _ = invoke("digest", "--now", "--config", config)
     assert code == 0 and "digest queued" in out
@@ -70,17 +71,30 @@ def test_run_once_status_and_explain(tmp_path: Path, feed_server: FeedServer) ->
 def test_eval_contract(tmp_path: Path) -> None:
     corpus = tmp_path / "c.jsonl"
     items = [
-        {"id": "a1", "title": BREACH_ITEM["title"], "text": BREACH_ITEM["description"],
-         "url": BREACH_ITEM["link"], "source": "pk-news.example",
-         "published": "2025-10-24T10:00:00Z", "labels": {"ceasefire": "breach"}},
-        {"id": "a2", "title": QUIET_ITEM["title"], "text": QUIET_ITEM["description"],
-         "url": QUIET_ITEM["link"], "source": "pk-news.example",
-         "published": "2025-10-24T10:00:00Z", "labels": {}},
+        {
+            "id": "a1",
+            "title": BREACH_ITEM["title"],
+            "text": BREACH_ITEM["description"],
+            "url": BREACH_ITEM["link"],
+            "source": "pk-news.example",
+            "published": "2025-10-24T10:00:00Z",
+            "labels": {"ceasefire": "breach"},
+        },
+        {
+            "id": "a2",
+            "title": QUIET_ITEM["title"],
+            "text": QUIET_ITEM["description"],
+            "url": QUIET_ITEM["link"],
+            "source": "pk-news.example",
+            "published": "2025-10-24T10:00:00Z",
+            "labels": {},
+        },
     ]
     corpus.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
     out_file = tmp_path / "pred.jsonl"
-    code, out, err = invoke("eval", str(corpus), "--config", DEFAULT,
-                            "--predictions", str(out_file))
+    code, out, err = invoke(
+        "eval", str(corpus), "--config", DEFAULT, "--predictions", str(out_file)
+    )
     assert code == 0, err
     assert "breach" in out and "met" in out
     lines = [json.loads(x) for x in out_file.read_text(encoding="utf-8").splitlines()]

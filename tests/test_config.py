@@ -42,8 +42,13 @@ def problems_of(text: str, env: dict[str, str] | None = None) -> list[str]:
 def test_default_watchlist_holds_the_five_seed_commitments() -> None:
     config = load_config(str(DEFAULT), env={})
     ids = [c.id for c in config.commitments]
-    assert ids == ["ceasefire", "istanbul-talks", "no-ttp-talks", "no-sanctuary",
-                   "inform-mediators"]
+    assert ids == [
+        "ceasefire",
+        "istanbul-talks",
+        "no-ttp-talks",
+        "no-sanctuary",
+        "inform-mediators",
+    ]
     assert len(config.feeds) >= 8
     talks = config.commitments[1]
     assert talks.kind is Kind.TALKS
@@ -80,7 +85,8 @@ def test_env_var_expansion_and_missing_var() -> None:
     assert "s3cret" not in repr(config.file)
     found = problems_of(text, env={"SMTP_USER": "u"})
     assert found == [
-        "alerts.smtp.password (line 15): environment variable SMTP_PASSWORD is not set"]
+        "alerts.smtp.password (line 15): environment variable SMTP_PASSWORD is not set"
+    ]
 
 
 def test_every_problem_is_reported_at_once_with_path_and_line() -> None:
@@ -133,7 +139,7 @@ def test_duplicate_keys_and_ids() -> None:
 
 
 def test_yaml_syntax_error_names_the_line() -> None:
-    assert problems_of("feeds:\n  - name: [unclosed\n") [0].startswith("(YAML syntax) (line 3)")
+    assert problems_of("feeds:\n  - name: [unclosed\n")[0].startswith("(YAML syntax) (line 3)")
 
 
 def test_new_entity_with_aliases_is_usable() -> None:
@@ -151,31 +157,57 @@ def test_new_entity_with_aliases_is_usable() -> None:
 def test_check_command_exit_code_and_message(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("feeds:\n  - name: x\n    url: nope\n", encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "monitor", "check", str(bad)],
-                         capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "monitor", "check", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 2
     assert "feeds[0].url (line 3): must be an http:// or https:// URL" in run.stderr
     assert "Traceback" not in run.stderr
-    good = subprocess.run([sys.executable, "-m", "monitor", "check", str(DEFAULT)],
-                          capture_output=True, text=True, check=False)
+    good = subprocess.run(
+        [sys.executable, "-m", "monitor", "check", str(DEFAULT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert good.returncode == 0, good.stderr
     assert "5 commitments" in good.stdout
 
 
-yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20),
-                         st.floats(allow_nan=False))
+yaml_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.text(max_size=20), st.floats(allow_nan=False)
+)
 yaml_values = st.recursive(
     yaml_scalars,
-    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=8), kids,
-                                                              max_size=3),
+    lambda kids: (
+        st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=8), kids, max_size=3)
+    ),
     max_leaves=10,
 )
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.dictionaries(st.sampled_from(["feeds", "commitments", "alerts", "digest", "polling",
-                                        "judging", "entities", "database", "bogus"]),
-                       yaml_values, max_size=4))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "feeds",
+                "commitments",
+                "alerts",
+                "digest",
+                "polling",
+                "judging",
+                "entities",
+                "database",
+                "bogus",
+            ]
+        ),
+        yaml_values,
+        max_size=4,
+    )
+)
 def test_any_structure_gives_config_or_config_error(data: dict[str, object]) -> None:
     import yaml
 

@@ -73,7 +73,9 @@ def test_wrong_type_is_reported_at_its_path(leaf: tuple[tuple[str | int, ...], A
     problems = problems_for(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     where = _path_str(parts)
     assert any(p.where.startswith(where) or where.startswith(p.where) for p in problems), (
-        where, problems)
+        where,
+        problems,
+    )
     assert all(p.line for p in problems if p.where != "(top level)")
 
 
@@ -88,26 +90,37 @@ def test_unknown_key_is_reported(parts: tuple[str | int, ...], key: str) -> None
         return
     target[key] = 1
     problems = problems_for(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    assert any(p.where == _path_str((*parts[:-1], key)) and p.message == "unknown key"
-               for p in problems), problems
+    assert any(
+        p.where == _path_str((*parts[:-1], key)) and p.message == "unknown key" for p in problems
+    ), problems
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(0, 4), st.sampled_from(["2025-02-30", "2025-13-01", "2025-00-10"]),
-       st.sampled_from(["effective", "said_at", "deadline"]))
+@given(
+    st.integers(0, 4),
+    st.sampled_from(["2025-02-30", "2025-13-01", "2025-00-10"]),
+    st.sampled_from(["effective", "said_at", "deadline"]),
+)
 def test_impossible_dates(index: int, bad: str, key: str) -> None:
     text = yaml.safe_dump(RAW, sort_keys=False, allow_unicode=True)
     data = copy.deepcopy(RAW)
     data["commitments"][index][key] = "PLACEHOLDER"
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True).replace(
-        "'PLACEHOLDER'", bad).replace("PLACEHOLDER", bad)
+    text = (
+        yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        .replace("'PLACEHOLDER'", bad)
+        .replace("PLACEHOLDER", bad)
+    )
     problems = problems_for(text)
     assert any(p.where == f"commitments[{index}].{key}" for p in problems), problems
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(0, 4), st.text(min_size=1, max_size=30).filter(
-    lambda s: not s.strip().startswith(("http://", "https://"))))
+@given(
+    st.integers(0, 4),
+    st.text(min_size=1, max_size=30).filter(
+        lambda s: not s.strip().startswith(("http://", "https://"))
+    ),
+)
 def test_bad_feed_urls(index: int, url: str) -> None:
     data = copy.deepcopy(RAW)
     data["feeds"][index]["url"] = url
@@ -121,8 +134,9 @@ def test_duplicate_commitment_ids(index: int) -> None:
     data = copy.deepcopy(RAW)
     data["commitments"][index]["id"] = data["commitments"][0]["id"]
     problems = problems_for(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    assert any(p.where == f"commitments[{index}].id" and "duplicate" in p.message
-               for p in problems), problems
+    assert any(
+        p.where == f"commitments[{index}].id" and "duplicate" in p.message for p in problems
+    ), problems
 
 
 @settings(max_examples=60, deadline=None)
@@ -143,8 +157,11 @@ def test_cli_gives_exit_2_and_no_traceback(tmp_path: Path) -> None:
     data["commitments"][1]["id"] = "ceasefire"
     data["digest"]["timezone"] = "Mars/Olympus"
     bad = tmp_path / "w.yaml"
-    bad.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-                   + "polling: {max_concurrency: lots}\n", encoding="utf-8")
+    bad.write_text(
+        yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        + "polling: {max_concurrency: lots}\n",
+        encoding="utf-8",
+    )
     for args in (["check", str(bad)], ["run", "--once", "--config", str(bad)]):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 2

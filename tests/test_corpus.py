@@ -35,8 +35,9 @@ def test_corpus_size_and_coverage() -> None:
             assert counts[(cid, Label.MET)] >= 5, (name, cid)
         for cid in ("ceasefire", "istanbul-talks", "no-sanctuary"):
             assert counts[(cid, Label.BREACH)] >= 5, (name, cid)
-        negatives = [i for i in items
-                     if not any(v in (Label.BREACH, Label.MET) for v in i.labels.values())]
+        negatives = [
+            i for i in items if not any(v in (Label.BREACH, Label.MET) for v in i.labels.values())
+        ]
         assert len(negatives) >= len(items) // 4, name
 
 

@@ -53,21 +53,39 @@ MET_ITEM = {
 
 def items_for(run: int) -> list[dict[str, str]]:
     """The feed's items at a given run: it grows, so restarts find new work."""
-    extra = [{**QUIET_ITEM, "guid": f"q-{i}", "link": f"https://pk-news.example/q/{i}",
-              "title": f"Karachi market report number {i}",
-              "description": f"Shares closed higher for the {i}th session."}
-             for i in range(run)]
+    extra = [
+        {
+            **QUIET_ITEM,
+            "guid": f"q-{i}",
+            "link": f"https://pk-news.example/q/{i}",
+            "title": f"Karachi market report number {i}",
+            "description": f"Shares closed higher for the {i}th session.",
+        }
+        for i in range(run)
+    ]
     return [BREACH_ITEM, MET_ITEM, QUIET_ITEM, *extra]
 
 
 def watchlist(tmp_path: Path, feeds: FeedServer, smtp: SmtpServer, database_url: str) -> Path:
     path = write_watchlist(
-        tmp_path, {f"Feed {i}": feeds.url(f"/f{i}.xml") for i in range(4)},
+        tmp_path,
+        {f"Feed {i}": feeds.url(f"/f{i}.xml") for i in range(4)},
         database_url=database_url,
-        smtp={"host": smtp.host, "port": smtp.port, "security": "none", "timeout_seconds": 2,
-              "sender": "monitor@example.org", "recipients": ["desk@example.org"]},
-        polling={"interval_minutes": 0.02, "deadline_seconds": 2, "connect_timeout_seconds": 1,
-                 "read_timeout_seconds": 1})
+        smtp={
+            "host": smtp.host,
+            "port": smtp.port,
+            "security": "none",
+            "timeout_seconds": 2,
+            "sender": "monitor@example.org",
+            "recipients": ["desk@example.org"],
+        },
+        polling={
+            "interval_minutes": 0.02,
+            "deadline_seconds": 2,
+            "connect_timeout_seconds": 1,
+            "read_timeout_seconds": 1,
+        },
+    )
     raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     # more commitments, so that one cycle queues many alerts (the kills land among them)
     base = raw["commitments"]
@@ -85,7 +103,10 @@ def clean_env() -> dict[str, str]:
 
 
 def test_sigkill_fifty_times_nothing_lost_nothing_twice(
-    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer, database_url: str,
+    tmp_path: Path,
+    feed_server: FeedServer,
+    smtp_server: SmtpServer,
+    database_url: str,
     figures: Callable[[str], None],
 ) -> None:
     config_file = watchlist(tmp_path, feed_server, smtp_server, database_url)
@@ -95,10 +116,13 @@ def test_sigkill_fifty_times_nothing_lost_nothing_twice(
         for run in range(RUNS):
             for i in range(4):
                 feed_server.add(f"/f{i}.xml", rss(items_for(run)))
-            proc = subprocess.Popen(monitor_cmd("run", "--tick", "0.3", "--config",
-                                                str(config_file)),
-                                    cwd=tmp_path, env=clean_env(), stdout=subprocess.DEVNULL,
-                                    stderr=log)
+            proc = subprocess.Popen(
+                monitor_cmd("run", "--tick", "0.3", "--config", str(config_file)),
+                cwd=tmp_path,
+                env=clean_env(),
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
             time.sleep(rng.uniform(0.8, 2.5))  # start-up takes about a second
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
@@ -110,8 +134,13 @@ def test_sigkill_fifty_times_nothing_lost_nothing_twice(
     store = Store(make_engine(config.database_url))
 
     def settled() -> bool:
-        done = subprocess.run(monitor_cmd("run", "--once", "--config", str(config_file)),
-                              cwd=tmp_path, env=clean_env(), capture_output=True, check=False)
+        done = subprocess.run(
+            monitor_cmd("run", "--once", "--config", str(config_file)),
+            cwd=tmp_path,
+            env=clean_env(),
+            capture_output=True,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr.decode()
         counts = store.outbox_counts()
         return counts["pending"] == 0 and store.counts()["articles"] == 3 + RUNS - 1
@@ -121,8 +150,10 @@ def test_sigkill_fifty_times_nothing_lost_nothing_twice(
         outbox = store.outbox(limit=10_000)
         assert all(o.failed_at is None for o in outbox)
         # every alert (and digest) queued reached each channel exactly once
-        received = Counter(email.message_from_bytes(m.data, policy=email.policy.default)
-                           ["Message-ID"] for m in smtp_server.messages)
+        received = Counter(
+            email.message_from_bytes(m.data, policy=email.policy.default)["Message-ID"]
+            for m in smtp_server.messages
+        )
         smtp_ids = {o.message_id for o in outbox if o.channel == "smtp"}
         assert set(received) == smtp_ids
         duplicated = {k: n for k, n in received.items() if n > 1}
@@ -133,21 +164,44 @@ def test_sigkill_fifty_times_nothing_lost_nothing_twice(
         assert len({o.key for o in alerts}) == len(alerts) >= 2 * 8  # breach + met, x4 copies
         with store.transaction() as s:
             # every article judged, every evidence row points at one, statuses follow events
-            assert s.scalar(select(func.count()).select_from(ArticleRow)
-                            .where(ArticleRow.judged_at.is_(None))) == 0
-            assert s.scalar(select(func.count()).select_from(EvidenceRow)
-                            .where(EvidenceRow.assessed_at.is_(None))) == 0
+            assert (
+                s.scalar(
+                    select(func.count())
+                    .select_from(ArticleRow)
+                    .where(ArticleRow.judged_at.is_(None))
+                )
+                == 0
+            )
+            assert (
+                s.scalar(
+                    select(func.count())
+                    .select_from(EvidenceRow)
+                    .where(EvidenceRow.assessed_at.is_(None))
+                )
+                == 0
+            )
             for c in s.scalars(select(CommitmentRow)):
-                last = s.scalars(select(StatusEventRow.to_status)
-                                 .where(StatusEventRow.commitment_id == c.id)
-                                 .order_by(StatusEventRow.id.desc()).limit(1)).first()
+                last = s.scalars(
+                    select(StatusEventRow.to_status)
+                    .where(StatusEventRow.commitment_id == c.id)
+                    .order_by(StatusEventRow.id.desc())
+                    .limit(1)
+                ).first()
                 assert c.status == (last or "pending"), c.id
-            assert s.scalar(select(func.count()).select_from(StatusEventRow)
-                            .where(StatusEventRow.alerted_at.is_(None))) == 0
+            assert (
+                s.scalar(
+                    select(func.count())
+                    .select_from(StatusEventRow)
+                    .where(StatusEventRow.alerted_at.is_(None))
+                )
+                == 0
+            )
             assert s.scalar(select(func.count()).select_from(OutboxRow)) == len(outbox)
-        figures(f"crash test ({config.database_url.split(':')[0]}): {kills} SIGKILLs survived, "
-              f"{store.counts()['articles']} articles stored once, {len(alerts)} alert "
-              f"messages over 2 channels, {sum(received.values())} mails received by SMTP, "
-              "0 lost, 0 duplicated")
+        figures(
+            f"crash test ({config.database_url.split(':')[0]}): {kills} SIGKILLs survived, "
+            f"{store.counts()['articles']} articles stored once, {len(alerts)} alert "
+            f"messages over 2 channels, {sum(received.values())} mails received by SMTP, "
+            "0 lost, 0 duplicated"
+        )
     finally:
         store.close()

@@ -29,25 +29,35 @@ def start_daemon(config_file: Path, cwd: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
     with open(cwd / "daemon.log", "ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "monitor", "run", "--tick", "1", "--config",
-             str(config_file)],
-            cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log,
+            [sys.executable, "-m", "monitor", "run", "--tick", "1", "--config", str(config_file)],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
         )
 
 
 def watchlist(tmp_path: Path, feeds: FeedServer, smtp: SmtpServer) -> Path:
     feeds.add("/pk.xml", rss([BREACH_ITEM, QUIET_ITEM]), content_type="application/rss+xml")
     return write_watchlist(
-        tmp_path, {"PK News": feeds.url("/pk.xml")},
-        smtp={"host": smtp.host, "port": smtp.port, "security": "none", "timeout_seconds": 2,
-              "sender": "monitor@example.org", "recipients": ["desk@example.org"]},
+        tmp_path,
+        {"PK News": feeds.url("/pk.xml")},
+        smtp={
+            "host": smtp.host,
+            "port": smtp.port,
+            "security": "none",
+            "timeout_seconds": 2,
+            "sender": "monitor@example.org",
+            "recipients": ["desk@example.org"],
+        },
         # short leases, so that work a killed daemon had claimed is taken up again soon
-        polling={"deadline_seconds": 2, "connect_timeout_seconds": 1,
-                 "read_timeout_seconds": 1})
+        polling={"deadline_seconds": 2, "connect_timeout_seconds": 1, "read_timeout_seconds": 1},
+    )
 
 
-def test_scheduler_jobs_and_digest_trigger(tmp_path: Path, feed_server: FeedServer,
-                                           smtp_server: SmtpServer) -> None:
+def test_scheduler_jobs_and_digest_trigger(
+    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer
+) -> None:
     config = load_config(str(watchlist(tmp_path, feed_server, smtp_server)), env={})
     upgrade(config.database_url)
     store = Store(make_engine(config.database_url))
@@ -72,8 +82,9 @@ def test_scheduler_jobs_and_digest_trigger(tmp_path: Path, feed_server: FeedServ
         store.close()
 
 
-def test_daemon_alerts_then_stops_cleanly_on_sigterm(tmp_path: Path, feed_server: FeedServer,
-                                                     smtp_server: SmtpServer) -> None:
+def test_daemon_alerts_then_stops_cleanly_on_sigterm(
+    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer
+) -> None:
     proc = start_daemon(watchlist(tmp_path, feed_server, smtp_server), tmp_path)
     try:
         assert wait_until(lambda: len(smtp_server.messages) >= 1, timeout=30)
@@ -108,10 +119,13 @@ def test_sigkill_at_random_moments_loses_nothing_and_sends_once(
     store = Store(make_engine(config.database_url))
 
     def once() -> None:
-        done = subprocess.run([sys.executable, "-m", "monitor", "run", "--once", "--config",
-                               str(config_file)], cwd=tmp_path, capture_output=True,
-                              check=False, env={k: v for k, v in os.environ.items()
-                                                if not k.startswith("MONITOR_")})
+        done = subprocess.run(
+            [sys.executable, "-m", "monitor", "run", "--once", "--config", str(config_file)],
+            cwd=tmp_path,
+            capture_output=True,
+            check=False,
+            env={k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")},
+        )
         assert done.returncode == 0, done.stderr.decode()
 
     def settled() -> bool:
@@ -128,7 +142,8 @@ def test_sigkill_at_random_moments_loses_nothing_and_sends_once(
         assert store.outbox_counts()["failed"] == 0
         ids = Counter(
             email.message_from_bytes(m.data, policy=email.policy.default)["Message-ID"]
-            for m in smtp_server.messages)
+            for m in smtp_server.messages
+        )
         assert ids and all(n == 1 for n in ids.values()), ids
         smtp_rows = [o for o in store.outbox() if o.channel == "smtp"]
         sent = {o.message_id for o in smtp_rows if o.sent_at is not None}

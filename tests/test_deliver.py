@@ -161,8 +161,9 @@ def test_smtp_5xx_is_permanent(smtp_server: SmtpServer) -> None:
     assert smtp_server.messages == []
 
 
-@pytest.mark.parametrize(("reply", "transient"), [("550 5.1.1 No such user", False),
-                                                   ("450 4.2.1 Mailbox busy", True)])
+@pytest.mark.parametrize(
+    ("reply", "transient"), [("550 5.1.1 No such user", False), ("450 4.2.1 Mailbox busy", True)]
+)
 def test_smtp_all_recipients_refused(smtp_server: SmtpServer, reply: str, transient: bool) -> None:
     smtp_server.refuse_recipient("desk@example.org", reply)
     channel = smtp_channel(smtp_server, recipients=["desk@example.org"])
@@ -199,8 +200,15 @@ def silent_listener() -> Iterator[int]:
 
 
 def test_smtp_timeout_is_transient(silent_listener: int) -> None:
-    channel = SmtpChannel(HOST, silent_listener, security="none", sender=SENDER,
-                          recipients=RECIPIENTS, timeout=0.2, local_hostname="client.test")
+    channel = SmtpChannel(
+        HOST,
+        silent_listener,
+        security="none",
+        sender=SENDER,
+        recipients=RECIPIENTS,
+        timeout=0.2,
+        local_hostname="client.test",
+    )
     with pytest.raises(DeliveryError) as info:
         channel.send(payload(), key="k", message_id=message_id_for("k"))
     assert info.value.transient is True
@@ -246,8 +254,15 @@ def test_smtp_starttls_unsupported_is_permanent(smtp_server: SmtpServer) -> None
 
 
 def test_smtp_connection_refused_is_transient() -> None:
-    channel = SmtpChannel(HOST, free_port(), security="none", sender=SENDER,
-                          recipients=RECIPIENTS, timeout=2.0, local_hostname="client.test")
+    channel = SmtpChannel(
+        HOST,
+        free_port(),
+        security="none",
+        sender=SENDER,
+        recipients=RECIPIENTS,
+        timeout=2.0,
+        local_hostname="client.test",
+    )
     with pytest.raises(DeliveryError) as info:
         channel.send(payload(), key="k", message_id=message_id_for("k"))
     assert info.value.transient is True

@@ -23,13 +23,23 @@ from tests.helpers import BREACH_ITEM, QUIET_ITEM, rss, write_watchlist
 from tests.smtpserver import SmtpServer
 
 
-def make(tmp_path: Path, feeds: FeedServer, host: str, port: int,
-         clock: FakeClock) -> pipeline.Monitor:
+def make(
+    tmp_path: Path, feeds: FeedServer, host: str, port: int, clock: FakeClock
+) -> pipeline.Monitor:
     feeds.add("/f.xml", rss([BREACH_ITEM, QUIET_ITEM]))
-    path = write_watchlist(tmp_path, {"F": feeds.url("/f.xml")}, outbox=False,
-                           smtp={"host": host, "port": port, "security": "none",
-                                 "timeout_seconds": 1, "sender": "monitor@example.org",
-                                 "recipients": ["desk@example.org"]})
+    path = write_watchlist(
+        tmp_path,
+        {"F": feeds.url("/f.xml")},
+        outbox=False,
+        smtp={
+            "host": host,
+            "port": port,
+            "security": "none",
+            "timeout_seconds": 1,
+            "sender": "monitor@example.org",
+            "recipients": ["desk@example.org"],
+        },
+    )
     config = load_config(str(path), env={})
     upgrade(config.database_url)
     m = pipeline.Monitor(config, Store(make_engine(config.database_url)), clock)
@@ -64,8 +74,10 @@ def silent_server() -> Iterator[tuple[str, int]]:
 
 
 def message_ids(smtp: SmtpServer) -> Counter[str]:
-    return Counter(email.message_from_bytes(m.data, policy=email.policy.default)["Message-ID"]
-                   for m in smtp.messages)
+    return Counter(
+        email.message_from_bytes(m.data, policy=email.policy.default)["Message-ID"]
+        for m in smtp.messages
+    )
 
 
 def test_4xx_retries_with_growing_backoff_then_goes_out_once(

@@ -15,8 +15,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def indented_commands() -> list[str]:
-    return [line.strip() for line in README.splitlines()
-            if line.startswith("    python3 -m venv")]
+    return [line.strip() for line in README.splitlines() if line.startswith("    python3 -m venv")]
 
 
 def test_two_commands_and_ci_runs_the_readme_test_command() -> None:
@@ -29,16 +28,30 @@ def test_two_commands_and_ci_runs_the_readme_test_command() -> None:
 
 def test_watchlist_reference_is_a_valid_watchlist() -> None:
     [block] = re.findall(r"```yaml\n(.*?)```", README, flags=re.S)
-    config = parse_config(block, path="README.md",
-                          env={"MONITOR_SMTP_USER": "u", "MONITOR_SMTP_PASSWORD": "p",
-                               "MONITOR_WEBHOOK_URL": "https://hooks.example/T0/B0/x"})
+    config = parse_config(
+        block,
+        path="README.md",
+        env={
+            "MONITOR_SMTP_USER": "u",
+            "MONITOR_SMTP_PASSWORD": "p",
+            "MONITOR_WEBHOOK_URL": "https://hooks.example/T0/B0/x",
+        },
+    )
     assert config.commitments[0].id == "ceasefire"
     assert "iran" in config.entities
 
 
 def test_every_command_is_documented() -> None:
-    assert set(main.commands) == {"run", "check", "status", "explain", "eval", "digest", "demo",
-                                 "bench"}
+    assert set(main.commands) == {
+        "run",
+        "check",
+        "status",
+        "explain",
+        "eval",
+        "digest",
+        "demo",
+        "bench",
+    }
     for name in main.commands:
         assert f"`monitor {name}" in README, name
     result = CliRunner().invoke(main, ["--help"])

@@ -28,22 +28,46 @@ from monitor.vocab import DEFAULT_ENTITIES
 AT = datetime(2025, 11, 1, tzinfo=UTC)
 LATER = datetime(2025, 11, 6, tzinfo=UTC)
 TRUCE = Commitment(
-    id="truce", title="Truce holds", statement="The truce will hold.", kind=Kind.CEASEFIRE,
-    said_by="a minister", said_at=AT, source_url=None, parties=("pakistan", "afghanistan"),
-    topics=("truce",), breach_signals=("clash*",), met_signals=("truce holds",),
-    exclude=("Gaza",), effective_at=AT,
+    id="truce",
+    title="Truce holds",
+    statement="The truce will hold.",
+    kind=Kind.CEASEFIRE,
+    said_by="a minister",
+    said_at=AT,
+    source_url=None,
+    parties=("pakistan", "afghanistan"),
+    topics=("truce",),
+    breach_signals=("clash*",),
+    met_signals=("truce holds",),
+    exclude=("Gaza",),
+    effective_at=AT,
 )
 TALKS = Commitment(
-    id="talks", title="Talks", statement="Talks will happen.", kind=Kind.TALKS,
-    said_by="a minister", said_at=AT, source_url=None, parties=("pakistan", "afghanistan"),
-    topics=("talks",), breach_signals=("collaps*",), met_signals=("mechanism",),
+    id="talks",
+    title="Talks",
+    statement="Talks will happen.",
+    kind=Kind.TALKS,
+    said_by="a minister",
+    said_at=AT,
+    source_url=None,
+    parties=("pakistan", "afghanistan"),
+    topics=("talks",),
+    breach_signals=("collaps*",),
+    met_signals=("mechanism",),
     effective_at=AT,
 )
 
 
 def _line(**kw: object) -> str:
-    base: dict[str, object] = {"id": "a1", "title": "T", "text": "x", "url": "https://e.org/1",
-                               "source": "E", "published": "2025-11-05T10:00:00Z", "labels": {}}
+    base: dict[str, object] = {
+        "id": "a1",
+        "title": "T",
+        "text": "x",
+        "url": "https://e.org/1",
+        "source": "E",
+        "published": "2025-11-05T10:00:00Z",
+        "labels": {},
+    }
     base.update(kw)
     return json.dumps(base)
 
@@ -51,8 +75,10 @@ def _line(**kw: object) -> str:
 def test_load_corpus_reads_items(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
     path.write_text(
-        _line(labels={"truce": "breach"}) + "\n\n"
-        + _line(id="a2", published="2025-11-06T12:00:00+05:00", labels={}) + "\n",
+        _line(labels={"truce": "breach"})
+        + "\n\n"
+        + _line(id="a2", published="2025-11-06T12:00:00+05:00", labels={})
+        + "\n",
         encoding="utf-8",
     )
     items = load_corpus(path)
@@ -96,8 +122,7 @@ def _item(item_id: str, labels: dict[str, Label], title: str = "", text: str = "
 
 
 def _pred(item_id: str, cid: str, label: Label) -> Prediction:
-    return Prediction(item_id, cid, label, 0.9 if label in (Label.BREACH, Label.MET) else 0.0,
-                      None)
+    return Prediction(item_id, cid, label, 0.9 if label in (Label.BREACH, Label.MET) else 0.0, None)
 
 
 def test_score_arithmetic_per_commitment_and_micro() -> None:
@@ -136,11 +161,19 @@ def test_counts_with_nothing_are_zero() -> None:
 
 def test_predict_and_baseline_on_a_tiny_corpus() -> None:
     items = [
-        _item("b", {"truce": Label.BREACH}, "Afghan and Pakistani troops clash",
-              "Afghan and Pakistani troops clashed at Chaman on Monday."),
-        _item("n", {"truce": Label.RELATED}, "No clashes",
-              "There were no clashes between Pakistan and Afghanistan, and the truce "
-              "holds, officials said."),
+        _item(
+            "b",
+            {"truce": Label.BREACH},
+            "Afghan and Pakistani troops clash",
+            "Afghan and Pakistani troops clashed at Chaman on Monday.",
+        ),
+        _item(
+            "n",
+            {"truce": Label.RELATED},
+            "No clashes",
+            "There were no clashes between Pakistan and Afghanistan, and the truce "
+            "holds, officials said.",
+        ),
         _item("g", {}, "Gaza", "Israel and Hamas clash as the Gaza truce frays."),
     ]
     commitments = [TRUCE, TALKS]
@@ -167,8 +200,13 @@ def test_predict_and_baseline_on_a_tiny_corpus() -> None:
 
 def test_prediction_json_contract() -> None:
     p = Prediction("a1", "truce", Label.BREACH, 0.87654321, "Troops clashed.")
-    assert prediction_json(p) == {"id": "a1", "commitment": "truce", "label": "breach",
-                                  "score": 0.8765, "evidence": "Troops clashed."}
+    assert prediction_json(p) == {
+        "id": "a1",
+        "commitment": "truce",
+        "label": "breach",
+        "score": 0.8765,
+        "evidence": "Troops clashed.",
+    }
     none = prediction_json(Prediction("a2", "truce", Label.NONE, 0.0, None))
     assert none["evidence"] is None and none["label"] == "none"
     json.dumps(none)
@@ -179,7 +217,9 @@ def test_format_explanation_shows_counted_and_near_misses() -> None:
     verdicts = matcher.judge(
         "Troops clash on the border",
         "Afghan and Pakistani troops clashed at Chaman. Kabul denied that its troops clashed "
-        "with Pakistani forces.", datetime(2025, 11, 5, tzinfo=UTC))
+        "with Pakistani forces.",
+        datetime(2025, 11, 5, tzinfo=UTC),
+    )
     text = format_explanation(verdicts, {"truce": TRUCE})
     assert text.startswith("truce (Truce holds): breach, score")
     assert "counted as breach" in text

@@ -46,21 +46,41 @@ POLLING = {
 INTERVAL = timedelta(minutes=1)
 BOUND = 3 * DEADLINE  # seconds one poll may take, generously
 
-HEALTHY = rss([
-    {"guid": "h-1", "link": "https://healthy.example/1", "title": "Healthy one",
-     "description": "First healthy item."},
-    {"guid": "h-2", "link": "https://healthy.example/2", "title": "Healthy two",
-     "description": "Second healthy item."},
-], title="Healthy")
+HEALTHY = rss(
+    [
+        {
+            "guid": "h-1",
+            "link": "https://healthy.example/1",
+            "title": "Healthy one",
+            "description": "First healthy item.",
+        },
+        {
+            "guid": "h-2",
+            "link": "https://healthy.example/2",
+            "title": "Healthy two",
+            "description": "Second healthy item.",
+        },
+    ],
+    title="Healthy",
+)
 
-GOOD = rss([
-    {"guid": "f-1", "link": "https://faulty.example/1", "title": "Back again",
-     "description": "The faulty feed works again."},
-], title="Faulty")
+GOOD = rss(
+    [
+        {
+            "guid": "f-1",
+            "link": "https://faulty.example/1",
+            "title": "Back again",
+            "description": "The faulty feed works again.",
+        },
+    ],
+    title="Faulty",
+)
 
-_RSS_HEAD = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-             "<title>Faulty</title><link>https://faulty.example/</link>"
-             "<description>d</description>")
+_RSS_HEAD = (
+    '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+    "<title>Faulty</title><link>https://faulty.example/</link>"
+    "<description>d</description>"
+)
 
 
 def _doc(items: str, head: str = _RSS_HEAD) -> bytes:
@@ -101,6 +121,7 @@ def _route(body: bytes = b"", **kwargs: object) -> Setup:
     def setup(srv: FeedServer, path: str) -> str:
         srv.add(path, body, **kwargs)  # type: ignore[arg-type]
         return srv.url(path)
+
     return setup
 
 
@@ -146,26 +167,32 @@ FAILING: dict[str, Fault] = {
     "slow-drip": Fault(_route(GOOD, drip_interval=0.05), "deadline"),
     "http-404": Fault(_route(b"nope", status=404), "http 404"),
     "http-429-retry-after": Fault(
-        _route(status=429, headers={"Retry-After": "3600"}), "http 429", retry_after=3600),
+        _route(status=429, headers={"Retry-After": "3600"}), "http 429", retry_after=3600
+    ),
     "http-503-retry-after": Fault(
-        _route(status=503, headers={"Retry-After": "7200"}), "http 503", retry_after=7200),
+        _route(status=503, headers={"Retry-After": "7200"}), "http 503", retry_after=7200
+    ),
     "http-500": Fault(_route(b"oops", status=500), "http 500"),
     "redirect-loop": Fault(_redirect_loop, "too many redirects"),
     "body-over-cap": Fault(
-        _route(_doc("<item><title>x</title><description>" + "y" * 100_000
-                    + "</description></item>")), "larger than"),
-    "gzip-bomb": Fault(
-        _route(_gzip_bomb(64), headers={"Content-Encoding": "gzip"}), "larger than"),
+        _route(
+            _doc("<item><title>x</title><description>" + "y" * 100_000 + "</description></item>")
+        ),
+        "larger than",
+    ),
+    "gzip-bomb": Fault(_route(_gzip_bomb(64), headers={"Content-Encoding": "gzip"}), "larger than"),
     "corrupt-gzip": Fault(
-        _route(b"\x1f\x8b\x08\x00not gzip at all", headers={"Content-Encoding": "gzip"}),
-        "bad gzip"),
+        _route(b"\x1f\x8b\x08\x00not gzip at all", headers={"Content-Encoding": "gzip"}), "bad gzip"
+    ),
     "truncated-gzip": Fault(
-        _route(gzip.compress(GOOD)[:-30], headers={"Content-Encoding": "gzip"}),
-        "truncated gzip"),
-    "not-xml": Fault(_route(b"\x00\x01\x02 binary garbage \xff\xfe", content_type=None),
-                     "not a feed"),
-    "html-page": Fault(_route(b"<html><body><p>Log in</p></body></html>",
-                              content_type="text/html"), "not a feed"),
+        _route(gzip.compress(GOOD)[:-30], headers={"Content-Encoding": "gzip"}), "truncated gzip"
+    ),
+    "not-xml": Fault(
+        _route(b"\x00\x01\x02 binary garbage \xff\xfe", content_type=None), "not a feed"
+    ),
+    "html-page": Fault(
+        _route(b"<html><body><p>Log in</p></body></html>", content_type="text/html"), "not a feed"
+    ),
     "empty-body": Fault(_route(b""), "empty document"),
 }
 
@@ -196,52 +223,91 @@ def _not_in_future(rows: list[ArticleRow], now: datetime) -> None:
         assert r.published_at is None or r.published_at <= wall + timedelta(days=1), r.title
 
 
-TRUNCATED = _doc(_items("<guid>t-1</guid><title>Complete item</title>",
-                        "<guid>t-2</guid><title>Second complete</title>",
-                        "<guid>t-3</guid><title>Cut off in the mid"))
+TRUNCATED = _doc(
+    _items(
+        "<guid>t-1</guid><title>Complete item</title>",
+        "<guid>t-2</guid><title>Second complete</title>",
+        "<guid>t-3</guid><title>Cut off in the mid",
+    )
+)
 TRUNCATED = TRUNCATED[: TRUNCATED.index(b"in the mid") + 6]
 
-LATIN1_DECLARED_UTF8 = _doc(_items(
-    "<guid>e-1</guid><title>Caf\xe9 cr\xe8me in M\xfcnchen</title>")).decode(
-    "utf-8").encode("latin-1")
+LATIN1_DECLARED_UTF8 = (
+    _doc(_items("<guid>e-1</guid><title>Caf\xe9 cr\xe8me in M\xfcnchen</title>"))
+    .decode("utf-8")
+    .encode("latin-1")
+)
 
 ODD: dict[str, Odd] = {
-    "wrong-content-type": Odd(_route(GOOD, content_type="text/html; charset=utf-8"),
-                              ("Back again",)),
+    "wrong-content-type": Odd(
+        _route(GOOD, content_type="text/html; charset=utf-8"), ("Back again",)
+    ),
     "missing-content-type": Odd(_route(GOOD, content_type=None), ("Back again",)),
-    "octet-stream": Odd(_route(GOOD, content_type="application/octet-stream"),
-                        ("Back again",)),
+    "octet-stream": Odd(_route(GOOD, content_type="application/octet-stream"), ("Back again",)),
     "malformed-xml": Odd(
-        _route(_doc(_items("<guid>m-1</guid><title>Tom & Jerry <b>bold</title>",
-                           "<guid>m-2</guid><title>Second</title><bogus>"))),
-        ("Tom & Jerry bold", "Second"), warning=True),
-    "truncated-xml": Odd(_route(TRUNCATED), ("Complete item", "Second complete"),
-                         warning=True),
-    "wrong-declared-encoding": Odd(_route(LATIN1_DECLARED_UTF8),
-                                   ("Caf\xe9 cr\xe8me in M\xfcnchen",)),
+        _route(
+            _doc(
+                _items(
+                    "<guid>m-1</guid><title>Tom & Jerry <b>bold</title>",
+                    "<guid>m-2</guid><title>Second</title><bogus>",
+                )
+            )
+        ),
+        ("Tom & Jerry bold", "Second"),
+        warning=True,
+    ),
+    "truncated-xml": Odd(_route(TRUNCATED), ("Complete item", "Second complete"), warning=True),
+    "wrong-declared-encoding": Odd(
+        _route(LATIN1_DECLARED_UTF8), ("Caf\xe9 cr\xe8me in M\xfcnchen",)
+    ),
     "wrong-header-charset": Odd(
-        _route(_doc(_items("<guid>w-1</guid><title>Новости — “quoted”</title>")),
-               content_type="text/xml; charset=windows-1251"), ("Новости — “quoted”",)),
+        _route(
+            _doc(_items("<guid>w-1</guid><title>Новости — “quoted”</title>")),
+            content_type="text/xml; charset=windows-1251",
+        ),
+        ("Новости — “quoted”",),
+    ),
     "empty-feed": Odd(_route(_doc("")), ()),
     "no-guid-link-or-date": Odd(
-        _route(_doc(_items("<title>Only a title</title>",
-                           "<description>Only a description</description>"))),
-        ("Only a title", ""), check=_no_dates),
+        _route(
+            _doc(
+                _items(
+                    "<title>Only a title</title>", "<description>Only a description</description>"
+                )
+            )
+        ),
+        ("Only a title", ""),
+        check=_no_dates,
+    ),
     "duplicate-guids": Odd(
-        _route(_doc(_items("<guid>d-1</guid><title>First of d-1</title>",
-                           "<guid>d-1</guid><title>Second of d-1</title>",
-                           "<guid>d-2</guid><title>Only d-2</title>"))),
-        ("First of d-1", "Only d-2")),
+        _route(
+            _doc(
+                _items(
+                    "<guid>d-1</guid><title>First of d-1</title>",
+                    "<guid>d-1</guid><title>Second of d-1</title>",
+                    "<guid>d-2</guid><title>Only d-2</title>",
+                )
+            )
+        ),
+        ("First of d-1", "Only d-2"),
+    ),
     "dates-in-the-future": Odd(
-        _route(_doc(_items(
-            "<guid>z-1</guid><title>From 2099</title>"
-            "<pubDate>Thu, 01 Jan 2099 00:00:00 +0000</pubDate>",
-            "<guid>z-2</guid><title>From next year</title>"
-            f"<pubDate>{(datetime.now(UTC) + timedelta(days=400)):%a, %d %b %Y}"
-            " 10:00:00 +0000</pubDate>",
-            "<guid>z-3</guid><title>From the past</title>"
-            "<pubDate>Fri, 24 Oct 2025 10:00:00 +0000</pubDate>"))),
-        ("From 2099", "From next year", "From the past"), check=_not_in_future),
+        _route(
+            _doc(
+                _items(
+                    "<guid>z-1</guid><title>From 2099</title>"
+                    "<pubDate>Thu, 01 Jan 2099 00:00:00 +0000</pubDate>",
+                    "<guid>z-2</guid><title>From next year</title>"
+                    f"<pubDate>{(datetime.now(UTC) + timedelta(days=400)):%a, %d %b %Y}"
+                    " 10:00:00 +0000</pubDate>",
+                    "<guid>z-3</guid><title>From the past</title>"
+                    "<pubDate>Fri, 24 Oct 2025 10:00:00 +0000</pubDate>",
+                )
+            )
+        ),
+        ("From 2099", "From next year", "From the past"),
+        check=_not_in_future,
+    ),
 }
 
 
@@ -273,8 +339,11 @@ def _feeds(m: pipeline.Monitor) -> dict[str, Feed]:
 
 def _articles(m: pipeline.Monitor, feed_id: int) -> list[ArticleRow]:
     with m.store.transaction() as s:
-        return list(s.scalars(select(ArticleRow).where(ArticleRow.feed_id == feed_id)
-                              .order_by(ArticleRow.id)))
+        return list(
+            s.scalars(
+                select(ArticleRow).where(ArticleRow.feed_id == feed_id).order_by(ArticleRow.id)
+            )
+        )
 
 
 def _assert_healthy_unaffected(m: pipeline.Monitor) -> None:

@@ -43,8 +43,13 @@ def client() -> Iterator[httpx.Client]:
 def test_200_returns_bytes_headers_and_validators(
     feed_server: FeedServer, client: httpx.Client
 ) -> None:
-    feed_server.add_file("/rss.xml", FEEDS / "rss2.xml", etag='"v1"',
-                         last_modified=LAST_MODIFIED, headers={"X-Extra": "yes"})
+    feed_server.add_file(
+        "/rss.xml",
+        FEEDS / "rss2.xml",
+        etag='"v1"',
+        last_modified=LAST_MODIFIED,
+        headers={"X-Extra": "yes"},
+    )
     result = fetch_feed(client, feed_server.url("/rss.xml"))
     assert result.status == 200
     assert result.content == RSS
@@ -62,8 +67,7 @@ def test_200_returns_bytes_headers_and_validators(
 
 def test_304_with_etag(feed_server: FeedServer, client: httpx.Client) -> None:
     feed_server.add("/a.xml", RSS, etag='"v1"')
-    result = fetch_feed(client, feed_server.url("/a.xml"), etag='"v1"',
-                        last_modified=LAST_MODIFIED)
+    result = fetch_feed(client, feed_server.url("/a.xml"), etag='"v1"', last_modified=LAST_MODIFIED)
     assert result.status == 304 and result.not_modified
     assert result.content is None
     assert result.etag == '"v1"'
@@ -142,10 +146,15 @@ def test_retry_after_seconds(feed_server: FeedServer, client: httpx.Client, stat
 
 def test_retry_after_http_date(feed_server: FeedServer, client: httpx.Client) -> None:
     date = datetime(2025, 10, 28, 9, 0, tzinfo=UTC)
-    feed_server.add("/busy.xml", b"busy", status=503, headers={
-        "Date": format_datetime(date, usegmt=True),
-        "Retry-After": format_datetime(date + timedelta(minutes=5), usegmt=True),
-    })
+    feed_server.add(
+        "/busy.xml",
+        b"busy",
+        status=503,
+        headers={
+            "Date": format_datetime(date, usegmt=True),
+            "Retry-After": format_datetime(date + timedelta(minutes=5), usegmt=True),
+        },
+    )
     with pytest.raises(FetchError) as info:
         fetch_feed(client, feed_server.url("/busy.xml"))
     assert info.value.retry_after_seconds == 300.0
@@ -232,9 +241,7 @@ def test_body_over_the_cap(feed_server: FeedServer, client: httpx.Client) -> Non
     assert fetch_feed(client, feed_server.url("/big.xml"), max_bytes=200_000).content
 
 
-def test_gzip_bomb_is_cut_at_the_decoded_cap(
-    feed_server: FeedServer, client: httpx.Client
-) -> None:
+def test_gzip_bomb_is_cut_at_the_decoded_cap(feed_server: FeedServer, client: httpx.Client) -> None:
     bomb = gzip.compress(b"\0" * 50_000_000, compresslevel=9)
     assert len(bomb) < 100_000
     feed_server.add("/bomb.xml", bomb, headers={"Content-Encoding": "gzip"})
@@ -245,8 +252,9 @@ def test_gzip_bomb_is_cut_at_the_decoded_cap(
 
 
 def test_corrupt_gzip(feed_server: FeedServer, client: httpx.Client) -> None:
-    feed_server.add("/bad.xml", b"\x1f\x8b\x08\x00garbage-garbage", headers={
-        "Content-Encoding": "gzip"})
+    feed_server.add(
+        "/bad.xml", b"\x1f\x8b\x08\x00garbage-garbage", headers={"Content-Encoding": "gzip"}
+    )
     with pytest.raises(FetchError, match="bad gzip data"):
         fetch_feed(client, feed_server.url("/bad.xml"))
 
@@ -296,8 +304,10 @@ def test_stalled_server_is_cut_at_the_deadline(feed_server: FeedServer) -> None:
 
 
 def _requests(srv: FeedServer, paths: list[str]) -> list[FetchRequest]:
-    return [FetchRequest(feed_id=i, url=srv.url(p), etag=None, last_modified=None)
-            for i, p in enumerate(paths)]
+    return [
+        FetchRequest(feed_id=i, url=srv.url(p), etag=None, last_modified=None)
+        for i, p in enumerate(paths)
+    ]
 
 
 def test_fetch_many_yields_fast_feeds_before_a_slow_one(feed_server: FeedServer) -> None:
@@ -316,8 +326,7 @@ def test_fetch_many_one_error_does_not_stop_the_others(feed_server: FeedServer) 
     requests = [
         *_requests(feed_server, ["/ok.xml", "/gone.xml", "/missing.xml"]),
         FetchRequest(feed_id=9, url=closed_port_url(), etag=None, last_modified=None),
-        FetchRequest(feed_id=10, url=feed_server.url("/ok.xml"), etag='"e"',
-                     last_modified=None),
+        FetchRequest(feed_id=10, url=feed_server.url("/ok.xml"), etag='"e"', last_modified=None),
     ]
     outcomes = {req.feed_id: out for req, out in fetch_many(requests, max_workers=3)}
     assert set(outcomes) == {0, 1, 2, 9, 10}

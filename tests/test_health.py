@@ -22,32 +22,44 @@ DAY = timedelta(days=1)
 
 
 def feed(**kw: object) -> Feed:
-    base: dict[str, object] = {"id": 1, "name": "F", "url": "http://f", "interval_seconds": 900,
-                               "created_at": NOW - 10 * DAY, "last_new_at": NOW - DAY}
+    base: dict[str, object] = {
+        "id": 1,
+        "name": "F",
+        "url": "http://f",
+        "interval_seconds": 900,
+        "created_at": NOW - 10 * DAY,
+        "last_new_at": NOW - DAY,
+    }
     base.update(kw)
     return Feed(**base)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("kw", "expected"), [
-    ({}, Health.OK),
-    ({"error_count": 4}, Health.OK),
-    ({"error_count": 5}, Health.FAILING),
-    ({"gone": True, "error_count": 9}, Health.GONE),
-    ({"last_new_at": NOW - 3 * DAY}, Health.SILENT),
-    ({"last_new_at": None, "created_at": NOW - 3 * DAY}, Health.SILENT),
-    ({"last_new_at": None, "created_at": NOW - DAY}, Health.OK),
-])
+@pytest.mark.parametrize(
+    ("kw", "expected"),
+    [
+        ({}, Health.OK),
+        ({"error_count": 4}, Health.OK),
+        ({"error_count": 5}, Health.FAILING),
+        ({"gone": True, "error_count": 9}, Health.GONE),
+        ({"last_new_at": NOW - 3 * DAY}, Health.SILENT),
+        ({"last_new_at": None, "created_at": NOW - 3 * DAY}, Health.SILENT),
+        ({"last_new_at": None, "created_at": NOW - DAY}, Health.OK),
+    ],
+)
 def test_feed_health_table(kw: dict[str, object], expected: Health) -> None:
     assert feed_health(feed(**kw), NOW, failures=5, silent_after=2 * DAY) is expected
 
 
 @pytest.fixture
-def monitor(tmp_path: Path, feed_server: FeedServer,
-            open_monitor: Callable[..., pipeline.Monitor]) -> pipeline.Monitor:
+def monitor(
+    tmp_path: Path, feed_server: FeedServer, open_monitor: Callable[..., pipeline.Monitor]
+) -> pipeline.Monitor:
     feed_server.add("/f.xml", rss([QUIET_ITEM]))
-    path = write_watchlist(tmp_path, {"F": feed_server.url("/f.xml")},
-                           polling={"interval_minutes": 10, "failures_before_alert": 3,
-                                    "silent_after_hours": 24})
+    path = write_watchlist(
+        tmp_path,
+        {"F": feed_server.url("/f.xml")},
+        polling={"interval_minutes": 10, "failures_before_alert": 3, "silent_after_hours": 24},
+    )
     return open_monitor(path, FakeClock(NOW))
 
 
@@ -83,8 +95,7 @@ def test_failing_feed_alerts_once_then_recovers_once(
     feed_server.add("/f.xml", rss([QUIET_ITEM]))
     cycle_when_due(monitor)
     cycle_when_due(monitor)
-    assert health_subjects(tmp_path) == ["[monitor] feed FAILING: F",
-                                         "[monitor] feed recovered: F"]
+    assert health_subjects(tmp_path) == ["[monitor] feed FAILING: F", "[monitor] feed recovered: F"]
 
 
 def test_silent_feed_alerts_once_and_recovers_with_news(
@@ -96,9 +107,20 @@ def test_silent_feed_alerts_once_and_recovers_with_news(
         monitor.clock.advance(12 * 3600)  # type: ignore[attr-defined]
         pipeline.run_cycle(monitor)
     assert health_subjects(tmp_path) == ["[monitor] feed SILENT: F"]
-    feed_server.add("/f.xml", rss([QUIET_ITEM, {**QUIET_ITEM, "guid": "new",
-                                                "link": "https://pk-news.example/new",
-                                                "title": "Something new"}]))
+    feed_server.add(
+        "/f.xml",
+        rss(
+            [
+                QUIET_ITEM,
+                {
+                    **QUIET_ITEM,
+                    "guid": "new",
+                    "link": "https://pk-news.example/new",
+                    "title": "Something new",
+                },
+            ]
+        ),
+    )
     monitor.clock.advance(3600)  # type: ignore[attr-defined]
     pipeline.run_cycle(monitor)
     assert health_subjects(tmp_path)[-1] == "[monitor] feed recovered: F"

@@ -60,35 +60,48 @@ class Env:
 
 
 def feed(items: str, *, prolog: str = "", encoding: str = "utf-8") -> str:
-    return (f'<?xml version="1.0" encoding="{encoding}"?>\n{prolog}\n'
-            '<rss version="2.0" xmlns:xi="http://www.w3.org/2001/XInclude"><channel>'
-            "<title>hostile</title><link>https://example.org/</link>"
-            f"<description>d</description>{CONTROLS}{items}</channel></rss>")
+    return (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n{prolog}\n'
+        '<rss version="2.0" xmlns:xi="http://www.w3.org/2001/XInclude"><channel>'
+        "<title>hostile</title><link>https://example.org/</link>"
+        f"<description>d</description>{CONTROLS}{items}</channel></rss>"
+    )
 
 
-def payload(title: str, description: str = "payload", link: str = "https://example.org/p",
-            guid: str = "payload") -> str:
-    return (f"<item><title>{title}</title><link>{link}</link>"
-            f'<guid isPermaLink="false">{guid}</guid>'
-            f"<description>{description}</description></item>")
+def payload(
+    title: str,
+    description: str = "payload",
+    link: str = "https://example.org/p",
+    guid: str = "payload",
+) -> str:
+    return (
+        f"<item><title>{title}</title><link>{link}</link>"
+        f'<guid isPermaLink="false">{guid}</guid>'
+        f"<description>{description}</description></item>"
+    )
 
 
 def billion_laughs(one_line: bool) -> str:
     sep = "" if one_line else "\n"
     decls = [' <!ENTITY lol0 "lol">'] + [
-        f' <!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
+        f' <!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)
+    ]
     return feed(payload("&lol9;", "&lol9;"), prolog=f"<!DOCTYPE rss [{sep}{sep.join(decls)}]>")
 
 
 def quadratic(size: int = 100_000, refs: int = 2_000) -> str:
-    return feed(payload("&a;" * refs, "&a;" * refs),
-                prolog=f'<!DOCTYPE rss [\n<!ENTITY a "{"B" * size}">\n]>')
+    return feed(
+        payload("&a;" * refs, "&a;" * refs),
+        prolog=f'<!DOCTYPE rss [\n<!ENTITY a "{"B" * size}">\n]>',
+    )
 
 
 def xxe(uri: str, one_line: bool = False) -> str:
     sep = "" if one_line else "\n"
-    return feed(payload("&xxe;", "x &xxe; y"),
-                prolog=f'<!DOCTYPE rss [{sep}<!ENTITY xxe SYSTEM "{uri}">{sep}]>')
+    return feed(
+        payload("&xxe;", "x &xxe; y"),
+        prolog=f'<!DOCTYPE rss [{sep}<!ENTITY xxe SYSTEM "{uri}">{sep}]>',
+    )
 
 
 Make = Callable[[Env], bytes]
@@ -103,6 +116,7 @@ def _payload_title(expected: str | None) -> Check:
     def check(rows: list[ArticleRow]) -> None:
         titles = [r.title for r in rows if r.guid == "payload"]
         assert titles == ([] if expected is None else [expected]), titles
+
     return check
 
 
@@ -111,11 +125,13 @@ HOSTILE_TITLES = [
     ("img", '<![CDATA[<img src=x onerror="alert(1)">Budget approved]]>', "Budget approved"),
     ("cdata-script", "<![CDATA[Photo story<script>document.cookie</script>]]>", "Photo story"),
     ("crlf-literal", "Line one\r\nSet-Cookie: injected=1", "Line one Set-Cookie: injected=1"),
-    ("crlf-refs", "Line one&#13;&#10;Bcc: victim@example.org",
-     "Line one Bcc: victim@example.org"),
+    ("crlf-refs", "Line one&#13;&#10;Bcc: victim@example.org", "Line one Bcc: victim@example.org"),
     ("rtlo", "Invoice \u202egnp.exe\u202c received", "Invoice gnp.exe received"),
-    ("isolates", "\u2066Left\u2069 \u2067Right\u2069 \u200fmark\u200e \u061cend",
-     "Left Right mark end"),
+    (
+        "isolates",
+        "\u2066Left\u2069 \u2067Right\u2069 \u200fmark\u200e \u061cend",
+        "Left Right mark end",
+    ),
     ("zero-width", "cease\u200bfire\ufeff\u2060holds", "ceasefireholds"),
     # feedparser reads C1 characters as windows-1252 ("\x85" is "…"): no control survives.
     ("c1-controls", "Tab\there\x85next\x9bline\x7fend", "Tab here…next\u203aline end"),
@@ -124,9 +140,15 @@ HOSTILE_TITLES = [
 ]
 
 HOSTILE_LINKS = [
-    "javascript:alert(document.domain)", "JaVaScRiPt:alert(1)", " javascript:alert(1)",
-    "java&#x09;script:alert(1)", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
-    "vbscript:msgbox(1)", "file:///etc/passwd", "ftp://example.org/x", "//evil.example/x",
+    "javascript:alert(document.domain)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java&#x09;script:alert(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
+    "ftp://example.org/x",
+    "//evil.example/x",
 ]
 
 HOSTILE_HTML = (
@@ -139,13 +161,16 @@ HOSTILE_HTML = (
 
 
 def _injection(env: Env) -> bytes:
-    items = [payload(raw, HOSTILE_HTML, link=f"https://example.org/{name}", guid=f"title-{name}")
-             for name, raw, _ in HOSTILE_TITLES]
-    items += [payload(f"link {i}", link=link, guid=f"link-{i}")
-              for i, link in enumerate(HOSTILE_LINKS)]
+    items = [
+        payload(raw, HOSTILE_HTML, link=f"https://example.org/{name}", guid=f"title-{name}")
+        for name, raw, _ in HOSTILE_TITLES
+    ]
+    items += [
+        payload(f"link {i}", link=link, guid=f"link-{i}") for i, link in enumerate(HOSTILE_LINKS)
+    ]
     items.append(  # a javascript: permalink guid becomes no link at all
-        '<item><title>permalink</title><guid isPermaLink="true">javascript:alert(1)</guid>'
-        "</item>")
+        '<item><title>permalink</title><guid isPermaLink="true">javascript:alert(1)</guid></item>'
+    )
     return feed("".join(items)).encode("utf-8")
 
 
@@ -178,14 +203,16 @@ def _check_long(rows: list[ArticleRow]) -> None:
 
 def _deep(env: Env) -> bytes:
     depth = 10_000
-    return feed(payload("deep", "<![CDATA[x]]>" + "<n>" * depth + "bottom" + "</n>" * depth)
-                ).encode("utf-8")
+    return feed(
+        payload("deep", "<![CDATA[x]]>" + "<n>" * depth + "bottom" + "</n>" * depth)
+    ).encode("utf-8")
 
 
 def _attributes(env: Env) -> bytes:
     attrs = " ".join(f'a{i}="{i}"' for i in range(20_000))
-    return feed(f"<item><title {attrs}>attrs</title>"
-                '<guid isPermaLink="false">payload</guid></item>').encode()
+    return feed(
+        f'<item><title {attrs}>attrs</title><guid isPermaLink="false">payload</guid></item>'
+    ).encode()
 
 
 @dataclass(frozen=True)
@@ -195,25 +222,42 @@ class Sample:
 
 
 SAMPLES: dict[str, Sample] = {
-    "xxe-local-file": Sample(_utf8(lambda env: xxe(env.secret_uri)),
-                             _payload_title("&xxe;")),
+    "xxe-local-file": Sample(_utf8(lambda env: xxe(env.secret_uri)), _payload_title("&xxe;")),
     "xxe-local-file-one-line": Sample(_utf8(lambda env: xxe(env.secret_uri, one_line=True))),
     "xxe-local-file-utf16": Sample(
-        lambda env: xxe(env.secret_uri).replace('"utf-8"', '"utf-16"').encode("utf-16")),
+        lambda env: xxe(env.secret_uri).replace('"utf-8"', '"utf-16"').encode("utf-16")
+    ),
     "xxe-http": Sample(_utf8(lambda env: xxe(env.probe + "general"))),
-    "xxe-parameter-entity": Sample(_utf8(lambda env: feed(
-        payload("&exfil;"),
-        prolog=f'<!DOCTYPE rss [\n<!ENTITY % ext SYSTEM "{env.probe}param">\n%ext;\n]>'))),
-    "external-dtd": Sample(_utf8(lambda env: feed(
-        payload("payload"), prolog=f'<!DOCTYPE rss SYSTEM "{env.probe}dtd">')),
-        _payload_title("payload")),
-    "xinclude": Sample(_utf8(lambda env: feed(payload(
-        "payload", f'<xi:include href="{env.secret_uri}" parse="text"/>'
-        f'<xi:include href="{env.probe}xinclude" parse="text"/>')))),
+    "xxe-parameter-entity": Sample(
+        _utf8(
+            lambda env: feed(
+                payload("&exfil;"),
+                prolog=f'<!DOCTYPE rss [\n<!ENTITY % ext SYSTEM "{env.probe}param">\n%ext;\n]>',
+            )
+        )
+    ),
+    "external-dtd": Sample(
+        _utf8(
+            lambda env: feed(payload("payload"), prolog=f'<!DOCTYPE rss SYSTEM "{env.probe}dtd">')
+        ),
+        _payload_title("payload"),
+    ),
+    "xinclude": Sample(
+        _utf8(
+            lambda env: feed(
+                payload(
+                    "payload",
+                    f'<xi:include href="{env.secret_uri}" parse="text"/>'
+                    f'<xi:include href="{env.probe}xinclude" parse="text"/>',
+                )
+            )
+        )
+    ),
     "billion-laughs": Sample(_utf8(lambda env: billion_laughs(one_line=False))),
     "billion-laughs-one-line": Sample(_utf8(lambda env: billion_laughs(one_line=True))),
     "billion-laughs-utf16": Sample(
-        lambda env: billion_laughs(False).replace('"utf-8"', '"utf-16"').encode("utf-16")),
+        lambda env: billion_laughs(False).replace('"utf-8"', '"utf-16"').encode("utf-16")
+    ),
     "quadratic-blowup": Sample(_utf8(lambda env: quadratic())),
     "deep-nesting": Sample(_deep, _payload_title("deep")),
     "huge-attribute-list": Sample(_attributes, _payload_title("attrs")),
@@ -245,8 +289,7 @@ def test_hostile_feed_is_contained(
     sample = SAMPLES[name]
     feed_server.add("/hostile.xml", sample.make(env), content_type="application/rss+xml")
     feed_server.add(PROBE + "general", SECRET.encode())  # would be read, if fetched
-    path = write_watchlist(tmp_path, {"Hostile": feed_server.url("/hostile.xml")},
-                           polling=POLLING)
+    path = write_watchlist(tmp_path, {"Hostile": feed_server.url("/hostile.xml")}, polling=POLLING)
     config = load_config(str(path), env={})
     upgrade(config.database_url)
     store = Store(make_engine(config.database_url))
@@ -272,8 +315,10 @@ def test_hostile_feed_is_contained(
         rows = list(s.scalars(select(ArticleRow).order_by(ArticleRow.id)))
     titles = [r.title for r in rows]
     assert titles[:2] == ["control-1", "control-2"], titles
-    assert [r.url for r in rows[:2]] == ["https://example.org/control-1",
-                                         "https://example.org/control-2"]
+    assert [r.url for r in rows[:2]] == [
+        "https://example.org/control-1",
+        "https://example.org/control-2",
+    ]
     for r in rows:
         _assert_clean(r)
     if sample.check is not None:

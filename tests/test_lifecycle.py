@@ -17,46 +17,59 @@ from tests.feedserver import FeedServer
 from tests.helpers import rss, write_watchlist
 
 KURRAM = {
-    "guid": "k1", "link": "https://frontier-news.example/kurram-mortars",
+    "guid": "k1",
+    "link": "https://frontier-news.example/kurram-mortars",
     "title": "Afghan forces fire mortars at Kurram posts, ISPR says",
     "description": "Afghan Taliban forces fired mortar rounds at Pakistani border posts in "
-                   "Kurram late on Sunday, the ISPR said, adding that Pakistani troops "
-                   "responded.",
+    "Kurram late on Sunday, the ISPR said, adding that Pakistani troops "
+    "responded.",
     "date": "Mon, 27 Oct 2025 06:00:00 +0000",
 }
 KURRAM_COPY = {**KURRAM, "guid": "agg-77", "link": "https://news-buzz.example/p/77"}
 TORKHAM = {
-    "guid": "t1", "link": "https://kabul-daily.example/torkham-shelling",
+    "guid": "t1",
+    "link": "https://kabul-daily.example/torkham-shelling",
     "title": "Residents report shelling near Torkham",
     "description": "Residents of Torkham said shells fired from the Afghan side landed near "
-                   "the crossing overnight, according to local officials.",
+    "the crossing overnight, according to local officials.",
     "date": "Tue, 28 Oct 2025 07:00:00 +0000",
 }
 MECHANISM = {
-    "guid": "i1", "link": "https://wire.example/istanbul-mechanism",
+    "guid": "i1",
+    "link": "https://wire.example/istanbul-mechanism",
     "title": "Istanbul talks end with monitoring mechanism",
     "description": "Pakistan and Afghanistan agreed in Istanbul on a joint monitoring and "
-                   "verification mechanism to oversee the ceasefire, Turkish officials said "
-                   "on Thursday.",
+    "verification mechanism to oversee the ceasefire, Turkish officials said "
+    "on Thursday.",
     "date": "Thu, 30 Oct 2025 15:00:00 +0000",
 }
 
 
 @pytest.fixture
-def world(tmp_path: Path, feed_server: FeedServer,
-          open_monitor: Callable[..., pipeline.Monitor]) -> pipeline.Monitor:
+def world(
+    tmp_path: Path, feed_server: FeedServer, open_monitor: Callable[..., pipeline.Monitor]
+) -> pipeline.Monitor:
     for path in ("/frontier.xml", "/aggregator.xml", "/kabul.xml", "/wire.xml"):
         feed_server.add(path, rss([]))
     config_file = write_watchlist(
-        tmp_path, {name: feed_server.url(f"/{name}.xml")
-                   for name in ("frontier", "aggregator", "kabul", "wire")},
-        judging={"breach_strong_score": 1.0, "corroborating_sources": 2,
-                 "at_risk_score": 0.4, "met_score": 0.6})
+        tmp_path,
+        {
+            name: feed_server.url(f"/{name}.xml")
+            for name in ("frontier", "aggregator", "kabul", "wire")
+        },
+        judging={
+            "breach_strong_score": 1.0,
+            "corroborating_sources": 2,
+            "at_risk_score": 0.4,
+            "met_score": 0.6,
+        },
+    )
     return open_monitor(config_file, FakeClock(datetime(2025, 10, 26, 12, tzinfo=UTC)))
 
 
-def step(m: pipeline.Monitor, feeds: FeedServer, at: datetime,
-         **published: list[dict[str, str]]) -> dict[str, Status]:
+def step(
+    m: pipeline.Monitor, feeds: FeedServer, at: datetime, **published: list[dict[str, str]]
+) -> dict[str, Status]:
     for name, items in published.items():
         feeds.add(f"/{name}.xml", rss(items))
     m.clock.set(at)  # type: ignore[attr-defined]
@@ -64,8 +77,9 @@ def step(m: pipeline.Monitor, feeds: FeedServer, at: datetime,
     return {cid: s.status for cid, s in m.store.commitment_states().items()}
 
 
-def test_lifecycle_in_time_order(world: pipeline.Monitor, feed_server: FeedServer,
-                                 tmp_path: Path) -> None:
+def test_lifecycle_in_time_order(
+    world: pipeline.Monitor, feed_server: FeedServer, tmp_path: Path
+) -> None:
     m = world
     s = step(m, feed_server, datetime(2025, 10, 26, 12, tzinfo=UTC))
     assert set(s.values()) == {Status.PENDING}
@@ -88,14 +102,18 @@ def test_lifecycle_in_time_order(world: pipeline.Monitor, feed_server: FeedServe
     assert s["istanbul-talks"] is Status.MET  # met before its deadline: never overdue
 
     events = [(c.commitment_id, c.to_status) for c in m.store.events_between(None, m.clock.now())]
-    assert events == [("ceasefire", Status.AT_RISK), ("ceasefire", Status.BREACHED),
-                      ("istanbul-talks", Status.MET)]
+    assert events == [
+        ("ceasefire", Status.AT_RISK),
+        ("ceasefire", Status.BREACHED),
+        ("istanbul-talks", Status.MET),
+    ]
     subjects = sorted(p.name for p in (tmp_path / "outbox").glob("alert_*.eml"))
     assert len(subjects) == 3  # at risk, breached, met: one alert each
 
 
-def test_deadline_passes_without_report_is_overdue(world: pipeline.Monitor,
-                                                   feed_server: FeedServer) -> None:
+def test_deadline_passes_without_report_is_overdue(
+    world: pipeline.Monitor, feed_server: FeedServer
+) -> None:
     s = step(world, feed_server, datetime(2025, 11, 10, 23, tzinfo=UTC))
     assert s["istanbul-talks"] is Status.PENDING
     s = step(world, feed_server, datetime(2025, 11, 11, 0, 1, tzinfo=UTC))

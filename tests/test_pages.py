@@ -13,15 +13,27 @@ from monitor.pages import check_public, fetch_page
 from tests.feedserver import FeedServer
 from tests.helpers import BREACH_ITEM, write_watchlist
 
-PAGE = (f"<html><head><title>{BREACH_ITEM['title']}</title><script>var x=1;</script></head>"
-        f"<body><nav>Home | World</nav><p>{BREACH_ITEM['description']}</p></body></html>")
+PAGE = (
+    f"<html><head><title>{BREACH_ITEM['title']}</title><script>var x=1;</script></head>"
+    f"<body><nav>Home | World</nav><p>{BREACH_ITEM['description']}</p></body></html>"
+)
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1/x", "http://localhost/x", "http://10.1.2.3/x", "http://192.168.0.1/",
-    "http://169.254.169.254/latest/meta-data/", "http://[::1]/x", "http://0.0.0.0/",
-    "http://[::ffff:127.0.0.1]/x", "file:///etc/passwd", "gopher://x/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/x",
+        "http://localhost/x",
+        "http://10.1.2.3/x",
+        "http://192.168.0.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/x",
+        "http://0.0.0.0/",
+        "http://[::ffff:127.0.0.1]/x",
+        "file:///etc/passwd",
+        "gopher://x/",
+    ],
+)
 def test_private_local_and_non_http_addresses_are_refused(url: str) -> None:
     with pytest.raises(FetchError):
         check_public(url)
@@ -43,8 +55,11 @@ def test_explain_url_fetches_when_allowed(tmp_path: Path, feed_server: FeedServe
     refused = str(write_watchlist(tmp_path, {"F": feed_server.url("/f.xml")}))
     result = CliRunner().invoke(main, ["explain", url, "--config", refused])
     assert result.exit_code == 1 and "private or local" in result.output
-    allowed = str(write_watchlist(tmp_path, {"F": feed_server.url("/f.xml")},
-                                  polling={"allow_private_addresses": True}))
+    allowed = str(
+        write_watchlist(
+            tmp_path, {"F": feed_server.url("/f.xml")}, polling={"allow_private_addresses": True}
+        )
+    )
     result = CliRunner().invoke(main, ["explain", url, "--config", allowed])
     assert result.exit_code == 0, result.output
     assert "ceasefire" in result.output and "Chaman" in result.output

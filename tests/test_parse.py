@@ -37,8 +37,14 @@ def rss(items: str, *, channel_title: str = "T", prolog: str = "") -> bytes:
     ).encode()
 
 
-def item(title: str = "t", *, link: str | None = None, guid: str | None = None,
-         description: str = "d", date: str | None = None) -> str:
+def item(
+    title: str = "t",
+    *,
+    link: str | None = None,
+    guid: str | None = None,
+    description: str = "d",
+    date: str | None = None,
+) -> str:
     parts = [f"<title>{title}</title>", f"<description>{description}</description>"]
     if date is not None:
         parts.append(f"<pubDate>{date}</pubDate>")
@@ -159,23 +165,30 @@ def test_truncate() -> None:
         ("/a/b?x=1", "https://feeds.example.com/a/b?x=1"),
         ("../other", "https://feeds.example.com/other"),
         ("//cdn.example.net/p", "https://cdn.example.net/p"),
-        ("HTTP://WWW.Example.COM:80/Path?utm_campaign=z&q=Ab#frag",
-         "http://www.example.com/Path?q=Ab"),
+        (
+            "HTTP://WWW.Example.COM:80/Path?utm_campaign=z&q=Ab#frag",
+            "http://www.example.com/Path?q=Ab",
+        ),
     ],
 )
 def test_links_are_http_absolute_and_canonical(link: str, expected: str | None) -> None:
-    (e,) = parse_feed(rss(item(link=link.replace("&", "&amp;").replace("<", "&lt;"))),
-                      url=FEED_URL).entries
+    (e,) = parse_feed(
+        rss(item(link=link.replace("&", "&amp;").replace("<", "&lt;"))), url=FEED_URL
+    ).entries
     assert e.url == expected
 
 
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("https://Example.com/a?utm_source=x&utm_medium=y&id=3&fbclid=1&gclid=2",
-         "https://example.com/a?id=3"),
-        ("https://example.com/a?ocid=x&cmpid=y&ref=rss&ref_src=twsrc&page=2&reference=k",
-         "https://example.com/a?page=2&reference=k"),
+        (
+            "https://Example.com/a?utm_source=x&utm_medium=y&id=3&fbclid=1&gclid=2",
+            "https://example.com/a?id=3",
+        ),
+        (
+            "https://example.com/a?ocid=x&cmpid=y&ref=rss&ref_src=twsrc&page=2&reference=k",
+            "https://example.com/a?page=2&reference=k",
+        ),
         ("https://example.com", "https://example.com/"),
         ("https://example.com:443/x#y", "https://example.com/x"),
         ("http://example.com:8080/x", "http://example.com:8080/x"),
@@ -197,7 +210,9 @@ def test_canonical_url(url: str, expected: str | None) -> None:
 
 def test_duplicate_identities_keep_the_first() -> None:
     items = (
-        item("first", guid="g1") + item("dup", guid="g1") + item("second", guid="g2")
+        item("first", guid="g1")
+        + item("dup", guid="g1")
+        + item("second", guid="g2")
         + item("l1", link="https://x.example/a?utm_source=1")
         + item("l2", link="https://X.example/a#frag")
     )
@@ -207,8 +222,10 @@ def test_duplicate_identities_keep_the_first() -> None:
 
 
 def test_hash_identity_depends_on_content() -> None:
-    r = parse_feed(rss(item("a", description="x") + item("a", description="y")
-                       + item("a", description="x")), url=FEED_URL)
+    r = parse_feed(
+        rss(item("a", description="x") + item("a", description="y") + item("a", description="x")),
+        url=FEED_URL,
+    )
     assert len(r.entries) == 2
     assert r.entries[0].identity != r.entries[1].identity
 
@@ -250,8 +267,11 @@ def test_bozo_feed_with_entries_is_kept() -> None:
 @pytest.mark.parametrize(
     ("content", "content_type"),
     [
-        (b"<!DOCTYPE html><html><head><title>Home</title></head>"
-         b"<body><p>Hello</p></body></html>", "text/html; charset=utf-8"),
+        (
+            b"<!DOCTYPE html><html><head><title>Home</title></head>"
+            b"<body><p>Hello</p></body></html>",
+            "text/html; charset=utf-8",
+        ),
         (b"\x00\x01\x02 garbage \xff\xfe", "application/octet-stream"),
         (b"just some words", "text/plain"),
         (b"", "application/xml"),
@@ -278,14 +298,17 @@ def test_declared_encoding_in_headers() -> None:
     assert r.entries[0].title == "Москва — Кабул"
     latin = parse_feed(
         '<rss version="2.0"><channel><title>Café</title></channel></rss>'.encode("latin-1"),
-        url=FEED_URL, headers={"content-type": "text/xml; charset=ISO-8859-1"},
+        url=FEED_URL,
+        headers={"content-type": "text/xml; charset=ISO-8859-1"},
     )
     assert latin.feed_title == "Café"
 
 
 def test_xml_declaration_encoding_without_headers() -> None:
-    body = '<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel>' \
-           "<title>Zürich</title></channel></rss>"
+    body = (
+        '<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel>'
+        "<title>Zürich</title></channel></rss>"
+    )
     assert parse_feed(body.encode("latin-1"), url=FEED_URL).feed_title == "Zürich"
 
 
@@ -349,8 +372,10 @@ def test_external_entities_are_never_resolved(tmp_path: Path) -> None:
 
 
 def test_harmless_doctype_is_removed_and_feed_parses() -> None:
-    dtd = ('<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
-           '"http://my.netscape.com/publish/formats/rss-0.91.dtd">')
+    dtd = (
+        '<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+        '"http://my.netscape.com/publish/formats/rss-0.91.dtd">'
+    )
     r = parse_feed(rss(item("hello", guid="g"), prolog=dtd), url=FEED_URL, headers=XML)
     assert [e.title for e in r.entries] == ["hello"]
     assert not r.bozo
@@ -358,8 +383,7 @@ def test_harmless_doctype_is_removed_and_feed_parses() -> None:
 
 def test_doctype_in_cdata_is_content_not_a_declaration() -> None:
     desc = '<![CDATA[<!DOCTYPE html><p>About <!ENTITY x "y"> in XML</p>]]>'
-    (e,) = parse_feed(rss(item("x", description=desc, guid="g")), url=FEED_URL,
-                      headers=XML).entries
+    (e,) = parse_feed(rss(item("x", description=desc, guid="g")), url=FEED_URL, headers=XML).entries
     assert e.title == "x"
 
 
@@ -385,8 +409,9 @@ def test_utf8_body_with_a_wrong_header_charset_is_read_as_utf8() -> None:
 
 def test_huge_attribute_lists_are_cut_quickly() -> None:
     attrs = " ".join(f'a{i}="{i}"' for i in range(20_000))
-    body = rss(item("control", guid="c") + f"<item><title {attrs}>attrs</title><guid>p</guid>"
-               "</item>")
+    body = rss(
+        item("control", guid="c") + f"<item><title {attrs}>attrs</title><guid>p</guid></item>"
+    )
     started = time.perf_counter()
     r = parse_feed(body, url=FEED_URL, headers=XML)
     assert time.perf_counter() - started < 1.0  # uncut: about 5 s
@@ -394,8 +419,12 @@ def test_huge_attribute_lists_are_cut_quickly() -> None:
 
 
 def test_truncated_document_drops_the_cut_entry_only() -> None:
-    body = rss("".join(f"<item><guid>{g}</guid><title>{t}</title></item>"
-                       for g, t in (("1", "one"), ("2", "two"), ("3", "three is cut"))))
+    body = rss(
+        "".join(
+            f"<item><guid>{g}</guid><title>{t}</title></item>"
+            for g, t in (("1", "one"), ("2", "two"), ("3", "three is cut"))
+        )
+    )
     cut = body[: body.index(b"three is") + 5]  # the third has its guid, not its title
     r = parse_feed(cut, url=FEED_URL, headers=XML)
     assert r.bozo and [e.title for e in r.entries] == ["one", "two"]
@@ -405,17 +434,21 @@ def test_truncated_document_drops_the_cut_entry_only() -> None:
 
 
 def test_dates_in_the_future_are_dropped() -> None:
-    body = rss(item("soon", guid="1", date="Thu, 29 Oct 2025 08:00:00 +0000")
-               + item("far", guid="2", date="Thu, 01 Jan 2099 00:00:00 +0000")
-               + item("past", guid="3", date="Fri, 24 Oct 2025 10:00:00 +0000"))
+    body = rss(
+        item("soon", guid="1", date="Thu, 29 Oct 2025 08:00:00 +0000")
+        + item("far", guid="2", date="Thu, 01 Jan 2099 00:00:00 +0000")
+        + item("past", guid="3", date="Fri, 24 Oct 2025 10:00:00 +0000")
+    )
     now = datetime(2025, 10, 28, 9, 0, tzinfo=UTC)
     dates = [e.published_at for e in parse_feed(body, url=FEED_URL, headers=XML, now=now).entries]
-    assert dates == [datetime(2025, 10, 29, 8, 0, tzinfo=UTC), None,
-                     datetime(2025, 10, 24, 10, 0, tzinfo=UTC)]
+    assert dates == [
+        datetime(2025, 10, 29, 8, 0, tzinfo=UTC),
+        None,
+        datetime(2025, 10, 24, 10, 0, tzinfo=UTC),
+    ]
     # Without ``now``, the response's Date header is the reference.
     served = dict(XML, Date="Tue, 28 Oct 2025 09:00:00 GMT")
-    assert [e.published_at for e in parse_feed(body, url=FEED_URL, headers=served).entries] \
-        == dates
+    assert [e.published_at for e in parse_feed(body, url=FEED_URL, headers=served).entries] == dates
 
 
 @pytest.mark.parametrize("where", ["header", "declaration"])
@@ -448,8 +481,10 @@ def test_unterminated_doctype_is_refused() -> None:
 
 
 def test_utf16_feed_without_doctype_parses() -> None:
-    body = '<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel>' \
-           "<title>Wide</title><item><title>w</title><guid>g</guid></item></channel></rss>"
+    body = (
+        '<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel>'
+        "<title>Wide</title><item><title>w</title><guid>g</guid></item></channel></rss>"
+    )
     r = parse_feed(body.encode("utf-16"), url=FEED_URL, headers=XML)
     assert r.feed_title == "Wide" and r.entries[0].title == "w"
 
@@ -468,8 +503,9 @@ def test_titles_one_line_and_urls_http(title: str, link: str, description: str) 
         s = "".join(c for c in s if c in "\t\n\r" or (ord(c) >= 0x20 and c not in "\ufffe\uffff"))
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    content = rss(item(title=esc(title) + "&#13;&#10;x", link=esc(link),
-                       description=esc(description)))
+    content = rss(
+        item(title=esc(title) + "&#13;&#10;x", link=esc(link), description=esc(description))
+    )
     try:
         r = parse_feed(content, url=FEED_URL, headers=XML)
     except ParseError:
@@ -491,15 +527,17 @@ def test_canonical_url_is_none_or_http(url: str) -> None:
 
 
 def test_aggregator_items_keep_their_original_publisher() -> None:
-    feed = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>News search</title>'
-            b"<link>https://news.google.com</link><description>d</description>"
-            b"<item><title>Forces clash at Chaman - Dawn</title>"
-            b"<link>https://news.google.com/rss/articles/CBMiabc</link><guid>CBMiabc</guid>"
-            b'<source url="https://www.dawn.com">Dawn</source></item>'
-            b"<item><title>Talks resume - Nameless</title>"
-            b"<link>https://news.google.com/rss/articles/CBMidef</link><guid>CBMidef</guid>"
-            b"<source>The Nameless Times</source></item>"
-            b"<item><title>Own story</title><link>https://news.google.com/x</link></item>"
-            b"</channel></rss>")
+    feed = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>News search</title>'
+        b"<link>https://news.google.com</link><description>d</description>"
+        b"<item><title>Forces clash at Chaman - Dawn</title>"
+        b"<link>https://news.google.com/rss/articles/CBMiabc</link><guid>CBMiabc</guid>"
+        b'<source url="https://www.dawn.com">Dawn</source></item>'
+        b"<item><title>Talks resume - Nameless</title>"
+        b"<link>https://news.google.com/rss/articles/CBMidef</link><guid>CBMidef</guid>"
+        b"<source>The Nameless Times</source></item>"
+        b"<item><title>Own story</title><link>https://news.google.com/x</link></item>"
+        b"</channel></rss>"
+    )
     entries = parse_feed(feed, url="https://news.google.com/rss/search?q=x").entries
     assert [e.publisher for e in entries] == ["dawn.com", "The Nameless Times", None]

@@ -48,8 +48,14 @@ from tests.helpers import write_watchlist
 PEER = Path(os.environ.get("MONITOR_PEER_FEEDS") or "/nonexistent/peer-feeds")
 BATCH = 300
 HANG_SECONDS = 30.0  # one feed's parse and store, traced by tracemalloc (about 5x slower)
-POLLING = {"max_concurrency": 8, "per_host": 16, "connect_timeout_seconds": 5,
-           "read_timeout_seconds": 10, "deadline_seconds": 20, "max_bytes": 5_000_000}
+POLLING = {
+    "max_concurrency": 8,
+    "per_host": 16,
+    "connect_timeout_seconds": 5,
+    "read_timeout_seconds": 10,
+    "deadline_seconds": 20,
+    "max_bytes": 5_000_000,
+}
 PROBE = "/xxe-probe/"
 SKIP = re.compile(r"^(LICENSE.*|NOTICE.*|COPYING.*|.*\.md|manifest\.json)$", re.IGNORECASE)
 HEADER = re.compile(rb"^Header:\s+([^:]+):(.+)$", re.MULTILINE)
@@ -80,12 +86,20 @@ class Sample:
 
 def _comment_text(raw: bytes) -> bytes:
     """The sample's leading comment is only readable after decoding UTF-16/32 files."""
-    for bom, enc in ((codecs.BOM_UTF32_BE, "utf-32be"), (codecs.BOM_UTF32_LE, "utf-32le"),
-                     (codecs.BOM_UTF16_BE, "utf-16be"), (codecs.BOM_UTF16_LE, "utf-16le")):
+    for bom, enc in (
+        (codecs.BOM_UTF32_BE, "utf-32be"),
+        (codecs.BOM_UTF32_LE, "utf-32le"),
+        (codecs.BOM_UTF16_BE, "utf-16be"),
+        (codecs.BOM_UTF16_LE, "utf-16le"),
+    ):
         if raw.startswith(bom):
-            return raw[len(bom):].decode(enc, "replace").encode()
-    for sig, enc in ((b"\x00\x00\x00<", "utf-32be"), (b"<\x00\x00\x00", "utf-32le"),
-                     (b"\x00<\x00?", "utf-16be"), (b"<\x00?\x00", "utf-16le")):
+            return raw[len(bom) :].decode(enc, "replace").encode()
+    for sig, enc in (
+        (b"\x00\x00\x00<", "utf-32be"),
+        (b"<\x00\x00\x00", "utf-32le"),
+        (b"\x00<\x00?", "utf-16be"),
+        (b"<\x00?\x00", "utf-16le"),
+    ):
         if raw.startswith(sig):
             return raw.decode(enc, "replace").encode()
     return raw
@@ -93,7 +107,7 @@ def _comment_text(raw: bytes) -> bytes:
 
 def _decode(raw: bytes, coding: str) -> bytes | None:
     """What a client makes of a compressed body; None if it cannot be used."""
-    for wbits in ((31,) if coding == "gzip" else (15, -15)):
+    for wbits in (31,) if coding == "gzip" else (15, -15):
         d = zlib.decompressobj(wbits)
         try:
             out = d.decompress(raw, 5_000_001)
@@ -158,8 +172,14 @@ def _samples(server: FeedServer) -> list[Sample]:
 
 
 def _serve(server: FeedServer, s: Sample) -> None:
-    server.add(s.path, s.body, status=s.status, content_type=s.content_type,
-               headers=s.headers, redirect_to=s.redirect_to)
+    server.add(
+        s.path,
+        s.body,
+        status=s.status,
+        content_type=s.content_type,
+        headers=s.headers,
+        redirect_to=s.redirect_to,
+    )
 
 
 # --- the oracle: plain feedparser, and the project's documented policy -------------------
@@ -211,13 +231,23 @@ class Totals:
     attack_failures: list[str] = field(default_factory=list)
 
 
-def _run_batch(batch: list[Sample], n: int, server: FeedServer, tmp_path: Path,
-               totals: Totals, clock: FakeClock) -> None:
+def _run_batch(
+    batch: list[Sample],
+    n: int,
+    server: FeedServer,
+    tmp_path: Path,
+    totals: Totals,
+    clock: FakeClock,
+) -> None:
     folder = tmp_path / f"batch{n}"
     folder.mkdir()
     names = {f"s{i:04d}": s for i, s in enumerate(batch)}
-    path = write_watchlist(folder, {name: server.url(s.path) for name, s in names.items()},
-                           outbox=False, polling=POLLING)
+    path = write_watchlist(
+        folder,
+        {name: server.url(s.path) for name, s in names.items()},
+        outbox=False,
+        polling=POLLING,
+    )
     config = load_config(str(path), env={})
     upgrade(config.database_url)
     store = Store(make_engine(config.database_url))
@@ -315,10 +345,14 @@ def peer_server() -> Iterator[FeedServer]:
         yield srv
 
 
-@pytest.mark.skipif(not PEER.is_dir(), reason="the peer-feeds folder is not here: set "
-                    "MONITOR_PEER_FEEDS to its path to run this test")
+@pytest.mark.skipif(
+    not PEER.is_dir(),
+    reason="the peer-feeds folder is not here: set MONITOR_PEER_FEEDS to its path to run this test",
+)
 def test_every_peer_sample_through_poll(
-    peer_server: FeedServer, tmp_path: Path, clock: FakeClock,
+    peer_server: FeedServer,
+    tmp_path: Path,
+    clock: FakeClock,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     started = time.monotonic()
@@ -342,8 +376,11 @@ def test_every_peer_sample_through_poll(
         f"slowest {totals.slowest[0]:.2f}s ({totals.slowest[1]}), "
         f"{time.monotonic() - started:.0f}s in all"
     )
-    lines = [summary, *(f"  lost {n}: {rel}" for rel, n in sorted(totals.lost.items())),
-             *(f"  {x}" for x in totals.crashes + totals.hangs + totals.attack_failures)]
+    lines = [
+        summary,
+        *(f"  lost {n}: {rel}" for rel, n in sorted(totals.lost.items())),
+        *(f"  {x}" for x in totals.crashes + totals.hangs + totals.attack_failures),
+    ]
     with capsys.disabled():
         sys.stdout.write("\n" + "\n".join(lines) + "\n")
     assert totals.served == len(samples)

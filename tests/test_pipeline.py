@@ -21,27 +21,41 @@ from tests.smtpserver import SmtpServer
 
 
 def smtp_settings(server: SmtpServer) -> dict[str, object]:
-    return {"host": server.host, "port": server.port, "security": "none",
-            "sender": "monitor@example.org", "recipients": ["desk@example.org"]}
+    return {
+        "host": server.host,
+        "port": server.port,
+        "security": "none",
+        "sender": "monitor@example.org",
+        "recipients": ["desk@example.org"],
+    }
 
 
 @pytest.fixture
-def setup(tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer,
-          database_url: str) -> tuple[Path, FeedServer, SmtpServer]:
-    feed_server.add("/pk.xml", rss([BREACH_ITEM, QUIET_ITEM]), etag='"v1"',
-                    content_type="application/rss+xml")
+def setup(
+    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer, database_url: str
+) -> tuple[Path, FeedServer, SmtpServer]:
+    feed_server.add(
+        "/pk.xml", rss([BREACH_ITEM, QUIET_ITEM]), etag='"v1"', content_type="application/rss+xml"
+    )
     feed_server.add("/down.xml", status=500)
     path = write_watchlist(
         tmp_path,
-        {"PK News": feed_server.url("/pk.xml"), "Broken": feed_server.url("/down.xml"),
-         "Refused": closed_port_url("/x.xml")},
-        database_url=database_url, smtp=smtp_settings(smtp_server))
+        {
+            "PK News": feed_server.url("/pk.xml"),
+            "Broken": feed_server.url("/down.xml"),
+            "Refused": closed_port_url("/x.xml"),
+        },
+        database_url=database_url,
+        smtp=smtp_settings(smtp_server),
+    )
     return path, feed_server, smtp_server
 
 
 def test_breach_report_becomes_one_alert_per_channel(
     setup: tuple[Path, FeedServer, SmtpServer],
-    open_monitor: Callable[..., pipeline.Monitor], clock: FakeClock, tmp_path: Path
+    open_monitor: Callable[..., pipeline.Monitor],
+    clock: FakeClock,
+    tmp_path: Path,
 ) -> None:
     config_file, feeds, smtp = setup
     m = open_monitor(config_file, clock)
@@ -72,7 +86,8 @@ def test_breach_report_becomes_one_alert_per_channel(
 
 def test_failing_feeds_back_off_and_show_their_error(
     setup: tuple[Path, FeedServer, SmtpServer],
-    open_monitor: Callable[..., pipeline.Monitor], clock: FakeClock
+    open_monitor: Callable[..., pipeline.Monitor],
+    clock: FakeClock,
 ) -> None:
     config_file, feeds, _ = setup
     m = open_monitor(config_file, clock)
@@ -95,7 +110,9 @@ def test_failing_feeds_back_off_and_show_their_error(
 
 def test_dead_mail_server_alert_waits_and_goes_out_once(
     setup: tuple[Path, FeedServer, SmtpServer],
-    open_monitor: Callable[..., pipeline.Monitor], clock: FakeClock, tmp_path: Path
+    open_monitor: Callable[..., pipeline.Monitor],
+    clock: FakeClock,
+    tmp_path: Path,
 ) -> None:
     config_file, _, smtp = setup
     smtp.stop()
@@ -114,7 +131,8 @@ def test_dead_mail_server_alert_waits_and_goes_out_once(
 
 def test_permanent_refusal_is_recorded_not_retried(
     setup: tuple[Path, FeedServer, SmtpServer],
-    open_monitor: Callable[..., pipeline.Monitor], clock: FakeClock
+    open_monitor: Callable[..., pipeline.Monitor],
+    clock: FakeClock,
 ) -> None:
     config_file, _, smtp = setup
     smtp.reply_next("554 5.7.1 rejected", times=10)
@@ -131,7 +149,8 @@ def test_permanent_refusal_is_recorded_not_retried(
 
 def test_digest_once_per_key_with_changes_and_feed_health(
     setup: tuple[Path, FeedServer, SmtpServer],
-    open_monitor: Callable[..., pipeline.Monitor], clock: FakeClock
+    open_monitor: Callable[..., pipeline.Monitor],
+    clock: FakeClock,
 ) -> None:
     config_file, _, smtp = setup
     m = open_monitor(config_file, clock)
@@ -151,7 +170,8 @@ def test_digest_once_per_key_with_changes_and_feed_health(
 
 def test_two_daemons_share_one_database(
     setup: tuple[Path, FeedServer, SmtpServer],
-    open_monitor: Callable[..., pipeline.Monitor], clock: FakeClock
+    open_monitor: Callable[..., pipeline.Monitor],
+    clock: FakeClock,
 ) -> None:
     """Two monitors on one database, cycling at the same moment: each feed is fetched once,
     each article stored once, each alert sent once."""

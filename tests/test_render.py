@@ -191,9 +191,7 @@ def normalise(raw: bytes) -> bytes:
     return raw.replace(b"\r\n", b"\n")
 
 
-@pytest.mark.parametrize(
-    ("name", "make"), [("alert.eml", alert), ("digest.eml", digest)]
-)
+@pytest.mark.parametrize(("name", "make"), [("alert.eml", alert), ("digest.eml", digest)])
 def test_matches_golden(name: str, make: object) -> None:
     assert callable(make)
     raw = as_bytes(make())
@@ -248,8 +246,10 @@ def test_parser_reads_digest_back_whole() -> None:
         assert "Daily" in body and "HTTP 503" in body
         assert "2025-10-31 06:00 UTC" in body  # the failing feed's last success
     # Evidence is grouped per commitment: both ceasefire quotes come before the talks one.
-    assert text.index("exchanged fire") < text.index("shelling resumed") < text.index(
-        "met in Istanbul"
+    assert (
+        text.index("exchanged fire")
+        < text.index("shelling resumed")
+        < text.index("met in Istanbul")
     )
     assert "<table" in html
 

@@ -16,16 +16,30 @@ from tests.smtpserver import SmtpServer
 SECRET = "pa55-Zq9-never-shown"
 
 
-def test_smtp_password_never_appears(tmp_path: Path, feed_server: FeedServer,
-                                     smtp_server: SmtpServer, caplog: pytest.LogCaptureFixture,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_smtp_password_never_appears(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    smtp_server: SmtpServer,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     smtp_server.require_auth("monitor", "the-right-one")  # ours is refused: an error to show
     feed_server.add("/f.xml", rss([BREACH_ITEM]))
-    config = str(write_watchlist(
-        tmp_path, {"F": feed_server.url("/f.xml")},
-        smtp={"host": smtp_server.host, "port": smtp_server.port, "security": "none",
-              "username": "monitor", "password": "${TEST_SMTP_PASSWORD}",
-              "sender": "monitor@example.org", "recipients": ["desk@example.org"]}))
+    config = str(
+        write_watchlist(
+            tmp_path,
+            {"F": feed_server.url("/f.xml")},
+            smtp={
+                "host": smtp_server.host,
+                "port": smtp_server.port,
+                "security": "none",
+                "username": "monitor",
+                "password": "${TEST_SMTP_PASSWORD}",
+                "sender": "monitor@example.org",
+                "recipients": ["desk@example.org"],
+            },
+        )
+    )
     monkeypatch.setenv("TEST_SMTP_PASSWORD", SECRET)
     runner = CliRunner()
     outputs = []
@@ -45,8 +59,13 @@ def test_smtp_password_never_appears(tmp_path: Path, feed_server: FeedServer,
 
 
 def test_database_password_is_redacted_in_check(tmp_path: Path) -> None:
-    config = str(write_watchlist(tmp_path, {"F": "http://127.0.0.1:9/f.xml"},
-                                 database_url=f"postgresql+psycopg://u:{SECRET}@db.invalid/m"))
+    config = str(
+        write_watchlist(
+            tmp_path,
+            {"F": "http://127.0.0.1:9/f.xml"},
+            database_url=f"postgresql+psycopg://u:{SECRET}@db.invalid/m",
+        )
+    )
     result = CliRunner().invoke(main, ["check", "--config", config])
     assert result.exit_code == 0
     assert SECRET not in result.output and "***" in result.output

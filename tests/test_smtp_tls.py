@@ -18,8 +18,10 @@ from monitor.errors import DeliveryError
 from tests.smtpserver import HOST, RecordingHandler, free_port
 
 TLS = Path(__file__).resolve().parent / "data" / "tls"
-MAIL = (b"From: monitor@example.org\r\nTo: desk@example.org\r\nSubject: test\r\n"
-        b"Message-ID: <tls@test>\r\n\r\nbody\r\n")
+MAIL = (
+    b"From: monitor@example.org\r\nTo: desk@example.org\r\nSubject: test\r\n"
+    b"Message-ID: <tls@test>\r\n\r\nbody\r\n"
+)
 
 
 def server_context() -> ssl.SSLContext:
@@ -38,11 +40,22 @@ def serving(security: str) -> Iterator[tuple[str, int, RecordingHandler]]:
     handler = RecordingHandler()
     port = free_port()
     if security == "starttls":
-        controller = Controller(handler, hostname=HOST, port=port, server_hostname="localhost",
-                                tls_context=server_context(), require_starttls=True)
+        controller = Controller(
+            handler,
+            hostname=HOST,
+            port=port,
+            server_hostname="localhost",
+            tls_context=server_context(),
+            require_starttls=True,
+        )
     else:
-        controller = Controller(handler, hostname=HOST, port=port, server_hostname="localhost",
-                                ssl_context=server_context())
+        controller = Controller(
+            handler,
+            hostname=HOST,
+            port=port,
+            server_hostname="localhost",
+            ssl_context=server_context(),
+        )
     controller.start()
     try:
         yield security, port, handler
@@ -57,9 +70,16 @@ def tls_server(request: pytest.FixtureRequest) -> Iterator[tuple[str, int, Recor
 
 
 def channel(security: str, port: int, ctx: ssl.SSLContext | None) -> SmtpChannel:
-    return SmtpChannel(HOST, port, security=security,  # type: ignore[arg-type]
-                       sender="monitor@example.org", recipients=["desk@example.org"],
-                       timeout=5, ssl_context=ctx, local_hostname="monitor.test")
+    return SmtpChannel(
+        HOST,
+        port,
+        security=security,  # type: ignore[arg-type]
+        sender="monitor@example.org",
+        recipients=["desk@example.org"],
+        timeout=5,
+        ssl_context=ctx,
+        local_hostname="monitor.test",
+    )
 
 
 def test_delivered_over_tls(tls_server: tuple[str, int, RecordingHandler]) -> None:
@@ -72,8 +92,9 @@ def test_delivered_over_tls(tls_server: tuple[str, int, RecordingHandler]) -> No
 def test_untrusted_certificate_is_permanent(tls_server: tuple[str, int, RecordingHandler]) -> None:
     security, port, handler = tls_server
     with pytest.raises(DeliveryError) as info:
-        channel(security, port, ssl.create_default_context()).send(MAIL, key="k",
-                                                                    message_id="<tls@test>")
+        channel(security, port, ssl.create_default_context()).send(
+            MAIL, key="k", message_id="<tls@test>"
+        )
     assert not info.value.transient
     assert "certificate" in str(info.value).lower()
     assert handler.messages == []
@@ -94,9 +115,11 @@ def test_watchlist_ca_file_is_trusted(tmp_path: Path) -> None:
     from monitor.store import Store
 
     with serving("tls") as (_, port, handler):
-        text = (f"alerts:\n  outbox: {{enabled: false}}\n  smtp:\n    host: localhost\n"
-                f"    port: {port}\n    security: tls\n    sender: monitor@example.org\n"
-                f"    recipients: [desk@example.org]\n    ca_file: {TLS / 'cert.pem'}\n")
+        text = (
+            f"alerts:\n  outbox: {{enabled: false}}\n  smtp:\n    host: localhost\n"
+            f"    port: {port}\n    security: tls\n    sender: monitor@example.org\n"
+            f"    recipients: [desk@example.org]\n    ca_file: {TLS / 'cert.pem'}\n"
+        )
         config = parse_config(text, env={"MONITOR_DATABASE_URL": f"sqlite:///{tmp_path}/m.db"})
         store = Store(make_engine(config.database_url))
         try:

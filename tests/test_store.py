@@ -15,9 +15,16 @@ from monitor.models import Commitment, Entry, Kind, Label, Status, StatusChange,
 from monitor.store import FeedSpec, NewOutboxItem, Store
 
 NOW = datetime(2025, 10, 28, 9, 0, tzinfo=UTC)
-COMMITMENT = Commitment(id="ceasefire", title="Ceasefire", statement="s", kind=Kind.CEASEFIRE,
-                        said_by="x", said_at=None, source_url=None,
-                        parties=("pakistan", "afghanistan"))
+COMMITMENT = Commitment(
+    id="ceasefire",
+    title="Ceasefire",
+    statement="s",
+    kind=Kind.CEASEFIRE,
+    said_by="x",
+    said_at=None,
+    source_url=None,
+    parties=("pakistan", "afghanistan"),
+)
 
 
 @pytest.fixture
@@ -25,21 +32,32 @@ def store(database_url: str) -> Iterator[Store]:
     upgrade(database_url)
     engine = make_engine(database_url)
     s = Store(engine)
-    s.sync_watchlist([FeedSpec("A", "http://a.example/feed", 900),
-                      FeedSpec("B", "http://b.example/feed", 900)], [COMMITMENT], NOW)
+    s.sync_watchlist(
+        [FeedSpec("A", "http://a.example/feed", 900), FeedSpec("B", "http://b.example/feed", 900)],
+        [COMMITMENT],
+        NOW,
+    )
     yield s
     engine.dispose()
 
 
 def entry(identity: str, url: str | None, title: str = "T", text: str = "body") -> Entry:
-    return Entry(identity=identity, guid=identity, url=url, title=title, text=text,
-                 published_at=NOW)
+    return Entry(
+        identity=identity, guid=identity, url=url, title=title, text=text, published_at=NOW
+    )
 
 
 def save(store: Store, feed_name: str, entries: list[Entry]) -> int:
     feed = next(f for f in store.feeds() if f.name == feed_name)
-    return store.save_entries(feed, entries, now=NOW, status=200, etag='"e"',
-                              last_modified=None, next_poll_at=NOW + timedelta(minutes=15))
+    return store.save_entries(
+        feed,
+        entries,
+        now=NOW,
+        status=200,
+        etag='"e"',
+        last_modified=None,
+        next_poll_at=NOW + timedelta(minutes=15),
+    )
 
 
 def test_migrations_match_the_models(database_url: str) -> None:
@@ -59,8 +77,10 @@ def test_article_stored_once_across_refetch_guid_change_and_feeds(store: Store) 
     assert save(store, "A", [entry("g1-changed", "https://news.example/a1")]) == 0  # new guid
     assert save(store, "B", [entry("other", "https://news.example/a1")]) == 0  # other feed
     assert save(store, "A", [entry("g1", "https://news.example/a1?moved")]) == 0  # same guid
-    assert save(store, "A", [entry("g2", None, "Same", "text"),
-                             entry("g2", None, "Same", "text")]) == 1  # dup within one fetch
+    assert (
+        save(store, "A", [entry("g2", None, "Same", "text"), entry("g2", None, "Same", "text")])
+        == 1
+    )  # dup within one fetch
     assert store.counts()["articles"] == 2
 
 
@@ -82,8 +102,13 @@ def test_claim_due_feeds_leases_them(store: Store) -> None:
 def test_feed_errors_accumulate_and_reset(store: Store) -> None:
     feed = store.feeds()[0]
     for i in range(3):
-        store.record_feed_error(feed.id, now=NOW, error=f"boom {i}", status=500,
-                                next_poll_at=NOW + timedelta(hours=i + 1))
+        store.record_feed_error(
+            feed.id,
+            now=NOW,
+            error=f"boom {i}",
+            status=500,
+            next_poll_at=NOW + timedelta(hours=i + 1),
+        )
     failing = store.feeds()[0]
     assert failing.error_count == 3 and failing.last_error == "boom 2"
     save(store, failing.name, [])
@@ -99,8 +124,10 @@ def test_sync_disables_removed_feeds_and_keeps_status(store: Store) -> None:
 def test_verdicts_assessment_alerts_outbox(store: Store) -> None:
     save(store, "A", [entry("g1", "https://news.example/a1")])
     [article] = store.unjudged_articles(10)
-    verdicts = [Verdict("ceasefire", Label.BREACH, 0.9, "They clashed.", ("clash",)),
-                Verdict("unknown", Label.BREACH, 0.9, "x")]
+    verdicts = [
+        Verdict("ceasefire", Label.BREACH, 0.9, "They clashed.", ("clash",)),
+        Verdict("unknown", Label.BREACH, 0.9, "x"),
+    ]
     assert store.save_verdicts([(article, verdicts)], NOW) == 1
     assert store.save_verdicts([(article, verdicts)], NOW) == 0  # judged once
     assert store.unjudged_articles(10) == []
@@ -136,13 +163,25 @@ def test_digest_recorded_once_per_key(store: Store) -> None:
 
 def test_naive_datetimes_are_refused(store: Store) -> None:
     with pytest.raises(Exception, match="naive datetime"):
-        store.record_feed_error(store.feeds()[0].id, now=NOW, error="x", status=None,
-                                next_poll_at=datetime(2025, 1, 1))  # noqa: DTZ001
+        store.record_feed_error(
+            store.feeds()[0].id,
+            now=NOW,
+            error="x",
+            status=None,
+            next_poll_at=datetime(2025, 1, 1),  # noqa: DTZ001
+        )
 
 
 def test_named_publisher_is_the_source(store: Store) -> None:
-    via_aggregator = Entry(identity="g9", guid="g9", url="https://news.google.com/a/1",
-                           title="T", text="x", published_at=NOW, publisher="dawn.com")
+    via_aggregator = Entry(
+        identity="g9",
+        guid="g9",
+        url="https://news.google.com/a/1",
+        title="T",
+        text="x",
+        published_at=NOW,
+        publisher="dawn.com",
+    )
     save(store, "A", [via_aggregator, entry("g10", "https://news.google.com/a/2", "U", "y")])
     sources = sorted(a.source for a in store.unjudged_articles(10))
     assert sources == ["dawn.com", "news.google.com"]

@@ -24,9 +24,10 @@ from monitor.text import (
 
 
 def test_normalize_quotes_dashes_and_spaces() -> None:
-    raw = ("\u201cNo\u201d talks\u2014ever.\u00a0 Pakistan\u2013Afghanistan\u2019s  border"
-           "\r\n\n\nNext")
-    assert normalize(raw) == "\"No\" talks - ever. Pakistan-Afghanistan's border\nNext"
+    raw = (
+        "\u201cNo\u201d talks\u2014ever.\u00a0 Pakistan\u2013Afghanistan\u2019s  border\r\n\n\nNext"
+    )
+    assert normalize(raw) == '"No" talks - ever. Pakistan-Afghanistan\'s border\nNext'
 
 
 def test_normalize_drops_invisible_characters_and_double_dashes() -> None:
@@ -37,17 +38,27 @@ def test_normalize_drops_invisible_characters_and_double_dashes() -> None:
     ("text", "expected"),
     [
         ("Talks began. They ended.", ["Talks began.", "They ended."]),
-        ("Mr. Asif spoke on Oct. 25 in Istanbul. Kabul replied.",
-         ["Mr. Asif spoke on Oct. 25 in Istanbul.", "Kabul replied."]),
-        ("U.S. officials met J. Smith. Then they left.",
-         ["U.S. officials met J. Smith.", "Then they left."]),
-        ('He said: "The truce holds." Others disagreed.',
-         ['He said: "The truce holds."', "Others disagreed."]),
+        (
+            "Mr. Asif spoke on Oct. 25 in Istanbul. Kabul replied.",
+            ["Mr. Asif spoke on Oct. 25 in Istanbul.", "Kabul replied."],
+        ),
+        (
+            "U.S. officials met J. Smith. Then they left.",
+            ["U.S. officials met J. Smith.", "Then they left."],
+        ),
+        (
+            'He said: "The truce holds." Others disagreed.',
+            ['He said: "The truce holds."', "Others disagreed."],
+        ),
         ("The border reopened.Trade resumed.", ["The border reopened.", "Trade resumed."]),
-        ('Kabul said "Pakistan broke the truce.""We will respond," it added.',
-         ['Kabul said "Pakistan broke the truce."', '"We will respond," it added.']),
-        ("Headline without a period\nBody text here. More text.",
-         ["Headline without a period", "Body text here.", "More text."]),
+        (
+            'Kabul said "Pakistan broke the truce.""We will respond," it added.',
+            ['Kabul said "Pakistan broke the truce."', '"We will respond," it added.'],
+        ),
+        (
+            "Headline without a period\nBody text here. More text.",
+            ["Headline without a period", "Body text here.", "More text."],
+        ),
         ("- first bullet\n- second bullet", ["first bullet", "second bullet"]),
         ("Is it over? Nobody knows! Maybe.", ["Is it over?", "Nobody knows!", "Maybe."]),
         ("It cost 3.5 million rupees. Done.", ["It cost 3.5 million rupees.", "Done."]),
@@ -62,14 +73,33 @@ def test_article_sentences_title_first_and_not_repeated() -> None:
     title = "Truce holds on the border"
     text = "Truce holds on the border\nBoth sides report calm. Trade resumed."
     assert article_sentences(title, text) == [
-        "Truce holds on the border", "Both sides report calm.", "Trade resumed."]
+        "Truce holds on the border",
+        "Both sides report calm.",
+        "Trade resumed.",
+    ]
     assert article_sentences("", "One. Two.") == ["One.", "Two."]
 
 
 def test_tokenize_words_punctuation_and_not() -> None:
     assert tokenize("Kabul didn't deny it; Islamabad can't, won't (ever) cannot") == [
-        "kabul", "did", "not", "deny", "it", ";", "islamabad", "can", "not", ",", "will",
-        "not", "(", "ever", ")", "can", "not"]
+        "kabul",
+        "did",
+        "not",
+        "deny",
+        "it",
+        ";",
+        "islamabad",
+        "can",
+        "not",
+        ",",
+        "will",
+        "not",
+        "(",
+        "ever",
+        ")",
+        "can",
+        "not",
+    ]
     assert tokenize("cross-border Pakistan's") == ["cross", "border", "pakistan", "s"]
     assert tokenize("war - peace") == ["war", "-", "peace"]
 
@@ -104,10 +134,15 @@ def test_compile_phrases_empty_matches_nothing() -> None:
 
 
 def test_phrase_index_reports_overlaps_and_keys() -> None:
-    index = PhraseIndex([
-        ("ceasefire", "topic"), ("ceasefire holds", "met"), ("holds", "verb"),
-        ("ceasefire", "other"), ("violat* the truce", "breach"),
-    ])
+    index = PhraseIndex(
+        [
+            ("ceasefire", "topic"),
+            ("ceasefire holds", "met"),
+            ("holds", "verb"),
+            ("ceasefire", "other"),
+            ("violat* the truce", "breach"),
+        ]
+    )
     hits = index.find(tokenize("The ceasefire holds; nobody violated the truce."))
     found = {(h.phrase, h.keys) for h in hits}
     assert ("ceasefire", ("topic", "other")) in found
@@ -155,13 +190,14 @@ def test_find_dates_ignores_may_the_verb_and_plain_text() -> None:
 
 
 def test_simhash_near_duplicates_are_close() -> None:
-    story = ("Pakistani and Afghan forces exchanged fire at the Chaman border crossing on "
-             "Tuesday, officials said, in the first clash since the ceasefire was agreed in Doha.")
+    story = (
+        "Pakistani and Afghan forces exchanged fire at the Chaman border crossing on "
+        "Tuesday, officials said, in the first clash since the ceasefire was agreed in Doha."
+    )
     copy = story.replace("officials said", "officials told reporters")
     other = "The central bank left interest rates unchanged on Thursday amid slowing inflation."
     assert hamming(simhash64(story), simhash64(story)) == 0
-    assert hamming(simhash64(story), simhash64(copy)) < hamming(simhash64(story),
-                                                                simhash64(other))
+    assert hamming(simhash64(story), simhash64(copy)) < hamming(simhash64(story), simhash64(other))
     assert hamming(simhash64(story), simhash64(other)) > 12
     assert simhash64("") == 0
     assert 0 <= simhash64("two words") < 2**64

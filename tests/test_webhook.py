@@ -21,8 +21,10 @@ from monitor.store import Store
 from tests.feedserver import FeedServer, closed_port_url
 from tests.helpers import BREACH_ITEM, rss, write_watchlist
 
-MAIL = (b"Subject: [monitor] BREACHED: Ceasefire\r\nMessage-ID: <a@b>\r\n"
-        b"Content-Type: text/plain; charset=utf-8\r\n\r\nThey clashed at Chaman.\r\n")
+MAIL = (
+    b"Subject: [monitor] BREACHED: Ceasefire\r\nMessage-ID: <a@b>\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\n\r\nThey clashed at Chaman.\r\n"
+)
 
 
 class Hook:
@@ -70,8 +72,10 @@ def test_webhook_posts_json_with_the_alert(hook: Hook) -> None:
     assert "Chaman" in doc["text"] and doc["message_id"] == "<a@b>"
 
 
-@pytest.mark.parametrize(("status", "transient"), [(500, True), (503, True), (429, True),
-                                                   (404, False), (400, False), (403, False)])
+@pytest.mark.parametrize(
+    ("status", "transient"),
+    [(500, True), (503, True), (429, True), (404, False), (400, False), (403, False)],
+)
 def test_webhook_errors_are_classified(hook: Hook, status: int, transient: bool) -> None:
     hook.status = status
     with pytest.raises(DeliveryError) as info:
@@ -88,12 +92,14 @@ def test_webhook_down_is_transient_and_url_secret_not_shown() -> None:
     assert "very-secret-token" not in repr(WebhookChannel(url))
 
 
-def test_alert_reaches_the_webhook_once(tmp_path: Path, feed_server: FeedServer,
-                                         clock: FakeClock, hook: Hook) -> None:
+def test_alert_reaches_the_webhook_once(
+    tmp_path: Path, feed_server: FeedServer, clock: FakeClock, hook: Hook
+) -> None:
     feed_server.add("/f.xml", rss([BREACH_ITEM]))
     config_file = write_watchlist(tmp_path, {"F": feed_server.url("/f.xml")}, outbox=False)
     text = config_file.read_text(encoding="utf-8").replace(
-        "alerts:\n", f"alerts:\n  webhook:\n    url: {hook.url}\n", 1)
+        "alerts:\n", f"alerts:\n  webhook:\n    url: {hook.url}\n", 1
+    )
     config_file.write_text(text, encoding="utf-8")
     config = load_config(str(config_file), env={})
     upgrade(config.database_url)
