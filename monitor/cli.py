@@ -7,7 +7,6 @@ bad input.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -18,7 +17,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from monitor import __version__, pipeline
+from monitor import __version__, logs, pipeline
 from monitor.clock import SystemClock
 from monitor.config import Config, config_path, load_config
 from monitor.db import make_engine, upgrade
@@ -76,14 +75,8 @@ def _progress() -> Callable[[str], None] | None:
     return show
 
 
-def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(message)s",
-        stream=sys.stderr,
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+def _setup_logging(verbose: bool, fmt: logs.LogFormat = "auto") -> None:
+    logs.configure(fmt, verbose=verbose)
 
 
 def _monitor(config: Config, *, progress: bool = True) -> pipeline.Monitor:

@@ -12,7 +12,6 @@ short and several daemons can share one PostgreSQL database.
 
 from __future__ import annotations
 
-import logging
 import signal
 from datetime import UTC, datetime
 from types import FrameType
@@ -24,9 +23,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor import pipeline
 from monitor.errors import MonitorError
+from monitor.logs import get_logger
 from monitor.pipeline import Monitor
 
-log = logging.getLogger("monitor")
+log = get_logger()
 
 
 def digest_trigger(m: Monitor) -> CronTrigger:
@@ -45,9 +45,9 @@ def _guarded(name: str, m: Monitor, fn: object) -> None:
         assert callable(fn)
         fn()
     except MonitorError as e:
-        log.error("job_failed job=%s error=%s", name, e)
+        log.error("job_failed", job=name, error=str(e))
     except Exception:
-        log.critical("job_crashed job=%s", name, exc_info=True)
+        log.critical("job_crashed", job=name, exc_info=True)
 
 
 def cycle_job(m: Monitor) -> None:
@@ -110,7 +110,7 @@ def run_forever(m: Monitor, *, tick_seconds: float = 60, deliver_seconds: float 
     sched = build_scheduler(m, tick_seconds=tick_seconds, deliver_seconds=deliver_seconds)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("stopping signal=%s", signal.Signals(signum).name)
+        log.info("stopping", signal=signal.Signals(signum).name)
         m.stop.set()
         if sched.running:
             sched.shutdown(wait=False)
@@ -118,9 +118,7 @@ def run_forever(m: Monitor, *, tick_seconds: float = 60, deliver_seconds: float 
     old = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         _guarded("digest-catch-up", m, lambda: catch_up_digest(m))
-        log.info(
-            "daemon_started feeds=%d commitments=%d", len(m.config.feeds), len(m.config.commitments)
-        )
+        log.info("daemon_started", feeds=len(m.config.feeds), commitments=len(m.config.commitments))
         sched.start()
     finally:
         for s, handler in old.items():

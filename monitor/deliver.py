@@ -11,7 +11,6 @@ import contextlib
 import email
 import email.policy
 import hashlib
-import logging
 import os
 import re
 import smtplib
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from monitor.errors import DeliveryError
+from monitor.logs import get_logger
 
 __all__ = [
     "Channel",
@@ -33,7 +33,7 @@ __all__ = [
     "retry_delay",
 ]
 
-log = logging.getLogger(__name__)
+log = get_logger("monitor.deliver")
 
 RETRY_FIRST = timedelta(seconds=30)
 RETRY_MAX = timedelta(hours=1)
@@ -99,7 +99,7 @@ class FolderChannel:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             if path.exists() and _message_id_of(path) == message_id.strip():
-                log.debug("outbox_file_exists", extra={"path": str(path)})
+                log.debug("outbox_file_exists", path=str(path))
                 return
             self._write_atomically(path, payload)
         except OSError as e:
@@ -219,7 +219,9 @@ class SmtpChannel:
         if refused:
             log.warning(
                 "smtp_recipients_refused",
-                extra={"channel": self.name, "message_id": message_id, "refused": refused},
+                channel=self.name,
+                message_id=message_id,
+                refused=sorted(refused),
             )
 
     def _context(self) -> ssl.SSLContext:

@@ -8,7 +8,6 @@ any stage can crash and be re-run without losing or duplicating anything.
 
 from __future__ import annotations
 
-import logging
 import ssl
 import threading
 from collections.abc import Callable
@@ -25,12 +24,13 @@ from monitor.clock import Clock
 from monitor.config import Config
 from monitor.deliver import Channel, FolderChannel, SmtpChannel, WebhookChannel, retry_delay
 from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError
+from monitor.logs import get_logger
 from monitor.match import Matcher
 from monitor.models import ALERTING_STATUSES, Commitment, Feed, FetchResult, Status
 from monitor.parse import parse_feed
 from monitor.store import FeedSpec, NewOutboxItem, Store
 
-log = logging.getLogger("monitor")
+log = get_logger()
 
 JUDGE_BATCH = 200
 
@@ -174,7 +174,7 @@ def poll(m: Monitor) -> PollReport:
             _store_outcome(m, feed, outcome, report)
             m.say(f"polled {report.polled}/{len(due)} feeds, {report.new_articles} new articles")
             if m.stop.is_set():
-                log.info("poll_interrupted polled=%d of=%d", report.polled, len(due))
+                log.info("poll_interrupted", polled=report.polled, of=len(due))
                 break
     finally:
         close = getattr(results, "close", None)
@@ -205,7 +205,7 @@ def _store_outcome(m: Monitor, feed: Feed, outcome: object, report: PollReport) 
             gone=gone,
         )
         report.errors[feed.name] = str(outcome)
-        log.warning("feed_failed feed=%s error=%s", feed.name, outcome)
+        log.warning("feed_failed", feed=feed.name, error=str(outcome))
         return
     assert isinstance(outcome, FetchResult)
     next_at = fetch.next_poll_after(now, feed.interval_seconds, 0, None)
@@ -229,7 +229,7 @@ def _store_outcome(m: Monitor, feed: Feed, outcome: object, report: PollReport) 
             feed.id, now=now, error=str(e), status=outcome.status, next_poll_at=next_at
         )
         report.errors[feed.name] = str(e)
-        log.warning("feed_unparseable feed=%s error=%s", feed.name, e)
+        log.warning("feed_unparseable", feed=feed.name, error=str(e))
         return
     warning = f"feed is malformed but readable: {parsed.bozo_message}" if parsed.bozo else None
     new = m.store.save_entries(
@@ -243,7 +243,7 @@ def _store_outcome(m: Monitor, feed: Feed, outcome: object, report: PollReport) 
         warning=warning,
     )
     report.new_articles += new
-    log.info("feed_polled feed=%s entries=%d new=%d", feed.name, len(parsed.entries), new)
+    log.info("feed_polled", feed=feed.name, entries=len(parsed.entries), new=new)
 
 
 # --- judge and assess ----------------------------------------------------------
@@ -284,11 +284,11 @@ def assess(m: Monitor) -> int:
             changed += len(changes)
             for c in changes:
                 log.info(
-                    "status_changed commitment=%s from=%s to=%s reason=%s",
-                    cid,
-                    c.from_status,
-                    c.to_status,
-                    c.reason,
+                    "status_changed",
+                    commitment=cid,
+                    from_=str(c.from_status),
+                    to=str(c.to_status),
+                    reason=c.reason,
                 )
     return changed
 
@@ -398,15 +398,15 @@ def deliver_pending(m: Monitor) -> DeliveryReport:
             if e.transient:
                 m.store.mark_retry(item.id, now, str(e), now + retry_delay(item.attempts + 1))
                 report.retrying += 1
-                log.warning("delivery_retry key=%s error=%s", item.key, e)
+                log.warning("delivery_retry", key=item.key, error=str(e))
             else:
                 m.store.mark_failed(item.id, now, str(e))
                 report.failed += 1
-                log.error("delivery_failed key=%s error=%s", item.key, e)
+                log.error("delivery_failed", key=item.key, error=str(e))
             continue
         m.store.mark_sent(item.id, m.clock.now())
         report.sent += 1
-        log.info("delivered key=%s channel=%s", item.key, item.channel)
+        log.info("delivered", key=item.key, channel=item.channel)
     return report
 
 
@@ -430,7 +430,7 @@ def check_health(m: Monitor) -> int:
             feed.id, feed.health, state.value, health.health_detail(feed, state, now), now
         ):
             changed += 1
-            log.warning("feed_health feed=%s from=%s to=%s", feed.name, feed.health, state)
+            log.warning("feed_health", feed=feed.name, from_=feed.health, to=str(state))
     return changed
 
 
