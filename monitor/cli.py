@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -402,6 +402,214 @@ def demo(directory: str, config_file: str | None) -> None:
     with _errors():
         result = run_demo(Path(directory), config_path(config_file))
         click.echo(result.summary())
+
+
+# --- people in the loop: review, rejudge, ack, silence, serve (monitor/oversight.py) -----
+
+LABELS = ("breach", "met", "related", "none")
+
+
+def _duration(value: str) -> timedelta:
+    """``90m``, ``12h``, ``3d`` or ``2w``."""
+    import re
+
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*", value)
+    if not found:
+        raise InputError(value, "give a duration such as 90m, 12h, 3d or 2w")
+    n, unit = float(found.group(1)), found.group(2)
+    return timedelta(minutes=n * {"m": 1, "h": 60, "d": 1440, "w": 10080}[unit])
+
+
+def _by(by: str | None) -> str:
+    return by or os.environ.get("USER") or "analyst"
+
+
+def _send_now(m: pipeline.Monitor) -> None:
+    """Queue the alerts a correction caused and deliver what is due."""
+    queued = pipeline.alert(m)
+    report = pipeline.deliver_pending(m)
+    click.echo(
+        f"{queued} alerts queued; delivered {report.sent}, retrying {report.retrying}, "
+        f"failed {report.failed}"
+    )
+
+
+@main.command()
+@click.argument("article_id", required=False, type=int)
+@click.argument("commitment_id", required=False)
+@click.option("--verdict", type=click.Choice(LABELS), help="What the article shows.")
+@click.option("--note", default=None, help="Why (kept with the verdict).")
+@click.option("--by", default=None, help="Who decides (default: $USER).")
+@click.option(
+    "--export",
+    "export",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Instead: write every reviewed article as a labelled corpus (JSON lines).",
+)
+@config_option
+def review(
+    article_id: int | None,
+    commitment_id: str | None,
+    verdict: str | None,
+    note: str | None,
+    by: str | None,
+    export: str | None,
+    config_file: str | None,
+) -> None:
+    """Record a person's verdict on an article for a commitment (it overrides the judge,
+    and the commitment is reassessed at once), or --export the verdicts as a corpus."""
+    from monitor import oversight
+    from monitor.models import Label
+
+    with _errors():
+        if export is not None:
+            if article_id is not None or verdict is not None:
+                raise InputError("--export", "give either --export FILE or a verdict, not both")
+            m = _monitor(_load(config_file), progress=False)
+            n = oversight.export_corpus(m, Path(export))
+            click.echo(f"{n} reviewed articles written to {export}")
+            return
+        if article_id is None or commitment_id is None or verdict is None:
+            raise InputError(
+                "review", "give ARTICLE_ID COMMITMENT_ID --verdict breach|met|related|none"
+            )
+        m = _monitor(_load(config_file), progress=False)
+        out = oversight.record_verdict(
+            m, article_id, commitment_id, Label(verdict), by=_by(by), note=note
+        )
+        click.echo(
+            f"verdict recorded: article {article_id} is {verdict} for {commitment_id} "
+            f"(by {out.verdict.by})"
+        )
+        if out.change is None:
+            click.echo("status unchanged")
+        else:
+            c = out.change
+            kind = "retracted" if out.retracted else "changed"
+            click.echo(f"status {kind}: {c.from_status} -> {c.to_status}")
+        _send_now(m)
+
+
+@main.command()
+@click.option("--since", default=None, help="Only articles published on or after this date.")
+@config_option
+def rejudge(since: str | None, config_file: str | None) -> None:
+    """Judge the stored articles again with the current watchlist, bring the evidence in
+    line, reassess, and alert on changed statuses only."""
+    from monitor import oversight
+
+    with _errors():
+        when = _parse_when(since) if since else None
+        m = _monitor(_load(config_file))
+        report = oversight.rejudge(m, since=when, by=f"rejudge by {_by(None)}")
+        if m.progress:
+            click.echo("", err=True)
+        click.echo(
+            f"re-judged {report.articles} articles; evidence changed for "
+            f"{len(report.commitments)} commitments; {len(report.changes)} status changes"
+        )
+        for c in report.changes:
+            click.echo(f"  {c.commitment_id}: {c.from_status} -> {c.to_status}")
+        _send_now(m)
+
+
+@main.command()
+@click.argument("commitment_id")
+@click.option("--note", default=None, help="Why.")
+@click.option("--by", default=None, help="Who (default: $USER).")
+@config_option
+def ack(commitment_id: str, note: str | None, by: str | None, config_file: str | None) -> None:
+    """Acknowledge a commitment's status: no reminders until it changes."""
+    from monitor import oversight
+
+    with _errors():
+        m = _monitor(_load(config_file), progress=False)
+        a = oversight.acknowledge(m, commitment_id, by=_by(by), note=note)
+        click.echo(f"{commitment_id}: {a.status} acknowledged by {a.by}")
+
+
+@main.group()
+def silence() -> None:
+    """Silence a commitment, a feed or a channel for a while (add, list, remove)."""
+
+
+@silence.command(name="add")
+@click.argument("scope", type=click.Choice(["commitment", "feed", "channel"]))
+@click.argument("target")
+@click.option("--for", "duration", required=True, help="How long: 90m, 12h, 3d, 2w.")
+@click.option("--reason", required=True, help="Why (shown with the silence).")
+@click.option("--by", default=None, help="Who (default: $USER).")
+@config_option
+def silence_add(
+    scope: str,
+    target: str,
+    duration: str,
+    reason: str,
+    by: str | None,
+    config_file: str | None,
+) -> None:
+    """Silence SCOPE TARGET (a commitment id, a feed name or a channel name)."""
+    from monitor import oversight
+    from monitor.models import SilenceScope
+
+    with _errors():
+        length = _duration(duration)
+        m = _monitor(_load(config_file), progress=False)
+        s = oversight.add_silence(
+            m, SilenceScope(scope), target, duration=length, reason=reason, by=_by(by)
+        )
+        click.echo(
+            f"silence {s.id}: {s.scope} {s.target} until {s.until_at:%Y-%m-%d %H:%M} UTC "
+            f"({s.reason}, by {s.by})"
+        )
+
+
+@silence.command(name="list")
+@config_option
+def silence_list(config_file: str | None) -> None:
+    """List the silences in force."""
+    with _errors():
+        m = _monitor(_load(config_file), progress=False)
+        found = m.store.silences(m.clock.now())
+        if not found:
+            click.echo("no silences in force")
+        for s in found:
+            click.echo(
+                f"  {s.id:>4}  {s.scope:<10} {s.target:<24} until "
+                f"{s.until_at:%Y-%m-%d %H:%M} UTC  by {s.by}: {_clip(s.reason, 80)}"
+            )
+
+
+@silence.command(name="remove")
+@click.argument("silence_id", type=int)
+@config_option
+def silence_remove(silence_id: int, config_file: str | None) -> None:
+    """End a silence now."""
+    with _errors():
+        m = _monitor(_load(config_file), progress=False)
+        if not m.store.remove_silence(silence_id, m.clock.now()):
+            raise InputError(str(silence_id), "no silence in force has this id")
+        click.echo(f"silence {silence_id} removed")
+
+
+@main.command()
+@click.option("--listen", default=None, help="HOST:PORT (default: web.listen, 127.0.0.1:8080).")
+@config_option
+def serve(listen: str | None, config_file: str | None) -> None:
+    """Serve the status page, the JSON API, /healthz and /metrics."""
+    from monitor import web
+
+    with _errors():
+        config = _load(config_file)
+        m = _monitor(config, progress=False)
+        host, port = web.parse_listen(listen or config.file.web.listen)
+        server = web.make_server(m, host, port)
+        click.echo(f"serving on http://{web.display_host(host)}:{server.effective_port}/")
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
 
 
 def entrypoint() -> None:  # pragma: no cover - used by python -m monitor

@@ -215,6 +215,15 @@ class DigestConfig(_Model):
         return self
 
 
+class WebConfig(_Model):
+    """The page served by `monitor serve` (and by `monitor run` when ``enabled``)."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1:8080"  # HOST:PORT; anything but a loopback host is on purpose
+    token: SecretStr | None = None  # needed for writing actions: use ${MONITOR_WEB_TOKEN}
+    stale_after_minutes: float = Field(30, gt=0)  # /healthz fails when no poll for this long
+
+
 class WatchlistFile(_Model):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     polling: PollingConfig = Field(default_factory=PollingConfig)
@@ -224,6 +233,7 @@ class WatchlistFile(_Model):
     judging: JudgingConfig = Field(default_factory=JudgingConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     digest: DigestConfig = Field(default_factory=DigestConfig)
+    web: WebConfig = Field(default_factory=WebConfig)
 
 
 @dataclass(frozen=True)
@@ -513,6 +523,8 @@ def _secrets(file: WatchlistFile, text: str, env: Mapping[str, str]) -> list[str
         secrets.append(smtp.password.get_secret_value())
     if webhook is not None:
         secrets.append(webhook.url.get_secret_value())
+    if file.web.token is not None:
+        secrets.append(file.web.token.get_secret_value())
     for url in (file.database.url, env.get("MONITOR_DATABASE_URL") or ""):
         try:
             password = make_url(url).password if url else None

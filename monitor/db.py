@@ -206,6 +206,58 @@ class HealthEventRow(Base):
     alerted_at: Mapped[datetime | None]
 
 
+# --- people in the loop (monitor/review.py): verdicts, acknowledgements, silences ---------
+
+
+class VerdictRow(Base):
+    """A person's verdict on one article x commitment.  Verdicts are kept (never updated):
+    the newest one for a pair is in force."""
+
+    __tablename__ = "verdicts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    commitment_id: Mapped[str] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]
+    judge_label: Mapped[str | None] = mapped_column(String(16))  # the judge's call it overrode
+    judge_score: Mapped[float | None] = mapped_column(Float)
+
+    __table_args__ = (Index("ix_verdicts_pair", "article_id", "commitment_id"),)
+
+
+class AcknowledgementRow(Base):
+    """Someone acknowledged a commitment's status: no reminders until the status changes."""
+
+    __tablename__ = "acknowledgements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commitment_id: Mapped[str] = mapped_column(
+        ForeignKey("commitments.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    by: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class SilenceRow(Base):
+    """No alerts for a commitment, a feed or a channel until ``until_at``."""
+
+    __tablename__ = "silences"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))  # "commitment" | "feed" | "channel"
+    target: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    until_at: Mapped[datetime] = mapped_column(index=True)
+    removed_at: Mapped[datetime | None]
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -230,3 +230,56 @@ class OutboxItem:
     sent_at: datetime | None = None
     failed_at: datetime | None = None
     last_error: str | None = None
+
+
+# --- people in the loop (monitor/review.py) --------------------------------------------
+
+
+class SilenceScope(StrEnum):
+    COMMITMENT = "commitment"
+    FEED = "feed"
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True)
+class PersonVerdict:
+    """A person's verdict on one article x commitment; it overrides the judge's."""
+
+    id: int
+    article_id: int
+    commitment_id: str
+    label: Label
+    note: str | None
+    by: str
+    at: datetime
+    judge_label: Label | None = None  # what the judge had said (None: no evidence)
+    judge_score: float | None = None
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """Someone saw a commitment's status: no reminders while it stays so."""
+
+    id: int
+    commitment_id: str
+    status: Status
+    by: str
+    note: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Silence:
+    """No alerts for a commitment, a feed or a channel until ``until_at``."""
+
+    id: int
+    scope: SilenceScope
+    target: str
+    reason: str
+    by: str
+    created_at: datetime
+    until_at: datetime
+    removed_at: datetime | None = None
+
+    def active(self, now: datetime) -> bool:
+        return self.removed_at is None and self.created_at <= now < self.until_at

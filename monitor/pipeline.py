@@ -18,7 +18,7 @@ from functools import cached_property
 
 import httpx
 
-from monitor import fetch, health, render
+from monitor import fetch, health, render, review
 from monitor.assess import Thresholds, assess_commitment
 from monitor.clock import Clock
 from monitor.config import Config
@@ -26,7 +26,14 @@ from monitor.deliver import Channel, FolderChannel, SmtpChannel, WebhookChannel,
 from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError
 from monitor.logs import get_logger
 from monitor.match import Matcher
-from monitor.models import ALERTING_STATUSES, Commitment, Feed, FetchResult, Status
+from monitor.models import (
+    ALERTING_STATUSES,
+    Commitment,
+    Feed,
+    FetchResult,
+    SilenceScope,
+    Status,
+)
 from monitor.parse import parse_feed
 from monitor.store import FeedSpec, NewOutboxItem, Store
 
@@ -311,11 +318,16 @@ def alert(m: Monitor) -> int:
     items: list[NewOutboxItem] = []
     alerted: list[int] = []
     suppressed: dict[int, str] = {}
+    silences = m.store.silences(now)  # people in the loop (monitor/review.py)
     for ev in events:
         change = ev.change
         commitment = m.commitments.get(change.commitment_id)
         if commitment is None:
             suppressed[ev.id] = "commitment no longer in the watchlist"
+            continue
+        muted = review.silence_for(silences, SilenceScope.COMMITMENT, commitment.id, now)
+        if muted is not None:
+            suppressed[ev.id] = review.silence_reason(muted)
             continue
         if change.to_status not in ALERTING_STATUSES:
             suppressed[ev.id] = f"no alert for {change.to_status}"
@@ -337,6 +349,8 @@ def alert(m: Monitor) -> int:
             now,
         )
         alerted.append(ev.id)
+    muted_channels = review.silenced_channels(silences, now)
+    items = [i for i in items if i.channel not in muted_channels]
     return m.store.enqueue_alerts(items, alerted=alerted, suppressed=suppressed, now=now)
 
 
@@ -441,13 +455,18 @@ def alert_health(m: Monitor) -> int:
         return 0
     now = m.clock.now()
     items: list[NewOutboxItem] = []
+    silences = m.store.silences(now)  # a silenced feed or channel gets no health alert
     for ev in events:
+        if review.silence_for(silences, SilenceScope.FEED, ev.feed_name, now) is not None:
+            continue
         ctx = render.HealthContext(
             ev.feed_name, ev.feed_url, ev.previous, ev.state, ev.detail, ev.at
         )
         items += _for_each_channel(
             m, f"health:{ev.id}", "health", render.render_health_alert, ctx, now
         )
+    muted_channels = review.silenced_channels(silences, now)
+    items = [i for i in items if i.channel not in muted_channels]
     return m.store.enqueue_alerts(
         items, alerted=[], suppressed={}, now=now, health_alerted=[ev.id for ev in events]
     )
@@ -526,5 +545,8 @@ def run_cycle(m: Monitor) -> CycleReport:
     judged = judge(m)
     changes = assess(m)
     queued = alert(m) + alert_health(m)
+    from monitor import oversight  # reminders of unacknowledged breaches
+
+    queued += oversight.remind(m)
     delivered = deliver_pending(m)
     return CycleReport(polled, judged, changes, queued, delivered)

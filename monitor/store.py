@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, case, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db import (
+    AcknowledgementRow,
     ArticleKeyRow,
     ArticleRow,
     CommitmentRow,
@@ -24,10 +25,13 @@ from monitor.db import (
     FeedRow,
     HealthEventRow,
     OutboxRow,
+    SilenceRow,
     StatusEventRow,
+    VerdictRow,
 )
 from monitor.errors import StoreError
 from monitor.models import (
+    Acknowledgement,
     Article,
     Commitment,
     Entry,
@@ -35,6 +39,9 @@ from monitor.models import (
     Feed,
     Label,
     OutboxItem,
+    PersonVerdict,
+    Silence,
+    SilenceScope,
     Status,
     StatusChange,
     Verdict,
@@ -825,3 +832,411 @@ class Store:
                 "events": n(StatusEventRow),
                 "outbox": n(OutboxRow),
             }
+
+    # --- people in the loop: verdicts, re-judging, acknowledgements, silences, the page ---
+    # (monitor/review.py, monitor/oversight.py, monitor/web.py)
+
+    def add_verdict(
+        self,
+        article_id: int,
+        commitment_id: str,
+        label: Label,
+        *,
+        note: str | None,
+        by: str,
+        score: float | None,
+        now: datetime,
+    ) -> PersonVerdict:
+        """Record a person's verdict and make the pair's evidence carry it (``score``: the
+        score it counts with, None to keep the judge's).  A ``breach`` or ``met`` on an
+        article the judge passed over becomes new evidence."""
+        with self.transaction() as s:
+            row = s.scalars(
+                select(EvidenceRow).where(
+                    EvidenceRow.article_id == article_id,
+                    EvidenceRow.commitment_id == commitment_id,
+                )
+            ).first()
+            before = s.scalars(
+                select(VerdictRow)
+                .where(
+                    VerdictRow.article_id == article_id,
+                    VerdictRow.commitment_id == commitment_id,
+                )
+                .order_by(VerdictRow.id)
+                .limit(1)
+            ).first()
+            # the judge's own call, as first overridden (a later verdict overrides a person)
+            judge_label = before.judge_label if before else (row.label if row else None)
+            judge_score = before.judge_score if before else (row.score if row else None)
+            if row is not None:
+                row.label = label.value
+                row.score = round(score if score is not None else row.score, 4)
+                row.assessed_at = None
+            elif label in (Label.BREACH, Label.MET):
+                article = s.get_one(ArticleRow, article_id)
+                s.add(
+                    EvidenceRow(
+                        article_id=article_id,
+                        commitment_id=commitment_id,
+                        label=label.value,
+                        score=round(score if score is not None else 1.0, 4),
+                        quote=note or article.title,
+                        signals=[f"verdict by {by}"],
+                        created_at=now,
+                    )
+                )
+            v = VerdictRow(
+                article_id=article_id,
+                commitment_id=commitment_id,
+                label=label.value,
+                note=note,
+                by=by,
+                at=now,
+                judge_label=judge_label,
+                judge_score=judge_score,
+            )
+            s.add(v)
+            s.flush()
+            return _verdict(v)
+
+    def verdicts(self, commitment_id: str | None = None) -> list[PersonVerdict]:
+        """The verdict in force (the newest) per article x commitment."""
+        with self.transaction() as s:
+            newest = select(func.max(VerdictRow.id)).group_by(
+                VerdictRow.article_id, VerdictRow.commitment_id
+            )
+            stmt = select(VerdictRow).where(VerdictRow.id.in_(newest))
+            if commitment_id is not None:
+                stmt = stmt.where(VerdictRow.commitment_id == commitment_id)
+            return [_verdict(r) for r in s.scalars(stmt.order_by(VerdictRow.id))]
+
+    def articles_by_ids(self, ids: Sequence[int]) -> list[Article]:
+        with self.transaction() as s:
+            rows = s.scalars(select(ArticleRow).where(ArticleRow.id.in_(list(ids))))
+            return [_article(r) for r in rows]
+
+    def articles_after(self, after_id: int, since: datetime | None, limit: int) -> list[Article]:
+        """Stored articles with ids above ``after_id`` (published, else fetched, at or after
+        ``since``), in id order: the batches ``rejudge`` walks through."""
+        with self.transaction() as s:
+            stmt = select(ArticleRow).where(ArticleRow.id > after_id)
+            if since is not None:
+                stmt = stmt.where(
+                    func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at) >= since
+                )
+            return [_article(r) for r in s.scalars(stmt.order_by(ArticleRow.id).limit(limit))]
+
+    def replace_verdicts(
+        self, judged: Sequence[tuple[Article, Sequence[Verdict]]], now: datetime
+    ) -> set[str]:
+        """Bring stored evidence in line with a new judgement of these articles (pairs a
+        person has reviewed are left alone).  Evidence the judge no longer finds keeps its
+        row with the label ``none``.  Returns the commitments whose evidence changed."""
+        changed: set[str] = set()
+        ids = [a.id for a, _ in judged]
+        with self.transaction() as s:
+            active = set(s.scalars(select(CommitmentRow.id).where(CommitmentRow.active)))
+            reviewed = set(
+                s.execute(
+                    select(VerdictRow.article_id, VerdictRow.commitment_id).where(
+                        VerdictRow.article_id.in_(ids)
+                    )
+                )
+            )
+            rows = {
+                (r.article_id, r.commitment_id): r
+                for r in s.scalars(select(EvidenceRow).where(EvidenceRow.article_id.in_(ids)))
+            }
+            for article, verdicts in judged:
+                found = {
+                    v.commitment_id: v
+                    for v in verdicts
+                    if v.label in (Label.BREACH, Label.MET) and v.commitment_id in active
+                }
+                for cid in active:
+                    pair = (article.id, cid)
+                    if pair in reviewed:
+                        continue
+                    row, v = rows.get(pair), found.get(cid)
+                    if v is None:
+                        if row is not None and row.label != Label.NONE.value:
+                            row.label, row.score, row.assessed_at = Label.NONE.value, 0.0, None
+                            changed.add(cid)
+                        continue
+                    score, quote = round(v.score, 4), v.quote or ""
+                    if row is None:
+                        s.add(
+                            EvidenceRow(
+                                article_id=article.id,
+                                commitment_id=cid,
+                                label=v.label.value,
+                                score=score,
+                                quote=quote,
+                                signals=list(v.signals),
+                                created_at=now,
+                            )
+                        )
+                        changed.add(cid)
+                    elif (row.label, row.score, row.quote) != (v.label.value, score, quote):
+                        row.label, row.score, row.quote = v.label.value, score, quote
+                        row.signals, row.assessed_at = list(v.signals), None
+                        changed.add(cid)
+                s.execute(
+                    update(ArticleRow).where(ArticleRow.id == article.id).values(judged_at=now)
+                )
+        return changed
+
+    def apply_correction(
+        self,
+        commitment_id: str,
+        expected: Status,
+        change: StatusChange | None,
+        now: datetime,
+        *,
+        messages: Callable[[int], Sequence[NewOutboxItem]] | None = None,
+        suppressed: str | None = None,
+    ) -> bool:
+        """Record the outcome of reassessing a commitment from scratch, in one transaction:
+        its new status (``change``, None when it stands), every piece of its evidence marked
+        assessed, and, for a retraction, the messages ``messages(event_id)`` makes (the
+        event is then alerted).  Refuses if the status moved since it was read."""
+        with self.transaction() as s:
+            moved = s.execute(
+                update(CommitmentRow)
+                .where(CommitmentRow.id == commitment_id, CommitmentRow.status == expected.value)
+                .values(
+                    status=change.to_status.value if change else expected.value,
+                    status_changed_at=change.at if change else CommitmentRow.status_changed_at,
+                )
+            )
+            if not getattr(moved, "rowcount", 0):
+                return False
+            s.execute(
+                update(EvidenceRow)
+                .where(
+                    EvidenceRow.commitment_id == commitment_id, EvidenceRow.assessed_at.is_(None)
+                )
+                .values(assessed_at=now)
+            )
+            if change is None:
+                return True
+            event = StatusEventRow(
+                commitment_id=change.commitment_id,
+                from_status=change.from_status,
+                to_status=change.to_status,
+                at=change.at,
+                reason=change.reason,
+                evidence_ids=list(change.evidence_ids),
+            )
+            s.add(event)
+            s.flush()
+            if messages is not None or suppressed is not None:
+                event.alerted_at = now
+                event.alert_suppressed = suppressed[:200] if suppressed else None
+                if messages is not None:
+                    self._enqueue(s, messages(event.id), now)
+            return True
+
+    def status_events(self, commitment_id: str, limit: int = 50) -> list[StoredEvent]:
+        with self.transaction() as s:
+            rows = s.scalars(
+                select(StatusEventRow)
+                .where(StatusEventRow.commitment_id == commitment_id)
+                .order_by(StatusEventRow.id.desc())
+                .limit(limit)
+            )
+            return [StoredEvent(r.id, _change(r)) for r in rows]
+
+    def commitment_evidence(
+        self, commitment_id: str, limit: int = 200
+    ) -> list[tuple[Evidence, PersonVerdict | None]]:
+        """A commitment's evidence, newest first, each with the person's verdict in force."""
+        with self.transaction() as s:
+            rows = list(
+                s.execute(
+                    select(EvidenceRow, ArticleRow)
+                    .join(ArticleRow, ArticleRow.id == EvidenceRow.article_id)
+                    .where(EvidenceRow.commitment_id == commitment_id)
+                    .order_by(
+                        func.coalesce(ArticleRow.published_at, EvidenceRow.created_at).desc(),
+                        EvidenceRow.id.desc(),
+                    )
+                    .limit(limit)
+                )
+            )
+            newest = select(func.max(VerdictRow.id)).where(
+                VerdictRow.commitment_id == commitment_id,
+                VerdictRow.article_id.in_([e.article_id for e, _ in rows]),
+            )
+            verdicts = {
+                v.article_id: _verdict(v)
+                for v in s.scalars(
+                    select(VerdictRow).where(
+                        VerdictRow.id.in_(
+                            newest.group_by(VerdictRow.article_id, VerdictRow.commitment_id)
+                        )
+                    )
+                )
+            }
+            return [(_evidence(e, a), verdicts.get(e.article_id)) for e, a in rows]
+
+    def strongest_evidence(self) -> dict[str, Evidence]:
+        """Per commitment, its strongest breach or met evidence."""
+        out: dict[str, Evidence] = {}
+        with self.transaction() as s:
+            rows = s.execute(
+                select(EvidenceRow, ArticleRow)
+                .join(ArticleRow, ArticleRow.id == EvidenceRow.article_id)
+                .where(EvidenceRow.label.in_([Label.BREACH.value, Label.MET.value]))
+                .order_by(EvidenceRow.commitment_id, EvidenceRow.score, EvidenceRow.id)
+            )
+            for e, a in rows:
+                out[e.commitment_id] = _evidence(e, a)  # the last one per commitment wins
+        return out
+
+    def acknowledge(
+        self, commitment_id: str, status: Status, by: str, note: str | None, now: datetime
+    ) -> Acknowledgement:
+        with self.transaction() as s:
+            row = AcknowledgementRow(
+                commitment_id=commitment_id, status=status.value, by=by, note=note, at=now
+            )
+            s.add(row)
+            s.flush()
+            return _ack(row)
+
+    def acknowledgements(self) -> dict[str, Acknowledgement]:
+        """The newest acknowledgement per commitment."""
+        with self.transaction() as s:
+            newest = select(func.max(AcknowledgementRow.id)).group_by(
+                AcknowledgementRow.commitment_id
+            )
+            return {
+                r.commitment_id: _ack(r)
+                for r in s.scalars(
+                    select(AcknowledgementRow).where(AcknowledgementRow.id.in_(newest))
+                )
+            }
+
+    def add_silence(
+        self,
+        scope: SilenceScope,
+        target: str,
+        *,
+        until: datetime,
+        reason: str,
+        by: str,
+        now: datetime,
+    ) -> Silence:
+        with self.transaction() as s:
+            row = SilenceRow(
+                scope=scope.value,
+                target=target,
+                reason=reason,
+                by=by,
+                created_at=now,
+                until_at=until,
+            )
+            s.add(row)
+            s.flush()
+            return _silence(row)
+
+    def silences(self, now: datetime | None = None) -> list[Silence]:
+        """Silences not removed (and, given ``now``, not yet expired), oldest first."""
+        with self.transaction() as s:
+            stmt = select(SilenceRow).where(SilenceRow.removed_at.is_(None))
+            if now is not None:
+                stmt = stmt.where(SilenceRow.until_at > now)
+            return [_silence(r) for r in s.scalars(stmt.order_by(SilenceRow.id))]
+
+    def remove_silence(self, silence_id: int, now: datetime) -> bool:
+        with self.transaction() as s:
+            result = s.execute(
+                update(SilenceRow)
+                .where(SilenceRow.id == silence_id, SilenceRow.removed_at.is_(None))
+                .values(removed_at=now)
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+    def enqueue(self, items: Sequence[NewOutboxItem], now: datetime) -> int:
+        """Queue messages (a key already queued is skipped)."""
+        if not items:
+            return 0
+        with self.transaction() as s:
+            return self._enqueue(s, items, now)
+
+    def last_poll_at(self) -> datetime | None:
+        """When a feed was last polled (the health check's sign of a live daemon)."""
+        with self.transaction() as s:
+            return s.scalar(select(func.max(FeedRow.last_polled_at)))
+
+    def metrics_counts(self) -> dict[str, Any]:
+        """Counts for ``/metrics``: articles, evidence by label, events, outbox by state and
+        channel, feeds by health."""
+        with self.transaction() as s:
+
+            def grouped(*cols: Any) -> list[tuple[Any, ...]]:
+                return [tuple(r) for r in s.execute(select(*cols, func.count()).group_by(*cols))]
+
+            outbox_state = case(
+                (OutboxRow.sent_at.is_not(None), "sent"),
+                (OutboxRow.failed_at.is_not(None), "failed"),
+                else_="pending",
+            )
+            return {
+                "articles": int(s.scalar(select(func.count()).select_from(ArticleRow)) or 0),
+                "evidence": grouped(EvidenceRow.label),
+                "events": int(s.scalar(select(func.count()).select_from(StatusEventRow)) or 0),
+                "outbox": grouped(OutboxRow.kind, OutboxRow.channel, outbox_state),
+                "retrying": int(
+                    s.scalar(
+                        select(func.count())
+                        .select_from(OutboxRow)
+                        .where(
+                            OutboxRow.sent_at.is_(None),
+                            OutboxRow.failed_at.is_(None),
+                            OutboxRow.last_error.is_not(None),
+                        )
+                    )
+                    or 0
+                ),
+                "feeds": grouped(FeedRow.health),
+                "verdicts": int(s.scalar(select(func.count()).select_from(VerdictRow)) or 0),
+            }
+
+    def ping(self) -> None:
+        """Raise StoreError unless the database answers."""
+        with self.transaction() as s:
+            s.execute(select(1))
+
+
+def _verdict(row: VerdictRow) -> PersonVerdict:
+    return PersonVerdict(
+        id=row.id,
+        article_id=row.article_id,
+        commitment_id=row.commitment_id,
+        label=Label(row.label),
+        note=row.note,
+        by=row.by,
+        at=row.at,
+        judge_label=Label(row.judge_label) if row.judge_label else None,
+        judge_score=row.judge_score,
+    )
+
+
+def _ack(row: AcknowledgementRow) -> Acknowledgement:
+    return Acknowledgement(row.id, row.commitment_id, Status(row.status), row.by, row.note, row.at)
+
+
+def _silence(row: SilenceRow) -> Silence:
+    return Silence(
+        id=row.id,
+        scope=SilenceScope(row.scope),
+        target=row.target,
+        reason=row.reason,
+        by=row.by,
+        created_at=row.created_at,
+        until_at=row.until_at,
+        removed_at=row.removed_at,
+    )
