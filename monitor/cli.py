@@ -119,6 +119,10 @@ def run(config_file: str | None, once: bool, tick: float, verbose: bool) -> None
                 click.echo("", err=True)
             _print_cycle(report)
             return
+        if config.file.web.enabled:  # the status page beside the daemon (monitor/web.py)
+            from monitor import web
+
+            web.serve_in_background(m)
         daemon.run_forever(m, tick_seconds=tick)
 
 

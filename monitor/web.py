@@ -604,22 +604,54 @@ def metrics_text(m: pipeline.Monitor) -> bytes:
 # --- serving -----------------------------------------------------------------------------------
 
 
-def make_server(m: pipeline.Monitor, host: str, port: int) -> Any:
-    """A waitress server for the page (call ``.run()``; ``.close()`` stops it).  Refuses a
-    non-loopback address unless the watchlist's ``web.listen`` names it."""
-    from waitress.server import create_server
+class WebServer:
+    """The page served by waitress: ``run()`` serves until ``stop()`` (from any thread)."""
 
+    def __init__(self, app: WebApp, host: str, port: int) -> None:
+        from waitress.server import create_server
+
+        self._server: Any = create_server(
+            app,
+            host=host,
+            port=port,
+            threads=4,
+            ident="monitor",
+            clear_untrusted_proxy_headers=True,
+        )
+        self.effective_port: int = self._server.effective_port
+
+    def run(self) -> None:
+        self._server.run()
+
+    def stop(self) -> None:
+        """Close every socket from the server's own loop thread, which then returns."""
+
+        def close_all() -> None:
+            for channel in list(self._server._map.values()):
+                channel.close()
+            self._server.task_dispatcher.shutdown(timeout=5)
+
+        self._server.trigger.pull_trigger(close_all)
+
+
+def make_server(m: pipeline.Monitor, host: str, port: int) -> WebServer:
+    """The page's server (``.run()`` serves, ``.stop()`` ends).  Refuses a non-loopback
+    address unless the watchlist's ``web.listen`` names it."""
     configured = parse_listen(m.config.file.web.listen)[0]
     if not is_loopback(host) and host != configured:
         raise InputError(
             host,
             "serving beyond this machine must be configured: set web.listen in the watchlist",
         )
-    return create_server(
-        WebApp(m),
-        host=host,
-        port=port,
-        threads=4,
-        ident="monitor",
-        clear_untrusted_proxy_headers=True,
-    )
+    return WebServer(WebApp(m), host, port)
+
+
+def serve_in_background(m: pipeline.Monitor) -> WebServer:
+    """Serve the page from a daemon thread (``monitor run`` with ``web.enabled``)."""
+    import threading
+
+    host, port = parse_listen(m.config.file.web.listen)
+    server = make_server(m, host, port)
+    threading.Thread(target=server.run, name="monitor-web", daemon=True).start()
+    log.info("web_serving", url=f"http://{display_host(host)}:{server.effective_port}/")
+    return server
