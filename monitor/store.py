@@ -1081,19 +1081,30 @@ class Store:
             }
             return [(_evidence(e, a), verdicts.get(e.article_id)) for e, a in rows]
 
-    def strongest_evidence(self) -> dict[str, Evidence]:
-        """Per commitment, its strongest breach or met evidence."""
-        out: dict[str, Evidence] = {}
+    def strongest_evidence(self, commitment_id: str | None = None) -> dict[str, Evidence]:
+        """Per commitment (or for one), its strongest breach or met evidence."""
         with self.transaction() as s:
+            rank = (
+                func.row_number()
+                .over(
+                    partition_by=EvidenceRow.commitment_id,
+                    order_by=(EvidenceRow.score.desc(), EvidenceRow.id.desc()),
+                )
+                .label("rank")
+            )
+            ranked = select(EvidenceRow.id, rank).where(
+                EvidenceRow.label.in_([Label.BREACH.value, Label.MET.value])
+            )
+            if commitment_id is not None:
+                ranked = ranked.where(EvidenceRow.commitment_id == commitment_id)
+            best = ranked.subquery()
             rows = s.execute(
                 select(EvidenceRow, ArticleRow)
+                .join(best, best.c.id == EvidenceRow.id)
                 .join(ArticleRow, ArticleRow.id == EvidenceRow.article_id)
-                .where(EvidenceRow.label.in_([Label.BREACH.value, Label.MET.value]))
-                .order_by(EvidenceRow.commitment_id, EvidenceRow.score, EvidenceRow.id)
+                .where(best.c.rank == 1)
             )
-            for e, a in rows:
-                out[e.commitment_id] = _evidence(e, a)  # the last one per commitment wins
-        return out
+            return {e.commitment_id: _evidence(e, a) for e, a in rows}
 
     def acknowledge(
         self, commitment_id: str, status: Status, by: str, note: str | None, now: datetime

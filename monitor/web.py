@@ -250,14 +250,16 @@ class WebApp:
             mimetype="application/json",
         )
 
-    def commitment_views(self) -> list[CommitmentView]:
+    def commitment_views(self, only: str | None = None) -> list[CommitmentView]:
         store, now = self.m.store, self.m.clock.now()
         states = store.commitment_states()
-        strongest = store.strongest_evidence()
+        strongest = store.strongest_evidence(only)
         acks = store.acknowledgements()
         silences = store.silences(now)
         out = []
         for c in self.m.config.commitments:
+            if only is not None and c.id != only:
+                continue
             st = states.get(c.id)
             status = st.status if st else Status.PENDING
             since = st.status_changed_at if st else None
@@ -286,9 +288,8 @@ class WebApp:
         }
 
     def find(self, cid: str) -> CommitmentView:
-        for v in self.commitment_views():
-            if v.id == cid:
-                return v
+        for v in self.commitment_views(only=cid):
+            return v
         raise NotFound(f"no commitment {cid!r}")
 
     def writer(self, request: Request) -> str | None:

@@ -201,3 +201,16 @@ def test_serve_refuses_a_public_address_unless_configured(tmp_path: Path) -> Non
     assert r.exit_code == 2 and "web.listen" in r.output
     r = CliRunner().invoke(main, ["serve", "--listen", "nonsense", "--config", str(path)])
     assert r.exit_code == 2 and "HOST:PORT" in r.output
+
+
+def test_the_page_load_bench_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "monitor.webbench", "--articles", "600", "--commitments", "5",
+         "--requests", "1", "--database", f"sqlite:///{tmp_path / 'b.db'}"],
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    assert "generated 600 articles" in out.stdout
+    assert out.stdout.count("median") == 8
