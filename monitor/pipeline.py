@@ -336,6 +336,8 @@ def alert(m: Monitor) -> int:
             suppressed[ev.id] = "superseded by a later change"
             continue
         last = m.store.last_alert_at(change.commitment_id, change.to_status)
+        if last is not None and m.store.retracted_since(change.commitment_id, last):
+            last = None  # people were told it no longer stands: tell them it does again
         if last is not None and repeat and now - last < repeat:
             suppressed[ev.id] = f"already alerted {change.to_status} at {last:%Y-%m-%d %H:%M}"
             continue

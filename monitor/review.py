@@ -80,7 +80,9 @@ def reassess(
         return None
     ids: tuple[int, ...] = steps[-1].evidence_ids if steps else ()
     grounds = steps[-1].reason if steps else "no evidence left that counts"
-    reason = f"corrected by {cause.by}: {cause.what}; now {final}: {grounds}"
+    change = StatusChange(commitment.id, current, final, now, "", ids)
+    verb = "retracted" if is_retraction(change) else "corrected"  # see store.RETRACTED_PREFIX
+    reason = f"{verb} by {cause.by}: {cause.what}; now {final}: {grounds}"
     return StatusChange(commitment.id, current, final, now, reason, ids)
 
 

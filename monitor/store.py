@@ -1038,6 +1038,21 @@ class Store:
                     self._enqueue(s, messages(event.id), now)
             return True
 
+    def retracted_since(self, commitment_id: str, since: datetime) -> bool:
+        """Whether a retraction (a status taken back, see monitor/review.py) of the
+        commitment was alerted at or after ``since``."""
+        with self.transaction() as s:
+            found = s.scalar(
+                select(func.count())
+                .select_from(StatusEventRow)
+                .where(
+                    StatusEventRow.commitment_id == commitment_id,
+                    StatusEventRow.reason.like(f"{RETRACTED_PREFIX}%"),
+                    StatusEventRow.alerted_at >= since,
+                )
+            )
+            return bool(found)
+
     def status_events(self, commitment_id: str, limit: int = 50) -> list[StoredEvent]:
         with self.transaction() as s:
             rows = s.scalars(
@@ -1220,6 +1235,10 @@ class Store:
         """Raise StoreError unless the database answers."""
         with self.transaction() as s:
             s.execute(select(1))
+
+
+#: How the reason of a retraction event starts (monitor/review.py writes it).
+RETRACTED_PREFIX = "retracted by "
 
 
 def _verdict(row: VerdictRow) -> PersonVerdict:

@@ -127,7 +127,7 @@ def test_an_analyst_rejects_evidence_in_the_browser(
         assert "marked none" in browser.find_element(By.ID, "flash").text
         assert "none by Dana Analyst" in browser.find_element(By.ID, "evidence").text
         history = browser.find_element(By.ID, "events").text
-        assert "corrected by Dana Analyst" in history
+        assert "retracted by Dana Analyst" in history
         browser.find_element(By.LINK_TEXT, "Outbox").click()
         _wait(browser, lambda d: d.find_element(By.ID, "outbox"))
         subjects = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#outbox td.subject")]

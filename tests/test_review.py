@@ -299,3 +299,25 @@ def test_cli_review_and_its_errors(
     assert runner.invoke(main, ["ack", "ceasefire", "--by", "Dana", *cfg]).exit_code == 0
     assert runner.invoke(main, ["rejudge", "--since", "2025-10-01", *cfg]).exit_code == 0
     assert runner.invoke(main, ["rejudge", "--since", "yesterday", *cfg]).exit_code == 2
+
+
+def test_a_breach_after_a_retraction_is_alerted_again(
+    watchlist: Path,
+    open_monitor: Callable[..., pipeline.Monitor],
+    clock: FakeClock,
+    tmp_path: Path,
+) -> None:
+    m = open_monitor(watchlist, clock)
+    pipeline.run_cycle(m)
+    article = _article_id(m, BREACH_ITEM["link"])
+    oversight.record_verdict(m, article, "ceasefire", Label.BREACH, by="Lee")
+    pipeline.run_cycle(m)
+    clock.advance(600)
+    assert oversight.record_verdict(m, article, "ceasefire", Label.NONE, by="Lee").retracted
+    pipeline.run_cycle(m)
+    clock.advance(600)  # well within repeat_interval_hours, but people were told "no breach"
+    oversight.record_verdict(m, article, "ceasefire", Label.BREACH, by="Kim")
+    pipeline.run_cycle(m)
+    subjects = _outbox_subjects(tmp_path)
+    assert sum(s.startswith("[monitor] BREACHED") for s in subjects) == 2, subjects
+    assert sum("RETRACTED" in s for s in subjects) == 1
