@@ -201,6 +201,14 @@ def status(config_file: str | None) -> None:
                 + (f"  errors {h.error_count}" if h.error_count else "")
                 + (f"  {_clip(h.last_error, 120)}" if h.last_error else "")
             )
+        silences = m.store.silences(m.clock.now())  # people in the loop (monitor/review.py)
+        if silences:
+            click.echo("Silences")
+            for sil in silences:
+                click.echo(
+                    f"  {sil.scope} {sil.target} until {sil.until_at:%Y-%m-%d %H:%M} UTC "
+                    f"by {sil.by}: {_clip(sil.reason, 80)}"
+                )
         counts = m.store.outbox_counts()
         click.echo(
             f"Outbox: {counts['pending']} pending, {counts['sent']} sent, {counts['failed']} failed"

@@ -293,6 +293,8 @@ def test_cli_review_and_its_errors(
     assert out.exit_code == 0, out.output
     listed = runner.invoke(main, ["silence", "list", *cfg])
     assert "PK News" in listed.output and "outage" in listed.output
+    shown = runner.invoke(main, ["status", *cfg])
+    assert "Silences" in shown.output and "feed PK News until" in shown.output
     bad = runner.invoke(main, ["silence", "add", "feed", "PK News", "--for", "soon",
                                "--reason", "x", *cfg])  # fmt: skip
     assert bad.exit_code == 2 and "duration" in bad.output

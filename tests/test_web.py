@@ -214,3 +214,38 @@ def test_the_page_load_bench_runs(tmp_path: Path) -> None:
     )  # fmt: skip
     assert "generated 600 articles" in out.stdout
     assert out.stdout.count("median") == 8
+
+
+def test_monitor_serve_serves_until_stopped(
+    tmp_path: Path, open_monitor: Callable[..., pipeline.Monitor], clock: FakeClock
+) -> None:
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    path = write_watchlist(tmp_path, {"X": "http://127.0.0.1:9/x.xml"})
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "monitor.cli", "serve", "--listen", f"127.0.0.1:{port}",
+         "--config", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/api/commitments", timeout=5)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.communicate()
+                assert time.monotonic() < deadline, "monitor serve did not answer"
+                time.sleep(0.2)
+        assert r.status_code == 200 and r.json()[0]["id"] == "ceasefire"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _err = proc.communicate(timeout=60)
+    assert f"serving on http://127.0.0.1:{port}/" in out
