@@ -249,3 +249,19 @@ def test_monitor_serve_serves_until_stopped(
         proc.send_signal(signal.SIGINT)
         out, _err = proc.communicate(timeout=60)
     assert f"serving on http://127.0.0.1:{port}/" in out
+
+
+def test_acknowledge_from_the_page_needs_the_session_and_csrf(
+    site: tuple[httpx.Client, pipeline.Monitor],
+) -> None:
+    client, m = site
+    assert client.post("/commitments/ceasefire/ack", data={}).status_code == 403
+    csrf = _sign_in(client)
+    assert client.post("/commitments/ceasefire/ack", data={"csrf": "f" * 64}).status_code == 403
+    assert m.store.acknowledgements() == {}
+    r = client.post("/commitments/ceasefire/ack", data={"csrf": csrf})
+    assert r.status_code == 303
+    ack = m.store.acknowledgements()["ceasefire"]
+    assert ack.by == "Dana" and ack.status is m.store.commitment_states()["ceasefire"].status
+    assert "acknowledged by Dana" in client.get("/").text
+    assert client.get("/api/commitments").json()[0]["acknowledged_by"] == "Dana"
