@@ -523,7 +523,9 @@ def digest(m: Monitor, *, key: str | None = None) -> bool:
         (c, states[c.id].status if c.id in states else Status.PENDING, latest.get(c.id))
         for c in m.config.commitments
     )
-    ctx = render.DigestContext(start, now, changes, evidence, statuses, tuple(feed_health(m)))
+    ctx = render.DigestContext(
+        start, now, changes, evidence, statuses, tuple(feed_health(m)), tuple(m.store.silences(now))
+    )
     items = _for_each_channel(m, key, "digest", render.render_digest, ctx, now)
     return m.store.record_digest(key, start, now, items, now)
 

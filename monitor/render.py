@@ -25,7 +25,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from monitor.errors import ConfigError, Problem
-from monitor.models import Commitment, Evidence, Kind, Label, Status, StatusChange
+from monitor.models import Commitment, Evidence, Kind, Label, Silence, Status, StatusChange
 
 __all__ = [
     "SUBJECT_MAX_CHARS",
@@ -85,6 +85,7 @@ class DigestContext:
     evidence: tuple[tuple[Commitment, Evidence], ...]
     statuses: tuple[tuple[Commitment, Status, Evidence | None], ...]
     feeds: tuple[FeedHealth, ...]
+    silences: tuple[Silence, ...] = ()  # in force at the end of the period (monitor/review.py)
 
 
 @dataclass(frozen=True)

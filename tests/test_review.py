@@ -323,3 +323,24 @@ def test_a_breach_after_a_retraction_is_alerted_again(
     subjects = _outbox_subjects(tmp_path)
     assert sum(s.startswith("[monitor] BREACHED") for s in subjects) == 2, subjects
     assert sum("RETRACTED" in s for s in subjects) == 1
+
+
+def test_the_digest_lists_the_silences_in_force(
+    watchlist: Path,
+    open_monitor: Callable[..., pipeline.Monitor],
+    clock: FakeClock,
+    tmp_path: Path,
+) -> None:
+    m = open_monitor(watchlist, clock)
+    oversight.add_silence(
+        m, SilenceScope.FEED, "PK News", duration=timedelta(days=2), reason="site move", by="ops"
+    )
+    assert pipeline.digest(m)
+    pipeline.deliver_pending(m)
+    [eml] = [p for p in (tmp_path / "outbox").glob("*.eml") if "digest" in p.name]
+    msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    for part in ("plain", "html"):
+        body = msg.get_body((part,))
+        assert body is not None
+        text = body.get_content()
+        assert "PK News" in text and "site move" in text and "silenced" in text.lower()
