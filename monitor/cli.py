@@ -7,13 +7,16 @@ bad input.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
@@ -23,6 +26,7 @@ from monitor.config import Config, config_path, load_config
 from monitor.db import make_engine, upgrade
 from monitor.errors import ConfigError, InputError, MonitorError
 from monitor.store import Store
+from monitor.termsafe import command_line, term_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,8 +39,13 @@ config_option = click.option(
 )
 
 
+def _echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print a line; control and bidi characters (from feeds, pages, errors) are escaped."""
+    click.echo(term_safe(message, multiline=True), err=err, nl=nl)
+
+
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"monitor: {message}", err=True)
+    _echo(f"monitor: {message}", err=True)
     sys.exit(code)
 
 
@@ -46,11 +55,14 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except ConfigError as e:
-        _fail(f"{e}\nFix the file and run `monitor check {e.path}`.", 2)
+        _fail(f"{e}\nFix the file and run `{command_line('check', e.path)}`.", 2)
     except InputError as e:
         _fail(str(e), 2)
     except MonitorError as e:
         _fail(str(e), 1)
+    except OSError as e:  # a folder or file the command was pointed at
+        where = f": {e.filename}" if e.filename else ""
+        _fail(f"{e.strerror or e}{where}", 1)
 
 
 def _load(config_file: str | None) -> Config:
@@ -70,7 +82,7 @@ def _progress() -> Callable[[str], None] | None:
         return None
 
     def show(message: str) -> None:
-        click.echo(f"\r\033[K{message}", err=True, nl=False)
+        click.echo(f"\r\033[K{term_safe(message)}", err=True, nl=False)
 
     return show
 
@@ -86,6 +98,29 @@ def _monitor(config: Config, *, progress: bool = True) -> pipeline.Monitor:
     return m
 
 
+class Seconds(click.ParamType[float, Any]):
+    """A finite number of seconds within [low, high]: a negative, zero, infinite or NaN
+    tick is refused before anything runs."""
+
+    name = "seconds"
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not (math.isfinite(seconds) and self.low <= seconds <= self.high):
+            self.fail(
+                f"{value!r} is not between {self.low:g} and {self.high:g} seconds", param, ctx
+            )
+        return seconds
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="monitor")
 def main() -> None:
@@ -99,7 +134,7 @@ def main() -> None:
 )
 @click.option(
     "--tick",
-    type=float,
+    type=Seconds(1, 24 * 3600),
     default=60.0,
     show_default=True,
     help="Seconds between cycles (each feed is polled at its own interval).",
@@ -116,7 +151,7 @@ def run(config_file: str | None, once: bool, tick: float, verbose: bool) -> None
         if once:
             report = pipeline.run_cycle(m)
             if m.progress:
-                click.echo("", err=True)
+                _echo("", err=True)
             _print_cycle(report)
             return
         daemon.run_forever(m, tick_seconds=tick)
@@ -124,14 +159,14 @@ def run(config_file: str | None, once: bool, tick: float, verbose: bool) -> None
 
 def _print_cycle(r: pipeline.CycleReport) -> None:
     p = r.poll
-    click.echo(
+    _echo(
         f"polled {p.polled} feeds ({p.not_modified} not modified, {len(p.errors)} failed); "
         f"{p.new_articles} new articles; judged {r.judged}; {r.changes} status changes; "
         f"{r.queued} messages queued; delivered {r.delivery.sent}, "
         f"retrying {r.delivery.retrying}, failed {r.delivery.failed}"
     )
     for name, error in sorted(p.errors.items()):
-        click.echo(f"  feed {name}: {error}")
+        _echo(f"  feed {name}: {error}")
 
 
 @main.command()
@@ -141,19 +176,19 @@ def check(file: str | None, config_file: str | None) -> None:
     """Validate a watchlist file and summarise it."""
     with _errors():
         config = _load(file or config_file)
-        click.echo(
+        _echo(
             f"{config.path}: OK: {len(config.feeds)} feeds, "
             f"{len(config.commitments)} commitments "
             f"({', '.join(c.id for c in config.commitments)})"
         )
-        click.echo(f"database: {_redact(config.database_url)}")
+        _echo(f"database: {_redact(config.database_url)}")
         channels = ["outbox folder " + str(config.outbox_dir)] if config.outbox_dir else []
         if config.file.alerts.smtp:
             s = config.file.alerts.smtp
             channels.append(f"smtp {s.host}:{s.port} ({s.security})")
         if config.file.alerts.webhook:
             channels.append("webhook")
-        click.echo(f"alert channels: {', '.join(channels) or 'none'}")
+        _echo(f"alert channels: {', '.join(channels) or 'none'}")
 
 
 def _redact(url: str) -> str:
@@ -174,31 +209,31 @@ def status(config_file: str | None) -> None:
         m = _monitor(config, progress=False)
         states = m.store.commitment_states()
         latest = m.store.latest_evidence()
-        click.echo("Commitments")
+        _echo("Commitments")
         for c in config.commitments:
             st = states.get(c.id)
             since = ""
             if st and st.status_changed_at:
                 since = f" since {st.status_changed_at:%Y-%m-%d %H:%M} UTC"
-            click.echo(f"  {c.id:<18} {(st.status if st else 'pending'):<9}{since}  {c.title}")
+            _echo(f"  {c.id:<18} {(st.status if st else 'pending'):<9}{since}  {c.title}")
             e = latest.get(c.id)
             if e:
                 when = f"{e.published_at:%Y-%m-%d}" if e.published_at else "undated"
-                click.echo(
+                _echo(
                     f"      latest: {e.label} {e.score:.2f} {e.source} {when}: "
                     f'"{_clip(e.quote, 140)}"'
                 )
-        click.echo("Feeds")
+        _echo("Feeds")
         for h in pipeline.feed_health(m):
             state = "ok" if h.healthy else "UNHEALTHY"
             ok = f"{h.last_ok_at:%Y-%m-%d %H:%M}" if h.last_ok_at else "never"
-            click.echo(
+            _echo(
                 f"  {h.name:<36} {state:<9} last ok {ok}"
                 + (f"  errors {h.error_count}" if h.error_count else "")
                 + (f"  {_clip(h.last_error, 120)}" if h.last_error else "")
             )
         counts = m.store.outbox_counts()
-        click.echo(
+        _echo(
             f"Outbox: {counts['pending']} pending, {counts['sent']} sent, {counts['failed']} failed"
         )
         for item in m.store.outbox(limit=200):
@@ -209,7 +244,7 @@ def status(config_file: str | None) -> None:
                     else f"retrying (attempt "
                     f"{item.attempts}, next {item.next_attempt_at:%Y-%m-%d %H:%M} UTC)"
                 )
-                click.echo(
+                _echo(
                     f"  {item.channel}: {_clip(item.subject, 60)}: {state}: "
                     f"{_clip(item.last_error, 100)}"
                 )
@@ -250,45 +285,73 @@ def explain(
         if pasted is not None:
             text = pasted
         elif article:
+            ref = _article_ref(article)
             m = _monitor(config, progress=False)
-            found = (
-                m.store.article(int(article))
-                if article.isdigit()
-                else m.store.article_by_url(article)
-            )
+            found = m.store.article(ref) if isinstance(ref, int) else m.store.article_by_url(ref)
             if found is not None:
                 title, text, published_at = found.title, found.text, found.published_at
-                click.echo(
+                _echo(
                     f"{found.title}\n{found.source} {found.url or ''} {found.published_at or ''}\n"
                 )
-            elif article.startswith(("http://", "https://")):
+            elif isinstance(ref, str):
                 from monitor.pages import fetch_page
 
                 page = fetch_page(
                     article, allow_private=config.file.polling.allow_private_addresses
                 )
                 title, text = page.title, page.text
-                click.echo(f"{page.title}\n{page.url} (fetched now; not stored)\n")
+                _echo(f"{page.title}\n{page.url} (fetched now; not stored)\n")
             else:
                 raise InputError(
-                    article,
+                    _clip(article, 40),
                     "no stored article has this id; give a URL, or "
                     "paste its text with --text or '-'",
                 )
         else:
             raise InputError("explain", "give an article id, a URL, --text TEXT or '-'")
         verdicts = matcher.judge(title, text, published_at)
-        click.echo(format_explanation(verdicts, {c.id: c for c in config.commitments}))
+        _echo(format_explanation(verdicts, {c.id: c for c in config.commitments}))
+
+
+#: The largest article id a database holds (a signed 64-bit integer).
+_MAX_ID = 2**63 - 1
+
+
+def _article_ref(article: str) -> int | str:
+    """An article id (ASCII digits that fit the database) or an http(s) URL with a host
+    and a valid port; anything else is an ``InputError``."""
+    if re.fullmatch(r"[0-9]+", article, flags=re.ASCII):
+        if len(article) > 19 or int(article) > _MAX_ID:
+            raise InputError(_clip(article, 40), "no stored article has this id")
+        return int(article)
+    if not article.startswith(("http://", "https://")):
+        raise InputError(
+            _clip(article, 80),
+            "give a stored article's id (digits), its URL (http:// or https://), "
+            "or paste its text with --text or '-'",
+        )
+    try:
+        parts = urlsplit(article)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as e:
+        raise InputError(_clip(article, 80), f"not a valid URL: {e}") from None
+    if not parts.hostname:
+        raise InputError(_clip(article, 80), "not a valid URL: it names no host")
+    return article
 
 
 def _parse_when(value: str) -> datetime:
     from datetime import UTC
 
+    from monitor.config import MAX_DATE, MIN_DATE
+
     try:
         at = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as e:
-        raise InputError(value, "not an ISO 8601 date") from e
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+        raise InputError(_clip(value, 40), "not an ISO 8601 date") from e
+    if not MIN_DATE <= at.date() <= MAX_DATE:
+        raise InputError(_clip(value, 40), f"must be between {MIN_DATE} and {MAX_DATE}")
+    return at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 @main.command(name="eval")
@@ -307,7 +370,7 @@ def eval_(corpus: str, predictions: str | None, config_file: str | None) -> None
 
     with _errors():
         config = _load(config_file)
-        items = evaluate.load_corpus(corpus)
+        items = _load_corpus(corpus)
         matcher = Matcher(config.commitments, config.entities)
         show = _progress()
         project = []
@@ -316,11 +379,11 @@ def eval_(corpus: str, predictions: str | None, config_file: str | None) -> None
             if show:
                 show(f"judged {min(start + 100, len(items))}/{len(items)} articles")
         if show:
-            click.echo("", err=True)
+            _echo("", err=True)
         baseline = evaluate.keyword_baseline(config.commitments, config.entities, items)
         ids = [c.id for c in config.commitments]
-        click.echo(f"{corpus}: {len(items)} articles, {len(ids)} commitments")
-        click.echo(
+        _echo(f"{corpus}: {len(items)} articles, {len(ids)} commitments")
+        _echo(
             evaluate.format_report(
                 evaluate.score(items, project, ids), evaluate.score(items, baseline, ids)
             )
@@ -329,21 +392,69 @@ def eval_(corpus: str, predictions: str | None, config_file: str | None) -> None
             with open(predictions, "w", encoding="utf-8") as out:
                 for p in project:
                     out.write(json.dumps(evaluate.prediction_json(p), ensure_ascii=False) + "\n")
-            click.echo(f"predictions written to {predictions}")
+            _echo(f"predictions written to {predictions}")
+
+
+def _load_corpus(corpus: str) -> list[Any]:
+    """``evaluate.load_corpus``, with every input error an ``InputError`` naming the line:
+    JSON nested too deep, a number too long to read, a date out of range."""
+    from monitor import evaluate
+    from monitor.config import MAX_DATE, MIN_DATE
+
+    try:
+        items = evaluate.load_corpus(corpus)
+    except (RecursionError, ValueError, OverflowError) as e:
+        raise InputError(_corpus_line(corpus), _input_problem(e)) from None
+    for item in items:
+        at = item.published_at
+        if at is not None and not MIN_DATE <= at.date() <= MAX_DATE:
+            raise InputError(
+                f"{corpus}: article {_clip(item.id, 40)!r}",
+                f"published date {at.date()} is not between {MIN_DATE} and {MAX_DATE}",
+            )
+    return items
+
+
+def _input_problem(e: BaseException) -> str:
+    if isinstance(e, RecursionError):
+        return "JSON nested too deeply"
+    if "digits" in str(e):
+        return "a number has too many digits to read"
+    return _clip(str(e), 200) or type(e).__name__
+
+
+def _corpus_line(corpus: str) -> str:
+    """``CORPUS line N`` for the first line that cannot be read, else ``CORPUS``."""
+    from monitor import evaluate
+
+    try:
+        lines = Path(corpus).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return corpus
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            evaluate.parse_corpus_line(line, f"{corpus} line {n}")
+        except InputError:
+            continue
+        except (RecursionError, ValueError, OverflowError):
+            return f"{corpus} line {n}"
+    return corpus
 
 
 @main.command()
 @click.option(
     "--articles",
     "n",
-    type=click.IntRange(1),
+    type=click.IntRange(1, 1_000_000),
     default=4000,
     show_default=True,
     help="Articles judged per measurement.",
 )
 @click.option(
     "--generated",
-    type=click.IntRange(1),
+    type=click.IntRange(1, 10_000),
     default=200,
     show_default=True,
     help="Generated commitments for the second measurement.",
@@ -358,14 +469,12 @@ def bench(n: int, generated: int, config_file: str | None) -> None:
         config = _load(config_file)
         articles = b.sample_articles()
         entities = dict(config.entities)
-        click.echo(
-            f"judging {n} articles (the demo's {len(articles)} sample items, repeated), one core"
-        )
+        _echo(f"judging {n} articles (the demo's {len(articles)} sample items, repeated), one core")
         first = b.run_bench("watchlist", config.commitments, entities, articles, n)
-        click.echo(first.line())
+        _echo(first.line())
         many = b.generated_commitments(config.commitments, generated)
         second = b.run_bench("generated", many, entities, articles, max(1, n // 4))
-        click.echo(second.line())
+        _echo(second.line())
 
 
 @main.command()
@@ -378,12 +487,12 @@ def digest(now_: bool, config_file: str | None) -> None:
         m = _monitor(config, progress=False)
         made = pipeline.digest(m)
         report = pipeline.deliver_pending(m)
-        click.echo(
+        _echo(
             f"digest {'queued' if made else 'already made'}; delivered {report.sent}, "
             f"retrying {report.retrying}, failed {report.failed}"
         )
         if config.outbox_dir:
-            click.echo(f"outbox folder: {config.outbox_dir}")
+            _echo(f"outbox folder: {config.outbox_dir}")
 
 
 @main.command()
@@ -401,7 +510,7 @@ def demo(directory: str, config_file: str | None) -> None:
 
     with _errors():
         result = run_demo(Path(directory), config_path(config_file))
-        click.echo(result.summary())
+        _echo(result.summary())
 
 
 def entrypoint() -> None:  # pragma: no cover - used by python -m monitor
