@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.policy
 import hashlib
 import re
+import shlex
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -321,7 +322,8 @@ def _alert_values(ctx: AlertContext) -> dict[str, Any]:
     return {
         "ctx": ctx,
         "subject": alert_subject(ctx),
-        "explain_url": urls[0] if urls else "URL",
+        # shell-quoted: a link holding $(...) pasted into a shell stays a string
+        "explain_url": shlex.quote(urls[0]) if urls else "URL",
     }
 
 
