@@ -127,6 +127,8 @@ class PollingConfig(_Model):
     allow_private_addresses: bool = False
     # this many failed polls in a row make a feed "failing" (one health alert)
     failures_before_alert: int = Field(5, ge=1, le=1000)
+    # a read covers the time back to the previous read if that was at most this long ago
+    coverage_gap_hours: float = Field(6, gt=0, le=MAX_HOURS)
 
 
 class FeedConfig(_Model):
@@ -197,6 +199,8 @@ class JudgingConfig(_Model):
     at_risk_score: float = Field(0.4, ge=0, le=1)
     met_score: float = Field(0.6, ge=0, le=1)
     duplicate_distance: int = Field(6, ge=0, le=32)  # SimHash bits: closer copies are one story
+    # overdue only after the feeds were read this long after the deadline (README)
+    overdue_grace_hours: float = Field(12, ge=0, le=MAX_HOURS)
 
     @model_validator(mode="after")
     def _ordered(self) -> JudgingConfig:

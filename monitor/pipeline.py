@@ -8,6 +8,8 @@ any stage can crash and be re-run without losing or duplicating anything.
 
 from __future__ import annotations
 
+import os
+import socket
 import ssl
 import threading
 from collections.abc import Callable
@@ -18,10 +20,11 @@ from functools import cached_property
 
 import httpx
 
-from monitor import fetch, health, render
+from monitor import cyclelog, fetch, health, render
 from monitor.assess import Thresholds, assess_commitment
 from monitor.clock import Clock
 from monitor.config import Config
+from monitor.coverage import Coverage, CycleRecord
 from monitor.deliver import Channel, FolderChannel, SmtpChannel, WebhookChannel, retry_delay
 from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError
 from monitor.logs import get_logger
@@ -50,6 +53,8 @@ class Monitor:
     clock: Clock
     stop: threading.Event = field(default_factory=threading.Event)
     progress: Callable[[str], None] | None = None
+    #: the daemon's tick, recorded with each cycle (None for a single `run --once`)
+    tick_seconds: float | None = None
 
     @cached_property
     def matcher(self) -> Matcher:
@@ -267,6 +272,7 @@ def assess(m: Monitor) -> int:
     """Turn new evidence (and the passing of deadlines) into status changes."""
     changed = 0
     states = m.store.commitment_states()
+    covered = coverage(m)
     for cid, state in states.items():
         commitment = m.commitments.get(cid)
         if commitment is None:
@@ -277,7 +283,9 @@ def assess(m: Monitor) -> int:
         history = [e for e in evidence if e.id not in new_ids]
         new = [e for e in evidence if e.id in new_ids]
         now = m.clock.now()
-        changes = assess_commitment(commitment, state.status, history, new, now, m.thresholds)
+        changes = assess_commitment(
+            commitment, state.status, history, new, now, m.thresholds, coverage=covered
+        )
         if not changes and not new:
             continue
         if m.store.apply_assessment(cid, state.status, changes, sorted(new_ids), now):
@@ -291,6 +299,22 @@ def assess(m: Monitor) -> int:
                     reason=c.reason,
                 )
     return changed
+
+
+def coverage(m: Monitor) -> Coverage:
+    """What time the feeds were read, from the recorded cycles (``coverage.py``), since
+    just before the earliest deadline that has passed."""
+    now = m.clock.now()
+    p, j = m.config.file.polling, m.config.file.judging
+    max_gap = timedelta(hours=p.coverage_gap_hours)
+    grace = timedelta(hours=j.overdue_grace_hours)
+    deadlines = [
+        c.deadline_at for c in m.config.commitments if c.deadline_at and c.deadline_at <= now
+    ]
+    if not deadlines:
+        return Coverage((), grace)
+    cycles = cyclelog.cycles_since(m.store, min(deadlines) - max_gap)
+    return Coverage.from_cycles(cycles, max_gap=max_gap, grace=grace)
 
 
 # --- alert and deliver ---------------------------------------------------------
@@ -419,11 +443,15 @@ def check_health(m: Monitor) -> int:
     now = m.clock.now()
     p = m.config.file.polling
     changed = 0
-    for feed in m.store.feeds():
+    feeds = m.store.feeds()
+    # until some feed has been read once, one failure is enough: a first cycle in which
+    # no feed answers is reported at once, not after `failures_before_alert` polls
+    never_read = all(f.last_ok_at is None for f in feeds)
+    for feed in feeds:
         state = health.feed_health(
             feed,
             now,
-            failures=p.failures_before_alert,
+            failures=1 if never_read else p.failures_before_alert,
             silent_after=timedelta(hours=p.silent_after_hours),
         )
         if state.value != feed.health and m.store.record_health(
@@ -520,11 +548,29 @@ class CycleReport:
 
 
 def run_cycle(m: Monitor) -> CycleReport:
-    """Poll what is due, judge, assess, alert, deliver."""
+    """Poll what is due, record the cycle (coverage, heartbeat), judge, assess, alert,
+    deliver."""
+    started_at = m.clock.now()
     polled = poll(m)
+    failed = len(polled.errors)
+    cycle_id = cyclelog.record_cycle(
+        m.store,
+        CycleRecord(
+            started_at=started_at,
+            ended_at=None,
+            feeds_due=polled.polled,
+            feeds_ok=polled.polled - failed,
+            feeds_failed=failed,
+            new_articles=polled.new_articles,
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            tick_seconds=m.tick_seconds,
+        ),
+    )
     check_health(m)
     judged = judge(m)
     changes = assess(m)
     queued = alert(m) + alert_health(m)
     delivered = deliver_pending(m)
+    cyclelog.end_cycle(m.store, cycle_id, m.clock.now())
     return CycleReport(polled, judged, changes, queued, delivered)
