@@ -154,6 +154,7 @@ def run(config_file: str | None, once: bool, tick: float, verbose: bool) -> None
                 _echo("", err=True)
             _print_cycle(report)
             return
+        m.tick_seconds = tick  # recorded with each cycle: the heartbeat `status` reads
         daemon.run_forever(m, tick_seconds=tick)
 
 
@@ -202,20 +203,38 @@ def _redact(url: str) -> str:
 
 @main.command()
 @config_option
-def status(config_file: str | None) -> None:
-    """Show each commitment's status and latest evidence, and each feed's health."""
+@click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON object.")
+def status(config_file: str | None, as_json: bool) -> None:
+    """Show whether the daemon runs and what it read, each commitment's status and latest
+    evidence, each feed's health and the deliveries that failed."""
+    from monitor.status import collect
+
     with _errors():
         config = _load(config_file)
         m = _monitor(config, progress=False)
+        report = collect(m)
+        if as_json:  # ASCII-only JSON: no control or bidi character reaches the terminal
+            click.echo(json.dumps(report, indent=2, ensure_ascii=True))
+            return
+        redact = config.redact
+        _print_heartbeat(report)
         states = m.store.commitment_states()
         latest = m.store.latest_evidence()
         _echo("Commitments")
+        by_id = {c["id"]: c for c in report["commitments"]}
         for c in config.commitments:
             st = states.get(c.id)
             since = ""
             if st and st.status_changed_at:
                 since = f" since {st.status_changed_at:%Y-%m-%d %H:%M} UTC"
             _echo(f"  {c.id:<18} {(st.status if st else 'pending'):<9}{since}  {c.title}")
+            cov = by_id[c.id]["coverage"]
+            status_now = st.status if st else "pending"
+            if "read_hours_since_deadline" in cov and status_now in ("pending", "at risk"):
+                _echo(
+                    f"      deadline passed: feeds read {cov['read_hours_since_deadline']:g} h "
+                    f"of the {cov['grace_hours']:g} h needed before it counts as overdue"
+                )
             e = latest.get(c.id)
             if e:
                 when = f"{e.published_at:%Y-%m-%d}" if e.published_at else "undated"
@@ -230,7 +249,7 @@ def status(config_file: str | None) -> None:
             _echo(
                 f"  {h.name:<36} {state:<9} last ok {ok}"
                 + (f"  errors {h.error_count}" if h.error_count else "")
-                + (f"  {_clip(h.last_error, 120)}" if h.last_error else "")
+                + (f"  {_clip(redact(h.last_error), 120)}" if h.last_error else "")
             )
         counts = m.store.outbox_counts()
         _echo(
@@ -245,9 +264,33 @@ def status(config_file: str | None) -> None:
                     f"{item.attempts}, next {item.next_attempt_at:%Y-%m-%d %H:%M} UTC)"
                 )
                 _echo(
-                    f"  {item.channel}: {_clip(item.subject, 60)}: {state}: "
-                    f"{_clip(item.last_error, 100)}"
+                    f"  {item.channel}: {_clip(redact(item.subject), 60)}: {state}: "
+                    f"{_clip(redact(item.last_error), 100)}"
                 )
+
+
+def _when(iso: str | None) -> str:
+    return iso.replace("T", " ")[:16] + " UTC" if iso else "never"
+
+
+def _print_heartbeat(report: dict[str, Any]) -> None:
+    d, cov = report["daemon"], report["coverage"]
+    if d["running"]:
+        _echo(
+            f"Daemon: running on {d['host']} (pid {d['pid']}); last cycle "
+            f"{_when(d['last_cycle_at'])}, next {_when(d['next_cycle_at'])}"
+        )
+    elif d["cycles"]:
+        who = f" (last daemon: {d['host']}, pid {d['pid']})" if d["host"] else ""
+        _echo(f"Daemon: NOT running{who}; last cycle {_when(d['last_cycle_at'])}")
+    else:
+        _echo(f"Daemon: no cycle recorded yet; start it with `{command_line('run')}`")
+    _echo(
+        f"Coverage: last successful poll {_when(d['last_successful_poll_at'])}; last cycle "
+        f"read {cov['feeds_read_last_cycle']} of {cov['feeds_due_last_cycle']} due feeds "
+        f"({cov['feeds']} in all); last 24 h: feeds read {cov['read_hours_last_24h']:g} h, "
+        f"{cov['new_articles_last_24h']} new articles"
+    )
 
 
 def _clip(text: str, n: int) -> str:

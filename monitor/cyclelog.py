@@ -63,12 +63,15 @@ def cycles_since(store: Store, since: datetime) -> list[CycleRecord]:
         return [_record(r) for r in rows]
 
 
-def last_cycle(store: Store, *, read: bool = False) -> CycleRecord | None:
-    """The latest cycle; with ``read``, the latest in which a feed answered."""
+def last_cycle(store: Store, *, read: bool = False, daemon: bool = False) -> CycleRecord | None:
+    """The latest cycle; with ``read``, the latest in which a feed answered; with
+    ``daemon``, the latest a daemon ran (not a `run --once`)."""
     with store.transaction() as s:
         q = select(CycleRow).order_by(CycleRow.started_at.desc(), CycleRow.id.desc()).limit(1)
         if read:
             q = q.where(CycleRow.feeds_ok > 0)
+        if daemon:
+            q = q.where(CycleRow.tick_seconds.is_not(None))
         row = s.scalars(q).first()
         return _record(row) if row is not None else None
 
