@@ -100,3 +100,51 @@ class Coverage:
 
     def overdue_at(self, deadline: datetime) -> datetime | None:
         return overdue_at(deadline, self.grace, self.intervals)
+
+
+@dataclass(frozen=True)
+class CoverageSummary:
+    """What was read, for alerts, digests and `status`: how many feeds answered in the
+    last cycle that polled any, new articles and hours of reading in a period, and the
+    last successful poll."""
+
+    feeds_read: int
+    feeds_due: int
+    feeds_total: int
+    articles: int
+    read_hours: float
+    period_hours: float
+    last_read_at: datetime | None
+
+    def line(self) -> str:
+        last = f"{self.last_read_at:%Y-%m-%d %H:%M} UTC" if self.last_read_at else "never"
+        return (
+            f"{self.feeds_read} of {self.feeds_due} due feeds answered in the last poll "
+            f"({self.feeds_total} feeds in all); {self.articles} new articles and "
+            f"{self.read_hours:.1f} h of reading in the last {self.period_hours:.0f} h; "
+            f"last successful poll {last}"
+        )
+
+
+def summarize(
+    cycles: Sequence[CycleRecord],
+    *,
+    start: datetime,
+    end: datetime,
+    max_gap: timedelta,
+    feeds_total: int,
+    last_read_at: datetime | None,
+) -> CoverageSummary:
+    """A ``CoverageSummary`` of ``cycles`` (those that started in ``[start, end]``)."""
+    polled = [c for c in cycles if c.feeds_due]
+    last = polled[-1] if polled else None
+    intervals = covered_intervals([c.started_at for c in cycles if c.read], max_gap)
+    return CoverageSummary(
+        feeds_read=last.feeds_ok if last else 0,
+        feeds_due=last.feeds_due if last else 0,
+        feeds_total=feeds_total,
+        articles=sum(c.new_articles for c in cycles),
+        read_hours=covered_between(intervals, start, end).total_seconds() / 3600,
+        period_hours=(end - start).total_seconds() / 3600,
+        last_read_at=last_read_at,
+    )

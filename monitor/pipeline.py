@@ -24,7 +24,7 @@ from monitor import cyclelog, fetch, health, render
 from monitor.assess import Thresholds, assess_commitment
 from monitor.clock import Clock
 from monitor.config import Config
-from monitor.coverage import Coverage, CycleRecord
+from monitor.coverage import Coverage, CoverageSummary, CycleRecord, summarize
 from monitor.deliver import Channel, FolderChannel, SmtpChannel, WebhookChannel, retry_delay
 from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError
 from monitor.logs import get_logger
@@ -317,6 +317,21 @@ def coverage(m: Monitor) -> Coverage:
     return Coverage.from_cycles(cycles, max_gap=max_gap, grace=grace)
 
 
+def coverage_summary(m: Monitor, start: datetime | None = None) -> CoverageSummary:
+    """What was read from ``start`` (default: 24 hours ago) to now, for alerts and digests."""
+    now = m.clock.now()
+    start = start if start is not None and start < now else now - timedelta(hours=24)
+    last_read = cyclelog.last_cycle(m.store, read=True)
+    return summarize(
+        cyclelog.cycles_since(m.store, start),
+        start=start,
+        end=now,
+        max_gap=timedelta(hours=m.config.file.polling.coverage_gap_hours),
+        feeds_total=len(m.config.feeds),
+        last_read_at=last_read.started_at if last_read else None,
+    )
+
+
 # --- alert and deliver ---------------------------------------------------------
 
 
@@ -335,6 +350,7 @@ def alert(m: Monitor) -> int:
     items: list[NewOutboxItem] = []
     alerted: list[int] = []
     suppressed: dict[int, str] = {}
+    covered = coverage_summary(m)
     for ev in events:
         change = ev.change
         commitment = m.commitments.get(change.commitment_id)
@@ -357,7 +373,7 @@ def alert(m: Monitor) -> int:
             f"alert:{ev.id}",
             "alert",
             render.render_alert,
-            render.AlertContext(commitment, change, evidence),
+            render.AlertContext(commitment, change, evidence, coverage=covered),
             now,
         )
         alerted.append(ev.id)
@@ -530,7 +546,9 @@ def digest(m: Monitor, *, key: str | None = None) -> bool:
         (c, states[c.id].status if c.id in states else Status.PENDING, latest.get(c.id))
         for c in m.config.commitments
     )
-    ctx = render.DigestContext(start, now, changes, evidence, statuses, tuple(feed_health(m)))
+    ctx = render.DigestContext(
+        start, now, changes, evidence, statuses, tuple(feed_health(m)), coverage_summary(m, start)
+    )
     items = _for_each_channel(m, key, "digest", render.render_digest, ctx, now)
     return m.store.record_digest(key, start, now, items, now)
 

@@ -25,6 +25,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from monitor.coverage import CoverageSummary
 from monitor.errors import ConfigError, Problem
 from monitor.models import Commitment, Evidence, Kind, Label, Status, StatusChange
 
@@ -74,6 +75,7 @@ class AlertContext:
     commitment: Commitment
     change: StatusChange
     evidence: tuple[Evidence, ...]
+    coverage: CoverageSummary | None = None  # what was read (monitor/coverage.py)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class DigestContext:
     evidence: tuple[tuple[Commitment, Evidence], ...]
     statuses: tuple[tuple[Commitment, Status, Evidence | None], ...]
     feeds: tuple[FeedHealth, ...]
+    coverage: CoverageSummary | None = None  # what was read in the period
 
 
 @dataclass(frozen=True)

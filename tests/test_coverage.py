@@ -159,3 +159,32 @@ def test_feeds_back_up_then_overdue_after_grace(
         m.clock.advance(1800)  # type: ignore[attr-defined]
         pipeline.run_cycle(m)
     assert m.store.commitment_states()["istanbul-talks"].status is Status.OVERDUE
+
+
+def test_alerts_and_digest_say_what_was_read(
+    tmp_path: Path, feed_server: FeedServer, open_monitor: Callable[..., pipeline.Monitor]
+) -> None:
+    feed_server.add("/f.xml", rss([BREACH_ITEM]))
+    feed_server.add("/down.xml", b"down", status=503, content_type="text/plain")
+    config = write_watchlist(
+        tmp_path, {"F": feed_server.url("/f.xml"), "D": feed_server.url("/down.xml")}
+    )
+    m = open_monitor(config, FakeClock(datetime(2026, 6, 1, tzinfo=UTC)))
+    pipeline.run_cycle(m)
+    pipeline.digest(m)
+    pipeline.deliver_pending(m)
+    texts = {}
+    for f in sorted((tmp_path / "outbox").glob("*.eml")):
+        msg = email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
+        body = msg.get_body(("plain",))
+        html = msg.get_body(("html",))
+        assert body is not None and html is not None
+        texts[str(msg["Subject"])] = (body.get_content(), html.get_content())
+    alerts = [s for s in texts if "BREACHED" in s or "AT RISK" in s]
+    digests = [s for s in texts if "digest" in s.lower()]
+    assert alerts and digests, list(texts)
+    for subject in (alerts[0], digests[0]):
+        plain, html = texts[subject]
+        line = "1 of 2 due feeds answered in the last poll (2 feeds in all); 1 new articles"
+        assert line in plain and line in html, plain
+        assert "last successful poll 2026-06-01 00:00 UTC" in plain
