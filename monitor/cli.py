@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TextIO, TypeVar
 from urllib.parse import urlsplit
 
 import click
@@ -77,18 +77,61 @@ def _open(config: Config) -> Store:
     return store
 
 
+class ProgressStream:
+    """Standard error shared by the progress line and the log handler: a log line first
+    clears a progress line that is showing, so the two never run into each other."""
+
+    def __init__(self, target: Callable[[], TextIO] = lambda: sys.stderr) -> None:
+        self._target = target
+        self.showing = False
+
+    def write(self, text: str) -> int:
+        out = self._target()
+        if self.showing and text:
+            out.write("\r\033[K")
+            self.showing = False
+        return out.write(text)
+
+    def flush(self) -> None:
+        self._target().flush()
+
+    def isatty(self) -> bool:
+        return self._target().isatty()
+
+    def show(self, message: str) -> None:
+        """Redraw the progress line in place (on a terminal only)."""
+        out = self._target()
+        out.write(f"\r\033[K{term_safe(message)}")
+        out.flush()
+        self.showing = True
+
+    def end(self) -> None:
+        """Finish the progress line, if one is showing."""
+        if self.showing:
+            self._target().write("\n")
+            self.showing = False
+
+
+STDERR = ProgressStream()
+
+
 def _progress() -> Callable[[str], None] | None:
-    if not sys.stderr.isatty():
+    if not STDERR.isatty():
         return None
-
-    def show(message: str) -> None:
-        click.echo(f"\r\033[K{term_safe(message)}", err=True, nl=False)
-
-    return show
+    return STDERR.show
 
 
 def _setup_logging(verbose: bool, fmt: logs.LogFormat = "auto") -> None:
-    logs.configure(fmt, verbose=verbose)
+    logs.configure(fmt, verbose=verbose, stream=STDERR)  # type: ignore[arg-type]
+
+
+log_format_option = click.option(
+    "--log-format",
+    type=click.Choice(["auto", "console", "json", "logfmt"]),
+    default="auto",
+    show_default=True,
+    help="Log lines: auto is console on a terminal, JSON lines otherwise.",
+)
 
 
 def _monitor(config: Config, *, progress: bool = True) -> pipeline.Monitor:
@@ -140,18 +183,18 @@ def main() -> None:
     help="Seconds between cycles (each feed is polled at its own interval).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log debug messages.")
-def run(config_file: str | None, once: bool, tick: float, verbose: bool) -> None:
+@log_format_option
+def run(config_file: str | None, once: bool, tick: float, verbose: bool, log_format: str) -> None:
     """Run the monitor: as a daemon, or one cycle with --once."""
     from monitor import daemon
 
-    _setup_logging(verbose)
+    _setup_logging(verbose, log_format)  # type: ignore[arg-type]
     with _errors():
         config = _load(config_file)
         m = _monitor(config)
         if once:
             report = pipeline.run_cycle(m)
-            if m.progress:
-                _echo("", err=True)
+            STDERR.end()
             _print_cycle(report)
             return
         m.tick_seconds = tick  # recorded with each cycle: the heartbeat `status` reads
@@ -204,11 +247,13 @@ def _redact(url: str) -> str:
 @main.command()
 @config_option
 @click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON object.")
-def status(config_file: str | None, as_json: bool) -> None:
+@log_format_option
+def status(config_file: str | None, as_json: bool, log_format: str) -> None:
     """Show whether the daemon runs and what it read, each commitment's status and latest
     evidence, each feed's health and the deliveries that failed."""
     from monitor.status import collect
 
+    _setup_logging(False, log_format)  # type: ignore[arg-type]
     with _errors():
         config = _load(config_file)
         m = _monitor(config, progress=False)
@@ -421,8 +466,7 @@ def eval_(corpus: str, predictions: str | None, config_file: str | None) -> None
             project += evaluate.predict(matcher, items[start : start + 100])
             if show:
                 show(f"judged {min(start + 100, len(items))}/{len(items)} articles")
-        if show:
-            _echo("", err=True)
+        STDERR.end()
         baseline = evaluate.keyword_baseline(config.commitments, config.entities, items)
         ids = [c.id for c in config.commitments]
         _echo(f"{corpus}: {len(items)} articles, {len(ids)} commitments")
@@ -523,8 +567,10 @@ def bench(n: int, generated: int, config_file: str | None) -> None:
 @main.command()
 @click.option("--now", "now_", is_flag=True, required=True, help="Make a digest now.")
 @config_option
-def digest(now_: bool, config_file: str | None) -> None:
+@log_format_option
+def digest(now_: bool, config_file: str | None, log_format: str) -> None:
     """Make the email digest now (status changes and new evidence since the last one)."""
+    _setup_logging(False, log_format)  # type: ignore[arg-type]
     with _errors():
         config = _load(config_file)
         m = _monitor(config, progress=False)
@@ -547,10 +593,12 @@ def digest(now_: bool, config_file: str | None) -> None:
     help="Folder for the demo's database, config and outbox (created).",
 )
 @config_option
-def demo(directory: str, config_file: str | None) -> None:
+@log_format_option
+def demo(directory: str, config_file: str | None, log_format: str) -> None:
     """Run one cycle on sample feeds served locally, with no network, and show the alerts."""
     from monitor.demo import run_demo
 
+    _setup_logging(False, log_format)  # type: ignore[arg-type]
     with _errors():
         result = run_demo(Path(directory), config_path(config_file))
         _echo(result.summary())
