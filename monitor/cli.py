@@ -66,7 +66,16 @@ def _errors() -> Iterator[None]:
 
 
 def _load(config_file: str | None) -> Config:
-    return load_config(config_path(config_file))
+    path = config_path(config_file)
+    if not config_file and not os.environ.get("MONITOR_CONFIG") and not Path(path).exists():
+        _fail(
+            f"no watchlist here ({path} does not exist in {Path.cwd().name or '/'}/).\n"
+            "Run monitor in the folder that holds config/watchlist.yaml, or give "
+            "--config FILE (or set $MONITOR_CONFIG), or make a starter watchlist with "
+            f"`{command_line('init')}`.",
+            2,
+        )
+    return load_config(path)
 
 
 def _open(config: Config) -> Store:
@@ -602,6 +611,114 @@ def demo(directory: str, config_file: str | None, log_format: str) -> None:
     with _errors():
         result = run_demo(Path(directory), config_path(config_file))
         _echo(result.summary())
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+def init(directory: str) -> None:
+    """Write a commented starter watchlist to DIRECTORY/config/watchlist.yaml."""
+    from importlib import resources
+
+    target = Path(directory) / "config" / "watchlist.yaml"
+    with _errors():
+        if target.exists():
+            raise InputError(str(target), "already exists; edit it, or init another folder")
+        starter = resources.files("monitor").joinpath("data/starter-watchlist.yaml")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(starter.read_text(encoding="utf-8"), encoding="utf-8")
+    where = [] if Path(directory).resolve() == Path.cwd() else [f"cd {_shell(directory)}"]
+    steps = [
+        *where,
+        "edit config/watchlist.yaml (feeds, commitments; read its comments)",
+        command_line("check"),
+        command_line("run", "--once"),
+        command_line("status"),
+        f"{command_line('run')}   (the daemon)",
+    ]
+    _echo(f"wrote {target}\nNext:")
+    for n, step in enumerate(steps, 1):
+        _echo(f"  {n}. {step}")
+
+
+def _shell(arg: str) -> str:
+    import shlex
+
+    return shlex.quote(arg)
+
+
+@main.group()
+def feeds() -> None:
+    """The watchlist's feeds: export and import OPML, find a site's feed."""
+
+
+@feeds.command(name="export")
+@config_option
+def feeds_export(config_file: str | None) -> None:
+    """Print the watchlist's feeds as OPML (for a feed reader)."""
+    from monitor.opml import FeedEntry, to_opml
+
+    with _errors():
+        config = _load(config_file)
+        entries = [FeedEntry(f.name, config.redact(f.url)) for f in config.file.feeds]
+        click.echo(to_opml(entries), nl=False)
+
+
+@feeds.command(name="import")
+@click.argument("opml_file", type=click.Path(dir_okay=False))
+@config_option
+def feeds_import(opml_file: str, config_file: str | None) -> None:
+    """Print the feeds of an OPML file as watchlist YAML to paste under `feeds:`.
+
+    Feeds the watchlist already has (same URL) are left out.  The watchlist file is not
+    changed: its comments and order stay yours."""
+    from monitor.opml import from_opml
+
+    with _errors():
+        config = _load(config_file)
+        try:
+            data = Path(opml_file).read_bytes()
+        except OSError as e:
+            raise InputError(opml_file, e.strerror or str(e)) from None
+        have_urls = {f.url for f in config.file.feeds}
+        have_names = {f.name for f in config.file.feeds}
+        found = from_opml(data, opml_file)
+        new = [f for f in found if f.url not in have_urls]
+        _echo(
+            f"# {len(found)} feeds in {opml_file}, {len(found) - len(new)} already in "
+            f"{config.path}; paste these under feeds:"
+        )
+        for f in new:
+            name = f.name if f.name not in have_names else f"{f.name} ({f.url})"
+            have_names.add(name)
+            _echo(_feed_yaml(name, f.url))
+
+
+def _feed_yaml(name: str, url: str) -> str:
+    import yaml
+
+    text = yaml.safe_dump([{"name": name, "url": url}], allow_unicode=True, sort_keys=False)
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+@feeds.command(name="add")
+@click.argument("url")
+@config_option
+def feeds_add(url: str, config_file: str | None) -> None:
+    """Find the feeds a site advertises on its home page (or check that URL is a feed)
+    and print them as watchlist YAML to paste under `feeds:`."""
+    from monitor.discover import discover
+
+    with _errors():
+        config = _load(config_file)
+        if not url.startswith(("http://", "https://")):
+            raise InputError(_clip(url, 80), "give the site's http:// or https:// URL")
+        ref = str(_article_ref(url))  # a valid URL, or an InputError
+        links = discover(ref, allow_private=config.file.polling.allow_private_addresses)
+        have = {f.url for f in config.file.feeds}
+        _echo(f"# {len(links)} feed{'s' if len(links) != 1 else ''} found at {ref}:")
+        for link in links:
+            note = "   # already in the watchlist" if link.url in have else ""
+            _echo(f"{_feed_yaml(link.title, link.url)}{note}")
 
 
 def entrypoint() -> None:  # pragma: no cover - used by python -m monitor
