@@ -35,7 +35,7 @@ class Thresholds:
     corroborating_sources: int = 2
     at_risk_score: float = 0.4
     met_score: float = 0.6
-    duplicate_distance: int = 6
+    duplicate_distance: int = 12
 
 
 def hamming64(a: int, b: int) -> int:

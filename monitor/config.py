@@ -198,7 +198,8 @@ class JudgingConfig(_Model):
     corroborating_sources: int = Field(2, ge=1, le=20)
     at_risk_score: float = Field(0.4, ge=0, le=1)
     met_score: float = Field(0.6, ge=0, le=1)
-    duplicate_distance: int = Field(6, ge=0, le=32)  # SimHash bits: closer copies are one story
+    # SimHash bits: closer copies are one story (measured: README, "Syndicated copies")
+    duplicate_distance: int = Field(12, ge=0, le=32)
     # overdue only after the feeds were read this long after the deadline (README)
     overdue_grace_hours: float = Field(12, ge=0, le=MAX_HOURS)
 
