@@ -30,11 +30,20 @@ from monitor.termsafe import command_line, term_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+def _path(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """A file or folder argument: a NUL byte (which no path may hold) is a usage error."""
+    if isinstance(value, str) and "\x00" in value:
+        raise click.BadParameter("a path cannot contain a NUL byte", ctx, param)
+    return value
+
+
 config_option = click.option(
     "--config",
     "config_file",
     metavar="FILE",
     default=None,
+    callback=_path,
     help="Watchlist file (default: $MONITOR_CONFIG, else config/watchlist.yaml).",
 )
 
@@ -186,7 +195,7 @@ def main() -> None:
 )
 @click.option(
     "--tick",
-    type=Seconds(1, 24 * 3600),
+    type=Seconds(0.1, 24 * 3600),
     default=60.0,
     show_default=True,
     help="Seconds between cycles (each feed is polled at its own interval).",
@@ -223,7 +232,7 @@ def _print_cycle(r: pipeline.CycleReport) -> None:
 
 
 @main.command()
-@click.argument("file", required=False)
+@click.argument("file", required=False, callback=_path)
 @config_option
 def check(file: str | None, config_file: str | None) -> None:
     """Validate a watchlist file and summarise it."""
@@ -452,11 +461,12 @@ def _parse_when(value: str) -> datetime:
 
 
 @main.command(name="eval")
-@click.argument("corpus", type=click.Path(dir_okay=False))
+@click.argument("corpus", type=click.Path(dir_okay=False), callback=_path)
 @click.option(
     "--predictions",
     type=click.Path(dir_okay=False),
     default=None,
+    callback=_path,
     help="Write one JSON line per article and commitment here.",
 )
 @config_option
@@ -599,6 +609,7 @@ def digest(now_: bool, config_file: str | None, log_format: str) -> None:
     "directory",
     type=click.Path(file_okay=False),
     required=True,
+    callback=_path,
     help="Folder for the demo's database, config and outbox (created).",
 )
 @config_option
@@ -614,7 +625,7 @@ def demo(directory: str, config_file: str | None, log_format: str) -> None:
 
 
 @main.command()
-@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.argument("directory", default=".", type=click.Path(file_okay=False), callback=_path)
 def init(directory: str) -> None:
     """Write a commented starter watchlist to DIRECTORY/config/watchlist.yaml."""
     from importlib import resources
@@ -664,7 +675,7 @@ def feeds_export(config_file: str | None) -> None:
 
 
 @feeds.command(name="import")
-@click.argument("opml_file", type=click.Path(dir_okay=False))
+@click.argument("opml_file", type=click.Path(dir_okay=False), callback=_path)
 @config_option
 def feeds_import(opml_file: str, config_file: str | None) -> None:
     """Print the feeds of an OPML file as watchlist YAML to paste under `feeds:`.

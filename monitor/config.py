@@ -630,6 +630,8 @@ def load_config(path: str, env: Mapping[str, str] | None = None) -> Config:
         data = Path(path).read_bytes()
     except OSError as e:
         raise ConfigError(path, [Problem("(file)", e.strerror or str(e))]) from None
+    except ValueError as e:  # a NUL byte in the path
+        raise ConfigError(repr(path), [Problem("(file)", str(e))]) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
