@@ -63,6 +63,23 @@ def cycles_since(store: Store, since: datetime) -> list[CycleRecord]:
         return [_record(r) for r in rows]
 
 
+def read_times_since(store: Store, since: datetime) -> list[datetime]:
+    """When each cycle that read the feeds (``CycleRecord.read``) started, oldest first:
+    one column of the few cycles that polled anything, for the coverage rule."""
+    with store.transaction() as s:
+        return list(
+            s.scalars(
+                select(CycleRow.started_at)
+                .where(
+                    CycleRow.started_at >= since,
+                    CycleRow.feeds_ok >= 1,
+                    2 * CycleRow.feeds_failed <= CycleRow.feeds_due,
+                )
+                .order_by(CycleRow.started_at)
+            )
+        )
+
+
 def last_cycle(store: Store, *, read: bool = False, daemon: bool = False) -> CycleRecord | None:
     """The latest cycle; with ``read``, the latest in which a feed answered; with
     ``daemon``, the latest a daemon ran (not a `run --once`)."""

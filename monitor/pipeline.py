@@ -24,7 +24,13 @@ from monitor import cyclelog, fetch, health, render
 from monitor.assess import Thresholds, assess_commitment
 from monitor.clock import Clock
 from monitor.config import Config
-from monitor.coverage import Coverage, CoverageSummary, CycleRecord, summarize
+from monitor.coverage import (
+    Coverage,
+    CoverageSummary,
+    CycleRecord,
+    covered_intervals,
+    summarize,
+)
 from monitor.deliver import Channel, FolderChannel, SmtpChannel, WebhookChannel, retry_delay
 from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError
 from monitor.logs import get_logger
@@ -308,13 +314,20 @@ def coverage(m: Monitor) -> Coverage:
     p, j = m.config.file.polling, m.config.file.judging
     max_gap = timedelta(hours=p.coverage_gap_hours)
     grace = timedelta(hours=j.overdue_grace_hours)
+    # only a commitment that may still become overdue needs its deadline's coverage
+    open_ = {Status.PENDING, Status.AT_RISK}
+    states = m.store.commitment_states()
     deadlines = [
-        c.deadline_at for c in m.config.commitments if c.deadline_at and c.deadline_at <= now
+        c.deadline_at
+        for c in m.config.commitments
+        if c.deadline_at
+        and c.deadline_at <= now
+        and (states[c.id].status if c.id in states else Status.PENDING) in open_
     ]
     if not deadlines:
         return Coverage((), grace)
-    cycles = cyclelog.cycles_since(m.store, min(deadlines) - max_gap)
-    return Coverage.from_cycles(cycles, max_gap=max_gap, grace=grace)
+    reads = cyclelog.read_times_since(m.store, min(deadlines) - max_gap)
+    return Coverage(tuple(covered_intervals(reads, max_gap)), grace)
 
 
 def coverage_summary(m: Monitor, start: datetime | None = None) -> CoverageSummary:

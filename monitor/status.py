@@ -80,7 +80,7 @@ def collect(m: Monitor) -> dict[str, Any]:
         if c.deadline_at is not None:
             cov["deadline"] = _iso(c.deadline_at)
             cov["grace_hours"] = covered.grace.total_seconds() / 3600
-            if now >= c.deadline_at:
+            if now >= c.deadline_at and status in (Status.PENDING, Status.AT_RISK):
                 read = covered_between(covered.intervals, c.deadline_at, now)
                 cov["read_hours_since_deadline"] = round(read.total_seconds() / 3600, 2)
                 cov["overdue_from"] = _iso(covered.overdue_at(c.deadline_at))
