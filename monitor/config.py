@@ -214,6 +214,15 @@ class OutboxConfig(_Model):
     enabled: bool = True
     dir: str = DEFAULT_OUTBOX_DIR
 
+    @field_validator("dir")
+    @classmethod
+    def _dir(cls, v: str) -> str:
+        if "\x00" in v:
+            raise ValueError("a folder name cannot contain a NUL byte")
+        if Path(v).exists() and not Path(v).is_dir():
+            raise ValueError(f"{v!r} is a file, not a folder")
+        return v
+
 
 class SmtpConfig(_Model):
     host: Text

@@ -124,3 +124,10 @@ def test_check_and_run_refuse_with_exit_2(tmp_path: Path) -> None:
         assert "silent_after_hours" in result.stderr and "deadline" in result.stderr
         assert "Traceback" not in result.stderr
     assert not (tmp_path / "m.db").exists()  # refused before the database was touched
+
+
+def test_outbox_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        parse_config(_with(tmp_path, ""), env={})
+    assert "alerts.outbox.dir" in str(e.value) and "is a file" in str(e.value)
