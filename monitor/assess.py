@@ -6,7 +6,8 @@ Status rules (DESIGN.md "Commitments"):
   one report at or above ``breach_strong_score``, or breach reports from
   ``corroborating_sources`` independent sources, make it ``breached``;
 - met evidence at or above ``met_score`` makes it ``met``;
-- past its deadline with no met evidence it is ``overdue``.
+- past its deadline with no met evidence it is ``overdue``; given a ``Coverage``, only
+  once the feeds were read for the grace period after the deadline (``coverage.py``).
 
 An ongoing pledge (a ceasefire) that was met can still be put at risk or
 breached later; a one-off (talks in a window) stays met.  ``breached`` is
@@ -24,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from monitor.coverage import Coverage
 from monitor.models import Commitment, Evidence, Label, Status, StatusChange
 
 
@@ -33,7 +35,7 @@ class Thresholds:
     corroborating_sources: int = 2
     at_risk_score: float = 0.4
     met_score: float = 0.6
-    duplicate_distance: int = 6
+    duplicate_distance: int = 12
 
 
 def hamming64(a: int, b: int) -> int:
@@ -73,6 +75,7 @@ def assess_commitment(
     new: Sequence[Evidence],
     now: datetime,
     thresholds: Thresholds,
+    coverage: Coverage | None = None,
 ) -> list[StatusChange]:
     """The status changes that ``new`` evidence (and the passing of time) cause.
 
@@ -127,9 +130,20 @@ def assess_commitment(
 
     deadline = commitment.deadline_at
     if deadline is not None and now >= deadline and current in (Status.PENDING, Status.AT_RISK):
-        move(
-            Status.OVERDUE,
-            f"deadline {deadline:%Y-%m-%d %H:%M} UTC passed with no report that it was met",
-            (),
-        )
+        if coverage is None:  # the caller vouches that the feeds were read all along
+            move(
+                Status.OVERDUE,
+                f"deadline {deadline:%Y-%m-%d %H:%M} UTC passed with no report that it was met",
+                (),
+            )
+        else:
+            due = coverage.overdue_at(deadline)
+            if due is not None and now >= due:
+                hours = coverage.grace.total_seconds() / 3600
+                move(
+                    Status.OVERDUE,
+                    f"deadline {deadline:%Y-%m-%d %H:%M} UTC passed and the feeds were read "
+                    f"for {hours:g} hours after it with no report that it was met",
+                    (),
+                )
     return changes

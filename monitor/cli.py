@@ -7,13 +7,16 @@ bad input.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TextIO, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
@@ -23,20 +26,35 @@ from monitor.config import Config, config_path, load_config
 from monitor.db import make_engine, upgrade
 from monitor.errors import ConfigError, InputError, MonitorError
 from monitor.store import Store
+from monitor.termsafe import command_line, term_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _path(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """A file or folder argument: a NUL byte (which no path may hold) is a usage error."""
+    if isinstance(value, str) and "\x00" in value:
+        raise click.BadParameter("a path cannot contain a NUL byte", ctx, param)
+    return value
+
 
 config_option = click.option(
     "--config",
     "config_file",
     metavar="FILE",
     default=None,
+    callback=_path,
     help="Watchlist file (default: $MONITOR_CONFIG, else config/watchlist.yaml).",
 )
 
 
+def _echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print a line; control and bidi characters (from feeds, pages, errors) are escaped."""
+    click.echo(term_safe(message, multiline=True), err=err, nl=nl)
+
+
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"monitor: {message}", err=True)
+    _echo(f"monitor: {message}", err=True)
     sys.exit(code)
 
 
@@ -46,15 +64,27 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except ConfigError as e:
-        _fail(f"{e}\nFix the file and run `monitor check {e.path}`.", 2)
+        _fail(f"{e}\nFix the file and run `{command_line('check', e.path)}`.", 2)
     except InputError as e:
         _fail(str(e), 2)
     except MonitorError as e:
         _fail(str(e), 1)
+    except OSError as e:  # a folder or file the command was pointed at
+        where = f": {e.filename}" if e.filename else ""
+        _fail(f"{e.strerror or e}{where}", 1)
 
 
 def _load(config_file: str | None) -> Config:
-    return load_config(config_path(config_file))
+    path = config_path(config_file)
+    if not config_file and not os.environ.get("MONITOR_CONFIG") and not Path(path).exists():
+        _fail(
+            f"no watchlist here ({path} does not exist in {Path.cwd().name or '/'}/).\n"
+            "Run monitor in the folder that holds config/watchlist.yaml, or give "
+            "--config FILE (or set $MONITOR_CONFIG), or make a starter watchlist with "
+            f"`{command_line('init')}`.",
+            2,
+        )
+    return load_config(path)
 
 
 def _open(config: Config) -> Store:
@@ -65,18 +95,61 @@ def _open(config: Config) -> Store:
     return store
 
 
+class ProgressStream:
+    """Standard error shared by the progress line and the log handler: a log line first
+    clears a progress line that is showing, so the two never run into each other."""
+
+    def __init__(self, target: Callable[[], TextIO] = lambda: sys.stderr) -> None:
+        self._target = target
+        self.showing = False
+
+    def write(self, text: str) -> int:
+        out = self._target()
+        if self.showing and text:
+            out.write("\r\033[K")
+            self.showing = False
+        return out.write(text)
+
+    def flush(self) -> None:
+        self._target().flush()
+
+    def isatty(self) -> bool:
+        return self._target().isatty()
+
+    def show(self, message: str) -> None:
+        """Redraw the progress line in place (on a terminal only)."""
+        out = self._target()
+        out.write(f"\r\033[K{term_safe(message)}")
+        out.flush()
+        self.showing = True
+
+    def end(self) -> None:
+        """Finish the progress line, if one is showing."""
+        if self.showing:
+            self._target().write("\n")
+            self.showing = False
+
+
+STDERR = ProgressStream()
+
+
 def _progress() -> Callable[[str], None] | None:
-    if not sys.stderr.isatty():
+    if not STDERR.isatty():
         return None
-
-    def show(message: str) -> None:
-        click.echo(f"\r\033[K{message}", err=True, nl=False)
-
-    return show
+    return STDERR.show
 
 
 def _setup_logging(verbose: bool, fmt: logs.LogFormat = "auto") -> None:
-    logs.configure(fmt, verbose=verbose)
+    logs.configure(fmt, verbose=verbose, stream=STDERR)  # type: ignore[arg-type]
+
+
+log_format_option = click.option(
+    "--log-format",
+    type=click.Choice(["auto", "console", "json", "logfmt"]),
+    default="auto",
+    show_default=True,
+    help="Log lines: auto is console on a terminal, JSON lines otherwise.",
+)
 
 
 def _monitor(config: Config, *, progress: bool = True) -> pipeline.Monitor:
@@ -84,6 +157,29 @@ def _monitor(config: Config, *, progress: bool = True) -> pipeline.Monitor:
     m = pipeline.Monitor(config, store, SystemClock(), progress=_progress() if progress else None)
     pipeline.sync(m)
     return m
+
+
+class Seconds(click.ParamType[float, Any]):
+    """A finite number of seconds within [low, high]: a negative, zero, infinite or NaN
+    tick is refused before anything runs."""
+
+    name = "seconds"
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not (math.isfinite(seconds) and self.low <= seconds <= self.high):
+            self.fail(
+                f"{value!r} is not between {self.low:g} and {self.high:g} seconds", param, ctx
+            )
+        return seconds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,65 +195,66 @@ def main() -> None:
 )
 @click.option(
     "--tick",
-    type=float,
+    type=Seconds(0.1, 24 * 3600),
     default=60.0,
     show_default=True,
     help="Seconds between cycles (each feed is polled at its own interval).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log debug messages.")
-def run(config_file: str | None, once: bool, tick: float, verbose: bool) -> None:
+@log_format_option
+def run(config_file: str | None, once: bool, tick: float, verbose: bool, log_format: str) -> None:
     """Run the monitor: as a daemon, or one cycle with --once."""
     from monitor import daemon
 
-    _setup_logging(verbose)
+    _setup_logging(verbose, log_format)  # type: ignore[arg-type]
     with _errors():
         config = _load(config_file)
         m = _monitor(config)
         if once:
             report = pipeline.run_cycle(m)
-            if m.progress:
-                click.echo("", err=True)
+            STDERR.end()
             _print_cycle(report)
             return
         if config.file.web.enabled:  # the status page beside the daemon (monitor/web.py)
             from monitor import web
 
             web.serve_in_background(m)
+        m.tick_seconds = tick  # recorded with each cycle: the heartbeat `status` reads
         daemon.run_forever(m, tick_seconds=tick)
 
 
 def _print_cycle(r: pipeline.CycleReport) -> None:
     p = r.poll
-    click.echo(
+    _echo(
         f"polled {p.polled} feeds ({p.not_modified} not modified, {len(p.errors)} failed); "
         f"{p.new_articles} new articles; judged {r.judged}; {r.changes} status changes; "
         f"{r.queued} messages queued; delivered {r.delivery.sent}, "
         f"retrying {r.delivery.retrying}, failed {r.delivery.failed}"
     )
     for name, error in sorted(p.errors.items()):
-        click.echo(f"  feed {name}: {error}")
+        _echo(f"  feed {name}: {error}")
 
 
 @main.command()
-@click.argument("file", required=False)
+@click.argument("file", required=False, callback=_path)
 @config_option
 def check(file: str | None, config_file: str | None) -> None:
     """Validate a watchlist file and summarise it."""
     with _errors():
         config = _load(file or config_file)
-        click.echo(
+        _echo(
             f"{config.path}: OK: {len(config.feeds)} feeds, "
             f"{len(config.commitments)} commitments "
             f"({', '.join(c.id for c in config.commitments)})"
         )
-        click.echo(f"database: {_redact(config.database_url)}")
+        _echo(f"database: {_redact(config.database_url)}")
         channels = ["outbox folder " + str(config.outbox_dir)] if config.outbox_dir else []
         if config.file.alerts.smtp:
             s = config.file.alerts.smtp
             channels.append(f"smtp {s.host}:{s.port} ({s.security})")
         if config.file.alerts.webhook:
             channels.append("webhook")
-        click.echo(f"alert channels: {', '.join(channels) or 'none'}")
+        _echo(f"alert channels: {', '.join(channels) or 'none'}")
 
 
 def _redact(url: str) -> str:
@@ -171,46 +268,66 @@ def _redact(url: str) -> str:
 
 @main.command()
 @config_option
-def status(config_file: str | None) -> None:
-    """Show each commitment's status and latest evidence, and each feed's health."""
+@click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON object.")
+@log_format_option
+def status(config_file: str | None, as_json: bool, log_format: str) -> None:
+    """Show whether the daemon runs and what it read, each commitment's status and latest
+    evidence, each feed's health and the deliveries that failed."""
+    from monitor.status import collect
+
+    _setup_logging(False, log_format)  # type: ignore[arg-type]
     with _errors():
         config = _load(config_file)
         m = _monitor(config, progress=False)
+        report = collect(m)
+        if as_json:  # ASCII-only JSON: no control or bidi character reaches the terminal
+            click.echo(json.dumps(report, indent=2, ensure_ascii=True))
+            return
+        redact = config.redact
+        _print_heartbeat(report)
         states = m.store.commitment_states()
         latest = m.store.latest_evidence()
-        click.echo("Commitments")
+        _echo("Commitments")
+        by_id = {c["id"]: c for c in report["commitments"]}
         for c in config.commitments:
             st = states.get(c.id)
             since = ""
             if st and st.status_changed_at:
                 since = f" since {st.status_changed_at:%Y-%m-%d %H:%M} UTC"
-            click.echo(f"  {c.id:<18} {(st.status if st else 'pending'):<9}{since}  {c.title}")
+            _echo(f"  {c.id:<18} {(st.status if st else 'pending'):<9}{since}  {c.title}")
+            cov = by_id[c.id]["coverage"]
+            status_now = st.status if st else "pending"
+            if "read_hours_since_deadline" in cov and status_now in ("pending", "at risk"):
+                _echo(
+                    f"      deadline passed: feeds read {cov['read_hours_since_deadline']:g} h "
+                    f"of the {cov['grace_hours']:g} h needed before it counts as overdue"
+                )
             e = latest.get(c.id)
             if e:
                 when = f"{e.published_at:%Y-%m-%d}" if e.published_at else "undated"
-                click.echo(
+                _echo(
                     f"      latest: {e.label} {e.score:.2f} {e.source} {when}: "
                     f'"{_clip(e.quote, 140)}"'
                 )
-        click.echo("Feeds")
+        _echo("Feeds")
         for h in pipeline.feed_health(m):
             state = "ok" if h.healthy else "UNHEALTHY"
             ok = f"{h.last_ok_at:%Y-%m-%d %H:%M}" if h.last_ok_at else "never"
-            click.echo(
+            _echo(
                 f"  {h.name:<36} {state:<9} last ok {ok}"
                 + (f"  errors {h.error_count}" if h.error_count else "")
-                + (f"  {_clip(h.last_error, 120)}" if h.last_error else "")
+                + (f"  {_clip(redact(h.last_error), 120)}" if h.last_error else "")
             )
         silences = m.store.silences(m.clock.now())  # people in the loop (monitor/review.py)
         if silences:
-            click.echo("Silences")
+            _echo("Silences")
             for sil in silences:
-                click.echo(
+                _echo(
                     f"  {sil.scope} {sil.target} until {sil.until_at:%Y-%m-%d %H:%M} UTC "
                     f"by {sil.by}: {_clip(sil.reason, 80)}"
                 )
         counts = m.store.outbox_counts()
-        click.echo(
+        _echo(
             f"Outbox: {counts['pending']} pending, {counts['sent']} sent, {counts['failed']} failed"
         )
         for item in m.store.outbox(limit=200):
@@ -221,10 +338,34 @@ def status(config_file: str | None) -> None:
                     else f"retrying (attempt "
                     f"{item.attempts}, next {item.next_attempt_at:%Y-%m-%d %H:%M} UTC)"
                 )
-                click.echo(
-                    f"  {item.channel}: {_clip(item.subject, 60)}: {state}: "
-                    f"{_clip(item.last_error, 100)}"
+                _echo(
+                    f"  {item.channel}: {_clip(redact(item.subject), 60)}: {state}: "
+                    f"{_clip(redact(item.last_error), 100)}"
                 )
+
+
+def _when(iso: str | None) -> str:
+    return iso.replace("T", " ")[:16] + " UTC" if iso else "never"
+
+
+def _print_heartbeat(report: dict[str, Any]) -> None:
+    d, cov = report["daemon"], report["coverage"]
+    if d["running"]:
+        _echo(
+            f"Daemon: running on {d['host']} (pid {d['pid']}); last cycle "
+            f"{_when(d['last_cycle_at'])}, next {_when(d['next_cycle_at'])}"
+        )
+    elif d["cycles"]:
+        who = f" (last daemon: {d['host']}, pid {d['pid']})" if d["host"] else ""
+        _echo(f"Daemon: NOT running{who}; last cycle {_when(d['last_cycle_at'])}")
+    else:
+        _echo(f"Daemon: no cycle recorded yet; start it with `{command_line('run')}`")
+    _echo(
+        f"Coverage: last successful poll {_when(d['last_successful_poll_at'])}; last cycle "
+        f"read {cov['feeds_read_last_cycle']} of {cov['feeds_due_last_cycle']} due feeds "
+        f"({cov['feeds']} in all); last 24 h: feeds read {cov['read_hours_last_24h']:g} h, "
+        f"{cov['new_articles_last_24h']} new articles"
+    )
 
 
 def _clip(text: str, n: int) -> str:
@@ -262,53 +403,82 @@ def explain(
         if pasted is not None:
             text = pasted
         elif article:
+            ref = _article_ref(article)
             m = _monitor(config, progress=False)
-            found = (
-                m.store.article(int(article))
-                if article.isdigit()
-                else m.store.article_by_url(article)
-            )
+            found = m.store.article(ref) if isinstance(ref, int) else m.store.article_by_url(ref)
             if found is not None:
                 title, text, published_at = found.title, found.text, found.published_at
-                click.echo(
+                _echo(
                     f"{found.title}\n{found.source} {found.url or ''} {found.published_at or ''}\n"
                 )
-            elif article.startswith(("http://", "https://")):
+            elif isinstance(ref, str):
                 from monitor.pages import fetch_page
 
                 page = fetch_page(
                     article, allow_private=config.file.polling.allow_private_addresses
                 )
                 title, text = page.title, page.text
-                click.echo(f"{page.title}\n{page.url} (fetched now; not stored)\n")
+                _echo(f"{page.title}\n{page.url} (fetched now; not stored)\n")
             else:
                 raise InputError(
-                    article,
+                    _clip(article, 40),
                     "no stored article has this id; give a URL, or "
                     "paste its text with --text or '-'",
                 )
         else:
             raise InputError("explain", "give an article id, a URL, --text TEXT or '-'")
         verdicts = matcher.judge(title, text, published_at)
-        click.echo(format_explanation(verdicts, {c.id: c for c in config.commitments}))
+        _echo(format_explanation(verdicts, {c.id: c for c in config.commitments}))
+
+
+#: The largest article id a database holds (a signed 64-bit integer).
+_MAX_ID = 2**63 - 1
+
+
+def _article_ref(article: str) -> int | str:
+    """An article id (ASCII digits that fit the database) or an http(s) URL with a host
+    and a valid port; anything else is an ``InputError``."""
+    if re.fullmatch(r"[0-9]+", article, flags=re.ASCII):
+        if len(article) > 19 or int(article) > _MAX_ID:
+            raise InputError(_clip(article, 40), "no stored article has this id")
+        return int(article)
+    if not article.startswith(("http://", "https://")):
+        raise InputError(
+            _clip(article, 80),
+            "give a stored article's id (digits), its URL (http:// or https://), "
+            "or paste its text with --text or '-'",
+        )
+    try:
+        parts = urlsplit(article)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as e:
+        raise InputError(_clip(article, 80), f"not a valid URL: {e}") from None
+    if not parts.hostname:
+        raise InputError(_clip(article, 80), "not a valid URL: it names no host")
+    return article
 
 
 def _parse_when(value: str) -> datetime:
     from datetime import UTC
 
+    from monitor.config import MAX_DATE, MIN_DATE
+
     try:
         at = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as e:
-        raise InputError(value, "not an ISO 8601 date") from e
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+        raise InputError(_clip(value, 40), "not an ISO 8601 date") from e
+    if not MIN_DATE <= at.date() <= MAX_DATE:
+        raise InputError(_clip(value, 40), f"must be between {MIN_DATE} and {MAX_DATE}")
+    return at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 @main.command(name="eval")
-@click.argument("corpus", type=click.Path(dir_okay=False))
+@click.argument("corpus", type=click.Path(dir_okay=False), callback=_path)
 @click.option(
     "--predictions",
     type=click.Path(dir_okay=False),
     default=None,
+    callback=_path,
     help="Write one JSON line per article and commitment here.",
 )
 @config_option
@@ -319,7 +489,7 @@ def eval_(corpus: str, predictions: str | None, config_file: str | None) -> None
 
     with _errors():
         config = _load(config_file)
-        items = evaluate.load_corpus(corpus)
+        items = _load_corpus(corpus)
         matcher = Matcher(config.commitments, config.entities)
         show = _progress()
         project = []
@@ -327,12 +497,11 @@ def eval_(corpus: str, predictions: str | None, config_file: str | None) -> None
             project += evaluate.predict(matcher, items[start : start + 100])
             if show:
                 show(f"judged {min(start + 100, len(items))}/{len(items)} articles")
-        if show:
-            click.echo("", err=True)
+        STDERR.end()
         baseline = evaluate.keyword_baseline(config.commitments, config.entities, items)
         ids = [c.id for c in config.commitments]
-        click.echo(f"{corpus}: {len(items)} articles, {len(ids)} commitments")
-        click.echo(
+        _echo(f"{corpus}: {len(items)} articles, {len(ids)} commitments")
+        _echo(
             evaluate.format_report(
                 evaluate.score(items, project, ids), evaluate.score(items, baseline, ids)
             )
@@ -341,21 +510,69 @@ def eval_(corpus: str, predictions: str | None, config_file: str | None) -> None
             with open(predictions, "w", encoding="utf-8") as out:
                 for p in project:
                     out.write(json.dumps(evaluate.prediction_json(p), ensure_ascii=False) + "\n")
-            click.echo(f"predictions written to {predictions}")
+            _echo(f"predictions written to {predictions}")
+
+
+def _load_corpus(corpus: str) -> list[Any]:
+    """``evaluate.load_corpus``, with every input error an ``InputError`` naming the line:
+    JSON nested too deep, a number too long to read, a date out of range."""
+    from monitor import evaluate
+    from monitor.config import MAX_DATE, MIN_DATE
+
+    try:
+        items = evaluate.load_corpus(corpus)
+    except (RecursionError, ValueError, OverflowError) as e:
+        raise InputError(_corpus_line(corpus), _input_problem(e)) from None
+    for item in items:
+        at = item.published_at
+        if at is not None and not MIN_DATE <= at.date() <= MAX_DATE:
+            raise InputError(
+                f"{corpus}: article {_clip(item.id, 40)!r}",
+                f"published date {at.date()} is not between {MIN_DATE} and {MAX_DATE}",
+            )
+    return items
+
+
+def _input_problem(e: BaseException) -> str:
+    if isinstance(e, RecursionError):
+        return "JSON nested too deeply"
+    if "digits" in str(e):
+        return "a number has too many digits to read"
+    return _clip(str(e), 200) or type(e).__name__
+
+
+def _corpus_line(corpus: str) -> str:
+    """``CORPUS line N`` for the first line that cannot be read, else ``CORPUS``."""
+    from monitor import evaluate
+
+    try:
+        lines = Path(corpus).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return corpus
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            evaluate.parse_corpus_line(line, f"{corpus} line {n}")
+        except InputError:
+            continue
+        except (RecursionError, ValueError, OverflowError):
+            return f"{corpus} line {n}"
+    return corpus
 
 
 @main.command()
 @click.option(
     "--articles",
     "n",
-    type=click.IntRange(1),
+    type=click.IntRange(1, 1_000_000),
     default=4000,
     show_default=True,
     help="Articles judged per measurement.",
 )
 @click.option(
     "--generated",
-    type=click.IntRange(1),
+    type=click.IntRange(1, 10_000),
     default=200,
     show_default=True,
     help="Generated commitments for the second measurement.",
@@ -370,32 +587,32 @@ def bench(n: int, generated: int, config_file: str | None) -> None:
         config = _load(config_file)
         articles = b.sample_articles()
         entities = dict(config.entities)
-        click.echo(
-            f"judging {n} articles (the demo's {len(articles)} sample items, repeated), one core"
-        )
+        _echo(f"judging {n} articles (the demo's {len(articles)} sample items, repeated), one core")
         first = b.run_bench("watchlist", config.commitments, entities, articles, n)
-        click.echo(first.line())
+        _echo(first.line())
         many = b.generated_commitments(config.commitments, generated)
         second = b.run_bench("generated", many, entities, articles, max(1, n // 4))
-        click.echo(second.line())
+        _echo(second.line())
 
 
 @main.command()
 @click.option("--now", "now_", is_flag=True, required=True, help="Make a digest now.")
 @config_option
-def digest(now_: bool, config_file: str | None) -> None:
+@log_format_option
+def digest(now_: bool, config_file: str | None, log_format: str) -> None:
     """Make the email digest now (status changes and new evidence since the last one)."""
+    _setup_logging(False, log_format)  # type: ignore[arg-type]
     with _errors():
         config = _load(config_file)
         m = _monitor(config, progress=False)
         made = pipeline.digest(m)
         report = pipeline.deliver_pending(m)
-        click.echo(
+        _echo(
             f"digest {'queued' if made else 'already made'}; delivered {report.sent}, "
             f"retrying {report.retrying}, failed {report.failed}"
         )
         if config.outbox_dir:
-            click.echo(f"outbox folder: {config.outbox_dir}")
+            _echo(f"outbox folder: {config.outbox_dir}")
 
 
 @main.command()
@@ -404,16 +621,127 @@ def digest(now_: bool, config_file: str | None) -> None:
     "directory",
     type=click.Path(file_okay=False),
     required=True,
+    callback=_path,
     help="Folder for the demo's database, config and outbox (created).",
 )
 @config_option
-def demo(directory: str, config_file: str | None) -> None:
+@log_format_option
+def demo(directory: str, config_file: str | None, log_format: str) -> None:
     """Run one cycle on sample feeds served locally, with no network, and show the alerts."""
     from monitor.demo import run_demo
 
+    _setup_logging(False, log_format)  # type: ignore[arg-type]
     with _errors():
         result = run_demo(Path(directory), config_path(config_file))
-        click.echo(result.summary())
+        _echo(result.summary())
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False), callback=_path)
+def init(directory: str) -> None:
+    """Write a commented starter watchlist to DIRECTORY/config/watchlist.yaml."""
+    from importlib import resources
+
+    target = Path(directory) / "config" / "watchlist.yaml"
+    with _errors():
+        if target.exists():
+            raise InputError(str(target), "already exists; edit it, or init another folder")
+        starter = resources.files("monitor").joinpath("data/starter-watchlist.yaml")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(starter.read_text(encoding="utf-8"), encoding="utf-8")
+    where = [] if Path(directory).resolve() == Path.cwd() else [f"cd {_shell(directory)}"]
+    steps = [
+        *where,
+        "edit config/watchlist.yaml (feeds, commitments; read its comments)",
+        command_line("check"),
+        command_line("run", "--once"),
+        command_line("status"),
+        f"{command_line('run')}   (the daemon)",
+    ]
+    _echo(f"wrote {target}\nNext:")
+    for n, step in enumerate(steps, 1):
+        _echo(f"  {n}. {step}")
+
+
+def _shell(arg: str) -> str:
+    import shlex
+
+    return shlex.quote(arg)
+
+
+@main.group()
+def feeds() -> None:
+    """The watchlist's feeds: export and import OPML, find a site's feed."""
+
+
+@feeds.command(name="export")
+@config_option
+def feeds_export(config_file: str | None) -> None:
+    """Print the watchlist's feeds as OPML (for a feed reader)."""
+    from monitor.opml import FeedEntry, to_opml
+
+    with _errors():
+        config = _load(config_file)
+        entries = [FeedEntry(f.name, config.redact(f.url)) for f in config.file.feeds]
+        click.echo(to_opml(entries), nl=False)
+
+
+@feeds.command(name="import")
+@click.argument("opml_file", type=click.Path(dir_okay=False), callback=_path)
+@config_option
+def feeds_import(opml_file: str, config_file: str | None) -> None:
+    """Print the feeds of an OPML file as watchlist YAML to paste under `feeds:`.
+
+    Feeds the watchlist already has (same URL) are left out.  The watchlist file is not
+    changed: its comments and order stay yours."""
+    from monitor.opml import from_opml
+
+    with _errors():
+        config = _load(config_file)
+        try:
+            data = Path(opml_file).read_bytes()
+        except OSError as e:
+            raise InputError(opml_file, e.strerror or str(e)) from None
+        have_urls = {f.url for f in config.file.feeds}
+        have_names = {f.name for f in config.file.feeds}
+        found = from_opml(data, opml_file)
+        new = [f for f in found if f.url not in have_urls]
+        _echo(
+            f"# {len(found)} feeds in {opml_file}, {len(found) - len(new)} already in "
+            f"{config.path}; paste these under feeds:"
+        )
+        for f in new:
+            name = f.name if f.name not in have_names else f"{f.name} ({f.url})"
+            have_names.add(name)
+            _echo(_feed_yaml(name, f.url))
+
+
+def _feed_yaml(name: str, url: str) -> str:
+    import yaml
+
+    text = yaml.safe_dump([{"name": name, "url": url}], allow_unicode=True, sort_keys=False)
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+@feeds.command(name="add")
+@click.argument("url")
+@config_option
+def feeds_add(url: str, config_file: str | None) -> None:
+    """Find the feeds a site advertises on its home page (or check that URL is a feed)
+    and print them as watchlist YAML to paste under `feeds:`."""
+    from monitor.discover import discover
+
+    with _errors():
+        config = _load(config_file)
+        if not url.startswith(("http://", "https://")):
+            raise InputError(_clip(url, 80), "give the site's http:// or https:// URL")
+        ref = str(_article_ref(url))  # a valid URL, or an InputError
+        links = discover(ref, allow_private=config.file.polling.allow_private_addresses)
+        have = {f.url for f in config.file.feeds}
+        _echo(f"# {len(links)} feed{'s' if len(links) != 1 else ''} found at {ref}:")
+        for link in links:
+            note = "   # already in the watchlist" if link.url in have else ""
+            _echo(f"{_feed_yaml(link.title, link.url)}{note}")
 
 
 # --- people in the loop: review, rejudge, ack, silence, serve (monitor/oversight.py) -----

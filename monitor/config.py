@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -55,12 +57,60 @@ def _http_url(value: str) -> str:
     return value
 
 
+#: Dates a watchlist may hold: far enough from the ends of ``datetime`` that adding a grace
+#: period, a window or a retention time can never overflow at run time.
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2999, 12, 31)
+
+
+def _in_range(value: date) -> date:
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ValueError(f"must be a date between {MIN_DATE} and {MAX_DATE}")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_in_range)]
+
+#: The longest duration any setting may hold (hours): ten years.
+MAX_HOURS = 10 * 365 * 24
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # .inf and .nan are refused everywhere: a number that cannot be a duration fails here,
+    # not in the daemon
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def _database_url(value: str) -> str:
+    """A URL SQLAlchemy can open: parseable, of a backend monitor supports."""
+    try:
+        url = make_url(value)
+        backend = url.get_backend_name()
+    except (ArgumentError, ValueError) as e:
+        raise ValueError(
+            "is not a database URL (sqlite:///FILE or postgresql+psycopg://...)"
+        ) from e
+    if backend not in ("sqlite", "postgresql"):
+        raise ValueError(f"database {backend!r} is not supported (use sqlite or postgresql)")
+    if url.port is not None and not 1 <= url.port <= 65535:
+        raise ValueError(f"port {url.port} is out of range (1-65535)")
+    try:
+        url.get_dialect().import_dbapi()
+    except ImportError as e:
+        raise ValueError(
+            f"the database driver {url.get_driver_name()!r} is not installed "
+            "(use sqlite:///FILE or postgresql+psycopg://...)"
+        ) from e
+    return value
 
 
 class DatabaseConfig(_Model):
     url: str = DEFAULT_DATABASE_URL
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        return _database_url(v)
 
 
 class PollingConfig(_Model):
@@ -72,11 +122,13 @@ class PollingConfig(_Model):
     deadline_seconds: float = Field(60, gt=0, le=3600)
     max_bytes: int = Field(5_000_000, ge=10_000, le=200_000_000)
     # a feed that brings nothing new for this long is unhealthy
-    silent_after_hours: float = Field(48, gt=0)
+    silent_after_hours: float = Field(48, gt=0, le=MAX_HOURS)
     # article pages fetched for `monitor explain URL` may be on private/local addresses
     allow_private_addresses: bool = False
     # this many failed polls in a row make a feed "failing" (one health alert)
     failures_before_alert: int = Field(5, ge=1, le=1000)
+    # a read covers the time back to the previous read if that was at most this long ago
+    coverage_gap_hours: float = Field(6, gt=0, le=MAX_HOURS)
 
 
 class FeedConfig(_Model):
@@ -97,8 +149,8 @@ class EntityConfig(_Model):
 
 
 class Window(_Model):
-    start: date
-    end: date
+    start: Day
+    end: Day
 
     @model_validator(mode="after")
     def _ordered(self) -> Window:
@@ -118,14 +170,14 @@ class CommitmentConfig(_Model):
     statement: Text
     kind: Kind = Kind.OTHER
     said_by: Text
-    said_at: date | None = None
+    said_at: Day | None = None
     source: Text | None = None
     parties: list[Slug] = Field(min_length=1)
     subjects: list[Slug] = Field(default_factory=list)
     topics: list[Phrase] = Field(default_factory=list)
-    effective: date | None = None
+    effective: Day | None = None
     window: Window | None = None
-    deadline: date | None = None
+    deadline: Day | None = None
     ongoing: bool = True
     signals: Signals = Field(default_factory=Signals)
     exclude: list[Phrase] = Field(default_factory=list)
@@ -146,7 +198,10 @@ class JudgingConfig(_Model):
     corroborating_sources: int = Field(2, ge=1, le=20)
     at_risk_score: float = Field(0.4, ge=0, le=1)
     met_score: float = Field(0.6, ge=0, le=1)
-    duplicate_distance: int = Field(6, ge=0, le=32)  # SimHash bits: closer copies are one story
+    # SimHash bits: closer copies are one story (measured: README, "Syndicated copies")
+    duplicate_distance: int = Field(12, ge=0, le=32)
+    # overdue only after the feeds were read this long after the deadline (README)
+    overdue_grace_hours: float = Field(12, ge=0, le=MAX_HOURS)
 
     @model_validator(mode="after")
     def _ordered(self) -> JudgingConfig:
@@ -159,6 +214,15 @@ class OutboxConfig(_Model):
     enabled: bool = True
     dir: str = DEFAULT_OUTBOX_DIR
 
+    @field_validator("dir")
+    @classmethod
+    def _dir(cls, v: str) -> str:
+        if "\x00" in v:
+            raise ValueError("a folder name cannot contain a NUL byte")
+        if Path(v).exists() and not Path(v).is_dir():
+            raise ValueError(f"{v!r} is a file, not a folder")
+        return v
+
 
 class SmtpConfig(_Model):
     host: Text
@@ -170,6 +234,25 @@ class SmtpConfig(_Model):
     recipients: list[EmailAddress] = Field(min_length=1)
     timeout_seconds: float = Field(30, gt=0, le=600)
     ca_file: str | None = None  # trust this CA bundle (an in-house relay) instead of the system's
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_file(cls, v: str | None) -> str | None:
+        if v is not None:
+            _load_ca_file(v)
+        return v
+
+
+def _load_ca_file(path: str) -> None:
+    """Refuse a CA bundle the SMTP channel could not load at send time."""
+    if not Path(path).is_file():
+        raise ValueError(
+            f"CA file {path!r} does not exist (paths are relative to the folder monitor runs in)"
+        )
+    try:
+        ssl.create_default_context(cafile=path)
+    except (ssl.SSLError, OSError, ValueError) as e:
+        raise ValueError(f"CA file {path!r} is not a PEM certificate bundle: {e}") from e
 
 
 class WebhookConfig(_Model):
@@ -184,7 +267,7 @@ class WebhookConfig(_Model):
 
 
 class AlertsConfig(_Model):
-    repeat_interval_hours: float = Field(24, ge=0)
+    repeat_interval_hours: float = Field(24, ge=0, le=MAX_HOURS)
     sender: EmailAddress = "monitor@localhost"
     recipients: list[EmailAddress] = Field(default_factory=lambda: ["analyst@localhost"])
     outbox: OutboxConfig = Field(default_factory=OutboxConfig)
@@ -404,6 +487,12 @@ def parse_config(
                 Problem(_path_str(parts), _message(err, parts), _line_for(parts, lines))
             )
     problems.extend(_cross_checks(raw, lines))
+    override = env.get("MONITOR_DATABASE_URL")
+    if override:
+        try:
+            _database_url(override)
+        except ValueError as e:
+            problems.append(Problem("$MONITOR_DATABASE_URL", str(e)))
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.where))
         raise ConfigError(path, problems)
@@ -562,6 +651,8 @@ def load_config(path: str, env: Mapping[str, str] | None = None) -> Config:
         data = Path(path).read_bytes()
     except OSError as e:
         raise ConfigError(path, [Problem("(file)", e.strerror or str(e))]) from None
+    except ValueError as e:  # a NUL byte in the path
+        raise ConfigError(repr(path), [Problem("(file)", str(e))]) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:

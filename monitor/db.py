@@ -258,6 +258,24 @@ class SilenceRow(Base):
     removed_at: Mapped[datetime | None]
 
 
+class CycleRow(Base):
+    """One poll cycle: when it ran, what it read, and who ran it (the daemon's heartbeat).
+    Coverage (what time the feeds were actually read) is computed from these rows."""
+
+    __tablename__ = "cycles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    ended_at: Mapped[datetime | None]
+    feeds_due: Mapped[int] = mapped_column(Integer)
+    feeds_ok: Mapped[int] = mapped_column(Integer)
+    feeds_failed: Mapped[int] = mapped_column(Integer)
+    new_articles: Mapped[int] = mapped_column(Integer)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    tick_seconds: Mapped[float | None] = mapped_column(Float)  # None: a single `run --once`
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

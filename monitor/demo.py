@@ -27,6 +27,7 @@ from monitor.config import load_config, parse_config
 from monitor.db import make_engine, upgrade
 from monitor.errors import InputError
 from monitor.store import Store
+from monitor.termsafe import command_line
 
 
 def _manifest() -> dict[str, Any]:
@@ -94,8 +95,9 @@ class DemoResult:
         lines += [f"  {path}\n      {subject}" for path, subject in self.alerts]
         lines += [
             "",
-            f"Look closer:  monitor status --config {self.config_file}",
-            f"              monitor explain ARTICLE_ID --config {self.config_file}",
+            f"Look closer:  {command_line('status', '--config', str(self.config_file))}",
+            "              "
+            + command_line("explain", "ARTICLE_ID", "--config", str(self.config_file)),
         ]
         return "\n".join(lines)
 

@@ -47,6 +47,17 @@ class _MonitorHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """The handler ``configure`` installs (and replaces when called again)."""
 
 
+def _term_safe_values(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+    """Escape control and bidi characters (from feeds) in every string field, so a log
+    line cannot drive the terminal it is read on or break into two lines."""
+    from monitor.termsafe import term_safe
+
+    for key, value in event.items():
+        if isinstance(value, str):
+            event[key] = term_safe(value, multiline=key == "exception")
+    return event
+
+
 def configure(
     fmt: LogFormat = "auto", *, verbose: bool = False, stream: TextIO | None = None
 ) -> None:
@@ -62,6 +73,8 @@ def configure(
         renderer = structlog.processors.LogfmtRenderer(key_order=["timestamp", "level", "event"])
     else:
         renderer = structlog.dev.ConsoleRenderer(colors=stream.isatty())
+    # JSON escapes control characters itself; the text formats show them as escapes
+    safe: list[Any] = [] if fmt == "json" else [_term_safe_values]
     handler = _MonitorHandler(stream)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
@@ -69,6 +82,7 @@ def configure(
             processors=[
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                 structlog.processors.format_exc_info,
+                *safe,
                 renderer,
             ],
         )

@@ -8,6 +8,8 @@ any stage can crash and be re-run without losing or duplicating anything.
 
 from __future__ import annotations
 
+import os
+import socket
 import ssl
 import threading
 from collections.abc import Callable
@@ -18,10 +20,17 @@ from functools import cached_property
 
 import httpx
 
-from monitor import fetch, health, render, review
+from monitor import cyclelog, fetch, health, render, review
 from monitor.assess import Thresholds, assess_commitment
 from monitor.clock import Clock
 from monitor.config import Config
+from monitor.coverage import (
+    Coverage,
+    CoverageSummary,
+    CycleRecord,
+    covered_intervals,
+    summarize,
+)
 from monitor.deliver import Channel, FolderChannel, SmtpChannel, WebhookChannel, retry_delay
 from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError
 from monitor.logs import get_logger
@@ -57,6 +66,8 @@ class Monitor:
     clock: Clock
     stop: threading.Event = field(default_factory=threading.Event)
     progress: Callable[[str], None] | None = None
+    #: the daemon's tick, recorded with each cycle (None for a single `run --once`)
+    tick_seconds: float | None = None
 
     @cached_property
     def matcher(self) -> Matcher:
@@ -274,6 +285,7 @@ def assess(m: Monitor) -> int:
     """Turn new evidence (and the passing of deadlines) into status changes."""
     changed = 0
     states = m.store.commitment_states()
+    covered = coverage(m)
     for cid, state in states.items():
         commitment = m.commitments.get(cid)
         if commitment is None:
@@ -284,7 +296,9 @@ def assess(m: Monitor) -> int:
         history = [e for e in evidence if e.id not in new_ids]
         new = [e for e in evidence if e.id in new_ids]
         now = m.clock.now()
-        changes = assess_commitment(commitment, state.status, history, new, now, m.thresholds)
+        changes = assess_commitment(
+            commitment, state.status, history, new, now, m.thresholds, coverage=covered
+        )
         if not changes and not new:
             continue
         if m.store.apply_assessment(cid, state.status, changes, sorted(new_ids), now):
@@ -298,6 +312,44 @@ def assess(m: Monitor) -> int:
                     reason=c.reason,
                 )
     return changed
+
+
+def coverage(m: Monitor) -> Coverage:
+    """What time the feeds were read, from the recorded cycles (``coverage.py``), since
+    just before the earliest deadline that has passed."""
+    now = m.clock.now()
+    p, j = m.config.file.polling, m.config.file.judging
+    max_gap = timedelta(hours=p.coverage_gap_hours)
+    grace = timedelta(hours=j.overdue_grace_hours)
+    # only a commitment that may still become overdue needs its deadline's coverage
+    open_ = {Status.PENDING, Status.AT_RISK}
+    states = m.store.commitment_states()
+    deadlines = [
+        c.deadline_at
+        for c in m.config.commitments
+        if c.deadline_at
+        and c.deadline_at <= now
+        and (states[c.id].status if c.id in states else Status.PENDING) in open_
+    ]
+    if not deadlines:
+        return Coverage((), grace)
+    reads = cyclelog.read_times_since(m.store, min(deadlines) - max_gap)
+    return Coverage(tuple(covered_intervals(reads, max_gap)), grace)
+
+
+def coverage_summary(m: Monitor, start: datetime | None = None) -> CoverageSummary:
+    """What was read from ``start`` (default: 24 hours ago) to now, for alerts and digests."""
+    now = m.clock.now()
+    start = start if start is not None and start < now else now - timedelta(hours=24)
+    last_read = cyclelog.last_cycle(m.store, read=True)
+    return summarize(
+        cyclelog.cycles_since(m.store, start),
+        start=start,
+        end=now,
+        max_gap=timedelta(hours=m.config.file.polling.coverage_gap_hours),
+        feeds_total=len(m.config.feeds),
+        last_read_at=last_read.started_at if last_read else None,
+    )
 
 
 # --- alert and deliver ---------------------------------------------------------
@@ -319,6 +371,7 @@ def alert(m: Monitor) -> int:
     alerted: list[int] = []
     suppressed: dict[int, str] = {}
     silences = m.store.silences(now)  # people in the loop (monitor/review.py)
+    covered = coverage_summary(m)
     for ev in events:
         change = ev.change
         commitment = m.commitments.get(change.commitment_id)
@@ -347,7 +400,7 @@ def alert(m: Monitor) -> int:
             f"alert:{ev.id}",
             "alert",
             render.render_alert,
-            render.AlertContext(commitment, change, evidence),
+            render.AlertContext(commitment, change, evidence, coverage=covered),
             now,
         )
         alerted.append(ev.id)
@@ -435,11 +488,15 @@ def check_health(m: Monitor) -> int:
     now = m.clock.now()
     p = m.config.file.polling
     changed = 0
-    for feed in m.store.feeds():
+    feeds = m.store.feeds()
+    # until some feed has been read once, one failure is enough: a first cycle in which
+    # no feed answers is reported at once, not after `failures_before_alert` polls
+    never_read = all(f.last_ok_at is None for f in feeds)
+    for feed in feeds:
         state = health.feed_health(
             feed,
             now,
-            failures=p.failures_before_alert,
+            failures=1 if never_read else p.failures_before_alert,
             silent_after=timedelta(hours=p.silent_after_hours),
         )
         if state.value != feed.health and m.store.record_health(
@@ -524,7 +581,14 @@ def digest(m: Monitor, *, key: str | None = None) -> bool:
         for c in m.config.commitments
     )
     ctx = render.DigestContext(
-        start, now, changes, evidence, statuses, tuple(feed_health(m)), tuple(m.store.silences(now))
+        start,
+        now,
+        changes,
+        evidence,
+        statuses,
+        tuple(feed_health(m)),
+        silences=tuple(m.store.silences(now)),
+        coverage=coverage_summary(m, start),
     )
     items = _for_each_channel(m, key, "digest", render.render_digest, ctx, now)
     return m.store.record_digest(key, start, now, items, now)
@@ -543,8 +607,25 @@ class CycleReport:
 
 
 def run_cycle(m: Monitor) -> CycleReport:
-    """Poll what is due, judge, assess, alert, deliver."""
+    """Poll what is due, record the cycle (coverage, heartbeat), judge, assess, alert,
+    deliver."""
+    started_at = m.clock.now()
     polled = poll(m)
+    failed = len(polled.errors)
+    cycle_id = cyclelog.record_cycle(
+        m.store,
+        CycleRecord(
+            started_at=started_at,
+            ended_at=None,
+            feeds_due=polled.polled,
+            feeds_ok=polled.polled - failed,
+            feeds_failed=failed,
+            new_articles=polled.new_articles,
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            tick_seconds=m.tick_seconds,
+        ),
+    )
     check_health(m)
     judged = judge(m)
     changes = assess(m)
@@ -553,4 +634,5 @@ def run_cycle(m: Monitor) -> CycleReport:
 
     queued += oversight.remind(m)
     delivered = deliver_pending(m)
+    cyclelog.end_cycle(m.store, cycle_id, m.clock.now())
     return CycleReport(polled, judged, changes, queued, delivered)

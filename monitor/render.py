@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.policy
 import hashlib
 import re
+import shlex
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from monitor.coverage import CoverageSummary
 from monitor.errors import ConfigError, Problem
 from monitor.models import Commitment, Evidence, Kind, Label, Silence, Status, StatusChange
 
@@ -73,6 +75,7 @@ class AlertContext:
     commitment: Commitment
     change: StatusChange
     evidence: tuple[Evidence, ...]
+    coverage: CoverageSummary | None = None  # what was read (monitor/coverage.py)
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class DigestContext:
     statuses: tuple[tuple[Commitment, Status, Evidence | None], ...]
     feeds: tuple[FeedHealth, ...]
     silences: tuple[Silence, ...] = ()  # in force at the end of the period (monitor/review.py)
+    coverage: CoverageSummary | None = None  # what was read in the period
 
 
 @dataclass(frozen=True)
@@ -322,7 +326,8 @@ def _alert_values(ctx: AlertContext) -> dict[str, Any]:
     return {
         "ctx": ctx,
         "subject": alert_subject(ctx),
-        "explain_url": urls[0] if urls else "URL",
+        # shell-quoted: a link holding $(...) pasted into a shell stays a string
+        "explain_url": shlex.quote(urls[0]) if urls else "URL",
     }
 
 

@@ -57,6 +57,8 @@ def test_every_command_is_documented() -> None:
         "ack",
         "silence",
         "serve",
+        "init",
+        "feeds",
     }
     for name in main.commands:
         assert f"`monitor {name}" in README, name
@@ -70,3 +72,11 @@ def test_service_unit_runs_the_daemon() -> None:
     unit = (ROOT / "config" / "monitor.service").read_text(encoding="utf-8")
     assert "ExecStart=/opt/monitor/.venv/bin/monitor run" in unit
     assert "KillSignal=SIGTERM" in unit
+
+
+def test_feeds_subcommands_and_coverage_rule_are_documented() -> None:
+    from monitor.cli import feeds
+
+    for name in feeds.commands:
+        assert f"`monitor feeds {name}" in README, name
+    assert "No verdict without coverage" in README and "overdue_grace_hours" in README

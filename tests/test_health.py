@@ -151,7 +151,8 @@ def test_repeated_404_is_gone_but_one_404_is_not(
     cycle_when_due(monitor)  # the third (failures_before_alert) in a row: gone
     [f] = monitor.store.feeds()
     assert f.gone
-    assert health_subjects(tmp_path) == ["[monitor] feed GONE: F"]
+    # the feed was never read, so its first failure is reported at once; then gone
+    assert health_subjects(tmp_path) == ["[monitor] feed FAILING: F", "[monitor] feed GONE: F"]
     requests = len(feed_server.requests_for("/f.xml"))
     monitor.clock.advance(30 * 86400)  # type: ignore[attr-defined]
     pipeline.run_cycle(monitor)

@@ -117,6 +117,12 @@ def test_deadline_passes_without_report_is_overdue(
     s = step(world, feed_server, datetime(2025, 11, 10, 23, tzinfo=UTC))
     assert s["istanbul-talks"] is Status.PENDING
     s = step(world, feed_server, datetime(2025, 11, 11, 0, 1, tzinfo=UTC))
+    assert s["istanbul-talks"] is Status.PENDING  # the feeds were not yet read after it
+    # overdue once the feeds were read for the grace period (12 hours) after the deadline
+    for hour in range(1, 12):
+        s = step(world, feed_server, datetime(2025, 11, 11, hour, 1, tzinfo=UTC))
+    assert s["istanbul-talks"] is Status.PENDING  # 11 hours read
+    s = step(world, feed_server, datetime(2025, 11, 11, 12, 1, tzinfo=UTC))
     assert s["istanbul-talks"] is Status.OVERDUE
     s = step(world, feed_server, datetime(2025, 11, 12, tzinfo=UTC), wire=[MECHANISM])
     assert s["istanbul-talks"] is Status.MET  # a late report still counts
