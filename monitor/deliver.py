@@ -7,6 +7,7 @@ failure is a ``DeliveryError`` saying whether a retry can help.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email
 import email.policy
@@ -14,13 +15,15 @@ import hashlib
 import os
 import re
 import smtplib
+import socket
 import ssl
 import tempfile
+import threading
 from datetime import timedelta
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from monitor.errors import DeliveryError
 from monitor.logs import get_logger
@@ -28,6 +31,7 @@ from monitor.logs import get_logger
 __all__ = [
     "Channel",
     "FolderChannel",
+    "Refused",
     "SmtpChannel",
     "WebhookChannel",
     "retry_delay",
@@ -41,12 +45,22 @@ RETRY_MAX = timedelta(hours=1)
 Security = Literal["starttls", "tls", "none"]
 
 
+Refused = dict[str, str]  # recipient address -> the server's reply
+
+
 class Channel(Protocol):
-    """Something that accepts a rendered RFC 5322 message, or raises ``DeliveryError``."""
+    """Something that accepts a rendered RFC 5322 message, or raises ``DeliveryError``.
+
+    ``send`` returns the recipients refused while others took the message (empty when
+    all took it), and never takes longer than ``deadline`` seconds in all: a slow or
+    silent server is cut off, so a send always ends within the delivery lease."""
 
     name: str
 
-    def send(self, payload: bytes, *, key: str, message_id: str) -> None: ...
+    @property
+    def deadline(self) -> float: ...
+
+    def send(self, payload: bytes, *, key: str, message_id: str) -> Refused: ...
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -83,6 +97,8 @@ def _message_id_of(path: Path) -> str | None:
 class FolderChannel:
     """Writes each message to ``<directory>/<key>.eml``, atomically and idempotently."""
 
+    deadline = 5.0  # a local write; the lease only needs a bound
+
     def __init__(self, directory: Path, name: str = "outbox") -> None:
         self.directory = Path(directory)
         self.name = name
@@ -93,17 +109,18 @@ class FolderChannel:
     def path_for(self, key: str) -> Path:
         return self.directory / file_name_for(key)
 
-    def send(self, payload: bytes, *, key: str, message_id: str) -> None:
+    def send(self, payload: bytes, *, key: str, message_id: str) -> Refused:
         """Write the message; a file already holding ``message_id`` is left alone."""
         path = self.path_for(key)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             if path.exists() and _message_id_of(path) == message_id.strip():
                 log.debug("outbox_file_exists", path=str(path))
-                return
+                return {}
             self._write_atomically(path, payload)
         except OSError as e:
             raise DeliveryError(self.name, True, f"{path}: {e.strerror or e}") from e
+        return {}
 
     def _write_atomically(self, path: Path, payload: bytes) -> None:
         fd, tmp_name = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".tmp")
@@ -189,56 +206,89 @@ class SmtpChannel:
             f"name={self.name!r})"
         )
 
-    def send(self, payload: bytes, *, key: str, message_id: str) -> None:
-        """Send ``payload`` as-is to every recipient; returns once the server accepts it."""
+    @property
+    def deadline(self) -> float:
+        return self.timeout
+
+    def send(self, payload: bytes, *, key: str, message_id: str) -> Refused:
+        """Send ``payload`` as-is to every recipient; returns once the server accepts it,
+        with the recipients it refused.  The whole exchange ends within ``timeout``
+        seconds: a server that stalls, or answers a byte at a time, is cut off."""
         where = f"{self.host}:{self.port}"
+        smtp = self._client()
+        expired = threading.Event()
+
+        def cut_off() -> None:
+            expired.set()
+            sock = smtp.sock
+            if sock is not None:
+                # the plain socket's shutdown, also under TLS: the blocked read returns
+                with contextlib.suppress(OSError):
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+        timer = threading.Timer(self.timeout, cut_off)
+        timer.daemon = True
+        timer.start()
         try:
-            smtp = self._connect()
+            refused = self._exchange(smtp, payload)
         except (OSError, UnicodeError) as e:  # smtplib.SMTPException is an OSError
-            raise self._error(e, where) from e
-        try:
-            if self.security == "starttls":
-                smtp.starttls(context=self._context())
-                smtp.ehlo()
-            if self.username is not None and self._password is not None:
-                smtp.login(self.username, self._password)
-            refused = smtp.sendmail(self.sender, self.recipients, payload)
-        except (OSError, UnicodeError) as e:
             with contextlib.suppress(OSError):
                 smtp.close()
+            if expired.is_set():
+                raise DeliveryError(
+                    self.name,
+                    True,
+                    f"{where}: cut off at the send deadline ({self.timeout:g} s)",
+                ) from e
             raise self._error(e, where) from e
         except BaseException:
             with contextlib.suppress(OSError):
                 smtp.close()
             raise
+        finally:
+            timer.cancel()
         # The server accepted the message (250 after DATA): return at once, so the caller
         # records it as sent as soon as possible.  Waiting for a reply to QUIT would only
         # widen the one window in which a crash makes the message go out twice.
         with contextlib.suppress(OSError):
             smtp.close()
-        if refused:
+        out = {rcpt: _reply(code, reply) for rcpt, (code, reply) in refused.items()}
+        if out:
             log.warning(
                 "smtp_recipients_refused",
                 channel=self.name,
+                key=key,
                 message_id=message_id,
-                refused=sorted(refused),
+                refused=self._scrub("; ".join(f"{a}: {r}" for a, r in sorted(out.items()))),
             )
+        return {a: self._scrub(r) for a, r in out.items()}
+
+    def _exchange(self, smtp: smtplib.SMTP, payload: bytes) -> dict[str, tuple[int, bytes]]:
+        # what the constructor would set: TLS checks the certificate against this name
+        smtp._host = self.host  # type: ignore[attr-defined]
+        code, banner = smtp.connect(self.host, self.port)
+        if code != 220:
+            raise smtplib.SMTPConnectError(code, banner)
+        if self.security == "starttls":
+            smtp.starttls(context=self._context())
+            smtp.ehlo()
+        if self.username is not None and self._password is not None:
+            smtp.login(self.username, self._password)
+        return smtp.sendmail(self.sender, self.recipients, payload)
 
     def _context(self) -> ssl.SSLContext:
         return self.ssl_context or ssl.create_default_context()
 
-    def _connect(self) -> smtplib.SMTP:
+    def _client(self) -> smtplib.SMTP:
+        """A client not yet connected: the deadline's watchdog is armed before the
+        connection is opened, so even a server that never sends its banner is cut off."""
         if self.security == "tls":
             return smtplib.SMTP_SSL(
-                self.host,
-                self.port,
                 local_hostname=self.local_hostname,
                 timeout=self.timeout,
                 context=self._context(),
             )
-        return smtplib.SMTP(
-            self.host, self.port, local_hostname=self.local_hostname, timeout=self.timeout
-        )
+        return smtplib.SMTP(local_hostname=self.local_hostname, timeout=self.timeout)
 
     def _error(self, e: OSError | UnicodeError, where: str) -> DeliveryError:
         transient, cause = _classify(e)
@@ -307,10 +357,14 @@ class WebhookChannel:
     def __repr__(self) -> str:
         return f"WebhookChannel(name={self.name!r}, url={_redact_url(self.url)!r})"
 
-    def send(self, payload: bytes, *, key: str, message_id: str) -> None:
-        import httpx
+    @property
+    def deadline(self) -> float:
+        return self.timeout
 
-        from monitor.fetch import USER_AGENT
+    def send(self, payload: bytes, *, key: str, message_id: str) -> Refused:
+        """POST the message; the whole request (connect, send, every byte of the answer)
+        ends within ``timeout`` seconds, so a server answering a byte a second is cut off."""
+        import httpx
 
         msg = email.message_from_bytes(payload, policy=email.policy.default)
         body = msg.get_body(("plain",))
@@ -323,22 +377,32 @@ class WebhookChannel:
             "message_id": message_id,
             "key": key,
         }
-        headers = {"User-Agent": USER_AGENT, "Idempotency-Key": message_id, **self.headers}
         try:
-            response = httpx.post(
-                self.url,
-                json=document,
-                headers=headers,
-                timeout=self.timeout,
-                follow_redirects=False,
-            )
+            status, reason = asyncio.run(self._post(document, message_id))
+        except TimeoutError as e:
+            raise DeliveryError(
+                self.name, True, f"cut off at the send deadline ({self.timeout:g} s)"
+            ) from e
         except httpx.HTTPError as e:
             raise DeliveryError(self.name, True, f"{type(e).__name__}: {e}") from e
-        status = response.status_code
         if 200 <= status < 300:
-            return
+            return {}
         transient = status in (408, 429) or status >= 500
-        raise DeliveryError(self.name, transient, f"HTTP {status} {response.reason_phrase}")
+        raise DeliveryError(self.name, transient, f"HTTP {status} {reason}")
+
+    async def _post(self, document: dict[str, Any], message_id: str) -> tuple[int, str]:
+        import httpx
+
+        from monitor.fetch import USER_AGENT
+
+        headers = {"User-Agent": USER_AGENT, "Idempotency-Key": message_id, **self.headers}
+
+        async def post() -> tuple[int, str]:
+            async with httpx.AsyncClient(timeout=self.timeout, follow_redirects=False) as client:
+                response = await client.post(self.url, json=document, headers=headers)
+                return response.status_code, response.reason_phrase
+
+        return await asyncio.wait_for(post(), self.timeout)
 
 
 def _redact_url(url: str) -> str:

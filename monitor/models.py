@@ -230,3 +230,6 @@ class OutboxItem:
     sent_at: datetime | None = None
     failed_at: datetime | None = None
     last_error: str | None = None
+    refused: str | None = None  # recipients refused while others took it ("addr: reply")
+    group_key: str | None = None  # sent inside this grouped message, not on its own
+    created_at: datetime | None = None

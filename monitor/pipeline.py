@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import ssl
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from functools import cached_property
+from functools import cached_property, partial
 
 import httpx
 
@@ -23,7 +24,7 @@ from monitor.assess import Thresholds, assess_commitment
 from monitor.clock import Clock
 from monitor.config import Config
 from monitor.deliver import Channel, FolderChannel, SmtpChannel, WebhookChannel, retry_delay
-from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError
+from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError, StoreError
 from monitor.logs import get_logger
 from monitor.match import Matcher
 from monitor.models import ALERTING_STATUSES, Commitment, Feed, FetchResult, Status
@@ -98,11 +99,12 @@ class Monitor:
 
     @property
     def delivery_lease(self) -> timedelta:
-        """How long a message being sent stays claimed: after a crash mid-send, it is sent
-        again once this runs out (the receiver sees the same Message-ID)."""
-        alerts = self.config.file.alerts
-        timeouts = [c.timeout_seconds for c in (alerts.smtp, alerts.webhook) if c is not None]
-        return timedelta(seconds=2 * max(timeouts, default=30) + 10)
+        """How long a message being sent stays claimed, by the database's clock.  Every
+        channel's send is cut off at its deadline, well inside the lease, so a slow
+        server cannot make the lease run out mid-send; after a crash mid-send, the
+        message goes out again once the lease has run out (with the same Message-ID)."""
+        deadlines = [channel.deadline for channel, _ in self.channels.values()]
+        return timedelta(seconds=2 * max(deadlines, default=30) + 30)
 
     @property
     def thresholds(self) -> Thresholds:
@@ -373,11 +375,15 @@ class DeliveryReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    partly: int = 0  # sent, but some recipients refused it
 
 
 def deliver_pending(m: Monitor) -> DeliveryReport:
     """Send every due outbox message through its channel.  A message is marked sent only
-    after the channel accepted it; temporary failures retry with growing backoff."""
+    after the channel accepted it; temporary failures retry with growing backoff.
+
+    Each send is claimed with a fencing token for ``m.delivery_lease`` (by the
+    database's clock), and its outcome is recorded only while that claim holds."""
     report = DeliveryReport()
     for item in m.store.due_outbox(m.clock.now()):
         if m.stop.is_set():
@@ -388,26 +394,78 @@ def deliver_pending(m: Monitor) -> DeliveryReport:
             m.store.mark_failed(item.id, now, f"channel {item.channel!r} is not configured")
             report.failed += 1
             continue
-        if not m.store.claim_outbox(item.id, now, m.delivery_lease):
+        token = m.store.claim_outbox(item.id, now, m.delivery_lease)
+        if token is None:
             continue
         channel = wired[0]
         try:
-            channel.send(item.payload.encode("utf-8"), key=item.key, message_id=item.message_id)
+            refused = channel.send(
+                item.payload.encode("utf-8"), key=item.key, message_id=item.message_id
+            )
         except DeliveryError as e:
+            error = m.config.redact(str(e))
             now = m.clock.now()
             if e.transient:
-                m.store.mark_retry(item.id, now, str(e), now + retry_delay(item.attempts + 1))
-                report.retrying += 1
-                log.warning("delivery_retry", key=item.key, error=str(e))
+                next_at = now + retry_delay(item.attempts + 1)
+                if _record(
+                    m, item.key, partial(m.store.mark_retry, item.id, now, error, next_at, token)
+                ):
+                    report.retrying += 1
+                log.warning("delivery_retry", key=item.key, channel=item.channel, error=error)
             else:
-                m.store.mark_failed(item.id, now, str(e))
-                report.failed += 1
-                log.error("delivery_failed", key=item.key, error=str(e))
+                if _record(m, item.key, partial(m.store.mark_failed, item.id, now, error, token)):
+                    report.failed += 1
+                log.error("delivery_failed", key=item.key, channel=item.channel, error=error)
             continue
-        m.store.mark_sent(item.id, m.clock.now())
-        report.sent += 1
-        log.info("delivered", key=item.key, channel=item.channel)
+        refused_text = (
+            m.config.redact("; ".join(f"{a}: {r}" for a, r in sorted(refused.items())))
+            if refused
+            else None
+        )
+        sent_at = m.clock.now()
+        if _record(
+            m, item.key, partial(m.store.mark_sent, item.id, sent_at, token, refused=refused_text)
+        ):
+            report.sent += 1
+            if refused_text:
+                report.partly += 1
+                log.warning(
+                    "delivered_partly",
+                    key=item.key,
+                    channel=item.channel,
+                    refused=refused_text,
+                )
+            else:
+                log.info("delivered", key=item.key, channel=item.channel)
     return report
+
+
+RECORD_PATIENCE_SECONDS = 600.0
+
+
+def _record(m: Monitor, key: str, write: Callable[[], bool]) -> bool:
+    """Record a delivery outcome; a database that is locked or away is waited for, not
+    given up on (giving up would let the lease run out and the message go out again).
+    False when the claim was lost: another sender holds the message now."""
+    started = time.monotonic()
+    delay = 0.2
+    while True:
+        try:
+            done = write()
+        except StoreError as e:
+            waited = time.monotonic() - started
+            if waited > RECORD_PATIENCE_SECONDS:
+                raise
+            log.warning("delivery_record_retry", key=key, error=m.config.redact(str(e)))
+            # after a stop, keep trying briefly: the message went out
+            if m.stop.is_set() and waited > 5:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+            continue
+        if not done:
+            log.error("delivery_lease_lost", key=key)
+        return done
 
 
 # --- feed health ----------------------------------------------------------------
@@ -519,12 +577,13 @@ class CycleReport:
     delivery: DeliveryReport
 
 
-def run_cycle(m: Monitor) -> CycleReport:
-    """Poll what is due, judge, assess, alert, deliver."""
+def run_cycle(m: Monitor, *, deliver: bool = True) -> CycleReport:
+    """Poll what is due, judge, assess, alert, and (unless ``deliver`` is False: the daemon
+    delivers in a job of its own, so a stuck channel never holds up polling) deliver."""
     polled = poll(m)
     check_health(m)
     judged = judge(m)
     changes = assess(m)
     queued = alert(m) + alert_health(m)
-    delivered = deliver_pending(m)
+    delivered = deliver_pending(m) if deliver else DeliveryReport()
     return CycleReport(polled, judged, changes, queued, delivered)
