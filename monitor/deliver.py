@@ -95,19 +95,27 @@ def _message_id_of(path: Path) -> str | None:
 
 
 class FolderChannel:
-    """Writes each message to ``<directory>/<key>.eml``, atomically and idempotently."""
+    """Writes each message to ``<directory>/<key>.<install id>.eml``, atomically and
+    idempotently.  The install id (random per database) keeps the files of two databases
+    writing to one folder (a reset, a restore) apart."""
 
     deadline = 5.0  # a local write; the lease only needs a bound
 
-    def __init__(self, directory: Path, name: str = "outbox") -> None:
+    def __init__(self, directory: Path, name: str = "outbox", *, install_id: str = "") -> None:
+        if install_id and not _SAFE_KEY.fullmatch(install_id):
+            raise ValueError(f"not a usable install id: {install_id!r}")
         self.directory = Path(directory)
         self.name = name
+        self.install_id = install_id
 
     def __repr__(self) -> str:
         return f"FolderChannel({str(self.directory)!r}, name={self.name!r})"
 
     def path_for(self, key: str) -> Path:
-        return self.directory / file_name_for(key)
+        name = file_name_for(key)
+        if self.install_id:
+            name = f"{name.removesuffix('.eml')}.{self.install_id}.eml"
+        return self.directory / name
 
     def send(self, payload: bytes, *, key: str, message_id: str) -> Refused:
         """Write the message; a file already holding ``message_id`` is left alone."""

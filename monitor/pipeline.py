@@ -61,12 +61,18 @@ class Monitor:
         return {c.id: c for c in self.config.commitments}
 
     @cached_property
+    def install_id(self) -> str:
+        """This database's random id: in every Message-ID and outbox file name, so a
+        second install (or a reset database) never reuses one."""
+        return self.store.install_id()
+
+    @cached_property
     def channels(self) -> dict[str, tuple[Channel, Recipients]]:
         alerts = self.config.file.alerts
         out: dict[str, tuple[Channel, Recipients]] = {}
         if self.config.outbox_dir is not None:
             out["outbox"] = (
-                FolderChannel(self.config.outbox_dir, name="outbox"),
+                FolderChannel(self.config.outbox_dir, name="outbox", install_id=self.install_id),
                 Recipients(alerts.sender, tuple(alerts.recipients)),
             )
         if alerts.smtp is not None:
@@ -355,7 +361,12 @@ def _for_each_channel(
     for name, (_channel, who) in m.channels.items():
         item_key = f"{key}:{name}"
         msg = render_one(
-            ctx, key=item_key, sender=who.sender, recipients=list(who.recipients), sent_at=now
+            ctx,
+            key=item_key,
+            sender=who.sender,
+            recipients=list(who.recipients),
+            sent_at=now,
+            install_id=m.install_id,
         )
         items.append(
             NewOutboxItem(

@@ -201,11 +201,18 @@ MAIL_POLICY = _MailPolicy()
 SMTP_POLICY = MAIL_POLICY.clone(linesep="\r\n")
 
 
-def message_id_for(key: str, domain: str = "monitor.invalid") -> str:
-    """The Message-ID for an outbox key: the same key always gives the same id."""
+def message_id_for(key: str, domain: str = "monitor.invalid", *, install_id: str = "") -> str:
+    """The Message-ID for an outbox key: the same key always gives the same id.  With an
+    ``install_id`` (random per database) two installs never share one, even for the same
+    key (a reset database numbers its alerts from 1 again)."""
     if not _DOMAIN.fullmatch(domain):
         raise ValueError(f"not a usable Message-ID domain: {domain!r}")
-    return "<" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + "@" + domain + ">"
+    if not install_id:
+        return "<" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + "@" + domain + ">"
+    if not _DOMAIN.fullmatch(install_id):
+        raise ValueError(f"not a usable install id: {install_id!r}")
+    digest = hashlib.sha256(f"{install_id}\0{key}".encode()).hexdigest()[:32]
+    return f"<{digest}.{install_id}@{domain}>"
 
 
 def _boundary_for(key: str) -> str:
@@ -299,6 +306,7 @@ def _message(
     sender: str,
     recipients: Sequence[str],
     sent_at: datetime,
+    install_id: str = "",
 ) -> EmailMessage:
     if sent_at.tzinfo is None:
         raise ValueError("sent_at must be an aware datetime")
@@ -308,7 +316,7 @@ def _message(
     if recipients:
         msg["To"] = ", ".join(recipients)
     msg["Date"] = format_datetime(sent_at.astimezone(UTC))
-    msg["Message-ID"] = message_id_for(key)
+    msg["Message-ID"] = message_id_for(key, install_id=install_id)
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
@@ -343,6 +351,7 @@ def _render_message(
     sender: str,
     recipients: Sequence[str],
     sent_at: datetime,
+    install_id: str = "",
 ) -> EmailMessage:
     """``<template>.txt`` and ``<template>.html`` as one multipart/alternative message."""
     return _message(
@@ -353,20 +362,39 @@ def _render_message(
         sender=sender,
         recipients=recipients,
         sent_at=sent_at,
+        install_id=install_id,
     )
 
 
 def render_alert(
-    ctx: AlertContext, *, key: str, sender: str, recipients: Sequence[str], sent_at: datetime
+    ctx: AlertContext,
+    *,
+    key: str,
+    sender: str,
+    recipients: Sequence[str],
+    sent_at: datetime,
+    install_id: str = "",
 ) -> EmailMessage:
     """One status change as a multipart/alternative (plain text + HTML) message."""
     return _render_message(
-        "alert", _alert_values(ctx), key=key, sender=sender, recipients=recipients, sent_at=sent_at
+        "alert",
+        _alert_values(ctx),
+        key=key,
+        sender=sender,
+        recipients=recipients,
+        sent_at=sent_at,
+        install_id=install_id,
     )
 
 
 def render_health_alert(
-    ctx: HealthContext, *, key: str, sender: str, recipients: Sequence[str], sent_at: datetime
+    ctx: HealthContext,
+    *,
+    key: str,
+    sender: str,
+    recipients: Sequence[str],
+    sent_at: datetime,
+    install_id: str = "",
 ) -> EmailMessage:
     """A feed's change of health as a multipart/alternative message."""
     return _render_message(
@@ -376,11 +404,18 @@ def render_health_alert(
         sender=sender,
         recipients=recipients,
         sent_at=sent_at,
+        install_id=install_id,
     )
 
 
 def render_digest(
-    ctx: DigestContext, *, key: str, sender: str, recipients: Sequence[str], sent_at: datetime
+    ctx: DigestContext,
+    *,
+    key: str,
+    sender: str,
+    recipients: Sequence[str],
+    sent_at: datetime,
+    install_id: str = "",
 ) -> EmailMessage:
     """The periodic digest as a multipart/alternative (plain text + HTML) message."""
     return _render_message(
@@ -390,6 +425,7 @@ def render_digest(
         sender=sender,
         recipients=recipients,
         sent_at=sent_at,
+        install_id=install_id,
     )
 
 
