@@ -12,6 +12,7 @@ import contextlib
 import email
 import email.policy
 import hashlib
+import json
 import os
 import re
 import smtplib
@@ -19,6 +20,7 @@ import socket
 import ssl
 import tempfile
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
@@ -187,7 +189,10 @@ class SmtpChannel:
         name: str = "smtp",
         ssl_context: ssl.SSLContext | None = None,
         local_hostname: str | None = None,
+        redact: Callable[[str], str] | None = None,
     ) -> None:
+        """``redact`` masks secrets (the password and its AUTH encodings) in any text
+        the server sends back, before it reaches an error or a log line."""
         if security not in ("starttls", "tls", "none"):
             raise ValueError(f"unknown SMTP security: {security!r}")
         if (username is None) != (password is None):
@@ -206,6 +211,7 @@ class SmtpChannel:
         self.name = name
         self.ssl_context = ssl_context
         self.local_hostname = local_hostname
+        self._redact = redact
 
     def __repr__(self) -> str:
         auth = f", username={self.username!r}, password=***" if self.username else ""
@@ -303,6 +309,8 @@ class SmtpChannel:
         return DeliveryError(self.name, transient, self._scrub(f"{where}: {cause}"))
 
     def _scrub(self, text: str) -> str:
+        if self._redact is not None:
+            text = self._redact(text)
         if self._password:
             text = text.replace(self._password, "***")
         return text
@@ -374,17 +382,17 @@ class WebhookChannel:
         ends within ``timeout`` seconds, so a server answering a byte a second is cut off."""
         import httpx
 
-        msg = email.message_from_bytes(payload, policy=email.policy.default)
-        body = msg.get_body(("plain",))
-        text = body.get_content() if body is not None else ""
-        subject = str(msg.get("Subject", ""))
-        document = {
-            "text": f"{subject}\n\n{text}".strip(),
-            "subject": subject,
-            "body": text,
-            "message_id": message_id,
-            "key": key,
-        }
+        if payload.lstrip().startswith(b"{"):
+            # a webhook document made when the alert was queued (monitor.render)
+            document = json.loads(payload)
+        else:  # a rendered mail (queued before webhook documents existed)
+            from monitor.render import webhook_document
+
+            document = webhook_document(
+                email.message_from_bytes(payload, policy=email.policy.default)
+            )
+        document["message_id"] = message_id
+        document["key"] = key
         try:
             status, reason = asyncio.run(self._post(document, message_id))
         except TimeoutError as e:

@@ -8,6 +8,7 @@ any stage can crash and be re-run without losing or duplicating anything.
 
 from __future__ import annotations
 
+import json
 import ssl
 import threading
 import time
@@ -91,6 +92,7 @@ class Monitor:
                     ssl_context=(
                         ssl.create_default_context(cafile=smtp.ca_file) if smtp.ca_file else None
                     ),
+                    redact=self.config.redact,
                 ),
                 Recipients(smtp.sender, tuple(smtp.recipients)),
             )
@@ -358,7 +360,7 @@ def _for_each_channel(
 ) -> list[NewOutboxItem]:
     """One rendered message per channel, keyed ``<key>:<channel>`` (so it is sent once)."""
     items = []
-    for name, (_channel, who) in m.channels.items():
+    for name, (channel, who) in m.channels.items():
         item_key = f"{key}:{name}"
         msg = render_one(
             ctx,
@@ -368,14 +370,14 @@ def _for_each_channel(
             sent_at=now,
             install_id=m.install_id,
         )
+        if isinstance(channel, WebhookChannel):
+            document = render.webhook_document(msg, render.fields_for(ctx))
+            payload = json.dumps(document, ensure_ascii=False).encode("utf-8")
+        else:
+            payload = render.as_bytes(msg)
         items.append(
             NewOutboxItem(
-                item_key,
-                name,
-                kind,
-                str(msg["Subject"]),
-                str(msg["Message-ID"]),
-                render.as_bytes(msg),
+                item_key, name, kind, str(msg["Subject"]), str(msg["Message-ID"]), payload
             )
         )
     return items

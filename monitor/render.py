@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.policy
 import hashlib
 import re
+import shlex
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from email.policy import EmailPolicy
 from email.utils import format_datetime
 from functools import cache
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import jinja2
 from markupsafe import Markup, escape
@@ -50,6 +52,8 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 # line and paragraph separators.
 _DROP_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
 _HTTP_URL = re.compile(r"https?://[^\s<>\"'\x00-\x1f\x7f]+", re.IGNORECASE)
+# what a displayed URL keeps as is (RFC 3986 reserved and unreserved, and "%")
+_URL_SAFE = "/:@!$&'()*+,;=?#[]~%-._"
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 
 
@@ -122,6 +126,64 @@ def one_line(text: object, limit: int | None = None) -> str:
     return out
 
 
+def ascii_host(host: object) -> str:
+    """A host name as ASCII: IDNA labels as punycode (``xn--...``); a label IDNA refuses
+    (a right-to-left override, a control character) percent-encoded, so it can neither
+    pass for another name nor reorder the text around it."""
+    text = str(host).strip()
+    if text.isascii() and text.isprintable():
+        return text
+    if any(ch.isspace() for ch in text):  # a name, not a host: just keep it readable
+        return "".join(ch if ch.isprintable() else quote(ch, safe="") for ch in text)
+    labels = []
+    for label in text.split("."):
+        if label.isascii() and label.isprintable():
+            labels.append(label)
+            continue
+        try:
+            labels.append(label.encode("idna").decode("ascii"))
+        except UnicodeError:
+            labels.append(quote(label, safe=""))
+    return ".".join(labels)
+
+
+def ascii_url(url: object) -> str:
+    """A URL as plain ASCII for display: the host in its ASCII (punycode) form, anything
+    else outside printable ASCII percent-encoded."""
+    text = str(url).strip()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+        port = parts.port
+    except ValueError:
+        host = None
+    if not host:  # not a URL (a watchlist may cite "an interview on TV"): keep it readable
+        return "".join(ch if ch.isprintable() else quote(ch, safe="") for ch in text)
+    netloc = ascii_host(host)
+    if ":" in netloc:  # IPv6
+        netloc = f"[{netloc}]"
+    if port is not None:
+        netloc += f":{port}"
+    rebuilt = urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path, safe=_URL_SAFE),
+            quote(parts.query, safe=_URL_SAFE),
+            quote(parts.fragment, safe=_URL_SAFE),
+        )
+    )
+    return rebuilt
+
+
+def explain_command(evidence: Sequence[Evidence]) -> str:
+    """The command that shows why the first piece of evidence counted: by article id
+    (never a URL from a feed), shell-quoted."""
+    if not evidence:
+        return "monitor explain ARTICLE_ID"
+    return shlex.join(["monitor", "explain", str(int(evidence[0].article_id))])
+
+
 def is_http_url(url: object) -> bool:
     """True for an absolute http(s) URL with no whitespace or quotes in it."""
     return isinstance(url, str) and _HTTP_URL.fullmatch(url) is not None
@@ -150,12 +212,12 @@ def html_link(url: str | None, text: object = None) -> Markup:
     """An ``<a href>`` for an http(s) URL; any other URL is shown as escaped text."""
     if url is None:
         return Markup(escape(one_line("" if text is None else text)))
-    label = one_line(url if text is None or str(text).strip() == "" else text)
+    label = one_line(ascii_url(url) if text is None or str(text).strip() == "" else text)
     if is_http_url(url):
-        return Markup('<a href="{}">{}</a>').format(url, label)
+        return Markup('<a href="{}">{}</a>').format(ascii_url(url), label)
     if text is None:
-        return Markup(escape(one_line(url)))
-    return Markup("{} ({})").format(label, one_line(url))
+        return Markup(escape(one_line(ascii_url(url))))
+    return Markup("{} ({})").format(label, one_line(ascii_url(url)))
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
@@ -279,6 +341,8 @@ def _environment() -> jinja2.Environment:
         status=status_label,
         link=html_link,
         plural=plural,
+        ascii_url=ascii_url,
+        ascii_host=ascii_host,
         score=lambda s: f"{float(s):.2f}",
     )
     env.tests["http_url"] = is_http_url
@@ -326,11 +390,10 @@ def _message(
 
 
 def _alert_values(ctx: AlertContext) -> dict[str, Any]:
-    urls = [e.url for e in ctx.evidence if e.url is not None and is_http_url(e.url)]
     return {
         "ctx": ctx,
         "subject": alert_subject(ctx),
-        "explain_url": urls[0] if urls else "URL",
+        "explain_command": explain_command(ctx.evidence),
     }
 
 
@@ -338,6 +401,7 @@ def _digest_values(ctx: DigestContext) -> dict[str, Any]:
     return {
         "ctx": ctx,
         "subject": digest_subject(ctx),
+        "explain_command": explain_command([e for _, e in ctx.evidence]),
         "evidence_groups": _group_evidence(ctx.evidence),
         "unhealthy_feeds": [f for f in ctx.feeds if not f.healthy],
         "healthy_feeds": [f for f in ctx.feeds if f.healthy],
@@ -428,6 +492,115 @@ def render_digest(
         sent_at=sent_at,
         install_id=install_id,
     )
+
+
+# --- chat (webhook) documents ------------------------------------------------------
+
+_MENTION = re.compile(r"@(channel|here|all|everyone)\b", re.IGNORECASE)
+
+
+def chat_escape(text: str) -> str:
+    """Text that Slack and Mattermost show as written: ``&``, ``<`` and ``>`` escaped as
+    their markup wants (so ``<!channel>`` or ``<https://evil|Reuters>`` from a feed is
+    neither a mention nor a disguised link), and ``@channel``-style mentions defused."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MENTION.sub(lambda m: "@\u2060" + m.group(1), text)
+
+
+def _at(at: datetime | None) -> str | None:
+    return None if at is None else at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _evidence_fields(e: Evidence) -> dict[str, Any]:
+    return {
+        "article_id": e.article_id,
+        "commitment_id": e.commitment_id,
+        "label": e.label.value,
+        "score": round(float(e.score), 4),
+        "quote": e.quote,
+        "title": e.title,
+        "url": e.url,
+        "source": e.source,
+        "published_at": _at(e.published_at),
+    }
+
+
+def alert_fields(ctx: AlertContext) -> dict[str, Any]:
+    """The structured fields of an alert, for webhook consumers (beside the text)."""
+    evidence = [_evidence_fields(e) for e in ctx.evidence]
+    return {
+        "type": "status_change",
+        "commitment_id": ctx.commitment.id,
+        "commitment_title": ctx.commitment.title,
+        "from_status": ctx.change.from_status.value,
+        "to_status": ctx.change.to_status.value,
+        "at": _at(ctx.change.at),
+        "reason": ctx.change.reason,
+        "score": max((e["score"] for e in evidence), default=None),
+        "evidence": evidence,
+        "quotes": [e["quote"] for e in evidence],
+        "urls": [e["url"] for e in evidence if e["url"]],
+        "article_ids": [e["article_id"] for e in evidence],
+    }
+
+
+def health_fields(ctx: HealthContext) -> dict[str, Any]:
+    return {
+        "type": "feed_health",
+        "feed": ctx.feed_name,
+        "feed_url": ctx.feed_url,
+        "from_state": ctx.previous,
+        "to_state": ctx.state,
+        "detail": ctx.detail,
+        "at": _at(ctx.at),
+    }
+
+
+def digest_fields(ctx: DigestContext) -> dict[str, Any]:
+    return {
+        "type": "digest",
+        "period_start_at": _at(ctx.period_start_at),
+        "period_end_at": _at(ctx.period_end_at),
+        "changes": [
+            {
+                "commitment_id": c.id,
+                "from_status": ch.from_status.value,
+                "to_status": ch.to_status.value,
+                "at": _at(ch.at),
+            }
+            for c, ch in ctx.changes
+        ],
+        "statuses": {c.id: status.value for c, status, _ in ctx.statuses},
+        "evidence": [_evidence_fields(e) for _, e in ctx.evidence],
+        "failing_feeds": [f.name for f in ctx.feeds if not f.healthy],
+    }
+
+
+def fields_for(ctx: object) -> dict[str, Any]:
+    """Structured fields for any message context."""
+    if isinstance(ctx, AlertContext):
+        return alert_fields(ctx)
+    if isinstance(ctx, HealthContext):
+        return health_fields(ctx)
+    if isinstance(ctx, DigestContext):
+        return digest_fields(ctx)
+    raise TypeError(f"no fields for {type(ctx).__name__}")
+
+
+def webhook_document(msg: EmailMessage, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What a webhook receives: ``text`` (subject and plain body, escaped for chat markup;
+    Slack-, Mattermost- and Teams-style webhooks read it), the raw ``subject`` and
+    ``body``, the ``message_id``, and the message's structured ``fields``."""
+    body = msg.get_body(("plain",))
+    text = body.get_content() if body is not None else ""
+    subject = str(msg.get("Subject", ""))
+    return {
+        "text": chat_escape(f"{subject}\n\n{text}".strip()),
+        "subject": subject,
+        "body": text,
+        "message_id": str(msg.get("Message-ID", "")).strip(),
+        **({"fields": fields} if fields is not None else {}),
+    }
 
 
 def as_bytes(msg: EmailMessage) -> bytes:

@@ -1,6 +1,7 @@
-"""Servers that are slow on purpose, for delivery deadlines: an SMTP server that answers a
-byte at a time (a tarpit) at a chosen moment, and an HTTP server that answers a webhook
-POST a byte at a time.  Real sockets on 127.0.0.1; each records what it received."""
+"""Servers that misbehave on purpose: an SMTP server that answers a byte at a time (a
+tarpit) at a chosen moment, an HTTP server that answers a webhook POST a byte at a time,
+and an SMTP relay that echoes the AUTH line (with the credentials) in its error.  Real
+sockets on 127.0.0.1; each records what it received."""
 
 from __future__ import annotations
 
@@ -141,3 +142,23 @@ class TrickleHttpServer(_Server):
         self.requests += 1
         answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Slow: " + b"z" * 200 + b"\r\n\r\nok"
         self.trickle(conn, answer, self.every)
+
+
+class EchoAuthSmtpServer(_Server):
+    """Offers AUTH PLAIN and refuses it, echoing the client's AUTH line (base64
+    credentials and all) in the 535 reply, as some relays do."""
+
+    def serve(self, conn: socket.socket) -> None:
+        conn.sendall(b"220 relay.test ESMTP\r\n")
+        while not self.stop.is_set():
+            line = self.read_line(conn).rstrip(b"\r\n")
+            verb = line.split(b" ", 1)[0].upper()
+            if verb == b"EHLO":
+                conn.sendall(b"250-relay.test\r\n250 AUTH PLAIN\r\n")
+            elif verb == b"AUTH":
+                conn.sendall(b"535 5.7.8 Authentication failed for: " + line + b"\r\n")
+            elif verb == b"QUIT":
+                conn.sendall(b"221 bye\r\n")
+                return
+            else:
+                conn.sendall(b"250 OK\r\n")
