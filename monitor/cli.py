@@ -198,10 +198,18 @@ def status(config_file: str | None) -> None:
                 + (f"  {_clip(h.last_error, 120)}" if h.last_error else "")
             )
         counts = m.store.outbox_counts()
+        partly = m.store.outbox_partly_failed()
         click.echo(
-            f"Outbox: {counts['pending']} pending, {counts['sent']} sent, {counts['failed']} failed"
+            f"Outbox: {counts['pending']} pending, {counts['sent']} sent, "
+            f"{counts['failed'] + partly} failed"
+            + (f" ({partly} partly: sent, but recipients refused)" if partly else "")
         )
         for item in m.store.outbox(limit=200):
+            if item.sent_at is not None and item.refused:
+                click.echo(
+                    f"  {item.channel}: {_clip(item.subject, 60)}: FAILED PARTLY, refused: "
+                    f"{_clip(item.refused, 160)}"
+                )
             if item.sent_at is None and item.last_error:
                 state = (
                     "FAILED (not retried)"

@@ -205,3 +205,54 @@ def default_commitment() -> object:
     )
     [c] = [c for c in config.commitments if c.id == "ceasefire"]
     return replace(c)
+
+
+def test_a_refused_recipient_is_logged_recorded_and_counted_as_failed(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from tests.smtpserver import SmtpServer
+
+    feed_server.add("/f.xml", rss([BREACH_ITEM]))
+    with SmtpServer() as smtp:
+        smtp.refuse_recipient("gone@example.org", "550 5.1.1 <gone@example.org> no such user")
+        config = str(
+            write_watchlist(
+                tmp_path,
+                {"F": feed_server.url("/f.xml")},
+                outbox=False,
+                smtp={
+                    "host": smtp.host,
+                    "port": smtp.port,
+                    "security": "none",
+                    "sender": "monitor@example.org",
+                    "recipients": ["desk@example.org", "gone@example.org"],
+                },
+            )
+        )
+        runner = CliRunner()
+        with caplog.at_level(logging.INFO):
+            result = runner.invoke(main, ["run", "--once", "--config", config])
+        assert result.exit_code == 0, result.output
+        assert smtp.messages
+        assert all(m.rcpt_tos == ("desk@example.org",) for m in smtp.messages)
+    lines = [r.getMessage() for r in caplog.records if "delivered_partly" in r.getMessage()]
+    assert len(lines) == len(smtp.messages)
+    for line in lines:
+        assert "gone@example.org" in line and "alert:" in line and "550 5.1.1" in line
+    store = Store(make_engine(load_config(config, env={}).database_url))
+    try:
+        rows = store.outbox()
+        assert len(rows) == len(smtp.messages)
+        for row in rows:
+            assert row.sent_at is not None
+            assert row.refused is not None and "gone@example.org: 550 5.1.1" in row.refused
+        assert store.outbox_partly_failed() == len(rows)
+    finally:
+        store.close()
+    status = runner.invoke(main, ["status", "--config", config])
+    assert status.exit_code == 0, status.output
+    assert f"{len(rows)} failed ({len(rows)} partly" in status.output
+    assert "gone@example.org" in status.output
+    assert "0 failed" not in status.output
