@@ -31,6 +31,7 @@ from monitor.errors import DeliveryError
 from monitor.logs import get_logger
 
 __all__ = [
+    "AppriseChannel",
     "Channel",
     "FolderChannel",
     "Refused",
@@ -419,6 +420,69 @@ class WebhookChannel:
                 return response.status_code, response.reason_phrase
 
         return await asyncio.wait_for(post(), self.timeout)
+
+
+class AppriseChannel:
+    """Sends each message (subject as title, plain text as body) to one Apprise URL: any of
+    the services Apprise knows (chat, push, SMS; ``json://`` posts to any endpoint).
+    The URL is a secret: it is never shown, only the scheme."""
+
+    def __init__(self, url: str, *, name: str = "apprise", timeout: float = 30.0) -> None:
+        self._url = url
+        self.name = name
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        scheme = self._url.split("://", 1)[0]
+        return f"AppriseChannel(name={self.name!r}, url='{scheme}://…')"
+
+    @property
+    def deadline(self) -> float:
+        return self.timeout
+
+    def send(self, payload: bytes, *, key: str, message_id: str) -> Refused:
+        """Notify; Apprise reports only success or failure, so any failure is temporary
+        (retried until ``alerts.max_retry_hours``).  A notification still running at the
+        deadline is abandoned and reported as failed."""
+        msg = email.message_from_bytes(payload, policy=email.policy.default)
+        body = msg.get_body(("plain",))
+        text = body.get_content() if body is not None else ""
+        title = str(msg.get("Subject", ""))
+        outcome: dict[str, Any] = {}
+        worker = threading.Thread(
+            target=self._notify, args=(title, text, outcome), name="apprise", daemon=True
+        )
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            raise DeliveryError(
+                self.name, True, f"cut off at the send deadline ({self.timeout:g} s)"
+            )
+        if "unusable" in outcome:
+            scheme = self._url.split("://", 1)[0]
+            raise DeliveryError(self.name, False, f"Apprise cannot use this {scheme}:// URL")
+        if "crash" in outcome:
+            raise DeliveryError(self.name, True, f"Apprise failed: {outcome['crash']}")
+        if not outcome.get("ok"):
+            detail = " ".join(str(outcome.get("log", "")).split())[-500:]
+            raise DeliveryError(self.name, True, f"not delivered: {detail or 'no detail'}")
+        return {}
+
+    def _notify(self, title: str, text: str, outcome: dict[str, Any]) -> None:
+        import logging
+
+        import apprise
+
+        try:
+            notifier = apprise.Apprise()
+            if not notifier.add(self._url):
+                outcome["unusable"] = True
+                return
+            with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
+                outcome["ok"] = bool(notifier.notify(title=title, body=text))
+                outcome["log"] = captured.getvalue()
+        except Exception as e:  # a third-party failure of one message is data
+            outcome["crash"] = f"{type(e).__name__}: {e}"
 
 
 def _redact_url(url: str) -> str:

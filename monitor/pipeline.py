@@ -24,7 +24,14 @@ from monitor import fetch, health, render
 from monitor.assess import Thresholds, assess_commitment
 from monitor.clock import Clock
 from monitor.config import Config
-from monitor.deliver import Channel, FolderChannel, SmtpChannel, WebhookChannel, retry_delay
+from monitor.deliver import (
+    AppriseChannel,
+    Channel,
+    FolderChannel,
+    SmtpChannel,
+    WebhookChannel,
+    retry_delay,
+)
 from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError, StoreError
 from monitor.logs import get_logger
 from monitor.match import Matcher
@@ -103,6 +110,15 @@ class Monitor:
                 ),
                 Recipients(alerts.sender, tuple(alerts.recipients)),
             )
+        if alerts.apprise is not None:
+            for n, url in enumerate(alerts.apprise.urls, start=1):
+                name = "apprise" if n == 1 else f"apprise-{n}"  # one outbox row per URL
+                out[name] = (
+                    AppriseChannel(
+                        url.get_secret_value(), name=name, timeout=alerts.apprise.timeout_seconds
+                    ),
+                    Recipients(alerts.sender, tuple(alerts.recipients)),
+                )
         return out
 
     @property
@@ -409,6 +425,16 @@ def deliver_pending(m: Monitor) -> DeliveryReport:
             continue
         token = m.store.claim_outbox(item.id, now, m.delivery_lease)
         if token is None:
+            continue
+        max_age = timedelta(hours=m.config.file.alerts.max_retry_hours)
+        if item.created_at is not None and now - item.created_at > max_age:
+            reason = (
+                f"given up: not sent within {max_age.total_seconds() / 3600:g} hours "
+                f"(alerts.max_retry_hours); last error: {item.last_error or 'none'}"
+            )
+            if _record(m, item.key, partial(m.store.mark_failed, item.id, now, reason, token)):
+                report.failed += 1
+            log.error("delivery_given_up", key=item.key, channel=item.channel, error=reason)
             continue
         channel = wired[0]
         try:
