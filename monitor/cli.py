@@ -205,7 +205,7 @@ def status(config_file: str | None) -> None:
             + (f" ({partly} partly: sent, but recipients refused)" if partly else "")
         )
         for item in m.store.outbox(limit=200):
-            if item.sent_at is not None and item.refused:
+            if item.sent_at is not None and item.refused and item.group_key is None:
                 click.echo(
                     f"  {item.channel}: {_clip(item.subject, 60)}: FAILED PARTLY, refused: "
                     f"{_clip(item.refused, 160)}"

@@ -8,12 +8,13 @@ any stage can crash and be re-run without losing or duplicating anything.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import ssl
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from functools import cached_property, partial
@@ -35,7 +36,14 @@ from monitor.deliver import (
 from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError, StoreError
 from monitor.logs import get_logger
 from monitor.match import Matcher
-from monitor.models import ALERTING_STATUSES, Commitment, Feed, FetchResult, Status
+from monitor.models import (
+    ALERTING_STATUSES,
+    Commitment,
+    Feed,
+    FetchResult,
+    OutboxItem,
+    Status,
+)
 from monitor.parse import parse_feed
 from monitor.store import FeedSpec, NewOutboxItem, Store
 
@@ -335,6 +343,7 @@ def alert(m: Monitor) -> int:
     for ev in events:
         latest[ev.change.commitment_id] = ev.id
     items: list[NewOutboxItem] = []
+    contexts: list[tuple[int, render.AlertContext]] = []
     alerted: list[int] = []
     suppressed: dict[int, str] = {}
     for ev in events:
@@ -354,15 +363,13 @@ def alert(m: Monitor) -> int:
             suppressed[ev.id] = f"already alerted {change.to_status} at {last:%Y-%m-%d %H:%M}"
             continue
         evidence = tuple(m.store.evidence_by_ids(change.evidence_ids)[:5])
-        items += _for_each_channel(
-            m,
-            f"alert:{ev.id}",
-            "alert",
-            render.render_alert,
-            render.AlertContext(commitment, change, evidence),
-            now,
-        )
+        contexts.append((ev.id, render.AlertContext(commitment, change, evidence)))
         alerted.append(ev.id)
+    if len(contexts) == 1:
+        [(event_id, ctx)] = contexts
+        items = _for_each_channel(m, f"alert:{event_id}", "alert", render.render_alert, ctx, now)
+    elif contexts:
+        items = _grouped_for_each_channel(m, contexts, now)
     return m.store.enqueue_alerts(items, alerted=alerted, suppressed=suppressed, now=now)
 
 
@@ -396,6 +403,31 @@ def _for_each_channel(
                 item_key, name, kind, str(msg["Subject"]), str(msg["Message-ID"]), payload
             )
         )
+    return items
+
+
+def _grouped_for_each_channel(
+    m: Monitor, contexts: list[tuple[int, render.AlertContext]], now: datetime
+) -> list[NewOutboxItem]:
+    """Several alerts of one cycle: one message per channel holding them all (one
+    Message-ID), and a row per alert and channel (``alert:<id>:<channel>``, as when sent
+    alone) that is marked sent with the group, so no alert is ever sent twice."""
+    ids = [event_id for event_id, _ in contexts]
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:12]
+    group = f"alerts:{ids[0]}-{ids[-1]}:{digest}"
+    items = _for_each_channel(
+        m,
+        group,
+        "alerts",
+        render.render_alert_group,
+        render.AlertGroupContext(tuple(ctx for _, ctx in contexts)),
+        now,
+    )
+    for event_id, ctx in contexts:
+        for member in _for_each_channel(
+            m, f"alert:{event_id}", "alert", render.render_alert, ctx, now
+        ):
+            items.append(replace(member, group_key=f"{group}:{member.channel}"))
     return items
 
 
@@ -450,11 +482,23 @@ def deliver_pending(m: Monitor) -> DeliveryReport:
                     m, item.key, partial(m.store.mark_retry, item.id, now, error, next_at, token)
                 ):
                     report.retrying += 1
-                log.warning("delivery_retry", key=item.key, channel=item.channel, error=error)
+                log.warning(
+                    "delivery_retry",
+                    key=item.key,
+                    channel=item.channel,
+                    error=error,
+                    alerts=_alert_keys(m, item),
+                )
             else:
                 if _record(m, item.key, partial(m.store.mark_failed, item.id, now, error, token)):
                     report.failed += 1
-                log.error("delivery_failed", key=item.key, channel=item.channel, error=error)
+                log.error(
+                    "delivery_failed",
+                    key=item.key,
+                    channel=item.channel,
+                    error=error,
+                    alerts=_alert_keys(m, item),
+                )
             continue
         refused_text = (
             m.config.redact("; ".join(f"{a}: {r}" for a, r in sorted(refused.items())))
@@ -473,10 +517,16 @@ def deliver_pending(m: Monitor) -> DeliveryReport:
                     key=item.key,
                     channel=item.channel,
                     refused=refused_text,
+                    alerts=_alert_keys(m, item),
                 )
             else:
                 log.info("delivered", key=item.key, channel=item.channel)
     return report
+
+
+def _alert_keys(m: Monitor, item: OutboxItem) -> list[str]:
+    """The alerts a message carries: itself, or those grouped into it."""
+    return m.store.grouped_keys(item.key) if item.kind == "alerts" else [item.key]
 
 
 RECORD_PATIENCE_SECONDS = 600.0

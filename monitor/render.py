@@ -32,6 +32,7 @@ from monitor.models import Commitment, Evidence, Kind, Label, Status, StatusChan
 __all__ = [
     "SUBJECT_MAX_CHARS",
     "AlertContext",
+    "AlertGroupContext",
     "DigestContext",
     "FeedHealth",
     "alert_subject",
@@ -40,6 +41,7 @@ __all__ = [
     "message_id_for",
     "one_line",
     "render_alert",
+    "render_alert_group",
     "render_digest",
     "validate_templates",
 ]
@@ -77,6 +79,13 @@ class AlertContext:
     commitment: Commitment
     change: StatusChange
     evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class AlertGroupContext:
+    """Several alerts of one cycle, sent to a channel as one message."""
+
+    alerts: tuple[AlertContext, ...]
 
 
 @dataclass(frozen=True)
@@ -295,6 +304,15 @@ def alert_subject(ctx: AlertContext) -> str:
     return _subject(f"[monitor] {status_label(ctx.change.to_status)}: {title}")
 
 
+def alert_group_subject(ctx: AlertGroupContext) -> str:
+    """``[monitor] 2 changes: BREACHED: <title>; MET: <title>``, on one line."""
+    parts = [
+        f"{status_label(a.change.to_status)}: {one_line(a.commitment.title) or a.commitment.id}"
+        for a in ctx.alerts
+    ]
+    return _subject(f"[monitor] {plural(len(parts), 'change')}: {'; '.join(parts)}")
+
+
 def health_subject(ctx: HealthContext) -> str:
     """``[monitor] feed FAILING: Dawn`` or ``[monitor] feed recovered: Dawn``."""
     name = one_line(ctx.feed_name) or ctx.feed_url
@@ -452,6 +470,32 @@ def render_alert(
     )
 
 
+def render_alert_group(
+    ctx: AlertGroupContext,
+    *,
+    key: str,
+    sender: str,
+    recipients: Sequence[str],
+    sent_at: datetime,
+    install_id: str = "",
+) -> EmailMessage:
+    """Several alerts as one multipart/alternative message: a summary, then each alert."""
+    values = {
+        "ctx": ctx,
+        "subject": alert_group_subject(ctx),
+        "explain_command": explain_command([e for a in ctx.alerts for e in a.evidence]),
+    }
+    return _render_message(
+        "alerts",
+        values,
+        key=key,
+        sender=sender,
+        recipients=recipients,
+        sent_at=sent_at,
+        install_id=install_id,
+    )
+
+
 def render_health_alert(
     ctx: HealthContext,
     *,
@@ -580,6 +624,8 @@ def fields_for(ctx: object) -> dict[str, Any]:
     """Structured fields for any message context."""
     if isinstance(ctx, AlertContext):
         return alert_fields(ctx)
+    if isinstance(ctx, AlertGroupContext):
+        return {"type": "status_changes", "alerts": [alert_fields(a) for a in ctx.alerts]}
     if isinstance(ctx, HealthContext):
         return health_fields(ctx)
     if isinstance(ctx, DigestContext):
@@ -695,6 +741,18 @@ def validate_templates() -> None:
     for alert_ctx, digest_ctx in _sample_contexts():
         jobs = [(name, _alert_values(alert_ctx)) for name in ("alert.txt", "alert.html")]
         jobs += [(name, _digest_values(digest_ctx)) for name in ("digest.txt", "digest.html")]
+        group = AlertGroupContext((alert_ctx, alert_ctx))
+        jobs += [
+            (
+                name,
+                {
+                    "ctx": group,
+                    "subject": alert_group_subject(group),
+                    "explain_command": explain_command(alert_ctx.evidence),
+                },
+            )
+            for name in ("alerts.txt", "alerts.html")
+        ]
         for state in ("failing", "ok"):
             health = HealthContext(
                 "Feed <x>", "https://example.org/feed", "ok", state, "3 failed polls in a row", at

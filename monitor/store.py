@@ -62,6 +62,7 @@ class NewOutboxItem:
     subject: str
     message_id: str
     payload: bytes
+    group_key: str | None = None  # sent only inside the grouped message with this key
 
 
 @dataclass(frozen=True)
@@ -669,6 +670,7 @@ class Store:
                             created_at=now,
                             attempts=0,
                             next_attempt_at=now,
+                            group_key=item.group_key,
                         )
                     )
                     s.flush()
@@ -777,6 +779,12 @@ class Store:
     ) -> bool:
         return self._settle(item_id, token, {"last_error": error[:2000], "failed_at": now})
 
+    def grouped_keys(self, group_key: str) -> list[str]:
+        """The keys of the alerts sent inside the grouped message ``group_key``."""
+        with self.transaction() as s:
+            stmt = select(OutboxRow.key).where(OutboxRow.group_key == group_key)
+            return list(s.scalars(stmt.order_by(OutboxRow.id)))
+
     def install_id(self) -> str:
         """This database's install id: random, made on first use, then kept (``meta``)."""
         with self.transaction() as s:
@@ -825,13 +833,15 @@ class Store:
             return {"pending": pending, "sent": sent, "failed": failed}
 
     def outbox_partly_failed(self) -> int:
-        """Messages sent although the server refused some of their recipients."""
+        """Messages sent although the server refused some of their recipients (a grouped
+        message counts once, though each alert in it records the refusal)."""
         with self.transaction() as s:
             return (
                 s.scalar(
                     select(func.count())
                     .select_from(OutboxRow)
                     .where(OutboxRow.sent_at.is_not(None), OutboxRow.refused.is_not(None))
+                    .where(OutboxRow.group_key.is_(None))  # count a grouped message once
                 )
                 or 0
             )
