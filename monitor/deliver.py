@@ -25,10 +25,13 @@ from datetime import timedelta
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from monitor.errors import DeliveryError
 from monitor.logs import get_logger
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 __all__ = [
     "AppriseChannel",
@@ -223,17 +226,39 @@ class SmtpChannel:
 
     @property
     def deadline(self) -> float:
-        return self.timeout
+        # ``timeout`` for the exchange, and once more, at most, for the server's verdict
+        # on a message it has received in full (see ``send``)
+        return 2 * self.timeout
 
     def send(self, payload: bytes, *, key: str, message_id: str) -> Refused:
         """Send ``payload`` as-is to every recipient; returns once the server accepts it,
         with the recipients it refused.  The whole exchange ends within ``timeout``
-        seconds: a server that stalls, or answers a byte at a time, is cut off."""
+        seconds: a server that stalls, or answers a byte at a time, is cut off.  One
+        exception narrows the window in which a message goes out twice: when the
+        deadline comes while the server, holding the whole message, has not yet given
+        its verdict, it gets ``timeout`` seconds more (cutting it off then would mean
+        sending the message again although it was most likely accepted)."""
         where = f"{self.host}:{self.port}"
         smtp = self._client()
         expired = threading.Event()
+        finished = threading.Event()
+        grace = threading.Event()
+        timers: list[threading.Timer] = []
 
-        def cut_off() -> None:
+        def arm() -> None:
+            timer = threading.Timer(self.timeout, at_deadline)
+            timer.daemon = True
+            timers.append(timer)
+            timer.start()
+
+        def at_deadline() -> None:
+            if finished.is_set():
+                return
+            if getattr(smtp, "body_sent", False) and not grace.is_set():
+                grace.set()
+                log.warning("smtp_verdict_slow", channel=self.name, key=key)
+                arm()
+                return
             expired.set()
             sock = smtp.sock
             if sock is not None:
@@ -241,9 +266,7 @@ class SmtpChannel:
                 with contextlib.suppress(OSError):
                     socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
-        timer = threading.Timer(self.timeout, cut_off)
-        timer.daemon = True
-        timer.start()
+        arm()
         try:
             refused = self._exchange(smtp, payload)
         except (OSError, UnicodeError) as e:  # smtplib.SMTPException is an OSError
@@ -261,7 +284,9 @@ class SmtpChannel:
                 smtp.close()
             raise
         finally:
-            timer.cancel()
+            finished.set()
+            for timer in list(timers):
+                timer.cancel()
         # The server accepted the message (250 after DATA): return at once, so the caller
         # records it as sent as soon as possible.  Waiting for a reply to QUIT would only
         # widen the one window in which a crash makes the message go out twice.
@@ -298,12 +323,12 @@ class SmtpChannel:
         """A client not yet connected: the deadline's watchdog is armed before the
         connection is opened, so even a server that never sends its banner is cut off."""
         if self.security == "tls":
-            return smtplib.SMTP_SSL(
+            return _TrackingSMTPSSL(
                 local_hostname=self.local_hostname,
                 timeout=self.timeout,
                 context=self._context(),
             )
-        return smtplib.SMTP(local_hostname=self.local_hostname, timeout=self.timeout)
+        return _TrackingSMTP(local_hostname=self.local_hostname, timeout=self.timeout)
 
     def _error(self, e: OSError | UnicodeError, where: str) -> DeliveryError:
         transient, cause = _classify(e)
@@ -315,6 +340,37 @@ class SmtpChannel:
         if self._password:
             text = text.replace(self._password, "***")
         return text
+
+
+_DATA_END = b"\r\n.\r\n"
+
+
+def _verdict_awaited(smtp: smtplib.SMTP) -> None:
+    """The whole message is out: the server's verdict may take the grace time too (the
+    send's watchdog still ends it)."""
+    smtp.body_sent = True  # type: ignore[attr-defined]
+    if smtp.sock is not None:
+        smtp.sock.settimeout(2 * smtp.timeout)
+
+
+class _TrackingSMTP(smtplib.SMTP):
+    """Knows when the whole message has gone out (the end-of-data line was sent)."""
+
+    body_sent = False
+
+    def send(self, s: Buffer | str) -> None:
+        super().send(s)
+        if isinstance(s, bytes) and s.endswith(_DATA_END):
+            _verdict_awaited(self)
+
+
+class _TrackingSMTPSSL(smtplib.SMTP_SSL):
+    body_sent = False
+
+    def send(self, s: Buffer | str) -> None:
+        super().send(s)
+        if isinstance(s, bytes) and s.endswith(_DATA_END):
+            _verdict_awaited(self)
 
 
 def _reply(code: int, message: bytes | str) -> str:

@@ -178,15 +178,39 @@ def test_smtp_greeting_a_byte_at_a_time_is_cut_off_at_the_send_deadline() -> Non
     assert server.messages == 0 and server.trickled == 0
 
 
-def test_smtp_acceptance_dragged_out_is_cut_off_and_counts_as_accepted() -> None:
+def test_smtp_acceptance_dragged_out_is_cut_off() -> None:
     with TarpitSmtpServer(slow_at="data", every=0.25).running() as server:
-        # the server took the message and began "250 ", then drags the rest of the line:
-        # the send ends at the deadline, as accepted (sending it again would duplicate it)
-        refused = tarpit_channel(server.port).send(
-            b"Subject: x\r\n\r\nb\r\n", key="k", message_id="<k@x>"
-        )
-    assert refused == {}
+        # the server took the message, then drags its "250 ..." line out for a minute:
+        # the send ends at the deadline (and its grace), however smtplib reads the half
+        # line it got (a "250" start is an acceptance; a cut line a temporary failure)
+        try:
+            outcome = tarpit_channel(server.port).send(
+                b"Subject: x\r\n\r\nb\r\n", key="k", message_id="<k@x>"
+            )
+        except DeliveryError as e:
+            assert e.transient and "send deadline (1 s)" in str(e)
+        else:
+            assert outcome == {}
     assert server.messages == 1 and server.trickled == 0
+
+
+def test_smtp_verdict_on_a_received_message_is_waited_for_once_more(
+    smtp_server: SmtpServer,
+) -> None:
+    # the server has the whole message and takes 1.5 s to accept it: cutting it off at
+    # the 1 s deadline would mean sending it again although it was accepted
+    smtp_server.handler.reply_delay = 1.5
+    channel = SmtpChannel(
+        smtp_server.host,
+        smtp_server.port,
+        security="none",
+        sender="monitor@example.org",
+        recipients=["desk@example.org"],
+        timeout=1.0,
+    )
+    assert channel.deadline == 2.0
+    assert channel.send(b"Subject: x\r\n\r\nb\r\n", key="k", message_id="<k@x>") == {}
+    assert len(smtp_server.messages) == 1
 
 
 def test_webhook_answering_a_byte_at_a_time_is_cut_off_at_the_deadline() -> None:
