@@ -20,6 +20,7 @@ import socket
 import ssl
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from email.parser import BytesHeaderParser
@@ -46,6 +47,7 @@ __all__ = [
 log = get_logger("monitor.deliver")
 
 RETRY_FIRST = timedelta(seconds=30)
+STOP_GRACE_SECONDS = 3.0  # on stop, how long a server holding a message may take to accept it
 RETRY_MAX = timedelta(hours=1)
 
 Security = Literal["starttls", "tls", "none"]
@@ -194,9 +196,11 @@ class SmtpChannel:
         ssl_context: ssl.SSLContext | None = None,
         local_hostname: str | None = None,
         redact: Callable[[str], str] | None = None,
+        cancel: threading.Event | None = None,
     ) -> None:
         """``redact`` masks secrets (the password and its AUTH encodings) in any text
-        the server sends back, before it reaches an error or a log line."""
+        the server sends back, before it reaches an error or a log line; once
+        ``cancel`` is set (the daemon stops), a send in progress is cut off."""
         if security not in ("starttls", "tls", "none"):
             raise ValueError(f"unknown SMTP security: {security!r}")
         if (username is None) != (password is None):
@@ -216,6 +220,7 @@ class SmtpChannel:
         self.ssl_context = ssl_context
         self.local_hostname = local_hostname
         self._redact = redact
+        self.cancel = cancel
 
     def __repr__(self) -> str:
         auth = f", username={self.username!r}, password=***" if self.username else ""
@@ -242,23 +247,8 @@ class SmtpChannel:
         smtp = self._client()
         expired = threading.Event()
         finished = threading.Event()
-        grace = threading.Event()
-        timers: list[threading.Timer] = []
 
-        def arm() -> None:
-            timer = threading.Timer(self.timeout, at_deadline)
-            timer.daemon = True
-            timers.append(timer)
-            timer.start()
-
-        def at_deadline() -> None:
-            if finished.is_set():
-                return
-            if getattr(smtp, "body_sent", False) and not grace.is_set():
-                grace.set()
-                log.warning("smtp_verdict_slow", channel=self.name, key=key)
-                arm()
-                return
+        def cut_off() -> None:
             expired.set()
             sock = smtp.sock
             if sock is not None:
@@ -266,18 +256,43 @@ class SmtpChannel:
                 with contextlib.suppress(OSError):
                     socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
-        arm()
+        def watchdog() -> None:
+            deadline = time.monotonic() + self.timeout
+            graced = False
+            stopping = False
+            while not finished.wait(0.05):
+                if not stopping and self.cancel is not None and self.cancel.is_set():
+                    stopping = graced = True
+                    if not getattr(smtp, "body_sent", False):
+                        log.warning("smtp_send_cancelled", channel=self.name, key=key)
+                        cut_off()
+                        return
+                    # the server has the message: a few seconds for its verdict, not more
+                    deadline = min(deadline, time.monotonic() + STOP_GRACE_SECONDS)
+                if time.monotonic() < deadline:
+                    continue
+                if getattr(smtp, "body_sent", False) and not graced:
+                    graced = True
+                    deadline += self.timeout
+                    log.warning("smtp_verdict_slow", channel=self.name, key=key)
+                    continue
+                cut_off()
+                return
+
+        guard = threading.Thread(target=watchdog, name="smtp-deadline", daemon=True)
+        guard.start()
         try:
             refused = self._exchange(smtp, payload)
         except (OSError, UnicodeError) as e:  # smtplib.SMTPException is an OSError
             with contextlib.suppress(OSError):
                 smtp.close()
             if expired.is_set():
-                raise DeliveryError(
-                    self.name,
-                    True,
-                    f"{where}: cut off at the send deadline ({self.timeout:g} s)",
-                ) from e
+                why = (
+                    "stopped"
+                    if self.cancel is not None and self.cancel.is_set()
+                    else f"cut off at the send deadline ({self.timeout:g} s)"
+                )
+                raise DeliveryError(self.name, True, f"{where}: {why}") from e
             raise self._error(e, where) from e
         except BaseException:
             with contextlib.suppress(OSError):
@@ -285,8 +300,6 @@ class SmtpChannel:
             raise
         finally:
             finished.set()
-            for timer in list(timers):
-                timer.cancel()
         # The server accepted the message (250 after DATA): return at once, so the caller
         # records it as sent as soon as possible.  Waiting for a reply to QUIT would only
         # widen the one window in which a crash makes the message go out twice.
@@ -322,13 +335,15 @@ class SmtpChannel:
     def _client(self) -> smtplib.SMTP:
         """A client not yet connected: the deadline's watchdog is armed before the
         connection is opened, so even a server that never sends its banner is cut off."""
+        # the watchdog ends the send at the deadline; each read's own timeout is a backstop
+        backstop = self.timeout + 1
         if self.security == "tls":
             return _TrackingSMTPSSL(
                 local_hostname=self.local_hostname,
-                timeout=self.timeout,
+                timeout=backstop,
                 context=self._context(),
             )
-        return _TrackingSMTP(local_hostname=self.local_hostname, timeout=self.timeout)
+        return _TrackingSMTP(local_hostname=self.local_hostname, timeout=backstop)
 
     def _error(self, e: OSError | UnicodeError, where: str) -> DeliveryError:
         transient, cause = _classify(e)
@@ -421,11 +436,13 @@ class WebhookChannel:
         name: str = "webhook",
         timeout: float = 30.0,
         headers: dict[str, str] | None = None,
+        cancel: threading.Event | None = None,
     ) -> None:
         self.url = url
         self.name = name
         self.timeout = timeout
         self.headers = dict(headers or {})
+        self.cancel = cancel  # once set (the daemon stops), a request in progress is cut off
 
     def __repr__(self) -> str:
         return f"WebhookChannel(name={self.name!r}, url={_redact_url(self.url)!r})"
@@ -456,6 +473,8 @@ class WebhookChannel:
             raise DeliveryError(
                 self.name, True, f"cut off at the send deadline ({self.timeout:g} s)"
             ) from e
+        except _Stopped as e:
+            raise DeliveryError(self.name, True, "stopped") from e
         except httpx.HTTPError as e:
             raise DeliveryError(self.name, True, f"{type(e).__name__}: {e}") from e
         if 200 <= status < 300:
@@ -475,7 +494,21 @@ class WebhookChannel:
                 response = await client.post(self.url, json=document, headers=headers)
                 return response.status_code, response.reason_phrase
 
-        return await asyncio.wait_for(post(), self.timeout)
+        async def post_unless_stopped() -> tuple[int, str]:
+            task = asyncio.ensure_future(post())
+            try:
+                while not task.done():
+                    if self.cancel is not None and self.cancel.is_set():
+                        raise _Stopped
+                    await asyncio.wait({task}, timeout=0.05)
+                return task.result()
+            finally:
+                if not task.done():
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
+
+        return await asyncio.wait_for(post_unless_stopped(), self.timeout)
 
 
 class AppriseChannel:
@@ -483,10 +516,18 @@ class AppriseChannel:
     the services Apprise knows (chat, push, SMS; ``json://`` posts to any endpoint).
     The URL is a secret: it is never shown, only the scheme."""
 
-    def __init__(self, url: str, *, name: str = "apprise", timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        name: str = "apprise",
+        timeout: float = 30.0,
+        cancel: threading.Event | None = None,
+    ) -> None:
         self._url = url
         self.name = name
         self.timeout = timeout
+        self.cancel = cancel  # once set (the daemon stops), stop waiting for the send
 
     def __repr__(self) -> str:
         scheme = self._url.split("://", 1)[0]
@@ -509,7 +550,11 @@ class AppriseChannel:
             target=self._notify, args=(title, text, outcome), name="apprise", daemon=True
         )
         worker.start()
-        worker.join(self.timeout)
+        until = time.monotonic() + self.timeout
+        while worker.is_alive() and time.monotonic() < until:
+            if self.cancel is not None and self.cancel.is_set():
+                raise DeliveryError(self.name, True, "stopped")
+            worker.join(0.05)
         if worker.is_alive():
             raise DeliveryError(
                 self.name, True, f"cut off at the send deadline ({self.timeout:g} s)"
@@ -539,6 +584,10 @@ class AppriseChannel:
                 outcome["log"] = captured.getvalue()
         except Exception as e:  # a third-party failure of one message is data
             outcome["crash"] = f"{type(e).__name__}: {e}"
+
+
+class _Stopped(Exception):
+    """The daemon is stopping: a send in progress is abandoned (and retried later)."""
 
 
 def _redact_url(url: str) -> str:

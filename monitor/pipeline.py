@@ -108,13 +108,16 @@ class Monitor:
                         ssl.create_default_context(cafile=smtp.ca_file) if smtp.ca_file else None
                     ),
                     redact=self.config.redact,
+                    cancel=self.stop,
                 ),
                 Recipients(smtp.sender, tuple(smtp.recipients)),
             )
         if alerts.webhook is not None:
             out["webhook"] = (
                 WebhookChannel(
-                    alerts.webhook.url.get_secret_value(), timeout=alerts.webhook.timeout_seconds
+                    alerts.webhook.url.get_secret_value(),
+                    timeout=alerts.webhook.timeout_seconds,
+                    cancel=self.stop,
                 ),
                 Recipients(alerts.sender, tuple(alerts.recipients)),
             )
@@ -123,7 +126,10 @@ class Monitor:
                 name = "apprise" if n == 1 else f"apprise-{n}"  # one outbox row per URL
                 out[name] = (
                     AppriseChannel(
-                        url.get_secret_value(), name=name, timeout=alerts.apprise.timeout_seconds
+                        url.get_secret_value(),
+                        name=name,
+                        timeout=alerts.apprise.timeout_seconds,
+                        cancel=self.stop,
                     ),
                     Recipients(alerts.sender, tuple(alerts.recipients)),
                 )

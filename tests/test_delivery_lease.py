@@ -322,3 +322,36 @@ def test_the_daemons_cycle_does_not_wait_for_a_silent_mail_server(
         assert item.last_error is not None and "deadline" in item.last_error
     finally:
         m.store.close()
+
+
+# --- a stop cuts a send in progress short ----------------------------------------------
+
+
+def test_a_stop_cuts_off_a_send_to_a_silent_mail_server(silent_smtp: tuple[str, int]) -> None:
+    host, port = silent_smtp
+    stop = threading.Event()
+    channel = SmtpChannel(
+        host,
+        port,
+        security="none",
+        sender="monitor@example.org",
+        recipients=["desk@example.org"],
+        timeout=60.0,
+        cancel=stop,
+    )
+    threading.Timer(0.3, stop.set).start()
+    with pytest.raises(DeliveryError) as caught:
+        channel.send(b"Subject: x\r\n\r\nb\r\n", key="k", message_id="<k@x>")
+    assert caught.value.transient and str(caught.value).endswith(": stopped")
+
+
+def test_a_stop_cuts_off_a_webhook_in_progress() -> None:
+    stop = threading.Event()
+    with TrickleHttpServer(every=0.25).running() as server:
+        channel = WebhookChannel(f"http://127.0.0.1:{server.port}/h", timeout=60.0, cancel=stop)
+        threading.Timer(0.5, stop.set).start()
+        payload = b"Subject: x\r\nContent-Type: text/plain\r\n\r\nbody\r\n"
+        with pytest.raises(DeliveryError) as caught:
+            channel.send(payload, key="k", message_id="<k@x>")
+    assert caught.value.transient and str(caught.value).endswith(": stopped")
+    assert server.trickled == 0
