@@ -22,6 +22,7 @@ from monitor.clock import SystemClock
 from monitor.config import Config, config_path, load_config
 from monitor.db import make_engine, upgrade
 from monitor.errors import ConfigError, InputError, MonitorError
+from monitor.render import ascii_host, ascii_url
 from monitor.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -185,7 +186,7 @@ def status(config_file: str | None) -> None:
             if e:
                 when = f"{e.published_at:%Y-%m-%d}" if e.published_at else "undated"
                 click.echo(
-                    f"      latest: {e.label} {e.score:.2f} {e.source} {when}: "
+                    f"      latest: {e.label} {e.score:.2f} {ascii_host(e.source)} {when}: "
                     f'"{_clip(e.quote, 140)}"'
                 )
         click.echo("Feeds")
@@ -267,7 +268,8 @@ def explain(
             if found is not None:
                 title, text, published_at = found.title, found.text, found.published_at
                 click.echo(
-                    f"{found.title}\n{found.source} {found.url or ''} {found.published_at or ''}\n"
+                    f"{found.title}\n{ascii_host(found.source)} "
+                    f"{ascii_url(found.url) if found.url else ''} {found.published_at or ''}\n"
                 )
             elif article.startswith(("http://", "https://")):
                 from monitor.pages import fetch_page
@@ -276,7 +278,7 @@ def explain(
                     article, allow_private=config.file.polling.allow_private_addresses
                 )
                 title, text = page.title, page.text
-                click.echo(f"{page.title}\n{page.url} (fetched now; not stored)\n")
+                click.echo(f"{page.title}\n{ascii_url(page.url)} (fetched now; not stored)\n")
             else:
                 raise InputError(
                     article,

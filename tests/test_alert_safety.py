@@ -5,6 +5,8 @@ shown as ASCII, and the suggested command line uses the article id, shell-quoted
 from __future__ import annotations
 
 import base64
+import email
+import email.policy
 import json
 import logging
 import shlex
@@ -258,3 +260,28 @@ def test_a_refused_recipient_is_logged_recorded_and_counted_as_failed(
     assert f"{n} failed ({n} partly" in status.output
     assert "gone@example.org" in status.output
     assert "0 failed" not in status.output
+
+
+def test_a_right_to_left_override_in_a_host_is_never_shown_raw(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    item = {**BREACH_ITEM, "link": "https://evil\u202emoc.example/2025/10/24/clash"}
+    feed_server.add("/f.xml", rss([item]))
+    config = str(write_watchlist(tmp_path, {"F": feed_server.url("/f.xml")}))
+    runner = CliRunner()
+    shown = []
+    for args in (["run", "--once"], ["status"], ["explain", "1"]):
+        result = runner.invoke(main, [*args, "--config", config])
+        assert result.exit_code == 0, result.output
+        shown.append(result.output)
+    files = list((tmp_path / "outbox").glob("*.eml"))
+    assert files
+    for f in files:
+        msg = email.message_from_bytes(f.read_bytes(), policy=email.policy.default)
+        for part in ("plain", "html"):
+            body = msg.get_body((part,))
+            assert body is not None
+            shown.append(body.get_content())
+    for text in shown[1:]:
+        assert "\u202e" not in text
+        assert "evil%E2%80%AEmoc.example" in text
