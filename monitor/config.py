@@ -203,6 +203,8 @@ class AlertsConfig(_Model):
     repeat_interval_hours: float = Field(24, ge=0)
     # a message not sent within this many hours is given up (failed, with the reason)
     max_retry_hours: float = Field(48, gt=0, le=24 * 365)
+    # several alerts of one cycle reach each channel as one message
+    group: bool = True
     sender: EmailAddress = "monitor@localhost"
     recipients: list[EmailAddress] = Field(default_factory=lambda: ["analyst@localhost"])
     outbox: OutboxConfig = Field(default_factory=OutboxConfig)

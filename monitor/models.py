@@ -221,7 +221,7 @@ class OutboxItem:
     id: int
     key: str
     channel: str
-    kind: str  # "alert" | "digest" | "health"
+    kind: str  # "alert" | "alerts" (several, grouped) | "digest" | "health"
     subject: str
     message_id: str
     payload: str  # the rendered RFC 5322 message

@@ -339,7 +339,8 @@ def assess(m: Monitor) -> int:
 def alert(m: Monitor) -> int:
     """Queue one message per alerting status change and channel.  Several changes of one
     commitment in one go make one alert (the latest); a repeat of the same status within
-    ``repeat_interval_hours`` is suppressed."""
+    ``repeat_interval_hours`` is suppressed.  Several alerts go to each channel as one
+    grouped message (unless ``alerts.group`` is off)."""
     events = m.store.unalerted_events()
     if not events:
         return 0
@@ -371,11 +372,13 @@ def alert(m: Monitor) -> int:
         evidence = tuple(m.store.evidence_by_ids(change.evidence_ids)[:5])
         contexts.append((ev.id, render.AlertContext(commitment, change, evidence)))
         alerted.append(ev.id)
-    if len(contexts) == 1:
-        [(event_id, ctx)] = contexts
-        items = _for_each_channel(m, f"alert:{event_id}", "alert", render.render_alert, ctx, now)
-    elif contexts:
+    if len(contexts) > 1 and m.config.file.alerts.group:
         items = _grouped_for_each_channel(m, contexts, now)
+    else:
+        for event_id, ctx in contexts:
+            items += _for_each_channel(
+                m, f"alert:{event_id}", "alert", render.render_alert, ctx, now
+            )
     return m.store.enqueue_alerts(items, alerted=alerted, suppressed=suppressed, now=now)
 
 

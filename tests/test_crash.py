@@ -88,6 +88,8 @@ def watchlist(tmp_path: Path, feeds: FeedServer, smtp: SmtpServer, database_url:
     )
     raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     # more commitments, so that one cycle queues many alerts (the kills land among them)
+    # one message per alert (no grouping), so that the kills land among many sends
+    raw["alerts"]["group"] = False
     base = raw["commitments"]
     raw["commitments"] = base + [{**c, "id": f"{c['id']}-{n}"} for n in range(1, 4) for c in base]
     path.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")

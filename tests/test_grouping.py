@@ -76,3 +76,36 @@ def test_alerts_of_one_cycle_are_grouped_per_channel_and_recorded_per_alert(
         assert len(smtp_server.messages) == 1
     finally:
         m.store.close()
+
+
+def test_grouping_can_be_turned_off(
+    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer, clock: FakeClock
+) -> None:
+    feed_server.add("/f.xml", rss([BREACH_ITEM, MET_ITEM, QUIET_ITEM]))
+    path = write_watchlist(
+        tmp_path,
+        {"F": feed_server.url("/f.xml")},
+        outbox=False,
+        smtp={
+            "host": smtp_server.host,
+            "port": smtp_server.port,
+            "security": "none",
+            "sender": "monitor@example.org",
+            "recipients": ["desk@example.org"],
+        },
+    )
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("alerts:\n", "alerts:\n  group: false\n", 1),
+        encoding="utf-8",
+    )
+    config = load_config(str(path), env={})
+    upgrade(config.database_url)
+    m = pipeline.Monitor(config, Store(make_engine(config.database_url)), clock)
+    try:
+        pipeline.sync(m)
+        report = pipeline.run_cycle(m)
+        rows = m.store.outbox()
+        assert len(rows) >= 2 and all(o.kind == "alert" and o.group_key is None for o in rows)
+        assert report.delivery.sent == len(rows) == len(smtp_server.messages)
+    finally:
+        m.store.close()
