@@ -113,6 +113,7 @@ def build_scheduler(
         IntervalTrigger(seconds=deliver_seconds, timezone=UTC),
         id="deliver",
         name="deliver the outbox",
+        next_run_time=m.clock.now(),  # what a previous run left queued goes out at start
         **once,
     )
     if m.config.file.digest.enabled:
