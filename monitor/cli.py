@@ -154,6 +154,11 @@ def check(file: str | None, config_file: str | None) -> None:
             channels.append(f"smtp {s.host}:{s.port} ({s.security})")
         if config.file.alerts.webhook:
             channels.append("webhook")
+        if config.file.alerts.apprise:
+            schemes = [
+                u.get_secret_value().split("://", 1)[0] for u in config.file.alerts.apprise.urls
+            ]
+            channels.append(f"apprise ({', '.join(f'{s}://…' for s in schemes)})")
         click.echo(f"alert channels: {', '.join(channels) or 'none'}")
 
 

@@ -123,3 +123,26 @@ def test_messages_older_than_max_retry_hours_are_given_up_with_a_reason(
         assert pipeline.deliver_pending(m).failed == 0  # once
     finally:
         m.store.close()
+
+
+def test_check_names_the_apprise_channel_without_its_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import main
+
+    path = write_watchlist(tmp_path, {"F": "https://news.example/feed.xml"})
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["alerts"]["apprise"] = {"urls": ["${TEST_APPRISE_URL}"]}
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    monkeypatch.setenv("TEST_APPRISE_URL", "json://127.0.0.1:9/very-secret-path")
+    result = CliRunner().invoke(main, ["check", "--config", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "apprise (json://…)" in result.output
+    assert "very-secret-path" not in result.output
+    raw["alerts"]["apprise"] = {"urls": ["not a url"]}
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--config", str(path)])
+    assert result.exit_code == 2
+    assert "alerts.apprise.urls" in result.output
