@@ -749,7 +749,7 @@ class Store:
             result = s.execute(update(OutboxRow).where(*conditions).values(**values))
             if not getattr(result, "rowcount", 0):
                 return False
-            key = s.scalar(select(OutboxRow.key).where(OutboxRow.id == item_id))
+            key = select(OutboxRow.key).where(OutboxRow.id == item_id).scalar_subquery()
             s.execute(
                 update(OutboxRow)
                 .where(OutboxRow.group_key == key, OutboxRow.sent_at.is_(None))
