@@ -25,6 +25,7 @@ from monitor.clock import SystemClock
 from monitor.config import Config, config_path, load_config
 from monitor.db import make_engine, upgrade
 from monitor.errors import ConfigError, InputError, MonitorError
+from monitor.render import ascii_host, ascii_url
 from monitor.store import Store
 from monitor.termsafe import command_line, term_safe
 
@@ -254,6 +255,11 @@ def check(file: str | None, config_file: str | None) -> None:
             channels.append(f"smtp {s.host}:{s.port} ({s.security})")
         if config.file.alerts.webhook:
             channels.append("webhook")
+        if config.file.alerts.apprise:
+            schemes = [
+                u.get_secret_value().split("://", 1)[0] for u in config.file.alerts.apprise.urls
+            ]
+            channels.append(f"apprise ({', '.join(f'{s}://…' for s in schemes)})")
         _echo(f"alert channels: {', '.join(channels) or 'none'}")
 
 
@@ -306,7 +312,7 @@ def status(config_file: str | None, as_json: bool, log_format: str) -> None:
             if e:
                 when = f"{e.published_at:%Y-%m-%d}" if e.published_at else "undated"
                 _echo(
-                    f"      latest: {e.label} {e.score:.2f} {e.source} {when}: "
+                    f"      latest: {e.label} {e.score:.2f} {ascii_host(e.source)} {when}: "
                     f'"{_clip(e.quote, 140)}"'
                 )
         _echo("Feeds")
@@ -327,10 +333,18 @@ def status(config_file: str | None, as_json: bool, log_format: str) -> None:
                     f"by {sil.by}: {_clip(sil.reason, 80)}"
                 )
         counts = m.store.outbox_counts()
+        partly = m.store.outbox_partly_failed()
         _echo(
-            f"Outbox: {counts['pending']} pending, {counts['sent']} sent, {counts['failed']} failed"
+            f"Outbox: {counts['pending']} pending, {counts['sent']} sent, "
+            f"{counts['failed'] + partly} failed"
+            + (f" ({partly} partly: sent, but recipients refused)" if partly else "")
         )
         for item in m.store.outbox(limit=200):
+            if item.sent_at is not None and item.refused and item.group_key is None:
+                click.echo(
+                    f"  {item.channel}: {_clip(item.subject, 60)}: FAILED PARTLY, refused: "
+                    f"{_clip(item.refused, 160)}"
+                )
             if item.sent_at is None and item.last_error:
                 state = (
                     "FAILED (not retried)"
@@ -409,7 +423,8 @@ def explain(
             if found is not None:
                 title, text, published_at = found.title, found.text, found.published_at
                 _echo(
-                    f"{found.title}\n{found.source} {found.url or ''} {found.published_at or ''}\n"
+                    f"{found.title}\n{ascii_host(found.source)} "
+                    f"{ascii_url(found.url) if found.url else ''} {found.published_at or ''}\n"
                 )
             elif isinstance(ref, str):
                 from monitor.pages import fetch_page
@@ -418,7 +433,7 @@ def explain(
                     article, allow_private=config.file.polling.allow_private_addresses
                 )
                 title, text = page.title, page.text
-                _echo(f"{page.title}\n{page.url} (fetched now; not stored)\n")
+                _echo(f"{page.title}\n{ascii_url(page.url)} (fetched now; not stored)\n")
             else:
                 raise InputError(
                     _clip(article, 40),

@@ -266,13 +266,34 @@ class WebhookConfig(_Model):
         return v
 
 
+class AppriseConfig(_Model):
+    """Any of Apprise's services (https://github.com/caronc/apprise/wiki): each URL is a
+    secret (it usually holds a token), so write it as ``${VAR}``."""
+
+    urls: list[SecretStr] = Field(min_length=1)
+    timeout_seconds: float = Field(30, gt=0, le=600)
+
+    @field_validator("urls")
+    @classmethod
+    def _urls(cls, v: list[SecretStr]) -> list[SecretStr]:
+        for url in v:
+            if "://" not in url.get_secret_value():
+                raise ValueError("an Apprise URL looks like scheme://...")
+        return v
+
+
 class AlertsConfig(_Model):
     repeat_interval_hours: float = Field(24, ge=0, le=MAX_HOURS)
+    # a message not sent within this many hours is given up (failed, with the reason)
+    max_retry_hours: float = Field(48, gt=0, le=24 * 365)
+    # several alerts of one cycle reach each channel as one message
+    group: bool = True
     sender: EmailAddress = "monitor@localhost"
     recipients: list[EmailAddress] = Field(default_factory=lambda: ["analyst@localhost"])
     outbox: OutboxConfig = Field(default_factory=OutboxConfig)
     smtp: SmtpConfig | None = None
     webhook: WebhookConfig | None = None
+    apprise: AppriseConfig | None = None
 
 
 class DigestConfig(_Model):
@@ -614,6 +635,8 @@ def _secrets(file: WatchlistFile, text: str, env: Mapping[str, str]) -> list[str
         secrets.append(webhook.url.get_secret_value())
     if file.web.token is not None:
         secrets.append(file.web.token.get_secret_value())
+    if file.alerts.apprise is not None:
+        secrets += [u.get_secret_value() for u in file.alerts.apprise.urls]
     for url in (file.database.url, env.get("MONITOR_DATABASE_URL") or ""):
         try:
             password = make_url(url).password if url else None

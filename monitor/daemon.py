@@ -2,8 +2,11 @@
 
 Jobs (fixed ids, ``coalesce=True``, ``max_instances=1``):
 
-- ``cycle``: poll the due feeds, judge, assess, alert, deliver (every ``tick_seconds``);
-- ``deliver``: retry the outbox (every ``deliver_seconds``);
+- ``cycle``: poll the due feeds, judge, assess, alert (every ``tick_seconds``); when it
+  queued messages it wakes ``deliver`` at once;
+- ``deliver``: send the outbox (every ``deliver_seconds``, and when woken).  It runs in
+  its own thread, apart from the cycle, and every send is cut off at its channel's
+  deadline: a stuck mail server or webhook never holds up polling;
 - ``digest``: the digest, on the watchlist's cron schedule and time zone.
 
 The database, not the scheduler, knows which feed is due, so the cycle tick can be
@@ -13,6 +16,7 @@ short and several daemons can share one PostgreSQL database.
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import FrameType
 from zoneinfo import ZoneInfo
@@ -50,20 +54,25 @@ def _guarded(name: str, m: Monitor, fn: object) -> None:
         log.critical("job_crashed", job=name, exc_info=True)
 
 
-def cycle_job(m: Monitor) -> None:
-    _guarded("cycle", m, lambda: pipeline.run_cycle(m))
+def cycle_job(m: Monitor, wake_delivery: Callable[[], None] | None = None) -> None:
+    def run() -> None:
+        report = pipeline.run_cycle(m, deliver=False)
+        if report.queued and wake_delivery is not None:
+            wake_delivery()
+
+    _guarded("cycle", m, run)
 
 
 def deliver_job(m: Monitor) -> None:
     _guarded("deliver", m, lambda: pipeline.deliver_pending(m))
 
 
-def digest_job(m: Monitor) -> None:
+def digest_job(m: Monitor, wake_delivery: Callable[[], None] | None = None) -> None:
     fire_at = m.clock.now().replace(second=0, microsecond=0)
 
     def run() -> None:
-        pipeline.digest(m, key=digest_key(fire_at))
-        pipeline.deliver_pending(m)
+        if pipeline.digest(m, key=digest_key(fire_at)) and wake_delivery is not None:
+            wake_delivery()
 
     _guarded("digest", m, run)
 
@@ -84,11 +93,18 @@ def build_scheduler(
 ) -> BlockingScheduler:
     sched = BlockingScheduler(timezone=UTC)
     once = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600, "args": [m]}
+
+    def wake_delivery() -> None:
+        """Run the deliver job now (if it is running already, its next tick sends)."""
+        if sched.running:
+            sched.modify_job("deliver", next_run_time=datetime.now(UTC))
+
     sched.add_job(
         cycle_job,
         IntervalTrigger(seconds=tick_seconds, timezone=UTC),
+        kwargs={"wake_delivery": wake_delivery},
         id="cycle",
-        name="poll, judge, alert, deliver",
+        name="poll, judge, alert",
         next_run_time=m.clock.now(),
         **once,
     )
@@ -97,10 +113,18 @@ def build_scheduler(
         IntervalTrigger(seconds=deliver_seconds, timezone=UTC),
         id="deliver",
         name="deliver the outbox",
+        next_run_time=m.clock.now(),  # what a previous run left queued goes out at start
         **once,
     )
     if m.config.file.digest.enabled:
-        sched.add_job(digest_job, digest_trigger(m), id="digest", name="digest", **once)
+        sched.add_job(
+            digest_job,
+            digest_trigger(m),
+            id="digest",
+            name="digest",
+            kwargs={"wake_delivery": wake_delivery},
+            **once,
+        )
     return sched
 
 

@@ -178,8 +178,26 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Delivery lease: who is sending the message (a fresh token per claim: only its holder
+    # may record the outcome) and until when, by the database's clock (not a host's).
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    lease_expires_at: Mapped[datetime | None]
+    # Recipients the server refused although others took the message ("addr: reply" lines).
+    refused: Mapped[str | None] = mapped_column(Text)
+    # Set on an alert sent as part of a grouped message: the group message's key.  Such a
+    # row is never sent on its own; it is marked sent with its group.
+    group_key: Mapped[str | None] = mapped_column(String(300), index=True)
 
     __table_args__ = (Index("ix_outbox_pending", "sent_at", "failed_at", "next_attempt_at"),)
+
+
+class MetaRow(Base):
+    """Key/value facts about this database, e.g. ``install_id`` (random, made once)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class DigestRow(Base):

@@ -7,27 +7,38 @@ failure is a ``DeliveryError`` saying whether a retry can help.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email
 import email.policy
 import hashlib
+import json
 import os
 import re
 import smtplib
+import socket
 import ssl
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from datetime import timedelta
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from monitor.errors import DeliveryError
 from monitor.logs import get_logger
 
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
+
 __all__ = [
+    "AppriseChannel",
     "Channel",
     "FolderChannel",
+    "Refused",
     "SmtpChannel",
     "WebhookChannel",
     "retry_delay",
@@ -36,17 +47,28 @@ __all__ = [
 log = get_logger("monitor.deliver")
 
 RETRY_FIRST = timedelta(seconds=30)
+STOP_GRACE_SECONDS = 3.0  # on stop, how long a server holding a message may take to accept it
 RETRY_MAX = timedelta(hours=1)
 
 Security = Literal["starttls", "tls", "none"]
 
 
+Refused = dict[str, str]  # recipient address -> the server's reply
+
+
 class Channel(Protocol):
-    """Something that accepts a rendered RFC 5322 message, or raises ``DeliveryError``."""
+    """Something that accepts a rendered RFC 5322 message, or raises ``DeliveryError``.
+
+    ``send`` returns the recipients refused while others took the message (empty when
+    all took it), and never takes longer than ``deadline`` seconds in all: a slow or
+    silent server is cut off, so a send always ends within the delivery lease."""
 
     name: str
 
-    def send(self, payload: bytes, *, key: str, message_id: str) -> None: ...
+    @property
+    def deadline(self) -> float: ...
+
+    def send(self, payload: bytes, *, key: str, message_id: str) -> Refused: ...
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -81,29 +103,40 @@ def _message_id_of(path: Path) -> str | None:
 
 
 class FolderChannel:
-    """Writes each message to ``<directory>/<key>.eml``, atomically and idempotently."""
+    """Writes each message to ``<directory>/<key>.<install id>.eml``, atomically and
+    idempotently.  The install id (random per database) keeps the files of two databases
+    writing to one folder (a reset, a restore) apart."""
 
-    def __init__(self, directory: Path, name: str = "outbox") -> None:
+    deadline = 5.0  # a local write; the lease only needs a bound
+
+    def __init__(self, directory: Path, name: str = "outbox", *, install_id: str = "") -> None:
+        if install_id and not _SAFE_KEY.fullmatch(install_id):
+            raise ValueError(f"not a usable install id: {install_id!r}")
         self.directory = Path(directory)
         self.name = name
+        self.install_id = install_id
 
     def __repr__(self) -> str:
         return f"FolderChannel({str(self.directory)!r}, name={self.name!r})"
 
     def path_for(self, key: str) -> Path:
-        return self.directory / file_name_for(key)
+        name = file_name_for(key)
+        if self.install_id:
+            name = f"{name.removesuffix('.eml')}.{self.install_id}.eml"
+        return self.directory / name
 
-    def send(self, payload: bytes, *, key: str, message_id: str) -> None:
+    def send(self, payload: bytes, *, key: str, message_id: str) -> Refused:
         """Write the message; a file already holding ``message_id`` is left alone."""
         path = self.path_for(key)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             if path.exists() and _message_id_of(path) == message_id.strip():
                 log.debug("outbox_file_exists", path=str(path))
-                return
+                return {}
             self._write_atomically(path, payload)
         except OSError as e:
             raise DeliveryError(self.name, True, f"{path}: {e.strerror or e}") from e
+        return {}
 
     def _write_atomically(self, path: Path, payload: bytes) -> None:
         fd, tmp_name = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".tmp")
@@ -162,7 +195,12 @@ class SmtpChannel:
         name: str = "smtp",
         ssl_context: ssl.SSLContext | None = None,
         local_hostname: str | None = None,
+        redact: Callable[[str], str] | None = None,
+        cancel: threading.Event | None = None,
     ) -> None:
+        """``redact`` masks secrets (the password and its AUTH encodings) in any text
+        the server sends back, before it reaches an error or a log line; once
+        ``cancel`` is set (the daemon stops), a send in progress is cut off."""
         if security not in ("starttls", "tls", "none"):
             raise ValueError(f"unknown SMTP security: {security!r}")
         if (username is None) != (password is None):
@@ -181,6 +219,8 @@ class SmtpChannel:
         self.name = name
         self.ssl_context = ssl_context
         self.local_hostname = local_hostname
+        self._redact = redact
+        self.cancel = cancel
 
     def __repr__(self) -> str:
         auth = f", username={self.username!r}, password=***" if self.username else ""
@@ -189,65 +229,163 @@ class SmtpChannel:
             f"name={self.name!r})"
         )
 
-    def send(self, payload: bytes, *, key: str, message_id: str) -> None:
-        """Send ``payload`` as-is to every recipient; returns once the server accepts it."""
+    @property
+    def deadline(self) -> float:
+        # ``timeout`` for the exchange, and once more, at most, for the server's verdict
+        # on a message it has received in full (see ``send``)
+        return 2 * self.timeout
+
+    def send(self, payload: bytes, *, key: str, message_id: str) -> Refused:
+        """Send ``payload`` as-is to every recipient; returns once the server accepts it,
+        with the recipients it refused.  The whole exchange ends within ``timeout``
+        seconds: a server that stalls, or answers a byte at a time, is cut off.  One
+        exception narrows the window in which a message goes out twice: when the
+        deadline comes while the server, holding the whole message, has not yet given
+        its verdict, it gets ``timeout`` seconds more (cutting it off then would mean
+        sending the message again although it was most likely accepted)."""
         where = f"{self.host}:{self.port}"
+        smtp = self._client()
+        expired = threading.Event()
+        finished = threading.Event()
+
+        def cut_off() -> None:
+            expired.set()
+            sock = smtp.sock
+            if sock is not None:
+                # the plain socket's shutdown, also under TLS: the blocked read returns
+                with contextlib.suppress(OSError):
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+        def watchdog() -> None:
+            deadline = time.monotonic() + self.timeout
+            graced = False
+            stopping = False
+            while not finished.wait(0.05):
+                if not stopping and self.cancel is not None and self.cancel.is_set():
+                    stopping = graced = True
+                    if not getattr(smtp, "body_sent", False):
+                        log.warning("smtp_send_cancelled", channel=self.name, key=key)
+                        cut_off()
+                        return
+                    # the server has the message: a few seconds for its verdict, not more
+                    deadline = min(deadline, time.monotonic() + STOP_GRACE_SECONDS)
+                if time.monotonic() < deadline:
+                    continue
+                if getattr(smtp, "body_sent", False) and not graced:
+                    graced = True
+                    deadline += self.timeout
+                    log.warning("smtp_verdict_slow", channel=self.name, key=key)
+                    continue
+                cut_off()
+                return
+
+        guard = threading.Thread(target=watchdog, name="smtp-deadline", daemon=True)
+        guard.start()
         try:
-            smtp = self._connect()
+            refused = self._exchange(smtp, payload)
         except (OSError, UnicodeError) as e:  # smtplib.SMTPException is an OSError
-            raise self._error(e, where) from e
-        try:
-            if self.security == "starttls":
-                smtp.starttls(context=self._context())
-                smtp.ehlo()
-            if self.username is not None and self._password is not None:
-                smtp.login(self.username, self._password)
-            refused = smtp.sendmail(self.sender, self.recipients, payload)
-        except (OSError, UnicodeError) as e:
             with contextlib.suppress(OSError):
                 smtp.close()
+            if expired.is_set():
+                why = (
+                    "stopped"
+                    if self.cancel is not None and self.cancel.is_set()
+                    else f"cut off at the send deadline ({self.timeout:g} s)"
+                )
+                raise DeliveryError(self.name, True, f"{where}: {why}") from e
             raise self._error(e, where) from e
         except BaseException:
             with contextlib.suppress(OSError):
                 smtp.close()
             raise
+        finally:
+            finished.set()
         # The server accepted the message (250 after DATA): return at once, so the caller
         # records it as sent as soon as possible.  Waiting for a reply to QUIT would only
         # widen the one window in which a crash makes the message go out twice.
         with contextlib.suppress(OSError):
             smtp.close()
-        if refused:
+        out = {rcpt: _reply(code, reply) for rcpt, (code, reply) in refused.items()}
+        if out:
             log.warning(
                 "smtp_recipients_refused",
                 channel=self.name,
+                key=key,
                 message_id=message_id,
-                refused=sorted(refused),
+                refused=self._scrub("; ".join(f"{a}: {r}" for a, r in sorted(out.items()))),
             )
+        return {a: self._scrub(r) for a, r in out.items()}
+
+    def _exchange(self, smtp: smtplib.SMTP, payload: bytes) -> dict[str, tuple[int, bytes]]:
+        # what the constructor would set: TLS checks the certificate against this name
+        smtp._host = self.host  # type: ignore[attr-defined]
+        code, banner = smtp.connect(self.host, self.port)
+        if code != 220:
+            raise smtplib.SMTPConnectError(code, banner)
+        if self.security == "starttls":
+            smtp.starttls(context=self._context())
+            smtp.ehlo()
+        if self.username is not None and self._password is not None:
+            smtp.login(self.username, self._password)
+        return smtp.sendmail(self.sender, self.recipients, payload)
 
     def _context(self) -> ssl.SSLContext:
         return self.ssl_context or ssl.create_default_context()
 
-    def _connect(self) -> smtplib.SMTP:
+    def _client(self) -> smtplib.SMTP:
+        """A client not yet connected: the deadline's watchdog is armed before the
+        connection is opened, so even a server that never sends its banner is cut off."""
+        # the watchdog ends the send at the deadline; each read's own timeout is a backstop
+        backstop = self.timeout + 1
         if self.security == "tls":
-            return smtplib.SMTP_SSL(
-                self.host,
-                self.port,
+            return _TrackingSMTPSSL(
                 local_hostname=self.local_hostname,
-                timeout=self.timeout,
+                timeout=backstop,
                 context=self._context(),
             )
-        return smtplib.SMTP(
-            self.host, self.port, local_hostname=self.local_hostname, timeout=self.timeout
-        )
+        return _TrackingSMTP(local_hostname=self.local_hostname, timeout=backstop)
 
     def _error(self, e: OSError | UnicodeError, where: str) -> DeliveryError:
         transient, cause = _classify(e)
         return DeliveryError(self.name, transient, self._scrub(f"{where}: {cause}"))
 
     def _scrub(self, text: str) -> str:
+        if self._redact is not None:
+            text = self._redact(text)
         if self._password:
             text = text.replace(self._password, "***")
         return text
+
+
+_DATA_END = b"\r\n.\r\n"
+
+
+def _verdict_awaited(smtp: smtplib.SMTP) -> None:
+    """The whole message is out: the server's verdict may take the grace time too (the
+    send's watchdog still ends it)."""
+    smtp.body_sent = True  # type: ignore[attr-defined]
+    if smtp.sock is not None:
+        smtp.sock.settimeout(2 * smtp.timeout)
+
+
+class _TrackingSMTP(smtplib.SMTP):
+    """Knows when the whole message has gone out (the end-of-data line was sent)."""
+
+    body_sent = False
+
+    def send(self, s: Buffer | str) -> None:
+        super().send(s)
+        if isinstance(s, bytes) and s.endswith(_DATA_END):
+            _verdict_awaited(self)
+
+
+class _TrackingSMTPSSL(smtplib.SMTP_SSL):
+    body_sent = False
+
+    def send(self, s: Buffer | str) -> None:
+        super().send(s)
+        if isinstance(s, bytes) and s.endswith(_DATA_END):
+            _verdict_awaited(self)
 
 
 def _reply(code: int, message: bytes | str) -> str:
@@ -298,47 +436,158 @@ class WebhookChannel:
         name: str = "webhook",
         timeout: float = 30.0,
         headers: dict[str, str] | None = None,
+        cancel: threading.Event | None = None,
     ) -> None:
         self.url = url
         self.name = name
         self.timeout = timeout
         self.headers = dict(headers or {})
+        self.cancel = cancel  # once set (the daemon stops), a request in progress is cut off
 
     def __repr__(self) -> str:
         return f"WebhookChannel(name={self.name!r}, url={_redact_url(self.url)!r})"
 
-    def send(self, payload: bytes, *, key: str, message_id: str) -> None:
+    @property
+    def deadline(self) -> float:
+        return self.timeout
+
+    def send(self, payload: bytes, *, key: str, message_id: str) -> Refused:
+        """POST the message; the whole request (connect, send, every byte of the answer)
+        ends within ``timeout`` seconds, so a server answering a byte a second is cut off."""
+        import httpx
+
+        if payload.lstrip().startswith(b"{"):
+            # a webhook document made when the alert was queued (monitor.render)
+            document = json.loads(payload)
+        else:  # a rendered mail (queued before webhook documents existed)
+            from monitor.render import webhook_document
+
+            document = webhook_document(
+                email.message_from_bytes(payload, policy=email.policy.default)
+            )
+        document["message_id"] = message_id
+        document["key"] = key
+        try:
+            status, reason = asyncio.run(self._post(document, message_id))
+        except TimeoutError as e:
+            raise DeliveryError(
+                self.name, True, f"cut off at the send deadline ({self.timeout:g} s)"
+            ) from e
+        except _Stopped as e:
+            raise DeliveryError(self.name, True, "stopped") from e
+        except httpx.HTTPError as e:
+            raise DeliveryError(self.name, True, f"{type(e).__name__}: {e}") from e
+        if 200 <= status < 300:
+            return {}
+        transient = status in (408, 429) or status >= 500
+        raise DeliveryError(self.name, transient, f"HTTP {status} {reason}")
+
+    async def _post(self, document: dict[str, Any], message_id: str) -> tuple[int, str]:
         import httpx
 
         from monitor.fetch import USER_AGENT
 
+        headers = {"User-Agent": USER_AGENT, "Idempotency-Key": message_id, **self.headers}
+
+        async def post() -> tuple[int, str]:
+            async with httpx.AsyncClient(timeout=self.timeout, follow_redirects=False) as client:
+                response = await client.post(self.url, json=document, headers=headers)
+                return response.status_code, response.reason_phrase
+
+        async def post_unless_stopped() -> tuple[int, str]:
+            task = asyncio.ensure_future(post())
+            try:
+                while not task.done():
+                    if self.cancel is not None and self.cancel.is_set():
+                        raise _Stopped
+                    await asyncio.wait({task}, timeout=0.05)
+                return task.result()
+            finally:
+                if not task.done():
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
+
+        return await asyncio.wait_for(post_unless_stopped(), self.timeout)
+
+
+class AppriseChannel:
+    """Sends each message (subject as title, plain text as body) to one Apprise URL: any of
+    the services Apprise knows (chat, push, SMS; ``json://`` posts to any endpoint).
+    The URL is a secret: it is never shown, only the scheme."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        name: str = "apprise",
+        timeout: float = 30.0,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        self._url = url
+        self.name = name
+        self.timeout = timeout
+        self.cancel = cancel  # once set (the daemon stops), stop waiting for the send
+
+    def __repr__(self) -> str:
+        scheme = self._url.split("://", 1)[0]
+        return f"AppriseChannel(name={self.name!r}, url='{scheme}://…')"
+
+    @property
+    def deadline(self) -> float:
+        return self.timeout
+
+    def send(self, payload: bytes, *, key: str, message_id: str) -> Refused:
+        """Notify; Apprise reports only success or failure, so any failure is temporary
+        (retried until ``alerts.max_retry_hours``).  A notification still running at the
+        deadline is abandoned and reported as failed."""
         msg = email.message_from_bytes(payload, policy=email.policy.default)
         body = msg.get_body(("plain",))
         text = body.get_content() if body is not None else ""
-        subject = str(msg.get("Subject", ""))
-        document = {
-            "text": f"{subject}\n\n{text}".strip(),
-            "subject": subject,
-            "body": text,
-            "message_id": message_id,
-            "key": key,
-        }
-        headers = {"User-Agent": USER_AGENT, "Idempotency-Key": message_id, **self.headers}
-        try:
-            response = httpx.post(
-                self.url,
-                json=document,
-                headers=headers,
-                timeout=self.timeout,
-                follow_redirects=False,
+        title = str(msg.get("Subject", ""))
+        outcome: dict[str, Any] = {}
+        worker = threading.Thread(
+            target=self._notify, args=(title, text, outcome), name="apprise", daemon=True
+        )
+        worker.start()
+        until = time.monotonic() + self.timeout
+        while worker.is_alive() and time.monotonic() < until:
+            if self.cancel is not None and self.cancel.is_set():
+                raise DeliveryError(self.name, True, "stopped")
+            worker.join(0.05)
+        if worker.is_alive():
+            raise DeliveryError(
+                self.name, True, f"cut off at the send deadline ({self.timeout:g} s)"
             )
-        except httpx.HTTPError as e:
-            raise DeliveryError(self.name, True, f"{type(e).__name__}: {e}") from e
-        status = response.status_code
-        if 200 <= status < 300:
-            return
-        transient = status in (408, 429) or status >= 500
-        raise DeliveryError(self.name, transient, f"HTTP {status} {response.reason_phrase}")
+        if "unusable" in outcome:
+            scheme = self._url.split("://", 1)[0]
+            raise DeliveryError(self.name, False, f"Apprise cannot use this {scheme}:// URL")
+        if "crash" in outcome:
+            raise DeliveryError(self.name, True, f"Apprise failed: {outcome['crash']}")
+        if not outcome.get("ok"):
+            detail = " ".join(str(outcome.get("log", "")).split())[-500:]
+            raise DeliveryError(self.name, True, f"not delivered: {detail or 'no detail'}")
+        return {}
+
+    def _notify(self, title: str, text: str, outcome: dict[str, Any]) -> None:
+        import logging
+
+        import apprise
+
+        try:
+            notifier = apprise.Apprise()
+            if not notifier.add(self._url):
+                outcome["unusable"] = True
+                return
+            with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
+                outcome["ok"] = bool(notifier.notify(title=title, body=text))
+                outcome["log"] = captured.getvalue()
+        except Exception as e:  # a third-party failure of one message is data
+            outcome["crash"] = f"{type(e).__name__}: {e}"
+
+
+class _Stopped(Exception):
+    """The daemon is stopping: a send in progress is abandoned (and retried later)."""
 
 
 def _redact_url(url: str) -> str:

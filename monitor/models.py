@@ -221,7 +221,7 @@ class OutboxItem:
     id: int
     key: str
     channel: str
-    kind: str  # "alert" | "digest" | "health"
+    kind: str  # "alert" | "alerts" (several, grouped) | "digest" | "health"
     subject: str
     message_id: str
     payload: str  # the rendered RFC 5322 message
@@ -230,6 +230,9 @@ class OutboxItem:
     sent_at: datetime | None = None
     failed_at: datetime | None = None
     last_error: str | None = None
+    refused: str | None = None  # recipients refused while others took it ("addr: reply")
+    group_key: str | None = None  # sent inside this grouped message, not on its own
+    created_at: datetime | None = None
 
 
 # --- people in the loop (monitor/review.py) --------------------------------------------

@@ -8,15 +8,18 @@ any stage can crash and be re-run without losing or duplicating anything.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from functools import cached_property
+from functools import cached_property, partial
 
 import httpx
 
@@ -31,8 +34,15 @@ from monitor.coverage import (
     covered_intervals,
     summarize,
 )
-from monitor.deliver import Channel, FolderChannel, SmtpChannel, WebhookChannel, retry_delay
-from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError
+from monitor.deliver import (
+    AppriseChannel,
+    Channel,
+    FolderChannel,
+    SmtpChannel,
+    WebhookChannel,
+    retry_delay,
+)
+from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError, StoreError
 from monitor.logs import get_logger
 from monitor.match import Matcher
 from monitor.models import (
@@ -40,6 +50,7 @@ from monitor.models import (
     Commitment,
     Feed,
     FetchResult,
+    OutboxItem,
     SilenceScope,
     Status,
 )
@@ -78,12 +89,18 @@ class Monitor:
         return {c.id: c for c in self.config.commitments}
 
     @cached_property
+    def install_id(self) -> str:
+        """This database's random id: in every Message-ID and outbox file name, so a
+        second install (or a reset database) never reuses one."""
+        return self.store.install_id()
+
+    @cached_property
     def channels(self) -> dict[str, tuple[Channel, Recipients]]:
         alerts = self.config.file.alerts
         out: dict[str, tuple[Channel, Recipients]] = {}
         if self.config.outbox_dir is not None:
             out["outbox"] = (
-                FolderChannel(self.config.outbox_dir, name="outbox"),
+                FolderChannel(self.config.outbox_dir, name="outbox", install_id=self.install_id),
                 Recipients(alerts.sender, tuple(alerts.recipients)),
             )
         if alerts.smtp is not None:
@@ -102,25 +119,42 @@ class Monitor:
                     ssl_context=(
                         ssl.create_default_context(cafile=smtp.ca_file) if smtp.ca_file else None
                     ),
+                    redact=self.config.redact,
+                    cancel=self.stop,
                 ),
                 Recipients(smtp.sender, tuple(smtp.recipients)),
             )
         if alerts.webhook is not None:
             out["webhook"] = (
                 WebhookChannel(
-                    alerts.webhook.url.get_secret_value(), timeout=alerts.webhook.timeout_seconds
+                    alerts.webhook.url.get_secret_value(),
+                    timeout=alerts.webhook.timeout_seconds,
+                    cancel=self.stop,
                 ),
                 Recipients(alerts.sender, tuple(alerts.recipients)),
             )
+        if alerts.apprise is not None:
+            for n, url in enumerate(alerts.apprise.urls, start=1):
+                name = "apprise" if n == 1 else f"apprise-{n}"  # one outbox row per URL
+                out[name] = (
+                    AppriseChannel(
+                        url.get_secret_value(),
+                        name=name,
+                        timeout=alerts.apprise.timeout_seconds,
+                        cancel=self.stop,
+                    ),
+                    Recipients(alerts.sender, tuple(alerts.recipients)),
+                )
         return out
 
     @property
     def delivery_lease(self) -> timedelta:
-        """How long a message being sent stays claimed: after a crash mid-send, it is sent
-        again once this runs out (the receiver sees the same Message-ID)."""
-        alerts = self.config.file.alerts
-        timeouts = [c.timeout_seconds for c in (alerts.smtp, alerts.webhook) if c is not None]
-        return timedelta(seconds=2 * max(timeouts, default=30) + 10)
+        """How long a message being sent stays claimed, by the database's clock.  Every
+        channel's send is cut off at its deadline, well inside the lease, so a slow
+        server cannot make the lease run out mid-send; after a crash mid-send, the
+        message goes out again once the lease has run out (with the same Message-ID)."""
+        deadlines = [channel.deadline for channel, _ in self.channels.values()]
+        return timedelta(seconds=2 * max(deadlines, default=30) + 30)
 
     @property
     def thresholds(self) -> Thresholds:
@@ -358,7 +392,8 @@ def coverage_summary(m: Monitor, start: datetime | None = None) -> CoverageSumma
 def alert(m: Monitor) -> int:
     """Queue one message per alerting status change and channel.  Several changes of one
     commitment in one go make one alert (the latest); a repeat of the same status within
-    ``repeat_interval_hours`` is suppressed."""
+    ``repeat_interval_hours`` is suppressed.  Several alerts go to each channel as one
+    grouped message (unless ``alerts.group`` is off)."""
     events = m.store.unalerted_events()
     if not events:
         return 0
@@ -368,6 +403,7 @@ def alert(m: Monitor) -> int:
     for ev in events:
         latest[ev.change.commitment_id] = ev.id
     items: list[NewOutboxItem] = []
+    contexts: list[tuple[int, render.AlertContext]] = []
     alerted: list[int] = []
     suppressed: dict[int, str] = {}
     silences = m.store.silences(now)  # people in the loop (monitor/review.py)
@@ -395,15 +431,17 @@ def alert(m: Monitor) -> int:
             suppressed[ev.id] = f"already alerted {change.to_status} at {last:%Y-%m-%d %H:%M}"
             continue
         evidence = tuple(m.store.evidence_by_ids(change.evidence_ids)[:5])
-        items += _for_each_channel(
-            m,
-            f"alert:{ev.id}",
-            "alert",
-            render.render_alert,
-            render.AlertContext(commitment, change, evidence, coverage=covered),
-            now,
+        contexts.append(
+            (ev.id, render.AlertContext(commitment, change, evidence, coverage=covered))
         )
         alerted.append(ev.id)
+    if len(contexts) > 1 and m.config.file.alerts.group:
+        items = _grouped_for_each_channel(m, contexts, now)
+    else:
+        for event_id, ctx in contexts:
+            items += _for_each_channel(
+                m, f"alert:{event_id}", "alert", render.render_alert, ctx, now
+            )
     muted_channels = review.silenced_channels(silences, now)
     items = [i for i in items if i.channel not in muted_channels]
     return m.store.enqueue_alerts(items, alerted=alerted, suppressed=suppressed, now=now)
@@ -419,21 +457,51 @@ def _for_each_channel(
 ) -> list[NewOutboxItem]:
     """One rendered message per channel, keyed ``<key>:<channel>`` (so it is sent once)."""
     items = []
-    for name, (_channel, who) in m.channels.items():
+    for name, (channel, who) in m.channels.items():
         item_key = f"{key}:{name}"
         msg = render_one(
-            ctx, key=item_key, sender=who.sender, recipients=list(who.recipients), sent_at=now
+            ctx,
+            key=item_key,
+            sender=who.sender,
+            recipients=list(who.recipients),
+            sent_at=now,
+            install_id=m.install_id,
         )
+        if isinstance(channel, WebhookChannel):
+            document = render.webhook_document(msg, render.fields_for(ctx))
+            payload = json.dumps(document, ensure_ascii=False).encode("utf-8")
+        else:
+            payload = render.as_bytes(msg)
         items.append(
             NewOutboxItem(
-                item_key,
-                name,
-                kind,
-                str(msg["Subject"]),
-                str(msg["Message-ID"]),
-                render.as_bytes(msg),
+                item_key, name, kind, str(msg["Subject"]), str(msg["Message-ID"]), payload
             )
         )
+    return items
+
+
+def _grouped_for_each_channel(
+    m: Monitor, contexts: list[tuple[int, render.AlertContext]], now: datetime
+) -> list[NewOutboxItem]:
+    """Several alerts of one cycle: one message per channel holding them all (one
+    Message-ID), and a row per alert and channel (``alert:<id>:<channel>``, as when sent
+    alone) that is marked sent with the group, so no alert is ever sent twice."""
+    ids = [event_id for event_id, _ in contexts]
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:12]
+    group = f"alerts:{ids[0]}-{ids[-1]}:{digest}"
+    items = _for_each_channel(
+        m,
+        group,
+        "alerts",
+        render.render_alert_group,
+        render.AlertGroupContext(tuple(ctx for _, ctx in contexts)),
+        now,
+    )
+    for event_id, ctx in contexts:
+        for member in _for_each_channel(
+            m, f"alert:{event_id}", "alert", render.render_alert, ctx, now
+        ):
+            items.append(replace(member, group_key=f"{group}:{member.channel}"))
     return items
 
 
@@ -442,11 +510,15 @@ class DeliveryReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    partly: int = 0  # sent, but some recipients refused it
 
 
 def deliver_pending(m: Monitor) -> DeliveryReport:
     """Send every due outbox message through its channel.  A message is marked sent only
-    after the channel accepted it; temporary failures retry with growing backoff."""
+    after the channel accepted it; temporary failures retry with growing backoff.
+
+    Each send is claimed with a fencing token for ``m.delivery_lease`` (by the
+    database's clock), and its outcome is recorded only while that claim holds."""
     report = DeliveryReport()
     for item in m.store.due_outbox(m.clock.now()):
         if m.stop.is_set():
@@ -457,26 +529,106 @@ def deliver_pending(m: Monitor) -> DeliveryReport:
             m.store.mark_failed(item.id, now, f"channel {item.channel!r} is not configured")
             report.failed += 1
             continue
-        if not m.store.claim_outbox(item.id, now, m.delivery_lease):
+        token = m.store.claim_outbox(item.id, now, m.delivery_lease)
+        if token is None:
+            continue
+        max_age = timedelta(hours=m.config.file.alerts.max_retry_hours)
+        if item.created_at is not None and now - item.created_at > max_age:
+            reason = (
+                f"given up: not sent within {max_age.total_seconds() / 3600:g} hours "
+                f"(alerts.max_retry_hours); last error: {item.last_error or 'none'}"
+            )
+            if _record(m, item.key, partial(m.store.mark_failed, item.id, now, reason, token)):
+                report.failed += 1
+            log.error("delivery_given_up", key=item.key, channel=item.channel, error=reason)
             continue
         channel = wired[0]
         try:
-            channel.send(item.payload.encode("utf-8"), key=item.key, message_id=item.message_id)
+            refused = channel.send(
+                item.payload.encode("utf-8"), key=item.key, message_id=item.message_id
+            )
         except DeliveryError as e:
+            error = m.config.redact(str(e))
             now = m.clock.now()
             if e.transient:
-                m.store.mark_retry(item.id, now, str(e), now + retry_delay(item.attempts + 1))
-                report.retrying += 1
-                log.warning("delivery_retry", key=item.key, error=str(e))
+                next_at = now + retry_delay(item.attempts + 1)
+                if _record(
+                    m, item.key, partial(m.store.mark_retry, item.id, now, error, next_at, token)
+                ):
+                    report.retrying += 1
+                log.warning(
+                    "delivery_retry",
+                    key=item.key,
+                    channel=item.channel,
+                    error=error,
+                    alerts=_alert_keys(m, item),
+                )
             else:
-                m.store.mark_failed(item.id, now, str(e))
-                report.failed += 1
-                log.error("delivery_failed", key=item.key, error=str(e))
+                if _record(m, item.key, partial(m.store.mark_failed, item.id, now, error, token)):
+                    report.failed += 1
+                log.error(
+                    "delivery_failed",
+                    key=item.key,
+                    channel=item.channel,
+                    error=error,
+                    alerts=_alert_keys(m, item),
+                )
             continue
-        m.store.mark_sent(item.id, m.clock.now())
-        report.sent += 1
-        log.info("delivered", key=item.key, channel=item.channel)
+        refused_text = (
+            m.config.redact("; ".join(f"{a}: {r}" for a, r in sorted(refused.items())))
+            if refused
+            else None
+        )
+        sent_at = m.clock.now()
+        if _record(
+            m, item.key, partial(m.store.mark_sent, item.id, sent_at, token, refused=refused_text)
+        ):
+            report.sent += 1
+            if refused_text:
+                report.partly += 1
+                log.warning(
+                    "delivered_partly",
+                    key=item.key,
+                    channel=item.channel,
+                    refused=refused_text,
+                    alerts=_alert_keys(m, item),
+                )
+            else:
+                log.info("delivered", key=item.key, channel=item.channel)
     return report
+
+
+def _alert_keys(m: Monitor, item: OutboxItem) -> list[str]:
+    """The alerts a message carries: itself, or those grouped into it."""
+    return m.store.grouped_keys(item.key) if item.kind == "alerts" else [item.key]
+
+
+RECORD_PATIENCE_SECONDS = 600.0
+
+
+def _record(m: Monitor, key: str, write: Callable[[], bool]) -> bool:
+    """Record a delivery outcome; a database that is locked or away is waited for, not
+    given up on (giving up would let the lease run out and the message go out again).
+    False when the claim was lost: another sender holds the message now."""
+    started = time.monotonic()
+    delay = 0.2
+    while True:
+        try:
+            done = write()
+        except StoreError as e:
+            waited = time.monotonic() - started
+            if waited > RECORD_PATIENCE_SECONDS:
+                raise
+            log.warning("delivery_record_retry", key=key, error=m.config.redact(str(e)))
+            # after a stop, keep trying briefly: the message went out
+            if m.stop.is_set() and waited > 5:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+            continue
+        if not done:
+            log.error("delivery_lease_lost", key=key)
+        return done
 
 
 # --- feed health ----------------------------------------------------------------
@@ -606,9 +758,10 @@ class CycleReport:
     delivery: DeliveryReport
 
 
-def run_cycle(m: Monitor) -> CycleReport:
-    """Poll what is due, record the cycle (coverage, heartbeat), judge, assess, alert,
-    deliver."""
+def run_cycle(m: Monitor, *, deliver: bool = True) -> CycleReport:
+    """Poll what is due, record the cycle (coverage, heartbeat), judge, assess, alert, and
+    (unless ``deliver`` is False: the daemon delivers in a job of its own, so a stuck channel
+    never holds up polling) deliver."""
     started_at = m.clock.now()
     polled = poll(m)
     failed = len(polled.errors)
@@ -633,6 +786,6 @@ def run_cycle(m: Monitor) -> CycleReport:
     from monitor import oversight  # reminders of unacknowledged breaches
 
     queued += oversight.remind(m)
-    delivered = deliver_pending(m)
+    delivered = deliver_pending(m) if deliver else DeliveryReport()
     cyclelog.end_cycle(m.store, cycle_id, m.clock.now())
     return CycleReport(polled, judged, changes, queued, delivered)

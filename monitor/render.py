@@ -21,6 +21,7 @@ from email.policy import EmailPolicy
 from email.utils import format_datetime
 from functools import cache
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import jinja2
 from markupsafe import Markup, escape
@@ -32,6 +33,7 @@ from monitor.models import Commitment, Evidence, Kind, Label, Silence, Status, S
 __all__ = [
     "SUBJECT_MAX_CHARS",
     "AlertContext",
+    "AlertGroupContext",
     "DigestContext",
     "FeedHealth",
     "alert_subject",
@@ -40,6 +42,7 @@ __all__ = [
     "message_id_for",
     "one_line",
     "render_alert",
+    "render_alert_group",
     "render_digest",
     "validate_templates",
 ]
@@ -52,6 +55,8 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 # line and paragraph separators.
 _DROP_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
 _HTTP_URL = re.compile(r"https?://[^\s<>\"'\x00-\x1f\x7f]+", re.IGNORECASE)
+# what a displayed URL keeps as is (RFC 3986 reserved and unreserved, and "%")
+_URL_SAFE = "/:@!$&'()*+,;=?#[]~%-._"
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 
 
@@ -76,6 +81,13 @@ class AlertContext:
     change: StatusChange
     evidence: tuple[Evidence, ...]
     coverage: CoverageSummary | None = None  # what was read (monitor/coverage.py)
+
+
+@dataclass(frozen=True)
+class AlertGroupContext:
+    """Several alerts of one cycle, sent to a channel as one message."""
+
+    alerts: tuple[AlertContext, ...]
 
 
 @dataclass(frozen=True)
@@ -127,6 +139,64 @@ def one_line(text: object, limit: int | None = None) -> str:
     return out
 
 
+def ascii_host(host: object) -> str:
+    """A host name as ASCII: IDNA labels as punycode (``xn--...``); a label IDNA refuses
+    (a right-to-left override, a control character) percent-encoded, so it can neither
+    pass for another name nor reorder the text around it."""
+    text = str(host).strip()
+    if text.isascii() and text.isprintable():
+        return text
+    if any(ch.isspace() for ch in text):  # a name, not a host: just keep it readable
+        return "".join(ch if ch.isprintable() else quote(ch, safe="") for ch in text)
+    labels = []
+    for label in text.split("."):
+        if label.isascii() and label.isprintable():
+            labels.append(label)
+            continue
+        try:
+            labels.append(label.encode("idna").decode("ascii"))
+        except UnicodeError:
+            labels.append(quote(label, safe=""))
+    return ".".join(labels)
+
+
+def ascii_url(url: object) -> str:
+    """A URL as plain ASCII for display: the host in its ASCII (punycode) form, anything
+    else outside printable ASCII percent-encoded."""
+    text = str(url).strip()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+        port = parts.port
+    except ValueError:
+        host = None
+    if not host:  # not a URL (a watchlist may cite "an interview on TV"): keep it readable
+        return "".join(ch if ch.isprintable() else quote(ch, safe="") for ch in text)
+    netloc = ascii_host(host)
+    if ":" in netloc:  # IPv6
+        netloc = f"[{netloc}]"
+    if port is not None:
+        netloc += f":{port}"
+    rebuilt = urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path, safe=_URL_SAFE),
+            quote(parts.query, safe=_URL_SAFE),
+            quote(parts.fragment, safe=_URL_SAFE),
+        )
+    )
+    return rebuilt
+
+
+def explain_command(evidence: Sequence[Evidence]) -> str:
+    """The command that shows why the first piece of evidence counted: by article id
+    (never a URL from a feed), shell-quoted."""
+    if not evidence:
+        return "monitor explain ARTICLE_ID"
+    return shlex.join(["monitor", "explain", str(int(evidence[0].article_id))])
+
+
 def is_http_url(url: object) -> bool:
     """True for an absolute http(s) URL with no whitespace or quotes in it."""
     return isinstance(url, str) and _HTTP_URL.fullmatch(url) is not None
@@ -155,12 +225,12 @@ def html_link(url: str | None, text: object = None) -> Markup:
     """An ``<a href>`` for an http(s) URL; any other URL is shown as escaped text."""
     if url is None:
         return Markup(escape(one_line("" if text is None else text)))
-    label = one_line(url if text is None or str(text).strip() == "" else text)
+    label = one_line(ascii_url(url) if text is None or str(text).strip() == "" else text)
     if is_http_url(url):
-        return Markup('<a href="{}">{}</a>').format(url, label)
+        return Markup('<a href="{}">{}</a>').format(ascii_url(url), label)
     if text is None:
-        return Markup(escape(one_line(url)))
-    return Markup("{} ({})").format(label, one_line(url))
+        return Markup(escape(one_line(ascii_url(url))))
+    return Markup("{} ({})").format(label, one_line(ascii_url(url)))
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
@@ -206,11 +276,19 @@ MAIL_POLICY = _MailPolicy()
 SMTP_POLICY = MAIL_POLICY.clone(linesep="\r\n")
 
 
-def message_id_for(key: str, domain: str = "monitor.invalid") -> str:
-    """The Message-ID for an outbox key: the same key always gives the same id."""
+def message_id_for(key: str, domain: str = "monitor.invalid", *, install_id: str = "") -> str:
+    """The Message-ID for an outbox key: the same key always gives the same id.  With an
+    ``install_id`` (random per database) two installs never share one, even for the same
+    key (a reset database numbers its alerts from 1 again)."""
     if not _DOMAIN.fullmatch(domain):
         raise ValueError(f"not a usable Message-ID domain: {domain!r}")
-    return "<" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + "@" + domain + ">"
+    if not install_id:
+        return "<" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + "@" + domain + ">"
+    if not _DOMAIN.fullmatch(install_id):
+        raise ValueError(f"not a usable install id: {install_id!r}")
+    # 96 bits; short enough that the header line is never folded
+    digest = hashlib.sha256(f"{install_id}\0{key}".encode()).hexdigest()[:24]
+    return f"<{digest}.{install_id}@{domain}>"
 
 
 def _boundary_for(key: str) -> str:
@@ -228,6 +306,15 @@ def alert_subject(ctx: AlertContext) -> str:
     """``[monitor] BREACHED: <commitment title>``, on one line."""
     title = one_line(ctx.commitment.title) or ctx.commitment.id
     return _subject(f"[monitor] {status_label(ctx.change.to_status)}: {title}")
+
+
+def alert_group_subject(ctx: AlertGroupContext) -> str:
+    """``[monitor] 2 changes: BREACHED: <title>; MET: <title>``, on one line."""
+    parts = [
+        f"{status_label(a.change.to_status)}: {one_line(a.commitment.title) or a.commitment.id}"
+        for a in ctx.alerts
+    ]
+    return _subject(f"[monitor] {plural(len(parts), 'change')}: {'; '.join(parts)}")
 
 
 def health_subject(ctx: HealthContext) -> str:
@@ -276,6 +363,8 @@ def _environment() -> jinja2.Environment:
         status=status_label,
         link=html_link,
         plural=plural,
+        ascii_url=ascii_url,
+        ascii_host=ascii_host,
         score=lambda s: f"{float(s):.2f}",
     )
     env.tests["http_url"] = is_http_url
@@ -304,6 +393,7 @@ def _message(
     sender: str,
     recipients: Sequence[str],
     sent_at: datetime,
+    install_id: str = "",
 ) -> EmailMessage:
     if sent_at.tzinfo is None:
         raise ValueError("sent_at must be an aware datetime")
@@ -313,7 +403,7 @@ def _message(
     if recipients:
         msg["To"] = ", ".join(recipients)
     msg["Date"] = format_datetime(sent_at.astimezone(UTC))
-    msg["Message-ID"] = message_id_for(key)
+    msg["Message-ID"] = message_id_for(key, install_id=install_id)
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
@@ -322,12 +412,10 @@ def _message(
 
 
 def _alert_values(ctx: AlertContext) -> dict[str, Any]:
-    urls = [e.url for e in ctx.evidence if e.url is not None and is_http_url(e.url)]
     return {
         "ctx": ctx,
         "subject": alert_subject(ctx),
-        # shell-quoted: a link holding $(...) pasted into a shell stays a string
-        "explain_url": shlex.quote(urls[0]) if urls else "URL",
+        "explain_command": explain_command(ctx.evidence),
     }
 
 
@@ -335,6 +423,7 @@ def _digest_values(ctx: DigestContext) -> dict[str, Any]:
     return {
         "ctx": ctx,
         "subject": digest_subject(ctx),
+        "explain_command": explain_command([e for _, e in ctx.evidence]),
         "evidence_groups": _group_evidence(ctx.evidence),
         "unhealthy_feeds": [f for f in ctx.feeds if not f.healthy],
         "healthy_feeds": [f for f in ctx.feeds if f.healthy],
@@ -349,6 +438,7 @@ def _render_message(
     sender: str,
     recipients: Sequence[str],
     sent_at: datetime,
+    install_id: str = "",
 ) -> EmailMessage:
     """``<template>.txt`` and ``<template>.html`` as one multipart/alternative message."""
     return _message(
@@ -359,20 +449,65 @@ def _render_message(
         sender=sender,
         recipients=recipients,
         sent_at=sent_at,
+        install_id=install_id,
     )
 
 
 def render_alert(
-    ctx: AlertContext, *, key: str, sender: str, recipients: Sequence[str], sent_at: datetime
+    ctx: AlertContext,
+    *,
+    key: str,
+    sender: str,
+    recipients: Sequence[str],
+    sent_at: datetime,
+    install_id: str = "",
 ) -> EmailMessage:
     """One status change as a multipart/alternative (plain text + HTML) message."""
     return _render_message(
-        "alert", _alert_values(ctx), key=key, sender=sender, recipients=recipients, sent_at=sent_at
+        "alert",
+        _alert_values(ctx),
+        key=key,
+        sender=sender,
+        recipients=recipients,
+        sent_at=sent_at,
+        install_id=install_id,
+    )
+
+
+def render_alert_group(
+    ctx: AlertGroupContext,
+    *,
+    key: str,
+    sender: str,
+    recipients: Sequence[str],
+    sent_at: datetime,
+    install_id: str = "",
+) -> EmailMessage:
+    """Several alerts as one multipart/alternative message: a summary, then each alert."""
+    values = {
+        "ctx": ctx,
+        "subject": alert_group_subject(ctx),
+        "explain_command": explain_command([e for a in ctx.alerts for e in a.evidence]),
+    }
+    return _render_message(
+        "alerts",
+        values,
+        key=key,
+        sender=sender,
+        recipients=recipients,
+        sent_at=sent_at,
+        install_id=install_id,
     )
 
 
 def render_health_alert(
-    ctx: HealthContext, *, key: str, sender: str, recipients: Sequence[str], sent_at: datetime
+    ctx: HealthContext,
+    *,
+    key: str,
+    sender: str,
+    recipients: Sequence[str],
+    sent_at: datetime,
+    install_id: str = "",
 ) -> EmailMessage:
     """A feed's change of health as a multipart/alternative message."""
     return _render_message(
@@ -382,11 +517,18 @@ def render_health_alert(
         sender=sender,
         recipients=recipients,
         sent_at=sent_at,
+        install_id=install_id,
     )
 
 
 def render_digest(
-    ctx: DigestContext, *, key: str, sender: str, recipients: Sequence[str], sent_at: datetime
+    ctx: DigestContext,
+    *,
+    key: str,
+    sender: str,
+    recipients: Sequence[str],
+    sent_at: datetime,
+    install_id: str = "",
 ) -> EmailMessage:
     """The periodic digest as a multipart/alternative (plain text + HTML) message."""
     return _render_message(
@@ -396,7 +538,119 @@ def render_digest(
         sender=sender,
         recipients=recipients,
         sent_at=sent_at,
+        install_id=install_id,
     )
+
+
+# --- chat (webhook) documents ------------------------------------------------------
+
+_MENTION = re.compile(r"@(channel|here|all|everyone)\b", re.IGNORECASE)
+
+
+def chat_escape(text: str) -> str:
+    """Text that Slack and Mattermost show as written: ``&``, ``<`` and ``>`` escaped as
+    their markup wants (so ``<!channel>`` or ``<https://evil|Reuters>`` from a feed is
+    neither a mention nor a disguised link), and ``@channel``-style mentions defused."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MENTION.sub(lambda m: "@\u2060" + m.group(1), text)
+
+
+def _at(at: datetime | None) -> str | None:
+    return None if at is None else at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _evidence_fields(e: Evidence) -> dict[str, Any]:
+    return {
+        "article_id": e.article_id,
+        "commitment_id": e.commitment_id,
+        "label": e.label.value,
+        "score": round(float(e.score), 4),
+        "quote": e.quote,
+        "title": e.title,
+        "url": e.url,
+        "source": e.source,
+        "published_at": _at(e.published_at),
+    }
+
+
+def alert_fields(ctx: AlertContext) -> dict[str, Any]:
+    """The structured fields of an alert, for webhook consumers (beside the text)."""
+    evidence = [_evidence_fields(e) for e in ctx.evidence]
+    return {
+        "type": "status_change",
+        "commitment_id": ctx.commitment.id,
+        "commitment_title": ctx.commitment.title,
+        "from_status": ctx.change.from_status.value,
+        "to_status": ctx.change.to_status.value,
+        "at": _at(ctx.change.at),
+        "reason": ctx.change.reason,
+        "score": max((e["score"] for e in evidence), default=None),
+        "evidence": evidence,
+        "quotes": [e["quote"] for e in evidence],
+        "urls": [e["url"] for e in evidence if e["url"]],
+        "article_ids": [e["article_id"] for e in evidence],
+    }
+
+
+def health_fields(ctx: HealthContext) -> dict[str, Any]:
+    return {
+        "type": "feed_health",
+        "feed": ctx.feed_name,
+        "feed_url": ctx.feed_url,
+        "from_state": ctx.previous,
+        "to_state": ctx.state,
+        "detail": ctx.detail,
+        "at": _at(ctx.at),
+    }
+
+
+def digest_fields(ctx: DigestContext) -> dict[str, Any]:
+    return {
+        "type": "digest",
+        "period_start_at": _at(ctx.period_start_at),
+        "period_end_at": _at(ctx.period_end_at),
+        "changes": [
+            {
+                "commitment_id": c.id,
+                "from_status": ch.from_status.value,
+                "to_status": ch.to_status.value,
+                "at": _at(ch.at),
+            }
+            for c, ch in ctx.changes
+        ],
+        "statuses": {c.id: status.value for c, status, _ in ctx.statuses},
+        "evidence": [_evidence_fields(e) for _, e in ctx.evidence],
+        "failing_feeds": [f.name for f in ctx.feeds if not f.healthy],
+    }
+
+
+def fields_for(ctx: object) -> dict[str, Any]:
+    """Structured fields for any message context."""
+    if isinstance(ctx, AlertContext):
+        return alert_fields(ctx)
+    if isinstance(ctx, AlertGroupContext):
+        return {"type": "status_changes", "alerts": [alert_fields(a) for a in ctx.alerts]}
+    if isinstance(ctx, HealthContext):
+        return health_fields(ctx)
+    if isinstance(ctx, DigestContext):
+        return digest_fields(ctx)
+    raise TypeError(f"no fields for {type(ctx).__name__}")
+
+
+def webhook_document(msg: EmailMessage, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What a webhook receives: ``text`` (subject and plain body, escaped for chat markup;
+    Slack-, Mattermost- and Teams-style webhooks read it), the raw ``subject`` and
+    ``body``, the ``message_id``, and the message's structured ``fields``."""
+    body = msg.get_body(("plain",))
+    text = body.get_content() if body is not None else ""
+    subject = str(msg.get("Subject", ""))
+    return {
+        "text": chat_escape(f"{subject}\n\n{text}".strip()),
+        "subject": subject,
+        "body": text,
+        "message_id": str(msg.get("Message-ID", "")).strip(),
+        **({"fields": fields} if fields is not None else {}),
+    }
 
 
 def as_bytes(msg: EmailMessage) -> bytes:
@@ -491,6 +745,18 @@ def validate_templates() -> None:
     for alert_ctx, digest_ctx in _sample_contexts():
         jobs = [(name, _alert_values(alert_ctx)) for name in ("alert.txt", "alert.html")]
         jobs += [(name, _digest_values(digest_ctx)) for name in ("digest.txt", "digest.html")]
+        group = AlertGroupContext((alert_ctx, alert_ctx))
+        jobs += [
+            (
+                name,
+                {
+                    "ctx": group,
+                    "subject": alert_group_subject(group),
+                    "explain_command": explain_command(alert_ctx.evidence),
+                },
+            )
+            for name in ("alerts.txt", "alerts.html")
+        ]
         for state in ("failing", "ok"):
             health = HealthContext(
                 "Feed <x>", "https://example.org/feed", "ok", state, "3 failed polls in a row", at

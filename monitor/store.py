@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,6 +26,7 @@ from monitor.db import (
     EvidenceRow,
     FeedRow,
     HealthEventRow,
+    MetaRow,
     OutboxRow,
     SilenceRow,
     StatusEventRow,
@@ -66,6 +69,7 @@ class NewOutboxItem:
     subject: str
     message_id: str
     payload: bytes
+    group_key: str | None = None  # sent only inside the grouped message with this key
 
 
 @dataclass(frozen=True)
@@ -184,6 +188,9 @@ def _outbox(row: OutboxRow) -> OutboxItem:
         sent_at=row.sent_at,
         failed_at=row.failed_at,
         last_error=row.last_error,
+        refused=row.refused,
+        group_key=row.group_key,
+        created_at=row.created_at,
     )
 
 
@@ -670,6 +677,7 @@ class Store:
                             created_at=now,
                             attempts=0,
                             next_attempt_at=now,
+                            group_key=item.group_key,
                         )
                     )
                     s.flush()
@@ -680,20 +688,44 @@ class Store:
 
     # --- delivering ----------------------------------------------------------
 
+    def _db_now(self) -> ColumnElement[Any]:
+        """The database's clock (not this host's): leases are compared against it, so two
+        hosts whose clocks disagree still agree on who holds a message."""
+        if self._postgres:
+            return func.clock_timestamp()
+        return func.strftime("%Y-%m-%d %H:%M:%f", "now")
+
+    def _db_now_plus(self, delta: timedelta) -> ColumnElement[Any]:
+        seconds = delta.total_seconds()
+        if self._postgres:
+            return func.clock_timestamp() + func.make_interval(0, 0, 0, 0, 0, 0, seconds)
+        return func.strftime("%Y-%m-%d %H:%M:%f", "now", f"{seconds:+.3f} seconds")
+
+    def _unleased(self) -> ColumnElement[bool]:
+        return or_(
+            OutboxRow.lease_expires_at.is_(None), OutboxRow.lease_expires_at <= self._db_now()
+        )
+
     def due_outbox(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
+        """Messages to send now: unsent, not failed, due by ``now``, not held by a sender
+        (by the database's clock), and not part of a grouped message."""
         with self.transaction() as s:
             stmt = (
                 select(OutboxRow)
                 .where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
+                .where(OutboxRow.group_key.is_(None))
                 .where(or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now))
+                .where(self._unleased())
                 .order_by(OutboxRow.id)
                 .limit(limit)
             )
             return [_outbox(r) for r in s.scalars(stmt)]
 
-    def claim_outbox(self, item_id: int, now: datetime, lease: timedelta) -> bool:
-        """Take one message for sending: push its next attempt out by ``lease`` so that no
-        other worker sends it meanwhile.  False if it is no longer due."""
+    def claim_outbox(self, item_id: int, now: datetime, lease: timedelta) -> str | None:
+        """Take one message for sending, for ``lease`` by the database's clock.  Returns a
+        fresh fencing token (only its holder can record the outcome), or None if the
+        message is no longer due or another sender holds it."""
+        token = secrets.token_hex(16)
         with self.transaction() as s:
             result = s.execute(
                 update(OutboxRow)
@@ -702,25 +734,75 @@ class Store:
                     OutboxRow.sent_at.is_(None),
                     OutboxRow.failed_at.is_(None),
                     or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now),
+                    self._unleased(),
                 )
-                .values(next_attempt_at=now + lease, attempts=OutboxRow.attempts + 1)
+                .values(
+                    claim_token=token,
+                    lease_expires_at=self._db_now_plus(lease),
+                    attempts=OutboxRow.attempts + 1,
+                )
             )
-            return bool(getattr(result, "rowcount", 0))
+            return token if getattr(result, "rowcount", 0) else None
 
-    def mark_sent(self, item_id: int, now: datetime) -> None:
+    def _settle(self, item_id: int, token: str | None, values: dict[str, Any]) -> bool:
+        """Record a delivery outcome, and the same for the alerts grouped into it.  With a
+        ``token``, only if that claim still holds the message (else False: the lease was
+        lost and another sender took over)."""
+        values = {**values, "claim_token": None, "lease_expires_at": None}
         with self.transaction() as s:
-            row = s.get_one(OutboxRow, item_id)
-            row.sent_at, row.last_error = now, None
+            conditions = [OutboxRow.id == item_id, OutboxRow.sent_at.is_(None)]
+            if token is not None:
+                conditions.append(OutboxRow.claim_token == token)
+            result = s.execute(update(OutboxRow).where(*conditions).values(**values))
+            if not getattr(result, "rowcount", 0):
+                return False
+            key = select(OutboxRow.key).where(OutboxRow.id == item_id).scalar_subquery()
+            s.execute(
+                update(OutboxRow)
+                .where(OutboxRow.group_key == key, OutboxRow.sent_at.is_(None))
+                .values(**values)
+            )
+            return True
 
-    def mark_retry(self, item_id: int, now: datetime, error: str, next_at: datetime) -> None:
-        with self.transaction() as s:
-            row = s.get_one(OutboxRow, item_id)
-            row.last_error, row.next_attempt_at = error[:2000], next_at
+    def mark_sent(
+        self, item_id: int, now: datetime, token: str | None = None, *, refused: str | None = None
+    ) -> bool:
+        """The transport accepted the message (``refused``: recipients it turned down)."""
+        return self._settle(
+            item_id,
+            token,
+            {"sent_at": now, "last_error": refused[:2000] if refused else None, "refused": refused},
+        )
 
-    def mark_failed(self, item_id: int, now: datetime, error: str) -> None:
+    def mark_retry(
+        self, item_id: int, now: datetime, error: str, next_at: datetime, token: str | None = None
+    ) -> bool:
+        return self._settle(
+            item_id, token, {"last_error": error[:2000], "next_attempt_at": next_at}
+        )
+
+    def mark_failed(
+        self, item_id: int, now: datetime, error: str, token: str | None = None
+    ) -> bool:
+        return self._settle(item_id, token, {"last_error": error[:2000], "failed_at": now})
+
+    def grouped_keys(self, group_key: str) -> list[str]:
+        """The keys of the alerts sent inside the grouped message ``group_key``."""
         with self.transaction() as s:
-            row = s.get_one(OutboxRow, item_id)
-            row.last_error, row.failed_at = error[:2000], now
+            stmt = select(OutboxRow.key).where(OutboxRow.group_key == group_key)
+            return list(s.scalars(stmt.order_by(OutboxRow.id)))
+
+    def install_id(self) -> str:
+        """This database's install id: random, made on first use, then kept (``meta``)."""
+        with self.transaction() as s:
+            row = s.get(MetaRow, "install_id")
+            if row is not None:
+                return row.value
+        with contextlib.suppress(IntegrityError):
+            with self.transaction() as s:
+                s.add(MetaRow(key="install_id", value=secrets.token_hex(8)))
+        with self.transaction() as s:
+            return s.get_one(MetaRow, "install_id").value
 
     def outbox(self, limit: int = 50) -> list[OutboxItem]:
         with self.transaction() as s:
@@ -756,6 +838,20 @@ class Store:
                 or 0
             )
             return {"pending": pending, "sent": sent, "failed": failed}
+
+    def outbox_partly_failed(self) -> int:
+        """Messages sent although the server refused some of their recipients (a grouped
+        message counts once, though each alert in it records the refusal)."""
+        with self.transaction() as s:
+            return (
+                s.scalar(
+                    select(func.count())
+                    .select_from(OutboxRow)
+                    .where(OutboxRow.sent_at.is_not(None), OutboxRow.refused.is_not(None))
+                    .where(OutboxRow.group_key.is_(None))  # count a grouped message once
+                )
+                or 0
+            )
 
     # --- digests and status ---------------------------------------------------
 

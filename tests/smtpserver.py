@@ -9,10 +9,11 @@ can be stopped and started again on the same port to simulate an outage.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,9 @@ class RecordingHandler:
         self._rcpt_replies: dict[str, str] = {}
         self.credentials: tuple[str, str] | None = None
         self.auth_attempts: list[str] = []
+        # called (in the server's thread) after a message is recorded, before the 250
+        self.on_message: Callable[[ReceivedMessage], None] | None = None
+        self.reply_delay = 0.0  # seconds to wait before answering DATA
 
     def reply_next(self, reply: str, times: int = 1) -> None:
         with self._lock:
@@ -105,6 +109,11 @@ class RecordingHandler:
                     login=login.decode() if isinstance(login, bytes) else None,
                 )
             )
+            received = self.messages[-1]
+        if self.on_message is not None:
+            self.on_message(received)
+        if self.reply_delay:
+            await asyncio.sleep(self.reply_delay)
         return "250 OK"
 
     def authenticate(

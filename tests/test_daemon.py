@@ -145,10 +145,40 @@ def test_sigkill_at_random_moments_loses_nothing_and_sends_once(
             for m in smtp_server.messages
         )
         assert ids and all(n == 1 for n in ids.values()), ids
-        smtp_rows = [o for o in store.outbox() if o.channel == "smtp"]
+        smtp_rows = [o for o in store.outbox() if o.channel == "smtp" and o.group_key is None]
         sent = {o.message_id for o in smtp_rows if o.sent_at is not None}
         assert sent <= set(ids)
         folder = list((tmp_path / "outbox").glob("*.eml"))
-        assert len(folder) == len([o for o in store.outbox() if o.channel == "outbox"])
+        assert len(folder) == len(
+            [o for o in store.outbox() if o.channel == "outbox" and o.group_key is None]
+        )
+    finally:
+        store.close()
+
+
+def test_delivery_runs_in_its_own_job_woken_by_the_cycle(
+    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer
+) -> None:
+    config = load_config(str(watchlist(tmp_path, feed_server, smtp_server)), env={})
+    upgrade(config.database_url)
+    store = Store(make_engine(config.database_url))
+    try:
+        clock = FakeClock(datetime(2025, 10, 28, 9, 0, tzinfo=UTC))
+        m = pipeline.Monitor(config, store, clock)
+        pipeline.sync(m)
+        sched = daemon.build_scheduler(m, tick_seconds=60, deliver_seconds=30)
+        jobs = {j.id: j for j in sched.get_jobs()}
+        # pending mail from a previous run goes out at start, not a tick later
+        assert jobs["deliver"].next_run_time == clock.now()
+        assert jobs["deliver"].func is daemon.deliver_job
+        # the cycle queues, then wakes the deliver job; it never sends itself
+        woken: list[bool] = []
+        daemon.cycle_job(m, wake_delivery=lambda: woken.append(True))
+        assert woken == [True]
+        assert smtp_server.messages == []
+        assert all(o.attempts == 0 for o in store.outbox())
+        daemon.deliver_job(m)
+        assert len(smtp_server.messages) == len([o for o in store.outbox() if o.channel == "smtp"])
+        assert callable(jobs["cycle"].kwargs["wake_delivery"])
     finally:
         store.close()

@@ -36,6 +36,7 @@ def test_watchlist_reference_is_a_valid_watchlist() -> None:
             "MONITOR_SMTP_PASSWORD": "p",
             "MONITOR_WEBHOOK_URL": "https://hooks.example/T0/B0/x",
             "MONITOR_WEB_TOKEN": "t0ken",
+            "MONITOR_APPRISE_URL": "json://hooks.example/apprise",
         },
     )
     assert config.commitments[0].id == "ceasefire"

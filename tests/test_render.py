@@ -229,7 +229,7 @@ def test_parser_reads_alert_back_whole() -> None:
         assert "exchanged fire" in body
         assert "wire.example.com" in body
         assert "monitor status" in body
-        assert "monitor explain https://wire.example.com/news/chaman-clashes" in body
+        assert "monitor explain 101" in body  # by article id, never a URL from a feed
     assert '<a href="https://wire.example.com/news/chaman-clashes">' in html
     assert '<a href="https://example.org/interview?id=1&amp;lang=en">' in html
 

@@ -1,7 +1,7 @@
 """cycles: one row per poll cycle (coverage and the daemon's heartbeat)
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from monitor.db import UTCDateTime
 
 revision: str = "0005"
-down_revision: str | None = "0002"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

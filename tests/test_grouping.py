@@ -1,0 +1,111 @@
+"""Several alerts in one cycle reach each channel as one message (one Message-ID), while
+each alert keeps its own outbox row, marked sent with the group: nothing is sent twice."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from pathlib import Path
+
+from monitor import pipeline
+from monitor.clock import FakeClock
+from monitor.config import load_config
+from monitor.db import make_engine, upgrade
+from monitor.store import Store
+from tests.feedserver import FeedServer
+from tests.helpers import BREACH_ITEM, QUIET_ITEM, rss, write_watchlist
+from tests.smtpserver import SmtpServer
+from tests.test_crash import MET_ITEM
+
+
+def test_alerts_of_one_cycle_are_grouped_per_channel_and_recorded_per_alert(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    smtp_server: SmtpServer,
+    database_url: str,
+    clock: FakeClock,
+) -> None:
+    feed_server.add("/f.xml", rss([BREACH_ITEM, MET_ITEM, QUIET_ITEM]))
+    path = write_watchlist(
+        tmp_path,
+        {"F": feed_server.url("/f.xml")},
+        database_url=database_url,
+        smtp={
+            "host": smtp_server.host,
+            "port": smtp_server.port,
+            "security": "none",
+            "timeout_seconds": 5,
+            "sender": "monitor@example.org",
+            "recipients": ["desk@example.org"],
+        },
+    )
+    config = load_config(str(path), env={})
+    upgrade(config.database_url)
+    m = pipeline.Monitor(config, Store(make_engine(config.database_url)), clock)
+    try:
+        pipeline.sync(m)
+        report = pipeline.run_cycle(m)
+        rows = m.store.outbox(limit=100)
+        members = [o for o in rows if o.group_key is not None]
+        groups = [o for o in rows if o.kind == "alerts"]
+        assert {o.channel for o in groups} == {"smtp", "outbox"}
+        alert_ids = {o.key.split(":")[1] for o in members}
+        assert len(alert_ids) >= 2, "the breach and the met report should both alert"
+        assert {o.group_key for o in members} == {o.key for o in groups}
+        assert report.delivery.sent == len(groups) == 2  # one message per channel
+        assert all(o.sent_at is not None for o in rows)
+        # one mail, one Message-ID, every alert in it
+        [mail] = smtp_server.messages
+        parsed = email.message_from_bytes(mail.data, policy=email.policy.default)
+        [smtp_group] = [o for o in groups if o.channel == "smtp"]
+        assert parsed["Message-ID"] == smtp_group.message_id
+        assert parsed["Subject"].startswith(f"[monitor] {len(alert_ids)} changes: ")
+        body = parsed.get_body(("plain",))
+        assert body is not None
+        text = body.get_content()
+        for commitment in {c for c in m.commitments.values()}:
+            if any(o.subject.endswith(commitment.title[:40]) for o in members):
+                assert commitment.id in text
+        assert text.count("==== ") == len(alert_ids)
+        # the members' own messages are kept, never sent on their own
+        assert m.store.due_outbox(clock.now()) == []
+        files = list((tmp_path / "outbox").glob("*.eml"))
+        assert len(files) == 1
+        clock.advance(86400)
+        assert pipeline.run_cycle(m).delivery.sent == 0
+        assert len(smtp_server.messages) == 1
+    finally:
+        m.store.close()
+
+
+def test_grouping_can_be_turned_off(
+    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer, clock: FakeClock
+) -> None:
+    feed_server.add("/f.xml", rss([BREACH_ITEM, MET_ITEM, QUIET_ITEM]))
+    path = write_watchlist(
+        tmp_path,
+        {"F": feed_server.url("/f.xml")},
+        outbox=False,
+        smtp={
+            "host": smtp_server.host,
+            "port": smtp_server.port,
+            "security": "none",
+            "sender": "monitor@example.org",
+            "recipients": ["desk@example.org"],
+        },
+    )
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("alerts:\n", "alerts:\n  group: false\n", 1),
+        encoding="utf-8",
+    )
+    config = load_config(str(path), env={})
+    upgrade(config.database_url)
+    m = pipeline.Monitor(config, Store(make_engine(config.database_url)), clock)
+    try:
+        pipeline.sync(m)
+        report = pipeline.run_cycle(m)
+        rows = m.store.outbox()
+        assert len(rows) >= 2 and all(o.kind == "alert" and o.group_key is None for o in rows)
+        assert report.delivery.sent == len(rows) == len(smtp_server.messages)
+    finally:
+        m.store.close()
