@@ -59,7 +59,13 @@ def retracted_subject(ctx: RetractedContext) -> str:
 
 
 def render_retracted(
-    ctx: RetractedContext, *, key: str, sender: str, recipients: Sequence[str], sent_at: datetime
+    ctx: RetractedContext,
+    *,
+    key: str,
+    sender: str,
+    recipients: Sequence[str],
+    sent_at: datetime,
+    install_id: str = "",
 ) -> EmailMessage:
     """A retraction as a multipart/alternative (plain text + HTML) message."""
     return render._render_message(
@@ -69,6 +75,7 @@ def render_retracted(
         sender=sender,
         recipients=recipients,
         sent_at=sent_at,
+        install_id=install_id,
     )
 
 
