@@ -67,7 +67,7 @@ class FeedRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     interval_seconds: Mapped[int] = mapped_column(Integer)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     etag: Mapped[str | None] = mapped_column(String(500))
@@ -90,7 +90,9 @@ class ArticleRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"))
-    url: Mapped[str | None] = mapped_column(String(2000))
+    # a link is kept whole (a cut one would not open); other strings from feeds are cut to
+    # their column by the store, alike on SQLite and PostgreSQL
+    url: Mapped[str | None] = mapped_column(Text)
     guid: Mapped[str | None] = mapped_column(String(2000))
     title: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
@@ -100,7 +102,11 @@ class ArticleRow(Base):
     fingerprint: Mapped[int] = mapped_column(BigInteger, default=0)  # signed 64-bit SimHash
     judged_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("ix_articles_unjudged", "judged_at", "id"),)
+    __table_args__ = (
+        Index("ix_articles_unjudged", "judged_at", "id"),
+        Index("ix_articles_fetched_at", "fetched_at"),  # retention, coverage of a period
+        Index("ix_articles_feed_fetched", "feed_id", "fetched_at"),  # a feed's articles
+    )
 
 
 class ArticleKeyRow(Base):
@@ -143,6 +149,8 @@ class EvidenceRow(Base):
     __table_args__ = (
         UniqueConstraint("article_id", "commitment_id", name="uq_evidence_article_commitment"),
         Index("ix_evidence_commitment_assessed", "commitment_id", "assessed_at"),
+        Index("ix_evidence_commitment_id", "commitment_id", "id"),  # latest, evidence_for
+        Index("ix_evidence_created_at", "created_at"),  # the digest's period
     )
 
 
@@ -158,6 +166,8 @@ class StatusEventRow(Base):
     evidence_ids: Mapped[list[Any]] = mapped_column(JSON)
     alerted_at: Mapped[datetime | None] = mapped_column(index=True)
     alert_suppressed: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_status_events_commitment", "commitment_id", "to_status"),)
 
 
 class OutboxRow(Base):

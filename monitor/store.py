@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,7 +11,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,6 +29,7 @@ from monitor.db import (
     StatusEventRow,
 )
 from monitor.errors import StoreError
+from monitor.fingerprint import simhash64
 from monitor.models import (
     Article,
     Commitment,
@@ -39,7 +42,6 @@ from monitor.models import (
     StatusChange,
     Verdict,
 )
-from monitor.text import simhash64
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,47 @@ class HealthEvent:
     previous: str
     detail: str
     at: datetime
+
+
+KEY_LOOKUP_CHUNK = 900  # keys per IN (...) look-up: well under any backend's limit on binds
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """Text every backend stores alike: PostgreSQL refuses NUL and lone surrogates, SQLite
+    would keep them; both become U+FFFD here."""
+    if "\x00" in value:
+        value = value.replace("\x00", "\ufffd")
+    if not value.isascii():
+        value = _SURROGATES.sub("\ufffd", value)
+    return value
+
+
+def _length(column: Any) -> int | None:
+    return getattr(getattr(column, "type", None), "length", None)
+
+
+def clipped(column: Any, value: str) -> str:
+    """``value`` cut to the column's length (in characters, as both backends count), so a
+    long string from outside is stored alike on SQLite (which would keep it) and on
+    PostgreSQL (which would refuse it)."""
+    value = clean_text(value)
+    limit = _length(column)
+    return value[:limit] if limit is not None else value
+
+
+def fitting(column: Any, value: str | None) -> str | None:
+    """``value`` if it fits its column, else None: for strings a cut would corrupt."""
+    if value is None:
+        return None
+    value = clean_text(value)
+    limit = _length(column)
+    return None if limit is not None and len(value) > limit else value
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def _to_signed(n: int) -> int:
@@ -314,18 +357,22 @@ class Store:
         warning: str | None = None,
     ) -> int:
         """Store a successful fetch: new articles, validators and the next poll time, in one
-        transaction.  Returns how many articles were new."""
+        transaction.  Returns how many articles were new.
+
+        Set-based: every key of every entry is looked up at once, so an entry already
+        stored costs no fingerprint and no insert; the new articles and their keys are
+        inserted in bulk (``ON CONFLICT DO NOTHING`` on the keys)."""
+        prepared = [(entry, entry_keys(feed.id, entry)) for entry in entries]
         with self.transaction() as s:
-            new = 0
-            for entry in entries:
-                if self._store_entry(s, feed, entry, now):
-                    new += 1
+            new = self._store_entries(s, feed, prepared, now)
             row = s.get_one(FeedRow, feed.id)
             if status != 304:
-                row.etag, row.last_modified = etag, last_modified
+                # a validator longer than its column is no validator: a cut one never matches
+                row.etag = fitting(FeedRow.etag, etag)
+                row.last_modified = fitting(FeedRow.last_modified, last_modified)
             row.last_polled_at = row.last_ok_at = now
             row.last_status = status
-            row.last_error = warning
+            row.last_error = clean_text(warning) if warning is not None else None
             row.error_count = 0
             row.next_poll_at = next_poll_at
             if new:
@@ -335,49 +382,77 @@ class Store:
                 row.last_new_at = now if entries else None
             return new
 
-    def _store_entry(self, s: Session, feed: Feed, entry: Entry, now: datetime) -> bool:
-        keys = entry_keys(feed.id, entry)
-        known = dict(
-            s.execute(
+    def _store_entries(
+        self, s: Session, feed: Feed, prepared: Sequence[tuple[Entry, list[str]]], now: datetime
+    ) -> int:
+        keys_table = ArticleKeyRow.__table__
+        wanted = sorted({k for _, keys in prepared for k in keys})
+        known: dict[str, int] = {}
+        for chunk in _chunks(wanted, KEY_LOOKUP_CHUNK):
+            found = s.execute(
                 select(ArticleKeyRow.key, ArticleKeyRow.article_id).where(
-                    ArticleKeyRow.key.in_(keys)
+                    ArticleKeyRow.key.in_(chunk)
                 )
-            ).all()
-        )
-        if known:
-            article_id = next(iter(known.values()))
+            )
+            known.update((key, article_id) for key, article_id in found)
+        fresh: list[Entry] = []  # the new articles, in feed order
+        owner: dict[str, int] = {}  # key -> index in ``fresh``
+        more: dict[str, int] = {}  # a new key of an article already stored -> its id
+        for entry, keys in prepared:
+            stored = next((known[k] for k in keys if k in known), None)
+            if stored is not None:  # seen before: remember the keys it has now too
+                for k in keys:
+                    if k not in known and k not in owner:
+                        more[k] = known[k] = stored
+                continue
+            index = next((owner[k] for k in keys if k in owner), len(fresh))
+            if index == len(fresh):
+                fresh.append(entry)
             for k in keys:
-                if k not in known:
-                    self._add_key(s, k, article_id)
-            return False
-        try:
-            with s.begin_nested():
-                article = ArticleRow(
-                    feed_id=feed.id,
-                    url=entry.url,
-                    guid=entry.guid[:2000] if entry.guid else None,
-                    title=entry.title,
-                    text=entry.text,
-                    source=entry.publisher or publisher_of(entry.url, feed.name),
-                    published_at=entry.published_at,
-                    fetched_at=now,
-                    fingerprint=_to_signed(simhash64(f"{entry.title}\n{entry.text}")),
+                owner.setdefault(k, index)
+        rows: list[dict[str, Any]] = []
+        ids: list[int] = []
+        if fresh:
+            ids = list(
+                s.scalars(
+                    insert(ArticleRow).returning(ArticleRow.id, sort_by_parameter_order=True),
+                    [self._article_values(feed, e, now) for e in fresh],
                 )
-                s.add(article)
-                s.flush()
-                s.add_all(ArticleKeyRow(key=k, article_id=article.id) for k in keys)
-                s.flush()
-        except IntegrityError:  # another daemon stored it a moment ago
-            return False
-        return True
+            )
+            rows = [{"key": k, "article_id": ids[i]} for k, i in owner.items()]
+        rows += [{"key": k, "article_id": a} for k, a in more.items()]
+        if not rows:
+            return 0
+        add_keys = self._insert(keys_table).on_conflict_do_nothing().returning(keys_table.c.key)
+        inserted = set(s.scalars(add_keys, rows))
+        # a key taken meanwhile (another daemon stored the same article): drop our copy
+        lost = {ids[i] for k, i in owner.items() if k not in inserted}
+        if lost:
+            s.execute(delete(ArticleRow).where(ArticleRow.id.in_(sorted(lost))))
+        return len(fresh) - len(lost)
 
-    def _add_key(self, s: Session, key: str, article_id: int) -> None:
-        try:
-            with s.begin_nested():
-                s.add(ArticleKeyRow(key=key, article_id=article_id))
-                s.flush()
-        except IntegrityError:
-            pass
+    @staticmethod
+    def _article_values(feed: Feed, entry: Entry, now: datetime) -> dict[str, Any]:
+        title, text = clean_text(entry.title), clean_text(entry.text)
+        source = entry.publisher or publisher_of(entry.url, feed.name)
+        return {
+            "feed_id": feed.id,
+            "url": clean_text(entry.url) if entry.url else None,
+            "guid": clipped(ArticleRow.guid, entry.guid) if entry.guid else None,
+            "title": title,
+            "text": text,
+            "source": clipped(ArticleRow.source, source),
+            "published_at": entry.published_at,
+            "fetched_at": now,
+            "fingerprint": _to_signed(simhash64(f"{entry.title}\n{entry.text}")),
+            "judged_at": None,
+        }
+
+    def _insert(self, table: Any) -> Any:
+        """The dialect's INSERT (for ``ON CONFLICT``): PostgreSQL or SQLite."""
+        if self._postgres:
+            return postgresql.insert(table)
+        return sqlite.insert(table)
 
     def record_feed_error(
         self,
@@ -393,7 +468,7 @@ class Store:
             row = s.get_one(FeedRow, feed_id)
             row.last_polled_at = now
             row.last_status = status
-            row.last_error = error[:2000]
+            row.last_error = clean_text(error[:2000])
             row.error_count += 1
             row.next_poll_at = next_poll_at
             row.gone = gone
@@ -413,7 +488,11 @@ class Store:
                 return False
             s.add(
                 HealthEventRow(
-                    feed_id=feed_id, state=health, at=now, detail=detail[:2000], previous=expected
+                    feed_id=feed_id,
+                    state=health,
+                    at=now,
+                    detail=clean_text(detail[:2000]),
+                    previous=expected,
                 )
             )
             return True
