@@ -17,12 +17,13 @@ from datetime import UTC, datetime
 from types import FrameType
 from zoneinfo import ZoneInfo
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor import pipeline
-from monitor.errors import MonitorError
+from monitor.errors import DatabaseLostError, MonitorError
 from monitor.logs import get_logger
 from monitor.pipeline import Monitor
 
@@ -44,6 +45,9 @@ def _guarded(name: str, m: Monitor, fn: object) -> None:
     try:
         assert callable(fn)
         fn()
+    except DatabaseLostError as e:  # writing on would be lost: stop (run_forever raises it)
+        log.critical("database_lost", job=name, error=str(e))
+        m.stop.set()
     except MonitorError as e:
         log.error("job_failed", job=name, error=str(e))
     except Exception:
@@ -115,11 +119,18 @@ def run_forever(m: Monitor, *, tick_seconds: float = 60, deliver_seconds: float 
         if sched.running:
             sched.shutdown(wait=False)
 
+    def stop_when_asked(_event: object) -> None:  # a job that set m.stop ends the daemon
+        if m.stop.is_set() and sched.running:
+            sched.shutdown(wait=False)
+
+    sched.add_listener(stop_when_asked, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     old = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         _guarded("digest-catch-up", m, lambda: catch_up_digest(m))
         log.info("daemon_started", feeds=len(m.config.feeds), commitments=len(m.config.commitments))
-        sched.start()
+        if not m.stop.is_set():
+            sched.start()
+        m.store.check_database()  # the database file lost: leave with its error
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,9 +26,16 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import NullPool
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: the SQLite upgrade is not serialised
+    fcntl = None  # type: ignore[assignment]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -256,8 +265,48 @@ def alembic_config(url: str) -> Any:
     return cfg
 
 
+# pg_advisory_lock key of the schema upgrade: any fixed 64-bit number (b"monitor\x01")
+UPGRADE_LOCK_KEY = 0x6D6F6E69746F7201
+
+
+@contextmanager
+def upgrade_lock(url: str) -> Iterator[None]:
+    """Hold the database's upgrade lock: daemons started at once on one fresh database take
+    turns to migrate it (the later ones then find it current).  PostgreSQL: a session-level
+    advisory lock.  SQLite: an exclusive ``flock`` on a file beside the database (never on
+    the database file itself: closing any descriptor of that file would drop SQLite's own
+    POSIX locks)."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": UPGRADE_LOCK_KEY})
+        finally:
+            engine.dispose()
+        return
+    database = parsed.database if backend == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:") or not fcntl:
+        yield
+        return
+    lock_file = Path(f"{database}.upgrade-lock")
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def upgrade(url: str) -> None:
-    """Bring the schema to the newest revision (run at every start)."""
+    """Bring the schema to the newest revision (run at every start), one process at a time."""
     from alembic import command
 
-    command.upgrade(alembic_config(url), "head")
+    with upgrade_lock(url):
+        command.upgrade(alembic_config(url), "head")

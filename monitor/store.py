@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy import Select, and_, case, delete, func, insert, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -27,8 +29,9 @@ from monitor.db import (
     HealthEventRow,
     OutboxRow,
     StatusEventRow,
+    UTCDateTime,
 )
-from monitor.errors import StoreError
+from monitor.errors import DatabaseLostError, StoreError
 from monitor.fingerprint import simhash64
 from monitor.models import (
     Article,
@@ -87,6 +90,9 @@ class HealthEvent:
     at: datetime
 
 
+# A feed polled this far "in the future" was scheduled before the clock stepped back; less
+# than this is taken for skew between daemons' clocks (which must not poll a feed twice).
+CLOCK_STEP_TOLERANCE = timedelta(minutes=10)
 KEY_LOOKUP_CHUNK = 900  # keys per IN (...) look-up: well under any backend's limit on binds
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
@@ -126,6 +132,16 @@ def fitting(column: Any, value: str | None) -> str | None:
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def sqlite_file(engine: Engine) -> Path | None:
+    """The SQLite database file ``engine`` opens, or None (PostgreSQL, memory, URI)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).absolute()
 
 
 def _to_signed(n: int) -> int:
@@ -241,14 +257,40 @@ class Store:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._postgres = engine.dialect.name == "postgresql"
+        self._file = sqlite_file(engine)
+        self._file_id: tuple[int, int] | None = None
+        if self._file is not None and self._file.exists():
+            self.check_database()
 
     def close(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
 
+    def check_database(self) -> None:
+        """Raise ``DatabaseLostError`` if the SQLite file is not the one first opened (the
+        device and inode at its path changed, or nothing is there): writing on would go to
+        an unlinked file, lost at the next start, or mix two databases.  Costs one
+        ``stat``; run before every transaction."""
+        if self._file is None:
+            return
+        try:
+            st = os.stat(self._file)
+        except FileNotFoundError:
+            raise DatabaseLostError(str(self._file), "removed while the monitor ran") from None
+        except OSError as e:
+            raise DatabaseLostError(str(self._file), f"cannot be checked: {e}") from e
+        file_id = (st.st_dev, st.st_ino)
+        if self._file_id is None:
+            self._file_id = file_id
+        elif file_id != self._file_id:
+            raise DatabaseLostError(
+                str(self._file), "replaced by another file while the monitor ran"
+            )
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any error."""
+        self.check_database()
         try:
             with self._sessions.begin() as session:
                 yield session
@@ -321,8 +363,19 @@ class Store:
 
     def claim_due_feeds(self, now: datetime, lease: timedelta, limit: int = 1000) -> list[Feed]:
         """The feeds due at ``now``; each is leased (its next poll moved to ``now + lease``)
-        so another daemon, or a restart, does not poll it again meanwhile."""
-        due = or_(FeedRow.next_poll_at.is_(None), FeedRow.next_poll_at <= now)
+        so another daemon, or a restart, does not poll it again meanwhile.
+
+        A feed last polled (or created) more than ``CLOCK_STEP_TOLERANCE`` after ``now``
+        was scheduled by a clock since stepped back: it is due at once (its future poll
+        time clamped to ``now``), so polling does not stall until the clock catches up."""
+        ahead = now + CLOCK_STEP_TOLERANCE
+        at_now = literal(now, UTCDateTime())
+        due = or_(
+            FeedRow.next_poll_at.is_(None),
+            FeedRow.next_poll_at <= now,
+            FeedRow.last_polled_at > ahead,
+            and_(FeedRow.last_polled_at.is_(None), FeedRow.created_at > ahead),
+        )
         with self.transaction() as s:
             stmt = (
                 select(FeedRow)
@@ -337,7 +390,15 @@ class Store:
                 won = s.execute(
                     update(FeedRow)
                     .where(FeedRow.id == r.id, due)
-                    .values(next_poll_at=now + lease)
+                    .values(
+                        next_poll_at=now + lease,
+                        last_polled_at=case(
+                            (FeedRow.last_polled_at > now, at_now), else_=FeedRow.last_polled_at
+                        ),
+                        created_at=case(
+                            (FeedRow.created_at > now, at_now), else_=FeedRow.created_at
+                        ),
+                    )
                     .execution_options(synchronize_session=False)
                 )
                 if getattr(won, "rowcount", 0):
