@@ -631,9 +631,14 @@ class Store:
             return _article(row) if row else None
 
     def article_by_url(self, url: str) -> Article | None:
+        """The article stored under this link: found by its URL key (an index probe), not
+        by a scan of every article's link."""
         with self.transaction() as s:
             row = s.scalars(
-                select(ArticleRow).where(ArticleRow.url == url).order_by(ArticleRow.id).limit(1)
+                select(ArticleRow)
+                .join(ArticleKeyRow, ArticleKeyRow.article_id == ArticleRow.id)
+                .where(ArticleKeyRow.key == _key("url", url))
+                .limit(1)
             ).first()
             return _article(row) if row else None
 
@@ -864,31 +869,16 @@ class Store:
 
     def outbox_counts(self) -> dict[str, int]:
         with self.transaction() as s:
-            pending = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(OutboxRow)
-                    .where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
-                )
-                or 0
-            )
-            sent = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(OutboxRow)
-                    .where(OutboxRow.sent_at.is_not(None))
-                )
-                or 0
-            )
-            failed = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(OutboxRow)
-                    .where(OutboxRow.failed_at.is_not(None))
-                )
-                or 0
-            )
-            return {"pending": pending, "sent": sent, "failed": failed}
+            sent = OutboxRow.sent_at.is_not(None)
+            failed = OutboxRow.failed_at.is_not(None)
+            row = s.execute(
+                select(
+                    func.count(case((and_(~sent, ~failed), 1))),
+                    func.count(case((sent, 1))),
+                    func.count(case((failed, 1))),
+                ).select_from(OutboxRow)
+            ).one()
+            return {"pending": int(row[0]), "sent": int(row[1]), "failed": int(row[2])}
 
     # --- digests and status ---------------------------------------------------
 
@@ -916,18 +906,23 @@ class Store:
             return [_evidence(e, a) for e, a in rows]
 
     def latest_evidence(self) -> dict[str, Evidence]:
-        """Per commitment, its most recent evidence."""
+        """Per commitment, its most recent evidence: one index probe per commitment
+        (``ix_evidence_commitment_id``), never a scan of all evidence."""
         out: dict[str, Evidence] = {}
         with self.transaction() as s:
             newest = (
-                select(EvidenceRow.commitment_id, func.max(EvidenceRow.id).label("id"))
-                .group_by(EvidenceRow.commitment_id)
-                .subquery()
+                select(func.max(EvidenceRow.id))
+                .where(EvidenceRow.commitment_id == CommitmentRow.id)
+                .correlate(CommitmentRow)
+                .scalar_subquery()
             )
+            ids = [i for i in s.scalars(select(newest).select_from(CommitmentRow)) if i]
+            if not ids:
+                return out
             rows = s.execute(
                 select(EvidenceRow, ArticleRow)
-                .join(newest, newest.c.id == EvidenceRow.id)
                 .join(ArticleRow, ArticleRow.id == EvidenceRow.article_id)
+                .where(EvidenceRow.id.in_(ids))
             )
             for e, a in rows:
                 out[e.commitment_id] = _evidence(e, a)
