@@ -215,6 +215,14 @@ class DigestConfig(_Model):
         return self
 
 
+class RetentionConfig(_Model):
+    """How long stored data is kept (None: forever).  Evidence, status history, article
+    titles, links and identities are always kept; only bulk text goes."""
+
+    article_text_days: int | None = Field(180, ge=1, le=36_500)  # then the text is blanked
+    outbox_days: int | None = Field(90, ge=1, le=36_500)  # sent or failed messages
+
+
 class WatchlistFile(_Model):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     polling: PollingConfig = Field(default_factory=PollingConfig)
@@ -224,6 +232,7 @@ class WatchlistFile(_Model):
     judging: JudgingConfig = Field(default_factory=JudgingConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     digest: DigestConfig = Field(default_factory=DigestConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
 
 
 @dataclass(frozen=True)

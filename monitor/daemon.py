@@ -4,7 +4,8 @@ Jobs (fixed ids, ``coalesce=True``, ``max_instances=1``):
 
 - ``cycle``: poll the due feeds, judge, assess, alert, deliver (every ``tick_seconds``);
 - ``deliver``: retry the outbox (every ``deliver_seconds``);
-- ``digest``: the digest, on the watchlist's cron schedule and time zone.
+- ``digest``: the digest, on the watchlist's cron schedule and time zone;
+- ``prune``: the watchlist's retention, once a day (first a minute after start).
 
 The database, not the scheduler, knows which feed is due, so the cycle tick can be
 short and several daemons can share one PostgreSQL database.
@@ -13,7 +14,7 @@ short and several daemons can share one PostgreSQL database.
 from __future__ import annotations
 
 import signal
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import FrameType
 from zoneinfo import ZoneInfo
 
@@ -62,6 +63,10 @@ def deliver_job(m: Monitor) -> None:
     _guarded("deliver", m, lambda: pipeline.deliver_pending(m))
 
 
+def prune_job(m: Monitor) -> None:
+    _guarded("prune", m, lambda: pipeline.prune(m))
+
+
 def digest_job(m: Monitor) -> None:
     fire_at = m.clock.now().replace(second=0, microsecond=0)
 
@@ -101,6 +106,14 @@ def build_scheduler(
         IntervalTrigger(seconds=deliver_seconds, timezone=UTC),
         id="deliver",
         name="deliver the outbox",
+        **once,
+    )
+    sched.add_job(
+        prune_job,
+        IntervalTrigger(hours=24, timezone=UTC),
+        id="prune",
+        name="retention",
+        next_run_time=m.clock.now() + timedelta(minutes=1),
         **once,
     )
     if m.config.file.digest.enabled:

@@ -960,3 +960,50 @@ class Store:
                 "events": n(StatusEventRow),
                 "outbox": n(OutboxRow),
             }
+
+    # --- retention -------------------------------------------------------------
+
+    def prune(
+        self,
+        *,
+        text_before: datetime | None,
+        outbox_before: datetime | None,
+        batch: int = 2000,
+    ) -> tuple[int, int]:
+        """Blank the text of judged articles fetched before ``text_before`` (title, link,
+        keys and fingerprint stay, so the article is still recognised and its evidence
+        still shown), and delete outbox messages sent or failed before ``outbox_before``
+        (pending ones are never touched).  In batches, one transaction each.  Returns
+        (articles blanked, messages deleted)."""
+        blanked = deleted = 0
+        while text_before is not None:
+            with self.transaction() as s:
+                ids = list(
+                    s.scalars(
+                        select(ArticleRow.id)
+                        .where(
+                            ArticleRow.fetched_at < text_before,
+                            ArticleRow.judged_at.is_not(None),
+                            ArticleRow.text != "",
+                        )
+                        .limit(batch)
+                    )
+                )
+                if ids:
+                    s.execute(update(ArticleRow).where(ArticleRow.id.in_(ids)).values(text=""))
+            blanked += len(ids)
+            if len(ids) < batch:
+                break
+        while outbox_before is not None:
+            with self.transaction() as s:
+                done = or_(
+                    and_(OutboxRow.sent_at.is_not(None), OutboxRow.sent_at < outbox_before),
+                    and_(OutboxRow.failed_at.is_not(None), OutboxRow.failed_at < outbox_before),
+                )
+                ids = list(s.scalars(select(OutboxRow.id).where(done).limit(batch)))
+                if ids:
+                    s.execute(delete(OutboxRow).where(OutboxRow.id.in_(ids)))
+            deleted += len(ids)
+            if len(ids) < batch:
+                break
+        return blanked, deleted
