@@ -276,6 +276,8 @@ class Store:
         try:
             st = os.stat(self._file)
         except FileNotFoundError:
+            if self._file_id is None:  # not made yet: SQLite creates it on the first connect
+                return
             raise DatabaseLostError(str(self._file), "removed while the monitor ran") from None
         except OSError as e:
             raise DatabaseLostError(str(self._file), f"cannot be checked: {e}") from e

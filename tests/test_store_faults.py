@@ -182,3 +182,17 @@ def test_claims_under_a_clock_stepped_back_stay_leased_and_skew_is_tolerated(
         assert [f.name for f in store.claim_due_feeds(back, timedelta(minutes=2))] == ["B"]
     finally:
         store.close()
+
+
+def test_a_store_opened_before_its_sqlite_file_exists_works(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/later.db"
+    store = Store(make_engine(url))
+    try:
+        assert not (tmp_path / "later.db").exists()
+        upgrade(url)  # another connection makes the file
+        assert store.feeds() == []  # not "lost": the file this store first sees
+        (tmp_path / "later.db").unlink()
+        with pytest.raises(DatabaseLostError):
+            store.feeds()
+    finally:
+        store.close()
