@@ -141,3 +141,76 @@ def test_feed_errors_and_health_details_are_stored_alike(store: Store) -> None:
     assert store.record_health(feed.id, "ok", "failing", "detail \x00", NOW)
     [event] = store.unalerted_health_events()
     assert event.detail == "detail \ufffd"
+
+
+def test_an_entry_stored_by_another_daemon_meanwhile_is_not_stored_twice(
+    database_url: str,
+) -> None:
+    """Daemon A looks its entries' keys up (none known), daemon B stores the same entry and
+    commits, then A inserts: A's copy is dropped (its keys conflict), B's stays."""
+    from sqlalchemy import event, func
+
+    from monitor.db import ArticleKeyRow
+
+    upgrade(database_url)
+    a, b = Store(make_engine(database_url)), Store(make_engine(database_url))
+    try:
+        a.sync_watchlist([FeedSpec("A", "http://a.example/feed", 900)], [], NOW)
+        feed = a.feeds()[0]
+        same = Entry(
+            identity="g1",
+            guid="g1",
+            url="https://news.example/1",
+            title="T",
+            text="body",
+            published_at=NOW,
+        )
+        other = Entry(
+            identity="g2",
+            guid="g2",
+            url="https://news.example/2",
+            title="U",
+            text="more",
+            published_at=NOW,
+        )
+        fired: list[int] = []
+
+        def b_first(_c: object, _cur: object, sql: str, *_rest: object) -> None:
+            if sql.lstrip().startswith("INSERT INTO articles") and not fired:
+                fired.append(1)
+                assert (
+                    b.save_entries(
+                        feed,
+                        [same],
+                        now=NOW,
+                        status=200,
+                        etag=None,
+                        last_modified=None,
+                        next_poll_at=NOW,
+                    )
+                    == 1
+                )
+
+        event.listen(a.engine, "before_cursor_execute", b_first)
+        new = a.save_entries(
+            feed,
+            [same, other],
+            now=NOW,
+            status=200,
+            etag=None,
+            last_modified=None,
+            next_poll_at=NOW,
+        )
+        assert fired and new == 1  # only "other" is A's
+        with a.transaction() as s:
+            titles = sorted(s.scalars(select(ArticleRow.title)))
+            keys = s.scalar(select(func.count()).select_from(ArticleKeyRow))
+            orphans = s.scalar(
+                select(func.count())
+                .select_from(ArticleKeyRow)
+                .where(ArticleKeyRow.article_id.not_in(select(ArticleRow.id)))
+            )
+        assert titles == ["T", "U"] and keys == 6 and orphans == 0
+    finally:
+        a.close()
+        b.close()
