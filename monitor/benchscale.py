@@ -11,16 +11,18 @@ servers do), it measures through the real pipeline:
 - a re-poll of the 200 unchanged feeds (CPU time);
 - what ``monitor status`` does (upgrade, sync, the status queries), in-process;
 - the peak RSS of the measuring process.
+
+CPU is the monitor process's (and its reaped children's); the feed server runs apart.
 """
 
 from __future__ import annotations
 
 import hashlib
-import http.server
 import random
 import resource
+import subprocess
+import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -79,45 +81,66 @@ class ScaleReport:
 # --- the feeds, served locally ------------------------------------------------------------
 
 
+# The server runs in its own process, so that its CPU is not counted as the monitor's.  It
+# answers every GET with the file's bytes and no validators (no ETag, no Last-Modified).
+_SERVER = """
+import http.server, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+    def do_GET(self):
+        f = root / self.path.lstrip("/")
+        if not f.is_file() or f.parent != root:
+            self.send_error(404)
+            return
+        body = f.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+s.daemon_threads = True
+print(s.server_address[1], flush=True)
+s.serve_forever()
+"""
+
+
 class _Feeds:
-    """Feed bodies by path, served by a threaded HTTP server on 127.0.0.1."""
+    """Feed files in a folder, served by a child process on 127.0.0.1."""
 
-    def __init__(self) -> None:
-        self.bodies: dict[str, bytes] = {}
-        self.lock = threading.Lock()
-        feeds = self
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = 0
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                with feeds.lock:
-                    body = feeds.bodies.get(self.path)
-                if body is None:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+    def put(self, path: str, body: bytes) -> None:
+        tmp = self.folder / f".{path.lstrip('/')}.tmp"
+        tmp.write_bytes(body)
+        tmp.replace(self.folder / path.lstrip("/"))
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+        return f"http://127.0.0.1:{self.port}{path}"
 
     @contextmanager
     def running(self) -> Iterator[_Feeds]:
-        self.thread.start()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _SERVER, str(self.folder)],
+            stdout=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+        )
         try:
+            line = proc.stdout.readline() if proc.stdout else b""
+            if not line.strip().isdigit():
+                raise InputError("--scale", "the local feed server did not start")
+            self.port = int(line)
             yield self
         finally:
-            self.server.shutdown()
-            self.server.server_close()
+            proc.terminate()
+            proc.wait(timeout=10)
+            if proc.stdout:
+                proc.stdout.close()
 
 
 def _item(feed: int, n: int, article: BenchArticle, at: datetime) -> str:
@@ -305,7 +328,10 @@ def run_scale(
         _refuse_a_used_database(database_url)
     per_feed = min(ENTRIES_PER_FEED, n // FEEDS)
     samples = sample_articles()
-    with tempfile.TemporaryDirectory(prefix="monitor-scale-") as tmp, _Feeds().running() as srv:
+    with (
+        tempfile.TemporaryDirectory(prefix="monitor-scale-") as tmp,
+        _Feeds(Path(tmp) / "feeds").running() as srv,
+    ):
         workdir = Path(tmp)
         url = database_url or f"sqlite:///{workdir / 'scale.db'}"
         file = base.file.model_copy(
@@ -345,7 +371,8 @@ def run_scale(
                     _item(i, j, samples[(i + j) % len(samples)], clock.now())
                     for j in range(per_feed)
                 ]
-                srv.bodies[f"/f{i}.xml"] = body = _rss(i, items[i])
+                body = _rss(i, items[i])
+                srv.put(f"/f{i}.xml", body)
                 feed = by_name[f"feed-{i:03d}"]
                 parsed = parse_feed(body, url=feed.url, headers={"content-type": "text/xml"})
                 store.save_entries(
@@ -380,7 +407,7 @@ def run_scale(
                 )
                 new = _item(i, per_feed, article, clock.now())
                 items[i].insert(0, new)
-                srv.bodies[f"/f{i}.xml"] = _rss(i, items[i])
+                srv.put(f"/f{i}.xml", _rss(i, items[i]))
             clock.advance(1)
             say("cycle with new articles ...")
             wall, cpu = time.perf_counter(), _cpu()
