@@ -592,14 +592,30 @@ def _corpus_line(corpus: str) -> str:
     show_default=True,
     help="Generated commitments for the second measurement.",
 )
+@click.option(
+    "--scale",
+    type=click.IntRange(200),
+    default=None,
+    help="Instead: fill a database with this many articles and time a cycle and status.",
+)
+@click.option("--database-url", default=None, help="With --scale: an empty database to fill.")
 @config_option
-def bench(n: int, generated: int, config_file: str | None) -> None:
+def bench(
+    n: int, generated: int, scale: int | None, database_url: str | None, config_file: str | None
+) -> None:
     """Measure judging speed: articles per second, with the watchlist's commitments and with
     many generated ones."""
     from monitor import bench as b
 
     with _errors():
         config = _load(config_file)
+        if scale is not None:
+            from monitor.benchscale import run_scale
+
+            report = run_scale(config, scale, database_url=database_url, progress=_progress())
+            for line in report.lines():
+                click.echo(line)
+            return
         articles = b.sample_articles()
         entities = dict(config.entities)
         _echo(f"judging {n} articles (the demo's {len(articles)} sample items, repeated), one core")

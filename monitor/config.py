@@ -328,6 +328,14 @@ class WebConfig(_Model):
     stale_after_minutes: float = Field(30, gt=0)  # /healthz fails when no poll for this long
 
 
+class RetentionConfig(_Model):
+    """How long stored data is kept (None: forever).  Evidence, status history, article
+    titles, links and identities are always kept; only bulk text goes."""
+
+    article_text_days: int | None = Field(180, ge=1, le=36_500)  # then the text is blanked
+    outbox_days: int | None = Field(90, ge=1, le=36_500)  # sent or failed messages
+
+
 class WatchlistFile(_Model):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     polling: PollingConfig = Field(default_factory=PollingConfig)
@@ -338,6 +346,7 @@ class WatchlistFile(_Model):
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     digest: DigestConfig = Field(default_factory=DigestConfig)
     web: WebConfig = Field(default_factory=WebConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ Jobs (fixed ids, ``coalesce=True``, ``max_instances=1``):
 - ``deliver``: send the outbox (every ``deliver_seconds``, and when woken).  It runs in
   its own thread, apart from the cycle, and every send is cut off at its channel's
   deadline: a stuck mail server or webhook never holds up polling;
-- ``digest``: the digest, on the watchlist's cron schedule and time zone.
+- ``digest``: the digest, on the watchlist's cron schedule and time zone;
+- ``prune``: the watchlist's retention, once a day (first a minute after start).
 
 The database, not the scheduler, knows which feed is due, so the cycle tick can be
 short and several daemons can share one PostgreSQL database.
@@ -17,16 +18,17 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import FrameType
 from zoneinfo import ZoneInfo
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor import pipeline
-from monitor.errors import MonitorError
+from monitor.errors import DatabaseLostError, MonitorError
 from monitor.logs import get_logger
 from monitor.pipeline import Monitor
 
@@ -48,6 +50,9 @@ def _guarded(name: str, m: Monitor, fn: object) -> None:
     try:
         assert callable(fn)
         fn()
+    except DatabaseLostError as e:  # writing on would be lost: stop (run_forever raises it)
+        log.critical("database_lost", job=name, error=str(e))
+        m.stop.set()
     except MonitorError as e:
         log.error("job_failed", job=name, error=str(e))
     except Exception:
@@ -65,6 +70,10 @@ def cycle_job(m: Monitor, wake_delivery: Callable[[], None] | None = None) -> No
 
 def deliver_job(m: Monitor) -> None:
     _guarded("deliver", m, lambda: pipeline.deliver_pending(m))
+
+
+def prune_job(m: Monitor) -> None:
+    _guarded("prune", m, lambda: pipeline.prune(m))
 
 
 def digest_job(m: Monitor, wake_delivery: Callable[[], None] | None = None) -> None:
@@ -116,6 +125,14 @@ def build_scheduler(
         next_run_time=m.clock.now(),  # what a previous run left queued goes out at start
         **once,
     )
+    sched.add_job(
+        prune_job,
+        IntervalTrigger(hours=24, timezone=UTC),
+        id="prune",
+        name="retention",
+        next_run_time=m.clock.now() + timedelta(minutes=1),
+        **once,
+    )
     if m.config.file.digest.enabled:
         sched.add_job(
             digest_job,
@@ -139,11 +156,18 @@ def run_forever(m: Monitor, *, tick_seconds: float = 60, deliver_seconds: float 
         if sched.running:
             sched.shutdown(wait=False)
 
+    def stop_when_asked(_event: object) -> None:  # a job that set m.stop ends the daemon
+        if m.stop.is_set() and sched.running:
+            sched.shutdown(wait=False)
+
+    sched.add_listener(stop_when_asked, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     old = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         _guarded("digest-catch-up", m, lambda: catch_up_digest(m))
         log.info("daemon_started", feeds=len(m.config.feeds), commitments=len(m.config.commitments))
-        sched.start()
+        if not m.stop.is_set():
+            sched.start()
+        m.store.check_database()  # the database file lost: leave with its error
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,9 +26,16 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import NullPool
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: the SQLite upgrade is not serialised
+    fcntl = None  # type: ignore[assignment]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -67,7 +76,7 @@ class FeedRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     interval_seconds: Mapped[int] = mapped_column(Integer)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     etag: Mapped[str | None] = mapped_column(String(500))
@@ -90,7 +99,9 @@ class ArticleRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"))
-    url: Mapped[str | None] = mapped_column(String(2000))
+    # a link is kept whole (a cut one would not open); other strings from feeds are cut to
+    # their column by the store, alike on SQLite and PostgreSQL
+    url: Mapped[str | None] = mapped_column(Text)
     guid: Mapped[str | None] = mapped_column(String(2000))
     title: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
@@ -100,7 +111,11 @@ class ArticleRow(Base):
     fingerprint: Mapped[int] = mapped_column(BigInteger, default=0)  # signed 64-bit SimHash
     judged_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("ix_articles_unjudged", "judged_at", "id"),)
+    __table_args__ = (
+        Index("ix_articles_unjudged", "judged_at", "id"),
+        Index("ix_articles_fetched_at", "fetched_at"),  # retention, coverage of a period
+        Index("ix_articles_feed_fetched", "feed_id", "fetched_at"),  # a feed's articles
+    )
 
 
 class ArticleKeyRow(Base):
@@ -143,6 +158,8 @@ class EvidenceRow(Base):
     __table_args__ = (
         UniqueConstraint("article_id", "commitment_id", name="uq_evidence_article_commitment"),
         Index("ix_evidence_commitment_assessed", "commitment_id", "assessed_at"),
+        Index("ix_evidence_commitment_id", "commitment_id", "id"),  # latest, evidence_for
+        Index("ix_evidence_created_at", "created_at"),  # the digest's period
     )
 
 
@@ -158,6 +175,8 @@ class StatusEventRow(Base):
     evidence_ids: Mapped[list[Any]] = mapped_column(JSON)
     alerted_at: Mapped[datetime | None] = mapped_column(index=True)
     alert_suppressed: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_status_events_commitment", "commitment_id", "to_status"),)
 
 
 class OutboxRow(Base):
@@ -334,8 +353,48 @@ def alembic_config(url: str) -> Any:
     return cfg
 
 
+# pg_advisory_lock key of the schema upgrade: any fixed 64-bit number (b"monitor\x01")
+UPGRADE_LOCK_KEY = 0x6D6F6E69746F7201
+
+
+@contextmanager
+def upgrade_lock(url: str) -> Iterator[None]:
+    """Hold the database's upgrade lock: daemons started at once on one fresh database take
+    turns to migrate it (the later ones then find it current).  PostgreSQL: a session-level
+    advisory lock.  SQLite: an exclusive ``flock`` on a file beside the database (never on
+    the database file itself: closing any descriptor of that file would drop SQLite's own
+    POSIX locks)."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": UPGRADE_LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": UPGRADE_LOCK_KEY})
+        finally:
+            engine.dispose()
+        return
+    database = parsed.database if backend == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:") or not fcntl:
+        yield
+        return
+    lock_file = Path(f"{database}.upgrade-lock")
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def upgrade(url: str) -> None:
-    """Bring the schema to the newest revision (run at every start)."""
+    """Bring the schema to the newest revision (run at every start), one process at a time."""
     from alembic import command
 
-    command.upgrade(alembic_config(url), "head")
+    with upgrade_lock(url):
+        command.upgrade(alembic_config(url), "head")

@@ -6,6 +6,7 @@ MonitorError
 │   └── FeedGoneError                HTTP 410 / permanent 404: stop polling
 ├── ParseError(url)                  bytes that are not a feed at all
 ├── StoreError                       the database refused (wrapped SQLAlchemy error)
+│   └── DatabaseLostError(path)      the SQLite file was removed or replaced: stop
 ├── DeliveryError(channel, transient) a channel did not accept a message
 └── InputError(what)                 bad command-line input (a corpus line, a URL)
 """
@@ -76,6 +77,19 @@ class ParseError(MonitorError):
 class StoreError(MonitorError):
     def __str__(self) -> str:
         return f"database error: {super().__str__()}"
+
+
+class DatabaseLostError(StoreError):
+    """The SQLite file the monitor opened is no longer at its path (removed, or replaced by
+    another file): whatever it wrote now would be lost, so the daemon stops."""
+
+    def __init__(self, path: str, cause: str) -> None:
+        self.path = path
+        self.cause = cause
+        super().__init__(path, cause)
+
+    def __str__(self) -> str:
+        return f"database file lost: {self.path}: {self.cause}"
 
 
 class DeliveryError(MonitorError):

@@ -789,3 +789,26 @@ def run_cycle(m: Monitor, *, deliver: bool = True) -> CycleReport:
     delivered = deliver_pending(m) if deliver else DeliveryReport()
     cyclelog.end_cycle(m.store, cycle_id, m.clock.now())
     return CycleReport(polled, judged, changes, queued, delivered)
+
+
+# --- retention -------------------------------------------------------------------
+
+
+@dataclass
+class PruneReport:
+    articles_blanked: int
+    outbox_deleted: int
+
+
+def prune(m: Monitor) -> PruneReport:
+    """Apply the watchlist's ``retention``: old article text and old sent messages go;
+    evidence and status history stay."""
+    r = m.config.file.retention
+    now = m.clock.now()
+    blanked, deleted = m.store.prune(
+        text_before=now - timedelta(days=r.article_text_days) if r.article_text_days else None,
+        outbox_before=now - timedelta(days=r.outbox_days) if r.outbox_days else None,
+    )
+    if blanked or deleted:
+        log.info("pruned", articles_blanked=blanked, outbox_deleted=deleted)
+    return PruneReport(blanked, deleted)

@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+import re
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,9 +46,11 @@ from monitor.db import (
     OutboxRow,
     SilenceRow,
     StatusEventRow,
+    UTCDateTime,
     VerdictRow,
 )
-from monitor.errors import StoreError
+from monitor.errors import DatabaseLostError, StoreError
+from monitor.fingerprint import simhash64
 from monitor.models import (
     Acknowledgement,
     Article,
@@ -49,7 +67,6 @@ from monitor.models import (
     StatusChange,
     Verdict,
 )
-from monitor.text import simhash64
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,60 @@ class HealthEvent:
     previous: str
     detail: str
     at: datetime
+
+
+# A feed polled this far "in the future" was scheduled before the clock stepped back; less
+# than this is taken for skew between daemons' clocks (which must not poll a feed twice).
+CLOCK_STEP_TOLERANCE = timedelta(minutes=10)
+KEY_LOOKUP_CHUNK = 900  # keys per IN (...) look-up: well under any backend's limit on binds
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """Text every backend stores alike: PostgreSQL refuses NUL and lone surrogates, SQLite
+    would keep them; both become U+FFFD here."""
+    if "\x00" in value:
+        value = value.replace("\x00", "\ufffd")
+    if not value.isascii():
+        value = _SURROGATES.sub("\ufffd", value)
+    return value
+
+
+def _length(column: Any) -> int | None:
+    return getattr(getattr(column, "type", None), "length", None)
+
+
+def clipped(column: Any, value: str) -> str:
+    """``value`` cut to the column's length (in characters, as both backends count), so a
+    long string from outside is stored alike on SQLite (which would keep it) and on
+    PostgreSQL (which would refuse it)."""
+    value = clean_text(value)
+    limit = _length(column)
+    return value[:limit] if limit is not None else value
+
+
+def fitting(column: Any, value: str | None) -> str | None:
+    """``value`` if it fits its column, else None: for strings a cut would corrupt."""
+    if value is None:
+        return None
+    value = clean_text(value)
+    limit = _length(column)
+    return None if limit is not None and len(value) > limit else value
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def sqlite_file(engine: Engine) -> Path | None:
+    """The SQLite database file ``engine`` opens, or None (PostgreSQL, memory, URI)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).absolute()
 
 
 def _to_signed(n: int) -> int:
@@ -212,14 +283,42 @@ class Store:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._postgres = engine.dialect.name == "postgresql"
+        self._file = sqlite_file(engine)
+        self._file_id: tuple[int, int] | None = None
+        if self._file is not None and self._file.exists():
+            self.check_database()
 
     def close(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
 
+    def check_database(self) -> None:
+        """Raise ``DatabaseLostError`` if the SQLite file is not the one first opened (the
+        device and inode at its path changed, or nothing is there): writing on would go to
+        an unlinked file, lost at the next start, or mix two databases.  Costs one
+        ``stat``; run before every transaction."""
+        if self._file is None:
+            return
+        try:
+            st = os.stat(self._file)
+        except FileNotFoundError:
+            if self._file_id is None:  # not made yet: SQLite creates it on the first connect
+                return
+            raise DatabaseLostError(str(self._file), "removed while the monitor ran") from None
+        except OSError as e:
+            raise DatabaseLostError(str(self._file), f"cannot be checked: {e}") from e
+        file_id = (st.st_dev, st.st_ino)
+        if self._file_id is None:
+            self._file_id = file_id
+        elif file_id != self._file_id:
+            raise DatabaseLostError(
+                str(self._file), "replaced by another file while the monitor ran"
+            )
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any error."""
+        self.check_database()
         try:
             with self._sessions.begin() as session:
                 yield session
@@ -292,8 +391,19 @@ class Store:
 
     def claim_due_feeds(self, now: datetime, lease: timedelta, limit: int = 1000) -> list[Feed]:
         """The feeds due at ``now``; each is leased (its next poll moved to ``now + lease``)
-        so another daemon, or a restart, does not poll it again meanwhile."""
-        due = or_(FeedRow.next_poll_at.is_(None), FeedRow.next_poll_at <= now)
+        so another daemon, or a restart, does not poll it again meanwhile.
+
+        A feed last polled (or created) more than ``CLOCK_STEP_TOLERANCE`` after ``now``
+        was scheduled by a clock since stepped back: it is due at once (its future poll
+        time clamped to ``now``), so polling does not stall until the clock catches up."""
+        ahead = now + CLOCK_STEP_TOLERANCE
+        at_now = literal(now, UTCDateTime())
+        due = or_(
+            FeedRow.next_poll_at.is_(None),
+            FeedRow.next_poll_at <= now,
+            FeedRow.last_polled_at > ahead,
+            and_(FeedRow.last_polled_at.is_(None), FeedRow.created_at > ahead),
+        )
         with self.transaction() as s:
             stmt = (
                 select(FeedRow)
@@ -308,7 +418,15 @@ class Store:
                 won = s.execute(
                     update(FeedRow)
                     .where(FeedRow.id == r.id, due)
-                    .values(next_poll_at=now + lease)
+                    .values(
+                        next_poll_at=now + lease,
+                        last_polled_at=case(
+                            (FeedRow.last_polled_at > now, at_now), else_=FeedRow.last_polled_at
+                        ),
+                        created_at=case(
+                            (FeedRow.created_at > now, at_now), else_=FeedRow.created_at
+                        ),
+                    )
                     .execution_options(synchronize_session=False)
                 )
                 if getattr(won, "rowcount", 0):
@@ -328,18 +446,22 @@ class Store:
         warning: str | None = None,
     ) -> int:
         """Store a successful fetch: new articles, validators and the next poll time, in one
-        transaction.  Returns how many articles were new."""
+        transaction.  Returns how many articles were new.
+
+        Set-based: every key of every entry is looked up at once, so an entry already
+        stored costs no fingerprint and no insert; the new articles and their keys are
+        inserted in bulk (``ON CONFLICT DO NOTHING`` on the keys)."""
+        prepared = [(entry, entry_keys(feed.id, entry)) for entry in entries]
         with self.transaction() as s:
-            new = 0
-            for entry in entries:
-                if self._store_entry(s, feed, entry, now):
-                    new += 1
+            new = self._store_entries(s, feed, prepared, now)
             row = s.get_one(FeedRow, feed.id)
             if status != 304:
-                row.etag, row.last_modified = etag, last_modified
+                # a validator longer than its column is no validator: a cut one never matches
+                row.etag = fitting(FeedRow.etag, etag)
+                row.last_modified = fitting(FeedRow.last_modified, last_modified)
             row.last_polled_at = row.last_ok_at = now
             row.last_status = status
-            row.last_error = warning
+            row.last_error = clean_text(warning) if warning is not None else None
             row.error_count = 0
             row.next_poll_at = next_poll_at
             if new:
@@ -349,49 +471,77 @@ class Store:
                 row.last_new_at = now if entries else None
             return new
 
-    def _store_entry(self, s: Session, feed: Feed, entry: Entry, now: datetime) -> bool:
-        keys = entry_keys(feed.id, entry)
-        known = dict(
-            s.execute(
+    def _store_entries(
+        self, s: Session, feed: Feed, prepared: Sequence[tuple[Entry, list[str]]], now: datetime
+    ) -> int:
+        keys_table = ArticleKeyRow.__table__
+        wanted = sorted({k for _, keys in prepared for k in keys})
+        known: dict[str, int] = {}
+        for chunk in _chunks(wanted, KEY_LOOKUP_CHUNK):
+            found = s.execute(
                 select(ArticleKeyRow.key, ArticleKeyRow.article_id).where(
-                    ArticleKeyRow.key.in_(keys)
+                    ArticleKeyRow.key.in_(chunk)
                 )
-            ).all()
-        )
-        if known:
-            article_id = next(iter(known.values()))
+            )
+            known.update((key, article_id) for key, article_id in found)
+        fresh: list[Entry] = []  # the new articles, in feed order
+        owner: dict[str, int] = {}  # key -> index in ``fresh``
+        more: dict[str, int] = {}  # a new key of an article already stored -> its id
+        for entry, keys in prepared:
+            stored = next((known[k] for k in keys if k in known), None)
+            if stored is not None:  # seen before: remember the keys it has now too
+                for k in keys:
+                    if k not in known and k not in owner:
+                        more[k] = known[k] = stored
+                continue
+            index = next((owner[k] for k in keys if k in owner), len(fresh))
+            if index == len(fresh):
+                fresh.append(entry)
             for k in keys:
-                if k not in known:
-                    self._add_key(s, k, article_id)
-            return False
-        try:
-            with s.begin_nested():
-                article = ArticleRow(
-                    feed_id=feed.id,
-                    url=entry.url,
-                    guid=entry.guid[:2000] if entry.guid else None,
-                    title=entry.title,
-                    text=entry.text,
-                    source=entry.publisher or publisher_of(entry.url, feed.name),
-                    published_at=entry.published_at,
-                    fetched_at=now,
-                    fingerprint=_to_signed(simhash64(f"{entry.title}\n{entry.text}")),
+                owner.setdefault(k, index)
+        rows: list[dict[str, Any]] = []
+        ids: list[int] = []
+        if fresh:
+            ids = list(
+                s.scalars(
+                    insert(ArticleRow).returning(ArticleRow.id, sort_by_parameter_order=True),
+                    [self._article_values(feed, e, now) for e in fresh],
                 )
-                s.add(article)
-                s.flush()
-                s.add_all(ArticleKeyRow(key=k, article_id=article.id) for k in keys)
-                s.flush()
-        except IntegrityError:  # another daemon stored it a moment ago
-            return False
-        return True
+            )
+            rows = [{"key": k, "article_id": ids[i]} for k, i in owner.items()]
+        rows += [{"key": k, "article_id": a} for k, a in more.items()]
+        if not rows:
+            return 0
+        add_keys = self._insert(keys_table).on_conflict_do_nothing().returning(keys_table.c.key)
+        inserted = set(s.scalars(add_keys, rows))
+        # a key taken meanwhile (another daemon stored the same article): drop our copy
+        lost = {ids[i] for k, i in owner.items() if k not in inserted}
+        if lost:
+            s.execute(delete(ArticleRow).where(ArticleRow.id.in_(sorted(lost))))
+        return len(fresh) - len(lost)
 
-    def _add_key(self, s: Session, key: str, article_id: int) -> None:
-        try:
-            with s.begin_nested():
-                s.add(ArticleKeyRow(key=key, article_id=article_id))
-                s.flush()
-        except IntegrityError:
-            pass
+    @staticmethod
+    def _article_values(feed: Feed, entry: Entry, now: datetime) -> dict[str, Any]:
+        title, text = clean_text(entry.title), clean_text(entry.text)
+        source = entry.publisher or publisher_of(entry.url, feed.name)
+        return {
+            "feed_id": feed.id,
+            "url": clean_text(entry.url) if entry.url else None,
+            "guid": clipped(ArticleRow.guid, entry.guid) if entry.guid else None,
+            "title": title,
+            "text": text,
+            "source": clipped(ArticleRow.source, source),
+            "published_at": entry.published_at,
+            "fetched_at": now,
+            "fingerprint": _to_signed(simhash64(f"{entry.title}\n{entry.text}")),
+            "judged_at": None,
+        }
+
+    def _insert(self, table: Any) -> Any:
+        """The dialect's INSERT (for ``ON CONFLICT``): PostgreSQL or SQLite."""
+        if self._postgres:
+            return postgresql.insert(table)
+        return sqlite.insert(table)
 
     def record_feed_error(
         self,
@@ -407,7 +557,7 @@ class Store:
             row = s.get_one(FeedRow, feed_id)
             row.last_polled_at = now
             row.last_status = status
-            row.last_error = error[:2000]
+            row.last_error = clean_text(error[:2000])
             row.error_count += 1
             row.next_poll_at = next_poll_at
             row.gone = gone
@@ -427,7 +577,11 @@ class Store:
                 return False
             s.add(
                 HealthEventRow(
-                    feed_id=feed_id, state=health, at=now, detail=detail[:2000], previous=expected
+                    feed_id=feed_id,
+                    state=health,
+                    at=now,
+                    detail=clean_text(detail[:2000]),
+                    previous=expected,
                 )
             )
             return True
@@ -505,9 +659,14 @@ class Store:
             return _article(row) if row else None
 
     def article_by_url(self, url: str) -> Article | None:
+        """The article stored under this link: found by its URL key (an index probe), not
+        by a scan of every article's link."""
         with self.transaction() as s:
             row = s.scalars(
-                select(ArticleRow).where(ArticleRow.url == url).order_by(ArticleRow.id).limit(1)
+                select(ArticleRow)
+                .join(ArticleKeyRow, ArticleKeyRow.article_id == ArticleRow.id)
+                .where(ArticleKeyRow.key == _key("url", url))
+                .limit(1)
             ).first()
             return _article(row) if row else None
 
@@ -813,31 +972,16 @@ class Store:
 
     def outbox_counts(self) -> dict[str, int]:
         with self.transaction() as s:
-            pending = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(OutboxRow)
-                    .where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
-                )
-                or 0
-            )
-            sent = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(OutboxRow)
-                    .where(OutboxRow.sent_at.is_not(None))
-                )
-                or 0
-            )
-            failed = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(OutboxRow)
-                    .where(OutboxRow.failed_at.is_not(None))
-                )
-                or 0
-            )
-            return {"pending": pending, "sent": sent, "failed": failed}
+            sent = OutboxRow.sent_at.is_not(None)
+            failed = OutboxRow.failed_at.is_not(None)
+            row = s.execute(
+                select(
+                    func.count(case((and_(~sent, ~failed), 1))),
+                    func.count(case((sent, 1))),
+                    func.count(case((failed, 1))),
+                ).select_from(OutboxRow)
+            ).one()
+            return {"pending": int(row[0]), "sent": int(row[1]), "failed": int(row[2])}
 
     def outbox_partly_failed(self) -> int:
         """Messages sent although the server refused some of their recipients (a grouped
@@ -879,18 +1023,23 @@ class Store:
             return [_evidence(e, a) for e, a in rows]
 
     def latest_evidence(self) -> dict[str, Evidence]:
-        """Per commitment, its most recent evidence."""
+        """Per commitment, its most recent evidence: one index probe per commitment
+        (``ix_evidence_commitment_id``), never a scan of all evidence."""
         out: dict[str, Evidence] = {}
         with self.transaction() as s:
             newest = (
-                select(EvidenceRow.commitment_id, func.max(EvidenceRow.id).label("id"))
-                .group_by(EvidenceRow.commitment_id)
-                .subquery()
+                select(func.max(EvidenceRow.id))
+                .where(EvidenceRow.commitment_id == CommitmentRow.id)
+                .correlate(CommitmentRow)
+                .scalar_subquery()
             )
+            ids = [i for i in s.scalars(select(newest).select_from(CommitmentRow)) if i]
+            if not ids:
+                return out
             rows = s.execute(
                 select(EvidenceRow, ArticleRow)
-                .join(newest, newest.c.id == EvidenceRow.id)
                 .join(ArticleRow, ArticleRow.id == EvidenceRow.article_id)
+                .where(EvidenceRow.id.in_(ids))
             )
             for e, a in rows:
                 out[e.commitment_id] = _evidence(e, a)
@@ -928,6 +1077,53 @@ class Store:
                 "events": n(StatusEventRow),
                 "outbox": n(OutboxRow),
             }
+
+    # --- retention -------------------------------------------------------------
+
+    def prune(
+        self,
+        *,
+        text_before: datetime | None,
+        outbox_before: datetime | None,
+        batch: int = 2000,
+    ) -> tuple[int, int]:
+        """Blank the text of judged articles fetched before ``text_before`` (title, link,
+        keys and fingerprint stay, so the article is still recognised and its evidence
+        still shown), and delete outbox messages sent or failed before ``outbox_before``
+        (pending ones are never touched).  In batches, one transaction each.  Returns
+        (articles blanked, messages deleted)."""
+        blanked = deleted = 0
+        while text_before is not None:
+            with self.transaction() as s:
+                ids = list(
+                    s.scalars(
+                        select(ArticleRow.id)
+                        .where(
+                            ArticleRow.fetched_at < text_before,
+                            ArticleRow.judged_at.is_not(None),
+                            ArticleRow.text != "",
+                        )
+                        .limit(batch)
+                    )
+                )
+                if ids:
+                    s.execute(update(ArticleRow).where(ArticleRow.id.in_(ids)).values(text=""))
+            blanked += len(ids)
+            if len(ids) < batch:
+                break
+        while outbox_before is not None:
+            with self.transaction() as s:
+                done = or_(
+                    and_(OutboxRow.sent_at.is_not(None), OutboxRow.sent_at < outbox_before),
+                    and_(OutboxRow.failed_at.is_not(None), OutboxRow.failed_at < outbox_before),
+                )
+                ids = list(s.scalars(select(OutboxRow.id).where(done).limit(batch)))
+                if ids:
+                    s.execute(delete(OutboxRow).where(OutboxRow.id.in_(ids)))
+            deleted += len(ids)
+            if len(ids) < batch:
+                break
+        return blanked, deleted
 
     # --- people in the loop: verdicts, re-judging, acknowledgements, silences, the page ---
     # (monitor/review.py, monitor/oversight.py, monitor/web.py)

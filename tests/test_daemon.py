@@ -66,7 +66,7 @@ def test_scheduler_jobs_and_digest_trigger(
         m = pipeline.Monitor(config, store, clock)
         sched = daemon.build_scheduler(m, tick_seconds=60, deliver_seconds=30)
         jobs = {j.id: j for j in sched.get_jobs()}
-        assert set(jobs) == {"cycle", "deliver", "digest"}
+        assert set(jobs) == {"cycle", "deliver", "digest", "prune"}
         assert all(j.coalesce and j.max_instances == 1 for j in jobs.values())
         # 07:00 Asia/Karachi (UTC+5) is 02:00 UTC
         fire = jobs["digest"].trigger.get_next_fire_time(None, clock.now())
