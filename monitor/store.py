@@ -128,6 +128,8 @@ def _feed(row: FeedRow) -> Feed:
         created_at=row.created_at,
         last_status=row.last_status,
         health=row.health,
+        body_hash=row.body_hash,
+        entries_dropped=row.entries_dropped,
     )
 
 
@@ -825,3 +827,13 @@ class Store:
                 "events": n(StatusEventRow),
                 "outbox": n(OutboxRow),
             }
+
+    # --- feeds stream: what the last parsed body was ----------------------------
+
+    def record_feed_body(self, feed_id: int, *, body_hash: str | None, dropped: int) -> None:
+        """Remember the hash of the body just parsed and stored (an identical body is not
+        parsed again) and how many of its entries were left out over the cap."""
+        with self.transaction() as s:
+            row = s.get_one(FeedRow, feed_id)
+            row.body_hash = body_hash
+            row.entries_dropped = max(0, dropped)
