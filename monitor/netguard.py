@@ -104,9 +104,10 @@ def resolve(host: str, port: int) -> list[str]:
 class GuardedBackend(httpcore.SyncBackend):
     """httpcore's network backend, connecting only to addresses the policy allows."""
 
-    def __init__(self, *, allow_private: bool = False) -> None:
+    def __init__(self, *, allow_private: bool = False, allow_addresses: Iterable[str] = ()) -> None:
         super().__init__()
         self.allow_private = allow_private
+        self.allow_addresses = frozenset(str(ipaddress.ip_address(a)) for a in allow_addresses)
 
     def connect_tcp(
         self,
@@ -125,7 +126,7 @@ class GuardedBackend(httpcore.SyncBackend):
         reasons: list[str] = []
         for address in addresses:
             why = refusal(address, allow_private=self.allow_private)
-            if why is None:
+            if why is None or address in self.allow_addresses:
                 allowed.append(address)
             else:
                 reasons.append(why)
@@ -148,17 +149,24 @@ class GuardedBackend(httpcore.SyncBackend):
         raise error
 
 
-def guarded_transport(*, allow_private: bool = False, **kwargs: Any) -> httpx.HTTPTransport:
-    """An ``httpx.HTTPTransport`` (same arguments) whose connections obey the policy."""
+def guarded_transport(
+    *, allow_private: bool = False, allow_addresses: Iterable[str] = (), **kwargs: Any
+) -> httpx.HTTPTransport:
+    """An ``httpx.HTTPTransport`` (same arguments) whose connections obey the policy;
+    ``allow_addresses`` are allowed whatever it says (one intranet host, say)."""
     transport = httpx.HTTPTransport(**kwargs)
     pool = getattr(transport, "_pool", None)
     if not hasattr(pool, "_network_backend"):  # pragma: no cover - httpx/httpcore changed
         raise RuntimeError("cannot install the address policy on this httpx version")
-    pool._network_backend = GuardedBackend(allow_private=allow_private)  # type: ignore[union-attr]
+    pool._network_backend = GuardedBackend(  # type: ignore[union-attr]
+        allow_private=allow_private, allow_addresses=allow_addresses
+    )
     return transport
 
 
-def guarded_client(*, allow_private: bool = False, **kwargs: Any) -> httpx.Client:
+def guarded_client(
+    *, allow_private: bool = False, allow_addresses: Iterable[str] = (), **kwargs: Any
+) -> httpx.Client:
     """An ``httpx.Client`` (same arguments) whose every connection, redirects included,
     obeys the policy.  Proxy settings from the environment are not used: a proxy would
     make the connection on our behalf, unchecked."""
@@ -166,7 +174,9 @@ def guarded_client(*, allow_private: bool = False, **kwargs: Any) -> httpx.Clien
     # These configure the connections, so they go to the transport.
     transport_kwargs = {k: kwargs.pop(k) for k in _TRANSPORT_ARGS if k in kwargs}
     transport_kwargs["trust_env"] = kwargs["trust_env"]
-    transport = guarded_transport(allow_private=allow_private, **transport_kwargs)
+    transport = guarded_transport(
+        allow_private=allow_private, allow_addresses=allow_addresses, **transport_kwargs
+    )
     return httpx.Client(transport=transport, **kwargs)
 
 
