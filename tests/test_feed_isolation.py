@@ -342,3 +342,46 @@ def test_over_the_cap_the_newest_entries_are_kept_and_the_rest_counted(
     assert kept == list(range(37, n))  # the 37 oldest were left out
     assert feed.entries_dropped == 37
     assert "37 older entries left out" in (feed.last_error or "")
+
+
+def test_sigterm_stops_the_daemon_mid_parse(
+    feed_server: FeedServer, tmp_path: Path, figures: Callable[[str], None]
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.feedserver import wait_until
+
+    feed_server.add("/heavy.xml", _heavy_feed(20_000))  # ~6 s of parsing on one core
+    path = write_watchlist(
+        tmp_path,
+        {"Heavy": feed_server.url("/heavy.xml")},
+        polling={"max_bytes": 20_000_000, "parse_cpu_seconds": 120},
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
+    with open(tmp_path / "daemon.log", "ab") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "monitor", "run", "--tick", "60", "--config", str(path)],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+    try:
+        assert wait_until(lambda: bool(feed_server.requests_for("/heavy.xml")), timeout=60)
+        time.sleep(1.0)  # the body is being parsed in a worker
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        took = time.monotonic() - sent
+        text = (tmp_path / "daemon.log").read_text()
+        assert proc.returncode == 0, text
+        assert "daemon_stopped" in text and "Traceback" not in text
+        assert "feed_polled" not in text  # it was stopped mid-parse, not after
+        figures(f"daemon exit after SIGTERM mid-parse: {took:.2f} s (noisy)")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
