@@ -101,6 +101,17 @@ def _limit_cpu(budget: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
+def _usage() -> tuple[float, int]:
+    """This process's CPU seconds so far and its peak resident set (KiB)."""
+    try:
+        import resource
+
+        u = resource.getrusage(resource.RUSAGE_SELF)
+    except (ImportError, OSError):
+        return 0.0, 0
+    return u.ru_utime + u.ru_stime, int(u.ru_maxrss)
+
+
 def _worker(conn: Connection, cpu_seconds: float, memory_bytes: int) -> None:
     import signal
 
@@ -129,10 +140,11 @@ def _worker(conn: Connection, cpu_seconds: float, memory_bytes: int) -> None:
             reply = ("crash", "RecursionError: too deeply nested")
         except Exception as e:  # any failure is this feed's, sent back as data
             reply = ("crash", f"{type(e).__name__}: {str(e)[:300]}")
+        usage = _usage()
         try:
-            conn.send(reply)
+            conn.send((*reply, *usage))
         except MemoryError:
-            conn.send(("memory", None))
+            conn.send(("memory", None, *usage))
         if reply[0] == "memory":
             return  # a worker that ran out of memory is not trusted with another feed
 
@@ -161,6 +173,7 @@ class _Worker:
         child.close()
         self.job: tuple[ParseJob, Future[ParseResult]] | None = None
         self.started = 0.0
+        self.cpu_seen = 0.0
 
     def kill(self) -> None:
         with contextlib.suppress(OSError, ValueError, AttributeError):
@@ -193,6 +206,9 @@ class ParsePool:
         self._workers: list[_Worker] = []
         self._idle: list[_Worker] = []
         self._closed = False
+        # Measured: CPU seconds the workers spent on parses that finished, and their peak RSS.
+        self.cpu_seconds_used = 0.0
+        self.peak_rss_kib = 0
         self._wake_r, self._wake_w = os.pipe()
         self._thread = threading.Thread(target=self._run, name="parse-pool", daemon=True)
         self._thread.start()
@@ -288,10 +304,13 @@ class ParsePool:
 
     def _receive(self, worker: _Worker) -> None:
         try:
-            kind, value = worker.conn.recv()
-        except (EOFError, OSError):
+            kind, value, cpu, maxrss = worker.conn.recv()
+        except (EOFError, OSError, ValueError):
             self._died(worker)
             return
+        self.cpu_seconds_used += max(0.0, cpu - worker.cpu_seen)
+        worker.cpu_seen = cpu
+        self.peak_rss_kib = max(self.peak_rss_kib, maxrss)
         if kind == "ok":
             self._finish(worker, None, value)
             self._idle.append(worker)

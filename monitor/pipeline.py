@@ -155,6 +155,8 @@ class PollReport:
     not_modified: int = 0
     unchanged: int = 0  # answered 200 with the very body parsed last time: not parsed again
     errors: dict[str, str] = field(default_factory=dict)
+    parse_cpu_seconds: float = 0.0  # CPU the parse workers spent (parses that finished)
+    parse_peak_rss_kib: int = 0  # the largest parse worker's peak resident set
 
 
 def feed_urls(m: Monitor) -> dict[str, str]:
@@ -260,6 +262,8 @@ def poll(m: Monitor) -> PollReport:
     finally:
         if pool is not None:
             pool.close(kill=True)  # nothing is left to parse, unless the poll was stopped
+            report.parse_cpu_seconds = pool.cpu_seconds_used
+            report.parse_peak_rss_kib = pool.peak_rss_kib
     return report
 
 
