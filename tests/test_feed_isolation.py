@@ -385,3 +385,55 @@ def test_sigterm_stops_the_daemon_mid_parse(
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_parse_over_its_memory_budget_is_that_feeds_error(
+    feed_server: FeedServer, clock: FakeClock, tmp_path: Path, open_monitor: Callable[..., Any]
+) -> None:
+    feed_server.add("/good.xml", rss(GOOD))
+    feed_server.add("/heavy.xml", _heavy_feed(20_000))  # 8 MB: well over 64 MB to parse
+    m = _monitor(
+        open_monitor,
+        tmp_path,
+        {"Good": feed_server.url("/good.xml"), "Heavy": feed_server.url("/heavy.xml")},
+        clock,
+        max_bytes=20_000_000,
+        parse_memory_mb=64,
+        parse_cpu_seconds=120,
+    )
+    report = pipeline.poll(m)
+    assert "memory budget" in report.errors["Heavy"], report.errors
+    good, good_rows = _rows(m, "Good")
+    assert good.error_count == 0 and len(good_rows) == 2
+
+
+def test_a_long_parse_does_not_hold_up_the_other_feeds(
+    feed_server: FeedServer,
+    clock: FakeClock,
+    tmp_path: Path,
+    open_monitor: Callable[..., Any],
+    figures: Callable[[str], None],
+) -> None:
+    good = {f"Good {i}": f"/good-{i}.xml" for i in range(12)}
+    for i, path in enumerate(good.values()):
+        # they answer late: the big feed is already being parsed when they arrive
+        body = rss([{**g, "guid": f"{g['guid']}-{i}"} for g in GOOD])
+        feed_server.add(path, body, delay=1.0)
+    feed_server.add("/heavy.xml", _heavy_feed(20_000))  # ~6 s of parsing on one core
+    feeds = {name: feed_server.url(path) for name, path in good.items()}
+    feeds["Heavy"] = feed_server.url("/heavy.xml")
+    m = _monitor(open_monitor, tmp_path, feeds, clock, max_bytes=20_000_000, parse_cpu_seconds=120)
+    stored: list[float] = []
+    m.progress = lambda _message: stored.append(time.monotonic())
+    started = time.monotonic()
+    report = pipeline.poll(m)
+    assert report.polled == 13 and report.errors == {}, report.errors
+    _heavy, heavy_rows = _rows(m, "Heavy")
+    assert len(heavy_rows) == pipeline.MAX_ENTRIES
+    # The twelve small feeds were stored while the big one was still being parsed.
+    assert len(stored) == 13
+    figures(
+        f"12 small feeds stored {stored[11] - started:.2f} s into a poll whose 8 MB feed "
+        f"took {stored[12] - started:.2f} s (noisy)"
+    )
+    assert stored[11] < stored[12]
