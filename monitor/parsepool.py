@@ -180,6 +180,8 @@ class _Worker:
             self.process.kill()
         with contextlib.suppress(OSError, ValueError):
             self.process.join(2)
+        with contextlib.suppress(OSError, ValueError):
+            self.process.close()  # its sentinel's file descriptor
         with contextlib.suppress(OSError):
             self.conn.close()
 
