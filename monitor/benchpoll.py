@@ -249,7 +249,8 @@ def run(n: int, latency: float, config_file: str, say: Callable[[str], None]) ->
                 cpu += report.parse_cpu_seconds
                 note = (
                     f"{report.polled} polled, {report.new_articles} new, "
-                    f"{report.not_modified} not modified, {len(report.errors)} errors"
+                    f"{report.not_modified} not modified, {len(report.errors)} errors; "
+                    f"parse workers {report.parse_cpu_seconds:.2f} s CPU"
                 )
                 rows.append(Row(f"{label} cycle: poll", wall, cpu, note))
                 rest, wall2, cpu2 = measure(lambda: _rest_of_cycle(m))
