@@ -121,6 +121,10 @@ def _worker(conn: Connection, cpu_seconds: float, memory_bytes: int) -> None:
     signal.signal(signal.SIGXCPU, signal.SIG_DFL)
     with contextlib.suppress(ImportError, OSError, ValueError):
         _limit_memory(memory_bytes)
+    with contextlib.suppress(ImportError, OSError, ValueError):
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a worker killed leaves no core file
     while True:
         try:
             job = conn.recv()
