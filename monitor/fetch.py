@@ -41,7 +41,8 @@ _PIECE = 64 * 1024  # the most decoded bytes produced per decompression step
 # String(100)) are not kept: a cut one would never match, and would not fit.
 MAX_ETAG_CHARS = 500
 MAX_LAST_MODIFIED_CHARS = 100
-_VALIDATOR_OK = re.compile(r"[\x20-\x7e\x80-\xff]*")
+# Sent back as request headers, which httpx encodes as ASCII: printable ASCII only.
+_VALIDATOR_OK = re.compile(r"[\x20-\x7e]*")
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ def _cause(e: Exception) -> str:
 
 def bounded_validator(value: str | None, limit: int) -> str | None:
     """A validator (ETag, Last-Modified) as it may be stored and sent back, or None when it
-    is longer than ``limit`` or holds control characters."""
+    is longer than ``limit`` or holds anything but printable ASCII."""
     if not value or len(value) > limit or not _VALIDATOR_OK.fullmatch(value):
         return None
     return value
@@ -273,6 +274,8 @@ def fetch_feed(
             )
     except (httpx.HTTPError, httpx.InvalidURL) as e:
         raise FetchError(url, None, _cause(e)) from e
+    except UnicodeError as e:  # a header or URL httpx cannot encode
+        raise FetchError(url, None, f"cannot encode the request: {e}") from e
 
 
 def _read_body(

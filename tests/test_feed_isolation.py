@@ -120,6 +120,11 @@ def _hostiles() -> dict[str, Hostile]:
             {"ETag": '"' + "e" * (MAX_ETAG_CHARS + 98) + '"', "Last-Modified": "M" * 150},
             _stored_without_validators,
         ),
+        "non-ascii-etag-and-last-modified": Hostile(
+            _feed(_item("validators")),
+            {"ETag": '"caf\xe9"', "Last-Modified": "Mon, 20 Oct 2025 08:30:00 GM\xc9"},
+            _stored_without_validators,
+        ),
         "prolog-of-newlines": Hostile(_feed(_item("prolog"), prolog="\n" * 80_000), {}, _stored),
     }
 
