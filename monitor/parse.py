@@ -715,7 +715,10 @@ def parse_feed(
     if bozo and raw_entries and _cut_short(safe, str(d.get("encoding") or ""), len(raw_entries)):
         raw_entries = raw_entries[:-1]
     served_at = now or _served_at(headers)
-    latest = served_at + FUTURE_SLACK if served_at is not None else None
+    try:
+        latest = served_at + FUTURE_SLACK if served_at is not None else None
+    except OverflowError:  # a Date header at the end of the calendar
+        latest = None
     entries: list[Entry] = []
     failed: list[str] = []
     for raw in raw_entries:

@@ -604,3 +604,11 @@ def test_over_the_cap_the_newest_are_kept_in_feed_order() -> None:
     kept, dropped = newest_unique(entries, 3)
     assert [e.identity for e in kept] == ["id0", "id2", "id3"] and dropped == 2
     assert newest_unique(entries, 10) == (tuple(e for i, e in enumerate(entries) if i != 3), 0)
+
+
+@pytest.mark.parametrize(
+    "date", ["Fri, 31 Dec 9999 23:59:59 -2359", "Mon, 01 Jan 0001 00:00:00 +2359", "x" * 300]
+)
+def test_a_date_header_at_the_ends_of_the_calendar_is_survived(date: str) -> None:
+    r = parse_feed(rss(item("t", guid="g")), url=FEED_URL, headers={**XML, "Date": date})
+    assert [e.title for e in r.entries] == ["t"]
