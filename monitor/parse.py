@@ -38,6 +38,18 @@ FUTURE_SLACK = timedelta(days=1)
 # HTML longer than this is cut before it is turned into text (the text is cut anyway).
 _MAX_HTML_CHARS = 10 * MAX_TEXT_CHARS
 
+# What feedparser itself raises on some odd inputs (an XML declaration's encoding name
+# that is not UTF-8, a namespaced name with two separators), instead of flagging bozo.
+_FEEDPARSER_FAILURES = (
+    UnicodeError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+)
 # feedparser flags these, but the feed was still read correctly.
 _SURVIVABLE = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
@@ -684,14 +696,17 @@ def parse_feed(
     content, fp_headers = to_utf8(content, _feedparser_headers(headers, url))
     content = _valid_charrefs(squeeze_prolog(content))
     safe = _cap_attributes(neutralise_doctype(content, url=url, headers=fp_headers))
-    d = feedparser.parse(
-        io.BytesIO(safe),
-        response_headers=fp_headers,
-        resolve_relative_uris=True,
-        # Only text is kept, and html_to_text drops every tag and the content of
-        # script/style/iframe...; feedparser's sanitiser would keep iframe content.
-        sanitize_html=False,
-    )
+    try:
+        d = feedparser.parse(
+            io.BytesIO(safe),
+            response_headers=fp_headers,
+            resolve_relative_uris=True,
+            # Only text is kept, and html_to_text drops every tag and the content of
+            # script/style/iframe...; feedparser's sanitiser would keep iframe content.
+            sanitize_html=False,
+        )
+    except _FEEDPARSER_FAILURES as e:  # feedparser's own bugs on odd bytes (fuzzed)
+        raise ParseError(url, f"feedparser failed: {type(e).__name__}: {e}"[:300]) from e
     exc = d.get("bozo_exception")
     bozo = bool(d.get("bozo")) and not isinstance(exc, _SURVIVABLE)
     message = (str(exc) or type(exc).__name__) if bozo and exc is not None else None

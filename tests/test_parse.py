@@ -612,3 +612,25 @@ def test_over_the_cap_the_newest_are_kept_in_feed_order() -> None:
 def test_a_date_header_at_the_ends_of_the_calendar_is_survived(date: str) -> None:
     r = parse_feed(rss(item("t", guid="g")), url=FEED_URL, headers={**XML, "Date": date})
     assert [e.title for e in r.entries] == ["t"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # An encoding name that is not UTF-8: feedparser's decoding of it raised.
+        b'<?xml version="1.0" encoding="\xb2\x98"?><rss version="2.0"><channel>'
+        b"<item><title>t</title><guid>g</guid></item></channel></rss>",
+        # A namespace URI holding an encoded surrogate: feedparser's strict parser raised
+        # ValueError.
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        b'xmlns:a="htt\xed\xa0\x80p://x/"><channel><item><a:b>x</a:b><title>t</title>'
+        b"<guid>g</guid></item></channel></rss>",
+    ],
+)
+def test_feedparsers_own_failures_are_parse_errors_or_readable(body: bytes) -> None:
+    try:
+        r = parse_feed(body, url=FEED_URL, headers=XML)
+    except ParseError as e:
+        assert "feedparser failed" in str(e)
+    else:
+        assert [e.title for e in r.entries] == ["t"]
