@@ -46,6 +46,8 @@ log = get_logger()
 JUDGE_BATCH = 200
 # The most entries kept from one feed body (the newest by date, when it has more).
 MAX_ENTRIES = 500
+# The most fetched bodies a poll holds waiting for their parse and store.
+PARSE_BACKLOG = 32
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,9 @@ def poll(m: Monitor) -> PollReport:
         )
 
     events: queue.SimpleQueue[tuple[str, Any, Any]] = queue.SimpleQueue()
+    # Bodies fetched but not yet parsed and stored are held in memory: at most this many
+    # (fetching waits), so a slow parse cannot make a cycle's memory grow with its size.
+    backlog = threading.Semaphore(PARSE_BACKLOG)
 
     def fetching() -> None:
         try:
@@ -209,6 +214,10 @@ def poll(m: Monitor) -> PollReport:
                 max_bytes=p.max_bytes,
                 deadline_seconds=p.deadline_seconds,
             ):
+                if _has_body(outcome):
+                    while not backlog.acquire(timeout=0.2):
+                        if m.stop.is_set():
+                            return
                 events.put(("fetched", request, outcome))
         except BaseException as e:  # handed to the poll's thread, which raises it
             events.put(("crashed", e, None))
@@ -239,6 +248,8 @@ def poll(m: Monitor) -> PollReport:
                 if job is None:
                     report.polled += 1
                     _store_outcome(m, feed, second, report)
+                    if _has_body(second):
+                        backlog.release()
                     m.say(f"polled {report.polled}/{len(due)} feeds, {report.new_articles} new")
                     continue
                 if pool is None:
@@ -258,6 +269,7 @@ def poll(m: Monitor) -> PollReport:
                 except ParseError as e:
                     outcome = ParseFailure(got, e)
                 _store_outcome(m, feed, outcome, report)
+                backlog.release()
                 m.say(f"polled {report.polled}/{len(due)} feeds, {report.new_articles} new")
     finally:
         if pool is not None:
@@ -291,6 +303,10 @@ class ParseFailure:
 
     fetched: FetchResult
     error: ParseError
+
+
+def _has_body(outcome: object) -> bool:
+    return isinstance(outcome, FetchResult) and outcome.content is not None
 
 
 def _body_hash(result: FetchResult) -> str:

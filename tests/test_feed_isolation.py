@@ -443,3 +443,26 @@ def test_a_long_parse_does_not_hold_up_the_other_feeds(
         f"{stored[12] - started:.2f} s (noisy)"
     )
     assert stored[11] < stored[12]
+
+
+def test_a_full_parse_backlog_holds_fetching_back_and_loses_nothing(
+    feed_server: FeedServer,
+    clock: FakeClock,
+    tmp_path: Path,
+    open_monitor: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pipeline, "PARSE_BACKLOG", 1)
+    feeds = {}
+    for i in range(6):
+        items = [{**g, "guid": f"{g['guid']}-{i}", "link": f"{g['link']}-{i}"} for g in GOOD]
+        feed_server.add(f"/f{i}.xml", rss(items))
+        feeds[f"F{i}"] = feed_server.url(f"/f{i}.xml")
+    feed_server.add("/gone.xml", status=500)
+    feeds["Broken"] = feed_server.url("/gone.xml")
+    m = _monitor(open_monitor, tmp_path, feeds, clock)
+    first = pipeline.poll(m)
+    assert first.polled == 7 and first.new_articles == 12 and list(first.errors) == ["Broken"]
+    clock.advance(4 * 3600)
+    second = pipeline.poll(m)  # bodies unchanged: not parsed, and the backlog freed for each
+    assert second.polled == 7 and second.unchanged == 6 and second.new_articles == 0
