@@ -326,8 +326,8 @@ class ParsePool:
             self._finish(worker, f"parse over its memory budget ({mb} MB)", None)
             self._retire(worker)
             return
-        if kind == "crash":
-            log.error("parse_crashed", url=worker.job[0].url if worker.job else None, error=value)
+        if kind == "crash":  # the pipeline records it on the feed (URLs may hold secrets)
+            log.error("parse_crashed", error=str(value).split(":", 1)[0])
         self._finish(worker, str(value), None)
         self._idle.append(worker)
 

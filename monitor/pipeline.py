@@ -332,8 +332,9 @@ def _store_outcome(m: Monitor, feed: Feed, outcome: object, report: PollReport) 
     except MonitorError as e:
         _record_error(m, feed, report, m.config.redact(str(e)), None, "feed_failed")
     except (SQLAlchemyError, ValueError, TypeError, UnicodeError, OverflowError) as e:
+        # Logged without the traceback: its text may quote the feed's URL or values.
         error = m.config.redact(f"cannot store: {type(e).__name__}: {e}")[:500]
-        log.error("feed_store_failed", feed=feed.name, error=error, exc_info=True)
+        log.error("feed_store_failed", feed=feed.name, error=error)
         try:
             _record_error(m, feed, report, error, None, None)
         except SQLAlchemyError:
