@@ -599,14 +599,33 @@ def _corpus_line(corpus: str) -> str:
     help="Instead: fill a database with this many articles and time a cycle and status.",
 )
 @click.option("--database-url", default=None, help="With --scale: an empty database to fill.")
+@click.option(
+    "--poll", "poll_n", type=click.IntRange(1, 5000), help="Measure a poll cycle instead."
+)
+@click.option("--latency", type=click.FloatRange(0, 10), default=0.1, show_default=True)
 @config_option
 def bench(
-    n: int, generated: int, scale: int | None, database_url: str | None, config_file: str | None
+    n: int,
+    generated: int,
+    scale: int | None,
+    database_url: str | None,
+    poll_n: int | None,
+    latency: float,
+    config_file: str | None,
 ) -> None:
     """Measure judging speed: articles per second, with the watchlist's commitments and with
-    many generated ones."""
+    many generated ones.  With --poll N: a poll cycle of N local feeds, each answer delayed
+    --latency seconds, beside the sequential loop and the parse floor."""
     from monitor import bench as b
 
+    if poll_n is not None:
+        from monitor import benchpoll
+
+        with _errors():
+            rows = benchpoll.run(poll_n, latency, config_path(config_file), click.echo)
+            for line in benchpoll.table(rows):
+                click.echo(line)
+        return
     with _errors():
         config = _load(config_file)
         if scale is not None:

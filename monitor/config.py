@@ -115,7 +115,7 @@ class DatabaseConfig(_Model):
 
 class PollingConfig(_Model):
     interval_minutes: float = Field(15, gt=0, le=7 * 24 * 60)
-    max_concurrency: int = Field(8, ge=1, le=64)
+    max_concurrency: int = Field(32, ge=1, le=256)
     per_host: int = Field(2, ge=1, le=16)
     connect_timeout_seconds: float = Field(10, gt=0, le=300)
     read_timeout_seconds: float = Field(20, gt=0, le=600)
@@ -123,12 +123,15 @@ class PollingConfig(_Model):
     max_bytes: int = Field(5_000_000, ge=10_000, le=200_000_000)
     # a feed that brings nothing new for this long is unhealthy
     silent_after_hours: float = Field(48, gt=0, le=MAX_HOURS)
-    # article pages fetched for `monitor explain URL` may be on private/local addresses
+    # feeds, redirects, `monitor explain URL` and the webhook may reach private/local addresses
     allow_private_addresses: bool = False
     # this many failed polls in a row make a feed "failing" (one health alert)
     failures_before_alert: int = Field(5, ge=1, le=1000)
     # a read covers the time back to the previous read if that was at most this long ago
     coverage_gap_hours: float = Field(6, gt=0, le=MAX_HOURS)
+    # each feed's parse, in a worker process: CPU seconds and memory (MB) before it is cut off
+    parse_cpu_seconds: float = Field(15, gt=0, le=600)
+    parse_memory_mb: int = Field(512, ge=64, le=16384)
 
 
 class FeedConfig(_Model):

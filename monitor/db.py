@@ -92,6 +92,10 @@ class FeedRow(Base):
     articles_seen: Mapped[int] = mapped_column(Integer, default=0)
     health: Mapped[str] = mapped_column(String(16), default="ok", server_default="ok")
     created_at: Mapped[datetime]
+    # SHA-256 (hex) of the last body parsed: an identical body is not parsed again
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    # entries of the last parsed body left out because the feed had more than the cap
+    entries_dropped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ArticleRow(Base):

@@ -119,6 +119,7 @@ def run_demo(directory: Path, watchlist: str) -> DemoResult:
         raw = base.file.model_dump(mode="json", exclude_none=True)
         raw["database"] = {"url": f"sqlite:///{directory / 'monitor.db'}"}
         raw["feeds"] = [{"name": f["name"], "url": url + f["path"]} for f in feeds]
+        raw.setdefault("polling", {})["allow_private_addresses"] = True  # served on 127.0.0.1
         alerts = raw["alerts"]
         alerts.pop("smtp", None)
         alerts["outbox"] = {"enabled": True, "dir": str(directory / "outbox")}

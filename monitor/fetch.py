@@ -7,11 +7,15 @@ wrapped here.  ``next_poll_after`` is the pure backoff rule.
 
 from __future__ import annotations
 
+import functools
+import queue
+import re
+import threading
 import time
 import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -20,6 +24,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from monitor import netguard
 from monitor.clock import SystemClock
 from monitor.errors import FeedGoneError, FetchError
 from monitor.models import FetchResult
@@ -32,6 +37,12 @@ ACCEPT = (
 MAX_REDIRECTS = 5
 MAX_BACKOFF_SECONDS = 24 * 3600
 _PIECE = 64 * 1024  # the most decoded bytes produced per decompression step
+# Validators longer than their columns (``feeds.etag`` String(500), ``feeds.last_modified``
+# String(100)) are not kept: a cut one would never match, and would not fit.
+MAX_ETAG_CHARS = 500
+MAX_LAST_MODIFIED_CHARS = 100
+# Sent back as request headers, which httpx encodes as ASCII: printable ASCII only.
+_VALIDATOR_OK = re.compile(r"[\x20-\x7e]*")
 
 
 @dataclass(frozen=True)
@@ -44,9 +55,20 @@ class FetchRequest:
     last_modified: str | None = None
 
 
-def make_client(*, connect_timeout: float = 10.0, read_timeout: float = 20.0) -> httpx.Client:
-    """An httpx client for feeds: redirects (at most 5), timeouts, User-Agent, Accept."""
-    return httpx.Client(
+def make_client(
+    *,
+    connect_timeout: float = 10.0,
+    read_timeout: float = 20.0,
+    allow_private: bool = False,
+    max_connections: int = 100,
+) -> httpx.Client:
+    """An httpx client for feeds: redirects (at most 5), timeouts, User-Agent, Accept, and
+    the address policy of ``monitor.netguard`` on every connection (redirects included)."""
+    return netguard.guarded_client(
+        allow_private=allow_private,
+        limits=httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        ),
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
         timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
@@ -87,25 +109,25 @@ class _Decoder:
             return
         self._started = True
         try:
-            if self.coding == "deflate" and self._first:
-                self._first = False
-                try:  # zlib-wrapped, as the RFC says...
-                    probe = zlib.decompressobj()
-                    first = probe.decompress(data, _PIECE)
-                    self._z = probe
-                except zlib.error:  # ...or raw deflate, as many servers send
-                    self._z = zlib.decompressobj(-zlib.MAX_WBITS)
-                    first = self._z.decompress(data, _PIECE)
-                yield first
-            else:
-                yield self._z.decompress(data, _PIECE)
-            while self._z.unconsumed_tail:
-                yield self._z.decompress(self._z.unconsumed_tail, _PIECE)
-            rest = self._z.unused_data if self._z.eof else b""
-            if self.coding != "deflate" and rest.startswith(b"\x1f\x8b"):
-                # Concatenated gzip members (anything else after the end is ignored).
+            while data:  # one pass per gzip member (a loop: members may be many and empty)
+                if self.coding == "deflate" and self._first:
+                    self._first = False
+                    try:  # zlib-wrapped, as the RFC says...
+                        probe = zlib.decompressobj()
+                        first = probe.decompress(data, _PIECE)
+                        self._z = probe
+                    except zlib.error:  # ...or raw deflate, as many servers send
+                        self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+                        first = self._z.decompress(data, _PIECE)
+                    yield first
+                else:
+                    yield self._z.decompress(data, _PIECE)
+                while self._z.unconsumed_tail:
+                    yield self._z.decompress(self._z.unconsumed_tail, _PIECE)
+                data = self._z.unused_data if self._z.eof else b""
+                if self.coding == "deflate" or not data.startswith(b"\x1f\x8b"):
+                    break  # anything but another gzip member after the end is ignored
                 self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
-                yield from self.decode(rest)
         except zlib.error as e:
             raise ValueError(f"bad {self.coding} data: {e}") from e
 
@@ -163,6 +185,14 @@ def _cause(e: Exception) -> str:
     return f"{label}: {text}" if text else label
 
 
+def bounded_validator(value: str | None, limit: int) -> str | None:
+    """A validator (ETag, Last-Modified) as it may be stored and sent back, or None when it
+    is longer than ``limit`` or holds anything but printable ASCII."""
+    if not value or len(value) > limit or not _VALIDATOR_OK.fullmatch(value):
+        return None
+    return value
+
+
 def _now_from(response: httpx.Response) -> datetime:
     """The server's Date (for Retry-After dates), else the system clock."""
     try:
@@ -180,6 +210,7 @@ def fetch_feed(
     last_modified: str | None = None,
     max_bytes: int = 5_000_000,
     deadline_seconds: float = 60.0,
+    stop: threading.Event | None = None,
 ) -> FetchResult:
     """GET ``url`` conditionally; at most ``max_bytes`` decoded bytes, within the deadline.
 
@@ -212,8 +243,11 @@ def fetch_feed(
                     status=304,
                     content=None,
                     headers=got,
-                    etag=got.get("etag") or etag,
-                    last_modified=got.get("last-modified") or last_modified,
+                    etag=bounded_validator(got.get("etag"), MAX_ETAG_CHARS) or etag,
+                    last_modified=bounded_validator(
+                        got.get("last-modified"), MAX_LAST_MODIFIED_CHARS
+                    )
+                    or last_modified,
                 )
             if status == 410:
                 raise FeedGoneError(url, status, "gone")
@@ -227,17 +261,21 @@ def fetch_feed(
                 decoder = _Decoder(got.get("content-encoding", "").strip().lower())
             except ValueError as e:
                 raise FetchError(url, status, str(e)) from e
-            body = _read_body(response, decoder, url, status, max_bytes, started, deadline_seconds)
+            body = _read_body(
+                response, decoder, url, status, max_bytes, started, deadline_seconds, stop
+            )
             return FetchResult(
                 url=final_url,
                 status=status,
                 content=body,
                 headers=got,
-                etag=got.get("etag"),
-                last_modified=got.get("last-modified"),
+                etag=bounded_validator(got.get("etag"), MAX_ETAG_CHARS),
+                last_modified=bounded_validator(got.get("last-modified"), MAX_LAST_MODIFIED_CHARS),
             )
     except (httpx.HTTPError, httpx.InvalidURL) as e:
         raise FetchError(url, None, _cause(e)) from e
+    except UnicodeError as e:  # a header or URL httpx cannot encode
+        raise FetchError(url, None, f"cannot encode the request: {e}") from e
 
 
 def _read_body(
@@ -248,6 +286,7 @@ def _read_body(
     max_bytes: int,
     started: float,
     deadline_seconds: float,
+    stop: threading.Event | None = None,
 ) -> bytes:
     parts: list[bytes] = []
     size = 0
@@ -263,6 +302,8 @@ def _read_body(
         for raw in response.iter_raw():  # as received (a chunk_size would buffer)
             if time.monotonic() - started > deadline_seconds:
                 raise FetchError(url, status, f"deadline of {deadline_seconds:g}s exceeded")
+            if stop is not None and stop.is_set():
+                raise FetchError(url, status, "stopped: the monitor is shutting down")
             for piece in decoder.decode(raw):
                 add(piece)
         add(decoder.flush())
@@ -285,63 +326,116 @@ def _host(url: str) -> str:
         return ""
 
 
+class _DaemonThreads:
+    """A small executor of daemon threads: a fetch stuck in a read never holds up the
+    process's exit (``ThreadPoolExecutor`` joins its threads when the interpreter exits)."""
+
+    def __init__(self, workers: int, name: str) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._threads = [
+            threading.Thread(target=self._run, name=f"{name}-{i}", daemon=True)
+            for i in range(workers)
+        ]
+        for t in self._threads:
+            t.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self._jobs.get()
+            if item is None:
+                return
+            future, fn = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn())
+            except BaseException as e:  # handed to the caller through the future
+                future.set_exception(e)
+
+    def submit(self, fn: Callable[[], Any]) -> Future[Any]:
+        future: Future[Any] = Future()
+        self._jobs.put((future, fn))
+        return future
+
+    def shutdown(self, *, wait_for_threads: bool) -> None:
+        for _ in self._threads:
+            self._jobs.put(None)
+        if wait_for_threads:
+            for t in self._threads:
+                t.join()
+
+
 def fetch_many(
     requests: Sequence[FetchRequest],
     *,
     client_factory: Callable[[], httpx.Client] = make_client,
     max_workers: int = 8,
     per_host: int = 2,
+    stop: threading.Event | None = None,
     **fetch_kwargs: Any,
 ) -> Iterator[tuple[FetchRequest, FetchResult | FetchError]]:
     """Fetch feeds concurrently; yield each (request, result or error) as it completes.
 
     At most ``max_workers`` fetches run at once and at most ``per_host`` per host;
     a waiting feed never occupies a worker.  ``FetchError``s are yielded, not
-    raised; any other exception propagates.
+    raised; any other exception propagates.  Once ``stop`` is set no fetch starts,
+    fetches in flight end at their next read, and the generator returns without
+    waiting for them.
     """
     queues: dict[str, deque[FetchRequest]] = {}
     for req in requests:
         queues.setdefault(_host(req.url), deque()).append(req)
     active: Counter[str] = Counter()
     running: dict[Future[FetchResult | FetchError], FetchRequest] = {}
-    workers = max(1, max_workers)
+    workers = max(1, min(max_workers, len(requests)))
     limit = max(1, per_host)
+    stopped = stop or threading.Event()
 
     client = client_factory()
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch")
+    pool = _DaemonThreads(workers, "fetch")
 
     def one(req: FetchRequest) -> FetchResult | FetchError:
         try:
             return fetch_feed(
-                client, req.url, etag=req.etag, last_modified=req.last_modified, **fetch_kwargs
+                client,
+                req.url,
+                etag=req.etag,
+                last_modified=req.last_modified,
+                stop=stopped,
+                **fetch_kwargs,
             )
         except FetchError as e:
             return e
 
     def fill() -> None:
         progress = True
-        while progress and len(running) < workers:
+        while progress and len(running) < workers and not stopped.is_set():
             progress = False
-            for host, queue in queues.items():  # round-robin across hosts
-                if queue and active[host] < limit and len(running) < workers:
-                    req = queue.popleft()
+            for host, queue_ in queues.items():  # round-robin across hosts
+                if queue_ and active[host] < limit and len(running) < workers:
+                    req = queue_.popleft()
                     active[host] += 1
-                    running[pool.submit(one, req)] = req
+                    running[pool.submit(functools.partial(one, req))] = req
                     progress = True
 
+    finished = False
     try:
         fill()
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
+        while running and not stopped.is_set():
+            done, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
             for future in done:
                 req = running.pop(future)
                 active[_host(req.url)] -= 1
                 outcome = future.result()  # a non-FetchError is a bug: let it out
                 fill()
                 yield req, outcome
+        finished = not running
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        client.close()
+        pool.shutdown(wait_for_threads=finished)
+        if finished:
+            client.close()
 
 
 # ---------------------------------------------------------------------------

@@ -104,6 +104,8 @@ class Feed:
     created_at: datetime | None = None
     last_status: int | None = None  # HTTP status of the last poll
     health: str = "ok"  # the last health state reported (see monitor/health.py)
+    body_hash: str | None = None  # SHA-256 of the last body parsed (identical: not parsed)
+    entries_dropped: int = 0  # entries of the last body left out over the cap
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,8 @@ class ParseResult:
     feed_title: str | None
     bozo: bool
     bozo_message: str | None = None
+    dropped: int = 0  # distinct entries left out because the feed had more than the cap
+    failed_entries: int = 0  # entries that could not be read (each skipped, the rest kept)
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,27 @@ from monitor.models import Entry, ParseResult
 MAX_TITLE_CHARS = 500
 MAX_TEXT_CHARS = 20_000
 MAX_IDENTITY_CHARS = 1000
+# The longest canonical URL kept (``articles.url`` is String(2000)); a longer link is dropped.
+MAX_URL_CHARS = 2000
+# The longest host name DNS allows; a link with a longer one is not a URL.
+MAX_HOST_CHARS = 253
 # A publication date further ahead than this (of the time the feed was served) is not believed.
 FUTURE_SLACK = timedelta(days=1)
 # HTML longer than this is cut before it is turned into text (the text is cut anyway).
 _MAX_HTML_CHARS = 10 * MAX_TEXT_CHARS
 
+# What feedparser itself raises on some odd inputs (an XML declaration's encoding name
+# that is not UTF-8, a namespaced name with two separators), instead of flagging bozo.
+_FEEDPARSER_FAILURES = (
+    UnicodeError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+)
 # feedparser flags these, but the feed was still read correctly.
 _SURVIVABLE = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
@@ -250,6 +266,55 @@ def to_utf8(content: bytes, headers: Mapping[str, str]) -> tuple[bytes, dict[str
     return content, _with_charset(out, "utf-8")
 
 
+# A numeric character reference (feedparser also reads one without its ";").
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));?")
+_REPLACEMENT_REF = b"&#xFFFD;"
+# The first element of the document, as feedparser finds it (ASCII word or any non-ASCII).
+_FIRST_ELEMENT = re.compile(rb"<[\w\x80-\xff]")
+_PROLOG_SPACE = re.compile(rb"[ \t\r\n]+")
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _valid_charrefs(content: bytes) -> bytes:
+    """Character references to no character (a surrogate, 0, past U+10FFFF, or a number
+    too long to read) replaced by a reference to U+FFFD, which feedparser can decode."""
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        hexa, dec = m.group(1), m.group(2)
+        digits = hexa if hexa is not None else dec
+        if len(digits.lstrip(b"0")) > 8:
+            return _REPLACEMENT_REF
+        code = int(digits, 16) if hexa is not None else int(digits)
+        if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+            return _REPLACEMENT_REF
+        return m.group()
+
+    if b"&#" not in content:
+        return content
+    return _CHARREF.sub(fix, content)
+
+
+def _one_line_break(m: re.Match[bytes]) -> bytes:
+    run = m.group()
+    return b"\n" if b"\n" in run or b"\r" in run else run
+
+
+def squeeze_prolog(content: bytes) -> bytes:
+    """Whitespace that spans lines before the first element cut to one newline a run (and
+    none before the XML declaration).  The prolog's whitespace means nothing, and
+    feedparser's (and our) line-anchored prolog patterns cost time quadratic in the
+    length of such a run."""
+    bom = _UTF8_BOM if content.startswith(_UTF8_BOM) else b""
+    body = content[len(bom) :]
+    m = _FIRST_ELEMENT.search(body)
+    end = m.start() if m else len(body)
+    head = body[:end]
+    if not head:
+        return content
+    head = _PROLOG_SPACE.sub(_one_line_break, head.lstrip(b" \t\r\n"))
+    return bom + head + body[end:]
+
+
 def _cap_attributes(content: bytes) -> bytes:
     """Every start tag cut to its first ``MAX_ATTRIBUTES`` attributes."""
 
@@ -343,8 +408,16 @@ def html_to_text(html: str) -> str:
     return clean_text("".join(parser.parts))
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(s: str) -> str:
+    """``s`` with every lone surrogate replaced by U+FFFD, so it encodes as UTF-8."""
+    return _SURROGATES.sub("\ufffd", s)
+
+
 def _strip_controls(s: str) -> str:
-    return _CONTROLS.sub(" ", s.translate(_INVISIBLE))
+    return _CONTROLS.sub(" ", valid_unicode(s).translate(_INVISIBLE))
 
 
 def clean_text(s: str) -> str:
@@ -441,6 +514,8 @@ def canonical_url(url: str) -> str | None:
         return None
     if scheme not in ("http", "https") or not host or any(c in host for c in ' <>"\\^`{|}'):
         return None
+    if len(host) > MAX_HOST_CHARS:
+        return None
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     if port is not None and port != {"http": 80, "https": 443}[scheme]:
@@ -451,7 +526,8 @@ def canonical_url(url: str) -> str | None:
         for p in parts.query.split("&")
         if p and not _is_tracking(p.split("=", 1)[0])
     ]
-    return urlunsplit((scheme, host, path, "&".join(params), ""))
+    out = urlunsplit((scheme, host, path, "&".join(params), ""))
+    return valid_unicode(out) if len(out) <= MAX_URL_CHARS else None
 
 
 # ---------------------------------------------------------------------------
@@ -535,7 +611,7 @@ def _publisher(entry: Any) -> str | None:
     if isinstance(href, str):
         host = (urlsplit(href).hostname or "").lower().removeprefix("www.")
         if host:
-            return host[:200]
+            return valid_unicode(host[:200])
     name = source.get("title")
     return clean_title(name)[:200] or None if isinstance(name, str) else None
 
@@ -551,17 +627,26 @@ def _feedparser_headers(headers: Mapping[str, str] | None, url: str) -> dict[str
     return out
 
 
-def _unique(entries: Iterable[Entry], limit: int) -> tuple[Entry, ...]:
+def newest_unique(entries: Iterable[Entry], limit: int) -> tuple[tuple[Entry, ...], int]:
+    """The first entry of each identity, at most ``limit`` of them, and how many were left
+    out for the limit.  Over the limit, the newest by date are kept (undated ones count
+    as oldest), whatever the feed's order; the kept entries stay in the feed's order."""
     seen: set[str] = set()
-    out: list[Entry] = []
+    unique: list[Entry] = []
     for e in entries:
-        if e.identity in seen:
-            continue
-        seen.add(e.identity)
-        out.append(e)
-        if len(out) >= limit:
-            break
-    return tuple(out)
+        if e.identity not in seen:
+            seen.add(e.identity)
+            unique.append(e)
+    if len(unique) <= limit:
+        return tuple(unique), 0
+    oldest = datetime.min.replace(tzinfo=UTC)
+    ranked = sorted(
+        range(len(unique)),
+        key=lambda i: (unique[i].published_at or oldest, -i),
+        reverse=True,
+    )
+    keep = sorted(ranked[:limit])
+    return tuple(unique[i] for i in keep), len(unique) - limit
 
 
 # The end tag of an entry, and of a feed's root, with or without a namespace prefix.
@@ -609,15 +694,19 @@ def parse_feed(
     Raises ``ParseError`` for bytes that are not a feed, or declare a DTD that cannot be removed.
     """
     content, fp_headers = to_utf8(content, _feedparser_headers(headers, url))
+    content = _valid_charrefs(squeeze_prolog(content))
     safe = _cap_attributes(neutralise_doctype(content, url=url, headers=fp_headers))
-    d = feedparser.parse(
-        io.BytesIO(safe),
-        response_headers=fp_headers,
-        resolve_relative_uris=True,
-        # Only text is kept, and html_to_text drops every tag and the content of
-        # script/style/iframe...; feedparser's sanitiser would keep iframe content.
-        sanitize_html=False,
-    )
+    try:
+        d = feedparser.parse(
+            io.BytesIO(safe),
+            response_headers=fp_headers,
+            resolve_relative_uris=True,
+            # Only text is kept, and html_to_text drops every tag and the content of
+            # script/style/iframe...; feedparser's sanitiser would keep iframe content.
+            sanitize_html=False,
+        )
+    except _FEEDPARSER_FAILURES as e:  # feedparser's own bugs on odd bytes (fuzzed)
+        raise ParseError(url, f"feedparser failed: {type(e).__name__}: {e}"[:300]) from e
     exc = d.get("bozo_exception")
     bozo = bool(d.get("bozo")) and not isinstance(exc, _SURVIVABLE)
     message = (str(exc) or type(exc).__name__) if bozo and exc is not None else None
@@ -641,11 +730,29 @@ def parse_feed(
     if bozo and raw_entries and _cut_short(safe, str(d.get("encoding") or ""), len(raw_entries)):
         raw_entries = raw_entries[:-1]
     served_at = now or _served_at(headers)
-    latest = served_at + FUTURE_SLACK if served_at is not None else None
-    entries = (_entry(e, url, atom, latest) for e in raw_entries)
+    try:
+        latest = served_at + FUTURE_SLACK if served_at is not None else None
+    except OverflowError:  # a Date header at the end of the calendar
+        latest = None
+    entries: list[Entry] = []
+    failed: list[str] = []
+    for raw in raw_entries:
+        try:  # one entry that cannot be read costs that entry, not the feed
+            entry = _entry(raw, url, atom, latest)
+        except Exception as e:  # feedparser's values are untrusted shapes
+            failed.append(f"{type(e).__name__}: {valid_unicode(str(e))[:200]}")
+            continue
+        if entry is not None:
+            entries.append(entry)
+    if failed:
+        note = f"{len(failed)} entries could not be read (first: {failed[0]})"
+        message = f"{message}; {note}" if message else note
+    kept, dropped = newest_unique(entries, max(0, max_entries))
     return ParseResult(
-        entries=_unique((e for e in entries if e is not None), max(0, max_entries)),
+        entries=kept,
         feed_title=feed_title or None,
-        bozo=bozo,
+        bozo=bozo or bool(failed),
         bozo_message=message,
+        dropped=dropped,
+        failed_entries=len(failed),
     )

@@ -11,19 +11,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import socket
 import ssl
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from functools import cached_property, partial
+from typing import Any
 
 import httpx
+from sqlalchemy.exc import SQLAlchemyError
 
-from monitor import cyclelog, fetch, health, render, review
+from monitor import cyclelog, fetch, health, parsepool, render, review
 from monitor.assess import Thresholds, assess_commitment
 from monitor.clock import Clock
 from monitor.config import Config
@@ -42,7 +46,14 @@ from monitor.deliver import (
     WebhookChannel,
     retry_delay,
 )
-from monitor.errors import DeliveryError, FeedGoneError, FetchError, ParseError, StoreError
+from monitor.errors import (
+    DeliveryError,
+    FeedGoneError,
+    FetchError,
+    MonitorError,
+    ParseError,
+    StoreError,
+)
 from monitor.logs import get_logger
 from monitor.match import Matcher
 from monitor.models import (
@@ -51,15 +62,19 @@ from monitor.models import (
     Feed,
     FetchResult,
     OutboxItem,
+    ParseResult,
     SilenceScope,
     Status,
 )
-from monitor.parse import parse_feed
 from monitor.store import FeedSpec, NewOutboxItem, Store
 
 log = get_logger()
 
 JUDGE_BATCH = 200
+# The most entries kept from one feed body (the newest by date, when it has more).
+MAX_ENTRIES = 500
+# The most fetched bodies a poll holds waiting for their parse and store.
+PARSE_BACKLOG = 32
 
 
 @dataclass(frozen=True)
@@ -177,7 +192,10 @@ class Monitor:
 
 def sync(m: Monitor) -> None:
     """Make the database's feeds and commitments match the watchlist."""
-    specs = [FeedSpec(f.name, f.url, m.config.feed_interval_seconds(f)) for f in m.config.feeds]
+    specs = [
+        FeedSpec(f.name, m.config.redact(f.url), m.config.feed_interval_seconds(f))
+        for f in m.config.feeds
+    ]
     m.store.sync_watchlist(specs, m.config.commitments, m.clock.now())
 
 
@@ -189,53 +207,215 @@ class PollReport:
     polled: int = 0
     new_articles: int = 0
     not_modified: int = 0
+    unchanged: int = 0  # answered 200 with the very body parsed last time: not parsed again
     errors: dict[str, str] = field(default_factory=dict)
+    parse_cpu_seconds: float = 0.0  # CPU the parse workers spent (parses that finished)
+    parse_peak_rss_kib: int = 0  # the largest parse worker's peak resident set
+
+
+def feed_urls(m: Monitor) -> dict[str, str]:
+    """The URL each feed is fetched from, by name: the watchlist's, secrets and all (the
+    database keeps it redacted)."""
+    return {f.name: f.url for f in m.config.feeds}
 
 
 def poll(m: Monitor) -> PollReport:
-    """Fetch every due feed (concurrently, bounded) and store what is new.  Each feed's
-    outcome is stored in its own transaction, as soon as it arrives."""
+    """Fetch every due feed (concurrently, bounded) and store what is new.
+
+    Bodies are parsed in worker processes (``monitor.parsepool``), each parse under a
+    CPU, memory and time budget, while the other feeds are fetched.  Each feed's outcome
+    is stored in its own transaction, as soon as it is known; any failure of one feed is
+    recorded on that feed and the others go on.  ``m.stop`` ends the poll at once:
+    parses are killed, fetches abandoned (their feeds are polled again after the lease).
+    """
     p = m.config.file.polling
-    # A claimed feed is not due again until its fetch must have ended; after a crash it is
-    # polled again once this lease runs out.
-    lease = timedelta(seconds=2 * p.deadline_seconds + 10)
+    # A claimed feed is not due again until its fetch (and parse) must have ended; after a
+    # crash it is polled again once this lease runs out.
+    lease = timedelta(seconds=2 * p.deadline_seconds + 2 * p.parse_cpu_seconds + 10)
     due = m.store.claim_due_feeds(m.clock.now(), lease)
     report = PollReport()
     if not due:
         return report
     by_id = {f.id: f for f in due}
-    requests = [fetch.FetchRequest(f.id, f.url, f.etag, f.last_modified) for f in due]
+    urls = feed_urls(m)
+    requests = [
+        fetch.FetchRequest(f.id, urls.get(f.name, f.url), f.etag, f.last_modified) for f in due
+    ]
 
     def client() -> httpx.Client:
         return fetch.make_client(
-            connect_timeout=p.connect_timeout_seconds, read_timeout=p.read_timeout_seconds
+            connect_timeout=p.connect_timeout_seconds,
+            read_timeout=p.read_timeout_seconds,
+            allow_private=p.allow_private_addresses,
+            max_connections=p.max_concurrency,
         )
 
-    results = fetch.fetch_many(
-        requests,
-        client_factory=client,
-        max_workers=p.max_concurrency,
-        per_host=p.per_host,
-        max_bytes=p.max_bytes,
-        deadline_seconds=p.deadline_seconds,
-    )
+    events: queue.SimpleQueue[tuple[str, Any, Any]] = queue.SimpleQueue()
+    # Bodies fetched but not yet parsed and stored are held in memory: at most this many
+    # (fetching waits), so a slow parse cannot make a cycle's memory grow with its size.
+    backlog = threading.Semaphore(PARSE_BACKLOG)
+
+    def fetching() -> None:
+        try:
+            for request, outcome in fetch.fetch_many(
+                requests,
+                client_factory=client,
+                max_workers=p.max_concurrency,
+                per_host=p.per_host,
+                stop=m.stop,
+                max_bytes=p.max_bytes,
+                deadline_seconds=p.deadline_seconds,
+            ):
+                if _has_body(outcome):
+                    while not backlog.acquire(timeout=0.2):
+                        if m.stop.is_set():
+                            return
+                events.put(("fetched", request, outcome))
+        except BaseException as e:  # handed to the poll's thread, which raises it
+            events.put(("crashed", e, None))
+        finally:
+            events.put(("done", None, None))
+
+    pool: parsepool.ParsePool | None = None
+    parsing = 0
+    fetching_done = False
+    thread = threading.Thread(target=fetching, name="poll-fetch", daemon=True)
+    thread.start()
     try:
-        for request, outcome in results:
-            feed = by_id[request.feed_id]
-            report.polled += 1
-            _store_outcome(m, feed, outcome, report)
-            m.say(f"polled {report.polled}/{len(due)} feeds, {report.new_articles} new articles")
+        while not fetching_done or parsing:
             if m.stop.is_set():
                 log.info("poll_interrupted", polled=report.polled, of=len(due))
                 break
+            try:
+                kind, first, second = events.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if kind == "done":
+                fetching_done = True
+            elif kind == "crashed":
+                raise first
+            elif kind == "fetched":
+                feed = by_id[first.feed_id]
+                job = _parse_job(m, feed, second)
+                if job is None:
+                    report.polled += 1
+                    _store_outcome(m, feed, second, report)
+                    if _has_body(second):
+                        backlog.release()
+                    m.say(f"polled {report.polled}/{len(due)} feeds, {report.new_articles} new")
+                    continue
+                if pool is None:
+                    pool = parsepool.ParsePool(
+                        cpu_seconds=p.parse_cpu_seconds,
+                        memory_bytes=p.parse_memory_mb * 1024 * 1024,
+                    )
+                parsing += 1
+                future = pool.submit(job)
+                future.add_done_callback(_on_parsed(events, feed, second))
+            elif kind == "parsed":
+                parsing -= 1
+                feed, got = first
+                report.polled += 1
+                try:
+                    outcome: object = ParsedBody(got, second.result(), _body_hash(got))
+                except ParseError as e:
+                    outcome = ParseFailure(got, e)
+                _store_outcome(m, feed, outcome, report)
+                backlog.release()
+                m.say(f"polled {report.polled}/{len(due)} feeds, {report.new_articles} new")
     finally:
-        close = getattr(results, "close", None)
-        if close is not None:
-            close()
+        if pool is not None:
+            pool.close(kill=True)  # nothing is left to parse, unless the poll was stopped
+            report.parse_cpu_seconds = pool.cpu_seconds_used
+            report.parse_peak_rss_kib = pool.peak_rss_kib
     return report
 
 
+def _on_parsed(
+    events: queue.SimpleQueue[tuple[str, Any, Any]], feed: Feed, got: FetchResult
+) -> Callable[[Future[ParseResult]], None]:
+    def done(future: Future[ParseResult]) -> None:
+        events.put(("parsed", (feed, got), future))
+
+    return done
+
+
+@dataclass(frozen=True)
+class ParsedBody:
+    """A fetched body and what its parse gave."""
+
+    fetched: FetchResult
+    parsed: ParseResult
+    body_hash: str
+
+
+@dataclass(frozen=True)
+class ParseFailure:
+    """A fetched body that could not be parsed (not a feed, or over its budget)."""
+
+    fetched: FetchResult
+    error: ParseError
+
+
+def _has_body(outcome: object) -> bool:
+    return isinstance(outcome, FetchResult) and outcome.content is not None
+
+
+def _body_hash(result: FetchResult) -> str:
+    return hashlib.sha256(result.content or b"").hexdigest()
+
+
+def _parse_job(m: Monitor, feed: Feed, outcome: object) -> parsepool.ParseJob | None:
+    """The parse a fetch outcome needs, or None (an error, 304, or the last body again)."""
+    if not isinstance(outcome, FetchResult) or outcome.not_modified or outcome.content is None:
+        return None
+    if feed.body_hash is not None and feed.body_hash == _body_hash(outcome):
+        return None
+    return parsepool.ParseJob(
+        outcome.content, outcome.url, outcome.headers, m.clock.now(), MAX_ENTRIES
+    )
+
+
 def _store_outcome(m: Monitor, feed: Feed, outcome: object, report: PollReport) -> None:
+    """Store one feed's outcome.  Whatever goes wrong is recorded on that feed: the poll
+    goes on with the others."""
+    try:
+        _store_one(m, feed, outcome, report)
+    except MonitorError as e:
+        _record_error(m, feed, report, m.config.redact(str(e)), None, "feed_failed")
+    except (SQLAlchemyError, ValueError, TypeError, UnicodeError, OverflowError) as e:
+        # Logged without the traceback: its text may quote the feed's URL or values.
+        error = m.config.redact(f"cannot store: {type(e).__name__}: {e}")[:500]
+        log.error("feed_store_failed", feed=feed.name, error=error)
+        try:
+            _record_error(m, feed, report, error, None, None)
+        except SQLAlchemyError:
+            log.error("feed_error_not_recorded", feed=feed.name)
+            report.errors[feed.name] = error
+
+
+def _record_error(
+    m: Monitor,
+    feed: Feed,
+    report: PollReport,
+    error: str,
+    status: int | None,
+    event: str | None,
+    *,
+    retry_after: float | None = None,
+    gone: bool = False,
+) -> None:
+    now = m.clock.now()
+    next_at = fetch.next_poll_after(now, feed.interval_seconds, feed.error_count + 1, retry_after)
+    m.store.record_feed_error(
+        feed.id, now=now, error=error, status=status, next_poll_at=next_at, gone=gone
+    )
+    report.errors[feed.name] = error
+    if event is not None:
+        log.warning(event, feed=feed.name, error=error)
+
+
+def _store_one(m: Monitor, feed: Feed, outcome: object, report: PollReport) -> None:
     now = m.clock.now()
     if isinstance(outcome, FetchError):
         # 410 says the feed is gone; a 404 says so too once it has repeated enough
@@ -245,23 +425,46 @@ def _store_outcome(m: Monitor, feed: Feed, outcome: object, report: PollReport) 
             and feed.error_count + 1 >= m.config.file.polling.failures_before_alert
         )
         gone = isinstance(outcome, FeedGoneError) or not_found
-        next_at = fetch.next_poll_after(
-            now, feed.interval_seconds, feed.error_count + 1, outcome.retry_after_seconds
-        )
-        m.store.record_feed_error(
-            feed.id,
-            now=now,
-            error=str(outcome),
-            status=outcome.status,
-            next_poll_at=next_at,
+        _record_error(
+            m,
+            feed,
+            report,
+            m.config.redact(str(outcome)),
+            outcome.status,
+            "feed_failed",
+            retry_after=outcome.retry_after_seconds,
             gone=gone,
         )
-        report.errors[feed.name] = str(outcome)
-        log.warning("feed_failed", feed=feed.name, error=str(outcome))
         return
-    assert isinstance(outcome, FetchResult)
+    if isinstance(outcome, ParseFailure):
+        _record_error(
+            m,
+            feed,
+            report,
+            m.config.redact(str(outcome.error)),
+            outcome.fetched.status,
+            "feed_unparseable",
+        )
+        return
     next_at = fetch.next_poll_after(now, feed.interval_seconds, 0, None)
-    if outcome.not_modified or outcome.content is None:
+    if isinstance(outcome, FetchResult):
+        if not outcome.not_modified and outcome.content is not None:
+            if feed.body_hash is None or feed.body_hash != _body_hash(outcome):
+                # Parse here (tests and tools that call this directly; poll uses the pool).
+                try:
+                    parsed = parsepool.run_job(
+                        parsepool.ParseJob(outcome.content, outcome.url, outcome.headers, now)
+                    )
+                except ParseError as e:
+                    _store_one(m, feed, ParseFailure(outcome, e), report)
+                    return
+                _store_one(m, feed, ParsedBody(outcome, parsed, _body_hash(outcome)), report)
+                return
+            report.unchanged += 1
+            warning = feed.last_error if feed.error_count == 0 else None  # same body, same note
+        else:
+            report.not_modified += 1
+            warning = None
         m.store.save_entries(
             feed,
             [],
@@ -270,32 +473,34 @@ def _store_outcome(m: Monitor, feed: Feed, outcome: object, report: PollReport) 
             etag=outcome.etag,
             last_modified=outcome.last_modified,
             next_poll_at=next_at,
+            warning=warning,
         )
-        report.not_modified += 1
         return
-    try:
-        parsed = parse_feed(outcome.content, url=outcome.url, headers=outcome.headers, now=now)
-    except ParseError as e:
-        next_at = fetch.next_poll_after(now, feed.interval_seconds, feed.error_count + 1, None)
-        m.store.record_feed_error(
-            feed.id, now=now, error=str(e), status=outcome.status, next_poll_at=next_at
+    assert isinstance(outcome, ParsedBody), type(outcome)
+    got, parsed = outcome.fetched, outcome.parsed
+    notes = []
+    if parsed.bozo:
+        notes.append(f"feed is malformed but readable: {parsed.bozo_message}")
+    if parsed.dropped:
+        notes.append(
+            f"{parsed.dropped} older entries left out: the feed has more than {MAX_ENTRIES}"
         )
-        report.errors[feed.name] = str(e)
-        log.warning("feed_unparseable", feed=feed.name, error=str(e))
-        return
-    warning = f"feed is malformed but readable: {parsed.bozo_message}" if parsed.bozo else None
+    warning = m.config.redact("; ".join(notes))[:2000] if notes else None
     new = m.store.save_entries(
         feed,
         parsed.entries,
         now=now,
-        status=outcome.status,
-        etag=outcome.etag,
-        last_modified=outcome.last_modified,
+        status=got.status,
+        etag=got.etag,
+        last_modified=got.last_modified,
         next_poll_at=next_at,
         warning=warning,
     )
+    m.store.record_feed_body(feed.id, body_hash=outcome.body_hash, dropped=parsed.dropped)
     report.new_articles += new
-    log.info("feed_polled", feed=feed.name, entries=len(parsed.entries), new=new)
+    log.info(
+        "feed_polled", feed=feed.name, entries=len(parsed.entries), new=new, dropped=parsed.dropped
+    )
 
 
 # --- judge and assess ----------------------------------------------------------

@@ -210,6 +210,8 @@ def _feed(row: FeedRow) -> Feed:
         created_at=row.created_at,
         last_status=row.last_status,
         health=row.health,
+        body_hash=row.body_hash,
+        entries_dropped=row.entries_dropped,
     )
 
 
@@ -1124,6 +1126,16 @@ class Store:
             if len(ids) < batch:
                 break
         return blanked, deleted
+
+    # --- feeds stream: what the last parsed body was ----------------------------
+
+    def record_feed_body(self, feed_id: int, *, body_hash: str | None, dropped: int) -> None:
+        """Remember the hash of the body just parsed and stored (an identical body is not
+        parsed again) and how many of its entries were left out over the cap."""
+        with self.transaction() as s:
+            row = s.get_one(FeedRow, feed_id)
+            row.body_hash = body_hash
+            row.entries_dropped = max(0, dropped)
 
     # --- people in the loop: verdicts, re-judging, acknowledgements, silences, the page ---
     # (monitor/review.py, monitor/oversight.py, monitor/web.py)

@@ -30,6 +30,8 @@ def write_watchlist(
     }
     if smtp:
         raw["alerts"]["smtp"] = smtp
+    # The tests' servers are on 127.0.0.1: polling them needs private addresses allowed.
+    sections["polling"] = {"allow_private_addresses": True, **sections.get("polling", {})}
     raw.update(sections)
     path = directory / "watchlist.yaml"
     path.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")

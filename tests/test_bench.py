@@ -27,3 +27,23 @@ def test_bench_command_prints_rates() -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.output.count("articles/s") == 2
+
+
+def test_bench_poll_prints_the_comparison_from_one_run() -> None:
+    result = CliRunner().invoke(
+        main, ["bench", "--poll", "8", "--latency", "0", "--config", DEFAULT]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    for label in (
+        "sequential feedparser.parse(url)",
+        "parse floor (feedparser, 1 core)",
+        "first cycle: poll",
+        "steady cycle: poll",
+    ):
+        assert any(line.startswith(label) for line in lines), (label, result.output)
+    first = next(line for line in lines if line.startswith("first cycle: poll"))
+    steady = next(line for line in lines if line.startswith("steady cycle: poll"))
+    # Every copy's articles are new the first time; every feed answers 304 the second.
+    assert "8 polled" in first and " 0 new" not in first and "0 errors" in first, first
+    assert "8 polled, 0 new, 8 not modified, 0 errors" in steady, steady

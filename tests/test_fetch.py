@@ -31,9 +31,14 @@ RSS = (FEEDS / "rss2.xml").read_bytes()
 LAST_MODIFIED = "Mon, 20 Oct 2025 08:30:00 GMT"
 
 
+def _local() -> httpx.Client:
+    """A feed client that may reach the test server on 127.0.0.1."""
+    return make_client(allow_private=True)
+
+
 @pytest.fixture
 def client() -> Iterator[httpx.Client]:
-    with make_client(connect_timeout=2.0, read_timeout=2.0) as c:
+    with make_client(connect_timeout=2.0, read_timeout=2.0, allow_private=True) as c:
         yield c
 
 
@@ -223,7 +228,7 @@ def test_invalid_url(client: httpx.Client) -> None:
 
 def test_slow_headers_time_out(feed_server: FeedServer) -> None:
     feed_server.add("/slow.xml", RSS, delay=3.0)
-    with make_client(read_timeout=0.3) as client:
+    with make_client(read_timeout=0.3, allow_private=True) as client:
         started = time.monotonic()
         with pytest.raises(FetchError, match="timed out"):
             fetch_feed(client, feed_server.url("/slow.xml"))
@@ -293,7 +298,7 @@ def test_dripping_body_is_cut_at_the_deadline(
 
 def test_stalled_server_is_cut_at_the_deadline(feed_server: FeedServer) -> None:
     feed_server.add("/stall.xml", RSS, delay=5.0)
-    with make_client(read_timeout=20.0) as client:
+    with make_client(read_timeout=20.0, allow_private=True) as client:
         started = time.monotonic()
         with pytest.raises(FetchError, match="timed out"):
             fetch_feed(client, feed_server.url("/stall.xml"), deadline_seconds=0.4)
@@ -315,7 +320,10 @@ def test_fetch_many_yields_fast_feeds_before_a_slow_one(feed_server: FeedServer)
     for i in range(4):
         feed_server.add(f"/fast{i}.xml", RSS)
     requests = _requests(feed_server, ["/slow.xml"] + [f"/fast{i}.xml" for i in range(4)])
-    order = [req.url.rsplit("/", 1)[1] for req, _ in fetch_many(requests, per_host=8)]
+    order = [
+        req.url.rsplit("/", 1)[1]
+        for req, _ in fetch_many(requests, per_host=8, client_factory=_local)
+    ]
     assert order[-1] == "slow.xml"
     assert sorted(order[:-1]) == [f"fast{i}.xml" for i in range(4)]
 
@@ -328,7 +336,9 @@ def test_fetch_many_one_error_does_not_stop_the_others(feed_server: FeedServer) 
         FetchRequest(feed_id=9, url=closed_port_url(), etag=None, last_modified=None),
         FetchRequest(feed_id=10, url=feed_server.url("/ok.xml"), etag='"e"', last_modified=None),
     ]
-    outcomes = {req.feed_id: out for req, out in fetch_many(requests, max_workers=3)}
+    outcomes = {
+        req.feed_id: out for req, out in fetch_many(requests, max_workers=3, client_factory=_local)
+    }
     assert set(outcomes) == {0, 1, 2, 9, 10}
     assert isinstance(outcomes[0], FetchResult) and outcomes[0].content == RSS
     assert isinstance(outcomes[1], FeedGoneError)
@@ -341,7 +351,7 @@ def test_fetch_many_respects_the_per_host_bound(feed_server: FeedServer) -> None
     for i in range(6):
         feed_server.add(f"/f{i}.xml", RSS, delay=0.15)
     requests = _requests(feed_server, [f"/f{i}.xml" for i in range(6)])
-    results = list(fetch_many(requests, max_workers=8, per_host=2))
+    results = list(fetch_many(requests, max_workers=8, per_host=2, client_factory=_local))
     assert len(results) == 6
     assert all(isinstance(out, FetchResult) for _, out in results)
     assert feed_server.max_in_flight == 2
@@ -349,14 +359,18 @@ def test_fetch_many_respects_the_per_host_bound(feed_server: FeedServer) -> None
 
 def test_fetch_many_passes_fetch_kwargs(feed_server: FeedServer) -> None:
     feed_server.add("/big.xml", b"z" * 5000)
-    ((_, out),) = fetch_many(_requests(feed_server, ["/big.xml"]), max_bytes=100)
+    ((_, out),) = fetch_many(
+        _requests(feed_server, ["/big.xml"]), max_bytes=100, client_factory=_local
+    )
     assert isinstance(out, FetchError) and "larger than 100 bytes" in out.cause
 
 
 def test_fetch_many_lets_programming_errors_out(feed_server: FeedServer) -> None:
     feed_server.add("/a.xml", RSS)
     with pytest.raises(TypeError):
-        list(fetch_many(_requests(feed_server, ["/a.xml"]), no_such_option=1))
+        list(
+            fetch_many(_requests(feed_server, ["/a.xml"]), no_such_option=1, client_factory=_local)
+        )
 
 
 # -- backoff --------------------------------------------------------------------------

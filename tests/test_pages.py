@@ -52,7 +52,11 @@ def test_local_page_refused_unless_allowed(feed_server: FeedServer) -> None:
 def test_explain_url_fetches_when_allowed(tmp_path: Path, feed_server: FeedServer) -> None:
     feed_server.add("/article.html", PAGE.encode(), content_type="text/html; charset=utf-8")
     url = feed_server.url("/article.html")
-    refused = str(write_watchlist(tmp_path, {"F": feed_server.url("/f.xml")}))
+    refused = str(
+        write_watchlist(
+            tmp_path, {"F": feed_server.url("/f.xml")}, polling={"allow_private_addresses": False}
+        )
+    )
     result = CliRunner().invoke(main, ["explain", url, "--config", refused])
     assert result.exit_code == 1 and "private or local" in result.output
     allowed = str(

@@ -541,3 +541,96 @@ def test_aggregator_items_keep_their_original_publisher() -> None:
     )
     entries = parse_feed(feed, url="https://news.google.com/rss/search?q=x").entries
     assert [e.publisher for e in entries] == ["dawn.com", "The Nameless Times", None]
+
+
+# -- prolog whitespace, character references, the entry cap --------------------------
+
+
+def test_prolog_whitespace_is_squeezed_and_the_feed_reads_the_same() -> None:
+    from monitor.parse import squeeze_prolog
+
+    plain = rss(item("kept", guid="g"), prolog="\n")
+    padded = b"\n \r\n" * 20_000 + rss(item("kept", guid="g"), prolog="\n\t\n" * 20_000)
+    squeezed = squeeze_prolog(padded)
+    assert squeezed.startswith(b"<?xml") and b"\n\n" not in squeezed
+    assert len(squeezed) < len(plain) + 10  # linear work for feedparser's prolog patterns
+    r = parse_feed(padded, url=FEED_URL, headers=XML)
+    assert [e.title for e in r.entries] == ["kept"] and not r.bozo
+    # Whitespace inside an element is not the prolog's.
+    body = rss(item("a\n\n\nb", guid="g"))
+    assert squeeze_prolog(body) == body
+
+
+@pytest.mark.parametrize(
+    "ref", ["&#xD800;", "&#xdfff;", "&#55296;", "&#x110000;", "&#1114112;", "&#0;", "&#x0;"]
+)
+def test_references_to_no_character_become_replacement_characters(ref: str) -> None:
+    (e,) = parse_feed(rss(item(f"a{ref}b", guid="g")), url=FEED_URL, headers=XML).entries
+    assert e.title == "a\ufffdb"
+
+
+def test_a_reference_with_a_huge_number_is_read_safely() -> None:
+    (e,) = parse_feed(
+        rss(item("a&#" + "9" * 5000 + ";b &#x" + "f" * 300 + ";", guid="g")),
+        url=FEED_URL,
+        headers=XML,
+    ).entries
+    assert e.title == "a\ufffdb \ufffd"
+
+
+def test_lone_surrogates_never_leave_parse() -> None:
+    from monitor.parse import valid_unicode
+
+    assert valid_unicode("a\ud800b\udfff") == "a\ufffdb\ufffd"
+    # A CDATA section passes a reference through literally; it is decoded as HTML later.
+    (e,) = parse_feed(
+        rss(item("<![CDATA[x &#xD800; y]]>", guid="g")), url=FEED_URL, headers=XML
+    ).entries
+    assert e.title == "x \ufffd y"
+    e.title.encode("utf-8")
+
+
+def test_over_the_cap_the_newest_are_kept_in_feed_order() -> None:
+    from datetime import UTC, datetime
+
+    from monitor.models import Entry
+    from monitor.parse import newest_unique
+
+    def entry(i: int, day: int | None) -> Entry:
+        at = datetime(2025, 1, day, tzinfo=UTC) if day else None
+        return Entry(f"id{i}", None, None, f"t{i}", "", at)
+
+    entries = [entry(0, 3), entry(1, None), entry(2, 9), entry(0, 1), entry(3, 5), entry(4, 1)]
+    kept, dropped = newest_unique(entries, 3)
+    assert [e.identity for e in kept] == ["id0", "id2", "id3"] and dropped == 2
+    assert newest_unique(entries, 10) == (tuple(e for i, e in enumerate(entries) if i != 3), 0)
+
+
+@pytest.mark.parametrize(
+    "date", ["Fri, 31 Dec 9999 23:59:59 -2359", "Mon, 01 Jan 0001 00:00:00 +2359", "x" * 300]
+)
+def test_a_date_header_at_the_ends_of_the_calendar_is_survived(date: str) -> None:
+    r = parse_feed(rss(item("t", guid="g")), url=FEED_URL, headers={**XML, "Date": date})
+    assert [e.title for e in r.entries] == ["t"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # An encoding name that is not UTF-8: feedparser's decoding of it raised.
+        b'<?xml version="1.0" encoding="\xb2\x98"?><rss version="2.0"><channel>'
+        b"<item><title>t</title><guid>g</guid></item></channel></rss>",
+        # A namespace URI holding an encoded surrogate: feedparser's strict parser raised
+        # ValueError.
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        b'xmlns:a="htt\xed\xa0\x80p://x/"><channel><item><a:b>x</a:b><title>t</title>'
+        b"<guid>g</guid></item></channel></rss>",
+    ],
+)
+def test_feedparsers_own_failures_are_parse_errors_or_readable(body: bytes) -> None:
+    try:
+        r = parse_feed(body, url=FEED_URL, headers=XML)
+    except ParseError as e:
+        assert "feedparser failed" in str(e)
+    else:
+        assert [e.title for e in r.entries] == ["t"]

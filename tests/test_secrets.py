@@ -69,3 +69,42 @@ def test_database_password_is_redacted_in_check(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--config", config])
     assert result.exit_code == 0
     assert SECRET not in result.output and "***" in result.output
+
+
+FEED_TOKEN = "tok-7Hq2-feed-secret"
+
+
+def test_a_token_in_a_feed_url_never_appears(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    feed_server.add("/f.xml", b"server error", status=500)
+    config = str(
+        write_watchlist(
+            tmp_path,
+            {"F": feed_server.url("/f.xml") + "?token=${FEED_TOKEN}"},
+            polling={"allow_private_addresses": True, "failures_before_alert": 1},
+        )
+    )
+    monkeypatch.setenv("FEED_TOKEN", FEED_TOKEN)
+    runner = CliRunner()
+    outputs = []
+    with caplog.at_level(logging.DEBUG):
+        for args in (["run", "--once"], ["status"], ["status", "--json"], ["digest", "--now"]):
+            result = runner.invoke(main, [*args, "--config", config])
+            outputs.append(result.output)
+    # The real URL was fetched, with the token...
+    [request] = feed_server.requests_for(f"/f.xml?token={FEED_TOKEN}")
+    assert request.method == "GET"
+    # ...and the failure was reported, health mail included, without it.
+    seen = "\n".join(outputs) + caplog.text
+    assert "HTTP 500" in seen
+    mails = list((tmp_path / "outbox").glob("*.eml"))
+    assert mails, "no health alert or digest was written"
+    for f in mails:
+        seen += f.read_text(encoding="utf-8", errors="replace")
+    for db_file in tmp_path.glob("monitor.db*"):
+        seen += db_file.read_bytes().decode("utf-8", "replace")
+    assert FEED_TOKEN not in seen

@@ -1,0 +1,298 @@
+"""``monitor bench --poll N --latency S``: one poll cycle against its baselines, from one run.
+
+N copies of the shipped sample feeds (``monitor/data/demo/*.xml``; each copy's links
+made its own, so every copy's articles are new) are served by a local server over
+distinct loopback hosts (127.0.0.2, 127.0.0.3, ...; four feeds a host), in a process of
+its own, with every answer (304s too) delayed S seconds and ETags honoured.  Printed
+side by side:
+
+- the sequential ``feedparser.parse(url)`` loop (how rss2email-like tools poll);
+- the in-process ``feedparser.parse`` of the same bytes, on one core: the floor;
+- the first cycle (every feed new) and the steady cycle (every feed answers 304):
+  the poll alone, and the whole cycle (poll, judge, assess, alert, deliver), with wall
+  time, CPU (this process plus the parse workers) and ratios to the floor.
+
+The bench's database is a fresh SQLite file in a temporary folder; its watchlist is the
+given one's commitments with the bench feeds, private addresses allowed (the hosts are
+loopback).  Figures depend on the machine and on what else runs on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import multiprocessing
+import resource
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import feedparser  # type: ignore[import-untyped, unused-ignore]
+import yaml
+
+FEEDS_PER_HOST = 4
+
+
+@dataclass(frozen=True)
+class BenchFeed:
+    host: str
+    path: str
+    body: bytes
+    etag: str
+
+
+def sample_bodies() -> list[tuple[str, bytes]]:
+    """The shipped demo feeds: (file name, bytes)."""
+    folder = resources.files("monitor") / "data" / "demo"
+    return [
+        (p.name, p.read_bytes())
+        for p in sorted(folder.iterdir(), key=lambda p: p.name)
+        if p.name.endswith(".xml")
+    ]
+
+
+def bench_feeds(n: int, hosts: Sequence[str]) -> list[BenchFeed]:
+    """``n`` copies of the samples, spread over ``hosts``; copy ``i``'s links get host
+    prefix ``c<i>.`` so that no two copies share an article."""
+    samples = sample_bodies()
+    out = []
+    for i in range(n):
+        name, body = samples[i % len(samples)]
+        body = body.replace(b"https://", b"https://c%d." % i)
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        out.append(BenchFeed(hosts[i % len(hosts)], f"/feeds/{i}/{name}", body, etag))
+    return out
+
+
+def loopback_hosts(n_feeds: int) -> list[str]:
+    """Distinct loopback addresses, one per ``FEEDS_PER_HOST`` feeds (at most 250)."""
+    count = max(1, min(250, -(-n_feeds // FEEDS_PER_HOST)))
+    return [f"127.0.0.{i + 2}" for i in range(count)]
+
+
+# ---------------------------------------------------------------------------
+# The server (a process of its own, so its CPU is not counted as the monitor's)
+# ---------------------------------------------------------------------------
+
+
+def _serve(
+    feeds: list[BenchFeed], latency: float, ports: Any, ready: Any, stop: Any
+) -> None:  # pragma: no cover - runs in the server process
+    routes = {(f.host, f.path): f for f in feeds}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            time.sleep(latency)
+            host = str(self.connection.getsockname()[0])
+            feed = routes.get((host, self.path.split("?", 1)[0]))
+            if feed is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if self.headers.get("If-None-Match") == feed.etag:
+                self.send_response(304)
+                self.send_header("ETag", feed.etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/xml; charset=utf-8")
+            self.send_header("ETag", feed.etag)
+            self.send_header("Content-Length", str(len(feed.body)))
+            self.end_headers()
+            self.wfile.write(feed.body)
+
+    class Server(http.server.ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 128
+
+    servers = []
+    for host in sorted({f.host for f in feeds}):
+        server = Server((host, 0), Handler)
+        servers.append(server)
+        ports[host] = server.server_address[1]
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    ready.set()
+    stop.wait()
+    for server in servers:
+        server.shutdown()
+
+
+@contextmanager
+def serving(feeds: list[BenchFeed], latency: float) -> Iterator[dict[str, int]]:
+    """Serve ``feeds`` from another process; yields the port of each host."""
+    ctx = multiprocessing.get_context("spawn")
+    manager = ctx.Manager()
+    ports = manager.dict()
+    ready, stop = ctx.Event(), ctx.Event()
+    process = ctx.Process(target=_serve, args=(feeds, latency, ports, ready, stop), daemon=True)
+    process.start()
+    try:
+        if not ready.wait(60):
+            raise RuntimeError("the bench server did not start")
+        yield dict(ports)
+    finally:
+        stop.set()
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+        manager.shutdown()
+
+
+def loopback_usable(host: str) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind((host, 0))
+        except OSError:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Measurements
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    wall: float
+    cpu: float | None
+    note: str = ""
+
+
+def _cpu() -> float:
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    return u.ru_utime + u.ru_stime
+
+
+def measure(fn: Callable[[], Any]) -> tuple[Any, float, float]:
+    """fn's result, wall seconds and CPU seconds of this process (all its threads)."""
+    wall, cpu = time.perf_counter(), _cpu()
+    out = fn()
+    return out, time.perf_counter() - wall, _cpu() - cpu
+
+
+def sequential_loop(urls: Sequence[str]) -> int:
+    """feedparser fetching and parsing each URL in turn; entries seen."""
+    return sum(len(feedparser.parse(url).entries) for url in urls)
+
+
+def parse_floor(bodies: Sequence[bytes]) -> int:
+    """feedparser parsing the bytes in this process, one after another; entries seen."""
+    return sum(len(feedparser.parse(body).entries) for body in bodies)
+
+
+def _watchlist(config_file: str, folder: Path, urls: Sequence[str]) -> Path:
+    raw = yaml.safe_load(Path(config_file).read_text(encoding="utf-8"))
+    raw["database"] = {"url": f"sqlite:///{folder / 'bench.db'}"}
+    raw["feeds"] = [{"name": f"bench-{i}", "url": url} for i, url in enumerate(urls)]
+    raw["alerts"] = {"outbox": {"enabled": True, "dir": str(folder / "outbox")}}
+    raw["digest"] = {"enabled": False}
+    polling = dict(raw.get("polling") or {})
+    polling["allow_private_addresses"] = True  # the bench's hosts are loopback addresses
+    raw["polling"] = polling
+    path = folder / "watchlist.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def run(n: int, latency: float, config_file: str, say: Callable[[str], None]) -> list[Row]:
+    """Serve, measure and return the rows of the table (see the module doc)."""
+    from monitor import pipeline
+    from monitor.clock import FakeClock, SystemClock
+    from monitor.config import load_config
+    from monitor.db import make_engine, upgrade
+    from monitor.store import Store
+
+    hosts = loopback_hosts(n)
+    if not loopback_usable(hosts[-1]):
+        hosts = ["127.0.0.1"]  # a system with only 127.0.0.1 (macOS): one host
+    feeds = bench_feeds(n, hosts)
+    entries = sum(len(feedparser.parse(f.body).entries) for f in feeds[: len(sample_bodies())])
+    size = sum(len(f.body) for f in feeds)
+    say(
+        f"{n} feeds ({size / 1e6:.1f} MB, about {entries * n // len(sample_bodies())} entries)"
+        f" on {len(hosts)} loopback hosts, each answer delayed {latency:g} s"
+    )
+    rows: list[Row] = []
+    with serving(feeds, latency) as ports, tempfile.TemporaryDirectory() as tmp:
+        urls = [f"http://{f.host}:{ports[f.host]}{f.path}" for f in feeds]
+        got, wall, _cpu_s = measure(lambda: sequential_loop(urls))
+        rows.append(Row("sequential feedparser.parse(url)", wall, None, f"{got} entries"))
+        got, wall, cpu = measure(lambda: parse_floor([f.body for f in feeds]))
+        rows.append(Row("parse floor (feedparser, 1 core)", wall, cpu, f"{got} entries"))
+
+        config = load_config(str(_watchlist(config_file, Path(tmp), urls)), env={})
+        upgrade(config.database_url)
+        store = Store(make_engine(config.database_url))
+        try:
+            clock = FakeClock(SystemClock().now())
+            m = pipeline.Monitor(config, store, clock)
+            pipeline.sync(m)
+            for label in ("first", "steady"):
+                report, wall, cpu = measure(lambda: pipeline.poll(m))
+                cpu += report.parse_cpu_seconds
+                note = (
+                    f"{report.polled} polled, {report.new_articles} new, "
+                    f"{report.not_modified} not modified, {len(report.errors)} errors; "
+                    f"parse workers {report.parse_cpu_seconds:.2f} s CPU"
+                )
+                rows.append(Row(f"{label} cycle: poll", wall, cpu, note))
+                rest, wall2, cpu2 = measure(lambda: _rest_of_cycle(m))
+                rows.append(
+                    Row(
+                        f"{label} cycle: whole (+judge...)",
+                        wall + wall2,
+                        cpu + cpu2,
+                        f"{rest} articles judged",
+                    )
+                )
+                if label == "first":
+                    if report.new_articles:
+                        per = 1000 * cpu / report.new_articles
+                        say(f"poll CPU per stored article: {per:.2f} ms")
+                    say(f"parse workers' peak RSS: {report.parse_peak_rss_kib / 1024:.0f} MB")
+                clock.advance(timedelta(days=1).total_seconds())
+        finally:
+            store.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    say(f"this process's peak RSS: {peak:.0f} MB")
+    return rows
+
+
+def _rest_of_cycle(m: Any) -> int:
+    from monitor import pipeline
+
+    pipeline.check_health(m)
+    judged = pipeline.judge(m)
+    pipeline.assess(m)
+    pipeline.alert(m)
+    pipeline.alert_health(m)
+    pipeline.deliver_pending(m)
+    return judged
+
+
+def table(rows: Sequence[Row]) -> list[str]:
+    """The rows as aligned lines, with wall and CPU as multiples of the parse floor."""
+    floor = next((r.wall for r in rows if r.label.startswith("parse floor")), 0.0)
+    lines = [f"{'':<36} {'wall':>8} {'CPU':>8} {'wall/floor':>10}"]
+    for r in rows:
+        cpu = f"{r.cpu:7.2f}s" if r.cpu is not None else f"{'-':>8}"
+        ratio = f"{r.wall / floor:9.2f}x" if floor else f"{'-':>10}"
+        lines.append(f"{r.label:<36} {r.wall:7.2f}s {cpu} {ratio}  {r.note}")
+    return lines

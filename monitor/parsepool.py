@@ -1,0 +1,398 @@
+"""Parse feeds in worker processes, each parse under a CPU-time, memory and wall budget.
+
+``ParsePool.submit(job)`` returns a ``concurrent.futures.Future`` that resolves to a
+``ParseResult`` or fails with ``ParseError`` (the bytes are not a feed, or the parse went
+over its budget, or the worker died).  One worker parses one feed at a time; a worker
+that goes over a budget is killed and replaced, so the other feeds' parses go on
+on the other workers.  ``close(kill=True)`` kills every worker at once: a daemon told
+to stop does not wait for a parse.
+
+Budgets, per parse: CPU seconds (``RLIMIT_CPU`` set in the worker to its usage so far
+plus the budget: the kernel kills a worker that runs over), address space
+(``RLIMIT_AS``: an allocation past it raises ``MemoryError`` in the worker) and wall
+time (checked by the pool; a worker still busy after it is killed).
+
+Workers start from a fork server that has already imported the parser, so starting
+or replacing one costs a fork, not an interpreter start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing.connection import Connection
+from typing import Any
+
+from monitor.errors import ParseError
+from monitor.logs import get_logger
+from monitor.models import ParseResult
+from monitor.parse import parse_feed
+
+log = get_logger()
+
+DEFAULT_CPU_SECONDS = 15.0
+DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ParseJob:
+    """One feed's bytes to parse (the arguments of ``parse.parse_feed``)."""
+
+    content: bytes
+    url: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    now: datetime | None = None
+    max_entries: int = 500
+
+
+def machine_workers() -> int:
+    """How many parse workers this machine (this process's CPU set) can run at once."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def run_job(job: ParseJob) -> ParseResult:
+    """Parse one job in this process (the worker's body; also the in-process path)."""
+    return parse_feed(
+        job.content, url=job.url, headers=job.headers, now=job.now, max_entries=job.max_entries
+    )
+
+
+# ---------------------------------------------------------------------------
+# The worker process
+# ---------------------------------------------------------------------------
+
+
+def _limit_memory(budget: int) -> None:
+    import resource
+
+    base = 0
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        with open("/proc/self/statm", encoding="ascii") as f:  # Linux: pages of address space
+            base = int(f.read().split()[0]) * resource.getpagesize()
+    limit = base + budget
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _limit_cpu(budget: float) -> None:
+    """The kernel stops this process once it has used ``budget`` more CPU seconds."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = usage.ru_utime + usage.ru_stime
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = int(used + budget) + 1
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _usage() -> tuple[float, int]:
+    """This process's CPU seconds so far and its peak resident set (KiB)."""
+    try:
+        import resource
+
+        u = resource.getrusage(resource.RUSAGE_SELF)
+    except (ImportError, OSError):
+        return 0.0, 0
+    return u.ru_utime + u.ru_stime, int(u.ru_maxrss)
+
+
+def _worker(conn: Connection, cpu_seconds: float, memory_bytes: int) -> None:
+    import signal
+
+    # The parent decides when to stop; a ^C in the terminal is for the parent.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Past the soft CPU limit the kernel sends SIGXCPU: its default action ends the process.
+    signal.signal(signal.SIGXCPU, signal.SIG_DFL)
+    with contextlib.suppress(ImportError, OSError, ValueError):
+        _limit_memory(memory_bytes)
+    with contextlib.suppress(ImportError, OSError, ValueError):
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a worker killed leaves no core file
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        with contextlib.suppress(ImportError, OSError, ValueError):
+            _limit_cpu(cpu_seconds)
+        try:
+            reply: tuple[str, Any] = ("ok", run_job(job))
+        except ParseError as e:
+            reply = ("parse-error", e.cause)
+        except MemoryError:
+            reply = ("memory", None)
+        except RecursionError:
+            reply = ("crash", "RecursionError: too deeply nested")
+        except Exception as e:  # any failure is this feed's, sent back as data
+            reply = ("crash", f"{type(e).__name__}: {str(e)[:300]}")
+        usage = _usage()
+        try:
+            conn.send((*reply, *usage))
+        except MemoryError:
+            conn.send(("memory", None, *usage))
+        if reply[0] == "memory":
+            return  # a worker that ran out of memory is not trusted with another feed
+
+
+# ---------------------------------------------------------------------------
+# The pool (in the parent)
+# ---------------------------------------------------------------------------
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["monitor.parsepool"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class _Worker:
+    def __init__(self, ctx: Any, cpu_seconds: float, memory_bytes: int) -> None:
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(
+            target=_worker, args=(child, cpu_seconds, memory_bytes), daemon=True, name="parse"
+        )
+        self.process.start()
+        child.close()
+        self.job: tuple[ParseJob, Future[ParseResult]] | None = None
+        self.started = 0.0
+        self.cpu_seen = 0.0
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self.process.kill()
+        with contextlib.suppress(OSError, ValueError):
+            self.process.join(2)
+        with contextlib.suppress(OSError, ValueError):
+            self.process.close()  # its sentinel's file descriptor
+        with contextlib.suppress(OSError):
+            self.conn.close()
+
+
+class ParsePool:
+    """Worker processes that parse feeds, each parse under a budget (see the module doc)."""
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        cpu_seconds: float = DEFAULT_CPU_SECONDS,
+        memory_bytes: int = DEFAULT_MEMORY_BYTES,
+        wall_seconds: float | None = None,
+    ) -> None:
+        self.size = max(1, workers or machine_workers())
+        self.cpu_seconds = float(cpu_seconds)
+        self.memory_bytes = int(memory_bytes)
+        # Wall time also covers waiting for a core while the other workers use it.
+        self.wall_seconds = wall_seconds if wall_seconds is not None else 2 * cpu_seconds + 5
+        self._ctx = _context()
+        self._lock = threading.Lock()
+        self._pending: deque[tuple[ParseJob, Future[ParseResult]]] = deque()
+        self._workers: list[_Worker] = []
+        self._idle: list[_Worker] = []
+        self._closed = False
+        # Measured: CPU seconds the workers spent on parses that finished, and their peak RSS.
+        self.cpu_seconds_used = 0.0
+        self.peak_rss_kib = 0
+        self._wake_r, self._wake_w = os.pipe()
+        self._thread = threading.Thread(target=self._run, name="parse-pool", daemon=True)
+        self._thread.start()
+
+    # -- public ---------------------------------------------------------------
+
+    def submit(self, job: ParseJob) -> Future[ParseResult]:
+        future: Future[ParseResult] = Future()
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("parse pool is closed")
+            self._pending.append((job, future))
+        self._wake()
+        return future
+
+    def close(self, *, kill: bool = False) -> None:
+        """Stop the pool.  ``kill``: end the workers now and fail what has not finished;
+        otherwise finish the parses already submitted first."""
+        with self._lock:
+            if self._closed and not kill:
+                return
+            self._closed = True
+            self._kill = kill
+        self._wake()
+        self._thread.join()
+        with contextlib.suppress(OSError):
+            os.close(self._wake_r)
+        with contextlib.suppress(OSError):
+            os.close(self._wake_w)
+
+    def __enter__(self) -> ParsePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(kill=exc[0] is not None)
+
+    # -- the dispatcher thread -----------------------------------------------
+
+    _kill = False
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):
+            os.write(self._wake_w, b"x")
+
+    def _assign(self) -> None:
+        while True:
+            with self._lock:
+                if not self._pending:
+                    return
+                if not self._idle and len(self._workers) >= self.size:
+                    return
+                job, future = self._pending.popleft()
+            if not future.set_running_or_notify_cancel():
+                continue
+            worker = self._idle.pop() if self._idle else self._start()
+            if worker is None:
+                future.set_exception(ParseError(job.url, "cannot start a parse worker"))
+                continue
+            try:
+                worker.conn.send(job)
+            except (OSError, ValueError) as e:
+                self._retire(worker)
+                future.set_exception(ParseError(job.url, f"parse worker lost: {e}"))
+                continue
+            worker.job = (job, future)
+            worker.started = time.monotonic()
+
+    def _start(self) -> _Worker | None:
+        try:
+            worker = _Worker(self._ctx, self.cpu_seconds, self.memory_bytes)
+        except Exception as e:  # no worker: each parse fails, the poll goes on
+            log.error("parse_worker_failed", error=f"{type(e).__name__}: {e}"[:300])
+            return None
+        self._workers.append(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.kill()
+        if worker in self._workers:
+            self._workers.remove(worker)
+        if worker in self._idle:
+            self._idle.remove(worker)
+
+    def _finish(self, worker: _Worker, error: str | None, result: ParseResult | None) -> None:
+        assert worker.job is not None
+        job, future = worker.job
+        worker.job = None
+        if error is not None:
+            future.set_exception(ParseError(job.url, error))
+        else:
+            assert result is not None
+            future.set_result(result)
+
+    def _receive(self, worker: _Worker) -> None:
+        try:
+            kind, value, cpu, maxrss = worker.conn.recv()
+        except (EOFError, OSError, ValueError):
+            self._died(worker)
+            return
+        self.cpu_seconds_used += max(0.0, cpu - worker.cpu_seen)
+        worker.cpu_seen = cpu
+        self.peak_rss_kib = max(self.peak_rss_kib, maxrss)
+        if kind == "ok":
+            self._finish(worker, None, value)
+            self._idle.append(worker)
+            return
+        if kind == "memory":
+            mb = self.memory_bytes // (1024 * 1024)
+            self._finish(worker, f"parse over its memory budget ({mb} MB)", None)
+            self._retire(worker)
+            return
+        if kind == "crash":  # the pipeline records it on the feed (URLs may hold secrets)
+            log.error("parse_crashed", error=str(value).split(":", 1)[0])
+        self._finish(worker, str(value), None)
+        self._idle.append(worker)
+
+    def _died(self, worker: _Worker) -> None:
+        worker.process.join(1)
+        code = worker.process.exitcode
+        import signal
+
+        if code is not None and code == -signal.SIGXCPU:
+            reason = f"parse over its CPU budget ({self.cpu_seconds:g} s)"
+        elif code is not None and code == -signal.SIGKILL:
+            reason = "parse worker killed (out of memory?)"
+        else:
+            reason = f"parse worker died (exit code {code})"
+        if worker.job is not None:
+            self._finish(worker, reason, None)
+        self._retire(worker)
+
+    def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            for worker in list(self._workers):
+                if worker.job is not None:
+                    self._finish(worker, "parse cancelled: the monitor is stopping", None)
+                self._retire(worker)
+            with self._lock:
+                pending = list(self._pending)
+                self._pending.clear()
+            for job, future in pending:
+                if future.set_running_or_notify_cancel():
+                    future.set_exception(ParseError(job.url, "parse cancelled: stopping"))
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                closed, kill = self._closed, self._kill
+                pending = bool(self._pending)
+            busy = [w for w in self._workers if w.job is not None]
+            if kill or (closed and not pending and not busy):
+                if not kill:
+                    for worker in self._idle:
+                        with contextlib.suppress(OSError, ValueError):
+                            worker.conn.send(None)
+                return
+            self._assign()
+            busy = [w for w in self._workers if w.job is not None]
+            now = time.monotonic()
+            timeout = min((w.started + self.wall_seconds - now for w in busy), default=None)
+            waitables: list[Any] = [self._wake_r]
+            for w in busy:
+                waitables += [w.conn, w.process.sentinel]
+            ready = multiprocessing.connection.wait(
+                waitables, timeout=None if timeout is None else max(0.0, timeout)
+            )
+            if self._wake_r in ready:
+                with contextlib.suppress(OSError):
+                    os.read(self._wake_r, 4096)
+            for w in busy:
+                if w.conn in ready:
+                    self._receive(w)
+                elif w.process.sentinel in ready:
+                    self._died(w)
+            now = time.monotonic()
+            for w in busy:
+                if w.job is not None and now - w.started > self.wall_seconds:
+                    self._finish(w, f"parse over its time budget ({self.wall_seconds:g} s)", None)
+                    self._retire(w)
