@@ -437,12 +437,15 @@ class WebhookChannel:
         timeout: float = 30.0,
         headers: dict[str, str] | None = None,
         cancel: threading.Event | None = None,
+        allow_private: bool = False,
     ) -> None:
         self.url = url
         self.name = name
         self.timeout = timeout
         self.headers = dict(headers or {})
         self.cancel = cancel  # once set (the daemon stops), a request in progress is cut off
+        # the address policy of every outgoing request (monitor/netguard.py)
+        self.allow_private = allow_private
 
     def __repr__(self) -> str:
         return f"WebhookChannel(name={self.name!r}, url={_redact_url(self.url)!r})"
@@ -476,7 +479,9 @@ class WebhookChannel:
         except _Stopped as e:
             raise DeliveryError(self.name, True, "stopped") from e
         except httpx.HTTPError as e:
-            raise DeliveryError(self.name, True, f"{type(e).__name__}: {e}") from e
+            # an address the policy refuses stays refused: retrying cannot help
+            refused = isinstance(e, httpx.ConnectError) and str(e).startswith("refused:")
+            raise DeliveryError(self.name, not refused, f"{type(e).__name__}: {e}") from e
         if 200 <= status < 300:
             return {}
         transient = status in (408, 429) or status >= 500
@@ -486,11 +491,15 @@ class WebhookChannel:
         import httpx
 
         from monitor.fetch import USER_AGENT
+        from monitor.netguard import guarded_async_transport
 
         headers = {"User-Agent": USER_AGENT, "Idempotency-Key": message_id, **self.headers}
 
         async def post() -> tuple[int, str]:
-            async with httpx.AsyncClient(timeout=self.timeout, follow_redirects=False) as client:
+            transport = guarded_async_transport(allow_private=self.allow_private)
+            async with httpx.AsyncClient(
+                transport=transport, timeout=self.timeout, follow_redirects=False, trust_env=False
+            ) as client:
                 response = await client.post(self.url, json=document, headers=headers)
                 return response.status_code, response.reason_phrase
 

@@ -16,6 +16,7 @@ starts with ``refused:``; ``refusal(address)`` says why an address is refused.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 from collections.abc import Iterable
@@ -122,20 +123,9 @@ class GuardedBackend(httpcore.SyncBackend):
             addresses = resolve(name, port)
         except (OSError, UnicodeError) as e:
             raise httpcore.ConnectError(f"cannot resolve {name}: {e}") from e
-        allowed: list[str] = []
-        reasons: list[str] = []
-        for address in addresses:
-            why = refusal(address, allow_private=self.allow_private)
-            if why is None or address in self.allow_addresses:
-                allowed.append(address)
-            else:
-                reasons.append(why)
-        if not allowed:
-            detail = reasons[0] if reasons else "no address"
-            raise httpcore.ConnectError(f"refused: {name}: {detail}")
         error: Exception | None = None
-        for address in allowed:  # connect to the checked address itself: no second look-up
-            try:
+        for address in _allowed(name, addresses, self.allow_private, self.allow_addresses):
+            try:  # connect to the checked address itself: no second look-up
                 return super().connect_tcp(
                     address,
                     port,
@@ -147,6 +137,76 @@ class GuardedBackend(httpcore.SyncBackend):
                 error = e
         assert error is not None
         raise error
+
+
+class GuardedAsyncBackend(httpcore.AnyIOBackend):
+    """The same policy for ``httpx.AsyncClient`` (the webhook channel)."""
+
+    def __init__(self, *, allow_private: bool = False, allow_addresses: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.allow_private = allow_private
+        self.allow_addresses = frozenset(str(ipaddress.ip_address(a)) for a in allow_addresses)
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        name = host.strip("[]")
+        loop = asyncio.get_running_loop()
+        try:
+            addresses = await loop.run_in_executor(None, resolve, name, port)
+        except (OSError, UnicodeError) as e:
+            raise httpcore.ConnectError(f"cannot resolve {name}: {e}") from e
+        error: Exception | None = None
+        for address in _allowed(name, addresses, self.allow_private, self.allow_addresses):
+            try:
+                return await super().connect_tcp(
+                    address,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
+                error = e
+        assert error is not None
+        raise error
+
+
+def _allowed(
+    name: str, addresses: list[str], allow_private: bool, allow_addresses: frozenset[str]
+) -> list[str]:
+    """The addresses the policy lets us connect to; none raises ``httpcore.ConnectError``."""
+    allowed: list[str] = []
+    reasons: list[str] = []
+    for address in addresses:
+        why = refusal(address, allow_private=allow_private)
+        if why is None or address in allow_addresses:
+            allowed.append(address)
+        else:
+            reasons.append(why)
+    if not allowed:
+        detail = reasons[0] if reasons else "no address"
+        raise httpcore.ConnectError(f"refused: {name}: {detail}")
+    return allowed
+
+
+def guarded_async_transport(
+    *, allow_private: bool = False, allow_addresses: Iterable[str] = (), **kwargs: Any
+) -> httpx.AsyncHTTPTransport:
+    """An ``httpx.AsyncHTTPTransport`` whose connections obey the policy."""
+    transport = httpx.AsyncHTTPTransport(**kwargs)
+    pool = getattr(transport, "_pool", None)
+    if not hasattr(pool, "_network_backend"):  # pragma: no cover - httpx/httpcore changed
+        raise RuntimeError("cannot install the address policy on this httpx version")
+    pool._network_backend = GuardedAsyncBackend(  # type: ignore[union-attr]
+        allow_private=allow_private, allow_addresses=allow_addresses
+    )
+    return transport
 
 
 def guarded_transport(

@@ -145,6 +145,7 @@ class Monitor:
                     alerts.webhook.url.get_secret_value(),
                     timeout=alerts.webhook.timeout_seconds,
                     cancel=self.stop,
+                    allow_private=self.config.file.polling.allow_private_addresses,
                 ),
                 Recipients(alerts.sender, tuple(alerts.recipients)),
             )

@@ -216,7 +216,9 @@ def test_smtp_verdict_on_a_received_message_is_waited_for_once_more(
 
 def test_webhook_answering_a_byte_at_a_time_is_cut_off_at_the_deadline() -> None:
     with TrickleHttpServer(every=0.25).running() as server:
-        channel = WebhookChannel(f"http://127.0.0.1:{server.port}/hook", timeout=1.0)
+        channel = WebhookChannel(
+            f"http://127.0.0.1:{server.port}/hook", timeout=1.0, allow_private=True
+        )
         payload = b"Subject: x\r\nContent-Type: text/plain\r\n\r\nbody\r\n"
         with pytest.raises(DeliveryError) as caught:
             channel.send(payload, key="k", message_id="<k@x>")
@@ -349,7 +351,9 @@ def test_a_stop_cuts_off_a_send_to_a_silent_mail_server(silent_smtp: tuple[str, 
 def test_a_stop_cuts_off_a_webhook_in_progress() -> None:
     stop = threading.Event()
     with TrickleHttpServer(every=0.25).running() as server:
-        channel = WebhookChannel(f"http://127.0.0.1:{server.port}/h", timeout=60.0, cancel=stop)
+        channel = WebhookChannel(
+            f"http://127.0.0.1:{server.port}/h", timeout=60.0, cancel=stop, allow_private=True
+        )
         threading.Timer(0.5, stop.set).start()
         payload = b"Subject: x\r\nContent-Type: text/plain\r\n\r\nbody\r\n"
         with pytest.raises(DeliveryError) as caught:

@@ -65,7 +65,9 @@ def hook() -> Iterator[Hook]:
 
 
 def test_webhook_posts_json_with_the_alert(hook: Hook) -> None:
-    WebhookChannel(hook.url).send(MAIL, key="alert:1:webhook", message_id="<a@b>")
+    WebhookChannel(hook.url, allow_private=True).send(
+        MAIL, key="alert:1:webhook", message_id="<a@b>"
+    )
     [body] = hook.received
     doc = json.loads(body)
     assert doc["subject"] == "[monitor] BREACHED: Ceasefire"
@@ -79,7 +81,7 @@ def test_webhook_posts_json_with_the_alert(hook: Hook) -> None:
 def test_webhook_errors_are_classified(hook: Hook, status: int, transient: bool) -> None:
     hook.status = status
     with pytest.raises(DeliveryError) as info:
-        WebhookChannel(hook.url).send(MAIL, key="k", message_id="<a@b>")
+        WebhookChannel(hook.url, allow_private=True).send(MAIL, key="k", message_id="<a@b>")
     assert info.value.transient is transient
     assert f"HTTP {status}" in str(info.value)
 
@@ -87,9 +89,19 @@ def test_webhook_errors_are_classified(hook: Hook, status: int, transient: bool)
 def test_webhook_down_is_transient_and_url_secret_not_shown() -> None:
     url = closed_port_url("/services/T000/B000/very-secret-token")
     with pytest.raises(DeliveryError) as info:
-        WebhookChannel(url).send(MAIL, key="k", message_id="<a@b>")
+        WebhookChannel(url, allow_private=True).send(MAIL, key="k", message_id="<a@b>")
     assert info.value.transient
     assert "very-secret-token" not in repr(WebhookChannel(url))
+
+
+def test_webhook_to_a_private_address_is_refused_unless_allowed(hook: Hook) -> None:
+    """The address policy of every outgoing request (monitor/netguard.py) holds for the
+    webhook too: a loopback URL is refused for good, and nothing reaches it."""
+    with pytest.raises(DeliveryError) as info:
+        WebhookChannel(hook.url).send(MAIL, key="k", message_id="<a@b>")
+    assert not info.value.transient
+    assert "refused" in str(info.value) and "127.0.0.1" in str(info.value)
+    assert hook.received == []
 
 
 def test_alert_reaches_the_webhook_once(
