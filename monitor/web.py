@@ -29,7 +29,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
-from monitor import pipeline, render, review
+from monitor import cyclelog, pipeline, render, review
 from monitor.errors import InputError, MonitorError
 from monitor.logs import get_logger
 from monitor.models import Evidence, Label, PersonVerdict, SilenceScope, Status
@@ -422,18 +422,19 @@ class WebApp:
         now = self.m.clock.now()
         try:
             self.m.store.ping()
-            last = self.m.store.last_poll_at()
+            cycle = cyclelog.last_cycle(self.m.store)  # the daemon's heartbeat
         except MonitorError as e:
             return self.json({"ok": False, "problem": f"database: {e}"}, 503)
+        last = cycle.started_at if cycle is not None else None
         stale = timedelta(minutes=self.m.config.file.web.stale_after_minutes)
         if last is None:
             return self.json({"ok": False, "problem": "no poll cycle has run yet"}, 503)
         if now - last > stale:
             return self.json(
-                {"ok": False, "problem": f"no poll since {_iso(last)}", "last_poll": _iso(last)},
+                {"ok": False, "problem": f"no cycle since {_iso(last)}", "last_cycle": _iso(last)},
                 503,
             )
-        return self.json({"ok": True, "last_poll": _iso(last)})
+        return self.json({"ok": True, "last_cycle": _iso(last)})
 
     def on_metrics(self, request: Request) -> Response:
         return Response(metrics_text(self.m), mimetype="text/plain; version=0.0.4")
@@ -537,16 +538,31 @@ def _safe_next(value: str | None) -> str:
 def metrics_text(m: pipeline.Monitor) -> bytes:
     """The Prometheus text exposition of the database's counts."""
     from prometheus_client import CollectorRegistry, generate_latest
-    from prometheus_client.core import GaugeMetricFamily
+    from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
     from prometheus_client.registry import Collector
 
     counts = m.store.metrics_counts()
     states = m.store.commitment_states()
     last = m.store.last_poll_at()
+    cycles = cyclelog.cycle_count(m.store)
+    cycle = cyclelog.last_cycle(m.store)
     now = m.clock.now()
 
     class _Collector(Collector):
-        def collect(self) -> Iterable[GaugeMetricFamily]:
+        def collect(self) -> Iterable[GaugeMetricFamily | CounterMetricFamily]:
+            c = CounterMetricFamily("monitor_cycles", "Poll cycles run (all daemons).")
+            c.add_metric([], cycles)
+            yield c
+            g = GaugeMetricFamily(
+                "monitor_last_cycle_duration_seconds", "How long the newest finished cycle took."
+            )
+            took = (
+                (cycle.ended_at - cycle.started_at).total_seconds()
+                if cycle is not None and cycle.ended_at is not None
+                else 0.0
+            )
+            g.add_metric([], took)
+            yield g
             g = GaugeMetricFamily("monitor_articles", "Stored articles.")
             g.add_metric([], counts["articles"])
             yield g

@@ -154,7 +154,7 @@ def test_the_api_takes_a_bearer_token(site: tuple[httpx.Client, pipeline.Monitor
     assert bad.status_code == 400
 
 
-def test_healthz_needs_a_recent_poll(
+def test_healthz_needs_a_recent_cycle(
     site: tuple[httpx.Client, pipeline.Monitor], clock: FakeClock
 ) -> None:
     client, _m = site
@@ -162,7 +162,7 @@ def test_healthz_needs_a_recent_poll(
     assert r.status_code == 200 and r.json()["ok"] is True
     clock.advance(31 * 60)  # web.stale_after_minutes is 30
     r = client.get("/healthz")
-    assert r.status_code == 503 and "no poll since" in r.json()["problem"]
+    assert r.status_code == 503 and "no cycle since" in r.json()["problem"]
 
 
 def test_healthz_fails_before_any_cycle(
@@ -193,6 +193,8 @@ def test_metrics_are_prometheus_text(site: tuple[httpx.Client, pipeline.Monitor]
     queued = [v for (name, labels), v in samples.items() if name == "monitor_outbox_messages"]
     assert sum(queued) == m.store.counts()["outbox"] >= 1
     assert samples[("monitor_last_poll_age_seconds", ())] == 0
+    assert samples[("monitor_cycles_total", ())] == 1
+    assert samples[("monitor_last_cycle_duration_seconds", ())] >= 0
 
 
 def test_serve_refuses_a_public_address_unless_configured(tmp_path: Path) -> None:
