@@ -337,6 +337,8 @@ class RetentionConfig(_Model):
 
     article_text_days: int | None = Field(180, ge=1, le=36_500)  # then the text is blanked
     outbox_days: int | None = Field(90, ge=1, le=36_500)  # sent or failed messages
+    # the cycle log (coverage and heartbeat); keep it longer than any deadline's grace period
+    cycles_days: int | None = Field(365, ge=1, le=36_500)
 
 
 class WatchlistFile(_Model):

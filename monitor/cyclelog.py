@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from monitor.coverage import CycleRecord
 from monitor.db import CycleRow
@@ -96,3 +96,16 @@ def last_cycle(store: Store, *, read: bool = False, daemon: bool = False) -> Cyc
 def cycle_count(store: Store) -> int:
     with store.transaction() as s:
         return int(s.scalar(select(func.count()).select_from(CycleRow)) or 0)
+
+
+def prune_cycles(store: Store, before: datetime) -> int:
+    """Delete cycles that started before ``before``, keeping the newest one whatever its age
+    (the heartbeat and the last read).  Returns how many went."""
+    with store.transaction() as s:
+        newest = s.scalar(select(func.max(CycleRow.id)))
+        if newest is None:
+            return 0
+        result = s.execute(
+            delete(CycleRow).where(CycleRow.started_at < before, CycleRow.id != newest)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

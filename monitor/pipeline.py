@@ -1004,6 +1004,7 @@ def run_cycle(m: Monitor, *, deliver: bool = True) -> CycleReport:
 class PruneReport:
     articles_blanked: int
     outbox_deleted: int
+    cycles_deleted: int = 0
 
 
 def prune(m: Monitor) -> PruneReport:
@@ -1015,6 +1016,9 @@ def prune(m: Monitor) -> PruneReport:
         text_before=now - timedelta(days=r.article_text_days) if r.article_text_days else None,
         outbox_before=now - timedelta(days=r.outbox_days) if r.outbox_days else None,
     )
-    if blanked or deleted:
-        log.info("pruned", articles_blanked=blanked, outbox_deleted=deleted)
-    return PruneReport(blanked, deleted)
+    cycles = (
+        cyclelog.prune_cycles(m.store, now - timedelta(days=r.cycles_days)) if r.cycles_days else 0
+    )
+    if blanked or deleted or cycles:
+        log.info("pruned", articles_blanked=blanked, outbox_deleted=deleted, cycles_deleted=cycles)
+    return PruneReport(blanked, deleted, cycles)

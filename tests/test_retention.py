@@ -4,12 +4,12 @@ status history stay, and a pruned article is still recognised when a feed repeat
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from monitor import daemon, pipeline
+from monitor import cyclelog, daemon, pipeline
 from monitor.clock import FakeClock
 from monitor.db import ArticleRow, EvidenceRow, OutboxRow, StatusEventRow
 from tests.feedserver import FeedServer
@@ -64,6 +64,28 @@ def test_old_text_and_sent_messages_go_evidence_and_history_stay(
     feed_server.add("/pk.xml", rss([BREACH_ITEM, QUIET_ITEM]), etag='"changed"')
     again = pipeline.run_cycle(m)
     assert again.poll.polled == 1 and again.poll.new_articles == 0
+
+
+def test_old_cycles_go_but_the_newest_stays(
+    tmp_path: Path, feed_server: FeedServer, open_monitor: Callable[..., pipeline.Monitor]
+) -> None:
+    feed_server.add("/pk.xml", rss([QUIET_ITEM]))
+    config_file = write_watchlist(
+        tmp_path, {"PK": feed_server.url("/pk.xml")}, retention={"cycles_days": 30}
+    )
+    clock = FakeClock(START)
+    m = open_monitor(config_file, clock)
+    for _ in range(3):
+        pipeline.run_cycle(m)
+        clock.advance(DAY)
+    assert cyclelog.cycle_count(m.store) == 3
+    clock.advance(29 * DAY)  # the first cycle is 31 days old, the others 30 and 29...
+    assert pipeline.prune(m).cycles_deleted == 1
+    clock.advance(60 * DAY)  # all are old: the newest stays, as the heartbeat
+    assert pipeline.prune(m).cycles_deleted == 1
+    last = cyclelog.last_cycle(m.store)
+    assert cyclelog.cycle_count(m.store) == 1 and last is not None
+    assert last.started_at == START + timedelta(days=2)
 
 
 def test_retention_off_keeps_everything(
