@@ -33,9 +33,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from monitor.errors import ConfigError, Problem
+from monitor.judge.data import DEFAULT_ENTITIES
 from monitor.models import Commitment, Entity, Kind
 from monitor.redact import Redactor, env_references
-from monitor.vocab import DEFAULT_ENTITIES
 
 DEFAULT_CONFIG = "config/watchlist.yaml"
 DEFAULT_DATABASE_URL = "sqlite:///var/monitor.db"

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from monitor.errors import InputError
-from monitor.match import Matcher
+from monitor.judge import Matcher
+from monitor.judge.text import compile_phrases, normalize
 from monitor.models import Commitment, Entity, Label
-from monitor.text import compile_phrases, normalize
 
 #: The labels that are scored (related counts as neither).
 SCORED = (Label.BREACH, Label.MET)

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from monitor.judge.data import KindData
 
 
 class Label(StrEnum):
@@ -85,6 +89,9 @@ class Commitment:
     window_end_at: datetime | None = None
     deadline_at: datetime | None = None
     ongoing: bool = True  # an ongoing pledge can be breached after being upheld
+    #: The kind's vocabulary when the watchlist adds or extends kinds (``monitor.judge.data``);
+    #: None: the shipped vocabulary of ``kind``.
+    vocabulary: KindData | None = None
 
 
 @dataclass(frozen=True)

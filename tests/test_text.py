@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.text import (
+from monitor.judge.text import (
     PhraseIndex,
     article_sentences,
     compile_phrases,

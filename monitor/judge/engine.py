@@ -1,0 +1,1170 @@
+"""Judge an article against commitments, sentence by sentence.  Pure.
+
+A sentence is evidence for a commitment when it is *about* it (its parties,
+places or topic, by a rule per ``Kind``) and carries a breach or met signal
+(the watchlist's own phrases, the shared vocabulary of ``monitor.vocab`` and
+its two-cue ``KIND_PAIRS``).  Guards stop a signal from counting (negation,
+denial, conditionals, intent or threats, other conflicts, dates before the
+commitment, recaps of the pledge) or lower its score (hedges, background
+narrative, generic accusations).  The article's verdict is its best counted
+sentence; every sentence that fired a signal is kept as a ``SentenceFinding``
+with the reasons, for ``explain``.
+
+Speed: each article is analysed once (sentences, tokens, every phrase of every
+commitment in one pass, entities, clauses, two-cue signals); commitments that
+differ only in words absent from the article share one judgement.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from monitor.judge.data import SHIPPED, KindData
+from monitor.judge.text import (
+    PUNCTUATION,
+    DateRef,
+    PhraseHit,
+    PhraseIndex,
+    article_sentences,
+    find_dates,
+    phrase_words,
+    tokenize,
+)
+from monitor.models import Commitment, Entity, Kind, Label, SentenceFinding, Verdict
+
+#: A sentence counts as evidence at or above this score.
+COUNT_SCORE = 0.5
+#: Score of a watchlist signal, and of a shared-vocabulary signal.
+OWN_SIGNAL = 0.8
+VOCAB_SIGNAL = 0.7
+#: Talks between the same parties held at another venue than the commitment names.
+VENUE_FACTOR = 0.85
+#: Met evidence for an ongoing commitment needs this long since it took effect.
+MET_GRACE = timedelta(days=2)
+#: Hostilities reported this soon after a ceasefire need an explicit link to it.
+BREACH_GRACE = timedelta(days=1)
+
+# Token windows before a signal (same clause) in which a cue applies.
+NEGATION_WINDOW = 5
+CESSATION_WINDOW = 6
+DENIAL_WINDOW = 12
+MODAL_WINDOW = 3
+IRREALIS_WINDOW = 8
+BACKGROUND_WINDOW = 5
+CONTACT_WINDOW = 6
+#: Shared 4-word sequences with the commitment's statement that make a sentence a recap.
+RECAP_GRAMS = 2
+
+_L = SHIPPED.cue
+
+_GUARDS: dict[str, tuple[str, ...]] = {
+    "neg": _L("negation"),
+    "stop": _L("cessation"),
+    "deny": _L("denial"),
+    "counter": _L("counter_denial"),
+    "hedge": _L("hedge"),
+    "cond": _L("conditional"),
+    "modal": _L("modal"),
+    "irrealis": _L("irrealis"),
+    "bg": _L("background"),
+    "generic": _L("generic"),
+    "accuse": _L("accusation"),
+    "specific": _L("specific"),
+    "mil": _L("militant"),
+    "link": _L("ceasefire_link"),
+    "gov": _L("government"),
+    "clause": _L("clause_words"),
+    "threat": _L("threat"),
+    "bgall": _L("background_anywhere"),
+    "mask": _L("mask"),
+    "claim": _L("claim_nouns"),
+    "bgwar": _L("background_hostilities"),
+    "current": _L("current"),
+    "venue": _L("venues"),
+    "contact": _L("contact_verbs"),
+    "resume": _L("resumption"),
+    "others": _L("other_parties"),
+    "prior": _L("prior_to"),
+    "truce": _L("ceasefire_nouns"),
+    "react": _L("reaction_verbs"),
+    "proxy": _L("proxy"),
+    "attempt": _L("attempt"),
+}
+_G = {name: f"G:{name}" for name in _GUARDS}
+
+_DIGIT = re.compile(r"\d")
+_DATE_WORDS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday last past yesterday ago""".split()
+)
+_LINK_LINE = re.compile(
+    r"\W*(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in _L("link_lines")) + r")\b",
+    re.IGNORECASE,
+)
+_GROUPS = frozenset(_L("militant_groups"))
+#: "ISLAMABAD:", "KABUL, Dec 3 -", "DOHA (Agency) -": where the story was filed.
+_DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?::|,| \(| -)")
+#: The two-cue signal that reads calm from negated hostilities ("no firing since Sunday").
+_CALM = "no hostilities reported"
+_BEFORE = "about events before"
+_CONTEXT = "about it only through the article's context"
+#: Kinds where one article often reports both: the action against the group (met) and where
+#: it is (breach); the stronger sentence decides.
+_MIXED_KINDS = frozenset({Kind.NO_SANCTUARY})
+_SPEECH = frozenset(_L("speech_verbs"))
+#: Clause words that start what a speaker says next ("..., reaffirming that ...").
+_SAYING = frozenset(
+    {"and said", "saying", "adding", "reaffirming", "reiterating", "insisting", "stressing"}
+)
+_NONCOMMITTAL = frozenset(_L("noncommittal"))
+#: Words before a modal that make a ceasefire's future a reported reaffirmation ("we agreed
+#: that the ceasefire will continue").
+_AFFIRM = (
+    "agree",
+    "said",
+    "says",
+    "say",
+    "affirm",
+    "reaffirm",
+    "confirm",
+    "announc",
+    "decid",
+    "told",
+    "stated",
+    "assured",
+)
+#: Words before a mention that make it an object ("talks *with* the TTP").
+_OBJECT_MARKS = frozenset({"with", "to", "against", "on", "from", "in", "at", "near", "inside"})
+#: Determiners that make a noun phrase name a known thing ("*the* mechanism agreed in
+#: Istanbul"), and auxiliaries that make a participle after it a predicate ("was agreed").
+_DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her"})
+_AUXILIARY = frozenset({"was", "were", "is", "are", "been", "be", "being", "has", "have", "had"})
+#: Hostilities before a ceasefire noun this close after a ``PRIOR_TO`` cue happened before it.
+PRIOR_WINDOW = 2
+#: Background time cues that apply to their clause only, and only when they date the event
+#: before the commitment ("last month" in December is after an October pledge).
+_DATED_BACKGROUND = frozenset(_L("dated_background"))
+
+
+@dataclass(frozen=True)
+class _PairSpec:
+    """A ``vocab.Pair`` compiled to index keys."""
+
+    kind: Kind
+    key: str  # the K:<kind>:B or K:<kind>:M key its hits are filed under
+    name: str
+    first: tuple[str, ...]  # keys (phrase keys or entity ids prefixed "E:")
+    second: tuple[str, ...]
+    window: int
+    ordered: bool
+    subject_first: bool
+    keys: tuple[str, ...]  # the keys its hits carry
+    barrier: frozenset[str]  # tokens that may not stand between the cues
+    participle: bool  # see ``vocab.Pair.participle``
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One commitment, compiled."""
+
+    commitment: Commitment
+    topic: str
+    breach: tuple[str, str]
+    met: tuple[str, str]
+    weak: str
+    exclude: str
+    kind_topic: str
+    statement_grams: frozenset[tuple[str, ...]]
+    names: tuple[str, ...]  # parties and subjects
+    near: frozenset[str]  # keys a sentence needs one of to be looked at
+    profile: int  # rules with equal profiles judge alike when their own words are absent
+    own: tuple[frozenset[str], ...]  # its topic, breach, met and exclude phrases (canonical)
+    venues: frozenset[tuple[tuple[str, bool], ...]]  # the places it names (_L("venues"))
+
+
+@dataclass
+class _Sentence:
+    text: str
+    tokens: list[str]
+    hits: dict[str, list[PhraseHit]]
+    phrases: set[str]  # every phrase found
+    present: set[str]  # the keys of ``hits`` and "E:<id>" for each entity named
+    entities: dict[str, list[PhraseHit]]  # longest-match entity mentions
+    clauses: Callable[[], list[int]]  # computes ``clause_start``
+    #: Two-cue signals whose second cue is the predicate: the hit -> that cue.
+    predicates: dict[PhraseHit, PhraseHit] = field(default_factory=dict)
+    dates: list[DateRef] | None = None  # filled on first use
+    grams: frozenset[tuple[str, ...]] | None = None
+    _clause_start: list[int] | None = None
+
+    @property
+    def clause_start(self) -> list[int]:
+        """Per token: the index of the first token of its clause (computed on first use)."""
+        if self._clause_start is None:
+            self._clause_start = self.clauses()
+        return self._clause_start
+
+
+@dataclass
+class _Article:
+    published_at: datetime | None
+    sentences: list[_Sentence]
+    entities: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)
+
+    def count(self, key: str) -> int:
+        return sum(len(s.hits.get(key, ())) for s in self.sentences)
+
+
+def _grams(tokens: Sequence[str], n: int = 4) -> frozenset[tuple[str, ...]]:
+    words = [t for t in tokens if t[:1].isalnum()]
+    return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+
+
+def _venues(c: Commitment) -> frozenset[tuple[tuple[str, bool], ...]]:
+    """The venues (``_L("venues")``) that a commitment's statement, title or topics name."""
+    text = " ".join((c.statement, c.title, " ; ".join(c.topics)))
+    found = PhraseIndex((v, "v") for v in _L("venues")).find(tokenize(text))
+    return frozenset(phrase_words(h.phrase) for h in found)
+
+
+def _spans(hits: Sequence[PhraseHit]) -> int:
+    """How many separate stretches of text the hits cover (overlapping ones are one)."""
+    n = 0
+    end = -1
+    for h in sorted(hits):
+        if h.start >= end:
+            n += 1
+        end = max(end, h.end)
+    return n
+
+
+def _is_link_line(sentence: str) -> bool:
+    """ "Also read: ..." and similar lines point to other stories."""
+    return _LINK_LINE.match(sentence) is not None
+
+
+def _side(
+    kind: str, label: str, i: int, side: str, cues: Sequence[str], entries: list[tuple[str, str]]
+) -> tuple[str, ...]:
+    key = f"P:{kind}:{label}:{i}:{side}"
+    keys = [f"E:{c[1:]}" for c in cues if c.startswith("@")]
+    phrases = [c for c in cues if not c.startswith("@")]
+    if phrases:
+        entries.extend((p, key) for p in phrases)
+        keys.append(key)
+    return tuple(keys)
+
+
+def _vocabulary(c: Commitment) -> KindData:
+    """The commitment's kind vocabulary (the watchlist's, else the shipped one)."""
+    return c.vocabulary if c.vocabulary is not None else SHIPPED.kinds[c.kind.value]
+
+
+def _kind_entries(kd: KindData) -> list[tuple[str, str]]:
+    """Index entries for a kind's one-phrase signals and topics."""
+    pre = f"K:{kd.name}:"
+    return [
+        *((p, pre + "T") for p in kd.topics),
+        *((p, pre + "B") for p in kd.breach),
+        *((p, pre + "M") for p in kd.met),
+        *((p, pre + "W") for p in kd.weak),
+    ]
+
+
+def _kind_pairs(kd: KindData, entries: list[tuple[str, str]]) -> list[_PairSpec]:
+    """A kind's two-cue signals compiled (their cues are added to ``entries``)."""
+    out: list[_PairSpec] = []
+    kind = Kind(kd.like)
+    for i, pair in enumerate(kd.pairs):
+        label = "B" if pair.label == "breach" else "M"
+        key = f"K:{kd.name}:{label}"
+        out.append(
+            _PairSpec(
+                kind,
+                key,
+                pair.name,
+                _side(kd.name, label, i, "a", pair.first, entries),
+                _side(kd.name, label, i, "b", pair.second, entries),
+                pair.window,
+                pair.ordered,
+                pair.subject_first,
+                (key, f"K:{kd.name}:W") if pair.weak else (key,),
+                frozenset(pair.barrier),
+                pair.participle,
+            )
+        )
+    return out
+
+
+class Matcher:
+    """Commitments and entities compiled once; ``judge`` is then cheap and pure."""
+
+    def __init__(self, commitments: Sequence[Commitment], entities: Mapping[str, Entity]) -> None:
+        merged: dict[str, set[str]] = {}
+        for source in (SHIPPED.entities, entities):
+            for eid, ent in source.items():
+                merged.setdefault(eid, set()).update(ent.aliases)
+        entries: list[tuple[str, str]] = []
+        for eid, aliases in merged.items():
+            entries.extend((a, f"E:{eid}") for a in aliases)
+        for name, phrases in _GUARDS.items():
+            entries.extend((p, _G[name]) for p in phrases)
+        vocabularies = {k.name: k for k in SHIPPED.kinds.values()}
+        vocabularies.update((v.name, v) for v in map(_vocabulary, commitments))
+        used = {_vocabulary(c).name for c in commitments}
+        pairs: list[_PairSpec] = []
+        for kd in vocabularies.values():
+            entries.extend(_kind_entries(kd))
+            if kd.name in used:
+                pairs.extend(_kind_pairs(kd, entries))
+        for c in commitments:
+            pre = f"C:{c.id}:"
+            entries.extend((p, pre + "T") for p in c.topics)
+            entries.extend((p, pre + "B") for p in c.breach_signals)
+            entries.extend((p, pre + "M") for p in c.met_signals)
+            entries.extend((p, pre + "X") for p in c.exclude)
+        canon: dict[tuple[tuple[str, bool], ...], str] = {}
+        for phrase, _ in entries:  # the index names a phrase by its first spelling
+            canon.setdefault(phrase_words(phrase), phrase)
+
+        def own(phrases: Sequence[str]) -> frozenset[str]:
+            return frozenset(canon[w] for w in map(phrase_words, phrases) if w)
+
+        rules: list[_Rule] = []
+        profiles: dict[tuple[object, ...], int] = {}
+        for c in commitments:
+            pre = f"C:{c.id}:"
+            grams = _grams(tokenize(c.statement))
+            profile = profiles.setdefault(
+                (
+                    c.kind,
+                    _vocabulary(c).name,
+                    c.parties,
+                    c.subjects,
+                    c.effective_at,
+                    c.window_start_at,
+                    c.ongoing,
+                    grams,
+                ),
+                len(profiles),
+            )
+            kn = _vocabulary(c).name
+            rules.append(
+                _Rule(
+                    commitment=c,
+                    topic=pre + "T",
+                    breach=(pre + "B", f"K:{kn}:B"),
+                    met=(pre + "M", f"K:{kn}:M"),
+                    weak=f"K:{kn}:W",
+                    exclude=pre + "X",
+                    kind_topic=f"K:{kn}:T",
+                    statement_grams=grams,
+                    names=(*c.parties, *c.subjects),
+                    near=frozenset(
+                        {
+                            pre + "T",
+                            f"K:{kn}:T",
+                            _G["mil"],
+                            *(f"E:{n}" for n in (*c.parties, *c.subjects)),
+                        }
+                    ),
+                    profile=profile,
+                    own=(own(c.topics), own(c.breach_signals), own(c.met_signals), own(c.exclude)),
+                    venues=_venues(c),
+                )
+            )
+        self._index = PhraseIndex(entries)
+        self._rules = tuple(rules)
+        self._pairs = tuple(pairs)
+        #: Two-cue signals end where their second cue ends, not where a phrase would.
+        self._pair_names = frozenset(p.name for p in pairs)
+        self._cond_multi = frozenset(p for p in _L("conditional") if " " in p)
+
+    # -- public -------------------------------------------------------------------------------
+
+    def judge(self, title: str, text: str, published_at: datetime | None) -> list[Verdict]:
+        """One ``Verdict`` per commitment, in the order the commitments were given."""
+        sentences = [
+            self._analyse(s) for s in article_sentences(title, text) if not _is_link_line(s)
+        ]
+        art = _Article(published_at, sentences)
+        found: set[str] = set()
+        for s in sentences:
+            art.entities.update(s.entities)
+            art.keys.update(s.hits)
+            found |= s.phrases
+        done: dict[tuple[object, ...], Verdict] = {}
+        out: list[Verdict] = []
+        for rule in self._rules:
+            t, b, m, x = rule.own
+            sig = (rule.profile, t & found, b & found, m & found, x & found)
+            v = done.get(sig)
+            if v is None:
+                v = done[sig] = self._verdict(rule, art)
+            elif v.commitment_id != rule.commitment.id:
+                v = Verdict(rule.commitment.id, v.label, v.score, v.quote, v.signals, v.findings)
+            out.append(v)
+        return out
+
+    # -- sentences ----------------------------------------------------------------------------
+
+    def _analyse(self, text: str) -> _Sentence:
+        tokens = tokenize(text)
+        hits: dict[str, list[PhraseHit]] = {}
+        ent_hits: list[tuple[str, PhraseHit]] = []
+        phrases: set[str] = set()
+        for hit in self._index.find(tokens):
+            phrases.add(hit.phrase)
+            for key in hit.keys:
+                hits.setdefault(key, []).append(hit)
+                if key[:2] == "E:":
+                    ent_hits.append((key[2:], hit))
+        entities: dict[str, list[PhraseHit]] = {}
+        for eid, hit in ent_hits:
+            inside = any(
+                other_id != eid
+                and o.start <= hit.start
+                and hit.end <= o.end
+                and o.end - o.start > hit.end - hit.start
+                for other_id, o in ent_hits
+            )
+            if not inside:
+                entities.setdefault(eid, []).append(hit)
+        if _G["hedge"] in hits and any(h.phrase in _NONCOMMITTAL for h in hits[_G["hedge"]]):
+            nc = [h for h in hits[_G["hedge"]] if h.phrase in _NONCOMMITTAL]
+            for g in (_G["neg"], _G["deny"]):  # "neither confirmed nor denied" hedges only
+                if g in hits:
+                    kept = [h for h in hits[g] if not any(n.start <= h.start < n.end for n in nc)]
+                    if kept:
+                        hits[g] = kept
+                    else:
+                        del hits[g]
+        present = set(hits)
+        present.update(f"E:{e}" for e in entities)
+        s = _Sentence(
+            text, tokens, hits, phrases, present, entities, lambda: self._clauses(tokens, hits)
+        )
+        if self._pairs:
+            self._pair_hits(s)
+        return s
+
+    def _clauses(self, tokens: list[str], hits: dict[str, list[PhraseHit]]) -> list[int]:
+        conds = [h for h in hits.get(_G["cond"], ()) if h.phrase in self._cond_multi]
+        words = {
+            h.start
+            for h in hits.get(_G["clause"], ())
+            if not any(c.start <= h.start < c.end for c in conds)
+            and not (tokens[h.start] == "yet" and h.start and tokens[h.start - 1] in _AUXILIARY)
+        }  # "has yet to convene": not the conjunction
+        starts: list[int] = []
+        start = 0
+        for i, tok in enumerate(tokens):
+            if tok in PUNCTUATION:
+                start = i + 1
+            elif i in words:
+                start = i
+            starts.append(start)
+        return starts
+
+    def _pair_hits(self, s: _Sentence) -> None:
+        """File two-cue signals under their kind's breach or met key."""
+
+        def side(keys: tuple[str, ...]) -> list[PhraseHit]:
+            out: list[PhraseHit] = []
+            for k in keys:
+                out.extend(s.entities.get(k[2:], ()) if k[:2] == "E:" else s.hits.get(k, ()))
+            return out
+
+        present = s.present
+        for spec in self._pairs:
+            if present.isdisjoint(spec.first) or present.isdisjoint(spec.second):
+                continue
+            firsts = side(spec.first)
+            seconds = side(spec.second)
+            found: PhraseHit | None = None
+            for a in firsts:
+                for b in seconds:
+                    if a.end <= b.start:
+                        gap, x, y = b.start - a.end, a, b
+                    elif not spec.ordered and b.end <= a.start:
+                        gap, x, y = a.start - b.end, b, a
+                    else:
+                        continue
+                    if (
+                        gap <= spec.window
+                        and (s.clause_start[x.start] == s.clause_start[y.start])
+                        and not (spec.barrier and self._barred(s, spec.barrier, x.end, y.start))
+                        and not (spec.participle and self._names_known(s, x, y))
+                    ):
+                        found = PhraseHit(x.start, y.end, spec.name, spec.keys)
+                        if spec.subject_first:
+                            s.predicates[found] = b
+                        break
+                if found is not None:
+                    break
+            if found is not None:
+                s.hits.setdefault(spec.key, []).append(found)
+
+    @staticmethod
+    def _barred(s: _Sentence, barrier: frozenset[str], start: int, end: int) -> bool:
+        """Whether a barrier word stands in tokens ``start``..``end``, outside proxy phrases.
+
+        "Met elders *linked to* the TTP": the proxy phrase does not end the object.
+        """
+        proxies = s.hits.get(_G["proxy"], ())
+        return any(
+            s.tokens[i] in barrier and not any(p.start <= i < p.end for p in proxies)
+            for i in range(start, end)
+        )
+
+    @staticmethod
+    def _names_known(s: _Sentence, noun: PhraseHit, participle: PhraseHit) -> bool:
+        """ "The mechanism agreed in Istanbul": a definite noun phrase and a bare participle."""
+        if not _AUXILIARY.isdisjoint(s.tokens[noun.end : participle.end]):
+            return False
+        clause = s.clause_start[noun.start]
+        before = s.tokens[max(clause, noun.start - 4) : noun.start]
+        return not _DEFINITE.isdisjoint(before) and not PUNCTUATION.intersection(before)
+
+    # -- aboutness ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _about(
+        rule: _Rule, ents: set[str] | dict[str, list[PhraseHit]], topic: bool, mil: bool, gov: bool
+    ) -> bool:
+        c = rule.commitment
+        parties = c.parties
+        n = sum(1 for p in parties if p in ents)
+        subj = any(s in ents for s in c.subjects)
+        kind = c.kind
+        if kind is Kind.CEASEFIRE:
+            return n >= 2 or (n >= 1 and (subj or topic)) or (subj and topic)
+        if kind is Kind.TALKS:
+            return topic and (n >= 1 or subj)
+        if kind is Kind.NO_TALKS:
+            group = parties[-1] in ents if parties else False
+            return group and topic and (n >= 2 or gov)
+        if kind is Kind.NO_SANCTUARY:
+            land = (parties[0] in ents or subj) if parties else subj
+            group = (parties[-1] in ents if len(parties) > 1 else False) or mil
+            return land and group
+        if kind is Kind.INFORM:
+            actor = parties[0] in ents if parties else False
+            told = any(p in ents for p in parties[1:])
+            return actor and (told or topic)
+        return n >= 1 or topic
+
+    @staticmethod
+    def _hook(rule: _Rule, s: _Sentence, topic: bool, mil: bool) -> bool:
+        """Whether a sentence names enough to borrow the article's context."""
+        c = rule.commitment
+        kind = c.kind
+        named = any(p in s.entities for p in c.parties) or any(x in s.entities for x in c.subjects)
+        if kind is Kind.TALKS:
+            return topic
+        if kind is Kind.NO_TALKS:
+            return topic and bool(c.parties) and c.parties[-1] in s.entities
+        if kind is Kind.NO_SANCTUARY:
+            return named or topic or mil
+        return named or topic
+
+    # -- judging ------------------------------------------------------------------------------
+
+    def _verdict(self, rule: _Rule, art: _Article) -> Verdict:
+        c = rule.commitment
+        keys = art.keys
+        names = rule.names
+        art_topic = rule.topic in keys or rule.kind_topic in keys
+        if not art_topic and _G["mil"] not in keys and not any(n in art.entities for n in names):
+            return Verdict(c.id, Label.NONE, 0.0, None)
+        art_about = self._about(rule, art.entities, art_topic, _G["mil"] in keys, _G["gov"] in keys)
+        excluded = art.count(rule.exclude) if rule.exclude in keys else 0
+        if excluded and excluded >= sum(
+            len(s.entities.get(n, ())) for s in art.sentences for n in names
+        ):
+            return Verdict(c.id, Label.NONE, 0.0, None)
+        findings: list[SentenceFinding] = []
+        dated: list[tuple[SentenceFinding, _Sentence]] = []
+        related: str | None = None
+        sanctuary = c.kind is Kind.NO_SANCTUARY
+        group = c.parties[-1] if len(c.parties) > 1 else None
+        near = rule.near
+        # A headline about other parties ("Pakistan, Iran agree ...") lends no context.
+        other_story = bool(art.sentences) and _G["others"] in art.sentences[0].hits
+        for s in art.sentences:
+            if near.isdisjoint(s.present):
+                continue
+            hits = s.hits
+            topic = rule.topic in hits or rule.kind_topic in hits
+            mil = _G["mil"] in hits
+            if sanctuary and group is not None and group in s.entities:
+                mil = True
+            strong = self._about(rule, s.entities, topic, mil, _G["gov"] in hits)
+            weak = not strong and art_about and not other_story and self._hook(rule, s, topic, mil)
+            if not (strong or weak):
+                continue
+            if related is None:
+                related = s.text
+            here: list[SentenceFinding] = []
+            for label, lkeys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
+                sig = [h for k in lkeys for h in hits.get(k, ())]
+                masks = hits.get(_G["mask"])
+                if masks and sig:
+                    sig = [
+                        h
+                        for h in sig
+                        if not any(m.start < h.end and h.start < m.end for m in masks)
+                    ]
+                if not sig:
+                    continue
+                here.append(self._weigh(rule, s, art, label, sig, strong))
+            if sanctuary and len(here) == 2 and all(f.counted for f in here):
+                # "Taliban detain TTP commanders in Khost": the action, not the presence.
+                here[0] = replace(
+                    here[0],
+                    counted=False,
+                    reasons=("the sentence reports action against it (met)", *here[0].reasons),
+                )
+            for f in here:
+                findings.append(f)
+                if f.label is Label.BREACH:
+                    dated.append((f, s))
+        self._old_events(rule, dated, findings)
+        self._borrowed_vetoes(findings)
+        # A report that the commitment was broken outweighs, in the same article, statements
+        # that it stands: those are the pledge being contradicted ("despite its 'no talks'
+        # vow ...") or reactions to the report.  In _MIXED_KINDS the stronger sentence decides.
+        mixed = c.kind in _MIXED_KINDS
+
+        def rank(f: SentenceFinding) -> tuple[bool, float, bool]:
+            is_breach = f.label is Label.BREACH
+            return (is_breach and not mixed, f.score, is_breach)
+
+        counted = [f for f in findings if f.counted]
+        best = max(counted, key=rank) if counted else None
+        if best is not None:
+            return Verdict(
+                c.id, best.label, best.score, best.sentence, best.signals, tuple(findings)
+            )
+        if related is not None:
+            score = max((f.score for f in findings), default=0.0)
+            return Verdict(
+                c.id, Label.RELATED, min(score, COUNT_SCORE - 0.01), related, (), tuple(findings)
+            )
+        return Verdict(c.id, Label.NONE, 0.0, None, (), tuple(findings))
+
+    @staticmethod
+    def _old_events(
+        rule: _Rule, dated: list[tuple[SentenceFinding, _Sentence]], findings: list[SentenceFinding]
+    ) -> None:
+        """Undated, context-only breach sentences in an article that dates its events too early.
+
+        "A month on, families remember the shelling" above "the October 12 clashes": the
+        headline is about the dated events, not new ones.
+        """
+        eff = rule.commitment.effective_at
+        if eff is None or not dated:
+            return
+        day = eff.date()
+        old = any(_BEFORE in r for f, _ in dated for r in f.reasons)
+        if not old or any(d.last >= day for _, s in dated for d in (s.dates or ())):
+            return
+        for i, f in enumerate(findings):
+            if f.counted and f.label is Label.BREACH and _CONTEXT in f.reasons:
+                findings[i] = replace(
+                    f,
+                    counted=False,
+                    reasons=(
+                        f"the article dates these events before {day.isoformat()}",
+                        *f.reasons,
+                    ),
+                )
+
+    @staticmethod
+    def _attributed(s: _Sentence, start: int, claim: PhraseHit) -> bool:
+        """Whether a claim names who makes it ("the Taliban's claims", "claims by Kabul")."""
+        by = s.tokens[claim.end : claim.end + 1] == ["by"]
+        for mentions in s.entities.values():
+            for m in mentions:
+                if start <= m.start and m.end <= claim.start:
+                    return True
+                if by and m.start in (claim.end + 1, claim.end + 2):
+                    return True
+        return False
+
+    @staticmethod
+    def _borrowed_vetoes(findings: list[SentenceFinding]) -> None:
+        """A sentence about it only through the article's context borrows the article's vetoes.
+
+        "Arrests in Bajaur" above "Pakistani forces arrested ...": when the sentence that
+        names the parties with the same signal did not count, the headline does not either.
+        """
+        vetoes = [
+            f
+            for f in findings
+            if not f.counted
+            and _CONTEXT not in f.reasons
+            and f.reasons
+            and not f.reasons[0].startswith("score ")
+        ]
+        if not vetoes:
+            return
+        for i, f in enumerate(findings):
+            if not (f.counted and _CONTEXT in f.reasons):
+                continue
+            for v in vetoes:
+                if v.label is f.label and set(v.signals) & set(f.signals):
+                    findings[i] = replace(
+                        f,
+                        counted=False,
+                        reasons=(
+                            f"the sentence naming the parties did not count: {v.reasons[0]}",
+                            *f.reasons,
+                        ),
+                    )
+                    break
+
+    def _weigh(
+        self,
+        rule: _Rule,
+        s: _Sentence,
+        art: _Article,
+        label: Label,
+        sig: list[PhraseHit],
+        strong: bool,
+    ) -> SentenceFinding:
+        c = rule.commitment
+        kind = c.kind
+        breach = label is Label.BREACH
+        blocks: list[str] = []
+        notes: list[str] = []
+        # Per-signal guards: a signal survives when no cue governs it.
+        live: list[PhraseHit] = []
+        first_block: str | None = None
+        for hit in sig:
+            why = self._governed(rule, s, hit, label)
+            if why is None:
+                live.append(hit)
+            elif first_block is None:
+                first_block = why
+        if kind is Kind.CEASEFIRE and not breach and any(h.phrase == _CALM for h in live):
+            calm_ok = rule.topic in s.hits or rule.kind_topic in s.hits or "since" in s.tokens
+            if not calm_ok:
+                dropped = [h for h in live if h.phrase == _CALM]
+                live = [h for h in live if h.phrase != _CALM]
+                if not live and first_block is None:
+                    first_block = "no hostilities, but no ceasefire, border or time span named"
+                del dropped
+        signals = tuple(dict.fromkeys(h.phrase for h in (live or sig)))
+        if not live:
+            blocks.append(first_block or "guarded")
+        label_keys = rule.breach if breach else rule.met
+        weak_hits = [w for w in s.hits.get(rule.weak, ()) if not set(label_keys).isdisjoint(w.keys)]
+        strong_live = [
+            h
+            for h in live
+            if rule.weak not in h.keys
+            and (
+                h in s.predicates
+                or h.phrase in self._pair_names
+                or not any(h.start < w.start < h.end < w.end for w in weak_hits)
+            )
+        ]
+        if live and not strong_live:
+            weak_only = dict.fromkeys(h.phrase for h in live)
+            blocks.append("weak signal only: " + ", ".join(repr(p) for p in weak_only))
+        own = any(k in h.keys for h in live for k in (rule.breach[0], rule.met[0]))
+        score = OWN_SIGNAL if own else VOCAB_SIGNAL
+        factor = 1.0
+        distinct = _spans(live)
+        score += 0.05 * min(max(distinct - 1, 0), 2)
+        score += 0.1 if strong else -0.1
+        if not strong:
+            notes.append(_CONTEXT)
+        first = min((h.start for h in live), default=sig[0].start)
+        # Sentence-level guards.
+        published = art.published_at
+        if c.effective_at is not None and published is not None:
+            if published < c.effective_at:
+                blocks.append("published before the commitment took effect")
+            elif not breach and c.ongoing and published < c.effective_at + MET_GRACE:
+                blocks.append("too soon after the commitment took effect (its announcement)")
+            elif (
+                breach
+                and kind is Kind.CEASEFIRE
+                and published < c.effective_at + BREACH_GRACE
+                and _G["link"] not in s.hits
+            ):
+                factor *= 0.7
+                notes.append("reported within a day of the ceasefire, with no link to it")
+        if (
+            not breach
+            and kind is Kind.TALKS
+            and c.window_start_at is not None
+            and published is not None
+            and published < c.window_start_at
+        ):
+            blocks.append("published before the talks were due")
+        if kind is Kind.TALKS and rule.venues:
+            elsewhere = self._elsewhere(rule, s, first, art)
+            if elsewhere:
+                # The same parties' next round elsewhere is the same process (outlets and the
+                # real-news labels treat it so), but weaker evidence about this commitment.
+                factor *= VENUE_FACTOR
+                notes.append(elsewhere)
+        if not strong:
+            others = s.hits.get(_G["others"])
+            if others:
+                blocks.append(f"about other parties: {others[0].phrase!r}")
+        excl = s.hits.get(rule.exclude, ())
+        if kind is Kind.NO_SANCTUARY:
+            excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[first]]
+        if excl:
+            blocks.append(f"other conflict: {excl[0].phrase!r}")
+        if not (kind is Kind.INFORM and not breach):
+            target = min(live or sig, key=lambda h: h.start)
+            deny = self._cue_before(s, target, "deny", DENIAL_WINDOW) or self._denied_report(
+                s, target
+            )
+            if deny is not None:
+                claim = any(
+                    deny.end <= h.start <= deny.end + 3
+                    and h.end <= target.start
+                    and self._attributed(s, deny.end, h)
+                    for h in s.hits.get(_G["claim"], ())
+                )
+                if claim:
+                    factor *= 0.85
+                    notes.append(f"a contested claim ({deny.phrase!r}), reported")
+                elif _G["counter"] not in s.hits:
+                    blocks.append(f"denied: {deny.phrase!r}")
+        if rule.statement_grams and not (kind is Kind.NO_TALKS and not breach):
+            if s.grams is None:
+                s.grams = _grams(s.tokens)
+            if len(s.grams & rule.statement_grams) >= RECAP_GRAMS:
+                blocks.append("recap of the original statement")
+        if published is not None and c.effective_at is not None:
+            dates = self._dates(s, published)
+            eff = c.effective_at.date()
+            if dates and all(d.last < eff for d in dates):
+                blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
+            elif breach and kind is not Kind.TALKS and dates and all(d.first < eff for d in dates):
+                # "The October fighting", "in 2025": a period that began before the commitment
+                # does not show the event came after it.
+                blocks.append(
+                    f"dated only to a period that began before {eff.isoformat()}: {dates[0].text!r}"
+                )
+        if breach and kind is Kind.CEASEFIRE and live:
+            prior = self._prior(s, live)
+            if prior is not None:
+                blocks.append(f"hostilities before the ceasefire: {prior!r}")
+        linked = _G["link"] in s.hits or any(h.phrase.startswith("ceasefire ") for h in live)
+        if (
+            breach
+            and kind is Kind.CEASEFIRE
+            and (_G["mil"] in s.hits or not _GROUPS.isdisjoint(s.entities))
+        ):
+            if not linked and sum(1 for p in c.parties if p in s.entities) < 2:
+                blocks.append("militant attack, not a clash between the parties")
+        if kind is Kind.NO_TALKS and len(c.parties) > 1:
+            if breach and c.parties[-1] not in s.entities:
+                blocks.append("the group is not named in the sentence")
+            actor = self._actor(rule, s, first)
+            if actor == c.parties[-1] and not breach and not self._speaks(s, actor, first):
+                actor = None  # "reports that the TTP could ...": not who refuses
+            if actor is not None and actor != c.parties[0]:
+                # "The Taliban met TTP leaders" is not Pakistan talking; "the TTP said it
+                # received no offer" is not Pakistan refusing.
+                blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+        if breach and kind is Kind.NO_SANCTUARY:
+            met_them = self._contact(s, live or sig)
+            if met_them is not None:
+                # "Emissaries met TTP leaders in Khost": a report of contacts, not of a haven.
+                blocks.append(f"about a meeting with the group: {met_them.phrase!r}")
+        if not breach and kind in (Kind.INFORM, Kind.NO_SANCTUARY) and c.parties:
+            actor = self._actor(rule, s, first)
+            if actor is not None and actor != c.parties[0]:
+                blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+        hedge = s.hits.get(_G["hedge"])
+        if hedge:
+            factor *= 0.85
+            notes.append(f"hedged: {hedge[0].phrase!r}")
+        clause = s.clause_start[first]
+        bg = [
+            h
+            for h in s.hits.get(_G["bgall"], ())
+            if h.phrase not in _DATED_BACKGROUND
+            or (s.clause_start[h.start] == clause and not self._after_effective(c, h, published))
+        ]
+        if bg and self._dated_after(c, s, published):
+            # "Skirmishes, ... allies in the past, ... on Friday": a dated event is current; a
+            # background cue counts only in the clause of a signal.
+            clauses = {s.clause_start[h.start] for h in live}
+            bg = [h for h in bg if s.clause_start[h.start] in clauses]
+        near = [self._cue_before(s, hit, "bg", BACKGROUND_WINDOW) for hit in live]
+        near = [
+            n
+            if n is None
+            or n.phrase not in _DATED_BACKGROUND
+            or not self._after_effective(c, n, published)
+            else None
+            for n in near
+        ]
+        if breach and kind is Kind.CEASEFIRE:
+            near = [n or self._earlier(s, hit) for n, hit in zip(near, live, strict=True)]
+        if near and all(near):
+            bg.append(next(h for h in near if h is not None))
+        if breach and bg:
+            factor *= 0.45
+            notes.append(f"background: {bg[0].phrase!r}")
+        if breach and kind in (Kind.NO_SANCTUARY, Kind.CEASEFIRE):
+            generic = s.hits.get(_G["generic"])
+            if kind is Kind.NO_SANCTUARY and not generic:
+                generic = s.hits.get(_G["accuse"])
+            if generic:
+                factor *= 0.5
+                notes.append(f"generic: {generic[0].phrase!r}")
+            if _G["specific"] in s.hits:
+                score += 0.1
+        if linked and breach and kind is Kind.CEASEFIRE:
+            score += 0.1
+        score = round(max(0.0, min(1.0, score)) * factor, 3)
+        counted = not blocks and score >= COUNT_SCORE
+        if not blocks and not counted:
+            blocks.append(f"score {score:.2f} below {COUNT_SCORE:.2f}")
+        reasons = tuple(blocks + notes)
+        return SentenceFinding(s.text, label, score, signals, counted, reasons)
+
+    @staticmethod
+    def _after_effective(c: Commitment, cue: PhraseHit, published: datetime | None) -> bool:
+        """Whether a relative time cue ("last month") dates wholly after the commitment began."""
+        if published is None or c.effective_at is None:
+            return False
+        eff = c.effective_at.date()
+        day = published.date()
+        if cue.phrase.endswith("this month"):
+            return day.replace(day=1) >= eff
+        if cue.phrase.endswith("this year"):
+            return day.replace(month=1, day=1) >= eff
+        dates = find_dates(cue.phrase, published)
+        return bool(dates) and all(d.first >= eff for d in dates)
+
+    def _dated_after(self, c: Commitment, s: _Sentence, published: datetime | None) -> bool:
+        """Whether the sentence names a day on or after the commitment took effect."""
+        if published is None or c.effective_at is None:
+            return False
+        eff = c.effective_at.date()
+        return any(d.first >= eff and d.first == d.last for d in self._dates(s, published))
+
+    @staticmethod
+    def _dates(s: _Sentence, published: datetime) -> list[DateRef]:
+        if s.dates is None:
+            s.dates = (
+                [d for d in find_dates(s.text, published) if not d.since]
+                if _DATE_WORDS.intersection(s.tokens) or _DIGIT.search(s.text)
+                else []
+            )
+        return s.dates
+
+    def _earlier(self, s: _Sentence, hit: PhraseHit) -> PhraseHit | None:
+        """ "After"/"following" before hostilities: a prior event, unless marked as new."""
+        cue = self._cue_before(s, hit, "bgwar", BACKGROUND_WINDOW)
+        if cue is None:
+            return None
+        if any(cue.end <= c.start < hit.end for c in s.hits.get(_G["current"], ())):
+            return None
+        return cue
+
+    @staticmethod
+    def _other_venues(rule: _Rule, s: _Sentence) -> tuple[list[PhraseHit], list[PhraseHit]]:
+        """The sentence's venue mentions: the commitment's own, and others."""
+        own: list[PhraseHit] = []
+        other: list[PhraseHit] = []
+        for h in s.hits.get(_G["venue"], ()):
+            (own if phrase_words(h.phrase) in rule.venues else other).append(h)
+        return own, other
+
+    def _elsewhere(self, rule: _Rule, s: _Sentence, first: int, art: _Article) -> str | None:
+        """Why a talks signal is about talks held somewhere else, if it is.
+
+        "Talks in Riyadh ended without agreement" is not the Istanbul round; a sentence that
+        names no venue takes the venue of the article's first sentence that names one.
+        """
+        own, other = self._other_venues(rule, s)
+        if other:
+            if not own:
+                return f"talks elsewhere: {other[0].phrase!r}"
+            clause = s.clause_start[first]
+            here = [h for h in other if s.clause_start[h.start] == clause]
+            if here and not any(s.clause_start[h.start] == clause for h in own):
+                return f"talks elsewhere: {here[0].phrase!r}"
+            return None
+        if own:
+            return None
+        for t in art.sentences:
+            if _G["venue"] not in t.hits:
+                continue
+            own, other = self._other_venues(rule, t)
+            if other and not own:
+                return f"the article's talks are elsewhere: {other[0].phrase!r}"
+            return None
+        return None
+
+    @staticmethod
+    def _contact(s: _Sentence, hits: Sequence[PhraseHit]) -> PhraseHit | None:
+        """A contact verb in the clause of a signal, before it or inside its span."""
+        for hit in hits:
+            clause = s.clause_start[hit.start]
+            for cue in s.hits.get(_G["contact"], ()):
+                if (
+                    cue.start >= clause
+                    and cue.end <= hit.end
+                    and hit.start - cue.end <= CONTACT_WINDOW
+                ):
+                    return cue
+        return None
+
+    @staticmethod
+    def _prior(s: _Sentence, live: Sequence[PhraseHit]) -> str | None:
+        """A cue after the hostilities that places them before a ceasefire ("before a truce")."""
+        first = min(h.start for h in live)
+        truces = s.hits.get(_G["truce"], ())
+        for cue in s.hits.get(_G["prior"], ()):
+            if cue.start <= first:
+                continue
+            for t in truces:
+                if cue.end <= t.start <= cue.end + PRIOR_WINDOW:
+                    return " ".join(s.tokens[cue.start : t.end])
+        return None
+
+    @staticmethod
+    def _denied_report(s: _Sentence, target: PhraseHit) -> PhraseHit | None:
+        """A denial of a report that carries the signal, however long the report's wording.
+
+        "The ministry rejected as baseless a newspaper report claiming that emissaries had met
+        TTP leaders": the denial governs everything in the report it names.
+        """
+        claims = s.hits.get(_G["claim"])
+        if not claims:
+            return None
+        words = [h.start for h in s.hits.get(_G["clause"], ()) if h.phrase in _SAYING]
+        for deny in s.hits.get(_G["deny"], ()):
+            if deny.end > target.start:
+                break
+            if any(deny.end <= w <= target.start for w in words):
+                continue  # "denied the report, reaffirming that ...": a new clause
+            if any(deny.end <= c.start <= deny.end + 8 and c.end <= target.start for c in claims):
+                return deny
+        return None
+
+    @staticmethod
+    def _speaks(s: _Sentence, eid: str, first: int) -> bool:
+        """Whether entity ``eid`` is named before ``first`` as the one speaking ("X said")."""
+        return any(
+            m.end <= first and not _SPEECH.isdisjoint(s.tokens[m.end : m.end + 3])
+            for m in s.entities.get(eid, ())
+        )
+
+    @staticmethod
+    def _actor(rule: _Rule, s: _Sentence, first: int) -> str | None:
+        """The entity named last before ``first`` (the likely subject), ignoring the object.
+
+        The group a party acts against and the places where it happens do not act.
+        """
+        c = rule.commitment
+        passive = set(c.subjects) | {"border"}
+        if c.kind is Kind.NO_SANCTUARY and len(c.parties) > 1:
+            passive.add(c.parties[-1])
+        best: tuple[int, str] | None = None
+        reactions = [h for h in s.hits.get(_G["react"], ()) if h.end <= first]
+        dateline = _DATELINE.match(s.text) is not None
+        for eid, mentions in s.entities.items():
+            if eid in passive:
+                continue
+            for m in mentions:
+                if c.kind is Kind.NO_TALKS and not _OBJECT_MARKS.isdisjoint(
+                    s.tokens[max(0, m.start - 3) : m.start]
+                ):
+                    continue  # "a back channel with the TTP": the object, not the actor
+                if m.start == 0 and dateline:
+                    continue  # "ISLAMABAD: ...": where it was filed
+                if any(m.end <= r.start <= m.end + 3 for r in reactions):
+                    continue  # "Pakistan welcomed the arrest": who reacts, not who acted
+                if m.end <= first and (best is None or m.start > best[0]):
+                    best = (m.start, eid)
+        return None if best is None else best[1]
+
+    @staticmethod
+    def _cue_before(
+        s: _Sentence, hit: PhraseHit, name: str, window: int | None
+    ) -> PhraseHit | None:
+        """A cue of guard ``name`` in the signal's clause, ending before it (within ``window``)."""
+        clause = s.clause_start[hit.start]
+        for cue in s.hits.get(_G[name], ()):
+            if (
+                cue.end <= hit.start
+                and cue.start >= clause
+                and (window is None or hit.start - cue.end <= window)
+            ):
+                return cue
+        return None
+
+    def _governed(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
+        """The cue (negation, condition, modal, intent, threat) that governs one signal.
+
+        For a two-cue signal whose second cue is the predicate, cues before either count.
+        """
+        why = self._governs(rule, s, hit, label)
+        pred = s.predicates.get(hit)
+        if why is None and pred is not None:
+            why = self._governs(rule, s, pred, label)
+        return why
+
+    def _governs(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
+        kind = rule.commitment.kind
+        refusal = kind is Kind.NO_TALKS and label is Label.MET
+        neg = self._cue_before(s, hit, "neg", NEGATION_WINDOW)
+        if neg is not None and s.tokens[neg.end : neg.end + 1] != ["only"]:
+            return f"negated: {neg.phrase!r}"
+        after = s.tokens[hit.end : hit.end + 3]
+        if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
+            return "negated: 'not'"
+        if kind is Kind.CEASEFIRE and label is Label.BREACH:
+            stop = self._cue_before(s, hit, "stop", CESSATION_WINDOW)
+            if stop is not None:
+                return f"the end of hostilities: {stop.phrase!r}"
+        if kind is Kind.TALKS and label is Label.BREACH:
+            again = self._cue_before(s, hit, "resume", CESSATION_WINDOW)
+            if again is not None:
+                return f"talks taken up again: {again.phrase!r}"
+        clause = s.clause_start[hit.start]
+        for cue in s.hits.get(_G["cond"], ()):
+            if s.clause_start[cue.start] != clause:
+                continue
+            if cue.phrase == "any" and not (cue.end <= hit.start <= cue.end + 2):
+                continue
+            return f"conditional: {cue.phrase!r}"
+        if not refusal:
+            modal = self._cue_before(s, hit, "modal", MODAL_WINDOW)
+            stems = _AFFIRM if kind is Kind.CEASEFIRE else _AFFIRM[:1]
+            if modal is not None and not (
+                label is Label.MET and any(t.startswith(stems) for t in s.tokens[: modal.start])
+            ):
+                return f"not a fact (modal): {modal.phrase!r}"
+        intent = self._cue_before(s, hit, "irrealis", IRREALIS_WINDOW)
+        if intent is not None:
+            return f"intent, demand or hope: {intent.phrase!r}"
+        if label is Label.MET:
+            attempt = self._cue_before(s, hit, "attempt", IRREALIS_WINDOW)
+            if attempt is not None:
+                return f"an attempt, not a result: {attempt.phrase!r}"
+        if not refusal:
+            for cue in s.hits.get(_G["threat"], ()):
+                if cue.end <= hit.start:
+                    return f"threat or pledge: {cue.phrase!r}"
+        return None

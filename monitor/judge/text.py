@@ -1,0 +1,513 @@
+"""Text helpers for judging news: normalisation, sentences, tokens, phrases, dates, SimHash.
+
+Pure: no I/O.  Phrases use the watchlist syntax: matched case-insensitively on
+whole words, a trailing ``*`` on a word matches any ending ("violat*"), and a
+space between words also matches a hyphen ("cross border" ~ "cross-border").
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+# --- normalisation ---------------------------------------------------------------------------
+
+_REPLACE: tuple[tuple[str, str], ...] = (
+    ("\u2018", "'"),
+    ("\u2019", "'"),
+    ("\u201a", "'"),
+    ("\u201b", "'"),
+    ("\u2032", "'"),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("\u201e", '"'),
+    ("\u201f", '"'),
+    ("\u2033", '"'),
+    ("\u00ab", '"'),
+    ("\u00bb", '"'),
+    ("\u2010", "-"),
+    ("\u2011", "-"),
+    ("\u2012", "-"),
+    ("\u2013", "-"),
+    ("\u2212", "-"),
+    ("\u2014", " - "),
+    ("\u2015", " - "),
+    ("\u00a0", " "),
+    ("\u2009", " "),
+    ("\u202f", " "),
+    ("\u2007", " "),
+    ("\t", " "),
+    ("\r", "\n"),
+    ("\f", "\n"),
+    ("\v", "\n"),
+    ("\u2028", "\n"),
+    ("\u2029", "\n"),
+    ("\u200b", ""),
+    ("\u200c", ""),
+    ("\u200d", ""),
+    ("\ufeff", ""),
+    ("\u00ad", ""),
+    ("\u2022", "\n"),
+    ("\u25cf", "\n"),
+    ("\u2026", "..."),
+)
+_ASCII_REPLACE = (("\t", " "), ("\r", "\n"), ("\f", "\n"), ("\v", "\n"))
+_DOUBLE_DASH = re.compile(r"-{2,}")
+_SPACES = re.compile(r" {2,}")
+
+
+def normalize(text: str) -> str:
+    """Unicode quotes to ASCII, dashes to hyphens (a spaced dash to " - "), tidy whitespace.
+
+    Line breaks are kept (one per paragraph, blank lines dropped); runs of spaces become one.
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        for old, new in _REPLACE:
+            if old in text:
+                text = text.replace(old, new)
+    else:
+        for old, new in _ASCII_REPLACE:
+            if old in text:
+                text = text.replace(old, new)
+    if "--" in text:
+        text = _DOUBLE_DASH.sub(" - ", text)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    return "\n".join(line for line in (raw.strip() for raw in text.split("\n")) if line)
+
+
+# --- sentences -------------------------------------------------------------------------------
+
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof gen lt col maj capt sgt cpl pvt brig cdr adm gov sen rep st hon jan
+    feb mar apr jun jul aug sep sept oct nov dec no nos vs inc ltd co corp jr sr approx est
+    dept univ govt rs mt ft vol fig al e.g i.e cf""".split()
+)
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]]?(?:\s+|(?=[\"(]?[A-Z][a-z]))")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_BULLET = re.compile(r"^(?:[-*>#]+|\d+[.)])\s+")
+
+
+def _split_paragraph(para: str) -> list[str]:
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(para):
+        end = m.end()
+        rest = para[end:].lstrip("\"'(")
+        if not rest or not (rest[0].isupper() or rest[0].isdigit()):
+            continue
+        glued = not m.group().endswith((" ", "\n"))
+        if glued and rest[0].isdigit():
+            continue
+        wm = _WORD_BEFORE.search(para[max(0, m.start() - 30) : m.start()])
+        if glued and not wm:  # "?Aa": no word ends there, so no sentence either
+            continue
+        if wm:
+            word = wm.group(1).lower().rstrip(".")
+            last = word.rsplit(".", 1)[-1]
+            if word in ABBREVIATIONS or last in ABBREVIATIONS:
+                continue
+            if len(last) == 1 and last.isalpha():  # an initial or "U.S."
+                continue
+            if glued and (len(last) < 2 or not wm.group(1)[-1].islower()):
+                continue
+        sentence = para[start:end].strip()
+        if sentence:
+            out.append(sentence)
+        start = end
+    tail = para[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split news text into sentences; every line (paragraph, headline, bullet) ends one.
+
+    Copes with abbreviations ("Oct.", "Mr.", "U.S."), initials, closing quotes and a
+    missing space after a full stop ("retaliate.This").  Expects ``normalize``d text.
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if line[:1] in "-*>#0123456789":
+            line = _BULLET.sub("", line)
+        if line:
+            out.extend(_split_paragraph(line))
+    return out
+
+
+def article_sentences(title: str, text: str) -> list[str]:
+    """The title (as the first sentence) and the sentences of the text, normalised.
+
+    A text that repeats the title as its first line does not yield it twice.
+    """
+    title_n = normalize(title)
+    sentences = split_sentences(normalize(text))
+    if title_n:
+        key = title_n.casefold().rstrip(".")
+        if sentences and sentences[0].casefold().rstrip(".") == key:
+            sentences = sentences[1:]
+        return [title_n, *sentences]
+    return sentences
+
+
+# --- tokens ----------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+|[,;:()!?\"]|(?<=\s)-(?=\s)")
+_NOT = re.compile(r"\b(\w+)n't\b")
+_CANNOT = re.compile(r"\bcannot\b")
+#: Tokens that end a clause.
+PUNCTUATION = frozenset({",", ";", "(", ")", "!", "?", "-"})
+
+
+def _expand_not(m: re.Match[str]) -> str:
+    stem = m.group(1)
+    return {"ca": "can", "wo": "will", "ai": "is", "sha": "shall"}.get(stem, stem) + " not"
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens plus clause punctuation (, ; : ( ) ! ? " and a spaced dash).
+
+    Hyphens and apostrophes inside words split them ("cross-border" -> cross, border);
+    "n't" and "cannot" become "not".
+    """
+    low = text.lower().replace("\u2019", "'")
+    if "n't" in low:
+        low = _NOT.sub(_expand_not, low)
+    if "cannot" in low:
+        low = _CANNOT.sub("can not", low)
+    return _TOKEN.findall(low)
+
+
+# --- phrases ---------------------------------------------------------------------------------
+
+_PHRASE_WORD = re.compile(r"\w+\*?")
+
+
+def phrase_words(phrase: str) -> tuple[tuple[str, bool], ...]:
+    """A phrase as (word, is_prefix) pairs: "violat* the truce" -> (violat, True), ..."""
+    words = []
+    for w in _PHRASE_WORD.findall(phrase.lower()):
+        if w.endswith("*"):
+            words.append((w[:-1], True))
+        else:
+            words.append((w, False))
+    return tuple(words)
+
+
+def phrase_pattern(phrase: str) -> str:
+    """The regex source for one phrase (no flags): whole words, ``*`` and hyphen variants."""
+    words = phrase_words(phrase)
+    if not words:
+        raise ValueError(f"empty phrase: {phrase!r}")
+    parts = [re.escape(w) + (r"\w*" if prefix else "") for w, prefix in words]
+    return r"(?<!\w)" + r"(?:\s+|\s*-\s*|'s\s+)".join(parts) + r"(?!\w)"
+
+
+def compile_phrases(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive regex matching any of ``phrases`` (longest first).
+
+    A pattern that matches nothing is returned for an empty list.
+    """
+    unique = sorted({p.strip() for p in phrases if phrase_words(p)}, key=len, reverse=True)
+    if not unique:
+        return re.compile(r"(?!x)x")
+    return re.compile("|".join(phrase_pattern(p) for p in unique), re.IGNORECASE)
+
+
+class PhraseHit(NamedTuple):
+    """A phrase found in a token list: tokens ``start``..``end`` (exclusive)."""
+
+    start: int
+    end: int
+    phrase: str
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    words: tuple[tuple[str, bool], ...]
+    phrase: str
+    keys: tuple[str, ...]
+
+
+_Candidates = tuple[tuple[_Pattern, ...], dict[str, tuple[_Pattern, ...]], tuple[_Pattern, ...]]
+
+
+class PhraseIndex:
+    """Many phrases, each with keys, found in one pass over a token list.
+
+    Every occurrence of every phrase is reported, overlapping ones included.
+    Built once; ``find`` keeps a cache of the candidates for each first token.
+    """
+
+    _CACHE_LIMIT = 200_000
+
+    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+        grouped: dict[tuple[tuple[str, bool], ...], tuple[str, list[str]]] = {}
+        for phrase, key in entries:
+            words = phrase_words(phrase)
+            if not words:
+                continue
+            text, keys = grouped.setdefault(words, (phrase, []))
+            if key not in keys:
+                keys.append(key)
+        self._exact: dict[str, list[_Pattern]] = {}
+        self._prefix: list[_Pattern] = []
+        for words, (text, keys) in grouped.items():
+            pat = _Pattern(words, text, tuple(keys))
+            first, is_prefix = words[0]
+            if is_prefix:
+                self._prefix.append(pat)
+            else:
+                self._exact.setdefault(first, []).append(pat)
+        self._cache: dict[str, _Candidates | None] = {}
+
+    def _candidates(self, token: str) -> _Candidates | None:
+        pats = tuple(self._exact.get(token, ())) + tuple(
+            p for p in self._prefix if token.startswith(p.words[0][0])
+        )
+        found: _Candidates | None = None
+        if pats:
+            by_second: dict[str, list[_Pattern]] = {}
+            singles: list[_Pattern] = []
+            others: list[_Pattern] = []
+            for p in pats:
+                if len(p.words) == 1:
+                    singles.append(p)
+                elif p.words[1][1]:
+                    others.append(p)
+                else:
+                    by_second.setdefault(p.words[1][0], []).append(p)
+            found = (
+                tuple(singles),
+                {k: tuple(v) for k, v in by_second.items()},
+                tuple(others),
+            )
+        if len(self._cache) >= self._CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[token] = found
+        return found
+
+    def find(self, tokens: Sequence[str]) -> list[PhraseHit]:
+        """Every phrase occurrence in ``tokens`` (from ``tokenize``), in token order."""
+        hits: list[PhraseHit] = []
+        n = len(tokens)
+        cache = self._cache
+        for i, tok in enumerate(tokens):
+            try:
+                cands = cache[tok]
+            except KeyError:
+                cands = self._candidates(tok)
+            if cands is None:
+                continue
+            singles: tuple[_Pattern, ...] = cands[0]
+            by_second: dict[str, tuple[_Pattern, ...]] = cands[1]
+            others: tuple[_Pattern, ...] = cands[2]
+            for pat in singles:
+                hits.append(PhraseHit(i, i + 1, pat.phrase, pat.keys))
+            if i + 1 >= n:
+                continue
+            multi = by_second.get(tokens[i + 1], ())
+            if others:
+                multi = multi + others
+            for pat in multi:
+                words = pat.words
+                k = len(words)
+                if i + k > n:
+                    continue
+                for j in range(1, k):
+                    w, is_prefix = words[j]
+                    t = tokens[i + j]
+                    if not (t.startswith(w) if is_prefix else t == w):
+                        break
+                else:
+                    hits.append(PhraseHit(i, i + k, pat.phrase, pat.keys))
+        return hits
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+_MONTHS = (
+    {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+    | {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+    | {"sept": 9}
+)
+_MONTH_RE = (
+    r"(january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+)
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_DATE_RE = re.compile(
+    r"(?P<since>\bsince\s+(?:the\s+|early\s+|late\s+|mid-?\s*)?)?"
+    r"(?:\b(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    + _MONTH_RE.replace("(", "(?P<m1>", 1)
+    + r"(?:,?\s+(?P<y1>\d{4}))?"
+    r"|\b" + _MONTH_RE.replace("(", "(?P<m2>", 1) + r"\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b"
+    r"(?:\s*-\s*\d{1,2})?(?:,?\s+(?P<y2>\d{4}))?"
+    r"|\b(?P<q>early|mid|late|last|this|in|of|since|the)[\s-]+"
+    + _MONTH_RE.replace("(", "(?P<m3>", 1)
+    + r"(?:\s+(?P<y3>\d{4}))?\b(?!\s*\d)"
+    r"|\b" + _MONTH_RE.replace("(", "(?P<m4>", 1) + r"'s\b"
+    r"|\b(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+    r"\s+(?P<ago>day|week|month|year)s?\s+ago\b"
+    r"|\b(?P<lm>last|past)\s+(?P<unit>month|year|week)\b"
+    r"|\b(?P<y4>(?:19|20)\d{2})\b"
+    r"|\b(?P<rel>last|on|late|early|this|since)\s+(?P<wd>monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday)\b"
+    r"|\b(?P<yday>yesterday)\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DateRef:
+    """A date mentioned in text, resolved to a range of days (inclusive)."""
+
+    text: str
+    first: date
+    last: date
+    since: bool  # "since 2021", "the worst since October": a comparison, not an event date
+
+
+def _month_range(year: int, month: int, part: str | None) -> tuple[date, date]:
+    days = calendar.monthrange(year, month)[1]
+    if part == "early":
+        return date(year, month, 1), date(year, month, 10)
+    if part == "mid":
+        return date(year, month, 11), date(year, month, 20)
+    if part == "late":
+        return date(year, month, 21), date(year, month, days)
+    return date(year, month, 1), date(year, month, days)
+
+
+def _year_for(month: int, day: int, ref: date, explicit: str | None) -> int:
+    if explicit:
+        return int(explicit)
+    year = ref.year
+    try:
+        if date(year, month, min(day, 28)) > ref + timedelta(days=7):
+            year -= 1
+    except ValueError:
+        pass
+    return year
+
+
+_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+} | {"a": 1, "an": 1}
+
+
+def _ago(ref: date, count: str, unit: str) -> tuple[date, date]:
+    """The days meant by "<count> <unit>s ago" before ``ref``."""
+    n = _NUMBERS[count] if count in _NUMBERS else int(count)
+    if unit == "day":
+        day = ref - timedelta(days=n)
+        return day, day
+    if unit == "week":
+        day = ref - timedelta(weeks=n)
+        return day - timedelta(days=3), day + timedelta(days=3)
+    year, month = divmod(ref.year * 12 + ref.month - 1 - n * (12 if unit == "year" else 1), 12)
+    return _month_range(year, month + 1, None)
+
+
+def find_dates(text: str, published_at: datetime) -> list[DateRef]:
+    """Dates in ``text`` resolved against the publication time.
+
+    Understands "October 11", "11 Oct 2025", "early October", "the October fighting",
+    "October's", "last month", "a year ago", years, weekdays ("on Friday": the latest such
+    day not after publication) and "yesterday".
+    """
+    ref = published_at.date()
+    out: list[DateRef] = []
+    for m in _DATE_RE.finditer(text):
+        g = m.groupdict()
+        since = bool(g["since"]) or (g["q"] or g["rel"] or "").lower() == "since"
+        try:
+            if g["m1"] or g["m2"]:
+                month = _MONTHS[(g["m1"] or g["m2"]).lower()]
+                day = int(g["d1"] or g["d2"])
+                year = _year_for(month, day, ref, g["y1"] or g["y2"])
+                first = last = date(year, month, day)
+            elif g["m3"] or g["m4"]:
+                month = _MONTHS[(g["m3"] or g["m4"]).lower()]
+                q = (g["q"] or "").lower()
+                if (g["m3"] or "").lower() == "may" and not g["y3"] and q in {"in", "of", "the"}:
+                    continue  # "in May" is a month; "may" the verb is too common to guess
+                year = _year_for(month, 1, ref, g["y3"])
+                if q == "last" and not g["y3"] and date(year, month, 1) > ref.replace(day=1):
+                    year -= 1
+                first, last = _month_range(
+                    year, month, q if q in {"early", "mid", "late"} else None
+                )
+            elif g["unit"]:
+                unit = g["unit"].lower()
+                if unit == "month":
+                    prev = ref.replace(day=1) - timedelta(days=1)
+                    first, last = _month_range(prev.year, prev.month, None)
+                elif unit == "year":
+                    first, last = date(ref.year - 1, 1, 1), date(ref.year - 1, 12, 31)
+                else:
+                    first, last = ref - timedelta(days=13), ref - timedelta(days=7)
+                    if g["lm"].lower() == "past":
+                        first, last = ref - timedelta(days=7), ref
+            elif g["ago"]:
+                first, last = _ago(ref, g["n"].lower(), g["ago"].lower())
+            elif g["y4"]:
+                year = int(g["y4"])
+                first, last = date(year, 1, 1), date(year, 12, 31)
+            elif g["wd"]:
+                back = (ref.weekday() - _WEEKDAYS[g["wd"].lower()]) % 7
+                if g["rel"].lower() == "last" and back == 0:
+                    back = 7
+                first = last = ref - timedelta(days=back)
+            elif g["yday"]:
+                first = last = ref - timedelta(days=1)
+            else:  # pragma: no cover - the regex has no other branch
+                continue
+        except (ValueError, KeyError):
+            continue
+        out.append(DateRef(m.group().strip(), first, last, since))
+    return out
+
+
+# --- near duplicates -------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+
+
+def simhash64(text: str, shingle: int = 3) -> int:
+    """64-bit SimHash of word shingles; syndicated copies differ in few bits."""
+    words = _WORD.findall(text.lower())
+    if len(words) >= shingle:
+        grams = [" ".join(words[i : i + shingle]) for i in range(len(words) - shingle + 1)]
+    else:
+        grams = [" ".join(words)] if words else []
+    if not grams:
+        return 0
+    counts = [0] * 64
+    for gram in grams:
+        h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big")
+        for bit in range(64):
+            counts[bit] += 1 if (h >> bit) & 1 else -1
+    value = 0
+    for bit, c in enumerate(counts):
+        if c > 0:
+            value |= 1 << bit
+    return value
+
+
+def hamming(a: int, b: int) -> int:
+    """Number of differing bits between two 64-bit fingerprints."""
+    return (a ^ b).bit_count()
