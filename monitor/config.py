@@ -33,7 +33,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from monitor.errors import ConfigError, Problem
-from monitor.judge.data import DEFAULT_ENTITIES
+from monitor.judge.data import DEFAULT_ENTITIES, SHIPPED, KindDataError, Knowledge
+from monitor.judge.data import extend as extend_kind
+from monitor.judge.data import load as load_knowledge
 from monitor.models import Commitment, Entity, Kind
 from monitor.redact import Redactor, env_references
 
@@ -116,7 +118,7 @@ class CommitmentConfig(_Model):
     id: Slug
     title: Text
     statement: Text
-    kind: Kind = Kind.OTHER
+    kind: Slug = "other"  # a shipped kind (monitor/data/kinds) or one under 'kinds:'
     said_by: Text
     said_at: date | None = None
     source: Text | None = None
@@ -132,7 +134,7 @@ class CommitmentConfig(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> CommitmentConfig:
-        if not (self.signals.breach or self.signals.met or self.kind is not Kind.OTHER):
+        if not (self.signals.breach or self.signals.met or self.kind != "other"):
             raise ValueError("a commitment of kind 'other' needs breach or met signals")
         if self.deadline and self.window and self.deadline < self.window.start:
             raise ValueError("deadline is before the window starts")
@@ -221,6 +223,10 @@ class WatchlistFile(_Model):
     feeds: list[FeedConfig] = Field(default_factory=list)
     entities: dict[Slug, EntityConfig] = Field(default_factory=dict)
     commitments: list[CommitmentConfig] = Field(default_factory=list)
+    #: Kinds added or extended: name -> a kind file's keys (README "Kinds").
+    kinds: dict[Slug, dict[str, Any]] = Field(default_factory=dict)
+    #: A folder of kind files (``<kind>.yaml``), relative to the watchlist's folder.
+    kinds_dir: str | None = None
     judging: JudgingConfig = Field(default_factory=JudgingConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     digest: DigestConfig = Field(default_factory=DigestConfig)
@@ -394,11 +400,42 @@ def parse_config(
                 Problem(_path_str(parts), _message(err, parts), _line_for(parts, lines))
             )
     problems.extend(_cross_checks(raw, lines))
+    knowledge = _knowledge(file, path, lines, problems) if file is not None else None
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.where))
         raise ConfigError(path, problems)
-    assert file is not None
-    return _build(file, path=path, env=env, text=text)
+    assert file is not None and knowledge is not None
+    return _build(file, path=path, env=env, text=text, knowledge=knowledge)
+
+
+def _knowledge(
+    file: WatchlistFile, path: str, lines: Mapping[str, int], problems: list[Problem]
+) -> Knowledge | None:
+    """The judge's knowledge with the watchlist's kinds; problems for bad or unknown kinds."""
+    dirs = []
+    if file.kinds_dir:
+        folder = Path(path).parent / file.kinds_dir
+        if not folder.is_dir():
+            part: tuple[str | int, ...] = ("kinds_dir",)
+            problems.append(
+                Problem("kinds_dir", f"no folder {str(folder)!r}", _line_for(part, lines))
+            )
+            return None
+        dirs.append(folder)
+    try:
+        knowledge = load_knowledge(kinds_dirs=dirs)
+        for name, doc in file.kinds.items():
+            extend_kind(knowledge, name, doc, f"kinds.{name}")
+    except KindDataError as e:
+        problems.append(Problem("kinds", str(e), _line_for(("kinds",), lines)))
+        return None
+    for i, c in enumerate(file.commitments):
+        if c.kind not in knowledge.kinds:
+            parts: tuple[str | int, ...] = ("commitments", i, "kind")
+            known = ", ".join(sorted(knowledge.kinds))
+            message = f"unknown kind {c.kind!r} (known: {known}; define it under 'kinds:')"
+            problems.append(Problem(_path_str(parts), message, _line_for(parts, lines)))
+    return knowledge
 
 
 def _cross_checks(raw: Mapping[str, Any], lines: Mapping[str, int]) -> list[Problem]:
@@ -483,12 +520,15 @@ def _entities(file: WatchlistFile) -> dict[str, Entity]:
     return out
 
 
-def to_commitment(c: CommitmentConfig) -> Commitment:
+def to_commitment(c: CommitmentConfig, knowledge: Knowledge | None = None) -> Commitment:
+    """The domain commitment; its kind's vocabulary comes from ``knowledge`` (else shipped)."""
+    vocabulary = (knowledge or SHIPPED).kinds[c.kind]
     return Commitment(
         id=c.id,
         title=c.title,
         statement=c.statement,
-        kind=c.kind,
+        kind=Kind(vocabulary.like),
+        vocabulary=vocabulary if knowledge is not None else None,
         said_by=c.said_by,
         said_at=_start_of(c.said_at),
         source_url=c.source,
@@ -523,7 +563,14 @@ def _secrets(file: WatchlistFile, text: str, env: Mapping[str, str]) -> list[str
     return secrets
 
 
-def _build(file: WatchlistFile, *, path: str, env: Mapping[str, str], text: str = "") -> Config:
+def _build(
+    file: WatchlistFile,
+    *,
+    path: str,
+    env: Mapping[str, str],
+    text: str = "",
+    knowledge: Knowledge | None = None,
+) -> Config:
     outbox: Path | None = None
     if file.alerts.outbox.enabled:
         outbox = Path(env.get("MONITOR_OUTBOX_DIR") or file.alerts.outbox.dir)
@@ -532,7 +579,7 @@ def _build(file: WatchlistFile, *, path: str, env: Mapping[str, str], text: str 
         file=file,
         database_url=env.get("MONITOR_DATABASE_URL") or file.database.url,
         outbox_dir=outbox,
-        commitments=tuple(to_commitment(c) for c in file.commitments),
+        commitments=tuple(to_commitment(c, knowledge) for c in file.commitments),
         entities=_entities(file),
         redact=Redactor(_secrets(file, text, env)),
     )

@@ -199,8 +199,7 @@ def _package_files(folder: str) -> list[tuple[str, str]]:
     )
 
 
-def load(language: str = "en", kinds_dirs: Iterable[Path] = ()) -> Knowledge:
-    """The shipped knowledge, plus kind files from ``kinds_dirs`` (``<kind>.yaml`` each)."""
+def _load_shipped(language: str = "en") -> Knowledge:
     k = Knowledge()
     for where, text in _package_files("language"):
         if Path(where).stem == language:
@@ -213,6 +212,12 @@ def load(language: str = "en", kinds_dirs: Iterable[Path] = ()) -> Knowledge:
         name = Path(where).stem
         k.kinds[name] = KindData(name, name)
         extend(k, name, _read_yaml(text, where), where)
+    return k
+
+
+def load(kinds_dirs: Iterable[Path] = ()) -> Knowledge:
+    """A copy of the shipped knowledge plus the kind files of ``kinds_dirs`` (``<kind>.yaml``)."""
+    k = Knowledge(dict(SHIPPED.lists), dict(SHIPPED.entities), dict(SHIPPED.kinds))
     for d in kinds_dirs:
         for p in sorted(d.glob("*.yaml")):
             try:
@@ -224,6 +229,6 @@ def load(language: str = "en", kinds_dirs: Iterable[Path] = ()) -> Knowledge:
 
 
 #: The shipped knowledge, read once.
-SHIPPED = load()
+SHIPPED = _load_shipped()
 #: The entities outlets name (a watchlist's ``entities:`` section adds to or extends them).
 DEFAULT_ENTITIES: dict[str, Entity] = SHIPPED.entities
