@@ -83,6 +83,10 @@ class Knowledge:
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     kinds: dict[str, KindData] = field(default_factory=dict)
+    #: Irregular word forms (language file ``irregular``): each word -> all forms of its group.
+    forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Endings that make a people or an adjective of a place name (``demonym_endings``).
+    demonym_endings: tuple[str, ...] = ()
 
     def cue(self, name: str) -> tuple[str, ...]:
         """A named list ("negation"); a missing list is empty (a language may lack one)."""
@@ -149,6 +153,14 @@ def _add_lists(k: Knowledge, doc: Mapping[str, Any], where: str) -> None:
         )
 
 
+def _add_language(k: Knowledge, doc: Mapping[str, Any], where: str) -> None:
+    for i, group in enumerate(doc.get("irregular") or ()):
+        forms = _phrases(group, k.lists, f"{where}: irregular[{i}]")
+        for w in forms:
+            k.forms[w.lower()] = tuple(f.lower() for f in forms)
+    k.demonym_endings = _phrases(doc.get("demonym_endings"), k.lists, f"{where}: demonym_endings")
+
+
 def _add_entities(k: Knowledge, doc: Mapping[str, Any], where: str) -> None:
     for i, raw in enumerate(doc.get("entities") or ()):
         if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
@@ -203,7 +215,9 @@ def _load_shipped(language: str = "en") -> Knowledge:
     k = Knowledge()
     for where, text in _package_files("language"):
         if Path(where).stem == language:
-            _add_lists(k, _read_yaml(text, where), where)
+            doc = _read_yaml(text, where)
+            _add_lists(k, doc, where)
+            _add_language(k, doc, where)
     for where, text in _package_files("entities"):
         doc = _read_yaml(text, where)
         _add_lists(k, doc, where)
@@ -217,7 +231,12 @@ def _load_shipped(language: str = "en") -> Knowledge:
 
 def load(kinds_dirs: Iterable[Path] = ()) -> Knowledge:
     """A copy of the shipped knowledge plus the kind files of ``kinds_dirs`` (``<kind>.yaml``)."""
-    k = Knowledge(dict(SHIPPED.lists), dict(SHIPPED.entities), dict(SHIPPED.kinds))
+    k = replace(
+        SHIPPED,
+        lists=dict(SHIPPED.lists),
+        entities=dict(SHIPPED.entities),
+        kinds=dict(SHIPPED.kinds),
+    )
     for d in kinds_dirs:
         for p in sorted(d.glob("*.yaml")):
             try:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from monitor.judge.data import SHIPPED, KindData
+from monitor.judge.inflect import demonyms, phrase_forms
 from monitor.judge.text import (
     PUNCTUATION,
     DateRef,
@@ -265,6 +266,27 @@ def _vocabulary(c: Commitment) -> KindData:
     return c.vocabulary if c.vocabulary is not None else SHIPPED.kinds[c.kind.value]
 
 
+def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """Index entries for a commitment's own phrases, with their other forms.
+
+    ``forms`` collects phrase -> its forms (inflections; demonyms for ``exclude``).
+    """
+    pre = f"C:{c.id}:"
+    out: list[tuple[str, str]] = []
+    for suffix, phrases in (
+        ("T", c.topics),
+        ("B", c.breach_signals),
+        ("M", c.met_signals),
+    ):
+        for p in phrases:
+            forms[p] = forms.get(p) or phrase_forms(p, SHIPPED.forms)
+            out.extend((f, pre + suffix) for f in forms[p])
+    for p in c.exclude:
+        forms[p] = forms.get(p) or demonyms(p, SHIPPED.demonym_endings)
+        out.extend((f, pre + "X") for f in forms[p])
+    return out
+
+
 def _kind_entries(kd: KindData) -> list[tuple[str, str]]:
     """Index entries for a kind's one-phrase signals and topics."""
     pre = f"K:{kd.name}:"
@@ -322,18 +344,16 @@ class Matcher:
             entries.extend(_kind_entries(kd))
             if kd.name in used:
                 pairs.extend(_kind_pairs(kd, entries))
+        forms: dict[str, list[str]] = {}
         for c in commitments:
-            pre = f"C:{c.id}:"
-            entries.extend((p, pre + "T") for p in c.topics)
-            entries.extend((p, pre + "B") for p in c.breach_signals)
-            entries.extend((p, pre + "M") for p in c.met_signals)
-            entries.extend((p, pre + "X") for p in c.exclude)
+            entries.extend(_own_entries(c, forms))
         canon: dict[tuple[tuple[str, bool], ...], str] = {}
         for phrase, _ in entries:  # the index names a phrase by its first spelling
             canon.setdefault(phrase_words(phrase), phrase)
 
         def own(phrases: Sequence[str]) -> frozenset[str]:
-            return frozenset(canon[w] for w in map(phrase_words, phrases) if w)
+            every = [f for p in phrases for f in forms.get(p, [p])]
+            return frozenset(canon[w] for w in map(phrase_words, every) if w)
 
         rules: list[_Rule] = []
         profiles: dict[tuple[object, ...], int] = {}
@@ -765,10 +785,11 @@ class Matcher:
             blocks.append(first_block or "guarded")
         label_keys = rule.breach if breach else rule.met
         weak_hits = [w for w in s.hits.get(rule.weak, ()) if not set(label_keys).isdisjoint(w.keys)]
+        own_key = label_keys[0]
         strong_live = [
             h
             for h in live
-            if rule.weak not in h.keys
+            if (rule.weak not in h.keys or own_key in h.keys)
             and (
                 h in s.predicates
                 or h.phrase in self._pair_names
