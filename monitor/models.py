@@ -188,6 +188,9 @@ class Verdict:
     quote: str | None  # the sentence that decided it
     signals: tuple[str, ...] = ()
     findings: tuple[SentenceFinding, ...] = ()
+    #: Set when the article's text was not judged: the language it is in ("fr"), which the
+    #: judge does not read.  Only its headline, when readable, was judged.
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 
 from monitor.judge.data import SHIPPED, KindData
 from monitor.judge.inflect import demonyms, phrase_forms
+from monitor.judge.language import DETECTOR
 from monitor.judge.text import (
     PUNCTUATION,
     DateRef,
@@ -409,6 +410,9 @@ class Matcher:
 
     def judge(self, title: str, text: str, published_at: datetime | None) -> list[Verdict]:
         """One ``Verdict`` per commitment, in the order the commitments were given."""
+        lang = DETECTOR.unreadable(f"{title}\n{text}") or DETECTOR.unreadable(text)
+        if lang is not None:
+            return self._unread(title, lang, published_at)
         sentences = [
             self._analyse(s) for s in article_sentences(title, text) if not _is_link_line(s)
         ]
@@ -430,6 +434,15 @@ class Matcher:
                 v = Verdict(rule.commitment.id, v.label, v.score, v.quote, v.signals, v.findings)
             out.append(v)
         return out
+
+    def _unread(self, title: str, lang: str, published_at: datetime | None) -> list[Verdict]:
+        """An article in a language the judge does not read: its headline alone is judged
+        when that is readable (feeds often carry an English headline over other text)."""
+        if title and DETECTOR.unreadable(title) is None:
+            verdicts = self.judge(title, "", published_at)
+        else:
+            verdicts = [Verdict(r.commitment.id, Label.NONE, 0.0, None) for r in self._rules]
+        return [replace(v, language=lang) for v in verdicts]
 
     # -- sentences ----------------------------------------------------------------------------
 
