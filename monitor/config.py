@@ -109,9 +109,28 @@ class Window(_Model):
         return self
 
 
+class Signal(_Model):
+    """A signal with exceptions: it does not count in a sentence naming one of ``unless``."""
+
+    phrase: Phrase
+    unless: list[Phrase] = Field(min_length=1)
+
+
 class Signals(_Model):
-    breach: list[Phrase] = Field(default_factory=list)
-    met: list[Phrase] = Field(default_factory=list)
+    breach: list[Phrase | Signal] = Field(default_factory=list)
+    met: list[Phrase | Signal] = Field(default_factory=list)
+
+    def phrases(self, which: Literal["breach", "met"]) -> tuple[str, ...]:
+        return tuple(s if isinstance(s, str) else s.phrase for s in getattr(self, which))
+
+    def exceptions(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple(
+            (s.phrase, tuple(s.unless)) for s in (*self.breach, *self.met) if isinstance(s, Signal)
+        )
+
+
+#: A day (midnight UTC) or a date-time with its time zone ("2025-05-10T17:00:00+05:30").
+Moment = date | datetime
 
 
 class CommitmentConfig(_Model):
@@ -125,9 +144,10 @@ class CommitmentConfig(_Model):
     parties: list[Slug] = Field(min_length=1)
     subjects: list[Slug] = Field(default_factory=list)
     topics: list[Phrase] = Field(default_factory=list)
-    effective: date | None = None
+    topics_required: bool = False  # an article must name one of the topics
+    effective: Moment | None = None
     window: Window | None = None
-    deadline: date | None = None
+    deadline: Moment | None = None
     ongoing: bool = True
     signals: Signals = Field(default_factory=Signals)
     exclude: list[Phrase] = Field(default_factory=list)
@@ -136,9 +156,18 @@ class CommitmentConfig(_Model):
     def _consistent(self) -> CommitmentConfig:
         if not (self.signals.breach or self.signals.met or self.kind != "other"):
             raise ValueError("a commitment of kind 'other' needs breach or met signals")
-        if self.deadline and self.window and self.deadline < self.window.start:
+        if self.topics_required and not self.topics:
+            raise ValueError("topics_required needs topics")
+        for name in ("effective", "deadline"):
+            value = getattr(self, name)
+            if isinstance(value, datetime) and value.tzinfo is None:
+                raise ValueError(
+                    f"{name} has a time but no time zone (write e.g. 2025-05-10T17:00:00+05:30)"
+                )
+        deadline, effective = _end_of(self.deadline), _start_of(self.effective)
+        if deadline and self.window and deadline <= _start_of(self.window.start):  # type: ignore[operator]
             raise ValueError("deadline is before the window starts")
-        if self.effective and self.deadline and self.deadline < self.effective:
+        if effective and deadline and deadline <= effective:
             raise ValueError("deadline is before the commitment takes effect")
         return self
 
@@ -504,10 +533,16 @@ def _message(err: Mapping[str, Any], parts: tuple[str | int, ...]) -> str:
 
 
 def _start_of(d: date | None) -> datetime | None:
+    """A day's start (midnight UTC), or a date-time in UTC."""
+    if isinstance(d, datetime):
+        return d.astimezone(UTC)
     return None if d is None else datetime.combine(d, time.min, tzinfo=UTC)
 
 
 def _end_of(d: date | None) -> datetime | None:
+    """A day's end (the next midnight UTC), or a date-time in UTC."""
+    if isinstance(d, datetime):
+        return d.astimezone(UTC)
     return None if d is None else datetime.combine(d, time.min, tzinfo=UTC) + timedelta(days=1)
 
 
@@ -535,8 +570,10 @@ def to_commitment(c: CommitmentConfig, knowledge: Knowledge | None = None) -> Co
         parties=tuple(c.parties),
         subjects=tuple(c.subjects),
         topics=tuple(c.topics),
-        breach_signals=tuple(c.signals.breach),
-        met_signals=tuple(c.signals.met),
+        topics_required=c.topics_required,
+        breach_signals=c.signals.phrases("breach"),
+        met_signals=c.signals.phrases("met"),
+        exceptions=c.signals.exceptions(),
         exclude=tuple(c.exclude),
         effective_at=_start_of(c.effective),
         window_start_at=_start_of(c.window.start) if c.window else None,

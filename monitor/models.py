@@ -81,9 +81,12 @@ class Commitment:
     parties: tuple[str, ...]
     subjects: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    topics_required: bool = False  # an article must name one of ``topics``
     breach_signals: tuple[str, ...] = ()
     met_signals: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    #: (signal, phrases): the signal does not count in a sentence naming one of the phrases.
+    exceptions: tuple[tuple[str, tuple[str, ...]], ...] = ()
     effective_at: datetime | None = None
     window_start_at: datetime | None = None
     window_end_at: datetime | None = None

@@ -285,7 +285,25 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
     for p in c.exclude:
         forms[p] = forms.get(p) or demonyms(p, SHIPPED.demonym_endings)
         out.extend((f, pre + "X") for f in forms[p])
+    for i, (signal, unless) in enumerate(c.exceptions):
+        out.extend((f, f"{pre}S{i}") for f in phrase_forms(signal, SHIPPED.forms))
+        out.extend((f, f"{pre}U{i}") for p in unless for f in phrase_forms(p, SHIPPED.forms))
     return out
+
+
+def _title_elsewhere(rule: _Rule, art: _Article) -> bool:
+    """The headline names an excluded word and none of the commitment's parties or subjects:
+    the article is about something else (another conflict)."""
+    if not art.sentences:
+        return False
+    title = art.sentences[0]
+    return rule.exclude in title.hits and not any(n in title.entities for n in rule.names)
+
+
+def _excepted(c: Commitment, hit: PhraseHit, hits: Mapping[str, list[PhraseHit]]) -> bool:
+    """Whether ``hit`` is a signal with exceptions and the sentence names one of them."""
+    pre = f"C:{c.id}:"
+    return any(f"{pre}S{i}" in hit.keys and f"{pre}U{i}" in hits for i in range(len(c.exceptions)))
 
 
 def _kind_entries(kd: KindData) -> list[tuple[str, str]]:
@@ -365,6 +383,8 @@ class Matcher:
                 (
                     c.kind,
                     _vocabulary(c).name,
+                    c.topics_required,
+                    c.exceptions,
                     c.parties,
                     c.subjects,
                     c.effective_at,
@@ -612,11 +632,15 @@ class Matcher:
         c = rule.commitment
         keys = art.keys
         names = rule.names
+        if c.topics_required and rule.topic not in keys:
+            return Verdict(c.id, Label.NONE, 0.0, None)
         art_topic = rule.topic in keys or rule.kind_topic in keys
         if not art_topic and _G["mil"] not in keys and not any(n in art.entities for n in names):
             return Verdict(c.id, Label.NONE, 0.0, None)
         art_about = self._about(rule, art.entities, art_topic, _G["mil"] in keys, _G["gov"] in keys)
         excluded = art.count(rule.exclude) if rule.exclude in keys else 0
+        if excluded and _title_elsewhere(rule, art):
+            return Verdict(c.id, Label.NONE, 0.0, None)
         if excluded and excluded >= sum(
             len(s.entities.get(n, ())) for s in art.sentences for n in names
         ):
@@ -646,6 +670,8 @@ class Matcher:
             here: list[SentenceFinding] = []
             for label, lkeys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
                 sig = [h for k in lkeys for h in hits.get(k, ())]
+                if c.exceptions:
+                    sig = [h for h in sig if not _excepted(c, h, hits)]
                 masks = hits.get(_G["mask"])
                 if masks and sig:
                     sig = [
