@@ -404,6 +404,25 @@ def demo(directory: str, config_file: str | None) -> None:
         click.echo(result.summary())
 
 
+@main.command()
+@click.argument("corpus", type=click.Path(dir_okay=False))
+@config_option
+def replay(corpus: str, config_file: str | None) -> None:
+    """Run a corpus through the whole pipeline in publication order on a simulated clock.
+
+    Prints the status timeline and the alerts it would have sent (nothing is sent); with
+    labels, how many alerts were right and how long after the first true report each came.
+    """
+    from monitor import evaluate
+    from monitor.replay import format_replay
+    from monitor.replay import replay as run_replay
+
+    with _errors():
+        config = _load(config_file)
+        items = evaluate.load_corpus(corpus)
+        click.echo(format_replay(run_replay(config, items)))
+
+
 def entrypoint() -> None:  # pragma: no cover - used by python -m monitor
     main(prog_name="monitor")
 
