@@ -154,6 +154,10 @@ def check(file: str | None, config_file: str | None) -> None:
         if config.file.alerts.webhook:
             channels.append("webhook")
         click.echo(f"alert channels: {', '.join(channels) or 'none'}")
+        from monitor.judge.lint import dead_configuration
+
+        for warning in dead_configuration(config.commitments, config.entities):
+            click.echo(f"warning: {warning}")
 
 
 def _redact(url: str) -> str:
