@@ -427,6 +427,28 @@ def replay(corpus: str, config_file: str | None) -> None:
         click.echo(format_replay(run_replay(config, items)))
 
 
+@main.command()
+@click.argument("corpora", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--out", default=None, help="Write the fitted weights here (JSON).")
+@click.option("--loco", is_flag=True, help="Also print leave-one-conflict-out scores.")
+@config_option
+def train(corpora: tuple[str, ...], out: str | None, loco: bool, config_file: str | None) -> None:
+    """Fit the judge's weights on labelled corpora (each judged with the watchlist.yaml
+    beside it, else --config); monitor/data/weights.json is what ships."""
+    from monitor import train as training
+
+    with _errors():
+        samples = training.collect(corpora, config_path(config_file))
+        weights = training.train(samples)
+        click.echo(f"fitted on {len(samples)} article x commitment pairs")
+        click.echo(json.dumps(weights.to_json()))
+        if loco:
+            click.echo(training.format_loco(training.leave_one_out(samples)))
+        if out:
+            training.write_weights(weights, out)
+            click.echo(f"weights written to {out}")
+
+
 def entrypoint() -> None:  # pragma: no cover - used by python -m monitor
     main(prog_name="monitor")
 

@@ -35,6 +35,8 @@ from monitor.judge.text import (
     phrase_words,
     tokenize,
 )
+from monitor.judge.weights import Weights
+from monitor.judge.weights import shipped as shipped_weights
 from monitor.models import Commitment, Entity, Kind, Label, SentenceFinding, Verdict
 
 #: A sentence counts as evidence at or above this score.
@@ -61,6 +63,8 @@ CONTACT_WINDOW = 6
 RECAP_GRAMS = 2
 
 _L = SHIPPED.cue
+#: The measured weights shipped with the package (``monitor train`` writes them).
+SHIPPED_WEIGHTS = shipped_weights()
 
 _GUARDS: dict[str, tuple[str, ...]] = {
     "neg": _L("negation"),
@@ -345,7 +349,14 @@ def _kind_pairs(kd: KindData, entries: list[tuple[str, str]]) -> list[_PairSpec]
 class Matcher:
     """Commitments and entities compiled once; ``judge`` is then cheap and pure."""
 
-    def __init__(self, commitments: Sequence[Commitment], entities: Mapping[str, Entity]) -> None:
+    def __init__(
+        self,
+        commitments: Sequence[Commitment],
+        entities: Mapping[str, Entity],
+        weights: Weights | None = SHIPPED_WEIGHTS,
+    ) -> None:
+        """``weights``: the measured weights that choose the label (None: the engine's own)."""
+        self._weights = weights
         merged: dict[str, set[str]] = {}
         for source in (SHIPPED.entities, entities):
             for eid, ent in source.items():
@@ -453,6 +464,8 @@ class Matcher:
             elif v.commitment_id != rule.commitment.id:
                 v = Verdict(rule.commitment.id, v.label, v.score, v.quote, v.signals, v.findings)
             out.append(v)
+        if self._weights is not None:
+            return [self._weights.apply(v) for v in out]
         return out
 
     def _unread(self, title: str, lang: str, published_at: datetime | None) -> list[Verdict]:
