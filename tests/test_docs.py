@@ -51,6 +51,8 @@ def test_every_command_is_documented() -> None:
         "digest",
         "demo",
         "bench",
+        "replay",
+        "train",
     }
     for name in main.commands:
         assert f"`monitor {name}" in README, name
