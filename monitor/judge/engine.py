@@ -382,8 +382,18 @@ class Matcher:
             canon.setdefault(phrase_words(phrase), phrase)
 
         def own(phrases: Sequence[str]) -> frozenset[str]:
-            every = [f for p in phrases for f in forms.get(p, [p])]
-            return frozenset(canon[w] for w in map(phrase_words, every) if w)
+            return frozenset(canon[w] for w in map(phrase_words, phrases) if w)
+
+        #: A found form -> the user phrases it is a form of (verdict sharing compares those).
+        bases: dict[str, set[str]] = {}
+        for phrase, phrase_forms_ in forms.items():
+            if not phrase_words(phrase):
+                continue
+            base = canon[phrase_words(phrase)]
+            for f in phrase_forms_:
+                if phrase_words(f):
+                    bases.setdefault(canon[phrase_words(f)], set()).add(base)
+        self._bases = {k: tuple(v) for k, v in bases.items() if v != {k}}
 
         rules: list[_Rule] = []
         profiles: dict[tuple[object, ...], int] = {}
@@ -441,7 +451,7 @@ class Matcher:
 
     def judge(self, title: str, text: str, published_at: datetime | None) -> list[Verdict]:
         """One ``Verdict`` per commitment, in the order the commitments were given."""
-        lang = DETECTOR.unreadable(f"{title}\n{text}") or DETECTOR.unreadable(text)
+        lang = DETECTOR.unreadable(f"{title}\n{text}")
         if lang is not None:
             return self._unread(title, lang, published_at)
         sentences = [
@@ -453,6 +463,8 @@ class Matcher:
             art.entities.update(s.entities)
             art.keys.update(s.hits)
             found |= s.phrases
+        for p in [p for p in found if p in self._bases]:
+            found.update(self._bases[p])
         done: dict[tuple[object, ...], Verdict] = {}
         out: list[Verdict] = []
         for rule in self._rules:
