@@ -216,6 +216,26 @@ class _Sentence:
 
 
 @dataclass
+class _Weighing:
+    """One sentence being weighed for one label: what the guards read and write."""
+
+    rule: _Rule
+    s: _Sentence
+    art: _Article
+    breach: bool
+    sig: list[PhraseHit]
+    live: list[PhraseHit]
+    strong: bool
+    signals: tuple[str, ...] = ()
+    blocks: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    score: float = 0.0
+    factor: float = 1.0
+    first: int = 0
+    linked: bool = False
+
+
+@dataclass
 class _Article:
     published_at: datetime | None
     sentences: list[_Sentence]
@@ -822,12 +842,25 @@ class Matcher:
         sig: list[PhraseHit],
         strong: bool,
     ) -> SentenceFinding:
-        c = rule.commitment
-        kind = c.kind
-        breach = label is Label.BREACH
-        blocks: list[str] = []
-        notes: list[str] = []
-        # Per-signal guards: a signal survives when no cue governs it.
+        """One sentence's signals for one label: guards that block it or lower its score."""
+        w = self._start_weighing(rule, s, art, label, sig, strong)
+        self._time_guards(w)
+        self._place_guards(w)
+        self._denial_guard(w)
+        self._recap_and_date_guards(w)
+        self._role_guards(w)
+        self._background_guards(w)
+        score = round(max(0.0, min(1.0, w.score)) * w.factor, 3)
+        counted = not w.blocks and score >= COUNT_SCORE
+        if not w.blocks and not counted:
+            w.blocks.append(f"score {score:.2f} below {COUNT_SCORE:.2f}")
+        reasons = tuple(w.blocks + w.notes)
+        return SentenceFinding(s.text, label, score, w.signals, counted, reasons)
+
+    def _live(
+        self, rule: _Rule, s: _Sentence, label: Label, sig: list[PhraseHit]
+    ) -> tuple[list[PhraseHit], str | None]:
+        """Per-signal guards: the signals no cue governs, and the first reason one was."""
         live: list[PhraseHit] = []
         first_block: str | None = None
         for hit in sig:
@@ -836,19 +869,36 @@ class Matcher:
                 live.append(hit)
             elif first_block is None:
                 first_block = why
-        if kind is Kind.CEASEFIRE and not breach and any(h.phrase == _CALM for h in live):
+        if (
+            rule.commitment.kind is Kind.CEASEFIRE
+            and label is not Label.BREACH
+            and any(h.phrase == _CALM for h in live)
+        ):
             calm_ok = rule.topic in s.hits or rule.kind_topic in s.hits or "since" in s.tokens
             if not calm_ok:
-                dropped = [h for h in live if h.phrase == _CALM]
                 live = [h for h in live if h.phrase != _CALM]
                 if not live and first_block is None:
                     first_block = "no hostilities, but no ceasefire, border or time span named"
-                del dropped
-        signals = tuple(dict.fromkeys(h.phrase for h in (live or sig)))
+        return live, first_block
+
+    def _start_weighing(
+        self,
+        rule: _Rule,
+        s: _Sentence,
+        art: _Article,
+        label: Label,
+        sig: list[PhraseHit],
+        strong: bool,
+    ) -> _Weighing:
+        """The live signals, the weak-only block and the base score."""
+        breach = label is Label.BREACH
+        live, first_block = self._live(rule, s, label, sig)
+        w = _Weighing(rule, s, art, breach, sig, live, strong)
+        w.signals = tuple(dict.fromkeys(h.phrase for h in (live or sig)))
         if not live:
-            blocks.append(first_block or "guarded")
+            w.blocks.append(first_block or "guarded")
         label_keys = rule.breach if breach else rule.met
-        weak_hits = [w for w in s.hits.get(rule.weak, ()) if not set(label_keys).isdisjoint(w.keys)]
+        weak_hits = [h for h in s.hits.get(rule.weak, ()) if not set(label_keys).isdisjoint(h.keys)]
         own_key = label_keys[0]
         strong_live = [
             h
@@ -857,129 +907,177 @@ class Matcher:
             and (
                 h in s.predicates
                 or h.phrase in self._pair_names
-                or not any(h.start < w.start < h.end < w.end for w in weak_hits)
+                or not any(h.start < x.start < h.end < x.end for x in weak_hits)
             )
         ]
         if live and not strong_live:
             weak_only = dict.fromkeys(h.phrase for h in live)
-            blocks.append("weak signal only: " + ", ".join(repr(p) for p in weak_only))
+            w.blocks.append("weak signal only: " + ", ".join(repr(p) for p in weak_only))
         own = any(k in h.keys for h in live for k in (rule.breach[0], rule.met[0]))
-        score = OWN_SIGNAL if own else VOCAB_SIGNAL
-        factor = 1.0
-        distinct = _spans(live)
-        score += 0.05 * min(max(distinct - 1, 0), 2)
-        score += 0.1 if strong else -0.1
+        w.score = OWN_SIGNAL if own else VOCAB_SIGNAL
+        w.score += 0.05 * min(max(_spans(live) - 1, 0), 2)
+        w.score += 0.1 if strong else -0.1
         if not strong:
-            notes.append(_CONTEXT)
-        first = min((h.start for h in live), default=sig[0].start)
-        # Sentence-level guards.
-        published = art.published_at
+            w.notes.append(_CONTEXT)
+        w.first = min((h.start for h in live), default=sig[0].start)
+        return w
+
+    @staticmethod
+    def _time_guards(w: _Weighing) -> None:
+        """Published before the commitment took effect, too soon after, before the talks."""
+        c, published, breach = w.rule.commitment, w.art.published_at, w.breach
         if c.effective_at is not None and published is not None:
             if published < c.effective_at:
-                blocks.append("published before the commitment took effect")
+                w.blocks.append("published before the commitment took effect")
             elif not breach and c.ongoing and published < c.effective_at + MET_GRACE:
-                blocks.append("too soon after the commitment took effect (its announcement)")
+                w.blocks.append("too soon after the commitment took effect (its announcement)")
             elif (
                 breach
-                and kind is Kind.CEASEFIRE
+                and c.kind is Kind.CEASEFIRE
                 and published < c.effective_at + BREACH_GRACE
-                and _G["link"] not in s.hits
+                and _G["link"] not in w.s.hits
             ):
-                factor *= 0.7
-                notes.append("reported within a day of the ceasefire, with no link to it")
+                w.factor *= 0.7
+                w.notes.append("reported within a day of the ceasefire, with no link to it")
         if (
             not breach
-            and kind is Kind.TALKS
+            and c.kind is Kind.TALKS
             and c.window_start_at is not None
             and published is not None
             and published < c.window_start_at
         ):
-            blocks.append("published before the talks were due")
+            w.blocks.append("published before the talks were due")
+
+    def _place_guards(self, w: _Weighing) -> None:
+        """Talks at another venue, other parties, another conflict's words."""
+        rule, s = w.rule, w.s
+        kind = rule.commitment.kind
         if kind is Kind.TALKS and rule.venues:
-            elsewhere = self._elsewhere(rule, s, first, art)
+            elsewhere = self._elsewhere(rule, s, w.first, w.art)
             if elsewhere:
                 # The same parties' next round elsewhere is the same process (outlets and the
                 # real-news labels treat it so), but weaker evidence about this commitment.
-                factor *= VENUE_FACTOR
-                notes.append(elsewhere)
-        if not strong:
+                w.factor *= VENUE_FACTOR
+                w.notes.append(elsewhere)
+        if not w.strong:
             others = s.hits.get(_G["others"])
             if others:
-                blocks.append(f"about other parties: {others[0].phrase!r}")
+                w.blocks.append(f"about other parties: {others[0].phrase!r}")
         excl = s.hits.get(rule.exclude, ())
         if kind is Kind.NO_SANCTUARY:
-            excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[first]]
+            excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[w.first]]
         if excl:
-            blocks.append(f"other conflict: {excl[0].phrase!r}")
-        if not (kind is Kind.INFORM and not breach):
-            target = min(live or sig, key=lambda h: h.start)
-            deny = self._cue_before(s, target, "deny", DENIAL_WINDOW) or self._denied_report(
-                s, target
-            )
-            if deny is not None:
-                claim = any(
-                    deny.end <= h.start <= deny.end + 3
-                    and h.end <= target.start
-                    and self._attributed(s, deny.end, h)
-                    for h in s.hits.get(_G["claim"], ())
-                )
-                if claim:
-                    factor *= 0.85
-                    notes.append(f"a contested claim ({deny.phrase!r}), reported")
-                elif _G["counter"] not in s.hits:
-                    blocks.append(f"denied: {deny.phrase!r}")
-        if rule.statement_grams and not (kind is Kind.NO_TALKS and not breach):
+            w.blocks.append(f"other conflict: {excl[0].phrase!r}")
+
+    def _denial_guard(self, w: _Weighing) -> None:
+        """A denial blocks the signal; a denied claim that is reported lowers it."""
+        s = w.s
+        if w.rule.commitment.kind is Kind.INFORM and not w.breach:
+            return
+        target = min(w.live or w.sig, key=lambda h: h.start)
+        deny = self._cue_before(s, target, "deny", DENIAL_WINDOW) or self._denied_report(s, target)
+        if deny is None:
+            return
+        claim = any(
+            deny.end <= h.start <= deny.end + 3
+            and h.end <= target.start
+            and self._attributed(s, deny.end, h)
+            for h in s.hits.get(_G["claim"], ())
+        )
+        if claim:
+            w.factor *= 0.85
+            w.notes.append(f"a contested claim ({deny.phrase!r}), reported")
+        elif _G["counter"] not in s.hits:
+            w.blocks.append(f"denied: {deny.phrase!r}")
+
+    def _recap_and_date_guards(self, w: _Weighing) -> None:
+        """A recap of the statement; dates before the commitment; hostilities before it."""
+        rule, s, breach = w.rule, w.s, w.breach
+        c, published = rule.commitment, w.art.published_at
+        if rule.statement_grams and not (c.kind is Kind.NO_TALKS and not breach):
             if s.grams is None:
                 s.grams = _grams(s.tokens)
             if len(s.grams & rule.statement_grams) >= RECAP_GRAMS:
-                blocks.append("recap of the original statement")
+                w.blocks.append("recap of the original statement")
         if published is not None and c.effective_at is not None:
             dates = self._dates(s, published)
             eff = c.effective_at.date()
             if dates and all(d.last < eff for d in dates):
-                blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
-            elif breach and kind is not Kind.TALKS and dates and all(d.first < eff for d in dates):
+                w.blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
+            elif (
+                breach and c.kind is not Kind.TALKS and dates and all(d.first < eff for d in dates)
+            ):
                 # "The October fighting", "in 2025": a period that began before the commitment
                 # does not show the event came after it.
-                blocks.append(
+                w.blocks.append(
                     f"dated only to a period that began before {eff.isoformat()}: {dates[0].text!r}"
                 )
-        if breach and kind is Kind.CEASEFIRE and live:
-            prior = self._prior(s, live)
+        if breach and c.kind is Kind.CEASEFIRE and w.live:
+            prior = self._prior(s, w.live)
             if prior is not None:
-                blocks.append(f"hostilities before the ceasefire: {prior!r}")
-        linked = _G["link"] in s.hits or any(h.phrase.startswith("ceasefire ") for h in live)
+                w.blocks.append(f"hostilities before the ceasefire: {prior!r}")
+
+    def _role_guards(self, w: _Weighing) -> None:
+        """Who acts: the bound party, not a militant group, a third party or the group."""
+        rule, s, breach = w.rule, w.s, w.breach
+        c = rule.commitment
+        kind = c.kind
+        w.linked = _G["link"] in s.hits or any(h.phrase.startswith("ceasefire ") for h in w.live)
         if (
             breach
             and kind is Kind.CEASEFIRE
             and (_G["mil"] in s.hits or not _GROUPS.isdisjoint(s.entities))
         ):
-            if not linked and sum(1 for p in c.parties if p in s.entities) < 2:
-                blocks.append("militant attack, not a clash between the parties")
+            if not w.linked and sum(1 for p in c.parties if p in s.entities) < 2:
+                w.blocks.append("militant attack, not a clash between the parties")
         if kind is Kind.NO_TALKS and len(c.parties) > 1:
             if breach and c.parties[-1] not in s.entities:
-                blocks.append("the group is not named in the sentence")
-            actor = self._actor(rule, s, first)
-            if actor == c.parties[-1] and not breach and not self._speaks(s, actor, first):
+                w.blocks.append("the group is not named in the sentence")
+            actor = self._actor(rule, s, w.first)
+            if actor == c.parties[-1] and not breach and not self._speaks(s, actor, w.first):
                 actor = None  # "reports that the TTP could ...": not who refuses
             if actor is not None and actor != c.parties[0]:
                 # "The Taliban met TTP leaders" is not Pakistan talking; "the TTP said it
                 # received no offer" is not Pakistan refusing.
-                blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+                w.blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
         if breach and kind is Kind.NO_SANCTUARY:
-            met_them = self._contact(s, live or sig)
+            met_them = self._contact(s, w.live or w.sig)
             if met_them is not None:
                 # "Emissaries met TTP leaders in Khost": a report of contacts, not of a haven.
-                blocks.append(f"about a meeting with the group: {met_them.phrase!r}")
+                w.blocks.append(f"about a meeting with the group: {met_them.phrase!r}")
         if not breach and kind in (Kind.INFORM, Kind.NO_SANCTUARY) and c.parties:
-            actor = self._actor(rule, s, first)
+            actor = self._actor(rule, s, w.first)
             if actor is not None and actor != c.parties[0]:
-                blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+                w.blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+
+    def _background_guards(self, w: _Weighing) -> None:
+        """Hedges, background and recaps, generic accusations; specific or linked reports."""
+        s, breach, c = w.s, w.breach, w.rule.commitment
+        kind = c.kind
         hedge = s.hits.get(_G["hedge"])
         if hedge:
-            factor *= 0.85
-            notes.append(f"hedged: {hedge[0].phrase!r}")
-        clause = s.clause_start[first]
+            w.factor *= 0.85
+            w.notes.append(f"hedged: {hedge[0].phrase!r}")
+        bg = self._background(w)
+        if breach and bg:
+            w.factor *= 0.45
+            w.notes.append(f"background: {bg[0].phrase!r}")
+        if breach and kind in (Kind.NO_SANCTUARY, Kind.CEASEFIRE):
+            generic = s.hits.get(_G["generic"])
+            if kind is Kind.NO_SANCTUARY and not generic:
+                generic = s.hits.get(_G["accuse"])
+            if generic:
+                w.factor *= 0.5
+                w.notes.append(f"generic: {generic[0].phrase!r}")
+            if _G["specific"] in s.hits:
+                w.score += 0.1
+        if w.linked and breach and kind is Kind.CEASEFIRE:
+            w.score += 0.1
+
+    def _background(self, w: _Weighing) -> list[PhraseHit]:
+        """The background cues that apply to the signals (dated ones only when before)."""
+        s, c, published, live = w.s, w.rule.commitment, w.art.published_at, w.live
+        clause = s.clause_start[w.first]
         bg = [
             h
             for h in s.hits.get(_G["bgall"], ())
@@ -1000,30 +1098,11 @@ class Matcher:
             else None
             for n in near
         ]
-        if breach and kind is Kind.CEASEFIRE:
+        if w.breach and c.kind is Kind.CEASEFIRE:
             near = [n or self._earlier(s, hit) for n, hit in zip(near, live, strict=True)]
         if near and all(near):
             bg.append(next(h for h in near if h is not None))
-        if breach and bg:
-            factor *= 0.45
-            notes.append(f"background: {bg[0].phrase!r}")
-        if breach and kind in (Kind.NO_SANCTUARY, Kind.CEASEFIRE):
-            generic = s.hits.get(_G["generic"])
-            if kind is Kind.NO_SANCTUARY and not generic:
-                generic = s.hits.get(_G["accuse"])
-            if generic:
-                factor *= 0.5
-                notes.append(f"generic: {generic[0].phrase!r}")
-            if _G["specific"] in s.hits:
-                score += 0.1
-        if linked and breach and kind is Kind.CEASEFIRE:
-            score += 0.1
-        score = round(max(0.0, min(1.0, score)) * factor, 3)
-        counted = not blocks and score >= COUNT_SCORE
-        if not blocks and not counted:
-            blocks.append(f"score {score:.2f} below {COUNT_SCORE:.2f}")
-        reasons = tuple(blocks + notes)
-        return SentenceFinding(s.text, label, score, signals, counted, reasons)
+        return bg
 
     @staticmethod
     def _after_effective(c: Commitment, cue: PhraseHit, published: datetime | None) -> bool:
