@@ -366,6 +366,91 @@ def _kind_pairs(kd: KindData, entries: list[tuple[str, str]]) -> list[_PairSpec]
     return out
 
 
+def _base_entries(entities: Mapping[str, Entity]) -> list[tuple[str, str]]:
+    """Index entries for every entity's names (shipped and the watchlist's) and guard cue."""
+    merged: dict[str, set[str]] = {}
+    for source in (SHIPPED.entities, entities):
+        for eid, ent in source.items():
+            merged.setdefault(eid, set()).update(ent.aliases)
+    entries: list[tuple[str, str]] = []
+    for eid, aliases in merged.items():
+        entries.extend((a, f"E:{eid}") for a in aliases)
+    for name, phrases in _GUARDS.items():
+        entries.extend((p, _G[name]) for p in phrases)
+    return entries
+
+
+def _form_bases(
+    forms: Mapping[str, list[str]], canon: Mapping[tuple[tuple[str, bool], ...], str]
+) -> dict[str, tuple[str, ...]]:
+    """A found form -> the user phrases it is a form of (verdict sharing compares those)."""
+    bases: dict[str, set[str]] = {}
+    for phrase, phrase_forms_ in forms.items():
+        if not phrase_words(phrase):
+            continue
+        base = canon[phrase_words(phrase)]
+        for f in phrase_forms_:
+            if phrase_words(f):
+                bases.setdefault(canon[phrase_words(f)], set()).add(base)
+    return {k: tuple(v) for k, v in bases.items() if v != {k}}
+
+
+def _rule(
+    c: Commitment,
+    canon: Mapping[tuple[tuple[str, bool], ...], str],
+    profiles: dict[tuple[object, ...], int],
+) -> _Rule:
+    """One commitment compiled; ``profiles`` numbers the ones that judge alike."""
+
+    def own(phrases: Sequence[str]) -> frozenset[str]:
+        return frozenset(canon[w] for w in map(phrase_words, phrases) if w)
+
+    pre = f"C:{c.id}:"
+    kn = _vocabulary(c).name
+    grams = _grams(tokenize(c.statement))
+    key: tuple[object, ...] = (c.kind, kn, c.topics_required, c.exceptions, c.parties)
+    key += (c.subjects, c.effective_at, c.window_start_at, c.ongoing, grams)
+    names = (*c.parties, *c.subjects)
+    return _Rule(
+        commitment=c,
+        topic=pre + "T",
+        breach=(pre + "B", f"K:{kn}:B"),
+        met=(pre + "M", f"K:{kn}:M"),
+        weak=f"K:{kn}:W",
+        exclude=pre + "X",
+        kind_topic=f"K:{kn}:T",
+        statement_grams=grams,
+        names=names,
+        near=frozenset({pre + "T", f"K:{kn}:T", _G["mil"], *(f"E:{n}" for n in names)}),
+        profile=profiles.setdefault(key, len(profiles)),
+        own=(own(c.topics), own(c.breach_signals), own(c.met_signals), own(c.exclude)),
+        venues=_venues(c),
+    )
+
+
+def _decide(c: Commitment, findings: list[SentenceFinding], related: str | None) -> Verdict:
+    """The article's verdict: its best counted sentence, else related, else none.
+
+    A report that the commitment was broken outweighs, in the same article, statements that
+    it stands: those are the pledge being contradicted ("despite its 'no talks' vow ...") or
+    reactions to the report.  In ``_MIXED_KINDS`` the stronger sentence decides.
+    """
+    mixed = c.kind in _MIXED_KINDS
+
+    def rank(f: SentenceFinding) -> tuple[bool, float, bool]:
+        is_breach = f.label is Label.BREACH
+        return (is_breach and not mixed, f.score, is_breach)
+
+    counted = [f for f in findings if f.counted]
+    if counted:
+        best = max(counted, key=rank)
+        return Verdict(c.id, best.label, best.score, best.sentence, best.signals, tuple(findings))
+    if related is not None:
+        score = min(max((f.score for f in findings), default=0.0), COUNT_SCORE - 0.01)
+        return Verdict(c.id, Label.RELATED, score, related, (), tuple(findings))
+    return Verdict(c.id, Label.NONE, 0.0, None, (), tuple(findings))
+
+
 class Matcher:
     """Commitments and entities compiled once; ``judge`` is then cheap and pure."""
 
@@ -377,15 +462,7 @@ class Matcher:
     ) -> None:
         """``weights``: the measured weights that choose the label (None: the engine's own)."""
         self._weights = weights
-        merged: dict[str, set[str]] = {}
-        for source in (SHIPPED.entities, entities):
-            for eid, ent in source.items():
-                merged.setdefault(eid, set()).update(ent.aliases)
-        entries: list[tuple[str, str]] = []
-        for eid, aliases in merged.items():
-            entries.extend((a, f"E:{eid}") for a in aliases)
-        for name, phrases in _GUARDS.items():
-            entries.extend((p, _G[name]) for p in phrases)
+        entries = _base_entries(entities)
         vocabularies = {k.name: k for k in SHIPPED.kinds.values()}
         vocabularies.update((v.name, v) for v in map(_vocabulary, commitments))
         used = {_vocabulary(c).name for c in commitments}
@@ -400,66 +477,9 @@ class Matcher:
         canon: dict[tuple[tuple[str, bool], ...], str] = {}
         for phrase, _ in entries:  # the index names a phrase by its first spelling
             canon.setdefault(phrase_words(phrase), phrase)
-
-        def own(phrases: Sequence[str]) -> frozenset[str]:
-            return frozenset(canon[w] for w in map(phrase_words, phrases) if w)
-
-        #: A found form -> the user phrases it is a form of (verdict sharing compares those).
-        bases: dict[str, set[str]] = {}
-        for phrase, phrase_forms_ in forms.items():
-            if not phrase_words(phrase):
-                continue
-            base = canon[phrase_words(phrase)]
-            for f in phrase_forms_:
-                if phrase_words(f):
-                    bases.setdefault(canon[phrase_words(f)], set()).add(base)
-        self._bases = {k: tuple(v) for k, v in bases.items() if v != {k}}
-
-        rules: list[_Rule] = []
+        self._bases = _form_bases(forms, canon)
         profiles: dict[tuple[object, ...], int] = {}
-        for c in commitments:
-            pre = f"C:{c.id}:"
-            grams = _grams(tokenize(c.statement))
-            profile = profiles.setdefault(
-                (
-                    c.kind,
-                    _vocabulary(c).name,
-                    c.topics_required,
-                    c.exceptions,
-                    c.parties,
-                    c.subjects,
-                    c.effective_at,
-                    c.window_start_at,
-                    c.ongoing,
-                    grams,
-                ),
-                len(profiles),
-            )
-            kn = _vocabulary(c).name
-            rules.append(
-                _Rule(
-                    commitment=c,
-                    topic=pre + "T",
-                    breach=(pre + "B", f"K:{kn}:B"),
-                    met=(pre + "M", f"K:{kn}:M"),
-                    weak=f"K:{kn}:W",
-                    exclude=pre + "X",
-                    kind_topic=f"K:{kn}:T",
-                    statement_grams=grams,
-                    names=(*c.parties, *c.subjects),
-                    near=frozenset(
-                        {
-                            pre + "T",
-                            f"K:{kn}:T",
-                            _G["mil"],
-                            *(f"E:{n}" for n in (*c.parties, *c.subjects)),
-                        }
-                    ),
-                    profile=profile,
-                    own=(own(c.topics), own(c.breach_signals), own(c.met_signals), own(c.exclude)),
-                    venues=_venues(c),
-                )
-            )
+        rules = [_rule(c, canon, profiles) for c in commitments]
         self._index = PhraseIndex(entries)
         self._rules = tuple(rules)
         self._pairs = tuple(pairs)
@@ -676,91 +696,76 @@ class Matcher:
     def _verdict(self, rule: _Rule, art: _Article) -> Verdict:
         c = rule.commitment
         keys = art.keys
-        names = rule.names
-        if c.topics_required and rule.topic not in keys:
+        if self._ruled_out(rule, art):
             return Verdict(c.id, Label.NONE, 0.0, None)
         art_topic = rule.topic in keys or rule.kind_topic in keys
-        if not art_topic and _G["mil"] not in keys and not any(n in art.entities for n in names):
-            return Verdict(c.id, Label.NONE, 0.0, None)
         art_about = self._about(rule, art.entities, art_topic, _G["mil"] in keys, _G["gov"] in keys)
-        excluded = art.count(rule.exclude) if rule.exclude in keys else 0
-        if excluded and _title_elsewhere(rule, art):
-            return Verdict(c.id, Label.NONE, 0.0, None)
-        if excluded and excluded >= sum(
-            len(s.entities.get(n, ())) for s in art.sentences for n in names
-        ):
-            return Verdict(c.id, Label.NONE, 0.0, None)
         findings: list[SentenceFinding] = []
         dated: list[tuple[SentenceFinding, _Sentence]] = []
         related: str | None = None
         sanctuary = c.kind is Kind.NO_SANCTUARY
         group = c.parties[-1] if len(c.parties) > 1 else None
-        near = rule.near
         # A headline about other parties ("Pakistan, Iran agree ...") lends no context.
         other_story = bool(art.sentences) and _G["others"] in art.sentences[0].hits
         for s in art.sentences:
-            if near.isdisjoint(s.present):
+            if rule.near.isdisjoint(s.present):
                 continue
-            hits = s.hits
-            topic = rule.topic in hits or rule.kind_topic in hits
-            mil = _G["mil"] in hits
-            if sanctuary and group is not None and group in s.entities:
-                mil = True
-            strong = self._about(rule, s.entities, topic, mil, _G["gov"] in hits)
+            topic = rule.topic in s.hits or rule.kind_topic in s.hits
+            mil = _G["mil"] in s.hits or (sanctuary and group is not None and group in s.entities)
+            strong = self._about(rule, s.entities, topic, mil, _G["gov"] in s.hits)
             weak = not strong and art_about and not other_story and self._hook(rule, s, topic, mil)
             if not (strong or weak):
                 continue
             if related is None:
                 related = s.text
-            here: list[SentenceFinding] = []
-            for label, lkeys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
-                sig = [h for k in lkeys for h in hits.get(k, ())]
-                if c.exceptions:
-                    sig = [h for h in sig if not _excepted(c, h, hits)]
-                masks = hits.get(_G["mask"])
-                if masks and sig:
-                    sig = [
-                        h
-                        for h in sig
-                        if not any(m.start < h.end and h.start < m.end for m in masks)
-                    ]
-                if not sig:
-                    continue
-                here.append(self._weigh(rule, s, art, label, sig, strong))
-            if sanctuary and len(here) == 2 and all(f.counted for f in here):
-                # "Taliban detain TTP commanders in Khost": the action, not the presence.
-                here[0] = replace(
-                    here[0],
-                    counted=False,
-                    reasons=("the sentence reports action against it (met)", *here[0].reasons),
-                )
-            for f in here:
+            for f in self._sentence_findings(rule, s, art, strong):
                 findings.append(f)
                 if f.label is Label.BREACH:
                     dated.append((f, s))
         self._old_events(rule, dated, findings)
         self._borrowed_vetoes(findings)
-        # A report that the commitment was broken outweighs, in the same article, statements
-        # that it stands: those are the pledge being contradicted ("despite its 'no talks'
-        # vow ...") or reactions to the report.  In _MIXED_KINDS the stronger sentence decides.
-        mixed = c.kind in _MIXED_KINDS
+        return _decide(c, findings, related)
 
-        def rank(f: SentenceFinding) -> tuple[bool, float, bool]:
-            is_breach = f.label is Label.BREACH
-            return (is_breach and not mixed, f.score, is_breach)
+    def _ruled_out(self, rule: _Rule, art: _Article) -> bool:
+        """Whether the article cannot be about the commitment at all."""
+        c, keys, names = rule.commitment, art.keys, rule.names
+        if c.topics_required and rule.topic not in keys:
+            return True
+        art_topic = rule.topic in keys or rule.kind_topic in keys
+        if not art_topic and _G["mil"] not in keys and not any(n in art.entities for n in names):
+            return True
+        excluded = art.count(rule.exclude) if rule.exclude in keys else 0
+        if excluded and _title_elsewhere(rule, art):
+            return True
+        return bool(excluded) and excluded >= sum(
+            len(s.entities.get(n, ())) for s in art.sentences for n in names
+        )
 
-        counted = [f for f in findings if f.counted]
-        best = max(counted, key=rank) if counted else None
-        if best is not None:
-            return Verdict(
-                c.id, best.label, best.score, best.sentence, best.signals, tuple(findings)
+    def _sentence_findings(
+        self, rule: _Rule, s: _Sentence, art: _Article, strong: bool
+    ) -> list[SentenceFinding]:
+        """The sentence weighed for breach and for met (where it has signals of each)."""
+        c, hits = rule.commitment, s.hits
+        here: list[SentenceFinding] = []
+        for label, lkeys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
+            sig = [h for k in lkeys for h in hits.get(k, ())]
+            if c.exceptions:
+                sig = [h for h in sig if not _excepted(c, h, hits)]
+            masks = hits.get(_G["mask"])
+            if masks and sig:
+                sig = [
+                    h for h in sig if not any(m.start < h.end and h.start < m.end for m in masks)
+                ]
+            if sig:
+                here.append(self._weigh(rule, s, art, label, sig, strong))
+        if c.kind is Kind.NO_SANCTUARY and len(here) == 2 and all(f.counted for f in here):
+            # "Taliban detain TTP commanders in Khost": the action, not the presence.
+            here[0] = replace(
+                here[0],
+                counted=False,
+                reasons=("the sentence reports action against it (met)", *here[0].reasons),
             )
-        if related is not None:
-            score = max((f.score for f in findings), default=0.0)
-            return Verdict(
-                c.id, Label.RELATED, min(score, COUNT_SCORE - 0.01), related, (), tuple(findings)
-            )
-        return Verdict(c.id, Label.NONE, 0.0, None, (), tuple(findings))
+        return here
 
     @staticmethod
     def _old_events(
