@@ -1,14 +1,13 @@
 """Judge an article against commitments, sentence by sentence.  Pure.
 
-A sentence is evidence for a commitment when it is *about* it (its parties,
-places or topic, by a rule per ``Kind``) and carries a breach or met signal
-(the watchlist's own phrases and their inflections, and its kind's phrases and
-two-cue pairs, read from data by ``monitor.judge.data``).  Guards stop a
-signal from counting (negation, denial, conditionals, intent or threats, other
-conflicts, dates before the commitment, recaps of the pledge) or lower its score (hedges, background
-narrative, generic accusations).  The article's verdict is its best counted
-sentence; every sentence that fired a signal is kept as a ``SentenceFinding``
-with the reasons, for ``explain``.
+A sentence is evidence for a commitment when it is *about* it (its parties, places or
+topic, by a rule per ``Kind``) and carries a breach or met signal (the watchlist's own
+phrases and their inflections, and its kind's phrases and two-cue pairs, read from data
+by ``monitor.judge.data``). Guards stop a signal from counting (negation, denial,
+conditionals, intent or threats, other conflicts, dates before the commitment, recaps of
+the pledge) or lower its score (hedges, background narrative, generic accusations). The
+article's verdict is its best counted sentence; every sentence that fired a signal is
+kept as a ``SentenceFinding`` with the reasons, for ``explain``.
 
 Speed: each article is analysed once (sentences, tokens, every phrase of every
 commitment in one pass, entities, clauses, two-cue signals); commitments that
