@@ -22,6 +22,8 @@ SAMPLE = 600
 #: Share of letters in a non-Latin script that makes the text that script's language.
 SCRIPT_SHARE = 0.3
 _WORD = re.compile(r"[^\W\d_]+")
+#: A letter outside the Latin script (and its accented forms).
+_NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f]")
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class Detector:
     def language(self, text: str) -> str | None:
         """The language code of ``text``, or None when there is too little to tell."""
         text = text[:SAMPLE]
-        if not text.isascii():
+        if not text.isascii() and len(_NON_LATIN.findall(text)) >= MIN_LETTERS:
             letters = [ch for ch in text if ch.isalpha()]
             latin = sum(1 for ch in letters if ch < "\u0250")
             if len(letters) >= MIN_LETTERS and latin < len(letters) * (1 - SCRIPT_SHARE):
