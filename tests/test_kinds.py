@@ -128,8 +128,8 @@ def test_bad_kinds_are_clear_config_errors(kind: str, extra: str, message: str) 
 
 def test_extend_does_not_touch_the_shipped_knowledge() -> None:
     k = load()
-    extend(k, "ceasefire", {"met": ["guns fell silent"]}, "test")
-    assert "guns fell silent" in k.kinds["ceasefire"].met
-    assert "guns fell silent" not in SHIPPED.kinds["ceasefire"].met
+    extend(k, "ceasefire", {"met": ["rifles were laid down"]}, "test")
+    assert "rifles were laid down" in k.kinds["ceasefire"].met
+    assert "rifles were laid down" not in SHIPPED.kinds["ceasefire"].met
     with pytest.raises(KindDataError):
         extend(k, "x", {"pairs": [{"label": "maybe", "window": 2}]}, "test")
