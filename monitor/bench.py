@@ -101,7 +101,7 @@ def run_bench(
     articles: Sequence[BenchArticle],
     n: int,
 ) -> BenchResult:
-    from monitor.match import Matcher
+    from monitor.judge import Matcher
 
     matcher = Matcher(commitments, entities)
     for a in articles[:10]:  # warm up caches

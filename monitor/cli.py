@@ -261,6 +261,10 @@ def check(file: str | None, config_file: str | None) -> None:
             ]
             channels.append(f"apprise ({', '.join(f'{s}://…' for s in schemes)})")
         _echo(f"alert channels: {', '.join(channels) or 'none'}")
+        from monitor.judge.lint import dead_configuration
+
+        for warning in dead_configuration(config.commitments, config.entities):
+            _echo(f"warning: {warning}")
 
 
 def _redact(url: str) -> str:
@@ -406,7 +410,7 @@ def explain(
     addresses only); "-" reads the text from standard input.
     """
     from monitor.explain import format_explanation
-    from monitor.match import Matcher
+    from monitor.judge import Matcher
 
     with _errors():
         config = _load(config_file)
@@ -500,7 +504,7 @@ def _parse_when(value: str) -> datetime:
 def eval_(corpus: str, predictions: str | None, config_file: str | None) -> None:
     """Judge a labelled corpus and print precision, recall and F1 for breach and met."""
     from monitor import evaluate
-    from monitor.match import Matcher
+    from monitor.judge import Matcher
 
     with _errors():
         config = _load(config_file)
@@ -1000,6 +1004,47 @@ def serve(listen: str | None, config_file: str | None) -> None:
             server.run()
         except KeyboardInterrupt:
             pass
+
+
+@main.command()
+@click.argument("corpus", type=click.Path(dir_okay=False))
+@config_option
+def replay(corpus: str, config_file: str | None) -> None:
+    """Run a corpus through the whole pipeline in publication order on a simulated clock.
+
+    Prints the status timeline and the alerts it would have sent (nothing is sent); with
+    labels, how many alerts were right and how long after the first true report each came.
+    """
+    from monitor import evaluate
+    from monitor.replay import format_replay
+    from monitor.replay import replay as run_replay
+
+    with _errors():
+        config = _load(config_file)
+        items = evaluate.load_corpus(corpus)
+        click.echo(format_replay(run_replay(config, items)))
+
+
+@main.command()
+@click.argument("corpora", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--out", default=None, help="Write the fitted weights here (JSON).")
+@click.option("--loco", is_flag=True, help="Also print leave-one-conflict-out scores.")
+@config_option
+def train(corpora: tuple[str, ...], out: str | None, loco: bool, config_file: str | None) -> None:
+    """Fit the judge's weights on labelled corpora (each judged with the watchlist.yaml
+    beside it, else --config); monitor/data/weights.json is what ships."""
+    from monitor import train as training
+
+    with _errors():
+        samples = training.collect(corpora, config_path(config_file))
+        weights = training.train(samples)
+        click.echo(f"fitted on {len(samples)} article x commitment pairs")
+        click.echo(json.dumps(weights.to_json()))
+        if loco:
+            click.echo(training.format_loco(training.leave_one_out(samples)))
+        if out:
+            training.write_weights(weights, out)
+            click.echo(f"weights written to {out}")
 
 
 def entrypoint() -> None:  # pragma: no cover - used by python -m monitor

@@ -35,9 +35,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from monitor.errors import ConfigError, Problem
+from monitor.judge.data import DEFAULT_ENTITIES, SHIPPED, KindDataError, Knowledge
+from monitor.judge.data import extend as extend_kind
+from monitor.judge.data import load as load_knowledge
 from monitor.models import Commitment, Entity, Kind
 from monitor.redact import Redactor, env_references
-from monitor.vocab import DEFAULT_ENTITIES
 
 DEFAULT_CONFIG = "config/watchlist.yaml"
 DEFAULT_DATABASE_URL = "sqlite:///var/monitor.db"
@@ -162,36 +164,70 @@ class Window(_Model):
         return self
 
 
+class Signal(_Model):
+    """A signal with exceptions: it does not count in a sentence naming one of ``unless``."""
+
+    phrase: Phrase
+    unless: list[Phrase] = Field(min_length=1)
+
+
 class Signals(_Model):
-    breach: list[Phrase] = Field(default_factory=list)
-    met: list[Phrase] = Field(default_factory=list)
+    breach: list[Phrase | Signal] = Field(default_factory=list)
+    met: list[Phrase | Signal] = Field(default_factory=list)
+
+    def phrases(self, which: Literal["breach", "met"]) -> tuple[str, ...]:
+        return tuple(s if isinstance(s, str) else s.phrase for s in getattr(self, which))
+
+    def exceptions(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple(
+            (s.phrase, tuple(s.unless)) for s in (*self.breach, *self.met) if isinstance(s, Signal)
+        )
+
+
+def _moment_in_range(value: date | datetime) -> date | datetime:
+    _in_range(value.date() if isinstance(value, datetime) else value)
+    return value
+
+
+#: A day (midnight UTC) or a date-time with its time zone ("2025-05-10T17:00:00+05:30").
+Moment = Annotated[date | datetime, AfterValidator(_moment_in_range)]
 
 
 class CommitmentConfig(_Model):
     id: Slug
     title: Text
     statement: Text
-    kind: Kind = Kind.OTHER
+    kind: Slug = "other"  # a shipped kind (monitor/data/kinds) or one under 'kinds:'
     said_by: Text
     said_at: Day | None = None
     source: Text | None = None
     parties: list[Slug] = Field(min_length=1)
     subjects: list[Slug] = Field(default_factory=list)
     topics: list[Phrase] = Field(default_factory=list)
-    effective: Day | None = None
+    topics_required: bool = False  # an article must name one of the topics
+    effective: Moment | None = None
     window: Window | None = None
-    deadline: Day | None = None
+    deadline: Moment | None = None
     ongoing: bool = True
     signals: Signals = Field(default_factory=Signals)
     exclude: list[Phrase] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> CommitmentConfig:
-        if not (self.signals.breach or self.signals.met or self.kind is not Kind.OTHER):
+        if not (self.signals.breach or self.signals.met or self.kind != "other"):
             raise ValueError("a commitment of kind 'other' needs breach or met signals")
-        if self.deadline and self.window and self.deadline < self.window.start:
+        if self.topics_required and not self.topics:
+            raise ValueError("topics_required needs topics")
+        for name in ("effective", "deadline"):
+            value = getattr(self, name)
+            if isinstance(value, datetime) and value.tzinfo is None:
+                raise ValueError(
+                    f"{name} has a time but no time zone (write e.g. 2025-05-10T17:00:00+05:30)"
+                )
+        deadline, effective = _end_of(self.deadline), _start_of(self.effective)
+        if deadline and self.window and deadline <= _start_of(self.window.start):  # type: ignore[operator]
             raise ValueError("deadline is before the window starts")
-        if self.effective and self.deadline and self.deadline < self.effective:
+        if effective and deadline and deadline <= effective:
             raise ValueError("deadline is before the commitment takes effect")
         return self
 
@@ -347,6 +383,10 @@ class WatchlistFile(_Model):
     feeds: list[FeedConfig] = Field(default_factory=list)
     entities: dict[Slug, EntityConfig] = Field(default_factory=dict)
     commitments: list[CommitmentConfig] = Field(default_factory=list)
+    #: Kinds added or extended: name -> a kind file's keys (README "Kinds").
+    kinds: dict[Slug, dict[str, Any]] = Field(default_factory=dict)
+    #: A folder of kind files (``<kind>.yaml``), relative to the watchlist's folder.
+    kinds_dir: str | None = None
     judging: JudgingConfig = Field(default_factory=JudgingConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     digest: DigestConfig = Field(default_factory=DigestConfig)
@@ -528,11 +568,42 @@ def parse_config(
             _database_url(override)
         except ValueError as e:
             problems.append(Problem("$MONITOR_DATABASE_URL", str(e)))
+    knowledge = _knowledge(file, path, lines, problems) if file is not None else None
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.where))
         raise ConfigError(path, problems)
-    assert file is not None
-    return _build(file, path=path, env=env, text=text)
+    assert file is not None and knowledge is not None
+    return _build(file, path=path, env=env, text=text, knowledge=knowledge)
+
+
+def _knowledge(
+    file: WatchlistFile, path: str, lines: Mapping[str, int], problems: list[Problem]
+) -> Knowledge | None:
+    """The judge's knowledge with the watchlist's kinds; problems for bad or unknown kinds."""
+    dirs = []
+    if file.kinds_dir:
+        folder = Path(path).parent / file.kinds_dir
+        if not folder.is_dir():
+            part: tuple[str | int, ...] = ("kinds_dir",)
+            problems.append(
+                Problem("kinds_dir", f"no folder {str(folder)!r}", _line_for(part, lines))
+            )
+            return None
+        dirs.append(folder)
+    try:
+        knowledge = load_knowledge(kinds_dirs=dirs)
+        for name, doc in file.kinds.items():
+            extend_kind(knowledge, name, doc, f"kinds.{name}")
+    except KindDataError as e:
+        problems.append(Problem("kinds", str(e), _line_for(("kinds",), lines)))
+        return None
+    for i, c in enumerate(file.commitments):
+        if c.kind not in knowledge.kinds:
+            parts: tuple[str | int, ...] = ("commitments", i, "kind")
+            known = ", ".join(sorted(knowledge.kinds))
+            message = f"unknown kind {c.kind!r} (known: {known}; define it under 'kinds:')"
+            problems.append(Problem(_path_str(parts), message, _line_for(parts, lines)))
+    return knowledge
 
 
 def _cross_checks(raw: Mapping[str, Any], lines: Mapping[str, int]) -> list[Problem]:
@@ -601,10 +672,16 @@ def _message(err: Mapping[str, Any], parts: tuple[str | int, ...]) -> str:
 
 
 def _start_of(d: date | None) -> datetime | None:
+    """A day's start (midnight UTC), or a date-time in UTC."""
+    if isinstance(d, datetime):
+        return d.astimezone(UTC)
     return None if d is None else datetime.combine(d, time.min, tzinfo=UTC)
 
 
 def _end_of(d: date | None) -> datetime | None:
+    """A day's end (the next midnight UTC), or a date-time in UTC."""
+    if isinstance(d, datetime):
+        return d.astimezone(UTC)
     return None if d is None else datetime.combine(d, time.min, tzinfo=UTC) + timedelta(days=1)
 
 
@@ -617,20 +694,25 @@ def _entities(file: WatchlistFile) -> dict[str, Entity]:
     return out
 
 
-def to_commitment(c: CommitmentConfig) -> Commitment:
+def to_commitment(c: CommitmentConfig, knowledge: Knowledge | None = None) -> Commitment:
+    """The domain commitment; its kind's vocabulary comes from ``knowledge`` (else shipped)."""
+    vocabulary = (knowledge or SHIPPED).kinds[c.kind]
     return Commitment(
         id=c.id,
         title=c.title,
         statement=c.statement,
-        kind=c.kind,
+        kind=Kind(vocabulary.like),
+        vocabulary=vocabulary if knowledge is not None else None,
         said_by=c.said_by,
         said_at=_start_of(c.said_at),
         source_url=c.source,
         parties=tuple(c.parties),
         subjects=tuple(c.subjects),
         topics=tuple(c.topics),
-        breach_signals=tuple(c.signals.breach),
-        met_signals=tuple(c.signals.met),
+        topics_required=c.topics_required,
+        breach_signals=c.signals.phrases("breach"),
+        met_signals=c.signals.phrases("met"),
+        exceptions=c.signals.exceptions(),
         exclude=tuple(c.exclude),
         effective_at=_start_of(c.effective),
         window_start_at=_start_of(c.window.start) if c.window else None,
@@ -661,7 +743,14 @@ def _secrets(file: WatchlistFile, text: str, env: Mapping[str, str]) -> list[str
     return secrets
 
 
-def _build(file: WatchlistFile, *, path: str, env: Mapping[str, str], text: str = "") -> Config:
+def _build(
+    file: WatchlistFile,
+    *,
+    path: str,
+    env: Mapping[str, str],
+    text: str = "",
+    knowledge: Knowledge | None = None,
+) -> Config:
     outbox: Path | None = None
     if file.alerts.outbox.enabled:
         outbox = Path(env.get("MONITOR_OUTBOX_DIR") or file.alerts.outbox.dir)
@@ -670,7 +759,7 @@ def _build(file: WatchlistFile, *, path: str, env: Mapping[str, str], text: str 
         file=file,
         database_url=env.get("MONITOR_DATABASE_URL") or file.database.url,
         outbox_dir=outbox,
-        commitments=tuple(to_commitment(c) for c in file.commitments),
+        commitments=tuple(to_commitment(c, knowledge) for c in file.commitments),
         entities=_entities(file),
         redact=Redactor(_secrets(file, text, env)),
     )

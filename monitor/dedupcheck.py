@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from monitor.text import hamming, simhash64
+from monitor.assess import hamming64 as hamming
+from monitor.fingerprint import simhash64
 
 ADDED = (
     "Additional reporting by our correspondents in Peshawar and Kandahar; editing by the "

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from monitor.errors import InputError
-from monitor.match import Matcher
+from monitor.judge import Matcher
+from monitor.judge.text import compile_phrases, normalize
 from monitor.models import Commitment, Entity, Label
-from monitor.text import compile_phrases, normalize
 
 #: The labels that are scored (related counts as neither).
 SCORED = (Label.BREACH, Label.MET)
@@ -44,6 +44,8 @@ class Prediction:
     label: Label
     score: float
     evidence: str | None
+    #: Set when the article was not judged: its language, which the judge does not read.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class Report:
     items: int
     per_commitment: Mapping[str, Mapping[Label, Counts]]
     overall: Mapping[Label, Counts] = field(default_factory=dict)
+    #: Articles not judged, per language ("fr" -> 2).
+    not_judged: Mapping[str, int] = field(default_factory=dict)
 
 
 def _parse_time(value: Any, where: str) -> datetime | None:
@@ -157,7 +161,7 @@ def predict(matcher: Matcher, items: Iterable[CorpusItem]) -> list[Prediction]:
     out: list[Prediction] = []
     for item in items:
         for v in matcher.judge(item.title, item.text, item.published_at):
-            out.append(Prediction(item.id, v.commitment_id, v.label, v.score, v.quote))
+            out.append(Prediction(item.id, v.commitment_id, v.label, v.score, v.quote, v.language))
     return out
 
 
@@ -206,7 +210,12 @@ def score(
 
     A prediction missing for an article x commitment means none.
     """
+    predictions = list(predictions)
     predicted = {(p.id, p.commitment): p.label for p in predictions}
+    languages = {p.id: p.language for p in predictions if p.language is not None}
+    not_judged: dict[str, int] = {}
+    for lang in languages.values():
+        not_judged[lang] = not_judged.get(lang, 0) + 1
     per: dict[str, dict[Label, Counts]] = {}
     for cid in commitment_ids:
         counts = {label: Counts() for label in SCORED}
@@ -223,7 +232,7 @@ def score(
     overall = {
         label: sum((per[cid][label] for cid in commitment_ids), Counts()) for label in SCORED
     }
-    return Report(len(items), per, overall)
+    return Report(len(items), per, overall, not_judged)
 
 
 def _cells(c: Counts) -> str:
@@ -252,15 +261,21 @@ def format_report(project: Report, baseline: Report) -> str:
                 f"{name:24} {label.value:6} | {_cells(mine.get(label, Counts()))} | "
                 f"{_cells(theirs.get(label, Counts()))}"
             )
+    if project.not_judged:
+        langs = ", ".join(f"{lang} {n}" for lang, n in sorted(project.not_judged.items()))
+        lines.append(f"not judged (a language the judge does not read; counted as none): {langs}")
     return "\n".join(lines)
 
 
 def prediction_json(p: Prediction) -> dict[str, Any]:
     """The ``--predictions`` line for one prediction (the outside contract)."""
-    return {
+    out: dict[str, Any] = {
         "id": p.id,
         "commitment": p.commitment,
         "label": p.label.value,
         "score": round(float(p.score), 4),
         "evidence": p.evidence,
     }
+    if p.language is not None:
+        out["not_judged"] = f"language {p.language}"
+    return out

@@ -26,6 +26,10 @@ def format_explanation(verdicts: Sequence[Verdict], commitments: Mapping[str, Co
             f"{title}: {v.label.value}"
             + (f", score {v.score:.2f}" if v.label in (Label.BREACH, Label.MET) else "")
         ]
+        if v.language is not None:
+            lines.append(
+                f"  text not judged: language {v.language} (only a readable headline is judged)"
+            )
         counted = [f for f in v.findings if f.counted]
         missed = [f for f in v.findings if not f.counted]
         if not v.findings:

@@ -1,4 +1,4 @@
-"""A fast 64-bit SimHash, bit for bit the same as ``monitor.text.simhash64``.
+"""A fast 64-bit SimHash, bit for bit the same as the pure-Python reference in the tests.
 
 The per-bit vote over every word shingle is the costly part of a SimHash in pure
 Python (64 steps per shingle); here the shingles' blake2b digests are laid side by

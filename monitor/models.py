@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from monitor.judge.data import KindData
 
 
 class Label(StrEnum):
@@ -77,14 +81,20 @@ class Commitment:
     parties: tuple[str, ...]
     subjects: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    topics_required: bool = False  # an article must name one of ``topics``
     breach_signals: tuple[str, ...] = ()
     met_signals: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    #: (signal, phrases): the signal does not count in a sentence naming one of the phrases.
+    exceptions: tuple[tuple[str, tuple[str, ...]], ...] = ()
     effective_at: datetime | None = None
     window_start_at: datetime | None = None
     window_end_at: datetime | None = None
     deadline_at: datetime | None = None
     ongoing: bool = True  # an ongoing pledge can be breached after being upheld
+    #: The kind's vocabulary when the watchlist adds or extends kinds (``monitor.judge.data``);
+    #: None: the shipped vocabulary of ``kind``.
+    vocabulary: KindData | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +195,9 @@ class Verdict:
     quote: str | None  # the sentence that decided it
     signals: tuple[str, ...] = ()
     findings: tuple[SentenceFinding, ...] = ()
+    #: Set when the article's text was not judged: the language it is in ("fr"), which the
+    #: judge does not read.  Only its headline, when readable, was judged.
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,8 @@ from monitor.errors import (
     ParseError,
     StoreError,
 )
+from monitor.judge import Matcher
 from monitor.logs import get_logger
-from monitor.match import Matcher
 from monitor.models import (
     ALERTING_STATUSES,
     Commitment,

@@ -9,8 +9,8 @@ import pytest
 
 from monitor.assess import hamming64
 from monitor.evaluate import load_corpus
+from monitor.fingerprint import simhash64
 from monitor.models import Label
-from monitor.text import simhash64
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 IDS = ["ceasefire", "istanbul-talks", "no-ttp-talks", "no-sanctuary", "inform-mediators"]

@@ -60,6 +60,8 @@ def test_every_command_is_documented() -> None:
         "serve",
         "init",
         "feeds",
+        "replay",
+        "train",
     }
     for name in main.commands:
         assert f"`monitor {name}" in README, name

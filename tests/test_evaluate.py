@@ -21,9 +21,9 @@ from monitor.evaluate import (
     score,
 )
 from monitor.explain import format_explanation
-from monitor.match import Matcher
+from monitor.judge import Matcher
+from monitor.judge.data import DEFAULT_ENTITIES
 from monitor.models import Commitment, Kind, Label
-from monitor.vocab import DEFAULT_ENTITIES
 
 AT = datetime(2025, 11, 1, tzinfo=UTC)
 LATER = datetime(2025, 11, 6, tzinfo=UTC)

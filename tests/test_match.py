@@ -11,9 +11,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.match import COUNT_SCORE, Matcher
+from monitor.judge import COUNT_SCORE, Matcher
+from monitor.judge.data import DEFAULT_ENTITIES
 from monitor.models import Commitment, Kind, Label, Verdict
-from monitor.vocab import DEFAULT_ENTITIES
 
 WATCHLIST = Path(__file__).resolve().parent.parent / "config" / "watchlist.yaml"
 

@@ -9,15 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.text import (
+from monitor.assess import hamming64 as hamming
+from monitor.fingerprint import simhash64
+from monitor.judge.text import (
     PhraseIndex,
     article_sentences,
     compile_phrases,
     find_dates,
-    hamming,
     normalize,
     phrase_pattern,
-    simhash64,
     split_sentences,
     tokenize,
 )

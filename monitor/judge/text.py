@@ -8,7 +8,6 @@ space between words also matches a hyphen ("cross border" ~ "cross-border").
 from __future__ import annotations
 
 import calendar
-import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -480,34 +479,3 @@ def find_dates(text: str, published_at: datetime) -> list[DateRef]:
             continue
         out.append(DateRef(m.group().strip(), first, last, since))
     return out
-
-
-# --- near duplicates -------------------------------------------------------------------------
-
-_WORD = re.compile(r"\w+")
-
-
-def simhash64(text: str, shingle: int = 3) -> int:
-    """64-bit SimHash of word shingles; syndicated copies differ in few bits."""
-    words = _WORD.findall(text.lower())
-    if len(words) >= shingle:
-        grams = [" ".join(words[i : i + shingle]) for i in range(len(words) - shingle + 1)]
-    else:
-        grams = [" ".join(words)] if words else []
-    if not grams:
-        return 0
-    counts = [0] * 64
-    for gram in grams:
-        h = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big")
-        for bit in range(64):
-            counts[bit] += 1 if (h >> bit) & 1 else -1
-    value = 0
-    for bit, c in enumerate(counts):
-        if c > 0:
-            value |= 1 << bit
-    return value
-
-
-def hamming(a: int, b: int) -> int:
-    """Number of differing bits between two 64-bit fingerprints."""
-    return (a ^ b).bit_count()

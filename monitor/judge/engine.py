@@ -1,14 +1,13 @@
 """Judge an article against commitments, sentence by sentence.  Pure.
 
-A sentence is evidence for a commitment when it is *about* it (its parties,
-places or topic, by a rule per ``Kind``) and carries a breach or met signal
-(the watchlist's own phrases, the shared vocabulary of ``monitor.vocab`` and
-its two-cue ``KIND_PAIRS``).  Guards stop a signal from counting (negation,
-denial, conditionals, intent or threats, other conflicts, dates before the
-commitment, recaps of the pledge) or lower its score (hedges, background
-narrative, generic accusations).  The article's verdict is its best counted
-sentence; every sentence that fired a signal is kept as a ``SentenceFinding``
-with the reasons, for ``explain``.
+A sentence is evidence for a commitment when it is *about* it (its parties, places or
+topic, by a rule per ``Kind``) and carries a breach or met signal (the watchlist's own
+phrases and their inflections, and its kind's phrases and two-cue pairs, read from data
+by ``monitor.judge.data``). Guards stop a signal from counting (negation, denial,
+conditionals, intent or threats, other conflicts, dates before the commitment, recaps of
+the pledge) or lower its score (hedges, background narrative, generic accusations). The
+article's verdict is its best counted sentence; every sentence that fired a signal is
+kept as a ``SentenceFinding`` with the reasons, for ``explain``.
 
 Speed: each article is analysed once (sentences, tokens, every phrase of every
 commitment in one pass, entities, clauses, two-cue signals); commitments that
@@ -22,9 +21,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from monitor import vocab
-from monitor.models import Commitment, Entity, Kind, Label, SentenceFinding, Verdict
-from monitor.text import (
+from monitor.judge.data import SHIPPED, KindData
+from monitor.judge.inflect import demonyms, phrase_forms
+from monitor.judge.language import DETECTOR
+from monitor.judge.text import (
     PUNCTUATION,
     DateRef,
     PhraseHit,
@@ -34,6 +34,9 @@ from monitor.text import (
     phrase_words,
     tokenize,
 )
+from monitor.judge.weights import Weights
+from monitor.judge.weights import shipped as shipped_weights
+from monitor.models import Commitment, Entity, Kind, Label, SentenceFinding, Verdict
 
 #: A sentence counts as evidence at or above this score.
 COUNT_SCORE = 0.5
@@ -58,38 +61,42 @@ CONTACT_WINDOW = 6
 #: Shared 4-word sequences with the commitment's statement that make a sentence a recap.
 RECAP_GRAMS = 2
 
+_L = SHIPPED.cue
+#: The measured weights shipped with the package (``monitor train`` writes them).
+SHIPPED_WEIGHTS = shipped_weights()
+
 _GUARDS: dict[str, tuple[str, ...]] = {
-    "neg": vocab.NEGATION,
-    "stop": vocab.CESSATION,
-    "deny": vocab.DENIAL,
-    "counter": vocab.COUNTER_DENIAL,
-    "hedge": vocab.HEDGE,
-    "cond": vocab.CONDITIONAL,
-    "modal": vocab.MODAL,
-    "irrealis": vocab.IRREALIS,
-    "bg": vocab.BACKGROUND,
-    "generic": vocab.GENERIC,
-    "accuse": vocab.ACCUSATION,
-    "specific": vocab.SPECIFIC,
-    "mil": vocab.MILITANT,
-    "link": vocab.CEASEFIRE_LINK,
-    "gov": vocab.GOVERNMENT,
-    "clause": vocab.CLAUSE_WORDS,
-    "threat": vocab.THREAT,
-    "bgall": vocab.BACKGROUND_ANYWHERE,
-    "mask": vocab.MASK,
-    "claim": vocab.CLAIM_NOUNS,
-    "bgwar": vocab.BACKGROUND_HOSTILITIES,
-    "current": vocab.CURRENT,
-    "venue": vocab.VENUES,
-    "contact": vocab.CONTACT_VERBS,
-    "resume": vocab.RESUMPTION,
-    "others": vocab.OTHER_PARTIES,
-    "prior": vocab.PRIOR_TO,
-    "truce": vocab.CEASEFIRE_NOUNS,
-    "react": vocab.REACTION_VERBS,
-    "proxy": vocab.PROXY,
-    "attempt": vocab.ATTEMPT,
+    "neg": _L("negation"),
+    "stop": _L("cessation"),
+    "deny": _L("denial"),
+    "counter": _L("counter_denial"),
+    "hedge": _L("hedge"),
+    "cond": _L("conditional"),
+    "modal": _L("modal"),
+    "irrealis": _L("irrealis"),
+    "bg": _L("background"),
+    "generic": _L("generic"),
+    "accuse": _L("accusation"),
+    "specific": _L("specific"),
+    "mil": _L("militant"),
+    "link": _L("ceasefire_link"),
+    "gov": _L("government"),
+    "clause": _L("clause_words"),
+    "threat": _L("threat"),
+    "bgall": _L("background_anywhere"),
+    "mask": _L("mask"),
+    "claim": _L("claim_nouns"),
+    "bgwar": _L("background_hostilities"),
+    "current": _L("current"),
+    "venue": _L("venues"),
+    "contact": _L("contact_verbs"),
+    "resume": _L("resumption"),
+    "others": _L("other_parties"),
+    "prior": _L("prior_to"),
+    "truce": _L("ceasefire_nouns"),
+    "react": _L("reaction_verbs"),
+    "proxy": _L("proxy"),
+    "attempt": _L("attempt"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
 
@@ -100,10 +107,10 @@ _DATE_WORDS = frozenset(
     saturday sunday last past yesterday ago""".split()
 )
 _LINK_LINE = re.compile(
-    r"\W*(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in vocab.LINK_LINES) + r")\b",
+    r"\W*(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in _L("link_lines")) + r")\b",
     re.IGNORECASE,
 )
-_GROUPS = frozenset(vocab.MILITANT_GROUPS)
+_GROUPS = frozenset(_L("militant_groups"))
 #: "ISLAMABAD:", "KABUL, Dec 3 -", "DOHA (Agency) -": where the story was filed.
 _DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?::|,| \(| -)")
 #: The two-cue signal that reads calm from negated hostilities ("no firing since Sunday").
@@ -113,12 +120,12 @@ _CONTEXT = "about it only through the article's context"
 #: Kinds where one article often reports both: the action against the group (met) and where
 #: it is (breach); the stronger sentence decides.
 _MIXED_KINDS = frozenset({Kind.NO_SANCTUARY})
-_SPEECH = frozenset(vocab.SPEECH_VERBS)
+_SPEECH = frozenset(_L("speech_verbs"))
 #: Clause words that start what a speaker says next ("..., reaffirming that ...").
 _SAYING = frozenset(
     {"and said", "saying", "adding", "reaffirming", "reiterating", "insisting", "stressing"}
 )
-_NONCOMMITTAL = frozenset(vocab.NONCOMMITTAL)
+_NONCOMMITTAL = frozenset(_L("noncommittal"))
 #: Words before a modal that make a ceasefire's future a reported reaffirmation ("we agreed
 #: that the ceasefire will continue").
 _AFFIRM = (
@@ -145,7 +152,7 @@ _AUXILIARY = frozenset({"was", "were", "is", "are", "been", "be", "being", "has"
 PRIOR_WINDOW = 2
 #: Background time cues that apply to their clause only, and only when they date the event
 #: before the commitment ("last month" in December is after an October pledge).
-_DATED_BACKGROUND = frozenset(vocab.DATED_BACKGROUND)
+_DATED_BACKGROUND = frozenset(_L("dated_background"))
 
 
 @dataclass(frozen=True)
@@ -181,7 +188,7 @@ class _Rule:
     near: frozenset[str]  # keys a sentence needs one of to be looked at
     profile: int  # rules with equal profiles judge alike when their own words are absent
     own: tuple[frozenset[str], ...]  # its topic, breach, met and exclude phrases (canonical)
-    venues: frozenset[tuple[tuple[str, bool], ...]]  # the places it names (vocab.VENUES)
+    venues: frozenset[tuple[tuple[str, bool], ...]]  # the places it names (_L("venues"))
 
 
 @dataclass
@@ -208,6 +215,26 @@ class _Sentence:
 
 
 @dataclass
+class _Weighing:
+    """One sentence being weighed for one label: what the guards read and write."""
+
+    rule: _Rule
+    s: _Sentence
+    art: _Article
+    breach: bool
+    sig: list[PhraseHit]
+    live: list[PhraseHit]
+    strong: bool
+    signals: tuple[str, ...] = ()
+    blocks: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    score: float = 0.0
+    factor: float = 1.0
+    first: int = 0
+    linked: bool = False
+
+
+@dataclass
 class _Article:
     published_at: datetime | None
     sentences: list[_Sentence]
@@ -224,9 +251,9 @@ def _grams(tokens: Sequence[str], n: int = 4) -> frozenset[tuple[str, ...]]:
 
 
 def _venues(c: Commitment) -> frozenset[tuple[tuple[str, bool], ...]]:
-    """The venues (``vocab.VENUES``) that a commitment's statement, title or topics name."""
+    """The venues (``_L("venues")``) that a commitment's statement, title or topics name."""
     text = " ".join((c.statement, c.title, " ; ".join(c.topics)))
-    found = PhraseIndex((v, "v") for v in vocab.VENUES).find(tokenize(text))
+    found = PhraseIndex((v, "v") for v in _L("venues")).find(tokenize(text))
     return frozenset(phrase_words(h.phrase) for h in found)
 
 
@@ -247,7 +274,7 @@ def _is_link_line(sentence: str) -> bool:
 
 
 def _side(
-    kind: Kind, label: str, i: int, side: str, cues: Sequence[str], entries: list[tuple[str, str]]
+    kind: str, label: str, i: int, side: str, cues: Sequence[str], entries: list[tuple[str, str]]
 ) -> tuple[str, ...]:
     key = f"P:{kind}:{label}:{i}:{side}"
     keys = [f"E:{c[1:]}" for c in cues if c.startswith("@")]
@@ -258,112 +285,214 @@ def _side(
     return tuple(keys)
 
 
+def _vocabulary(c: Commitment) -> KindData:
+    """The commitment's kind vocabulary (the watchlist's, else the shipped one)."""
+    return c.vocabulary if c.vocabulary is not None else SHIPPED.kinds[c.kind.value]
+
+
+def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """Index entries for a commitment's own phrases, with their other forms.
+
+    ``forms`` collects phrase -> its forms (inflections; demonyms for ``exclude``).
+    """
+    pre = f"C:{c.id}:"
+    out: list[tuple[str, str]] = []
+    for suffix, phrases in (
+        ("T", c.topics),
+        ("B", c.breach_signals),
+        ("M", c.met_signals),
+    ):
+        for p in phrases:
+            forms[p] = forms.get(p) or phrase_forms(p, SHIPPED.forms)
+            out.extend((f, pre + suffix) for f in forms[p])
+    for p in c.exclude:
+        forms[p] = forms.get(p) or demonyms(p, SHIPPED.demonym_endings)
+        out.extend((f, pre + "X") for f in forms[p])
+    for i, (signal, unless) in enumerate(c.exceptions):
+        out.extend((f, f"{pre}S{i}") for f in phrase_forms(signal, SHIPPED.forms))
+        out.extend((f, f"{pre}U{i}") for p in unless for f in phrase_forms(p, SHIPPED.forms))
+    return out
+
+
+def _title_elsewhere(rule: _Rule, art: _Article) -> bool:
+    """The headline names an excluded word and none of the commitment's parties or subjects:
+    the article is about something else (another conflict)."""
+    if not art.sentences:
+        return False
+    title = art.sentences[0]
+    return rule.exclude in title.hits and not any(n in title.entities for n in rule.names)
+
+
+def _excepted(c: Commitment, hit: PhraseHit, hits: Mapping[str, list[PhraseHit]]) -> bool:
+    """Whether ``hit`` is a signal with exceptions and the sentence names one of them."""
+    pre = f"C:{c.id}:"
+    return any(f"{pre}S{i}" in hit.keys and f"{pre}U{i}" in hits for i in range(len(c.exceptions)))
+
+
+def _kind_entries(kd: KindData) -> list[tuple[str, str]]:
+    """Index entries for a kind's one-phrase signals and topics."""
+    pre = f"K:{kd.name}:"
+    return [
+        *((p, pre + "T") for p in kd.topics),
+        *((p, pre + "B") for p in kd.breach),
+        *((p, pre + "M") for p in kd.met),
+        *((p, pre + "W") for p in kd.weak),
+    ]
+
+
+def _kind_pairs(kd: KindData, entries: list[tuple[str, str]]) -> list[_PairSpec]:
+    """A kind's two-cue signals compiled (their cues are added to ``entries``)."""
+    out: list[_PairSpec] = []
+    kind = Kind(kd.like)
+    for i, pair in enumerate(kd.pairs):
+        label = "B" if pair.label == "breach" else "M"
+        key = f"K:{kd.name}:{label}"
+        out.append(
+            _PairSpec(
+                kind,
+                key,
+                pair.name,
+                _side(kd.name, label, i, "a", pair.first, entries),
+                _side(kd.name, label, i, "b", pair.second, entries),
+                pair.window,
+                pair.ordered,
+                pair.subject_first,
+                (key, f"K:{kd.name}:W") if pair.weak else (key,),
+                frozenset(pair.barrier),
+                pair.participle,
+            )
+        )
+    return out
+
+
+def _base_entries(entities: Mapping[str, Entity]) -> list[tuple[str, str]]:
+    """Index entries for every entity's names (shipped and the watchlist's) and guard cue."""
+    merged: dict[str, set[str]] = {}
+    for source in (SHIPPED.entities, entities):
+        for eid, ent in source.items():
+            merged.setdefault(eid, set()).update(ent.aliases)
+    entries: list[tuple[str, str]] = []
+    for eid, aliases in merged.items():
+        entries.extend((a, f"E:{eid}") for a in aliases)
+    for name, phrases in _GUARDS.items():
+        entries.extend((p, _G[name]) for p in phrases)
+    return entries
+
+
+def _form_bases(
+    forms: Mapping[str, list[str]], canon: Mapping[tuple[tuple[str, bool], ...], str]
+) -> dict[str, tuple[str, ...]]:
+    """A found form -> the user phrases it is a form of (verdict sharing compares those)."""
+    bases: dict[str, set[str]] = {}
+    for phrase, phrase_forms_ in forms.items():
+        if not phrase_words(phrase):
+            continue
+        base = canon[phrase_words(phrase)]
+        for f in phrase_forms_:
+            if phrase_words(f):
+                bases.setdefault(canon[phrase_words(f)], set()).add(base)
+    return {k: tuple(v) for k, v in bases.items() if v != {k}}
+
+
+def _rule(
+    c: Commitment,
+    canon: Mapping[tuple[tuple[str, bool], ...], str],
+    profiles: dict[tuple[object, ...], int],
+) -> _Rule:
+    """One commitment compiled; ``profiles`` numbers the ones that judge alike."""
+
+    def own(phrases: Sequence[str]) -> frozenset[str]:
+        return frozenset(canon[w] for w in map(phrase_words, phrases) if w)
+
+    pre = f"C:{c.id}:"
+    kn = _vocabulary(c).name
+    grams = _grams(tokenize(c.statement))
+    key: tuple[object, ...] = (c.kind, kn, c.topics_required, c.exceptions, c.parties)
+    key += (c.subjects, c.effective_at, c.window_start_at, c.ongoing, grams)
+    names = (*c.parties, *c.subjects)
+    return _Rule(
+        commitment=c,
+        topic=pre + "T",
+        breach=(pre + "B", f"K:{kn}:B"),
+        met=(pre + "M", f"K:{kn}:M"),
+        weak=f"K:{kn}:W",
+        exclude=pre + "X",
+        kind_topic=f"K:{kn}:T",
+        statement_grams=grams,
+        names=names,
+        near=frozenset({pre + "T", f"K:{kn}:T", _G["mil"], *(f"E:{n}" for n in names)}),
+        profile=profiles.setdefault(key, len(profiles)),
+        own=(own(c.topics), own(c.breach_signals), own(c.met_signals), own(c.exclude)),
+        venues=_venues(c),
+    )
+
+
+def _decide(c: Commitment, findings: list[SentenceFinding], related: str | None) -> Verdict:
+    """The article's verdict: its best counted sentence, else related, else none.
+
+    A report that the commitment was broken outweighs, in the same article, statements that
+    it stands: those are the pledge being contradicted ("despite its 'no talks' vow ...") or
+    reactions to the report.  In ``_MIXED_KINDS`` the stronger sentence decides.
+    """
+    mixed = c.kind in _MIXED_KINDS
+
+    def rank(f: SentenceFinding) -> tuple[bool, float, bool]:
+        is_breach = f.label is Label.BREACH
+        return (is_breach and not mixed, f.score, is_breach)
+
+    counted = [f for f in findings if f.counted]
+    if counted:
+        best = max(counted, key=rank)
+        return Verdict(c.id, best.label, best.score, best.sentence, best.signals, tuple(findings))
+    if related is not None:
+        score = min(max((f.score for f in findings), default=0.0), COUNT_SCORE - 0.01)
+        return Verdict(c.id, Label.RELATED, score, related, (), tuple(findings))
+    return Verdict(c.id, Label.NONE, 0.0, None, (), tuple(findings))
+
+
 class Matcher:
     """Commitments and entities compiled once; ``judge`` is then cheap and pure."""
 
-    def __init__(self, commitments: Sequence[Commitment], entities: Mapping[str, Entity]) -> None:
-        merged: dict[str, set[str]] = {}
-        for source in (vocab.DEFAULT_ENTITIES, entities):
-            for eid, ent in source.items():
-                merged.setdefault(eid, set()).update(ent.aliases)
-        entries: list[tuple[str, str]] = []
-        for eid, aliases in merged.items():
-            entries.extend((a, f"E:{eid}") for a in aliases)
-        for name, phrases in _GUARDS.items():
-            entries.extend((p, _G[name]) for p in phrases)
-        kinds = {c.kind for c in commitments}
+    def __init__(
+        self,
+        commitments: Sequence[Commitment],
+        entities: Mapping[str, Entity],
+        weights: Weights | None = SHIPPED_WEIGHTS,
+    ) -> None:
+        """``weights``: the measured weights that choose the label (None: the engine's own)."""
+        self._weights = weights
+        entries = _base_entries(entities)
+        vocabularies = {k.name: k for k in SHIPPED.kinds.values()}
+        vocabularies.update((v.name, v) for v in map(_vocabulary, commitments))
+        used = {_vocabulary(c).name for c in commitments}
         pairs: list[_PairSpec] = []
-        for kind in Kind:
-            entries.extend((p, f"K:{kind}:T") for p in vocab.KIND_TOPICS.get(kind, ()))
-            entries.extend((p, f"K:{kind}:B") for p in vocab.KIND_BREACH.get(kind, ()))
-            entries.extend((p, f"K:{kind}:M") for p in vocab.KIND_MET.get(kind, ()))
-            entries.extend((p, f"K:{kind}:W") for p in vocab.KIND_WEAK.get(kind, ()))
-            if kind not in kinds:
-                continue
-            for i, pair in enumerate(vocab.KIND_PAIRS.get(kind, ())):
-                label = "B" if pair.label == "breach" else "M"
-                pairs.append(
-                    _PairSpec(
-                        kind,
-                        f"K:{kind}:{label}",
-                        pair.name,
-                        _side(kind, label, i, "a", pair.first, entries),
-                        _side(kind, label, i, "b", pair.second, entries),
-                        pair.window,
-                        pair.ordered,
-                        pair.subject_first,
-                        (f"K:{kind}:{label}", f"K:{kind}:W")
-                        if pair.weak
-                        else (f"K:{kind}:{label}",),
-                        frozenset(pair.barrier),
-                        pair.participle,
-                    )
-                )
+        for kd in vocabularies.values():
+            entries.extend(_kind_entries(kd))
+            if kd.name in used:
+                pairs.extend(_kind_pairs(kd, entries))
+        forms: dict[str, list[str]] = {}
         for c in commitments:
-            pre = f"C:{c.id}:"
-            entries.extend((p, pre + "T") for p in c.topics)
-            entries.extend((p, pre + "B") for p in c.breach_signals)
-            entries.extend((p, pre + "M") for p in c.met_signals)
-            entries.extend((p, pre + "X") for p in c.exclude)
+            entries.extend(_own_entries(c, forms))
         canon: dict[tuple[tuple[str, bool], ...], str] = {}
         for phrase, _ in entries:  # the index names a phrase by its first spelling
             canon.setdefault(phrase_words(phrase), phrase)
-
-        def own(phrases: Sequence[str]) -> frozenset[str]:
-            return frozenset(canon[w] for w in map(phrase_words, phrases) if w)
-
-        rules: list[_Rule] = []
+        self._bases = _form_bases(forms, canon)
         profiles: dict[tuple[object, ...], int] = {}
-        for c in commitments:
-            pre = f"C:{c.id}:"
-            grams = _grams(tokenize(c.statement))
-            profile = profiles.setdefault(
-                (
-                    c.kind,
-                    c.parties,
-                    c.subjects,
-                    c.effective_at,
-                    c.window_start_at,
-                    c.ongoing,
-                    grams,
-                ),
-                len(profiles),
-            )
-            rules.append(
-                _Rule(
-                    commitment=c,
-                    topic=pre + "T",
-                    breach=(pre + "B", f"K:{c.kind}:B"),
-                    met=(pre + "M", f"K:{c.kind}:M"),
-                    weak=f"K:{c.kind}:W",
-                    exclude=pre + "X",
-                    kind_topic=f"K:{c.kind}:T",
-                    statement_grams=grams,
-                    names=(*c.parties, *c.subjects),
-                    near=frozenset(
-                        {
-                            pre + "T",
-                            f"K:{c.kind}:T",
-                            _G["mil"],
-                            *(f"E:{n}" for n in (*c.parties, *c.subjects)),
-                        }
-                    ),
-                    profile=profile,
-                    own=(own(c.topics), own(c.breach_signals), own(c.met_signals), own(c.exclude)),
-                    venues=_venues(c),
-                )
-            )
+        rules = [_rule(c, canon, profiles) for c in commitments]
         self._index = PhraseIndex(entries)
         self._rules = tuple(rules)
         self._pairs = tuple(pairs)
         #: Two-cue signals end where their second cue ends, not where a phrase would.
         self._pair_names = frozenset(p.name for p in pairs)
-        self._cond_multi = frozenset(p for p in vocab.CONDITIONAL if " " in p)
+        self._cond_multi = frozenset(p for p in _L("conditional") if " " in p)
 
     # -- public -------------------------------------------------------------------------------
 
     def judge(self, title: str, text: str, published_at: datetime | None) -> list[Verdict]:
         """One ``Verdict`` per commitment, in the order the commitments were given."""
+        lang = DETECTOR.unreadable(f"{title}\n{text}")
+        if lang is not None:
+            return self._unread(title, lang, published_at)
         sentences = [
             self._analyse(s) for s in article_sentences(title, text) if not _is_link_line(s)
         ]
@@ -373,6 +502,8 @@ class Matcher:
             art.entities.update(s.entities)
             art.keys.update(s.hits)
             found |= s.phrases
+        for p in [p for p in found if p in self._bases]:
+            found.update(self._bases[p])
         done: dict[tuple[object, ...], Verdict] = {}
         out: list[Verdict] = []
         for rule in self._rules:
@@ -384,7 +515,18 @@ class Matcher:
             elif v.commitment_id != rule.commitment.id:
                 v = Verdict(rule.commitment.id, v.label, v.score, v.quote, v.signals, v.findings)
             out.append(v)
+        if self._weights is not None:
+            return [self._weights.apply(v) for v in out]
         return out
+
+    def _unread(self, title: str, lang: str, published_at: datetime | None) -> list[Verdict]:
+        """An article in a language the judge does not read: its headline alone is judged
+        when that is readable (feeds often carry an English headline over other text)."""
+        if title and DETECTOR.unreadable(title) is None:
+            verdicts = self.judge(title, "", published_at)
+        else:
+            verdicts = [Verdict(r.commitment.id, Label.NONE, 0.0, None) for r in self._rules]
+        return [replace(v, language=lang) for v in verdicts]
 
     # -- sentences ----------------------------------------------------------------------------
 
@@ -553,85 +695,76 @@ class Matcher:
     def _verdict(self, rule: _Rule, art: _Article) -> Verdict:
         c = rule.commitment
         keys = art.keys
-        names = rule.names
+        if self._ruled_out(rule, art):
+            return Verdict(c.id, Label.NONE, 0.0, None)
         art_topic = rule.topic in keys or rule.kind_topic in keys
-        if not art_topic and _G["mil"] not in keys and not any(n in art.entities for n in names):
-            return Verdict(c.id, Label.NONE, 0.0, None)
         art_about = self._about(rule, art.entities, art_topic, _G["mil"] in keys, _G["gov"] in keys)
-        excluded = art.count(rule.exclude) if rule.exclude in keys else 0
-        if excluded and excluded >= sum(
-            len(s.entities.get(n, ())) for s in art.sentences for n in names
-        ):
-            return Verdict(c.id, Label.NONE, 0.0, None)
         findings: list[SentenceFinding] = []
         dated: list[tuple[SentenceFinding, _Sentence]] = []
         related: str | None = None
         sanctuary = c.kind is Kind.NO_SANCTUARY
         group = c.parties[-1] if len(c.parties) > 1 else None
-        near = rule.near
         # A headline about other parties ("Pakistan, Iran agree ...") lends no context.
         other_story = bool(art.sentences) and _G["others"] in art.sentences[0].hits
         for s in art.sentences:
-            if near.isdisjoint(s.present):
+            if rule.near.isdisjoint(s.present):
                 continue
-            hits = s.hits
-            topic = rule.topic in hits or rule.kind_topic in hits
-            mil = _G["mil"] in hits
-            if sanctuary and group is not None and group in s.entities:
-                mil = True
-            strong = self._about(rule, s.entities, topic, mil, _G["gov"] in hits)
+            topic = rule.topic in s.hits or rule.kind_topic in s.hits
+            mil = _G["mil"] in s.hits or (sanctuary and group is not None and group in s.entities)
+            strong = self._about(rule, s.entities, topic, mil, _G["gov"] in s.hits)
             weak = not strong and art_about and not other_story and self._hook(rule, s, topic, mil)
             if not (strong or weak):
                 continue
             if related is None:
                 related = s.text
-            here: list[SentenceFinding] = []
-            for label, lkeys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
-                sig = [h for k in lkeys for h in hits.get(k, ())]
-                masks = hits.get(_G["mask"])
-                if masks and sig:
-                    sig = [
-                        h
-                        for h in sig
-                        if not any(m.start < h.end and h.start < m.end for m in masks)
-                    ]
-                if not sig:
-                    continue
-                here.append(self._weigh(rule, s, art, label, sig, strong))
-            if sanctuary and len(here) == 2 and all(f.counted for f in here):
-                # "Taliban detain TTP commanders in Khost": the action, not the presence.
-                here[0] = replace(
-                    here[0],
-                    counted=False,
-                    reasons=("the sentence reports action against it (met)", *here[0].reasons),
-                )
-            for f in here:
+            for f in self._sentence_findings(rule, s, art, strong):
                 findings.append(f)
                 if f.label is Label.BREACH:
                     dated.append((f, s))
         self._old_events(rule, dated, findings)
         self._borrowed_vetoes(findings)
-        # A report that the commitment was broken outweighs, in the same article, statements
-        # that it stands: those are the pledge being contradicted ("despite its 'no talks'
-        # vow ...") or reactions to the report.  In _MIXED_KINDS the stronger sentence decides.
-        mixed = c.kind in _MIXED_KINDS
+        return _decide(c, findings, related)
 
-        def rank(f: SentenceFinding) -> tuple[bool, float, bool]:
-            is_breach = f.label is Label.BREACH
-            return (is_breach and not mixed, f.score, is_breach)
+    def _ruled_out(self, rule: _Rule, art: _Article) -> bool:
+        """Whether the article cannot be about the commitment at all."""
+        c, keys, names = rule.commitment, art.keys, rule.names
+        if c.topics_required and rule.topic not in keys:
+            return True
+        art_topic = rule.topic in keys or rule.kind_topic in keys
+        if not art_topic and _G["mil"] not in keys and not any(n in art.entities for n in names):
+            return True
+        excluded = art.count(rule.exclude) if rule.exclude in keys else 0
+        if excluded and _title_elsewhere(rule, art):
+            return True
+        return bool(excluded) and excluded >= sum(
+            len(s.entities.get(n, ())) for s in art.sentences for n in names
+        )
 
-        counted = [f for f in findings if f.counted]
-        best = max(counted, key=rank) if counted else None
-        if best is not None:
-            return Verdict(
-                c.id, best.label, best.score, best.sentence, best.signals, tuple(findings)
+    def _sentence_findings(
+        self, rule: _Rule, s: _Sentence, art: _Article, strong: bool
+    ) -> list[SentenceFinding]:
+        """The sentence weighed for breach and for met (where it has signals of each)."""
+        c, hits = rule.commitment, s.hits
+        here: list[SentenceFinding] = []
+        for label, lkeys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
+            sig = [h for k in lkeys for h in hits.get(k, ())]
+            if c.exceptions:
+                sig = [h for h in sig if not _excepted(c, h, hits)]
+            masks = hits.get(_G["mask"])
+            if masks and sig:
+                sig = [
+                    h for h in sig if not any(m.start < h.end and h.start < m.end for m in masks)
+                ]
+            if sig:
+                here.append(self._weigh(rule, s, art, label, sig, strong))
+        if c.kind is Kind.NO_SANCTUARY and len(here) == 2 and all(f.counted for f in here):
+            # "Taliban detain TTP commanders in Khost": the action, not the presence.
+            here[0] = replace(
+                here[0],
+                counted=False,
+                reasons=("the sentence reports action against it (met)", *here[0].reasons),
             )
-        if related is not None:
-            score = max((f.score for f in findings), default=0.0)
-            return Verdict(
-                c.id, Label.RELATED, min(score, COUNT_SCORE - 0.01), related, (), tuple(findings)
-            )
-        return Verdict(c.id, Label.NONE, 0.0, None, (), tuple(findings))
+        return here
 
     @staticmethod
     def _old_events(
@@ -713,12 +846,25 @@ class Matcher:
         sig: list[PhraseHit],
         strong: bool,
     ) -> SentenceFinding:
-        c = rule.commitment
-        kind = c.kind
-        breach = label is Label.BREACH
-        blocks: list[str] = []
-        notes: list[str] = []
-        # Per-signal guards: a signal survives when no cue governs it.
+        """One sentence's signals for one label: guards that block it or lower its score."""
+        w = self._start_weighing(rule, s, art, label, sig, strong)
+        self._time_guards(w)
+        self._place_guards(w)
+        self._denial_guard(w)
+        self._recap_and_date_guards(w)
+        self._role_guards(w)
+        self._background_guards(w)
+        score = round(max(0.0, min(1.0, w.score)) * w.factor, 3)
+        counted = not w.blocks and score >= COUNT_SCORE
+        if not w.blocks and not counted:
+            w.blocks.append(f"score {score:.2f} below {COUNT_SCORE:.2f}")
+        reasons = tuple(w.blocks + w.notes)
+        return SentenceFinding(s.text, label, score, w.signals, counted, reasons)
+
+    def _live(
+        self, rule: _Rule, s: _Sentence, label: Label, sig: list[PhraseHit]
+    ) -> tuple[list[PhraseHit], str | None]:
+        """Per-signal guards: the signals no cue governs, and the first reason one was."""
         live: list[PhraseHit] = []
         first_block: str | None = None
         for hit in sig:
@@ -727,149 +873,215 @@ class Matcher:
                 live.append(hit)
             elif first_block is None:
                 first_block = why
-        if kind is Kind.CEASEFIRE and not breach and any(h.phrase == _CALM for h in live):
+        if (
+            rule.commitment.kind is Kind.CEASEFIRE
+            and label is not Label.BREACH
+            and any(h.phrase == _CALM for h in live)
+        ):
             calm_ok = rule.topic in s.hits or rule.kind_topic in s.hits or "since" in s.tokens
             if not calm_ok:
-                dropped = [h for h in live if h.phrase == _CALM]
                 live = [h for h in live if h.phrase != _CALM]
                 if not live and first_block is None:
                     first_block = "no hostilities, but no ceasefire, border or time span named"
-                del dropped
-        signals = tuple(dict.fromkeys(h.phrase for h in (live or sig)))
+        return live, first_block
+
+    def _start_weighing(
+        self,
+        rule: _Rule,
+        s: _Sentence,
+        art: _Article,
+        label: Label,
+        sig: list[PhraseHit],
+        strong: bool,
+    ) -> _Weighing:
+        """The live signals, the weak-only block and the base score."""
+        breach = label is Label.BREACH
+        live, first_block = self._live(rule, s, label, sig)
+        w = _Weighing(rule, s, art, breach, sig, live, strong)
+        w.signals = tuple(dict.fromkeys(h.phrase for h in (live or sig)))
         if not live:
-            blocks.append(first_block or "guarded")
+            w.blocks.append(first_block or "guarded")
         label_keys = rule.breach if breach else rule.met
-        weak_hits = [w for w in s.hits.get(rule.weak, ()) if not set(label_keys).isdisjoint(w.keys)]
+        weak_hits = [h for h in s.hits.get(rule.weak, ()) if not set(label_keys).isdisjoint(h.keys)]
+        own_key = label_keys[0]
         strong_live = [
             h
             for h in live
-            if rule.weak not in h.keys
+            if (rule.weak not in h.keys or own_key in h.keys)
             and (
                 h in s.predicates
                 or h.phrase in self._pair_names
-                or not any(h.start < w.start < h.end < w.end for w in weak_hits)
+                or not any(h.start < x.start < h.end < x.end for x in weak_hits)
             )
         ]
         if live and not strong_live:
             weak_only = dict.fromkeys(h.phrase for h in live)
-            blocks.append("weak signal only: " + ", ".join(repr(p) for p in weak_only))
+            w.blocks.append("weak signal only: " + ", ".join(repr(p) for p in weak_only))
         own = any(k in h.keys for h in live for k in (rule.breach[0], rule.met[0]))
-        score = OWN_SIGNAL if own else VOCAB_SIGNAL
-        factor = 1.0
-        distinct = _spans(live)
-        score += 0.05 * min(max(distinct - 1, 0), 2)
-        score += 0.1 if strong else -0.1
+        w.score = OWN_SIGNAL if own else VOCAB_SIGNAL
+        w.score += 0.05 * min(max(_spans(live) - 1, 0), 2)
+        w.score += 0.1 if strong else -0.1
         if not strong:
-            notes.append(_CONTEXT)
-        first = min((h.start for h in live), default=sig[0].start)
-        # Sentence-level guards.
-        published = art.published_at
+            w.notes.append(_CONTEXT)
+        w.first = min((h.start for h in live), default=sig[0].start)
+        return w
+
+    @staticmethod
+    def _time_guards(w: _Weighing) -> None:
+        """Published before the commitment took effect, too soon after, before the talks."""
+        c, published, breach = w.rule.commitment, w.art.published_at, w.breach
         if c.effective_at is not None and published is not None:
             if published < c.effective_at:
-                blocks.append("published before the commitment took effect")
+                w.blocks.append("published before the commitment took effect")
             elif not breach and c.ongoing and published < c.effective_at + MET_GRACE:
-                blocks.append("too soon after the commitment took effect (its announcement)")
+                w.blocks.append("too soon after the commitment took effect (its announcement)")
             elif (
                 breach
-                and kind is Kind.CEASEFIRE
+                and c.kind is Kind.CEASEFIRE
                 and published < c.effective_at + BREACH_GRACE
-                and _G["link"] not in s.hits
+                and _G["link"] not in w.s.hits
             ):
-                factor *= 0.7
-                notes.append("reported within a day of the ceasefire, with no link to it")
+                w.factor *= 0.7
+                w.notes.append("reported within a day of the ceasefire, with no link to it")
         if (
             not breach
-            and kind is Kind.TALKS
+            and c.kind is Kind.TALKS
             and c.window_start_at is not None
             and published is not None
             and published < c.window_start_at
         ):
-            blocks.append("published before the talks were due")
+            w.blocks.append("published before the talks were due")
+
+    def _place_guards(self, w: _Weighing) -> None:
+        """Talks at another venue, other parties, another conflict's words."""
+        rule, s = w.rule, w.s
+        kind = rule.commitment.kind
         if kind is Kind.TALKS and rule.venues:
-            elsewhere = self._elsewhere(rule, s, first, art)
+            elsewhere = self._elsewhere(rule, s, w.first, w.art)
             if elsewhere:
                 # The same parties' next round elsewhere is the same process (outlets and the
                 # real-news labels treat it so), but weaker evidence about this commitment.
-                factor *= VENUE_FACTOR
-                notes.append(elsewhere)
-        if not strong:
+                w.factor *= VENUE_FACTOR
+                w.notes.append(elsewhere)
+        if not w.strong:
             others = s.hits.get(_G["others"])
             if others:
-                blocks.append(f"about other parties: {others[0].phrase!r}")
+                w.blocks.append(f"about other parties: {others[0].phrase!r}")
         excl = s.hits.get(rule.exclude, ())
         if kind is Kind.NO_SANCTUARY:
-            excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[first]]
+            excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[w.first]]
         if excl:
-            blocks.append(f"other conflict: {excl[0].phrase!r}")
-        if not (kind is Kind.INFORM and not breach):
-            target = min(live or sig, key=lambda h: h.start)
-            deny = self._cue_before(s, target, "deny", DENIAL_WINDOW) or self._denied_report(
-                s, target
-            )
-            if deny is not None:
-                claim = any(
-                    deny.end <= h.start <= deny.end + 3
-                    and h.end <= target.start
-                    and self._attributed(s, deny.end, h)
-                    for h in s.hits.get(_G["claim"], ())
-                )
-                if claim:
-                    factor *= 0.85
-                    notes.append(f"a contested claim ({deny.phrase!r}), reported")
-                elif _G["counter"] not in s.hits:
-                    blocks.append(f"denied: {deny.phrase!r}")
-        if rule.statement_grams and not (kind is Kind.NO_TALKS and not breach):
+            w.blocks.append(f"other conflict: {excl[0].phrase!r}")
+
+    def _denial_guard(self, w: _Weighing) -> None:
+        """A denial blocks the signal; a denied claim that is reported lowers it."""
+        s = w.s
+        if w.rule.commitment.kind is Kind.INFORM and not w.breach:
+            return
+        target = min(w.live or w.sig, key=lambda h: h.start)
+        deny = self._cue_before(s, target, "deny", DENIAL_WINDOW) or self._denied_report(s, target)
+        if deny is None:
+            return
+        claim = any(
+            deny.end <= h.start <= deny.end + 3
+            and h.end <= target.start
+            and self._attributed(s, deny.end, h)
+            for h in s.hits.get(_G["claim"], ())
+        )
+        if claim:
+            w.factor *= 0.85
+            w.notes.append(f"a contested claim ({deny.phrase!r}), reported")
+        elif _G["counter"] not in s.hits:
+            w.blocks.append(f"denied: {deny.phrase!r}")
+
+    def _recap_and_date_guards(self, w: _Weighing) -> None:
+        """A recap of the statement; dates before the commitment; hostilities before it."""
+        rule, s, breach = w.rule, w.s, w.breach
+        c, published = rule.commitment, w.art.published_at
+        if rule.statement_grams and not (c.kind is Kind.NO_TALKS and not breach):
             if s.grams is None:
                 s.grams = _grams(s.tokens)
             if len(s.grams & rule.statement_grams) >= RECAP_GRAMS:
-                blocks.append("recap of the original statement")
+                w.blocks.append("recap of the original statement")
         if published is not None and c.effective_at is not None:
             dates = self._dates(s, published)
             eff = c.effective_at.date()
             if dates and all(d.last < eff for d in dates):
-                blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
-            elif breach and kind is not Kind.TALKS and dates and all(d.first < eff for d in dates):
+                w.blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
+            elif (
+                breach and c.kind is not Kind.TALKS and dates and all(d.first < eff for d in dates)
+            ):
                 # "The October fighting", "in 2025": a period that began before the commitment
                 # does not show the event came after it.
-                blocks.append(
+                w.blocks.append(
                     f"dated only to a period that began before {eff.isoformat()}: {dates[0].text!r}"
                 )
-        if breach and kind is Kind.CEASEFIRE and live:
-            prior = self._prior(s, live)
+        if breach and c.kind is Kind.CEASEFIRE and w.live:
+            prior = self._prior(s, w.live)
             if prior is not None:
-                blocks.append(f"hostilities before the ceasefire: {prior!r}")
-        linked = _G["link"] in s.hits or any(h.phrase.startswith("ceasefire ") for h in live)
+                w.blocks.append(f"hostilities before the ceasefire: {prior!r}")
+
+    def _role_guards(self, w: _Weighing) -> None:
+        """Who acts: the bound party, not a militant group, a third party or the group."""
+        rule, s, breach = w.rule, w.s, w.breach
+        c = rule.commitment
+        kind = c.kind
+        w.linked = _G["link"] in s.hits or any(h.phrase.startswith("ceasefire ") for h in w.live)
         if (
             breach
             and kind is Kind.CEASEFIRE
             and (_G["mil"] in s.hits or not _GROUPS.isdisjoint(s.entities))
         ):
-            if not linked and sum(1 for p in c.parties if p in s.entities) < 2:
-                blocks.append("militant attack, not a clash between the parties")
+            if not w.linked and sum(1 for p in c.parties if p in s.entities) < 2:
+                w.blocks.append("militant attack, not a clash between the parties")
         if kind is Kind.NO_TALKS and len(c.parties) > 1:
             if breach and c.parties[-1] not in s.entities:
-                blocks.append("the group is not named in the sentence")
-            actor = self._actor(rule, s, first)
-            if actor == c.parties[-1] and not breach and not self._speaks(s, actor, first):
+                w.blocks.append("the group is not named in the sentence")
+            actor = self._actor(rule, s, w.first)
+            if actor == c.parties[-1] and not breach and not self._speaks(s, actor, w.first):
                 actor = None  # "reports that the TTP could ...": not who refuses
             if actor is not None and actor != c.parties[0]:
                 # "The Taliban met TTP leaders" is not Pakistan talking; "the TTP said it
                 # received no offer" is not Pakistan refusing.
-                blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+                w.blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
         if breach and kind is Kind.NO_SANCTUARY:
-            met_them = self._contact(s, live or sig)
+            met_them = self._contact(s, w.live or w.sig)
             if met_them is not None:
                 # "Emissaries met TTP leaders in Khost": a report of contacts, not of a haven.
-                blocks.append(f"about a meeting with the group: {met_them.phrase!r}")
+                w.blocks.append(f"about a meeting with the group: {met_them.phrase!r}")
         if not breach and kind in (Kind.INFORM, Kind.NO_SANCTUARY) and c.parties:
-            actor = self._actor(rule, s, first)
+            actor = self._actor(rule, s, w.first)
             if actor is not None and actor != c.parties[0]:
-                blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+                w.blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+
+    def _background_guards(self, w: _Weighing) -> None:
+        """Hedges, background and recaps, generic accusations; specific or linked reports."""
+        s, breach, c = w.s, w.breach, w.rule.commitment
+        kind = c.kind
         hedge = s.hits.get(_G["hedge"])
         if hedge:
-            factor *= 0.85
-            notes.append(f"hedged: {hedge[0].phrase!r}")
-        clause = s.clause_start[first]
+            w.factor *= 0.85
+            w.notes.append(f"hedged: {hedge[0].phrase!r}")
+        bg = self._background(w)
+        if breach and bg:
+            w.factor *= 0.45
+            w.notes.append(f"background: {bg[0].phrase!r}")
+        if breach and kind in (Kind.NO_SANCTUARY, Kind.CEASEFIRE):
+            generic = s.hits.get(_G["generic"])
+            if kind is Kind.NO_SANCTUARY and not generic:
+                generic = s.hits.get(_G["accuse"])
+            if generic:
+                w.factor *= 0.5
+                w.notes.append(f"generic: {generic[0].phrase!r}")
+            if _G["specific"] in s.hits:
+                w.score += 0.1
+        if w.linked and breach and kind is Kind.CEASEFIRE:
+            w.score += 0.1
+
+    def _background(self, w: _Weighing) -> list[PhraseHit]:
+        """The background cues that apply to the signals (dated ones only when before)."""
+        s, c, published, live = w.s, w.rule.commitment, w.art.published_at, w.live
+        clause = s.clause_start[w.first]
         bg = [
             h
             for h in s.hits.get(_G["bgall"], ())
@@ -890,30 +1102,11 @@ class Matcher:
             else None
             for n in near
         ]
-        if breach and kind is Kind.CEASEFIRE:
+        if w.breach and c.kind is Kind.CEASEFIRE:
             near = [n or self._earlier(s, hit) for n, hit in zip(near, live, strict=True)]
         if near and all(near):
             bg.append(next(h for h in near if h is not None))
-        if breach and bg:
-            factor *= 0.45
-            notes.append(f"background: {bg[0].phrase!r}")
-        if breach and kind in (Kind.NO_SANCTUARY, Kind.CEASEFIRE):
-            generic = s.hits.get(_G["generic"])
-            if kind is Kind.NO_SANCTUARY and not generic:
-                generic = s.hits.get(_G["accuse"])
-            if generic:
-                factor *= 0.5
-                notes.append(f"generic: {generic[0].phrase!r}")
-            if _G["specific"] in s.hits:
-                score += 0.1
-        if linked and breach and kind is Kind.CEASEFIRE:
-            score += 0.1
-        score = round(max(0.0, min(1.0, score)) * factor, 3)
-        counted = not blocks and score >= COUNT_SCORE
-        if not blocks and not counted:
-            blocks.append(f"score {score:.2f} below {COUNT_SCORE:.2f}")
-        reasons = tuple(blocks + notes)
-        return SentenceFinding(s.text, label, score, signals, counted, reasons)
+        return bg
 
     @staticmethod
     def _after_effective(c: Commitment, cue: PhraseHit, published: datetime | None) -> bool:

@@ -1,0 +1,253 @@
+"""The judge's knowledge, read from data files: language cues, entities, kinds.  Pure after load.
+
+Nothing about a conflict or a kind of commitment lives in Python.  The package ships
+
+- ``data/language/<lang>.yaml``: named cue lists (negation, denial, hedges, time, clauses ...);
+- ``data/entities/*.yaml``: ``entities`` (id, name, aliases) and named place/group lists;
+- ``data/kinds/<kind>.yaml``: per kind ``topics``, ``breach``, ``met``, ``weak`` phrases and
+  two-cue ``pairs``, and named lists of its own.
+
+Every file may hold ``lists:`` (name -> phrases), one namespace for all files; a pair's cue
+may be ``"$name"`` (that list) and a phrase list may include ``"$name"`` (spliced in).  A
+watchlist's ``kinds:`` section or ``kinds_dir`` adds kinds or extends the shipped ones (see
+``extend``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from monitor.models import Entity
+
+#: The keys of a kind file that hold phrases.
+PHRASE_KEYS = ("topics", "breach", "met", "weak")
+_PAIR_KEYS = frozenset(
+    {"label", "name", "first", "second", "window", "ordered", "subject_first", "weak"}
+    | {"barrier", "participle"}
+)
+
+
+class KindDataError(ValueError):
+    """A kind or entity file that cannot be read; the message names the file and key."""
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A signal made of two cues in one clause, at most ``window`` words apart.
+
+    ``first`` and ``second`` are phrases; ``@id`` stands for a mention of an entity.
+    When ``ordered``, ``first`` comes before ``second``; otherwise either order.
+    A ``weak`` pair adds to a sentence's score but never counts on its own.
+    When ``subject_first``, ``first`` names the thing and ``second`` says what happened to
+    it, so cues before ``second`` govern the signal too ("the talks appeared close to
+    collapse").  ``barrier``: words that may not stand between the cues.  ``participle``:
+    ``second`` is a bare participle that, after a definite noun phrase with no auxiliary,
+    names a known thing, not an event ("*the* mechanism agreed in Istanbul has not met").
+    """
+
+    label: str  # "breach" or "met"
+    name: str  # shown as the signal that fired
+    first: tuple[str, ...]
+    second: tuple[str, ...]
+    window: int
+    ordered: bool = True
+    subject_first: bool = False
+    weak: bool = False
+    barrier: tuple[str, ...] = ()
+    participle: bool = False
+
+
+@dataclass(frozen=True)
+class KindData:
+    """One kind's vocabulary (``like``: the built-in kind whose rules it is judged by)."""
+
+    name: str
+    like: str
+    topics: tuple[str, ...] = ()
+    breach: tuple[str, ...] = ()
+    met: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
+    pairs: tuple[Pair, ...] = ()
+
+
+@dataclass
+class Knowledge:
+    """Everything the judge reads from data: named lists, entities and kinds."""
+
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    kinds: dict[str, KindData] = field(default_factory=dict)
+    #: Irregular word forms (language file ``irregular``): each word -> all forms of its group.
+    forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Endings that make a people or an adjective of a place name (``demonym_endings``).
+    demonym_endings: tuple[str, ...] = ()
+
+    def cue(self, name: str) -> tuple[str, ...]:
+        """A named list ("negation"); a missing list is empty (a language may lack one)."""
+        return self.lists.get(name, ())
+
+
+def _phrases(value: Any, lists: Mapping[str, tuple[str, ...]], where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str) and value.startswith("$"):
+        value = [value]
+    if not isinstance(value, list):
+        raise KindDataError(f"{where}: expected a list of phrases")
+    out: list[str] = []
+    for item in value:
+        if not isinstance(item, str | int | float) or isinstance(item, bool):
+            raise KindDataError(f"{where}: {item!r} is not a phrase")
+        text = str(item)
+        if text.startswith("$"):
+            if text[1:] not in lists:
+                raise KindDataError(f"{where}: no list named {text[1:]!r}")
+            out.extend(lists[text[1:]])
+        else:
+            out.append(text)
+    return tuple(out)
+
+
+def _pair(raw: Any, lists: Mapping[str, tuple[str, ...]], where: str) -> Pair:
+    if not isinstance(raw, dict) or not _PAIR_KEYS.issuperset(raw):
+        raise KindDataError(f"{where}: a pair is a mapping of {', '.join(sorted(_PAIR_KEYS))}")
+    if raw.get("label") not in ("breach", "met") or not isinstance(raw.get("window"), int):
+        raise KindDataError(f"{where}: a pair needs label breach|met and an integer window")
+    return Pair(
+        label=raw["label"],
+        name=str(raw.get("name") or f"{raw['label']} pair"),
+        first=_phrases(raw.get("first"), lists, f"{where}.first"),
+        second=_phrases(raw.get("second"), lists, f"{where}.second"),
+        window=raw["window"],
+        ordered=bool(raw.get("ordered", True)),
+        subject_first=bool(raw.get("subject_first", False)),
+        weak=bool(raw.get("weak", False)),
+        barrier=_phrases(raw.get("barrier"), lists, f"{where}.barrier"),
+        participle=bool(raw.get("participle", False)),
+    )
+
+
+def _read_yaml(text: str, where: str) -> dict[str, Any]:
+    try:
+        doc = yaml.safe_load(text) or {}
+    except yaml.YAMLError as e:
+        raise KindDataError(f"{where}: not YAML: {e}") from e
+    if not isinstance(doc, dict):
+        raise KindDataError(f"{where}: expected a mapping")
+    return doc
+
+
+def _add_lists(k: Knowledge, doc: Mapping[str, Any], where: str) -> None:
+    raw = doc.get("lists") or {}
+    if not isinstance(raw, dict):
+        raise KindDataError(f"{where}: 'lists' must be a mapping")
+    for name, phrases in raw.items():
+        k.lists[str(name)] = k.lists.get(str(name), ()) + _phrases(
+            phrases, k.lists, f"{where}: lists.{name}"
+        )
+
+
+def _add_language(k: Knowledge, doc: Mapping[str, Any], where: str) -> None:
+    for i, group in enumerate(doc.get("irregular") or ()):
+        forms = _phrases(group, k.lists, f"{where}: irregular[{i}]")
+        for w in forms:
+            k.forms[w.lower()] = tuple(f.lower() for f in forms)
+    k.demonym_endings = _phrases(doc.get("demonym_endings"), k.lists, f"{where}: demonym_endings")
+
+
+def _add_entities(k: Knowledge, doc: Mapping[str, Any], where: str) -> None:
+    for i, raw in enumerate(doc.get("entities") or ()):
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            raise KindDataError(f"{where}: entities[{i}] needs an 'id'")
+        eid = raw["id"]
+        aliases = _phrases(raw.get("aliases"), k.lists, f"{where}: entities[{i}].aliases")
+        old = k.entities.get(eid)
+        name = str(raw.get("name") or (old.name if old else eid))
+        k.entities[eid] = Entity(eid, name, (old.aliases if old else ()) + aliases)
+
+
+def extend(k: Knowledge, name: str, doc: Mapping[str, Any], where: str) -> None:
+    """Add kind ``name`` from ``doc``, or extend it: phrases and pairs are appended.
+
+    ``like`` names the built-in kind whose rules judge it (a new kind defaults to "other").
+    """
+    _add_lists(k, doc, where)
+    extra = set(doc) - {"lists", "like", "pairs", *PHRASE_KEYS}
+    if extra:
+        raise KindDataError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
+    old = k.kinds.get(name)
+    like = old.like if old else str(doc.get("like") or "other")
+    if like not in k.kinds:
+        raise KindDataError(f"{where}: 'like: {like}' is not a known kind")
+    if old is not None and doc.get("like") not in (None, old.like):
+        raise KindDataError(f"{where}: kind {name!r} is judged like {old.like!r}; cannot change")
+    raw_pairs = doc.get("pairs") or []
+    if not isinstance(raw_pairs, list):
+        raise KindDataError(f"{where}: 'pairs' must be a list")
+    added = tuple(_pair(p, k.lists, f"{where}: pairs[{i}]") for i, p in enumerate(raw_pairs))
+    base = old or KindData(name, like)
+    k.kinds[name] = replace(
+        base,
+        pairs=base.pairs + added,
+        **{
+            key: getattr(base, key) + _phrases(doc.get(key), k.lists, f"{where}: {key}")
+            for key in PHRASE_KEYS
+        },
+    )
+
+
+def _package_files(folder: str) -> list[tuple[str, str]]:
+    base = resources.files("monitor") / "data" / folder
+    return sorted(
+        (f"monitor/data/{folder}/{p.name}", p.read_text(encoding="utf-8"))
+        for p in base.iterdir()
+        if p.name.endswith(".yaml")
+    )
+
+
+def _load_shipped(language: str = "en") -> Knowledge:
+    k = Knowledge()
+    for where, text in _package_files("language"):
+        if Path(where).stem == language:
+            doc = _read_yaml(text, where)
+            _add_lists(k, doc, where)
+            _add_language(k, doc, where)
+    for where, text in _package_files("entities"):
+        doc = _read_yaml(text, where)
+        _add_lists(k, doc, where)
+        _add_entities(k, doc, where)
+    for where, text in _package_files("kinds"):
+        name = Path(where).stem
+        k.kinds[name] = KindData(name, name)
+        extend(k, name, _read_yaml(text, where), where)
+    return k
+
+
+def load(kinds_dirs: Iterable[Path] = ()) -> Knowledge:
+    """A copy of the shipped knowledge plus the kind files of ``kinds_dirs`` (``<kind>.yaml``)."""
+    k = replace(
+        SHIPPED,
+        lists=dict(SHIPPED.lists),
+        entities=dict(SHIPPED.entities),
+        kinds=dict(SHIPPED.kinds),
+    )
+    for d in kinds_dirs:
+        for p in sorted(d.glob("*.yaml")):
+            try:
+                text = p.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as e:
+                raise KindDataError(f"{p}: cannot read: {e}") from e
+            extend(k, p.stem, _read_yaml(text, str(p)), str(p))
+    return k
+
+
+#: The shipped knowledge, read once.
+SHIPPED = _load_shipped()
+#: The entities outlets name (a watchlist's ``entities:`` section adds to or extends them).
+DEFAULT_ENTITIES: dict[str, Entity] = SHIPPED.entities

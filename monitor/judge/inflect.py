@@ -1,0 +1,85 @@
+"""Other forms of a user's phrase: inflections of its verbs and nouns, demonyms of names.  Pure.
+
+"refused to" also matches "refusing to" and "refuses to"; "does not belong" also "do not
+belong"; an excluded "Russia" also "Russian".  Irregular forms and demonym endings come
+from the language file (``monitor.judge.data``); regular English endings are rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from itertools import product
+
+from monitor.judge.text import phrase_words
+
+#: At most this many forms of one phrase (the phrase itself first).
+MAX_FORMS = 12
+_VOWELS = frozenset("aeiou")
+
+
+def _stems(word: str) -> list[str]:
+    """Candidate base forms of an inflected word ("refused" -> refus, refuse)."""
+    stems: list[str] = []
+    if word.endswith(("ss", "us", "is")):
+        return stems
+    for end in ("ing", "ed", "es", "s"):
+        if word.endswith(end) and len(word) - len(end) >= 3:
+            base = word[: -len(end)]
+            stems.append(base)
+            if end in ("ing", "ed"):
+                stems.append(base + "e")
+                if len(base) > 3 and base[-1] == base[-2] and base[-1] not in _VOWELS:
+                    stems.append(base[:-1])  # stopped -> stop
+            if end == "ed" and base.endswith("i"):
+                stems.append(base[:-1] + "y")  # denied -> deny
+            break
+    return stems
+
+
+def _regular(stem: str) -> list[str]:
+    """Regular forms of a base form: -s, -ed, -ing."""
+    if stem.endswith("y") and len(stem) > 2 and stem[-2] not in _VOWELS:
+        return [stem, stem[:-1] + "ies", stem[:-1] + "ied", stem + "ing"]
+    if stem.endswith("e"):
+        return [stem, stem + "s", stem + "d", stem[:-1] + "ing"]
+    plural = stem + ("es" if stem.endswith(("s", "sh", "ch", "x")) else "s")
+    return [stem, plural, stem + "ed", stem + "ing"]
+
+
+def word_forms(word: str, irregular: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The forms of one word of a phrase (itself first); only inflected words vary."""
+    if word in irregular:
+        return [word, *(f for f in irregular[word] if f != word)]
+    stems = _stems(word)
+    if not stems:
+        return [word]
+    out = [word]
+    for stem in stems:
+        out.extend(f for f in _regular(stem) if f not in out and len(f) >= 3)
+    return out
+
+
+def phrase_forms(phrase: str, irregular: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """A phrase and its inflected forms (words ending in ``*`` are kept as they are)."""
+    words = phrase_words(phrase)
+    if not words:
+        return [phrase]
+    choices = [[w + "*"] if prefix else word_forms(w, irregular) for w, prefix in words]
+    out: list[str] = []
+    for combo in product(*choices):
+        out.append(" ".join(combo))
+        if len(out) >= MAX_FORMS:
+            break
+    if out[0] != " ".join(w + ("*" if p else "") for w, p in words):
+        out.insert(0, phrase)
+    return out
+
+
+def demonyms(name: str, endings: Sequence[str]) -> list[str]:
+    """A one-word name and the people or adjective forms of it ("Russia" -> "Russian" ...)."""
+    words = phrase_words(name)
+    if len(words) != 1 or words[0][1] or len(words[0][0]) < 4:
+        return [name]
+    w = words[0][0]
+    bases = [w] + ([w[:-1]] if w[-1] in _VOWELS else [])
+    return [name, *dict.fromkeys(b + e for b in bases for e in endings if b + e != w)]

@@ -1,0 +1,86 @@
+"""Dead configuration in a watchlist's commitments: signals that can never count, and the
+like.  Pure; ``monitor check`` prints what it finds as warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from monitor.judge.data import SHIPPED
+from monitor.judge.inflect import demonyms
+from monitor.judge.text import phrase_words
+from monitor.models import Commitment, Entity
+
+_Words = tuple[tuple[str, bool], ...]
+
+
+def _inside(part: _Words, whole: _Words) -> bool:
+    """Whether ``part`` occurs as a run of words in ``whole`` (prefixes match longer words)."""
+    n = len(part)
+
+    def same(p: tuple[str, bool], w: tuple[str, bool]) -> bool:
+        return w[0].startswith(p[0]) if p[1] else p[0] == w[0] and not w[1]
+
+    return any(
+        all(same(p, w) for p, w in zip(part, whole[i : i + n], strict=True))
+        for i in range(len(whole) - n + 1)
+    )
+
+
+def _excluded(c: Commitment) -> list[tuple[str, _Words]]:
+    return [
+        (x, phrase_words(form))
+        for x in c.exclude
+        for form in demonyms(x, SHIPPED.demonym_endings)
+        if phrase_words(form)
+    ]
+
+
+def _signal_warnings(c: Commitment) -> Iterable[str]:
+    excluded = _excluded(c)
+    common = set(SHIPPED.cue("negation")) | {"the", "a", "an", "of", "and", "to", "in", "on"}
+    for which, phrases in (("breach", c.breach_signals), ("met", c.met_signals)):
+        for p in phrases:
+            words = phrase_words(p)
+            for x, xw in excluded:
+                if _inside(xw, words):
+                    yield f"{which} signal {p!r} names the excluded {x!r}: it can never count"
+                    break
+            if words and all(w in common for w, _ in words):
+                yield f"{which} signal {p!r} is only common words: it matches almost anything"
+            if words and len(words) == 1 and words[0][1] and len(words[0][0]) < 3:
+                yield f"{which} signal {p!r} is a very short prefix: it matches almost anything"
+    both = {phrase_words(p) for p in c.breach_signals} & {phrase_words(p) for p in c.met_signals}
+    for words in sorted(both):
+        yield f"{' '.join(w for w, _ in words)!r} is both a breach and a met signal"
+    for signal, unless in c.exceptions:
+        for u in unless:
+            if _inside(phrase_words(u), phrase_words(signal)):
+                yield f"signal {signal!r} has the exception {u!r}, which it contains: never counts"
+
+
+def _scope_warnings(c: Commitment, entities: Mapping[str, Entity]) -> Iterable[str]:
+    excluded = _excluded(c)
+    for eid in (*c.parties, *c.subjects):
+        ent = entities.get(eid)
+        if ent is None or not ent.aliases:
+            continue
+        if all(any(_inside(xw, phrase_words(a)) for _, xw in excluded) for a in ent.aliases):
+            yield f"every name of {eid!r} is excluded: articles about it are ruled out"
+    if c.topics_required:
+        alive = [t for t in c.topics if not any(_inside(xw, phrase_words(t)) for _, xw in excluded)]
+        if not alive:
+            yield "topics_required, but every topic is excluded: nothing can be about it"
+    if c.vocabulary is not None and c.vocabulary.like == "other":
+        if not (c.breach_signals or c.met_signals or c.vocabulary.breach or c.vocabulary.met):
+            yield f"kind {c.vocabulary.name!r} has no breach or met signals: nothing can count"
+
+
+def dead_configuration(
+    commitments: Sequence[Commitment], entities: Mapping[str, Entity]
+) -> list[str]:
+    """Warnings, one a line, each naming its commitment ("ceasefire: ...")."""
+    return [
+        f"{c.id}: {w}"
+        for c in commitments
+        for w in (*_signal_warnings(c), *_scope_warnings(c, entities))
+    ]

@@ -1,0 +1,58 @@
+"""``monitor check`` warns about signals that can never count and other dead configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from monitor.cli import main
+from monitor.config import parse_config
+from monitor.judge.lint import dead_configuration
+
+DEAD = """
+entities:
+  ukraine:
+    name: Ukraine
+    aliases: [Ukraine, Kyiv]
+commitments:
+  - id: dead
+    title: A commitment with dead signals
+    statement: Something will hold.
+    kind: other
+    said_by: Someone
+    parties: [pakistan, ukraine]
+    topics: [Russian talks]
+    topics_required: true
+    signals:
+      breach: ["Russian shelling", "the", "k*", {phrase: "opened fire", unless: [fire]}]
+      met: ["talks held", "the"]
+    exclude: [Russia, Ukraine, Kyiv]
+"""
+
+
+def test_dead_configuration_is_found() -> None:
+    cfg = parse_config(DEAD, env={})
+    warnings = "\n".join(dead_configuration(cfg.commitments, cfg.entities))
+    assert "'Russian shelling' names the excluded 'Russia'" in warnings
+    assert "breach signal 'the' is only common words" in warnings
+    assert "'k*' is a very short prefix" in warnings
+    assert "'the' is both a breach and a met signal" in warnings
+    assert "exception 'fire', which it contains" in warnings
+    assert "every name of 'ukraine' is excluded" in warnings
+    assert "every topic is excluded" in warnings
+    assert all(w.startswith("dead: ") for w in warnings.splitlines())
+
+
+def test_the_default_watchlist_has_no_dead_configuration() -> None:
+    path = Path(__file__).resolve().parent.parent / "config" / "watchlist.yaml"
+    cfg = parse_config(path.read_text(encoding="utf-8"), env={})
+    assert dead_configuration(cfg.commitments, cfg.entities) == []
+
+
+def test_check_prints_the_warnings(tmp_path: Path) -> None:
+    f = tmp_path / "w.yaml"
+    f.write_text(DEAD, encoding="utf-8")
+    out = CliRunner().invoke(main, ["check", str(f)])
+    assert out.exit_code == 0, out.output
+    assert "warning: dead: breach signal 'Russian shelling'" in out.output
