@@ -71,7 +71,7 @@ def test_alerts_of_one_cycle_are_grouped_per_channel_and_recorded_per_alert(
         assert m.store.due_outbox(clock.now()) == []
         files = list((tmp_path / "outbox").glob("*.eml"))
         assert len(files) == 1
-        clock.advance(86400)
+        clock.advance(3600)  # (within repeat_interval_hours: a reminder would be a new alert)
         assert pipeline.run_cycle(m).delivery.sent == 0
         assert len(smtp_server.messages) == 1
     finally:
