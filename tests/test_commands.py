@@ -137,7 +137,9 @@ def test_feeds_add_refuses_local_addresses_unless_allowed(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
     feed_server.add("/", HOME.encode(), content_type="text/html")
-    config = write_watchlist(tmp_path, {"F": "https://a.example/f.xml"})
+    config = write_watchlist(
+        tmp_path, {"F": "https://a.example/f.xml"}, polling={"allow_private_addresses": False}
+    )
     result = invoke("feeds", "add", feed_server.url("/"), "--config", str(config))
     assert result.exit_code == 1 and "private or local" in result.stderr
     assert not feed_server.requests_for("/")
