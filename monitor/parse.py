@@ -29,8 +29,8 @@ from monitor.models import Entry, ParseResult
 MAX_TITLE_CHARS = 500
 MAX_TEXT_CHARS = 20_000
 MAX_IDENTITY_CHARS = 1000
-# The longest canonical URL kept (``articles.url`` is String(2000)); a longer link is dropped.
-MAX_URL_CHARS = 2000
+# The longest canonical URL kept (``articles.url`` is TEXT: this only drops absurd links).
+MAX_URL_CHARS = 8000
 # The longest host name DNS allows; a link with a longer one is not a URL.
 MAX_HOST_CHARS = 253
 # A publication date further ahead than this (of the time the feed was served) is not believed.

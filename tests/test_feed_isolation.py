@@ -105,8 +105,8 @@ def _hostiles() -> dict[str, Hostile]:
             {"Content-Encoding": "gzip"},
             _recorded_error,
         ),
-        "2100-char-link": Hostile(
-            _feed(_item("long link", link="https://example.org/" + "a" * 2100)),
+        "9000-char-link": Hostile(
+            _feed(_item("long link", link="https://example.org/" + "a" * 9000)),
             {},
             _stored_without_url,
         ),

@@ -23,8 +23,7 @@ from tests.feedserver import FeedServer
 from tests.helpers import QUIET_ITEM, rss, write_watchlist
 
 NOW = datetime(2025, 10, 28, 9, 0, tzinfo=UTC)
-LONG_HOST = ("h" * 60 + ".") * 6 + "example"  # 373 characters, past source's 300
-LONG_LINK = f"https://{LONG_HOST}/" + "p" * 2100  # a link past the old 2,000
+LONG_LINK = "https://news.example/" + "p" * 2100  # a link past the old 2,000
 LONG_ETAG = '"' + "e" * 598 + '"'  # 600, past etag's 500
 LONG_LAST_MODIFIED = "Tue, 28 Oct 2025 09:00:00 GMT" + " x" * 61  # 151, past 100
 
@@ -63,7 +62,7 @@ def test_a_hostile_feed_does_not_stop_the_good_ones(
     assert set(articles) == {"A very long link", QUIET_ITEM["title"]}
     long = articles["A very long link"]
     assert long.url is not None and long.url.endswith("p" * 2100)  # kept whole: it still opens
-    assert len(long.source) == 300 and long.source == LONG_HOST[:300]
+    assert long.source == "news.example"
     # a validator that does not fit is dropped (a cut one would never match); the good
     # feed keeps its own
     assert feeds["Hostile"].etag is None and feeds["Hostile"].last_modified is None

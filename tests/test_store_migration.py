@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import MetaData, func, insert, select
 
 from alembic import command
 from monitor.db import (
@@ -25,8 +25,11 @@ def test_upgrade_from_0002_keeps_articles_keys_evidence_and_feeds(database_url: 
     command.upgrade(alembic_config(database_url), "0002")
     engine = make_engine(database_url)
     with engine.begin() as conn:
+        # the tables as revision 0002 made them (later revisions add columns the models know)
+        old = MetaData()
+        old.reflect(conn)
         conn.execute(
-            insert(FeedRow),
+            insert(old.tables["feeds"]),
             [
                 {
                     "id": 1,
@@ -43,11 +46,20 @@ def test_upgrade_from_0002_keeps_articles_keys_evidence_and_feeds(database_url: 
             ],
         )
         conn.execute(
-            insert(CommitmentRow),
-            [{"id": "c", "title": "t", "kind": "ceasefire", "status": "pending", "synced_at": NOW}],
+            insert(old.tables["commitments"]),
+            [
+                {
+                    "id": "c",
+                    "title": "t",
+                    "kind": "ceasefire",
+                    "status": "pending",
+                    "active": True,
+                    "synced_at": NOW,
+                }
+            ],
         )
         conn.execute(
-            insert(ArticleRow),
+            insert(old.tables["articles"]),
             [
                 {
                     "id": 1,
@@ -61,9 +73,9 @@ def test_upgrade_from_0002_keeps_articles_keys_evidence_and_feeds(database_url: 
                 }
             ],
         )
-        conn.execute(insert(ArticleKeyRow), [{"key": "url:1", "article_id": 1}])
+        conn.execute(insert(old.tables["article_keys"]), [{"key": "url:1", "article_id": 1}])
         conn.execute(
-            insert(EvidenceRow),
+            insert(old.tables["evidence"]),
             [
                 {
                     "article_id": 1,
