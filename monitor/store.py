@@ -935,6 +935,19 @@ class Store:
             {"sent_at": now, "last_error": refused[:2000] if refused else None, "refused": refused},
         )
 
+    def sent_recorder(self, item_id: int, key: str, token: str) -> SentRecorder:
+        """Get ready, before a send, to record it as sent the moment the channel accepts.
+
+        A crash between the channel's acceptance and the commit of ``mark_sent`` sends
+        the message again at the next start; this narrows that window.  Everything that
+        can be done before the send is: the file check, a pooled connection checked out,
+        the SQL written, the parameters bound.  After the acceptance (``recorder(now,
+        refused)``) only two UPDATEs and a COMMIT run on that connection: no ORM work, no
+        statement built, few points where the thread waits for the GIL behind a busy poll
+        cycle.  No transaction (and no lock) is held during the send itself.  SQLite only;
+        other databases take ``mark_sent``.  Call ``close()`` when done, sent or not."""
+        return SentRecorder(self, item_id, key, token)
+
     def mark_retry(
         self, item_id: int, now: datetime, error: str, next_at: datetime, token: str | None = None
     ) -> bool:
@@ -1574,3 +1587,59 @@ def _silence(row: SilenceRow) -> Silence:
         until_at=row.until_at,
         removed_at=row.removed_at,
     )
+
+
+_SENT_SET = (
+    "SET sent_at = ?, last_error = ?, refused = ?, claim_token = NULL, lease_expires_at = NULL"
+)
+_SENT_ITEM = f"UPDATE outbox {_SENT_SET} WHERE id = ? AND sent_at IS NULL AND claim_token = ?"
+_SENT_GROUP = f"UPDATE outbox {_SENT_SET} WHERE group_key = ? AND sent_at IS NULL"
+
+
+class SentRecorder:
+    """``Store.sent_recorder``: records one claimed message as sent, fast (SQLite), with
+    the same effect as ``Store.mark_sent(item_id, now, token, refused=...)``."""
+
+    def __init__(self, store: Store, item_id: int, key: str, token: str) -> None:
+        self._store = store
+        self._item_id = item_id
+        self._token = token
+        self._key = key
+        self._connection: Any = None
+        if store.engine.dialect.name != "sqlite":
+            return
+        store.check_database()
+        # the value as SQLAlchemy would bind it (UTCDateTime: naive UTC text on SQLite)
+        bind = OutboxRow.__table__.c.sent_at.type.bind_processor(store.engine.dialect)
+        assert bind is not None
+        self._bind_time: Callable[[datetime], Any] = bind
+        try:
+            self._connection = store.engine.raw_connection()
+        except (OperationalError, DBAPIError) as e:
+            raise StoreError(str(e.orig) if e.orig else str(e)) from e
+
+    def __call__(self, now: datetime, refused: str | None = None) -> bool:
+        if self._connection is None:
+            return self._store.mark_sent(self._item_id, now, self._token, refused=refused)
+        set_values = (self._bind_time(now), refused[:2000] if refused else None, refused)
+        cursor = self._connection.cursor()
+        try:
+            cursor.execute(_SENT_ITEM, (*set_values, self._item_id, self._token))
+            if cursor.rowcount != 1:
+                self._connection.rollback()
+                return False
+            cursor.execute(_SENT_GROUP, (*set_values, self._key))
+            self._connection.commit()
+            return True
+        except Exception as e:
+            with contextlib.suppress(Exception):
+                self._connection.rollback()
+            raise StoreError(str(e)) from e
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        """Give the connection back to the pool."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
