@@ -7,6 +7,8 @@ import hashlib
 import os
 import re
 import secrets
+import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -1606,6 +1608,7 @@ class SentRecorder:
         self._token = token
         self._key = key
         self._connection: Any = None
+        self._busy_ms = 30000
         if store.engine.dialect.name != "sqlite":
             return
         store.check_database()
@@ -1615,8 +1618,18 @@ class SentRecorder:
         self._bind_time: Callable[[datetime], Any] = bind
         try:
             self._connection = store.engine.raw_connection()
-        except (OperationalError, DBAPIError) as e:
-            raise StoreError(str(e.orig) if e.orig else str(e)) from e
+            # Waiting for another writer: SQLite's busy handler sleeps 1, 2, 5 ... 100 ms
+            # between its tries, so it wakes up to 100 ms after the lock is free.  Off for
+            # this connection (restored in close): __call__ tries again every 0.5 ms.
+            cursor = self._connection.cursor()
+            try:
+                self._busy_ms = int(cursor.execute("PRAGMA busy_timeout").fetchone()[0])
+                cursor.execute("PRAGMA busy_timeout=0")
+            finally:
+                cursor.close()
+        except (OperationalError, DBAPIError, sqlite3.Error) as e:
+            self.close()
+            raise StoreError(str(getattr(e, "orig", None) or e)) from e
 
     def __call__(self, now: datetime, refused: str | None = None) -> bool:
         if self._connection is None:
@@ -1624,7 +1637,20 @@ class SentRecorder:
         set_values = (self._bind_time(now), refused[:2000] if refused else None, refused)
         cursor = self._connection.cursor()
         try:
-            cursor.execute(_SENT_ITEM, (*set_values, self._item_id, self._token))
+            give_up = time.monotonic() + self._busy_ms / 1000
+            while True:
+                try:
+                    cursor.execute(_SENT_ITEM, (*set_values, self._item_id, self._token))
+                    break
+                except sqlite3.OperationalError as e:
+                    locked = e.sqlite_errorcode & 0xFF in (
+                        sqlite3.SQLITE_BUSY,
+                        sqlite3.SQLITE_LOCKED,
+                    )
+                    if not locked or time.monotonic() > give_up:
+                        raise
+                    self._connection.rollback()
+                    time.sleep(0.0005)
             if cursor.rowcount != 1:
                 self._connection.rollback()
                 return False
@@ -1641,5 +1667,10 @@ class SentRecorder:
     def close(self) -> None:
         """Give the connection back to the pool."""
         if self._connection is not None:
+            try:
+                self._connection.rollback()
+                self._connection.execute(f"PRAGMA busy_timeout={int(self._busy_ms)}")
+            except sqlite3.Error:  # never back into the pool with no busy timeout
+                self._connection.invalidate()
             self._connection.close()
             self._connection = None
