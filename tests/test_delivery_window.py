@@ -5,11 +5,14 @@ in the daemon, where the cycle and the delivery run in threads side by side."""
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -138,3 +141,71 @@ def test_acceptance_to_record_window_while_a_cycle_writes(
     finally:
         stop.set()
         m.store.close()
+
+
+# --- the recorder itself: the same effect as mark_sent ----------------------------------
+
+
+def _grouped(n: int) -> list[NewOutboxItem]:
+    group = NewOutboxItem("alerts:g:smtp", "smtp", "alerts", "G", "<g@x>", b"Subject: G\r\n\r\ng")
+    return [group] + [
+        NewOutboxItem(f"alert:{i}:smtp", "smtp", "alert", "S", f"<a{i}@x>", b"x", "alerts:g:smtp")
+        for i in range(n)
+    ]
+
+
+def test_the_sent_recorder_marks_the_message_and_its_group_only_for_the_claims_holder(
+    database_url: str, clock: FakeClock
+) -> None:
+    upgrade(database_url)
+    store = Store(make_engine(database_url))
+    try:
+        now = clock.now()
+        store.enqueue_alerts(_grouped(2), alerted=[], suppressed={}, now=now)
+        [group] = store.due_outbox(now)
+        stale = store.claim_outbox(group.id, now, timedelta(0))
+        token = store.claim_outbox(group.id, now, timedelta(minutes=5))
+        assert stale is not None and token is not None
+        with contextlib.closing(store.sent_recorder(group.id, group.key, stale)) as record:
+            assert record(now, None) is False  # the lease moved on: nothing recorded
+        assert all(o.sent_at is None for o in store.outbox())
+        with contextlib.closing(store.sent_recorder(group.id, group.key, token)) as record:
+            assert record(now, "x@y: 550 no") is True
+        rows = store.outbox()
+        assert len(rows) == 3 and all(o.sent_at == now for o in rows)
+        [row] = [o for o in rows if o.id == group.id]
+        assert row.refused == "x@y: 550 no"
+        with contextlib.closing(store.sent_recorder(group.id, group.key, token)) as record:
+            assert record(now, None) is False  # once
+    finally:
+        store.close()
+
+
+def test_the_sent_recorder_waits_for_another_writer_and_restores_the_busy_timeout(
+    sqlite_url: str, clock: FakeClock
+) -> None:
+    upgrade(sqlite_url)
+    store = Store(make_engine(sqlite_url))
+    try:
+        now = clock.now()
+        store.enqueue_alerts(_grouped(1)[:1], alerted=[], suppressed={}, now=now)
+        [item] = store.due_outbox(now)
+        token = store.claim_outbox(item.id, now, timedelta(minutes=5))
+        assert token is not None
+        database = sqlite_url.removeprefix("sqlite:///")
+        other = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")  # another writer holds the lock for a while
+        threading.Timer(0.3, lambda: other.execute("COMMIT")).start()
+        record = store.sent_recorder(item.id, item.key, token)
+        try:
+            assert record(now, None) is True
+        finally:
+            record.close()
+            other.close()
+        [row] = store.outbox()
+        assert row.sent_at == now
+        # the pooled connection went back with its busy timeout, not with none
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    finally:
+        store.close()
