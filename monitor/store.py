@@ -629,33 +629,49 @@ class Store:
     ) -> int:
         """Store breach/met verdicts as evidence and mark the articles judged.  Returns the
         number of evidence rows written."""
-        written = 0
+        # Everything is made ready before the first write: SQLite's write lock is then held
+        # for two statements, not for one ORM update per article (a send recorded meanwhile
+        # waits for that lock, which widens the window in which a crash sends it twice).
+        evidence = [
+            (
+                article.id,
+                {
+                    "article_id": article.id,
+                    "commitment_id": v.commitment_id,
+                    "label": v.label.value,
+                    "score": round(v.score, 4),
+                    "quote": v.quote or "",
+                    "signals": list(v.signals),
+                    "created_at": now,
+                },
+            )
+            for article, verdicts in judged
+            for v in verdicts
+            if v.label in (Label.BREACH, Label.MET)
+        ]
+        ids = [article.id for article, _ in judged]
+        if not ids:
+            return 0
         with self.transaction() as s:
             active = set(s.scalars(select(CommitmentRow.id).where(CommitmentRow.active)))
-            for article, verdicts in judged:
-                claimed = s.execute(
+            # the articles judged by another daemon meanwhile are left to its evidence
+            claimed = set(
+                s.scalars(
                     update(ArticleRow)
-                    .where(ArticleRow.id == article.id, ArticleRow.judged_at.is_(None))
+                    .where(ArticleRow.id.in_(ids), ArticleRow.judged_at.is_(None))
                     .values(judged_at=now)
+                    .returning(ArticleRow.id)
+                    .execution_options(synchronize_session=False)
                 )
-                if not getattr(claimed, "rowcount", 0):  # judged by another daemon meanwhile
-                    continue
-                for v in verdicts:
-                    if v.label not in (Label.BREACH, Label.MET) or v.commitment_id not in active:
-                        continue
-                    s.add(
-                        EvidenceRow(
-                            article_id=article.id,
-                            commitment_id=v.commitment_id,
-                            label=v.label.value,
-                            score=round(v.score, 4),
-                            quote=v.quote or "",
-                            signals=list(v.signals),
-                            created_at=now,
-                        )
-                    )
-                    written += 1
-        return written
+            )
+            rows = [
+                row
+                for article_id, row in evidence
+                if article_id in claimed and row["commitment_id"] in active
+            ]
+            if rows:
+                s.execute(insert(EvidenceRow), rows)
+        return len(rows)
 
     def article(self, article_id: int) -> Article | None:
         with self.transaction() as s:
