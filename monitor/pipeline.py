@@ -8,6 +8,7 @@ any stage can crash and be re-run without losing or duplicating anything.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -749,59 +750,71 @@ def deliver_pending(m: Monitor) -> DeliveryReport:
             log.error("delivery_given_up", key=item.key, channel=item.channel, error=reason)
             continue
         channel = wired[0]
-        try:
-            refused = channel.send(
-                item.payload.encode("utf-8"), key=item.key, message_id=item.message_id
-            )
-        except DeliveryError as e:
-            error = m.config.redact(str(e))
-            now = m.clock.now()
-            if e.transient:
-                next_at = now + retry_delay(item.attempts + 1)
-                if _record(
-                    m, item.key, partial(m.store.mark_retry, item.id, now, error, next_at, token)
-                ):
-                    report.retrying += 1
-                log.warning(
-                    "delivery_retry",
-                    key=item.key,
-                    channel=item.channel,
-                    error=error,
-                    alerts=_alert_keys(m, item),
-                )
-            else:
-                if _record(m, item.key, partial(m.store.mark_failed, item.id, now, error, token)):
-                    report.failed += 1
-                log.error(
-                    "delivery_failed",
-                    key=item.key,
-                    channel=item.channel,
-                    error=error,
-                    alerts=_alert_keys(m, item),
-                )
-            continue
-        refused_text = (
-            m.config.redact("; ".join(f"{a}: {r}" for a, r in sorted(refused.items())))
-            if refused
-            else None
-        )
-        sent_at = m.clock.now()
-        if _record(
-            m, item.key, partial(m.store.mark_sent, item.id, sent_at, token, refused=refused_text)
-        ):
-            report.sent += 1
-            if refused_text:
-                report.partly += 1
-                log.warning(
-                    "delivered_partly",
-                    key=item.key,
-                    channel=item.channel,
-                    refused=refused_text,
-                    alerts=_alert_keys(m, item),
-                )
-            else:
-                log.info("delivered", key=item.key, channel=item.channel)
+        with contextlib.closing(m.store.sent_recorder(item.id, item.key, token)) as record_sent:
+            _send(m, report, item, channel, token, record_sent)
     return report
+
+
+def _send(
+    m: Monitor,
+    report: DeliveryReport,
+    item: OutboxItem,
+    channel: Channel,
+    token: str,
+    record_sent: Callable[[datetime, str | None], bool],
+) -> None:
+    """Send one claimed message and record the outcome (``record_sent`` is ready before
+    the send, so that an acceptance is committed as soon as possible after it)."""
+    try:
+        refused = channel.send(
+            item.payload.encode("utf-8"), key=item.key, message_id=item.message_id
+        )
+    except DeliveryError as e:
+        error = m.config.redact(str(e))
+        now = m.clock.now()
+        if e.transient:
+            next_at = now + retry_delay(item.attempts + 1)
+            if _record(
+                m, item.key, partial(m.store.mark_retry, item.id, now, error, next_at, token)
+            ):
+                report.retrying += 1
+            log.warning(
+                "delivery_retry",
+                key=item.key,
+                channel=item.channel,
+                error=error,
+                alerts=_alert_keys(m, item),
+            )
+        else:
+            if _record(m, item.key, partial(m.store.mark_failed, item.id, now, error, token)):
+                report.failed += 1
+            log.error(
+                "delivery_failed",
+                key=item.key,
+                channel=item.channel,
+                error=error,
+                alerts=_alert_keys(m, item),
+            )
+        return
+    refused_text = (
+        m.config.redact("; ".join(f"{a}: {r}" for a, r in sorted(refused.items())))
+        if refused
+        else None
+    )
+    sent_at = m.clock.now()
+    if _record(m, item.key, partial(record_sent, sent_at, refused_text)):
+        report.sent += 1
+        if refused_text:
+            report.partly += 1
+            log.warning(
+                "delivered_partly",
+                key=item.key,
+                channel=item.channel,
+                refused=refused_text,
+                alerts=_alert_keys(m, item),
+            )
+        else:
+            log.info("delivered", key=item.key, channel=item.channel)
 
 
 def _alert_keys(m: Monitor, item: OutboxItem) -> list[str]:

@@ -7,6 +7,8 @@ import hashlib
 import os
 import re
 import secrets
+import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -627,33 +629,49 @@ class Store:
     ) -> int:
         """Store breach/met verdicts as evidence and mark the articles judged.  Returns the
         number of evidence rows written."""
-        written = 0
+        # Everything is made ready before the first write: SQLite's write lock is then held
+        # for two statements, not for one ORM update per article (a send recorded meanwhile
+        # waits for that lock, which widens the window in which a crash sends it twice).
+        evidence = [
+            (
+                article.id,
+                {
+                    "article_id": article.id,
+                    "commitment_id": v.commitment_id,
+                    "label": v.label.value,
+                    "score": round(v.score, 4),
+                    "quote": v.quote or "",
+                    "signals": list(v.signals),
+                    "created_at": now,
+                },
+            )
+            for article, verdicts in judged
+            for v in verdicts
+            if v.label in (Label.BREACH, Label.MET)
+        ]
+        ids = [article.id for article, _ in judged]
+        if not ids:
+            return 0
         with self.transaction() as s:
             active = set(s.scalars(select(CommitmentRow.id).where(CommitmentRow.active)))
-            for article, verdicts in judged:
-                claimed = s.execute(
+            # the articles judged by another daemon meanwhile are left to its evidence
+            claimed = set(
+                s.scalars(
                     update(ArticleRow)
-                    .where(ArticleRow.id == article.id, ArticleRow.judged_at.is_(None))
+                    .where(ArticleRow.id.in_(ids), ArticleRow.judged_at.is_(None))
                     .values(judged_at=now)
+                    .returning(ArticleRow.id)
+                    .execution_options(synchronize_session=False)
                 )
-                if not getattr(claimed, "rowcount", 0):  # judged by another daemon meanwhile
-                    continue
-                for v in verdicts:
-                    if v.label not in (Label.BREACH, Label.MET) or v.commitment_id not in active:
-                        continue
-                    s.add(
-                        EvidenceRow(
-                            article_id=article.id,
-                            commitment_id=v.commitment_id,
-                            label=v.label.value,
-                            score=round(v.score, 4),
-                            quote=v.quote or "",
-                            signals=list(v.signals),
-                            created_at=now,
-                        )
-                    )
-                    written += 1
-        return written
+            )
+            rows = [
+                row
+                for article_id, row in evidence
+                if article_id in claimed and row["commitment_id"] in active
+            ]
+            if rows:
+                s.execute(insert(EvidenceRow), rows)
+        return len(rows)
 
     def article(self, article_id: int) -> Article | None:
         with self.transaction() as s:
@@ -934,6 +952,19 @@ class Store:
             token,
             {"sent_at": now, "last_error": refused[:2000] if refused else None, "refused": refused},
         )
+
+    def sent_recorder(self, item_id: int, key: str, token: str) -> SentRecorder:
+        """Get ready, before a send, to record it as sent the moment the channel accepts.
+
+        A crash between the channel's acceptance and the commit of ``mark_sent`` sends
+        the message again at the next start; this narrows that window.  Everything that
+        can be done before the send is: the file check, a pooled connection checked out,
+        the SQL written, the parameters bound.  After the acceptance (``recorder(now,
+        refused)``) only two UPDATEs and a COMMIT run on that connection: no ORM work, no
+        statement built, few points where the thread waits for the GIL behind a busy poll
+        cycle.  No transaction (and no lock) is held during the send itself.  SQLite only;
+        other databases take ``mark_sent``.  Call ``close()`` when done, sent or not."""
+        return SentRecorder(self, item_id, key, token)
 
     def mark_retry(
         self, item_id: int, now: datetime, error: str, next_at: datetime, token: str | None = None
@@ -1574,3 +1605,88 @@ def _silence(row: SilenceRow) -> Silence:
         until_at=row.until_at,
         removed_at=row.removed_at,
     )
+
+
+_SENT_SET = (
+    "SET sent_at = ?, last_error = ?, refused = ?, claim_token = NULL, lease_expires_at = NULL"
+)
+_SENT_ITEM = f"UPDATE outbox {_SENT_SET} WHERE id = ? AND sent_at IS NULL AND claim_token = ?"
+_SENT_GROUP = f"UPDATE outbox {_SENT_SET} WHERE group_key = ? AND sent_at IS NULL"
+
+
+class SentRecorder:
+    """``Store.sent_recorder``: records one claimed message as sent, fast (SQLite), with
+    the same effect as ``Store.mark_sent(item_id, now, token, refused=...)``."""
+
+    def __init__(self, store: Store, item_id: int, key: str, token: str) -> None:
+        self._store = store
+        self._item_id = item_id
+        self._token = token
+        self._key = key
+        self._connection: Any = None
+        self._busy_ms = 30000
+        if store.engine.dialect.name != "sqlite":
+            return
+        store.check_database()
+        # the value as SQLAlchemy would bind it (UTCDateTime: naive UTC text on SQLite)
+        bind = OutboxRow.__table__.c.sent_at.type.bind_processor(store.engine.dialect)
+        assert bind is not None
+        self._bind_time: Callable[[datetime], Any] = bind
+        try:
+            self._connection = store.engine.raw_connection()
+            # Waiting for another writer: SQLite's busy handler sleeps 1, 2, 5 ... 100 ms
+            # between its tries, so it wakes up to 100 ms after the lock is free.  Off for
+            # this connection (restored in close): __call__ tries again every 0.5 ms.
+            cursor = self._connection.cursor()
+            try:
+                self._busy_ms = int(cursor.execute("PRAGMA busy_timeout").fetchone()[0])
+                cursor.execute("PRAGMA busy_timeout=0")
+            finally:
+                cursor.close()
+        except (OperationalError, DBAPIError, sqlite3.Error) as e:
+            self.close()
+            raise StoreError(str(getattr(e, "orig", None) or e)) from e
+
+    def __call__(self, now: datetime, refused: str | None = None) -> bool:
+        if self._connection is None:
+            return self._store.mark_sent(self._item_id, now, self._token, refused=refused)
+        set_values = (self._bind_time(now), refused[:2000] if refused else None, refused)
+        cursor = self._connection.cursor()
+        try:
+            give_up = time.monotonic() + self._busy_ms / 1000
+            while True:
+                try:
+                    cursor.execute(_SENT_ITEM, (*set_values, self._item_id, self._token))
+                    break
+                except sqlite3.OperationalError as e:
+                    locked = e.sqlite_errorcode & 0xFF in (
+                        sqlite3.SQLITE_BUSY,
+                        sqlite3.SQLITE_LOCKED,
+                    )
+                    if not locked or time.monotonic() > give_up:
+                        raise
+                    self._connection.rollback()
+                    time.sleep(0.0005)
+            if cursor.rowcount != 1:
+                self._connection.rollback()
+                return False
+            cursor.execute(_SENT_GROUP, (*set_values, self._key))
+            self._connection.commit()
+            return True
+        except Exception as e:
+            with contextlib.suppress(Exception):
+                self._connection.rollback()
+            raise StoreError(str(e)) from e
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        """Give the connection back to the pool."""
+        if self._connection is not None:
+            try:
+                self._connection.rollback()
+                self._connection.execute(f"PRAGMA busy_timeout={int(self._busy_ms)}")
+            except sqlite3.Error:  # never back into the pool with no busy timeout
+                self._connection.invalidate()
+            self._connection.close()
+            self._connection = None

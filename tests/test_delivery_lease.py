@@ -380,12 +380,21 @@ def test_window_between_acceptance_and_record_is_measured(
         parsed = email.message_from_bytes(msg.data, policy=email.policy.default)
         received[str(parsed["Message-ID"])] = time.perf_counter()
 
-    mark_sent = m.store.mark_sent
+    sent_recorder = m.store.sent_recorder
 
-    def timed_mark_sent(item_id: int, *args: Any, **kwargs: Any) -> bool:
-        done = mark_sent(item_id, *args, **kwargs)
-        recorded[item_id] = time.perf_counter()
-        return done
+    def timed_recorder(item_id: int, *args: Any) -> Any:
+        record = sent_recorder(item_id, *args)
+
+        class Timed:
+            def __call__(self, *a: Any) -> bool:
+                done = record(*a)
+                recorded[item_id] = time.perf_counter()
+                return done
+
+            def close(self) -> None:
+                record.close()
+
+        return Timed()
 
     try:
         items = [
@@ -401,7 +410,7 @@ def test_window_between_acceptance_and_record_is_measured(
         ]
         m.store.enqueue_alerts(items, alerted=[], suppressed={}, now=clock.now())
         smtp_server.handler.on_message = on_message
-        m.store.mark_sent = timed_mark_sent  # type: ignore[method-assign]
+        m.store.sent_recorder = timed_recorder  # type: ignore[method-assign]
         assert pipeline.deliver_pending(m).sent == 30
         rows = {o.message_id: o.id for o in m.store.outbox(limit=100)}
         windows = sorted(recorded[rows[mid]] - at for mid, at in received.items())
