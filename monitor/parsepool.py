@@ -149,6 +149,8 @@ def _worker(conn: Connection, cpu_seconds: float, memory_bytes: int) -> None:
             conn.send((*reply, *usage))
         except MemoryError:
             conn.send(("memory", None, *usage))
+        except (BrokenPipeError, EOFError, ConnectionError):
+            return  # the daemon is gone (killed): nobody to answer, nothing to report
         if reply[0] == "memory":
             return  # a worker that ran out of memory is not trusted with another feed
 

@@ -97,7 +97,8 @@ def watchlist(tmp_path: Path, feeds: FeedServer, smtp: SmtpServer, database_url:
 
 
 def monitor_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "monitor", *args]
+    # faulthandler: a daemon that dies of a fatal signal leaves its stack in daemon.log
+    return [sys.executable, "-X", "faulthandler", "-m", "monitor", *args]
 
 
 def clean_env() -> dict[str, str]:
@@ -114,6 +115,7 @@ def test_sigkill_fifty_times_nothing_lost_nothing_twice(
     config_file = watchlist(tmp_path, feed_server, smtp_server, database_url)
     rng = random.Random(4242)
     kills = 0
+    exited: list[tuple[int, int | None]] = []  # (run, exit code) of a daemon not killed
     with open(tmp_path / "daemon.log", "ab") as log:
         for run in range(RUNS):
             for i in range(4):
@@ -129,8 +131,11 @@ def test_sigkill_fifty_times_nothing_lost_nothing_twice(
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 kills += 1
+            else:
+                exited.append((run, proc.returncode))
             proc.wait()
-    assert kills == RUNS, "the daemon exited by itself"
+    log_tail = (tmp_path / "daemon.log").read_text(encoding="utf-8", errors="replace")[-3000:]
+    assert kills == RUNS, f"daemons exited by themselves (run, code): {exited}\n{log_tail}"
 
     config = load_config(str(config_file), env={})
     store = Store(make_engine(config.database_url))
