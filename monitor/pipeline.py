@@ -496,8 +496,8 @@ def _store_one(m: Monitor, feed: Feed, outcome: object, report: PollReport) -> N
         last_modified=got.last_modified,
         next_poll_at=next_at,
         warning=warning,
+        body=(outcome.body_hash, parsed.dropped),
     )
-    m.store.record_feed_body(feed.id, body_hash=outcome.body_hash, dropped=parsed.dropped)
     report.new_articles += new
     log.info(
         "feed_polled", feed=feed.name, entries=len(parsed.entries), new=new, dropped=parsed.dropped

@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, NoResultFound, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db import (
@@ -446,9 +446,12 @@ class Store:
         last_modified: str | None,
         next_poll_at: datetime,
         warning: str | None = None,
+        body: tuple[str, int] | None = None,
     ) -> int:
         """Store a successful fetch: new articles, validators and the next poll time, in one
-        transaction.  Returns how many articles were new.
+        transaction.  Returns how many articles were new.  ``body``: the hash of the body
+        parsed and how many of its entries were left out over the cap (as
+        ``record_feed_body``, in the same transaction).
 
         Set-based: every key of every entry is looked up at once, so an entry already
         stored costs no fingerprint and no insert; the new articles and their keys are
@@ -456,21 +459,34 @@ class Store:
         prepared = [(entry, entry_keys(feed.id, entry)) for entry in entries]
         with self.transaction() as s:
             new = self._store_entries(s, feed, prepared, now)
-            row = s.get_one(FeedRow, feed.id)
+            values: dict[str, Any] = {
+                "last_polled_at": now,
+                "last_ok_at": now,
+                "last_status": status,
+                "last_error": clean_text(warning) if warning is not None else None,
+                "error_count": 0,
+                "next_poll_at": next_poll_at,
+            }
             if status != 304:
                 # a validator longer than its column is no validator: a cut one never matches
-                row.etag = fitting(FeedRow.etag, etag)
-                row.last_modified = fitting(FeedRow.last_modified, last_modified)
-            row.last_polled_at = row.last_ok_at = now
-            row.last_status = status
-            row.last_error = clean_text(warning) if warning is not None else None
-            row.error_count = 0
-            row.next_poll_at = next_poll_at
+                values["etag"] = fitting(FeedRow.etag, etag)
+                values["last_modified"] = fitting(FeedRow.last_modified, last_modified)
             if new:
-                row.last_new_at = now
-                row.articles_seen += new
-            elif row.last_new_at is None:
-                row.last_new_at = now if entries else None
+                values["last_new_at"] = now
+                values["articles_seen"] = FeedRow.articles_seen + new
+            elif entries:
+                values["last_new_at"] = func.coalesce(FeedRow.last_new_at, now)
+            if body is not None:
+                values["body_hash"], values["entries_dropped"] = body[0], max(0, body[1])
+            # one UPDATE, not a load and a flush of the ORM row
+            done = s.execute(
+                update(FeedRow)
+                .where(FeedRow.id == feed.id)
+                .values(values)
+                .execution_options(synchronize_session=False)
+            )
+            if not getattr(done, "rowcount", 0):
+                raise NoResultFound(f"no feed {feed.id}")
             return new
 
     def _store_entries(
@@ -630,29 +646,37 @@ class Store:
         written = 0
         with self.transaction() as s:
             active = set(s.scalars(select(CommitmentRow.id).where(CommitmentRow.active)))
-            for article, verdicts in judged:
-                claimed = s.execute(
-                    update(ArticleRow)
-                    .where(ArticleRow.id == article.id, ArticleRow.judged_at.is_(None))
-                    .values(judged_at=now)
-                )
-                if not getattr(claimed, "rowcount", 0):  # judged by another daemon meanwhile
-                    continue
-                for v in verdicts:
-                    if v.label not in (Label.BREACH, Label.MET) or v.commitment_id not in active:
-                        continue
-                    s.add(
-                        EvidenceRow(
-                            article_id=article.id,
-                            commitment_id=v.commitment_id,
-                            label=v.label.value,
-                            score=round(v.score, 4),
-                            quote=v.quote or "",
-                            signals=list(v.signals),
-                            created_at=now,
-                        )
+            # Set-based: one UPDATE per chunk marks the articles judged and says which ones
+            # this process claimed (another daemon may have judged some meanwhile).
+            claimed: set[int] = set()
+            for chunk in _chunks([article.id for article, _ in judged], KEY_LOOKUP_CHUNK):
+                claimed.update(
+                    s.scalars(
+                        update(ArticleRow)
+                        .where(ArticleRow.id.in_(chunk), ArticleRow.judged_at.is_(None))
+                        .values(judged_at=now)
+                        .returning(ArticleRow.id)
+                        .execution_options(synchronize_session=False)
                     )
-                    written += 1
+                )
+            rows = [
+                {
+                    "article_id": article.id,
+                    "commitment_id": v.commitment_id,
+                    "label": v.label.value,
+                    "score": round(v.score, 4),
+                    "quote": v.quote or "",
+                    "signals": list(v.signals),
+                    "created_at": now,
+                }
+                for article, verdicts in judged
+                if article.id in claimed
+                for v in verdicts
+                if v.label in (Label.BREACH, Label.MET) and v.commitment_id in active
+            ]
+            if rows:
+                s.execute(insert(EvidenceRow), rows)
+            written = len(rows)
         return written
 
     def article(self, article_id: int) -> Article | None:
