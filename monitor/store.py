@@ -152,7 +152,7 @@ def fitting(column: Any, value: str | None) -> str | None:
     return None if limit is not None and len(value) > limit else value
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
