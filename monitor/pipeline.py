@@ -526,11 +526,12 @@ def assess(m: Monitor) -> int:
     changed = 0
     states = m.store.commitment_states()
     covered = coverage(m)
+    unassessed = m.store.unassessed_evidence([cid for cid in states if cid in m.commitments])
     for cid, state in states.items():
         commitment = m.commitments.get(cid)
         if commitment is None:
             continue
-        new_ids = m.store.unassessed_evidence_ids(cid)
+        new_ids = unassessed.get(cid, set())
         # with no new evidence only the passing of a deadline can change anything
         evidence = m.store.evidence_for(cid) if new_ids else []
         history = [e for e in evidence if e.id not in new_ids]

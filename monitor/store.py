@@ -727,6 +727,22 @@ class Store:
                 )
             )
 
+    def unassessed_evidence(self, commitment_ids: Sequence[str]) -> dict[str, set[int]]:
+        """``unassessed_evidence_ids`` of many commitments in one query per chunk (an index
+        probe per commitment, not a query each); a commitment with none is left out."""
+        out: dict[str, set[int]] = {}
+        with self.transaction() as s:
+            for chunk in _chunks(sorted(set(commitment_ids)), KEY_LOOKUP_CHUNK):
+                rows = s.execute(
+                    select(EvidenceRow.commitment_id, EvidenceRow.id).where(
+                        EvidenceRow.commitment_id.in_(chunk),
+                        EvidenceRow.assessed_at.is_(None),
+                    )
+                )
+                for cid, eid in rows:
+                    out.setdefault(cid, set()).add(eid)
+        return out
+
     def apply_assessment(
         self,
         commitment_id: str,
