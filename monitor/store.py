@@ -520,11 +520,12 @@ class Store:
         rows: list[dict[str, Any]] = []
         ids: list[int] = []
         if fresh:
-            ids = list(
-                s.scalars(
-                    insert(ArticleRow).returning(ArticleRow.id, sort_by_parameter_order=True),
+            articles = ArticleRow.__table__
+            ids = list(  # Core, not the ORM's bulk insert: no per-row ORM bookkeeping
+                s.execute(
+                    insert(articles).returning(articles.c.id, sort_by_parameter_order=True),
                     [self._article_values(feed, e, now) for e in fresh],
-                )
+                ).scalars()
             )
             rows = [{"key": k, "article_id": ids[i]} for k, i in owner.items()]
         rows += [{"key": k, "article_id": a} for k, a in more.items()]
