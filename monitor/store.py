@@ -520,7 +520,7 @@ class Store:
         rows: list[dict[str, Any]] = []
         ids: list[int] = []
         if fresh:
-            articles = ArticleRow.__table__
+            articles: Any = ArticleRow.__table__
             ids = list(  # Core, not the ORM's bulk insert: no per-row ORM bookkeeping
                 s.execute(
                     insert(articles).returning(articles.c.id, sort_by_parameter_order=True),
