@@ -396,6 +396,7 @@ def run_scale(
                 )
             _mark_judged(store, clock.now())  # like the filler: judged in the past
             m.matcher.judge(samples[0].title, samples[0].text, None)  # built, as in a daemon
+            _start_parse_server(body, srv.url("/f0.xml"))  # started, as in a daemon
             # what time alone changes (deadlines passed) is assessed and sent before measuring
             pipeline.assess(m)
             pipeline.alert(m)
@@ -490,6 +491,15 @@ def _quiet_articles(m: Any, samples: Sequence[BenchArticle], n: int) -> list[Ben
     if len(quiet) < n:
         raise InputError("--scale", "cannot draw ordinary news the judge finds nothing in")
     return quiet
+
+
+def _start_parse_server(body: bytes, url: str) -> None:
+    """Start the parse workers' fork server (once per process: a daemon's first poll
+    starts it, its later cycles fork from it) by parsing one body in a worker."""
+    from monitor import parsepool
+
+    with parsepool.ParsePool(1) as pool:
+        pool.submit(parsepool.ParseJob(body, url)).result(timeout=60)
 
 
 def _mark_judged(store: Any, now: datetime) -> None:
