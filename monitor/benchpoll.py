@@ -90,6 +90,9 @@ def _serve(
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # headers and body are two writes: with Nagle's algorithm the body waits for the
+        # client's delayed ACK (~40 ms a response), which no real server adds
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

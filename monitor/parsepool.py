@@ -22,6 +22,7 @@ import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -169,13 +170,39 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+_MAIN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _main_script_hidden() -> Any:
+    """While a worker starts: hide the main script's path from ``multiprocessing``.
+
+    A worker started from a fork server (or spawned) first runs the parent's main script
+    again when ``__main__`` was run from a file (the ``monitor`` console script imports
+    the whole CLI: about 1 s of CPU and 80 MB per worker, each poll).  The worker needs
+    only this module, which the fork server has imported already.  ``python -m`` (a
+    ``__spec__``) is left alone: multiprocessing skips a ``__main__`` module by itself."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    with _MAIN_LOCK:
+        del main.__file__
+        try:
+            yield
+        finally:
+            main.__file__ = path
+
+
 class _Worker:
     def __init__(self, ctx: Any, cpu_seconds: float, memory_bytes: int) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
         self.process = ctx.Process(
             target=_worker, args=(child, cpu_seconds, memory_bytes), daemon=True, name="parse"
         )
-        self.process.start()
+        with _main_script_hidden():
+            self.process.start()
         child.close()
         self.job: tuple[ParseJob, Future[ParseResult]] | None = None
         self.started = 0.0

@@ -497,8 +497,8 @@ def _store_one(m: Monitor, feed: Feed, outcome: object, report: PollReport) -> N
         last_modified=got.last_modified,
         next_poll_at=next_at,
         warning=warning,
+        body=(outcome.body_hash, parsed.dropped),
     )
-    m.store.record_feed_body(feed.id, body_hash=outcome.body_hash, dropped=parsed.dropped)
     report.new_articles += new
     log.info(
         "feed_polled", feed=feed.name, entries=len(parsed.entries), new=new, dropped=parsed.dropped
@@ -527,11 +527,12 @@ def assess(m: Monitor) -> int:
     changed = 0
     states = m.store.commitment_states()
     covered = coverage(m)
+    unassessed = m.store.unassessed_evidence([cid for cid in states if cid in m.commitments])
     for cid, state in states.items():
         commitment = m.commitments.get(cid)
         if commitment is None:
             continue
-        new_ids = m.store.unassessed_evidence_ids(cid)
+        new_ids = unassessed.get(cid, set())
         # with no new evidence only the passing of a deadline can change anything
         evidence = m.store.evidence_for(cid) if new_ids else []
         history = [e for e in evidence if e.id not in new_ids]

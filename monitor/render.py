@@ -54,6 +54,28 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 # Categories dropped from one-line text: controls (incl. CR, LF, NEL), surrogates,
 # line and paragraph separators.
 _DROP_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+_ONE_LINE_CACHE = 4096
+
+
+class _OneLineTable(dict[int, str | None]):
+    """one_line's rule per character, as a ``str.translate`` table filled as characters
+    are met: whitespace becomes a space, controls, surrogates, line and paragraph
+    separators and bidirectional controls are dropped, anything else is kept."""
+
+    def __missing__(self, code: int) -> str | None:
+        ch = chr(code)
+        if ch.isspace():
+            out: str | None = " "
+        elif unicodedata.category(ch) in _DROP_CATEGORIES or ch in _BIDI_CONTROLS:
+            out = None
+        else:
+            out = ch
+        if len(self) < _ONE_LINE_CACHE:  # bounded: a text of every character cannot grow it
+            self[code] = out
+        return out
+
+
+_ONE_LINE = _OneLineTable()
 _HTTP_URL = re.compile(r"https?://[^\s<>\"'\x00-\x1f\x7f]+", re.IGNORECASE)
 # what a displayed URL keeps as is (RFC 3986 reserved and unreserved, and "%")
 _URL_SAFE = "/:@!$&'()*+,;=?#[]~%-._"
@@ -125,15 +147,7 @@ def one_line(text: object, limit: int | None = None) -> str:
     Line breaks of every kind (CR, LF, NEL, U+2028...) become spaces, so the
     result is safe in a mail header.  ``limit`` caps the length, ending in "…".
     """
-    chars: list[str] = []
-    for ch in str(text):
-        if ch.isspace():
-            chars.append(" ")
-        elif unicodedata.category(ch) in _DROP_CATEGORIES or ch in _BIDI_CONTROLS:
-            continue
-        else:
-            chars.append(ch)
-    out = " ".join("".join(chars).split())
+    out = " ".join(str(text).translate(_ONE_LINE).split())
     if limit is not None and len(out) > limit:
         out = out[: max(limit - 1, 0)].rstrip() + "…"
     return out

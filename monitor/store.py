@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, NoResultFound, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.db import (
@@ -154,7 +154,7 @@ def fitting(column: Any, value: str | None) -> str | None:
     return None if limit is not None and len(value) > limit else value
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
@@ -448,9 +448,12 @@ class Store:
         last_modified: str | None,
         next_poll_at: datetime,
         warning: str | None = None,
+        body: tuple[str, int] | None = None,
     ) -> int:
         """Store a successful fetch: new articles, validators and the next poll time, in one
-        transaction.  Returns how many articles were new.
+        transaction.  Returns how many articles were new.  ``body``: the hash of the body
+        parsed and how many of its entries were left out over the cap (as
+        ``record_feed_body``, in the same transaction).
 
         Set-based: every key of every entry is looked up at once, so an entry already
         stored costs no fingerprint and no insert; the new articles and their keys are
@@ -458,21 +461,34 @@ class Store:
         prepared = [(entry, entry_keys(feed.id, entry)) for entry in entries]
         with self.transaction() as s:
             new = self._store_entries(s, feed, prepared, now)
-            row = s.get_one(FeedRow, feed.id)
+            values: dict[str, Any] = {
+                "last_polled_at": now,
+                "last_ok_at": now,
+                "last_status": status,
+                "last_error": clean_text(warning) if warning is not None else None,
+                "error_count": 0,
+                "next_poll_at": next_poll_at,
+            }
             if status != 304:
                 # a validator longer than its column is no validator: a cut one never matches
-                row.etag = fitting(FeedRow.etag, etag)
-                row.last_modified = fitting(FeedRow.last_modified, last_modified)
-            row.last_polled_at = row.last_ok_at = now
-            row.last_status = status
-            row.last_error = clean_text(warning) if warning is not None else None
-            row.error_count = 0
-            row.next_poll_at = next_poll_at
+                values["etag"] = fitting(FeedRow.etag, etag)
+                values["last_modified"] = fitting(FeedRow.last_modified, last_modified)
             if new:
-                row.last_new_at = now
-                row.articles_seen += new
-            elif row.last_new_at is None:
-                row.last_new_at = now if entries else None
+                values["last_new_at"] = now
+                values["articles_seen"] = FeedRow.articles_seen + new
+            elif entries:
+                values["last_new_at"] = func.coalesce(FeedRow.last_new_at, now)
+            if body is not None:
+                values["body_hash"], values["entries_dropped"] = body[0], max(0, body[1])
+            # one UPDATE, not a load and a flush of the ORM row
+            done = s.execute(
+                update(FeedRow)
+                .where(FeedRow.id == feed.id)
+                .values(values)
+                .execution_options(synchronize_session=False)
+            )
+            if not getattr(done, "rowcount", 0):
+                raise NoResultFound(f"no feed {feed.id}")
             return new
 
     def _store_entries(
@@ -506,11 +522,12 @@ class Store:
         rows: list[dict[str, Any]] = []
         ids: list[int] = []
         if fresh:
-            ids = list(
-                s.scalars(
-                    insert(ArticleRow).returning(ArticleRow.id, sort_by_parameter_order=True),
+            articles: Any = ArticleRow.__table__
+            ids = list(  # Core, not the ORM's bulk insert: no per-row ORM bookkeeping
+                s.execute(
+                    insert(articles).returning(articles.c.id, sort_by_parameter_order=True),
                     [self._article_values(feed, e, now) for e in fresh],
-                )
+                ).scalars()
             )
             rows = [{"key": k, "article_id": ids[i]} for k, i in owner.items()]
         rows += [{"key": k, "article_id": a} for k, a in more.items()]
@@ -654,16 +671,19 @@ class Store:
             return 0
         with self.transaction() as s:
             active = set(s.scalars(select(CommitmentRow.id).where(CommitmentRow.active)))
-            # the articles judged by another daemon meanwhile are left to its evidence
-            claimed = set(
-                s.scalars(
-                    update(ArticleRow)
-                    .where(ArticleRow.id.in_(ids), ArticleRow.judged_at.is_(None))
-                    .values(judged_at=now)
-                    .returning(ArticleRow.id)
-                    .execution_options(synchronize_session=False)
+            # one UPDATE per chunk marks the articles judged and says which this process
+            # claimed (the articles judged by another daemon meanwhile are left to its evidence)
+            claimed: set[int] = set()
+            for chunk in _chunks(ids, KEY_LOOKUP_CHUNK):
+                claimed.update(
+                    s.scalars(
+                        update(ArticleRow)
+                        .where(ArticleRow.id.in_(chunk), ArticleRow.judged_at.is_(None))
+                        .values(judged_at=now)
+                        .returning(ArticleRow.id)
+                        .execution_options(synchronize_session=False)
+                    )
                 )
-            )
             rows = [
                 row
                 for article_id, row in evidence
@@ -720,6 +740,22 @@ class Store:
                     )
                 )
             )
+
+    def unassessed_evidence(self, commitment_ids: Sequence[str]) -> dict[str, set[int]]:
+        """``unassessed_evidence_ids`` of many commitments in one query per chunk (an index
+        probe per commitment, not a query each); a commitment with none is left out."""
+        out: dict[str, set[int]] = {}
+        with self.transaction() as s:
+            for chunk in _chunks(sorted(set(commitment_ids)), KEY_LOOKUP_CHUNK):
+                rows = s.execute(
+                    select(EvidenceRow.commitment_id, EvidenceRow.id).where(
+                        EvidenceRow.commitment_id.in_(chunk),
+                        EvidenceRow.assessed_at.is_(None),
+                    )
+                )
+                for cid, eid in rows:
+                    out.setdefault(cid, set()).add(eid)
+        return out
 
     def apply_assessment(
         self,

@@ -133,10 +133,12 @@ def test_verdicts_assessment_alerts_outbox(store: Store) -> None:
     assert store.unjudged_articles(10) == []
     [ev] = store.evidence_for("ceasefire")
     assert ev.source == "news.example" and ev.quote == "They clashed."
+    assert store.unassessed_evidence(["ceasefire", "other"]) == {"ceasefire": {ev.id}}
     change = StatusChange("ceasefire", Status.PENDING, Status.BREACHED, NOW, "strong", (ev.id,))
     assert store.apply_assessment("ceasefire", Status.PENDING, [change], [ev.id], NOW)
     assert not store.apply_assessment("ceasefire", Status.PENDING, [change], [ev.id], NOW)
     assert store.unassessed_evidence_ids("ceasefire") == set()
+    assert store.unassessed_evidence(["ceasefire"]) == {}
     [event] = store.unalerted_events()
     item = NewOutboxItem("alert:1:outbox", "outbox", "alert", "S", "<m@x>", b"payload")
     assert store.enqueue_alerts([item, item], alerted=[event.id], suppressed={}, now=NOW) == 1

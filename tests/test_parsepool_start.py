@@ -1,0 +1,48 @@
+"""A parse worker does not run the parent's main script again (issue 11: the ``monitor``
+console script imported the whole CLI in every worker of every poll, ~1 s of CPU each)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+FEED = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+    b"<link>https://news.example/</link><description>d</description>"
+    b"<item><guid>g1</guid><link>https://news.example/a</link><title>A title</title>"
+    b"<description>Some text.</description></item></channel></rss>"
+)
+
+
+def test_a_worker_does_not_run_the_main_script_again(tmp_path: Path) -> None:
+    marker = tmp_path / "main-ran-in-a-worker"
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(FEED)
+    script = tmp_path / "main_script.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import sys
+            from pathlib import Path
+
+            if __name__ != "__main__":  # run again in a child process (as __mp_main__)
+                Path({str(marker)!r}).write_text(__name__)
+
+            from monitor import parsepool
+
+            if __name__ == "__main__":
+                with parsepool.ParsePool(1) as pool:
+                    job = parsepool.ParseJob(Path({str(feed)!r}).read_bytes(), "https://x/")
+                    result = pool.submit(job).result(timeout=60)
+                print(len(result.entries), __file__ == {str(script)!r})
+            """
+        ),
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert out.stdout.split() == ["1", "True"]  # parsed; the parent's __file__ is back
+    assert not marker.exists(), f"the worker ran the main script as {marker.read_text()}"
