@@ -137,7 +137,7 @@ class PollingConfig(_Model):
 
 
 class FeedConfig(_Model):
-    name: Text
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
     url: str
     interval_minutes: float | None = Field(None, gt=0, le=7 * 24 * 60)
     enabled: bool = True

@@ -138,6 +138,15 @@ def test_duplicate_keys_and_ids() -> None:
     assert "commitments[1].id (line 11): duplicate commitment id 'truce'" in found
 
 
+def test_a_feed_name_longer_than_its_column_is_refused() -> None:
+    """feeds.name is 200 characters in the database: a longer one is a config problem, not
+    a failure at the first sync (PostgreSQL would refuse it, SQLite would keep it)."""
+    found = problems_of(MINIMAL.replace("name: Local", "name: " + "L" * 201))
+    assert any(p.startswith("feeds[0].name (line 2)") and "200" in p for p in found), found
+    config = parse_config(MINIMAL.replace("name: Local", "name: " + "L" * 200), env={})
+    assert config.feeds[0].name == "L" * 200
+
+
 def test_yaml_syntax_error_names_the_line() -> None:
     assert problems_of("feeds:\n  - name: [unclosed\n")[0].startswith("(YAML syntax) (line 3)")
 
