@@ -384,6 +384,13 @@ def _print_heartbeat(report: dict[str, Any]) -> None:
         f"({cov['feeds']} in all); last 24 h: feeds read {cov['read_hours_last_24h']:g} h, "
         f"{cov['new_articles_last_24h']} new articles"
     )
+    unread = cov.get("not_judged_last_24h") or {}
+    if unread:
+        langs = ", ".join(f"{lang} {n}" for lang, n in unread.items())
+        _echo(
+            f"Not judged: {sum(unread.values())} articles of the last 24 h are in a language "
+            f"the judge does not read ({langs}); only a readable headline was judged"
+        )
 
 
 def _clip(text: str, n: int) -> str:

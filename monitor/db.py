@@ -114,6 +114,9 @@ class ArticleRow(Base):
     fetched_at: Mapped[datetime]
     fingerprint: Mapped[int] = mapped_column(BigInteger, default=0)  # signed 64-bit SimHash
     judged_at: Mapped[datetime | None]
+    # set when the judge could not read the text: the language it is in ("fr"); only a
+    # readable headline was judged (`status` counts these, `explain` says so)
+    language: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (
         Index("ix_articles_unjudged", "judged_at", "id"),

@@ -130,6 +130,8 @@ def collect(m: Monitor) -> dict[str, Any]:
             "feeds_read_last_cycle": last_due.feeds_ok if last_due else 0,
             "new_articles_last_24h": sum(c.new_articles for c in recent),
             "read_hours_last_24h": round(hours_24h, 2),
+            # articles whose text the judge could not read, by language (headline judged only)
+            "not_judged_last_24h": m.store.unread_languages(day_ago),
         },
         "commitments": commitments,
         "feeds": feeds,

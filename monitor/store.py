@@ -691,6 +691,7 @@ class Store:
             ]
             if rows:
                 s.execute(insert(EvidenceRow), rows)
+            _mark_languages(s, [(a.id, vs) for a, vs in judged if a.id in claimed])
         return len(rows)
 
     def article(self, article_id: int) -> Article | None:
@@ -1091,6 +1092,17 @@ class Store:
             rows = s.execute(stmt.order_by(EvidenceRow.id))
             return [_evidence(e, a) for e, a in rows]
 
+    def unread_languages(self, since: datetime) -> dict[str, int]:
+        """Articles fetched since then whose text the judge could not read, by language
+        (only their headline was judged): the fetch-time index, then a filter."""
+        with self.transaction() as s:
+            rows = s.execute(
+                select(ArticleRow.language, func.count())
+                .where(ArticleRow.fetched_at >= since, ArticleRow.language.is_not(None))
+                .group_by(ArticleRow.language)
+            )
+            return {str(lang): int(n) for lang, n in sorted(rows, key=lambda r: (-r[1], r[0]))}
+
     def latest_evidence(self) -> dict[str, Evidence]:
         """Per commitment, its most recent evidence: one index probe per commitment
         (``ix_evidence_commitment_id``), never a scan of all evidence."""
@@ -1354,7 +1366,9 @@ class Store:
                         row.signals, row.assessed_at = list(v.signals), None
                         changed.add(cid)
                 s.execute(
-                    update(ArticleRow).where(ArticleRow.id == article.id).values(judged_at=now)
+                    update(ArticleRow)
+                    .where(ArticleRow.id == article.id)
+                    .values(judged_at=now, language=_language(verdicts))
                 )
         return changed
 
@@ -1726,3 +1740,26 @@ class SentRecorder:
                 self._connection.invalidate()
             self._connection.close()
             self._connection = None
+
+
+def _language(verdicts: Sequence[Verdict]) -> str | None:
+    """The language an article was not judged in (every verdict carries it), else None."""
+    return next((v.language for v in verdicts if v.language is not None), None)
+
+
+def _mark_languages(s: Session, judged: Sequence[tuple[int, Sequence[Verdict]]]) -> None:
+    """Record the language of the articles whose text the judge could not read: one
+    UPDATE per language (they are few; a readable article keeps NULL)."""
+    by_language: dict[str, list[int]] = {}
+    for article_id, verdicts in judged:
+        lang = _language(verdicts)
+        if lang is not None:
+            by_language.setdefault(lang[:16], []).append(article_id)
+    for lang, ids in by_language.items():
+        for chunk in _chunks(ids, KEY_LOOKUP_CHUNK):
+            s.execute(
+                update(ArticleRow)
+                .where(ArticleRow.id.in_(chunk))
+                .values(language=lang)
+                .execution_options(synchronize_session=False)
+            )

@@ -285,6 +285,8 @@ class WebApp:
             "feeds": len(feeds),
             "healthy": sum(1 for f in feeds if f.healthy),
             "last_poll": self.m.store.last_poll_at(),
+            # articles of the last 24 h whose text the judge could not read, by language
+            "unread": self.m.store.unread_languages(self.m.clock.now() - timedelta(hours=24)),
         }
 
     def find(self, cid: str) -> CommitmentView:

@@ -96,3 +96,46 @@ def test_heartbeat_running_then_stopped(
     m.clock.advance(3600)  # type: ignore[attr-defined]
     beat = collect(m)["daemon"]
     assert beat["running"] is False and beat["next_cycle_at"] is None
+
+
+FRENCH_ITEM = {
+    "guid": "fr-1",
+    "link": "https://journal.example/2025/10/24/khost",
+    "title": "Frappes pakistanaises dans la province de Khost",
+    "description": (
+        "Les forces pakistanaises ont bombardé la province de Khost dans la nuit, selon les "
+        "autorités afghanes, qui dénoncent une violation du cessez-le-feu conclu à Doha."
+    ),
+}
+
+
+def test_status_counts_articles_it_could_not_read(
+    tmp_path: Path, feed_server: FeedServer, database_url: str
+) -> None:
+    """An article in a language the judge does not read is counted by `status`, by
+    language, so a desk knows part of its news went unjudged (not silently `none`)."""
+    feed_server.add("/f.xml", rss([BREACH_ITEM, QUIET_ITEM, FRENCH_ITEM]))
+    config = str(
+        write_watchlist(tmp_path, {"PK": feed_server.url("/f.xml")}, database_url=database_url)
+    )
+    assert CliRunner().invoke(main, ["run", "--once", "--config", config]).exit_code == 0
+    report = json.loads(CliRunner().invoke(main, ["status", "--json", "--config", config]).stdout)
+    assert report["coverage"]["new_articles_last_24h"] == 3
+    assert report["coverage"]["not_judged_last_24h"] == {"fr": 1}
+    text = CliRunner().invoke(main, ["status", "--config", config]).stdout
+    assert "Not judged: 1 articles of the last 24 h" in text and "(fr 1)" in text
+    # judged again (`monitor rejudge`), the mark stays on the same article only
+    assert CliRunner().invoke(main, ["rejudge", "--config", config]).exit_code == 0
+    again = json.loads(CliRunner().invoke(main, ["status", "--json", "--config", config]).stdout)
+    assert again["coverage"]["not_judged_last_24h"] == {"fr": 1}
+
+
+def test_status_says_nothing_unread_when_all_is_english(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    feed_server.add("/f.xml", rss([BREACH_ITEM, QUIET_ITEM]))
+    config = str(write_watchlist(tmp_path, {"PK": feed_server.url("/f.xml")}))
+    assert CliRunner().invoke(main, ["run", "--once", "--config", config]).exit_code == 0
+    report = json.loads(CliRunner().invoke(main, ["status", "--json", "--config", config]).stdout)
+    assert report["coverage"]["not_judged_last_24h"] == {}
+    assert "Not judged" not in CliRunner().invoke(main, ["status", "--config", config]).stdout

@@ -267,3 +267,26 @@ def test_acknowledge_from_the_page_needs_the_session_and_csrf(
     assert ack.by == "Dana" and ack.status is m.store.commitment_states()["ceasefire"].status
     assert "acknowledged by Dana" in client.get("/").text
     assert client.get("/api/commitments").json()[0]["acknowledged_by"] == "Dana"
+
+
+def test_overview_counts_articles_the_judge_could_not_read(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    open_monitor: Callable[..., pipeline.Monitor],
+    clock: FakeClock,
+) -> None:
+    french = {
+        "guid": "fr-1",
+        "link": "https://journal.example/khost",
+        "title": "Frappes pakistanaises dans la province de Khost",
+        "description": (
+            "Les forces pakistanaises ont bombardé la province de Khost dans la nuit, selon "
+            "les autorités afghanes, qui dénoncent une violation du cessez-le-feu."
+        ),
+    }
+    feed_server.add("/pk.xml", rss([BREACH_ITEM, french]), content_type="application/rss+xml")
+    m = open_monitor(write_watchlist(tmp_path, {"PK": feed_server.url("/pk.xml")}), clock)
+    pipeline.run_cycle(m)
+    with serving(m) as base, httpx.Client(base_url=base) as client:
+        page = client.get("/").text
+    assert 'id="not-judged"' in page and "fr 1" in page
