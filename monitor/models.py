@@ -238,7 +238,7 @@ class OutboxItem:
     id: int
     key: str
     channel: str
-    kind: str  # "alert" | "alerts" (several, grouped) | "digest" | "health"
+    kind: str  # "alert" | "alerts" (several, grouped) | "digest" | "health" | "healths"
     subject: str
     message_id: str
     payload: str  # the rendered RFC 5322 message

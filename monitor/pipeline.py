@@ -17,7 +17,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -694,21 +694,30 @@ def _grouped_for_each_channel(
     """Several alerts of one cycle: one message per channel holding them all (one
     Message-ID), and a row per alert and channel (``alert:<id>:<channel>``, as when sent
     alone) that is marked sent with the group, so no alert is ever sent twice."""
+    group = render.AlertGroupContext(tuple(ctx for _, ctx in contexts))
+    return _grouped(
+        m, "alert", contexts, group, render.render_alert_group, render.render_alert, now
+    )
+
+
+def _grouped(
+    m: Monitor,
+    kind: str,
+    contexts: Sequence[tuple[int, object]],
+    group_ctx: object,
+    render_group: Callable[..., EmailMessage],
+    render_one: Callable[..., EmailMessage],
+    now: datetime,
+) -> list[NewOutboxItem]:
+    """One message per channel for several events of ``kind`` ("alert" or "health"),
+    keyed ``<kind>s:...``, and a member row per event and channel (``<kind>:<id>:<channel>``,
+    the key it has when sent alone) marked sent with the group."""
     ids = [event_id for event_id, _ in contexts]
     digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:12]
-    group = f"alerts:{ids[0]}-{ids[-1]}:{digest}"
-    items = _for_each_channel(
-        m,
-        group,
-        "alerts",
-        render.render_alert_group,
-        render.AlertGroupContext(tuple(ctx for _, ctx in contexts)),
-        now,
-    )
+    group = f"{kind}s:{ids[0]}-{ids[-1]}:{digest}"
+    items = _for_each_channel(m, group, f"{kind}s", render_group, group_ctx, now)
     for event_id, ctx in contexts:
-        for member in _for_each_channel(
-            m, f"alert:{event_id}", "alert", render.render_alert, ctx, now
-        ):
+        for member in _for_each_channel(m, f"{kind}:{event_id}", kind, render_one, ctx, now):
             items.append(replace(member, group_key=f"{group}:{member.channel}"))
     return items
 
@@ -820,7 +829,7 @@ def _send(
 
 def _alert_keys(m: Monitor, item: OutboxItem) -> list[str]:
     """The alerts a message carries: itself, or those grouped into it."""
-    return m.store.grouped_keys(item.key) if item.kind == "alerts" else [item.key]
+    return m.store.grouped_keys(item.key) if item.kind in ("alerts", "healths") else [item.key]
 
 
 RECORD_PATIENCE_SECONDS = 600.0
@@ -880,22 +889,41 @@ def check_health(m: Monitor) -> int:
 
 
 def alert_health(m: Monitor) -> int:
-    """Queue one message per feed-health event and channel."""
+    """Queue the feed-health events: one message per event and channel, or, with
+    ``alerts.group`` and several events in a cycle, one message per channel for them all
+    (a first start with every feed down sends one alert, not one per feed)."""
     events = m.store.unalerted_health_events()
     if not events:
         return 0
     now = m.clock.now()
     items: list[NewOutboxItem] = []
     silences = m.store.silences(now)  # a silenced feed or channel gets no health alert
-    for ev in events:
-        if review.silence_for(silences, SilenceScope.FEED, ev.feed_name, now) is not None:
-            continue
-        ctx = render.HealthContext(
-            ev.feed_name, ev.feed_url, ev.previous, ev.state, ev.detail, ev.at
+    contexts = [
+        (
+            ev.id,
+            render.HealthContext(
+                ev.feed_name, ev.feed_url, ev.previous, ev.state, ev.detail, ev.at
+            ),
         )
-        items += _for_each_channel(
-            m, f"health:{ev.id}", "health", render.render_health_alert, ctx, now
+        for ev in events
+        if review.silence_for(silences, SilenceScope.FEED, ev.feed_name, now) is None
+    ]
+    if len(contexts) > 1 and m.config.file.alerts.group:
+        group = render.HealthGroupContext(tuple(ctx for _, ctx in contexts))
+        items = _grouped(
+            m,
+            "health",
+            contexts,
+            group,
+            render.render_health_group,
+            render.render_health_alert,
+            now,
         )
+    else:
+        for event_id, ctx in contexts:
+            items += _for_each_channel(
+                m, f"health:{event_id}", "health", render.render_health_alert, ctx, now
+            )
     muted_channels = review.silenced_channels(silences, now)
     items = [i for i in items if i.channel not in muted_channels]
     return m.store.enqueue_alerts(

@@ -138,6 +138,17 @@ class HealthContext:
     at: datetime
 
 
+@dataclass(frozen=True)
+class HealthGroupContext:
+    """Several feeds' changes of health in one cycle, sent to a channel as one message."""
+
+    events: tuple[HealthContext, ...]
+
+    @property
+    def failing(self) -> bool:
+        return any(e.state != "ok" for e in self.events)
+
+
 # --- text helpers (also used as template filters) ---------------------------------
 
 
@@ -339,6 +350,16 @@ def health_subject(ctx: HealthContext) -> str:
     return _subject(f"[monitor] feed {ctx.state.upper()}: {name}")
 
 
+def health_group_subject(ctx: HealthGroupContext) -> str:
+    """``[monitor] 13 feeds: FAILING: Dawn, Geo News, ...; recovered: ...``, on one line."""
+    by_state: dict[str, list[str]] = {}
+    for e in ctx.events:
+        label = "recovered" if e.state == "ok" else e.state.upper()
+        by_state.setdefault(label, []).append(one_line(e.feed_name) or e.feed_url)
+    parts = [f"{label}: {', '.join(names)}" for label, names in by_state.items()]
+    return _subject(f"[monitor] {plural(len(ctx.events), 'feed')}: {'; '.join(parts)}")
+
+
 def digest_subject(ctx: DigestContext) -> str:
     """``[monitor] digest 2025-11-02: 2 changes, 5 new evidence`` (+ failing feeds)."""
     n_changes = len(ctx.changes)
@@ -535,6 +556,27 @@ def render_health_alert(
     )
 
 
+def render_health_group(
+    ctx: HealthGroupContext,
+    *,
+    key: str,
+    sender: str,
+    recipients: Sequence[str],
+    sent_at: datetime,
+    install_id: str = "",
+) -> EmailMessage:
+    """Several feeds' changes of health as one multipart/alternative message."""
+    return _render_message(
+        "healths",
+        {"ctx": ctx, "subject": health_group_subject(ctx)},
+        key=key,
+        sender=sender,
+        recipients=recipients,
+        sent_at=sent_at,
+        install_id=install_id,
+    )
+
+
 def render_digest(
     ctx: DigestContext,
     *,
@@ -646,6 +688,8 @@ def fields_for(ctx: object) -> dict[str, Any]:
         return {"type": "status_changes", "alerts": [alert_fields(a) for a in ctx.alerts]}
     if isinstance(ctx, HealthContext):
         return health_fields(ctx)
+    if isinstance(ctx, HealthGroupContext):
+        return {"type": "feed_health_changes", "feeds": [health_fields(e) for e in ctx.events]}
     if isinstance(ctx, DigestContext):
         return digest_fields(ctx)
     raise TypeError(f"no fields for {type(ctx).__name__}")
@@ -778,6 +822,11 @@ def validate_templates() -> None:
             jobs += [
                 (name, {"ctx": health, "subject": health_subject(health)})
                 for name in ("health.txt", "health.html")
+            ]
+            healths = HealthGroupContext((health, health))
+            jobs += [
+                (name, {"ctx": healths, "subject": health_group_subject(healths)})
+                for name in ("healths.txt", "healths.html")
             ]
         for name, values in jobs:
             try:

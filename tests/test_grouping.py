@@ -109,3 +109,79 @@ def test_grouping_can_be_turned_off(
         assert report.delivery.sent == len(rows) == len(smtp_server.messages)
     finally:
         m.store.close()
+
+
+def _health_monitor(
+    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer, clock: FakeClock, group: bool
+) -> pipeline.Monitor:
+    for i in range(3):
+        feed_server.add(f"/down{i}.xml", b"down", status=503, content_type="text/plain")
+    path = write_watchlist(
+        tmp_path,
+        {f"Down {i}": feed_server.url(f"/down{i}.xml") for i in range(3)},
+        smtp={
+            "host": smtp_server.host,
+            "port": smtp_server.port,
+            "security": "none",
+            "timeout_seconds": 5,
+            "sender": "monitor@example.org",
+            "recipients": ["desk@example.org"],
+        },
+    )
+    if not group:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("alerts:\n", "alerts:\n  group: false\n", 1), encoding="utf-8")
+    config = load_config(str(path), env={})
+    upgrade(config.database_url)
+    m = pipeline.Monitor(config, Store(make_engine(config.database_url)), clock)
+    pipeline.sync(m)
+    return m
+
+
+def test_feeds_failing_in_one_cycle_make_one_health_alert_per_channel(
+    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer, clock: FakeClock
+) -> None:
+    """A first start with every feed down sends one FAILING alert naming them all, not one
+    per feed; each feed's event keeps its own row, marked sent with the group."""
+    m = _health_monitor(tmp_path, feed_server, smtp_server, clock, group=True)
+    try:
+        report = pipeline.run_cycle(m)
+        rows = m.store.outbox(limit=100)
+        groups = [o for o in rows if o.kind == "healths"]
+        members = [o for o in rows if o.kind == "health"]
+        assert {o.channel for o in groups} == {"smtp", "outbox"}
+        assert len(members) == 3 * 2 and {o.group_key for o in members} == {o.key for o in groups}
+        assert report.delivery.sent == 2 and all(o.sent_at is not None for o in rows)
+        [mail] = smtp_server.messages
+        parsed = email.message_from_bytes(mail.data, policy=email.policy.default)
+        assert parsed["Subject"].startswith("[monitor] 3 feeds: FAILING: Down 0, Down 1, Down 2")
+        body = parsed.get_body(("plain",))
+        assert body is not None and body.get_content().count("==== ") == 3
+        assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
+        # the feeds come back: one "recovered" message for them all
+        for i in range(3):
+            feed_server.add(f"/down{i}.xml", rss([QUIET_ITEM]))
+        clock.advance(3600)
+        assert pipeline.run_cycle(m).delivery.sent == 2
+        recovered = email.message_from_bytes(
+            smtp_server.messages[-1].data, policy=email.policy.default
+        )
+        assert recovered["Subject"].startswith("[monitor] 3 feeds: recovered: Down 0")
+        clock.advance(3600)
+        assert pipeline.run_cycle(m).delivery.sent == 0  # nothing sent twice
+        assert len(smtp_server.messages) == 2
+    finally:
+        m.store.close()
+
+
+def test_health_alerts_one_per_feed_when_grouping_is_off(
+    tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer, clock: FakeClock
+) -> None:
+    m = _health_monitor(tmp_path, feed_server, smtp_server, clock, group=False)
+    try:
+        pipeline.run_cycle(m)
+        rows = m.store.outbox(limit=100)
+        assert all(o.kind == "health" and o.group_key is None for o in rows)
+        assert len(smtp_server.messages) == 3
+    finally:
+        m.store.close()

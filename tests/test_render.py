@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from monitor import render
 from monitor.models import Commitment, Evidence, Kind, Label, Status, StatusChange
 from monitor.render import (
     SUBJECT_MAX_CHARS,
@@ -358,3 +359,16 @@ def test_one_line_has_no_line_breaks_and_respects_limit(text: str, limit: int) -
     assert len(out.splitlines()) <= 1
     assert len(out) <= limit
     assert out == out.strip()
+
+
+def test_health_group_fields_and_subject_name_every_feed() -> None:
+    at = datetime(2025, 10, 30, 12, 0, tzinfo=UTC)
+    down = render.HealthContext("Dawn", "https://dawn.example/feed", "ok", "failing", "503", at)
+    back = render.HealthContext("Geo", "https://geo.example/rss", "failing", "ok", "", at)
+    ctx = render.HealthGroupContext((down, back))
+    assert ctx.failing
+    assert render.health_group_subject(ctx) == "[monitor] 2 feeds: FAILING: Dawn; recovered: Geo"
+    fields = render.fields_for(ctx)
+    assert fields["type"] == "feed_health_changes"
+    assert [f["feed"] for f in fields["feeds"]] == ["Dawn", "Geo"]
+    assert not render.HealthGroupContext((back,)).failing
