@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -91,9 +92,39 @@ def refusal(address: str | IPAddress, *, allow_private: bool = False) -> str | N
     return None
 
 
-def resolve(host: str, port: int) -> list[str]:
-    """Every address ``host`` resolves to, in the resolver's order (one look-up)."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+#: A look-up with no timeout of its own still ends: the resolver may hang, the poll may not.
+DEFAULT_RESOLVE_TIMEOUT = 30.0
+
+
+def _lookup(host: str, port: int, timeout: float) -> list[Any]:
+    """``getaddrinfo`` with a time limit.  The C resolver cannot be interrupted, so the
+    look-up runs in a daemon thread that is abandoned when time is up (it cannot hold up
+    the poll, nor the process's exit)."""
+    result: list[Any] = []
+    error: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.extend(
+                socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+            )
+        except BaseException as e:  # handed to the caller's thread
+            error.append(e)
+
+    worker = threading.Thread(target=run, name=f"resolve {host}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise TimeoutError(f"DNS look-up of {host} took longer than {timeout:g} s")
+    if error:
+        raise error[0]
+    return result
+
+
+def resolve(host: str, port: int, timeout: float | None = None) -> list[str]:
+    """Every address ``host`` resolves to, in the resolver's order (one look-up), within
+    ``timeout`` seconds (``TimeoutError``, an ``OSError``, after it)."""
+    infos = _lookup(host, port, DEFAULT_RESOLVE_TIMEOUT if timeout is None else timeout)
     out: list[str] = []
     for info in infos:
         address = str(info[4][0])
@@ -119,8 +150,8 @@ class GuardedBackend(httpcore.SyncBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
         name = host.strip("[]")
-        try:
-            addresses = resolve(name, port)
+        try:  # the connect timeout bounds the look-up too
+            addresses = resolve(name, port, timeout)
         except (OSError, UnicodeError) as e:
             raise httpcore.ConnectError(f"cannot resolve {name}: {e}") from e
         error: Exception | None = None
@@ -158,7 +189,7 @@ class GuardedAsyncBackend(httpcore.AnyIOBackend):
         name = host.strip("[]")
         loop = asyncio.get_running_loop()
         try:
-            addresses = await loop.run_in_executor(None, resolve, name, port)
+            addresses = await loop.run_in_executor(None, resolve, name, port, timeout)
         except (OSError, UnicodeError) as e:
             raise httpcore.ConnectError(f"cannot resolve {name}: {e}") from e
         error: Exception | None = None

@@ -4,6 +4,7 @@ actually connected to, polling and ``explain URL``."""
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -145,3 +146,45 @@ def test_guarded_transport_serves_a_client_of_ones_own(feed_server: FeedServer) 
             client.post(feed_server.url("/hook"), content=b"{}")
     with httpx.Client(transport=netguard.guarded_transport(allow_private=True)) as client:
         assert client.get(feed_server.url("/hook")).text == "ok"
+
+
+def test_a_hanging_dns_look_up_fails_that_feed_not_the_poll(
+    feed_server: FeedServer,
+    clock: FakeClock,
+    tmp_path: Path,
+    open_monitor: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``getaddrinfo`` has no timeout of its own: a resolver that never answers must cost
+    one feed its connect timeout, not hold the whole poll (the other feed is stored)."""
+    feed_server.add("/f.xml", rss([BREACH_ITEM]))
+    port = int(feed_server.url("/").rsplit(":", 1)[1].split("/")[0])
+    real = socket.getaddrinfo
+    release = threading.Event()
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "hangs.test":  # the internet's DNS, mocked: a resolver that never answers
+            if not release.wait(30):
+                raise OSError("the mocked resolver gave up after 30 s")
+            raise OSError("released")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    path = write_watchlist(
+        tmp_path,
+        {"Hangs": f"http://hangs.test:{port}/f.xml", "Good": feed_server.url("/f.xml")},
+        polling={"allow_private_addresses": True, "connect_timeout_seconds": 1},
+    )
+    m: pipeline.Monitor = open_monitor(path, clock)
+    try:
+        report = pipeline.poll(m)
+    finally:
+        release.set()
+    assert "DNS look-up of hangs.test took longer than 1 s" in report.errors["Hangs"]
+    assert "Good" not in report.errors and report.new_articles == 1
+
+
+def test_resolve_passes_on_the_resolvers_own_error() -> None:
+    with pytest.raises(OSError):
+        netguard.resolve("no-such-host.invalid", 80, timeout=5)
+    assert netguard.resolve("127.0.0.1", 80, timeout=5) == ["127.0.0.1"]
