@@ -910,6 +910,11 @@ def rejudge(since: str | None, config_file: str | None) -> None:
             f"re-judged {report.articles} articles; evidence changed for "
             f"{len(report.commitments)} commitments; {len(report.changes)} status changes"
         )
+        if report.pruned:
+            click.echo(
+                f"left {report.pruned} articles as they were: their text was pruned "
+                "(retention.article_text_days), so their evidence stands"
+            )
         for c in report.changes:
             click.echo(f"  {c.commitment_id}: {c.from_status} -> {c.to_status}")
         _send_now(m)

@@ -117,6 +117,8 @@ class ArticleRow(Base):
     # set when the judge could not read the text: the language it is in ("fr"); only a
     # readable headline was judged (`status` counts these, `explain` says so)
     language: Mapped[str | None] = mapped_column(String(16))
+    # when retention blanked the text: `rejudge` then leaves the article's evidence alone
+    text_pruned_at: Mapped[datetime | None]
 
     __table_args__ = (
         Index("ix_articles_unjudged", "judged_at", "id"),

@@ -195,6 +195,7 @@ def reassess_commitment(
 class RejudgeReport:
     articles: int = 0
     commitments: set[str] = field(default_factory=set)  # whose evidence changed
+    pruned: int = 0  # left as they were: retention blanked their text
     changes: list[StatusChange] = field(default_factory=list)
 
 
@@ -214,6 +215,7 @@ def rejudge(m: Monitor, *, since: datetime | None = None, by: str = "rejudge") -
         report.articles += len(articles)
         after = articles[-1].id
         m.say(f"re-judged {report.articles} articles")
+    report.pruned = m.store.pruned_count(since)
     what = "re-judged the stored articles" + (f" since {since:%Y-%m-%d}" if since else "")
     for cid in sorted(report.commitments):
         commitment = m.commitments.get(cid)

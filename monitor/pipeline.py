@@ -1057,6 +1057,7 @@ def prune(m: Monitor) -> PruneReport:
     blanked, deleted = m.store.prune(
         text_before=now - timedelta(days=r.article_text_days) if r.article_text_days else None,
         outbox_before=now - timedelta(days=r.outbox_days) if r.outbox_days else None,
+        now=now,
     )
     cycles = (
         cyclelog.prune_cycles(m.store, now - timedelta(days=r.cycles_days)) if r.cycles_days else 0

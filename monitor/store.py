@@ -1166,6 +1166,7 @@ class Store:
         *,
         text_before: datetime | None,
         outbox_before: datetime | None,
+        now: datetime | None = None,
         batch: int = 2000,
     ) -> tuple[int, int]:
         """Blank the text of judged articles fetched before ``text_before`` (title, link,
@@ -1188,7 +1189,11 @@ class Store:
                     )
                 )
                 if ids:
-                    s.execute(update(ArticleRow).where(ArticleRow.id.in_(ids)).values(text=""))
+                    s.execute(
+                        update(ArticleRow)
+                        .where(ArticleRow.id.in_(ids))
+                        .values(text="", text_pruned_at=now or text_before)
+                    )
             blanked += len(ids)
             if len(ids) < batch:
                 break
@@ -1301,14 +1306,29 @@ class Store:
 
     def articles_after(self, after_id: int, since: datetime | None, limit: int) -> list[Article]:
         """Stored articles with ids above ``after_id`` (published, else fetched, at or after
-        ``since``), in id order: the batches ``rejudge`` walks through."""
+        ``since``), in id order: the batches ``rejudge`` walks through.  Articles whose
+        text retention blanked are left out: judged on their headline alone they would
+        lose evidence their text gave."""
         with self.transaction() as s:
-            stmt = select(ArticleRow).where(ArticleRow.id > after_id)
+            stmt = select(ArticleRow).where(
+                ArticleRow.id > after_id, ArticleRow.text_pruned_at.is_(None)
+            )
             if since is not None:
                 stmt = stmt.where(
                     func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at) >= since
                 )
             return [_article(r) for r in s.scalars(stmt.order_by(ArticleRow.id).limit(limit))]
+
+    def pruned_count(self, since: datetime | None) -> int:
+        """Articles (published, else fetched, at or after ``since``) whose text retention
+        blanked: what `rejudge` leaves as it was."""
+        with self.transaction() as s:
+            stmt = select(func.count()).where(ArticleRow.text_pruned_at.is_not(None))
+            if since is not None:
+                stmt = stmt.where(
+                    func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at) >= since
+                )
+            return int(s.scalar(stmt) or 0)
 
     def replace_verdicts(
         self, judged: Sequence[tuple[Article, Sequence[Verdict]]], now: datetime

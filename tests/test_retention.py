@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from monitor import cyclelog, daemon, pipeline
+from monitor import cyclelog, daemon, oversight, pipeline
 from monitor.clock import FakeClock
 from monitor.db import ArticleRow, EvidenceRow, OutboxRow, StatusEventRow
 from tests.feedserver import FeedServer
@@ -136,3 +136,33 @@ def test_the_daemon_prunes_daily(tmp_path: Path, open_monitor: Callable[..., obj
     first = job.trigger.get_next_fire_time(None, START)
     second = job.trigger.get_next_fire_time(first, first)
     assert (second - first).total_seconds() == DAY
+
+
+def test_rejudge_leaves_articles_whose_text_was_pruned(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    database_url: str,
+    open_monitor: Callable[..., pipeline.Monitor],
+) -> None:
+    """Judged again on its headline alone, a pruned article would lose the evidence its
+    text gave (and send a RETRACTED alert): `rejudge` leaves it as it was."""
+    feed_server.add("/pk.xml", rss([BREACH_ITEM, QUIET_ITEM]))
+    config_file = write_watchlist(
+        tmp_path,
+        {"PK": feed_server.url("/pk.xml")},
+        database_url=database_url,
+        retention={"article_text_days": 30},
+    )
+    clock = FakeClock(START)
+    m = open_monitor(config_file, clock)
+    pipeline.run_cycle(m)
+    before = [(e.article_id, e.label, e.score) for e in m.store.evidence_for("ceasefire")]
+    status = m.store.commitment_states()["ceasefire"].status
+    assert before
+    clock.advance(31 * DAY)
+    assert pipeline.prune(m).articles_blanked == 2
+    report = oversight.rejudge(m)
+    assert report.articles == 0 and report.pruned == 2 and report.changes == []
+    assert [(e.article_id, e.label, e.score) for e in m.store.evidence_for("ceasefire")] == before
+    assert m.store.commitment_states()["ceasefire"].status == status
+    assert not [o for o in m.store.outbox(limit=100) if o.key.startswith("retracted:")]

@@ -1,4 +1,4 @@
-"""the language of an article whose text was not judged
+"""the language of an article whose text was not judged; when its text was pruned
 
 Revision ID: 0008
 Revises: 0007
@@ -22,8 +22,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.add_column(sa.Column("language", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("text_pruned_at", sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.drop_column("text_pruned_at")
         batch_op.drop_column("language")
