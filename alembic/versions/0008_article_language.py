@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from alembic import op
+from monitor.db import UTCDateTime
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -22,7 +23,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.add_column(sa.Column("language", sa.String(length=16), nullable=True))
-        batch_op.add_column(sa.Column("text_pruned_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("text_pruned_at", UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
