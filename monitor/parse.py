@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
@@ -402,8 +403,11 @@ class _TextExtractor(HTMLParser):
 
 def html_to_text(html: str) -> str:
     """The text of an HTML fragment: tags dropped, entities decoded, blocks on their own lines."""
+    html = html[:_MAX_HTML_CHARS]
+    if "<" not in html:  # no tag: what the parser would give (its data, entities decoded)
+        return clean_text(unescape(html) if "&" in html else html)
     parser = _TextExtractor()
-    parser.feed(html[:_MAX_HTML_CHARS])
+    parser.feed(html)
     parser.close()
     return clean_text("".join(parser.parts))
 

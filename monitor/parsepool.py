@@ -28,11 +28,12 @@ import time
 from collections import deque
 from collections.abc import Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from multiprocessing.connection import Connection
 from typing import Any
 
+from monitor.entryrows import prepare
 from monitor.errors import ParseError
 from monitor.logs import get_logger
 from monitor.models import ParseResult
@@ -53,6 +54,11 @@ class ParseJob:
     headers: Mapping[str, str] = field(default_factory=dict)
     now: datetime | None = None
     max_entries: int = 500
+    # The feed the entries are for: given, each entry comes back made ready to store
+    # (``entryrows.PreparedEntry``: keys, row values, fingerprint), so the poll's process
+    # does not spend its time on them.
+    feed_id: int | None = None
+    feed_name: str = ""
 
 
 def machine_workers() -> int:
@@ -65,9 +71,13 @@ def machine_workers() -> int:
 
 def run_job(job: ParseJob) -> ParseResult:
     """Parse one job in this process (the worker's body; also the in-process path)."""
-    return parse_feed(
+    result = parse_feed(
         job.content, url=job.url, headers=job.headers, now=job.now, max_entries=job.max_entries
     )
+    if job.feed_id is None:
+        return result
+    feed_id, name = job.feed_id, job.feed_name
+    return replace(result, entries=tuple(prepare(feed_id, name, e) for e in result.entries))
 
 
 # ---------------------------------------------------------------------------

@@ -374,7 +374,13 @@ def _parse_job(m: Monitor, feed: Feed, outcome: object) -> parsepool.ParseJob | 
     if feed.body_hash is not None and feed.body_hash == _body_hash(outcome):
         return None
     return parsepool.ParseJob(
-        outcome.content, outcome.url, outcome.headers, m.clock.now(), MAX_ENTRIES
+        outcome.content,
+        outcome.url,
+        outcome.headers,
+        m.clock.now(),
+        MAX_ENTRIES,
+        feed_id=feed.id,
+        feed_name=feed.name,
     )
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import re
 import secrets
 import sqlite3
 import time
@@ -15,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import (
     ColumnElement,
@@ -51,8 +48,10 @@ from monitor.db import (
     UTCDateTime,
     VerdictRow,
 )
+from monitor.entryrows import PreparedEntry, clean_text, prepare
+from monitor.entryrows import entry_keys as entry_keys  # the keys of an entry, for callers
+from monitor.entryrows import key as _key
 from monitor.errors import DatabaseLostError, StoreError
-from monitor.fingerprint import simhash64
 from monitor.models import (
     Acknowledgement,
     Article,
@@ -119,17 +118,6 @@ class HealthEvent:
 # than this is taken for skew between daemons' clocks (which must not poll a feed twice).
 CLOCK_STEP_TOLERANCE = timedelta(minutes=10)
 KEY_LOOKUP_CHUNK = 900  # keys per IN (...) look-up: well under any backend's limit on binds
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-def clean_text(value: str) -> str:
-    """Text every backend stores alike: PostgreSQL refuses NUL and lone surrogates, SQLite
-    would keep them; both become U+FFFD here."""
-    if "\x00" in value:
-        value = value.replace("\x00", "\ufffd")
-    if not value.isascii():
-        value = _SURROGATES.sub("\ufffd", value)
-    return value
 
 
 def _length(column: Any) -> int | None:
@@ -167,32 +155,6 @@ def sqlite_file(engine: Engine) -> Path | None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return Path(database).absolute()
-
-
-def _to_signed(n: int) -> int:
-    n &= 0xFFFFFFFFFFFFFFFF
-    return n - (1 << 64) if n >= (1 << 63) else n
-
-
-def _key(kind: str, value: str) -> str:
-    return f"{kind}:{hashlib.sha256(value.encode('utf-8', 'surrogatepass')).hexdigest()[:40]}"
-
-
-def entry_keys(feed_id: int, entry: Entry) -> list[str]:
-    """The identities an entry is known by: within its feed, by canonical URL, by content."""
-    keys = [_key("entry", f"{feed_id}\x00{entry.identity}")]
-    if entry.url:
-        keys.append(_key("url", entry.url))
-    keys.append(_key("content", f"{feed_id}\x00{entry.title}\x00{entry.text}"))
-    return keys
-
-
-def publisher_of(url: str | None, fallback: str) -> str:
-    if url:
-        host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-        if host:
-            return host
-    return fallback
 
 
 def _feed(row: FeedRow) -> Feed:
@@ -458,7 +420,8 @@ class Store:
         Set-based: every key of every entry is looked up at once, so an entry already
         stored costs no fingerprint and no insert; the new articles and their keys are
         inserted in bulk (``ON CONFLICT DO NOTHING`` on the keys)."""
-        prepared = [(entry, entry_keys(feed.id, entry)) for entry in entries]
+        # made ready by the parse workers (``monitor.entryrows``), else here
+        prepared = [prepare(feed.id, feed.name, entry) for entry in entries]
         with self.transaction() as s:
             new = self._store_entries(s, feed, prepared, now)
             values: dict[str, Any] = {
@@ -492,10 +455,10 @@ class Store:
             return new
 
     def _store_entries(
-        self, s: Session, feed: Feed, prepared: Sequence[tuple[Entry, list[str]]], now: datetime
+        self, s: Session, feed: Feed, prepared: Sequence[PreparedEntry], now: datetime
     ) -> int:
         keys_table = ArticleKeyRow.__table__
-        wanted = sorted({k for _, keys in prepared for k in keys})
+        wanted = sorted({k for entry in prepared for k in entry.keys})
         known: dict[str, int] = {}
         for chunk in _chunks(wanted, KEY_LOOKUP_CHUNK):
             found = s.execute(
@@ -504,10 +467,11 @@ class Store:
                 )
             )
             known.update((key, article_id) for key, article_id in found)
-        fresh: list[Entry] = []  # the new articles, in feed order
+        fresh: list[PreparedEntry] = []  # the new articles, in feed order
         owner: dict[str, int] = {}  # key -> index in ``fresh``
         more: dict[str, int] = {}  # a new key of an article already stored -> its id
-        for entry, keys in prepared:
+        for entry in prepared:
+            keys = entry.keys
             stored = next((known[k] for k in keys if k in known), None)
             if stored is not None:  # seen before: remember the keys it has now too
                 for k in keys:
@@ -542,19 +506,17 @@ class Store:
         return len(fresh) - len(lost)
 
     @staticmethod
-    def _article_values(feed: Feed, entry: Entry, now: datetime) -> dict[str, Any]:
-        title, text = clean_text(entry.title), clean_text(entry.text)
-        source = entry.publisher or publisher_of(entry.url, feed.name)
+    def _article_values(feed: Feed, entry: PreparedEntry, now: datetime) -> dict[str, Any]:
         return {
             "feed_id": feed.id,
-            "url": clean_text(entry.url) if entry.url else None,
-            "guid": clipped(ArticleRow.guid, entry.guid) if entry.guid else None,
-            "title": title,
-            "text": text,
-            "source": clipped(ArticleRow.source, source),
+            "url": entry.row_url,
+            "guid": entry.row_guid,
+            "title": entry.row_title,
+            "text": entry.row_text,
+            "source": entry.row_source,
             "published_at": entry.published_at,
             "fetched_at": now,
-            "fingerprint": _to_signed(simhash64(f"{entry.title}\n{entry.text}")),
+            "fingerprint": entry.fingerprint,
             "judged_at": None,
         }
 
