@@ -558,8 +558,16 @@ def _longest_text(entry: Any, atom: bool) -> str:
     summary = entry.get("summary")
     if isinstance(summary, str):
         candidates.append((summary, entry.get("summary_detail")))
-    texts = [_detail_text(value, detail, atom=atom) for value, detail in candidates]
-    return max(texts, key=len, default="")
+    # The first longest text wins.  A text is never longer than its source (tags and
+    # entities shrink to what they stand for), so a value no longer than the best text so
+    # far cannot win and is not converted.
+    best = ""
+    for value, detail in candidates:
+        if len(value) > len(best):
+            text = _detail_text(value, detail, atom=atom)
+            if len(text) > len(best):
+                best = text
+    return best
 
 
 def _entry(entry: Any, feed_url: str, atom: bool, latest: datetime | None) -> Entry | None:

@@ -80,6 +80,20 @@ class FeedSpec:
 
 
 @dataclass(frozen=True)
+class FeedPoll:
+    """One feed's successful fetch, to store (the arguments of ``Store.save_entries``)."""
+
+    feed: Feed
+    entries: Sequence[Entry]
+    status: int
+    etag: str | None
+    last_modified: str | None
+    next_poll_at: datetime
+    warning: str | None = None
+    body: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
 class NewOutboxItem:
     key: str
     channel: str
@@ -378,26 +392,28 @@ class Store:
                 .limit(limit)
             )
             rows = list(s.scalars(self._lock(stmt)))
-            claimed = []
-            for r in rows:
+            feeds: Any = FeedRow.__table__
+            won: set[int] = set()
+            for chunk in _chunks([r.id for r in rows], KEY_LOOKUP_CHUNK):
                 # a conditional update is the claim: of two daemons, one wins each feed
-                won = s.execute(
-                    update(FeedRow)
-                    .where(FeedRow.id == r.id, due)
-                    .values(
-                        next_poll_at=now + lease,
-                        last_polled_at=case(
-                            (FeedRow.last_polled_at > now, at_now), else_=FeedRow.last_polled_at
-                        ),
-                        created_at=case(
-                            (FeedRow.created_at > now, at_now), else_=FeedRow.created_at
-                        ),
+                won.update(
+                    s.scalars(
+                        update(feeds)
+                        .where(feeds.c.id.in_(chunk), due)
+                        .values(
+                            next_poll_at=now + lease,
+                            last_polled_at=case(
+                                (feeds.c.last_polled_at > now, at_now),
+                                else_=feeds.c.last_polled_at,
+                            ),
+                            created_at=case(
+                                (feeds.c.created_at > now, at_now), else_=feeds.c.created_at
+                            ),
+                        )
+                        .returning(feeds.c.id)
                     )
-                    .execution_options(synchronize_session=False)
                 )
-                if getattr(won, "rowcount", 0):
-                    claimed.append(_feed(r))
-            return claimed
+            return [_feed(r) for r in rows if r.id in won]
 
     def save_entries(
         self,
@@ -420,39 +436,45 @@ class Store:
         Set-based: every key of every entry is looked up at once, so an entry already
         stored costs no fingerprint and no insert; the new articles and their keys are
         inserted in bulk (``ON CONFLICT DO NOTHING`` on the keys)."""
-        # made ready by the parse workers (``monitor.entryrows``), else here
-        prepared = [prepare(feed.id, feed.name, entry) for entry in entries]
+        poll = FeedPoll(feed, entries, status, etag, last_modified, next_poll_at, warning, body)
+        return self.save_polls([poll], now=now)[0]
+
+    def save_polls(self, polls: Sequence[FeedPoll], *, now: datetime) -> list[int]:
+        """``save_entries`` for several feeds in one transaction (all stored, or none);
+        how many articles were new, feed by feed."""
         with self.transaction() as s:
-            new = self._store_entries(s, feed, prepared, now)
-            values: dict[str, Any] = {
-                "last_polled_at": now,
-                "last_ok_at": now,
-                "last_status": status,
-                "last_error": clean_text(warning) if warning is not None else None,
-                "error_count": 0,
-                "next_poll_at": next_poll_at,
-            }
-            if status != 304:
-                # a validator longer than its column is no validator: a cut one never matches
-                values["etag"] = fitting(FeedRow.etag, etag)
-                values["last_modified"] = fitting(FeedRow.last_modified, last_modified)
-            if new:
-                values["last_new_at"] = now
-                values["articles_seen"] = FeedRow.articles_seen + new
-            elif entries:
-                values["last_new_at"] = func.coalesce(FeedRow.last_new_at, now)
-            if body is not None:
-                values["body_hash"], values["entries_dropped"] = body[0], max(0, body[1])
-            # one UPDATE, not a load and a flush of the ORM row
-            done = s.execute(
-                update(FeedRow)
-                .where(FeedRow.id == feed.id)
-                .values(values)
-                .execution_options(synchronize_session=False)
-            )
-            if not getattr(done, "rowcount", 0):
-                raise NoResultFound(f"no feed {feed.id}")
-            return new
+            return [self._save_poll(s, poll, now) for poll in polls]
+
+    def _save_poll(self, s: Session, poll: FeedPoll, now: datetime) -> int:
+        feed = poll.feed
+        # made ready by the parse workers (``monitor.entryrows``), else here
+        prepared = [prepare(feed.id, feed.name, entry) for entry in poll.entries]
+        new = self._store_entries(s, feed, prepared, now) if prepared else 0
+        feeds: Any = FeedRow.__table__
+        values: dict[str, Any] = {
+            "last_polled_at": now,
+            "last_ok_at": now,
+            "last_status": poll.status,
+            "last_error": clean_text(poll.warning) if poll.warning is not None else None,
+            "error_count": 0,
+            "next_poll_at": poll.next_poll_at,
+        }
+        if poll.status != 304:
+            # a validator longer than its column is no validator: a cut one never matches
+            values["etag"] = fitting(FeedRow.etag, poll.etag)
+            values["last_modified"] = fitting(FeedRow.last_modified, poll.last_modified)
+        if new:
+            values["last_new_at"] = now
+            values["articles_seen"] = feeds.c.articles_seen + new
+        elif prepared:
+            values["last_new_at"] = func.coalesce(feeds.c.last_new_at, now)
+        if poll.body is not None:
+            values["body_hash"], values["entries_dropped"] = poll.body[0], max(0, poll.body[1])
+        # one UPDATE through Core: no load and flush of the ORM row, no ORM bookkeeping
+        done = s.execute(update(feeds).where(feeds.c.id == feed.id).values(values))
+        if not getattr(done, "rowcount", 0):
+            raise NoResultFound(f"no feed {feed.id}")
+        return new
 
     def _store_entries(
         self, s: Session, feed: Feed, prepared: Sequence[PreparedEntry], now: datetime
