@@ -239,8 +239,12 @@ class ParsePool:
         cpu_seconds: float = DEFAULT_CPU_SECONDS,
         memory_bytes: int = DEFAULT_MEMORY_BYTES,
         wall_seconds: float | None = None,
+        prestart: bool = False,
     ) -> None:
+        """``prestart``: start the workers now (in the pool's thread), not at the first
+        parses, so their start overlaps whatever comes before those (the fetches)."""
         self.size = max(1, workers or machine_workers())
+        self._prestart = prestart
         self.cpu_seconds = float(cpu_seconds)
         self.memory_bytes = int(memory_bytes)
         # Wall time also covers waiting for a core while the other workers use it.
@@ -387,6 +391,14 @@ class ParsePool:
 
     def _run(self) -> None:
         try:
+            while self._prestart and len(self._workers) < self.size:
+                with self._lock:
+                    if self._kill:
+                        return
+                worker = self._start()
+                if worker is None:
+                    break
+                self._idle.append(worker)
             self._loop()
         finally:
             for worker in list(self._workers):

@@ -76,8 +76,10 @@ JUDGE_BATCH = 200
 MAX_ENTRIES = 500
 # The most fetched bodies a poll holds waiting for their parse and store.
 PARSE_BACKLOG = 32
-# The most feeds' outcomes stored in one transaction (those ready at the same moment).
+# The most feeds' outcomes stored in one transaction (those ready at about the same time).
 STORE_BATCH = 32
+# How long the poll waits for more outcomes to store with one that is ready.
+STORE_GATHER_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -280,61 +282,83 @@ def poll(m: Monitor) -> PollReport:
         finally:
             events.put(("done", None, None))
 
+    def parse_pool() -> parsepool.ParsePool:
+        return parsepool.ParsePool(
+            cpu_seconds=p.parse_cpu_seconds,
+            memory_bytes=p.parse_memory_mb * 1024 * 1024,
+            prestart=True,
+        )
+
     pool: parsepool.ParsePool | None = None
     parsing = 0
     fetching_done = False
     thread = threading.Thread(target=fetching, name="poll-fetch", daemon=True)
-    thread.start()
     try:
-        while not fetching_done or parsing:
+        # A feed never parsed before most likely needs a parse: the workers start while
+        # the first fetches wait for their answers (else at the first body to parse).
+        if any(f.body_hash is None for f in due):
+            pool = parse_pool()
+        thread.start()
+        # Outcomes are stored a few at a time: those that come within STORE_GATHER_SECONDS
+        # of the first go in one transaction (fewer, larger transactions); parses are
+        # handed to the workers as soon as their bodies come.
+        ready: list[tuple[Feed, object]] = []  # outcomes to store, in arrival order
+        until = 0.0
+
+        def flush() -> None:
+            _store_outcomes(m, ready, report)
+            for _, outcome in ready:
+                if _has_body(outcome) or isinstance(outcome, ParsedBody | ParseFailure):
+                    backlog.release()
+                report.polled += 1
+                m.say(f"polled {report.polled}/{len(due)} feeds, {report.new_articles} new")
+            ready.clear()
+
+        while not fetching_done or parsing or ready:
             if m.stop.is_set():
+                if ready:
+                    flush()  # in hand already: stored, not fetched again
                 log.info("poll_interrupted", polled=report.polled, of=len(due))
                 break
+            now = time.monotonic()
+            if ready and (
+                len(ready) >= STORE_BATCH or now >= until or (fetching_done and not parsing)
+            ):
+                flush()
+                continue
             try:
-                batch = [events.get(timeout=0.2)]
+                kind, first, second = events.get(timeout=max(0.0, until - now) if ready else 0.2)
             except queue.Empty:
                 continue
-            with contextlib.suppress(queue.Empty):  # and whatever else is ready now
-                while len(batch) < STORE_BATCH:
-                    batch.append(events.get_nowait())
-            ready: list[tuple[Feed, object]] = []  # outcomes to store, in arrival order
-            crashed: BaseException | None = None
-            for kind, first, second in batch:
-                if kind == "done":
-                    fetching_done = True
-                elif kind == "crashed":
-                    crashed = first
-                elif kind == "fetched":
-                    feed = by_id[first.feed_id]
-                    job = _parse_job(m, feed, second)
-                    if job is None:
-                        ready.append((feed, second))
-                        continue
+            outcome: object = None
+            if kind == "done":
+                fetching_done = True
+            elif kind == "crashed":
+                if ready:
+                    flush()
+                raise first
+            elif kind == "fetched":
+                feed = by_id[first.feed_id]
+                job = _parse_job(m, feed, second)
+                if job is None:
+                    outcome = second
+                else:
                     if pool is None:
-                        pool = parsepool.ParsePool(
-                            cpu_seconds=p.parse_cpu_seconds,
-                            memory_bytes=p.parse_memory_mb * 1024 * 1024,
-                        )
+                        pool = parse_pool()
                     parsing += 1
                     future = pool.submit(job)
                     future.add_done_callback(_on_parsed(events, feed, second))
-                elif kind == "parsed":
-                    parsing -= 1
-                    feed, got = first
-                    try:
-                        outcome: object = ParsedBody(got, second.result(), _body_hash(got))
-                    except ParseError as e:
-                        outcome = ParseFailure(got, e)
-                    ready.append((feed, outcome))
-            if ready:
-                report.polled += len(ready)
-                _store_outcomes(m, ready, report)
-                for _, outcome in ready:
-                    if _has_body(outcome) or isinstance(outcome, ParsedBody | ParseFailure):
-                        backlog.release()
-                m.say(f"polled {report.polled}/{len(due)} feeds, {report.new_articles} new")
-            if crashed is not None:
-                raise crashed
+            elif kind == "parsed":
+                parsing -= 1
+                feed, got = first
+                try:
+                    outcome = ParsedBody(got, second.result(), _body_hash(got))
+                except ParseError as e:
+                    outcome = ParseFailure(got, e)
+            if outcome is not None:
+                if not ready:
+                    until = time.monotonic() + STORE_GATHER_SECONDS
+                ready.append((feed, outcome))
     finally:
         if pool is not None:
             pool.close(kill=True)  # nothing is left to parse, unless the poll was stopped
