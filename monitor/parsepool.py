@@ -283,10 +283,12 @@ class ParsePool:
             self._kill = kill
         self._wake()
         self._thread.join()
-        with contextlib.suppress(OSError):
-            os.close(self._wake_r)
-        with contextlib.suppress(OSError):
-            os.close(self._wake_w)
+        with self._lock:  # once: a number closed twice may be another object's by then
+            fds, self._wake_r, self._wake_w = (self._wake_r, self._wake_w), -1, -1
+        for fd in fds:
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
     def __enter__(self) -> ParsePool:
         return self
@@ -299,8 +301,9 @@ class ParsePool:
     _kill = False
 
     def _wake(self) -> None:
-        with contextlib.suppress(OSError):
-            os.write(self._wake_w, b"x")
+        with self._lock, contextlib.suppress(OSError):
+            if self._wake_w >= 0:  # not after close: the number may be reused by then
+                os.write(self._wake_w, b"x")
 
     def _assign(self) -> None:
         while True:
