@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
@@ -402,8 +403,11 @@ class _TextExtractor(HTMLParser):
 
 def html_to_text(html: str) -> str:
     """The text of an HTML fragment: tags dropped, entities decoded, blocks on their own lines."""
+    html = html[:_MAX_HTML_CHARS]
+    if "<" not in html:  # no tag: what the parser would give (its data, entities decoded)
+        return clean_text(unescape(html) if "&" in html else html)
     parser = _TextExtractor()
-    parser.feed(html[:_MAX_HTML_CHARS])
+    parser.feed(html)
     parser.close()
     return clean_text("".join(parser.parts))
 
@@ -554,8 +558,16 @@ def _longest_text(entry: Any, atom: bool) -> str:
     summary = entry.get("summary")
     if isinstance(summary, str):
         candidates.append((summary, entry.get("summary_detail")))
-    texts = [_detail_text(value, detail, atom=atom) for value, detail in candidates]
-    return max(texts, key=len, default="")
+    # The first longest text wins.  A text is never longer than its source (tags and
+    # entities shrink to what they stand for), so a value no longer than the best text so
+    # far cannot win and is not converted.
+    best = ""
+    for value, detail in candidates:
+        if len(value) > len(best):
+            text = _detail_text(value, detail, atom=atom)
+            if len(text) > len(best):
+                best = text
+    return best
 
 
 def _entry(entry: Any, feed_url: str, atom: bool, latest: datetime | None) -> Entry | None:

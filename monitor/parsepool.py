@@ -28,11 +28,12 @@ import time
 from collections import deque
 from collections.abc import Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from multiprocessing.connection import Connection
 from typing import Any
 
+from monitor.entryrows import prepare
 from monitor.errors import ParseError
 from monitor.logs import get_logger
 from monitor.models import ParseResult
@@ -53,6 +54,11 @@ class ParseJob:
     headers: Mapping[str, str] = field(default_factory=dict)
     now: datetime | None = None
     max_entries: int = 500
+    # The feed the entries are for: given, each entry comes back made ready to store
+    # (``entryrows.PreparedEntry``: keys, row values, fingerprint), so the poll's process
+    # does not spend its time on them.
+    feed_id: int | None = None
+    feed_name: str = ""
 
 
 def machine_workers() -> int:
@@ -65,9 +71,13 @@ def machine_workers() -> int:
 
 def run_job(job: ParseJob) -> ParseResult:
     """Parse one job in this process (the worker's body; also the in-process path)."""
-    return parse_feed(
+    result = parse_feed(
         job.content, url=job.url, headers=job.headers, now=job.now, max_entries=job.max_entries
     )
+    if job.feed_id is None:
+        return result
+    feed_id, name = job.feed_id, job.feed_name
+    return replace(result, entries=tuple(prepare(feed_id, name, e) for e in result.entries))
 
 
 # ---------------------------------------------------------------------------
@@ -229,8 +239,12 @@ class ParsePool:
         cpu_seconds: float = DEFAULT_CPU_SECONDS,
         memory_bytes: int = DEFAULT_MEMORY_BYTES,
         wall_seconds: float | None = None,
+        prestart: bool = False,
     ) -> None:
+        """``prestart``: start the workers now (in the pool's thread), not at the first
+        parses, so their start overlaps whatever comes before those (the fetches)."""
         self.size = max(1, workers or machine_workers())
+        self._prestart = prestart
         self.cpu_seconds = float(cpu_seconds)
         self.memory_bytes = int(memory_bytes)
         # Wall time also covers waiting for a core while the other workers use it.
@@ -269,10 +283,12 @@ class ParsePool:
             self._kill = kill
         self._wake()
         self._thread.join()
-        with contextlib.suppress(OSError):
-            os.close(self._wake_r)
-        with contextlib.suppress(OSError):
-            os.close(self._wake_w)
+        with self._lock:  # once: a number closed twice may be another object's by then
+            fds, self._wake_r, self._wake_w = (self._wake_r, self._wake_w), -1, -1
+        for fd in fds:
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
     def __enter__(self) -> ParsePool:
         return self
@@ -285,8 +301,9 @@ class ParsePool:
     _kill = False
 
     def _wake(self) -> None:
-        with contextlib.suppress(OSError):
-            os.write(self._wake_w, b"x")
+        with self._lock, contextlib.suppress(OSError):
+            if self._wake_w >= 0:  # not after close: the number may be reused by then
+                os.write(self._wake_w, b"x")
 
     def _assign(self) -> None:
         while True:
@@ -377,6 +394,14 @@ class ParsePool:
 
     def _run(self) -> None:
         try:
+            while self._prestart and len(self._workers) < self.size:
+                with self._lock:
+                    if self._kill:
+                        return
+                worker = self._start()
+                if worker is None:
+                    break
+                self._idle.append(worker)
             self._loop()
         finally:
             for worker in list(self._workers):

@@ -67,7 +67,7 @@ from monitor.models import (
     SilenceScope,
     Status,
 )
-from monitor.store import FeedSpec, NewOutboxItem, Store
+from monitor.store import FeedPoll, FeedSpec, NewOutboxItem, Store
 
 log = get_logger()
 
@@ -76,6 +76,10 @@ JUDGE_BATCH = 200
 MAX_ENTRIES = 500
 # The most fetched bodies a poll holds waiting for their parse and store.
 PARSE_BACKLOG = 32
+# The most feeds' outcomes stored in one transaction (those ready at about the same time).
+STORE_BATCH = 32
+# How long the poll waits for more outcomes to store with one that is ready.
+STORE_GATHER_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -278,53 +282,83 @@ def poll(m: Monitor) -> PollReport:
         finally:
             events.put(("done", None, None))
 
+    def parse_pool() -> parsepool.ParsePool:
+        return parsepool.ParsePool(
+            cpu_seconds=p.parse_cpu_seconds,
+            memory_bytes=p.parse_memory_mb * 1024 * 1024,
+            prestart=True,
+        )
+
     pool: parsepool.ParsePool | None = None
     parsing = 0
     fetching_done = False
     thread = threading.Thread(target=fetching, name="poll-fetch", daemon=True)
-    thread.start()
     try:
-        while not fetching_done or parsing:
+        # A feed never parsed before most likely needs a parse: the workers start while
+        # the first fetches wait for their answers (else at the first body to parse).
+        if any(f.body_hash is None for f in due):
+            pool = parse_pool()
+        thread.start()
+        # Outcomes are stored a few at a time: those that come within STORE_GATHER_SECONDS
+        # of the first go in one transaction (fewer, larger transactions); parses are
+        # handed to the workers as soon as their bodies come.
+        ready: list[tuple[Feed, object]] = []  # outcomes to store, in arrival order
+        until = 0.0
+
+        def flush() -> None:
+            _store_outcomes(m, ready, report)
+            for _, outcome in ready:
+                if _has_body(outcome) or isinstance(outcome, ParsedBody | ParseFailure):
+                    backlog.release()
+                report.polled += 1
+                m.say(f"polled {report.polled}/{len(due)} feeds, {report.new_articles} new")
+            ready.clear()
+
+        while not fetching_done or parsing or ready:
             if m.stop.is_set():
+                if ready:
+                    flush()  # in hand already: stored, not fetched again
                 log.info("poll_interrupted", polled=report.polled, of=len(due))
                 break
+            now = time.monotonic()
+            if ready and (
+                len(ready) >= STORE_BATCH or now >= until or (fetching_done and not parsing)
+            ):
+                flush()
+                continue
             try:
-                kind, first, second = events.get(timeout=0.2)
+                kind, first, second = events.get(timeout=max(0.0, until - now) if ready else 0.2)
             except queue.Empty:
                 continue
+            outcome: object = None
             if kind == "done":
                 fetching_done = True
             elif kind == "crashed":
+                if ready:
+                    flush()
                 raise first
             elif kind == "fetched":
                 feed = by_id[first.feed_id]
                 job = _parse_job(m, feed, second)
                 if job is None:
-                    report.polled += 1
-                    _store_outcome(m, feed, second, report)
-                    if _has_body(second):
-                        backlog.release()
-                    m.say(f"polled {report.polled}/{len(due)} feeds, {report.new_articles} new")
-                    continue
-                if pool is None:
-                    pool = parsepool.ParsePool(
-                        cpu_seconds=p.parse_cpu_seconds,
-                        memory_bytes=p.parse_memory_mb * 1024 * 1024,
-                    )
-                parsing += 1
-                future = pool.submit(job)
-                future.add_done_callback(_on_parsed(events, feed, second))
+                    outcome = second
+                else:
+                    if pool is None:
+                        pool = parse_pool()
+                    parsing += 1
+                    future = pool.submit(job)
+                    future.add_done_callback(_on_parsed(events, feed, second))
             elif kind == "parsed":
                 parsing -= 1
                 feed, got = first
-                report.polled += 1
                 try:
-                    outcome: object = ParsedBody(got, second.result(), _body_hash(got))
+                    outcome = ParsedBody(got, second.result(), _body_hash(got))
                 except ParseError as e:
                     outcome = ParseFailure(got, e)
-                _store_outcome(m, feed, outcome, report)
-                backlog.release()
-                m.say(f"polled {report.polled}/{len(due)} feeds, {report.new_articles} new")
+            if outcome is not None:
+                if not ready:
+                    until = time.monotonic() + STORE_GATHER_SECONDS
+                ready.append((feed, outcome))
     finally:
         if pool is not None:
             pool.close(kill=True)  # nothing is left to parse, unless the poll was stopped
@@ -374,7 +408,13 @@ def _parse_job(m: Monitor, feed: Feed, outcome: object) -> parsepool.ParseJob | 
     if feed.body_hash is not None and feed.body_hash == _body_hash(outcome):
         return None
     return parsepool.ParseJob(
-        outcome.content, outcome.url, outcome.headers, m.clock.now(), MAX_ENTRIES
+        outcome.content,
+        outcome.url,
+        outcome.headers,
+        m.clock.now(),
+        MAX_ENTRIES,
+        feed_id=feed.id,
+        feed_name=feed.name,
     )
 
 
@@ -448,37 +488,44 @@ def _store_one(m: Monitor, feed: Feed, outcome: object, report: PollReport) -> N
             "feed_unparseable",
         )
         return
+    if (
+        isinstance(outcome, FetchResult)
+        and not outcome.not_modified
+        and outcome.content is not None
+        and (feed.body_hash is None or feed.body_hash != _body_hash(outcome))
+    ):
+        # Parse here (tests and tools that call this directly; poll uses the pool).
+        try:
+            parsed = parsepool.run_job(
+                parsepool.ParseJob(outcome.content, outcome.url, outcome.headers, now)
+            )
+        except ParseError as e:
+            _store_one(m, feed, ParseFailure(outcome, e), report)
+            return
+        _store_one(m, feed, ParsedBody(outcome, parsed, _body_hash(outcome)), report)
+        return
+    save = _success(m, feed, outcome, now)
+    assert save is not None, type(outcome)
+    (new,) = m.store.save_polls([save], now=now)
+    _account(report, save, outcome, new)
+
+
+def _success(m: Monitor, feed: Feed, outcome: object, now: datetime) -> FeedPoll | None:
+    """What a successful fetch stores (a 304, the last body again, or a parsed body), or
+    None for any other outcome (an error, or a body still to parse)."""
     next_at = fetch.next_poll_after(now, feed.interval_seconds, 0, None)
     if isinstance(outcome, FetchResult):
-        if not outcome.not_modified and outcome.content is not None:
-            if feed.body_hash is None or feed.body_hash != _body_hash(outcome):
-                # Parse here (tests and tools that call this directly; poll uses the pool).
-                try:
-                    parsed = parsepool.run_job(
-                        parsepool.ParseJob(outcome.content, outcome.url, outcome.headers, now)
-                    )
-                except ParseError as e:
-                    _store_one(m, feed, ParseFailure(outcome, e), report)
-                    return
-                _store_one(m, feed, ParsedBody(outcome, parsed, _body_hash(outcome)), report)
-                return
-            report.unchanged += 1
+        if outcome.not_modified or outcome.content is None:
+            warning = None
+        elif feed.body_hash is not None and feed.body_hash == _body_hash(outcome):
             warning = feed.last_error if feed.error_count == 0 else None  # same body, same note
         else:
-            report.not_modified += 1
-            warning = None
-        m.store.save_entries(
-            feed,
-            [],
-            now=now,
-            status=outcome.status,
-            etag=outcome.etag,
-            last_modified=outcome.last_modified,
-            next_poll_at=next_at,
-            warning=warning,
+            return None
+        return FeedPoll(
+            feed, [], outcome.status, outcome.etag, outcome.last_modified, next_at, warning
         )
-        return
-    assert isinstance(outcome, ParsedBody), type(outcome)
+    if not isinstance(outcome, ParsedBody):
+        return None
     got, parsed = outcome.fetched, outcome.parsed
     notes = []
     if parsed.bozo:
@@ -488,21 +535,58 @@ def _store_one(m: Monitor, feed: Feed, outcome: object, report: PollReport) -> N
             f"{parsed.dropped} older entries left out: the feed has more than {MAX_ENTRIES}"
         )
     warning = m.config.redact("; ".join(notes))[:2000] if notes else None
-    new = m.store.save_entries(
+    return FeedPoll(
         feed,
         parsed.entries,
-        now=now,
-        status=got.status,
-        etag=got.etag,
-        last_modified=got.last_modified,
-        next_poll_at=next_at,
-        warning=warning,
+        got.status,
+        got.etag,
+        got.last_modified,
+        next_at,
+        warning,
         body=(outcome.body_hash, parsed.dropped),
     )
-    report.new_articles += new
-    log.info(
-        "feed_polled", feed=feed.name, entries=len(parsed.entries), new=new, dropped=parsed.dropped
-    )
+
+
+def _account(report: PollReport, save: FeedPoll, outcome: object, new: int) -> None:
+    """Count a stored success in the poll's report."""
+    if isinstance(outcome, ParsedBody):
+        report.new_articles += new
+        log.info(
+            "feed_polled",
+            feed=save.feed.name,
+            entries=len(save.entries),
+            new=new,
+            dropped=outcome.parsed.dropped,
+        )
+    elif isinstance(outcome, FetchResult) and (outcome.not_modified or outcome.content is None):
+        report.not_modified += 1
+    else:
+        report.unchanged += 1
+
+
+def _store_outcomes(m: Monitor, items: list[tuple[Feed, object]], report: PollReport) -> None:
+    """Store the outcomes of several feeds: the successes in one transaction, then each
+    error in its own.  If that transaction fails, every outcome is stored again on its own
+    (``_store_outcome``), so a feed that cannot be stored costs only that feed."""
+    now = m.clock.now()
+    saves: list[tuple[FeedPoll, object]] = []
+    rest: list[tuple[Feed, object]] = []
+    for feed, outcome in items:
+        save = _success(m, feed, outcome, now)
+        if save is None:
+            rest.append((feed, outcome))
+        else:
+            saves.append((save, outcome))
+    if saves:
+        try:
+            news = m.store.save_polls([save for save, _ in saves], now=now)
+        except (MonitorError, SQLAlchemyError, ValueError, TypeError, UnicodeError, OverflowError):
+            rest = items  # each on its own: the error is recorded on the feed it belongs to
+        else:
+            for (save, outcome), new in zip(saves, news, strict=True):
+                _account(report, save, outcome, new)
+    for feed, outcome in rest:
+        _store_outcome(m, feed, outcome, report)
 
 
 # --- judge and assess ----------------------------------------------------------

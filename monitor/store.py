@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import re
 import secrets
 import sqlite3
 import time
@@ -15,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import (
     ColumnElement,
@@ -51,8 +48,10 @@ from monitor.db import (
     UTCDateTime,
     VerdictRow,
 )
+from monitor.entryrows import PreparedEntry, clean_text, prepare
+from monitor.entryrows import entry_keys as entry_keys  # the keys of an entry, for callers
+from monitor.entryrows import key as _key
 from monitor.errors import DatabaseLostError, StoreError
-from monitor.fingerprint import simhash64
 from monitor.models import (
     Acknowledgement,
     Article,
@@ -78,6 +77,20 @@ class FeedSpec:
     name: str
     url: str
     interval_seconds: int
+
+
+@dataclass(frozen=True)
+class FeedPoll:
+    """One feed's successful fetch, to store (the arguments of ``Store.save_entries``)."""
+
+    feed: Feed
+    entries: Sequence[Entry]
+    status: int
+    etag: str | None
+    last_modified: str | None
+    next_poll_at: datetime
+    warning: str | None = None
+    body: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -119,17 +132,6 @@ class HealthEvent:
 # than this is taken for skew between daemons' clocks (which must not poll a feed twice).
 CLOCK_STEP_TOLERANCE = timedelta(minutes=10)
 KEY_LOOKUP_CHUNK = 900  # keys per IN (...) look-up: well under any backend's limit on binds
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-def clean_text(value: str) -> str:
-    """Text every backend stores alike: PostgreSQL refuses NUL and lone surrogates, SQLite
-    would keep them; both become U+FFFD here."""
-    if "\x00" in value:
-        value = value.replace("\x00", "\ufffd")
-    if not value.isascii():
-        value = _SURROGATES.sub("\ufffd", value)
-    return value
 
 
 def _length(column: Any) -> int | None:
@@ -167,32 +169,6 @@ def sqlite_file(engine: Engine) -> Path | None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return Path(database).absolute()
-
-
-def _to_signed(n: int) -> int:
-    n &= 0xFFFFFFFFFFFFFFFF
-    return n - (1 << 64) if n >= (1 << 63) else n
-
-
-def _key(kind: str, value: str) -> str:
-    return f"{kind}:{hashlib.sha256(value.encode('utf-8', 'surrogatepass')).hexdigest()[:40]}"
-
-
-def entry_keys(feed_id: int, entry: Entry) -> list[str]:
-    """The identities an entry is known by: within its feed, by canonical URL, by content."""
-    keys = [_key("entry", f"{feed_id}\x00{entry.identity}")]
-    if entry.url:
-        keys.append(_key("url", entry.url))
-    keys.append(_key("content", f"{feed_id}\x00{entry.title}\x00{entry.text}"))
-    return keys
-
-
-def publisher_of(url: str | None, fallback: str) -> str:
-    if url:
-        host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-        if host:
-            return host
-    return fallback
 
 
 def _feed(row: FeedRow) -> Feed:
@@ -416,26 +392,28 @@ class Store:
                 .limit(limit)
             )
             rows = list(s.scalars(self._lock(stmt)))
-            claimed = []
-            for r in rows:
+            feeds: Any = FeedRow.__table__
+            won: set[int] = set()
+            for chunk in _chunks([r.id for r in rows], KEY_LOOKUP_CHUNK):
                 # a conditional update is the claim: of two daemons, one wins each feed
-                won = s.execute(
-                    update(FeedRow)
-                    .where(FeedRow.id == r.id, due)
-                    .values(
-                        next_poll_at=now + lease,
-                        last_polled_at=case(
-                            (FeedRow.last_polled_at > now, at_now), else_=FeedRow.last_polled_at
-                        ),
-                        created_at=case(
-                            (FeedRow.created_at > now, at_now), else_=FeedRow.created_at
-                        ),
+                won.update(
+                    s.scalars(
+                        update(feeds)
+                        .where(feeds.c.id.in_(chunk), due)
+                        .values(
+                            next_poll_at=now + lease,
+                            last_polled_at=case(
+                                (feeds.c.last_polled_at > now, at_now),
+                                else_=feeds.c.last_polled_at,
+                            ),
+                            created_at=case(
+                                (feeds.c.created_at > now, at_now), else_=feeds.c.created_at
+                            ),
+                        )
+                        .returning(feeds.c.id)
                     )
-                    .execution_options(synchronize_session=False)
                 )
-                if getattr(won, "rowcount", 0):
-                    claimed.append(_feed(r))
-            return claimed
+            return [_feed(r) for r in rows if r.id in won]
 
     def save_entries(
         self,
@@ -458,44 +436,51 @@ class Store:
         Set-based: every key of every entry is looked up at once, so an entry already
         stored costs no fingerprint and no insert; the new articles and their keys are
         inserted in bulk (``ON CONFLICT DO NOTHING`` on the keys)."""
-        prepared = [(entry, entry_keys(feed.id, entry)) for entry in entries]
+        poll = FeedPoll(feed, entries, status, etag, last_modified, next_poll_at, warning, body)
+        return self.save_polls([poll], now=now)[0]
+
+    def save_polls(self, polls: Sequence[FeedPoll], *, now: datetime) -> list[int]:
+        """``save_entries`` for several feeds in one transaction (all stored, or none);
+        how many articles were new, feed by feed."""
         with self.transaction() as s:
-            new = self._store_entries(s, feed, prepared, now)
-            values: dict[str, Any] = {
-                "last_polled_at": now,
-                "last_ok_at": now,
-                "last_status": status,
-                "last_error": clean_text(warning) if warning is not None else None,
-                "error_count": 0,
-                "next_poll_at": next_poll_at,
-            }
-            if status != 304:
-                # a validator longer than its column is no validator: a cut one never matches
-                values["etag"] = fitting(FeedRow.etag, etag)
-                values["last_modified"] = fitting(FeedRow.last_modified, last_modified)
-            if new:
-                values["last_new_at"] = now
-                values["articles_seen"] = FeedRow.articles_seen + new
-            elif entries:
-                values["last_new_at"] = func.coalesce(FeedRow.last_new_at, now)
-            if body is not None:
-                values["body_hash"], values["entries_dropped"] = body[0], max(0, body[1])
-            # one UPDATE, not a load and a flush of the ORM row
-            done = s.execute(
-                update(FeedRow)
-                .where(FeedRow.id == feed.id)
-                .values(values)
-                .execution_options(synchronize_session=False)
-            )
-            if not getattr(done, "rowcount", 0):
-                raise NoResultFound(f"no feed {feed.id}")
-            return new
+            return [self._save_poll(s, poll, now) for poll in polls]
+
+    def _save_poll(self, s: Session, poll: FeedPoll, now: datetime) -> int:
+        feed = poll.feed
+        # made ready by the parse workers (``monitor.entryrows``), else here
+        prepared = [prepare(feed.id, feed.name, entry) for entry in poll.entries]
+        new = self._store_entries(s, feed, prepared, now) if prepared else 0
+        feeds: Any = FeedRow.__table__
+        values: dict[str, Any] = {
+            "last_polled_at": now,
+            "last_ok_at": now,
+            "last_status": poll.status,
+            "last_error": clean_text(poll.warning) if poll.warning is not None else None,
+            "error_count": 0,
+            "next_poll_at": poll.next_poll_at,
+        }
+        if poll.status != 304:
+            # a validator longer than its column is no validator: a cut one never matches
+            values["etag"] = fitting(FeedRow.etag, poll.etag)
+            values["last_modified"] = fitting(FeedRow.last_modified, poll.last_modified)
+        if new:
+            values["last_new_at"] = now
+            values["articles_seen"] = feeds.c.articles_seen + new
+        elif prepared:
+            values["last_new_at"] = func.coalesce(feeds.c.last_new_at, now)
+        if poll.body is not None:
+            values["body_hash"], values["entries_dropped"] = poll.body[0], max(0, poll.body[1])
+        # one UPDATE through Core: no load and flush of the ORM row, no ORM bookkeeping
+        done = s.execute(update(feeds).where(feeds.c.id == feed.id).values(values))
+        if not getattr(done, "rowcount", 0):
+            raise NoResultFound(f"no feed {feed.id}")
+        return new
 
     def _store_entries(
-        self, s: Session, feed: Feed, prepared: Sequence[tuple[Entry, list[str]]], now: datetime
+        self, s: Session, feed: Feed, prepared: Sequence[PreparedEntry], now: datetime
     ) -> int:
         keys_table = ArticleKeyRow.__table__
-        wanted = sorted({k for _, keys in prepared for k in keys})
+        wanted = sorted({k for entry in prepared for k in entry.keys})
         known: dict[str, int] = {}
         for chunk in _chunks(wanted, KEY_LOOKUP_CHUNK):
             found = s.execute(
@@ -504,10 +489,11 @@ class Store:
                 )
             )
             known.update((key, article_id) for key, article_id in found)
-        fresh: list[Entry] = []  # the new articles, in feed order
+        fresh: list[PreparedEntry] = []  # the new articles, in feed order
         owner: dict[str, int] = {}  # key -> index in ``fresh``
         more: dict[str, int] = {}  # a new key of an article already stored -> its id
-        for entry, keys in prepared:
+        for entry in prepared:
+            keys = entry.keys
             stored = next((known[k] for k in keys if k in known), None)
             if stored is not None:  # seen before: remember the keys it has now too
                 for k in keys:
@@ -542,19 +528,17 @@ class Store:
         return len(fresh) - len(lost)
 
     @staticmethod
-    def _article_values(feed: Feed, entry: Entry, now: datetime) -> dict[str, Any]:
-        title, text = clean_text(entry.title), clean_text(entry.text)
-        source = entry.publisher or publisher_of(entry.url, feed.name)
+    def _article_values(feed: Feed, entry: PreparedEntry, now: datetime) -> dict[str, Any]:
         return {
             "feed_id": feed.id,
-            "url": clean_text(entry.url) if entry.url else None,
-            "guid": clipped(ArticleRow.guid, entry.guid) if entry.guid else None,
-            "title": title,
-            "text": text,
-            "source": clipped(ArticleRow.source, source),
+            "url": entry.row_url,
+            "guid": entry.row_guid,
+            "title": entry.row_title,
+            "text": entry.row_text,
+            "source": entry.row_source,
             "published_at": entry.published_at,
             "fetched_at": now,
-            "fingerprint": _to_signed(simhash64(f"{entry.title}\n{entry.text}")),
+            "fingerprint": entry.fingerprint,
             "judged_at": None,
         }
 

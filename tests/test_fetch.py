@@ -404,3 +404,26 @@ def test_next_poll_after(
     got = next_poll_after(NOW, interval, errors, retry_after)
     assert got == NOW + timedelta(seconds=expected_seconds)
     assert got.tzinfo is not None
+
+
+def test_fetch_many_uses_one_client_per_host_and_closes_each(feed_server: FeedServer) -> None:
+    # httpx's pool scans all of a client's connections for every request: one client per
+    # host keeps that scan short in a wide cycle (and a host's connections go with it)
+    for i in range(3):
+        feed_server.add(f"/h{i}.xml", RSS)
+    urls = [feed_server.url(f"/h{i}.xml") for i in range(3)]
+    other = urls[0].replace("127.0.0.1", "localhost")  # the same server, another host name
+    requests = [
+        FetchRequest(feed_id=i, url=url, etag=None, last_modified=None)
+        for i, url in enumerate([*urls, other])
+    ]
+    made: list[httpx.Client] = []
+
+    def factory() -> httpx.Client:
+        made.append(_local())
+        return made[-1]
+
+    results = list(fetch_many(requests, max_workers=4, per_host=2, client_factory=factory))
+    assert len(results) == 4 and all(isinstance(out, FetchResult) for _, out in results)
+    assert len(made) == 2
+    assert all(c.is_closed for c in made)

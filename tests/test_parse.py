@@ -17,6 +17,7 @@ from monitor.parse import (
     MAX_TEXT_CHARS,
     MAX_TITLE_CHARS,
     canonical_url,
+    html_to_text,
     parse_feed,
     truncate,
 )
@@ -634,3 +635,25 @@ def test_feedparsers_own_failures_are_parse_errors_or_readable(body: bytes) -> N
         assert "feedparser failed" in str(e)
     else:
         assert [e.title for e in r.entries] == ["t"]
+
+
+def _parsed_text(html: str) -> str:
+    """html_to_text's general path: the HTML parser, whatever the input."""
+    from monitor.parse import _TextExtractor, clean_text
+
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    return clean_text("".join(parser.parts))
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab &#;x0123456789ltgampnbsp\n\t\u00e9>\"'")), max_size=80
+    )
+)
+@settings(max_examples=400, deadline=None)
+def test_html_to_text_without_a_tag_is_the_parsers_text(s: str) -> None:
+    # text with no "<" skips the HTML parser: entities decoded alike, nothing else changed
+    assert "<" not in s
+    assert html_to_text(s) == _parsed_text(s)

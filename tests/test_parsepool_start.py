@@ -46,3 +46,22 @@ def test_a_worker_does_not_run_the_main_script_again(tmp_path: Path) -> None:
     )
     assert out.stdout.split() == ["1", "True"]  # parsed; the parent's __file__ is back
     assert not marker.exists(), f"the worker ran the main script as {marker.read_text()}"
+
+
+def test_a_prestarted_pool_has_its_workers_before_the_first_parse() -> None:
+    import time
+
+    from monitor import parsepool
+
+    with parsepool.ParsePool(2, prestart=True) as pool:
+        deadline = time.monotonic() + 60
+        while len(pool._workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        workers = list(pool._workers)
+        assert len(workers) == 2 and all(w.process.is_alive() for w in workers)
+        result = pool.submit(parsepool.ParseJob(FEED, "https://x/")).result(timeout=60)
+        assert [e.title for e in result.entries] == ["A title"]
+        assert pool._workers[0] in workers  # the parse ran on a worker started before it
+    with parsepool.ParsePool(2) as lazy:
+        time.sleep(0.2)
+        assert lazy._workers == []  # without prestart, none until the first parse

@@ -201,3 +201,40 @@ def test_two_daemons_share_one_database(
         pipeline.run_cycle(m)
     assert len(smtp.messages) == 1
     assert len(feeds.requests_for("/pk.xml")) == 1
+
+
+def test_a_feed_that_cannot_be_stored_costs_only_that_feed_of_its_batch(
+    setup: tuple[Path, FeedServer, SmtpServer],
+    open_monitor: Callable[..., pipeline.Monitor],
+    clock: FakeClock,
+) -> None:
+    """Outcomes ready at one moment are stored in one transaction; when it fails, each is
+    stored again on its own: the others are stored once, the bad one's error recorded."""
+    from dataclasses import replace
+
+    from monitor.models import FetchResult
+    from monitor.parse import parse_feed
+
+    config_file, feeds, _ = setup
+    m = open_monitor(config_file, clock)
+    pipeline.sync(m)
+    by_name = {f.name: f for f in m.store.feeds()}
+    body = rss([BREACH_ITEM, QUIET_ITEM])
+    got = FetchResult(url=feeds.url("/pk.xml"), status=200, content=body, headers={}, etag='"v"')
+    parsed = parse_feed(body, url=got.url)
+    ok = pipeline.ParsedBody(got, parsed, "h1")
+    not_modified = FetchResult(url=got.url, status=304, content=None, headers={})
+    vanished = replace(by_name["Broken"], id=999_999, name="Vanished")  # no such feed row
+    report = pipeline.PollReport()
+    pipeline._store_outcomes(
+        m,
+        [(by_name["PK News"], ok), (vanished, ok), (by_name["Refused"], not_modified)],
+        report,
+    )
+    assert report.new_articles == 2  # counted once, though stored on the second try
+    assert report.not_modified == 1
+    assert set(report.errors) == {"Vanished"}
+    assert m.store.counts()["articles"] == 2
+    after = {f.name: f for f in m.store.feeds()}
+    assert after["PK News"].body_hash == "h1" and after["PK News"].error_count == 0
+    assert after["Refused"].last_status == 304

@@ -187,3 +187,47 @@ def test_named_publisher_is_the_source(store: Store) -> None:
     save(store, "A", [via_aggregator, entry("g10", "https://news.google.com/a/2", "U", "y")])
     sources = sorted(a.source for a in store.unjudged_articles(10))
     assert sources == ["dawn.com", "news.google.com"]
+
+
+def test_entry_rows_fit_the_article_columns() -> None:
+    from monitor.db import ArticleRow
+    from monitor.entryrows import GUID_CHARS, SOURCE_CHARS
+
+    assert GUID_CHARS == ArticleRow.__table__.c.guid.type.length
+    assert SOURCE_CHARS == ArticleRow.__table__.c.source.type.length
+
+
+def test_entries_prepared_by_a_parse_worker_are_stored_as_plain_ones(store: Store) -> None:
+    from monitor.entryrows import PreparedEntry, prepare
+    from monitor.parsepool import ParseJob, run_job
+
+    feeds = {f.name: f for f in store.feeds()}
+    a, b = feeds["A"], feeds["B"]
+    body = (
+        b"<?xml version='1.0'?><rss version='2.0'><channel><title>F</title>"
+        b"<item><guid isPermaLink='false'>w1</guid>"
+        b"<link>https://www.news.example/w1</link><title>One</title>"
+        b"<description>first story</description></item>"
+        b"<item><guid isPermaLink='false'>w2</guid><title>Two</title>"
+        b"<description>second story</description></item>"
+        b"</channel></rss>"
+    )
+    job = ParseJob(body, "https://news.example/feed", {}, NOW, feed_id=a.id, feed_name=a.name)
+    parsed = run_job(job)
+    assert all(isinstance(e, PreparedEntry) and e.made_for(a.id, a.name) for e in parsed.entries)
+    assert [e.keys for e in parsed.entries] == [
+        tuple(prepare(a.id, a.name, Entry(**{k: getattr(e, k) for k in FIELDS})).keys)
+        for e in parsed.entries
+    ]
+    assert save(store, "A", list(parsed.entries)) == 2
+    # the same entries as plain ones: known by the same keys, nothing new
+    plain = [Entry(**{k: getattr(e, k) for k in FIELDS}) for e in parsed.entries]
+    assert save(store, "A", plain) == 0
+    # made for feed A, given for feed B: B's own keys and name are used (w1 is known by its
+    # link; w2, with no link, is B's own entry)
+    assert save(store, "B", list(parsed.entries)) == 1
+    got = sorted((art.title, art.feed_id, art.source) for art in store.unjudged_articles(10))
+    assert got == [("One", a.id, "news.example"), ("Two", a.id, "A"), ("Two", b.id, "B")]
+
+
+FIELDS = tuple(Entry.__dataclass_fields__)
