@@ -39,7 +39,10 @@ ALERTING_STATUSES = frozenset({Status.AT_RISK, Status.BREACHED, Status.MET, Stat
 
 
 class Kind(StrEnum):
-    """The kind of a commitment selects the shared event vocabulary used to judge it."""
+    """The shipped kinds of commitment (``monitor/data/kinds``); a watchlist may add more.
+
+    ``Commitment.kind`` is a kind's name: one of these or any kind a watchlist defines.
+    """
 
     CEASEFIRE = "ceasefire"  # hostilities must stop / not resume
     TALKS = "talks"  # a meeting or round of talks must take place
@@ -74,7 +77,7 @@ class Commitment:
     id: str
     title: str
     statement: str
-    kind: Kind
+    kind: str  # a kind's name (``Kind`` lists the shipped ones); ``vocabulary`` holds it
     said_by: str
     said_at: datetime | None
     source_url: str | None

@@ -11,7 +11,7 @@ import pytest
 from monitor.config import parse_config
 from monitor.errors import ConfigError
 from monitor.judge import Matcher
-from monitor.judge.data import SHIPPED, KindDataError, extend, load
+from monitor.judge.data import SHIPPED, Behaviour, KindDataError, extend, load
 from monitor.models import Kind, Label
 
 AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
@@ -106,7 +106,7 @@ def test_kinds_dir_is_read_relative_to_the_watchlist(tmp_path: Path) -> None:
     cfg = load_config(str(watchlist), env={})
     v = Matcher(cfg.commitments, cfg.entities).judge("Polls opened in Pakistan", "", AT)[0]
     assert v.label is Label.MET
-    assert cfg.commitments[0].kind is Kind.OTHER
+    assert cfg.commitments[0].kind == "vote"
 
 
 @pytest.mark.parametrize(
@@ -133,3 +133,203 @@ def test_extend_does_not_touch_the_shipped_knowledge() -> None:
     assert "rifles were laid down" not in SHIPPED.kinds["ceasefire"].met
     with pytest.raises(KindDataError):
         extend(k, "x", {"pairs": [{"label": "maybe", "window": 2}]}, "test")
+
+
+PROBE = """
+commitments:
+  - id: pledge
+    title: The two sides keep the peace
+    statement: The two sides will keep the peace.
+    kind: {kind}
+    said_by: A spokesman
+    parties: [{parties}]
+    effective: 2025-10-20
+kinds:
+  probe:
+    extends: {base}
+    behaviour: {{{key}: {value}}}
+"""
+
+
+def _probe(base: str, key: str, value: str, parties: str, title: str) -> tuple[Label, Label]:
+    """The verdict with the shipped kind, and with a kind that extends it with one key changed."""
+    args = {"base": base, "key": key, "value": value, "parties": parties}
+    shipped = _verdict(PROBE.format(kind=base, **args), title)
+    changed = _verdict(PROBE.format(kind="probe", **args), title)
+    return shipped, changed
+
+
+@pytest.mark.parametrize(
+    ("base", "key", "value", "parties", "title", "shipped", "changed"),
+    [
+        (
+            "ceasefire",
+            "cessation_blocks_breach",
+            "false",
+            "pakistan, afghanistan",
+            "Pakistan and Afghanistan agreed an end to the shelling on Tuesday",
+            Label.RELATED,
+            Label.BREACH,
+        ),
+        (
+            "ceasefire",
+            "militant_attack_not_breach",
+            "false",
+            "pakistan, afghanistan",
+            "Militants shelled a Pakistani border post on Tuesday, killing two",
+            Label.RELATED,
+            Label.BREACH,
+        ),
+        (
+            "ceasefire",
+            "before_truce_blocks_breach",
+            "false",
+            "pakistan, afghanistan",
+            "Clashes between Pakistani and Afghan forces on Tuesday ended with a truce",
+            Label.RELATED,
+            Label.BREACH,
+        ),
+        (
+            "ceasefire",
+            "after_is_background",
+            "false",
+            "pakistan, afghanistan",
+            "Pakistan and Afghanistan reopened the border after clashes on Tuesday",
+            Label.RELATED,
+            Label.BREACH,
+        ),
+        (
+            "ceasefire",
+            "calm_pair",
+            '""',
+            "pakistan, afghanistan",
+            "Pakistan and Afghanistan reported no firing on Tuesday",
+            Label.RELATED,
+            Label.MET,
+        ),
+        (
+            "ceasefire",
+            "about",
+            "any",
+            "pakistan, afghanistan",
+            "Pakistan reported clashes on Tuesday",
+            Label.NONE,
+            Label.BREACH,
+        ),
+        (
+            "inform",
+            "met_ignores_denial",
+            "false",
+            "pakistan, qatar",
+            "Pakistan denied the claims and briefed Qatar on the violations",
+            Label.MET,
+            Label.RELATED,
+        ),
+        (
+            "talks",
+            "resumption_blocks_breach",
+            "false",
+            "pakistan, afghanistan",
+            "Pakistan and Afghanistan revived talks that had stalled",
+            Label.RELATED,
+            Label.BREACH,
+        ),
+        (
+            "talks",
+            "period_dates_block_breach",
+            "true",
+            "pakistan, afghanistan",
+            "Pakistan and Afghanistan talks collapsed in October",
+            Label.BREACH,
+            Label.RELATED,
+        ),
+        (
+            "no-talks",
+            "met_is_refusal",
+            "false",
+            "pakistan, ttp",
+            "Pakistan would never negotiate with the TTP, officials said",
+            Label.MET,
+            Label.RELATED,
+        ),
+        (
+            "no-talks",
+            "actor_must_be_first_party",
+            "[]",
+            "pakistan, ttp",
+            "Afghan officials held talks with the TTP on Tuesday",
+            Label.RELATED,
+            Label.BREACH,
+        ),
+    ],
+)
+def test_a_behaviour_key_switches_its_rule(
+    base: str,
+    key: str,
+    value: str,
+    parties: str,
+    title: str,
+    shipped: Label,
+    changed: Label,
+) -> None:
+    """A kind that extends a shipped one and changes one key is judged by the changed rule."""
+    assert _probe(base, key, value, parties, title) == (shipped, changed)
+
+
+def test_every_behaviour_key_is_used_by_the_engine_and_documented() -> None:
+    engine = (JUDGE / "engine.py").read_text(encoding="utf-8")
+    readme = (JUDGE.parent.parent / "README.md").read_text(encoding="utf-8")
+    for key in Behaviour.__dataclass_fields__:
+        assert f"b.{key}" in engine, key
+        assert f"| `{key}` [" in readme, key
+
+
+def test_the_engine_names_no_kind() -> None:
+    """Kinds are switched by their behaviour keys: the engine never tests a kind's name."""
+    engine = (JUDGE / "engine.py").read_text(encoding="utf-8")
+    assert "Kind." not in engine
+    assert not any(f'"{k}"' in engine for k in SHIPPED.kinds if k != "other")
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "message"),
+    [
+        ("{no_such_rule: true}", "unknown behaviour 'no_such_rule'"),
+        ("{venue_matters: yes please}", "'venue_matters' is true or false"),
+        ("{about: everything}", "about: 'everything' is not one of"),
+        ("{actor_must_be_first_party: [maybe]}", "is a list of breach|met"),
+    ],
+)
+def test_bad_behaviour_is_a_clear_config_error(behaviour: str, message: str) -> None:
+    extra = f"kinds:\n  vote:\n    extends: talks\n    behaviour: {behaviour}\n"
+    with pytest.raises(ConfigError) as e:
+        parse_config(ELECTION.format(kind="vote", extra=extra), env={})
+    assert message in str(e.value)
+
+
+def test_a_kind_that_extends_another_has_its_words_and_behaviour() -> None:
+    head = PROBE.split("kinds:")[0].format(kind="truce", parties="pakistan, afghanistan")
+    extra = "kinds:\n  truce:\n    extends: ceasefire\n    breach: [guns roared again]\n"
+    cfg = parse_config(head + extra, env={})
+    kind = cfg.commitments[0].vocabulary
+    assert kind is not None and kind.name == "truce"
+    assert kind.behaviour == SHIPPED.kinds["ceasefire"].behaviour
+    assert set(SHIPPED.kinds["ceasefire"].breach) < set(kind.breach)
+    m = Matcher(cfg.commitments, cfg.entities)
+    title = "Guns roared again between Pakistan and Afghanistan on Tuesday"
+    assert m.judge(title, "", AT)[0].label is Label.BREACH
+    title = "Pakistani and Afghan forces clashed on Tuesday"
+    assert m.judge(title, "", AT)[0].label is Label.BREACH
+
+
+def test_an_unknown_kind_is_refused_with_the_known_ones(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import main
+
+    path = tmp_path / "watchlist.yaml"
+    path.write_text(ELECTION.format(kind="referendum", extra=""), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--config", str(path)])
+    assert result.exit_code == 2
+    assert "unknown kind 'referendum'" in result.output
+    assert "ceasefire, inform" in result.output

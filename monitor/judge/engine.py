@@ -1,11 +1,12 @@
 """Judge an article against commitments, sentence by sentence.  Pure.
 
 A sentence is evidence for a commitment when it is *about* it (its parties, places or
-topic, by a rule per ``Kind``) and carries a breach or met signal (the watchlist's own
-phrases and their inflections, and its kind's phrases and two-cue pairs, read from data
-by ``monitor.judge.data``). Guards stop a signal from counting (negation, denial,
-conditionals, intent or threats, other conflicts, dates before the commitment, recaps of
-the pledge) or lower its score (hedges, background narrative, generic accusations). The
+topic, by the rule its kind's ``behaviour.about`` names) and carries a breach or met
+signal (the watchlist's own phrases and their inflections, and its kind's phrases and
+two-cue pairs, read from data by ``monitor.judge.data``). Guards, switched on per kind by
+its ``behaviour``, stop a signal from counting (negation, denial, conditionals, intent or
+threats, other conflicts, dates before the commitment, recaps of the pledge) or lower its
+score (hedges, background narrative, generic accusations). The
 article's verdict is its best counted sentence; every sentence that fired a signal is
 kept as a ``SentenceFinding`` with the reasons, for ``explain``.
 
@@ -21,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from monitor.judge.data import SHIPPED, KindData
+from monitor.judge.data import SHIPPED, Behaviour, KindData
 from monitor.judge.inflect import demonyms, phrase_forms
 from monitor.judge.language import DETECTOR
 from monitor.judge.text import (
@@ -36,7 +37,7 @@ from monitor.judge.text import (
 )
 from monitor.judge.weights import Weights
 from monitor.judge.weights import shipped as shipped_weights
-from monitor.models import Commitment, Entity, Kind, Label, SentenceFinding, Verdict
+from monitor.models import Commitment, Entity, Label, SentenceFinding, Verdict
 
 #: A sentence counts as evidence at or above this score.
 COUNT_SCORE = 0.5
@@ -113,13 +114,8 @@ _LINK_LINE = re.compile(
 _GROUPS = frozenset(_L("militant_groups"))
 #: "ISLAMABAD:", "KABUL, Dec 3 -", "DOHA (Agency) -": where the story was filed.
 _DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?::|,| \(| -)")
-#: The two-cue signal that reads calm from negated hostilities ("no firing since Sunday").
-_CALM = "no hostilities reported"
 _BEFORE = "about events before"
 _CONTEXT = "about it only through the article's context"
-#: Kinds where one article often reports both: the action against the group (met) and where
-#: it is (breach); the stronger sentence decides.
-_MIXED_KINDS = frozenset({Kind.NO_SANCTUARY})
 _SPEECH = frozenset(_L("speech_verbs"))
 #: Clause words that start what a speaker says next ("..., reaffirming that ...").
 _SAYING = frozenset(
@@ -157,9 +153,8 @@ _DATED_BACKGROUND = frozenset(_L("dated_background"))
 
 @dataclass(frozen=True)
 class _PairSpec:
-    """A ``vocab.Pair`` compiled to index keys."""
+    """A ``data.Pair`` compiled to index keys."""
 
-    kind: Kind
     key: str  # the K:<kind>:B or K:<kind>:M key its hits are filed under
     name: str
     first: tuple[str, ...]  # keys (phrase keys or entity ids prefixed "E:")
@@ -189,6 +184,7 @@ class _Rule:
     profile: int  # rules with equal profiles judge alike when their own words are absent
     own: tuple[frozenset[str], ...]  # its topic, breach, met and exclude phrases (canonical)
     venues: frozenset[tuple[tuple[str, bool], ...]]  # the places it names (_L("venues"))
+    b: Behaviour  # how its kind is judged
 
 
 @dataclass
@@ -287,7 +283,7 @@ def _side(
 
 def _vocabulary(c: Commitment) -> KindData:
     """The commitment's kind vocabulary (the watchlist's, else the shipped one)."""
-    return c.vocabulary if c.vocabulary is not None else SHIPPED.kinds[c.kind.value]
+    return c.vocabulary if c.vocabulary is not None else SHIPPED.kinds[c.kind]
 
 
 def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, str]]:
@@ -343,13 +339,11 @@ def _kind_entries(kd: KindData) -> list[tuple[str, str]]:
 def _kind_pairs(kd: KindData, entries: list[tuple[str, str]]) -> list[_PairSpec]:
     """A kind's two-cue signals compiled (their cues are added to ``entries``)."""
     out: list[_PairSpec] = []
-    kind = Kind(kd.like)
     for i, pair in enumerate(kd.pairs):
         label = "B" if pair.label == "breach" else "M"
         key = f"K:{kd.name}:{label}"
         out.append(
             _PairSpec(
-                kind,
                 key,
                 pair.name,
                 _side(kd.name, label, i, "a", pair.first, entries),
@@ -405,9 +399,10 @@ def _rule(
         return frozenset(canon[w] for w in map(phrase_words, phrases) if w)
 
     pre = f"C:{c.id}:"
-    kn = _vocabulary(c).name
+    vocabulary = _vocabulary(c)
+    kn = vocabulary.name
     grams = _grams(tokenize(c.statement))
-    key: tuple[object, ...] = (c.kind, kn, c.topics_required, c.exceptions, c.parties)
+    key: tuple[object, ...] = (kn, c.topics_required, c.exceptions, c.parties)
     key += (c.subjects, c.effective_at, c.window_start_at, c.ongoing, grams)
     names = (*c.parties, *c.subjects)
     return _Rule(
@@ -424,17 +419,19 @@ def _rule(
         profile=profiles.setdefault(key, len(profiles)),
         own=(own(c.topics), own(c.breach_signals), own(c.met_signals), own(c.exclude)),
         venues=_venues(c),
+        b=vocabulary.behaviour,
     )
 
 
-def _decide(c: Commitment, findings: list[SentenceFinding], related: str | None) -> Verdict:
+def _decide(rule: _Rule, findings: list[SentenceFinding], related: str | None) -> Verdict:
     """The article's verdict: its best counted sentence, else related, else none.
 
     A report that the commitment was broken outweighs, in the same article, statements that
     it stands: those are the pledge being contradicted ("despite its 'no talks' vow ...") or
-    reactions to the report.  In ``_MIXED_KINDS`` the stronger sentence decides.
+    reactions to the report.  Unless ``breach_outranks_met``, the stronger sentence decides.
     """
-    mixed = c.kind in _MIXED_KINDS
+    c = rule.commitment
+    mixed = not rule.b.breach_outranks_met
 
     def rank(f: SentenceFinding) -> tuple[bool, float, bool]:
         is_breach = f.label is Label.BREACH
@@ -658,19 +655,19 @@ class Matcher:
         parties = c.parties
         n = sum(1 for p in parties if p in ents)
         subj = any(s in ents for s in c.subjects)
-        kind = c.kind
-        if kind is Kind.CEASEFIRE:
+        about = rule.b.about
+        if about == "parties":
             return n >= 2 or (n >= 1 and (subj or topic)) or (subj and topic)
-        if kind is Kind.TALKS:
+        if about == "topic":
             return topic and (n >= 1 or subj)
-        if kind is Kind.NO_TALKS:
+        if about == "talks-with-group":
             group = parties[-1] in ents if parties else False
             return group and topic and (n >= 2 or gov)
-        if kind is Kind.NO_SANCTUARY:
+        if about == "group-on-territory":
             land = (parties[0] in ents or subj) if parties else subj
             group = (parties[-1] in ents if len(parties) > 1 else False) or mil
             return land and group
-        if kind is Kind.INFORM:
+        if about == "first-party":
             actor = parties[0] in ents if parties else False
             told = any(p in ents for p in parties[1:])
             return actor and (told or topic)
@@ -680,13 +677,13 @@ class Matcher:
     def _hook(rule: _Rule, s: _Sentence, topic: bool, mil: bool) -> bool:
         """Whether a sentence names enough to borrow the article's context."""
         c = rule.commitment
-        kind = c.kind
+        about = rule.b.about
         named = any(p in s.entities for p in c.parties) or any(x in s.entities for x in c.subjects)
-        if kind is Kind.TALKS:
+        if about == "topic":
             return topic
-        if kind is Kind.NO_TALKS:
+        if about == "talks-with-group":
             return topic and bool(c.parties) and c.parties[-1] in s.entities
-        if kind is Kind.NO_SANCTUARY:
+        if about == "group-on-territory":
             return named or topic or mil
         return named or topic
 
@@ -702,7 +699,7 @@ class Matcher:
         findings: list[SentenceFinding] = []
         dated: list[tuple[SentenceFinding, _Sentence]] = []
         related: str | None = None
-        sanctuary = c.kind is Kind.NO_SANCTUARY
+        sanctuary = rule.b.group_is_target
         group = c.parties[-1] if len(c.parties) > 1 else None
         # A headline about other parties ("Pakistan, Iran agree ...") lends no context.
         other_story = bool(art.sentences) and _G["others"] in art.sentences[0].hits
@@ -723,7 +720,7 @@ class Matcher:
                     dated.append((f, s))
         self._old_events(rule, dated, findings)
         self._borrowed_vetoes(findings)
-        return _decide(c, findings, related)
+        return _decide(rule, findings, related)
 
     def _ruled_out(self, rule: _Rule, art: _Article) -> bool:
         """Whether the article cannot be about the commitment at all."""
@@ -757,7 +754,7 @@ class Matcher:
                 ]
             if sig:
                 here.append(self._weigh(rule, s, art, label, sig, strong))
-        if c.kind is Kind.NO_SANCTUARY and len(here) == 2 and all(f.counted for f in here):
+        if rule.b.met_wins_in_sentence and len(here) == 2 and all(f.counted for f in here):
             # "Taliban detain TTP commanders in Khost": the action, not the presence.
             here[0] = replace(
                 here[0],
@@ -873,14 +870,11 @@ class Matcher:
                 live.append(hit)
             elif first_block is None:
                 first_block = why
-        if (
-            rule.commitment.kind is Kind.CEASEFIRE
-            and label is not Label.BREACH
-            and any(h.phrase == _CALM for h in live)
-        ):
+        calm = rule.b.calm_pair
+        if calm and label is not Label.BREACH and any(h.phrase == calm for h in live):
             calm_ok = rule.topic in s.hits or rule.kind_topic in s.hits or "since" in s.tokens
             if not calm_ok:
-                live = [h for h in live if h.phrase != _CALM]
+                live = [h for h in live if h.phrase != calm]
                 if not live and first_block is None:
                     first_block = "no hostilities, but no ceasefire, border or time span named"
         return live, first_block
@@ -937,7 +931,7 @@ class Matcher:
                 w.blocks.append("too soon after the commitment took effect (its announcement)")
             elif (
                 breach
-                and c.kind is Kind.CEASEFIRE
+                and w.rule.b.early_breach_needs_link
                 and published < c.effective_at + BREACH_GRACE
                 and _G["link"] not in w.s.hits
             ):
@@ -945,7 +939,7 @@ class Matcher:
                 w.notes.append("reported within a day of the ceasefire, with no link to it")
         if (
             not breach
-            and c.kind is Kind.TALKS
+            and w.rule.b.met_waits_for_window
             and c.window_start_at is not None
             and published is not None
             and published < c.window_start_at
@@ -955,8 +949,7 @@ class Matcher:
     def _place_guards(self, w: _Weighing) -> None:
         """Talks at another venue, other parties, another conflict's words."""
         rule, s = w.rule, w.s
-        kind = rule.commitment.kind
-        if kind is Kind.TALKS and rule.venues:
+        if rule.b.venue_matters and rule.venues:
             elsewhere = self._elsewhere(rule, s, w.first, w.art)
             if elsewhere:
                 # The same parties' next round elsewhere is the same process (outlets and the
@@ -968,7 +961,7 @@ class Matcher:
             if others:
                 w.blocks.append(f"about other parties: {others[0].phrase!r}")
         excl = s.hits.get(rule.exclude, ())
-        if kind is Kind.NO_SANCTUARY:
+        if rule.b.exclude_in_clause_only:
             excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[w.first]]
         if excl:
             w.blocks.append(f"other conflict: {excl[0].phrase!r}")
@@ -976,7 +969,7 @@ class Matcher:
     def _denial_guard(self, w: _Weighing) -> None:
         """A denial blocks the signal; a denied claim that is reported lowers it."""
         s = w.s
-        if w.rule.commitment.kind is Kind.INFORM and not w.breach:
+        if w.rule.b.met_ignores_denial and not w.breach:
             return
         target = min(w.live or w.sig, key=lambda h: h.start)
         deny = self._cue_before(s, target, "deny", DENIAL_WINDOW) or self._denied_report(s, target)
@@ -998,7 +991,7 @@ class Matcher:
         """A recap of the statement; dates before the commitment; hostilities before it."""
         rule, s, breach = w.rule, w.s, w.breach
         c, published = rule.commitment, w.art.published_at
-        if rule.statement_grams and not (c.kind is Kind.NO_TALKS and not breach):
+        if rule.statement_grams and not (rule.b.met_is_refusal and not breach):
             if s.grams is None:
                 s.grams = _grams(s.tokens)
             if len(s.grams & rule.statement_grams) >= RECAP_GRAMS:
@@ -1009,14 +1002,17 @@ class Matcher:
             if dates and all(d.last < eff for d in dates):
                 w.blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
             elif (
-                breach and c.kind is not Kind.TALKS and dates and all(d.first < eff for d in dates)
+                breach
+                and rule.b.period_dates_block_breach
+                and dates
+                and all(d.first < eff for d in dates)
             ):
                 # "The October fighting", "in 2025": a period that began before the commitment
                 # does not show the event came after it.
                 w.blocks.append(
                     f"dated only to a period that began before {eff.isoformat()}: {dates[0].text!r}"
                 )
-        if breach and c.kind is Kind.CEASEFIRE and w.live:
+        if breach and rule.b.before_truce_blocks_breach and w.live:
             prior = self._prior(s, w.live)
             if prior is not None:
                 w.blocks.append(f"hostilities before the ceasefire: {prior!r}")
@@ -1024,40 +1020,49 @@ class Matcher:
     def _role_guards(self, w: _Weighing) -> None:
         """Who acts: the bound party, not a militant group, a third party or the group."""
         rule, s, breach = w.rule, w.s, w.breach
-        c = rule.commitment
-        kind = c.kind
+        c, b = rule.commitment, rule.b
         w.linked = _G["link"] in s.hits or any(h.phrase.startswith("ceasefire ") for h in w.live)
         if (
             breach
-            and kind is Kind.CEASEFIRE
+            and b.militant_attack_not_breach
             and (_G["mil"] in s.hits or not _GROUPS.isdisjoint(s.entities))
         ):
             if not w.linked and sum(1 for p in c.parties if p in s.entities) < 2:
                 w.blocks.append("militant attack, not a clash between the parties")
-        if kind is Kind.NO_TALKS and len(c.parties) > 1:
-            if breach and c.parties[-1] not in s.entities:
+        if breach and b.breach_needs_group and len(c.parties) > 1:
+            if c.parties[-1] not in s.entities:
                 w.blocks.append("the group is not named in the sentence")
-            actor = self._actor(rule, s, w.first)
-            if actor == c.parties[-1] and not breach and not self._speaks(s, actor, w.first):
-                actor = None  # "reports that the TTP could ...": not who refuses
-            if actor is not None and actor != c.parties[0]:
-                # "The Taliban met TTP leaders" is not Pakistan talking; "the TTP said it
-                # received no offer" is not Pakistan refusing.
-                w.blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
-        if breach and kind is Kind.NO_SANCTUARY:
+        if breach and b.meeting_is_not_breach:
             met_them = self._contact(s, w.live or w.sig)
             if met_them is not None:
                 # "Emissaries met TTP leaders in Khost": a report of contacts, not of a haven.
                 w.blocks.append(f"about a meeting with the group: {met_them.phrase!r}")
-        if not breach and kind in (Kind.INFORM, Kind.NO_SANCTUARY) and c.parties:
-            actor = self._actor(rule, s, w.first)
-            if actor is not None and actor != c.parties[0]:
-                w.blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+        label = "breach" if breach else "met"
+        if label in b.actor_must_be_first_party and c.parties:
+            self._actor_guard(w)
+
+    def _actor_guard(self, w: _Weighing) -> None:
+        """The one acting must be the first party (the one bound)."""
+        rule, s, breach = w.rule, w.s, w.breach
+        c = rule.commitment
+        if rule.b.group_reported_is_not_actor and len(c.parties) < 2:
+            return  # a refusal of talks with nobody named: no role to check
+        actor = self._actor(rule, s, w.first)
+        if (
+            rule.b.group_reported_is_not_actor
+            and actor == c.parties[-1]
+            and not breach
+            and not self._speaks(s, actor, w.first)
+        ):
+            actor = None  # "reports that the TTP could ...": not who refuses
+        if actor is not None and actor != c.parties[0]:
+            # "The Taliban met TTP leaders" is not Pakistan talking; "the TTP said it
+            # received no offer" is not Pakistan refusing.
+            w.blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
 
     def _background_guards(self, w: _Weighing) -> None:
         """Hedges, background and recaps, generic accusations; specific or linked reports."""
-        s, breach, c = w.s, w.breach, w.rule.commitment
-        kind = c.kind
+        s, breach, b = w.s, w.breach, w.rule.b
         hedge = s.hits.get(_G["hedge"])
         if hedge:
             w.factor *= 0.85
@@ -1066,16 +1071,16 @@ class Matcher:
         if breach and bg:
             w.factor *= 0.45
             w.notes.append(f"background: {bg[0].phrase!r}")
-        if breach and kind in (Kind.NO_SANCTUARY, Kind.CEASEFIRE):
+        if breach and b.generic_breach_discounted:
             generic = s.hits.get(_G["generic"])
-            if kind is Kind.NO_SANCTUARY and not generic:
+            if b.accusation_discounted and not generic:
                 generic = s.hits.get(_G["accuse"])
             if generic:
                 w.factor *= 0.5
                 w.notes.append(f"generic: {generic[0].phrase!r}")
             if _G["specific"] in s.hits:
                 w.score += 0.1
-        if w.linked and breach and kind is Kind.CEASEFIRE:
+        if w.linked and breach and b.linked_breach_bonus:
             w.score += 0.1
 
     def _background(self, w: _Weighing) -> list[PhraseHit]:
@@ -1102,7 +1107,7 @@ class Matcher:
             else None
             for n in near
         ]
-        if w.breach and c.kind is Kind.CEASEFIRE:
+        if w.breach and w.rule.b.after_is_background:
             near = [n or self._earlier(s, hit) for n, hit in zip(near, live, strict=True)]
         if near and all(near):
             bg.append(next(h for h in near if h is not None))
@@ -1246,7 +1251,7 @@ class Matcher:
         """
         c = rule.commitment
         passive = set(c.subjects) | {"border"}
-        if c.kind is Kind.NO_SANCTUARY and len(c.parties) > 1:
+        if rule.b.group_is_target and len(c.parties) > 1:
             passive.add(c.parties[-1])
         best: tuple[int, str] | None = None
         reactions = [h for h in s.hits.get(_G["react"], ()) if h.end <= first]
@@ -1255,7 +1260,7 @@ class Matcher:
             if eid in passive:
                 continue
             for m in mentions:
-                if c.kind is Kind.NO_TALKS and not _OBJECT_MARKS.isdisjoint(
+                if rule.b.objects_are_not_actors and not _OBJECT_MARKS.isdisjoint(
                     s.tokens[max(0, m.start - 3) : m.start]
                 ):
                     continue  # "a back channel with the TTP": the object, not the actor
@@ -1294,19 +1299,19 @@ class Matcher:
         return why
 
     def _governs(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
-        kind = rule.commitment.kind
-        refusal = kind is Kind.NO_TALKS and label is Label.MET
+        b = rule.b
+        refusal = b.met_is_refusal and label is Label.MET
         neg = self._cue_before(s, hit, "neg", NEGATION_WINDOW)
         if neg is not None and s.tokens[neg.end : neg.end + 1] != ["only"]:
             return f"negated: {neg.phrase!r}"
         after = s.tokens[hit.end : hit.end + 3]
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
             return "negated: 'not'"
-        if kind is Kind.CEASEFIRE and label is Label.BREACH:
+        if b.cessation_blocks_breach and label is Label.BREACH:
             stop = self._cue_before(s, hit, "stop", CESSATION_WINDOW)
             if stop is not None:
                 return f"the end of hostilities: {stop.phrase!r}"
-        if kind is Kind.TALKS and label is Label.BREACH:
+        if b.resumption_blocks_breach and label is Label.BREACH:
             again = self._cue_before(s, hit, "resume", CESSATION_WINDOW)
             if again is not None:
                 return f"talks taken up again: {again.phrase!r}"
@@ -1319,7 +1324,7 @@ class Matcher:
             return f"conditional: {cue.phrase!r}"
         if not refusal:
             modal = self._cue_before(s, hit, "modal", MODAL_WINDOW)
-            stems = _AFFIRM if kind is Kind.CEASEFIRE else _AFFIRM[:1]
+            stems = _AFFIRM if b.affirmed_future_is_met else _AFFIRM[:1]
             if modal is not None and not (
                 label is Label.MET and any(t.startswith(stems) for t in s.tokens[: modal.start])
             ):
