@@ -333,3 +333,58 @@ def test_an_unknown_kind_is_refused_with_the_known_ones(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "unknown kind 'referendum'" in result.output
     assert "ceasefire, inform" in result.output
+
+
+def test_the_kind_files_name_no_conflict() -> None:
+    """Kind files speak general language: no name of a shipped entity, no "@id" cue."""
+    import yaml
+
+    from monitor.judge.text import PhraseIndex, tokenize
+
+    names = PhraseIndex(
+        (a, e.id) for e in SHIPPED.entities.values() for a in e.aliases if a.lower() != "border"
+    )
+    kinds = JUDGE.parent / "data" / "kinds"
+    for path in kinds.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        doc = yaml.safe_load(text)
+        phrases = [p for key in ("topics", "breach", "met", "weak") for p in doc.get(key) or []]
+        phrases += [
+            p
+            for pair in doc.get("pairs") or []
+            for k in ("first", "second")
+            for p in (pair[k] if isinstance(pair[k], list) else [pair[k]])
+        ]
+        phrases += [p for v in (doc.get("lists") or {}).values() for p in v]
+        for phrase in phrases:
+            assert not str(phrase).startswith("@"), f"{path.name}: {phrase!r}"
+            found = names.find(tokenize(str(phrase)))
+            assert not found, f"{path.name}: {phrase!r} names {found[0].keys}"
+
+
+def test_a_watchlists_own_parties_are_never_another_conflict() -> None:
+    """The shipped ``other_parties`` list names parties of many conflicts; a watchlist about
+    one of them judges its own parties' sentences."""
+    cfg = parse_config(
+        """
+entities:
+  israel: {name: Israel, aliases: [Israel, Israeli, Israelis]}
+  lebanon: {name: Lebanon, aliases: [Lebanon, Lebanese, Beirut]}
+commitments:
+  - id: truce
+    title: The truce holds
+    statement: Both sides will stop firing.
+    kind: ceasefire
+    said_by: A mediator
+    parties: [israel, lebanon]
+    effective: 2025-10-20
+""",
+        env={},
+    )
+    assert "Israel" in SHIPPED.lists["other_parties"]
+    v = Matcher(cfg.commitments, cfg.entities).judge(
+        "Israel and Lebanon trade blame over the truce",
+        "Israeli drones struck a car in a southern village on Tuesday, killing two.",
+        AT,
+    )[0]
+    assert v.label is Label.BREACH

@@ -359,8 +359,14 @@ def _kind_pairs(kd: KindData, entries: list[tuple[str, str]]) -> list[_PairSpec]
     return out
 
 
-def _base_entries(entities: Mapping[str, Entity]) -> list[tuple[str, str]]:
-    """Index entries for every entity's names (shipped and the watchlist's) and guard cue."""
+def _base_entries(
+    entities: Mapping[str, Entity], named: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """Index entries for every entity's names (shipped and the watchlist's) and guard cue.
+
+    ``named``: the entities the watchlist's commitments name; their names are never
+    another conflict's (``other_parties``), whatever the shipped list says.
+    """
     merged: dict[str, set[str]] = {}
     for source in (SHIPPED.entities, entities):
         for eid, ent in source.items():
@@ -368,9 +374,18 @@ def _base_entries(entities: Mapping[str, Entity]) -> list[tuple[str, str]]:
     entries: list[tuple[str, str]] = []
     for eid, aliases in merged.items():
         entries.extend((a, f"E:{eid}") for a in aliases)
+    own = _own_names([a for eid in named for a in merged.get(eid, ())])
     for name, phrases in _GUARDS.items():
+        if name == "others":
+            phrases = tuple(p for p in phrases if p not in own)
         entries.extend((p, _G[name]) for p in phrases)
     return entries
+
+
+def _own_names(aliases: Sequence[str]) -> set[str]:
+    """The ``other_parties`` phrases found in ``aliases`` ("Israeli*" in "Israeli forces")."""
+    index = PhraseIndex((p, "o") for p in _GUARDS["others"])
+    return {h.phrase for alias in aliases for h in index.find(tokenize(alias))}
 
 
 def _form_bases(
@@ -458,7 +473,8 @@ class Matcher:
     ) -> None:
         """``weights``: the measured weights that choose the label (None: the engine's own)."""
         self._weights = weights
-        entries = _base_entries(entities)
+        named = [e for c in commitments for e in (*c.parties, *c.subjects)]
+        entries = _base_entries(entities, named)
         vocabularies = {k.name: k for k in SHIPPED.kinds.values()}
         vocabularies.update((v.name, v) for v in map(_vocabulary, commitments))
         used = {_vocabulary(c).name for c in commitments}
