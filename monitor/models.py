@@ -49,6 +49,8 @@ class Kind(StrEnum):
     NO_TALKS = "no-talks"  # a party must not negotiate with a group
     NO_SANCTUARY = "no-sanctuary"  # a territory must not host a group
     INFORM = "inform"  # a party must notify another (mediators) of something
+    RELEASE = "release"  # people held must be released, exchanged or returned
+    WITHDRAWAL = "withdrawal"  # forces must leave an area or pull back
     OTHER = "other"  # only the watchlist's own signals count
 
 

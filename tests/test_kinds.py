@@ -388,3 +388,84 @@ commitments:
         AT,
     )[0]
     assert v.label is Label.BREACH
+
+
+TWO_SIDES = """
+entities:
+  north: {name: North, aliases: [North, Northern, Northland]}
+  south: {name: South, aliases: [South, Southern, Southland]}
+commitments:
+  - id: pledge
+    title: The two sides keep their word
+    statement: The two sides will do what they agreed.
+    kind: {kind}
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-10-20
+"""
+
+
+def _two_sides(kind: str, title: str) -> Label:
+    return _verdict(TWO_SIDES.replace("{kind}", kind), title)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("Northland released 40 prisoners held since the war, the Red Cross said", Label.MET),
+        ("Southern forces freed 12 captured soldiers on Tuesday", Label.MET),
+        ("Bodies of 15 Southern soldiers were handed over to Southland on Tuesday", Label.MET),
+        ("The prisoner exchange between Northland and Southland was postponed", Label.BREACH),
+        ("Northland delayed the release of Southern detainees on Tuesday", Label.BREACH),
+        ("Southern hostages are still held by Northland, officials said", Label.BREACH),
+        ("Northland refused to release the Southern prisoners on Tuesday", Label.BREACH),
+        ("Northland set new conditions for the release of Southern detainees", Label.BREACH),
+        ("Northland said no prisoners were released on Tuesday", Label.BREACH),
+        ("Southland demanded the release of its prisoners held by Northland", Label.RELATED),
+        ("Northland and Southland agreed on a prisoner exchange framework", Label.RELATED),
+        ("The prisoners will be released next week, Northland said", Label.RELATED),
+    ],
+)
+def test_release_is_judged_from_its_kind_file(title: str, label: Label) -> None:
+    assert _two_sides("release", title) is label
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("Northern troops withdrew from the border town on Tuesday", Label.MET),
+        ("Northland pulled its forces back from the disputed hills on Tuesday", Label.MET),
+        ("Northland completed the withdrawal of its troops from Southern territory", Label.MET),
+        ("Northern forces handed over their positions to the Southern army", Label.MET),
+        ("Northern troops remain in five positions inside Southland", Label.BREACH),
+        ("Northland missed the deadline to withdraw its forces from Southern land", Label.BREACH),
+        ("Northland has thousands of troops in Southland, a report said", Label.BREACH),
+        ("Northern forces advanced into two Southern villages on Tuesday", Label.BREACH),
+        ("Northland built new positions near the line on Tuesday", Label.BREACH),
+        ("The withdrawal of Northern troops was postponed on Tuesday", Label.BREACH),
+        ("Northern troops have not withdrawn from Southern territory", Label.BREACH),
+        ("Northland said it will withdraw its troops next month", Label.RELATED),
+        # The first party is the one bound to leave.
+        ("Southern troops remain in their barracks, Northland said", Label.RELATED),
+    ],
+)
+def test_withdrawal_is_judged_from_its_kind_file(title: str, label: Label) -> None:
+    assert _two_sides("withdrawal", title) is label
+
+
+def test_negated_met_is_breach_is_a_behaviour_key() -> None:
+    title = "Northland said no prisoners were released on Tuesday"
+    assert _two_sides("release", title) is Label.BREACH
+    extra = (
+        "kinds:\n  freeing:\n    extends: release\n    behaviour: {negated_met_is_breach: false}\n"
+    )
+    assert _verdict(TWO_SIDES.replace("{kind}", "freeing") + extra, title) is Label.RELATED
+
+
+def test_a_one_word_past_signal_does_not_match_its_noun() -> None:
+    """ "released" reports a done release; "the release of" names one, often demanded."""
+    from monitor.judge.inflect import phrase_forms
+
+    assert "release" not in phrase_forms("released", SHIPPED.forms)
+    assert "releases" in phrase_forms("released", SHIPPED.forms)
+    assert "refuse to" in phrase_forms("refused to", SHIPPED.forms)

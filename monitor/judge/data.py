@@ -102,6 +102,7 @@ class Behaviour:
     met_ignores_denial: bool = False
     period_dates_block_breach: bool = True
     before_truce_blocks_breach: bool = False
+    negated_met_is_breach: bool = False
 
 
 def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:

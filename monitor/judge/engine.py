@@ -871,8 +871,23 @@ class Matcher:
         counted = not w.blocks and score >= COUNT_SCORE
         if not w.blocks and not counted:
             w.blocks.append(f"score {score:.2f} below {COUNT_SCORE:.2f}")
+        if self._not_done(w, score):
+            # "No prisoners were released": what was due did not happen.
+            why = f"what was due did not happen ({w.blocks[0]})"
+            return SentenceFinding(s.text, Label.BREACH, score, w.signals, True, (why, *w.notes))
         reasons = tuple(w.blocks + w.notes)
         return SentenceFinding(s.text, label, score, w.signals, counted, reasons)
+
+    @staticmethod
+    def _not_done(w: _Weighing, score: float) -> bool:
+        """A met signal that only negation stops, for a kind where that is a breach."""
+        return (
+            not w.breach
+            and w.rule.b.negated_met_is_breach
+            and score >= COUNT_SCORE
+            and bool(w.blocks)
+            and all(b.startswith("negated:") for b in w.blocks)
+        )
 
     def _live(
         self, rule: _Rule, s: _Sentence, label: Label, sig: list[PhraseHit]
