@@ -98,6 +98,9 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "react": _L("reaction_verbs"),
     "proxy": _L("proxy"),
     "attempt": _L("attempt"),
+    "sport": _L("sport"),
+    "bmask": _L("breach_mask"),
+    "concession": _L("concession"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
 
@@ -759,17 +762,22 @@ class Matcher:
         """The sentence weighed for breach and for met (where it has signals of each)."""
         c, hits = rule.commitment, s.hits
         here: list[SentenceFinding] = []
+        firsts: dict[Label, int] = {}
         for label, lkeys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
             sig = [h for k in lkeys for h in hits.get(k, ())]
             if c.exceptions:
                 sig = [h for h in sig if not _excepted(c, h, hits)]
-            masks = hits.get(_G["mask"])
+            masks = hits.get(_G["mask"], []) + (
+                hits.get(_G["bmask"], []) if label is Label.BREACH else []
+            )
             if masks and sig:
                 sig = [
                     h for h in sig if not any(m.start < h.end and h.start < m.end for m in masks)
                 ]
             if sig:
                 here.append(self._weigh(rule, s, art, label, sig, strong))
+                firsts[label] = min(h.start for h in sig)
+        self._conceded(s, here, firsts)
         if rule.b.met_wins_in_sentence and len(here) == 2 and all(f.counted for f in here):
             # "Taliban detain TTP commanders in Khost": the action, not the presence.
             here[0] = replace(
@@ -778,6 +786,23 @@ class Matcher:
                 reasons=("the sentence reports action against it (met)", *here[0].reasons),
             )
         return here
+
+    @staticmethod
+    def _conceded(s: _Sentence, here: list[SentenceFinding], firsts: Mapping[Label, int]) -> None:
+        """ "The truce is largely holding, despite strikes": the met claim, then a concession.
+
+        Breach signals after a concession cue that follows a counted met signal do not count.
+        """
+        met = next((f for f in here if f.label is Label.MET and f.counted), None)
+        if met is None or Label.BREACH not in firsts or Label.MET not in firsts:
+            return
+        for cue in s.hits.get(_G["concession"], ()):
+            if firsts[Label.MET] < cue.start < firsts[Label.BREACH]:
+                for i, f in enumerate(here):
+                    if f.label is Label.BREACH and f.counted:
+                        why = f"conceded by a met claim: {cue.phrase!r}"
+                        here[i] = replace(f, counted=False, reasons=(why, *f.reasons))
+                return
 
     @staticmethod
     def _old_events(
@@ -991,6 +1016,8 @@ class Matcher:
             others = s.hits.get(_G["others"])
             if others:
                 w.blocks.append(f"about other parties: {others[0].phrase!r}")
+        if w.breach and _G["sport"] in s.hits:
+            w.blocks.append(f"about sport: {s.hits[_G['sport']][0].phrase!r}")
         excl = s.hits.get(rule.exclude, ())
         if rule.b.exclude_in_clause_only:
             excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[w.first]]
@@ -1126,9 +1153,11 @@ class Matcher:
         ]
         if bg and self._dated_after(c, s, published):
             # "Skirmishes, ... allies in the past, ... on Friday": a dated event is current; a
-            # background cue counts only in the clause of a signal.
-            clauses = {s.clause_start[h.start] for h in live}
-            bg = [h for h in bg if s.clause_start[h.start] in clauses]
+            # background cue counts only when every signal's clause has one ("..., months
+            # after he was killed in a strike").
+            cued = {s.clause_start[h.end - 1] for h in bg}
+            if not live or any(s.clause_start[h.start] not in cued for h in live):
+                bg = []
         near = [self._cue_before(s, hit, "bg", BACKGROUND_WINDOW) for hit in live]
         near = [
             n
@@ -1335,6 +1364,10 @@ class Matcher:
         neg = self._cue_before(s, hit, "neg", NEGATION_WINDOW)
         if neg is not None and s.tokens[neg.end : neg.end + 1] != ["only"]:
             return f"negated: {neg.phrase!r}"
+        if s.tokens[max(0, hit.start - 2) : hit.start] == ["to", "be"] and s.tokens[
+            hit.start
+        ].endswith("ed"):
+            return "not a fact: 'to be'"  # "detainees to be exchanged"
         after = s.tokens[hit.end : hit.end + 3]
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
             return "negated: 'not'"
