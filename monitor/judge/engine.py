@@ -1153,11 +1153,12 @@ class Matcher:
         ]
         if bg and self._dated_after(c, s, published):
             # "Skirmishes, ... allies in the past, ... on Friday": a dated event is current; a
-            # background cue counts only when every signal's clause has one ("..., months
-            # after he was killed in a strike").
+            # background cue counts only in the clause of a signal, or when every signal's
+            # clause ends one ("..., months after he was killed in a strike").
+            clauses = {s.clause_start[h.start] for h in live}
             cued = {s.clause_start[h.end - 1] for h in bg}
-            if not live or any(s.clause_start[h.start] not in cued for h in live):
-                bg = []
+            if not (live and clauses <= cued):
+                bg = [h for h in bg if s.clause_start[h.start] in clauses]
         near = [self._cue_before(s, hit, "bg", BACKGROUND_WINDOW) for hit in live]
         near = [
             n
