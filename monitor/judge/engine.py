@@ -478,14 +478,12 @@ class Matcher:
         self._weights = weights
         named = [e for c in commitments for e in (*c.parties, *c.subjects)]
         entries = _base_entries(entities, named)
-        vocabularies = {k.name: k for k in SHIPPED.kinds.values()}
-        vocabularies.update((v.name, v) for v in map(_vocabulary, commitments))
-        used = {_vocabulary(c).name for c in commitments}
+        # Only the kinds the commitments use are looked for.
+        vocabularies = {v.name: v for v in map(_vocabulary, commitments)}
         pairs: list[_PairSpec] = []
         for kd in vocabularies.values():
             entries.extend(_kind_entries(kd))
-            if kd.name in used:
-                pairs.extend(_kind_pairs(kd, entries))
+            pairs.extend(_kind_pairs(kd, entries))
         forms: dict[str, list[str]] = {}
         for c in commitments:
             entries.extend(_own_entries(c, forms))
