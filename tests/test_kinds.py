@@ -424,6 +424,9 @@ def _two_sides(kind: str, title: str) -> Label:
         ("Southland demanded the release of its prisoners held by Northland", Label.RELATED),
         ("Northland and Southland agreed on a prisoner exchange framework", Label.RELATED),
         ("The prisoners will be released next week, Northland said", Label.RELATED),
+        ("Northland said talks would wait until Southern prisoners were released", Label.RELATED),
+        ("Northland said it will not free the Southern prisoners", Label.BREACH),
+        ("Northland would never hand over the Southern detainees, its minister said", Label.BREACH),
     ],
 )
 def test_release_is_judged_from_its_kind_file(title: str, label: Label) -> None:
