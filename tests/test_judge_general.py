@@ -55,6 +55,9 @@ def _label(kind: str, title: str) -> Label:
             "Northland and Southland agreed the stoppage of firing on Tuesday",
             Label.RELATED,
         ),
+        # Hostilities in plain words.
+        ("ceasefire", "Two Southern farmers were killed by Northern fire on Tuesday", Label.BREACH),
+        ("ceasefire", "Rockets were fired from Northland into Southland on Tuesday", Label.BREACH),
         # Shots heard are hostilities.
         ("ceasefire", "Shots were heard near Northern and Southern posts on Tuesday", Label.BREACH),
         # "Captured soldiers" are prisoners, not a capture.
