@@ -51,6 +51,7 @@ class Kind(StrEnum):
     INFORM = "inform"  # a party must notify another (mediators) of something
     RELEASE = "release"  # people held must be released, exchanged or returned
     WITHDRAWAL = "withdrawal"  # forces must leave an area or pull back
+    AID = "aid"  # aid or supplies must be let in
     OTHER = "other"  # only the watchlist's own signals count
 
 

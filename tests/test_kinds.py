@@ -472,3 +472,19 @@ def test_a_one_word_past_signal_does_not_match_its_noun() -> None:
     assert "release" not in phrase_forms("released", SHIPPED.forms)
     assert "releases" in phrase_forms("released", SHIPPED.forms)
     assert "refuse to" in phrase_forms("refused to", SHIPPED.forms)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("Northland allowed 200 aid trucks into Southland on Tuesday", Label.MET),
+        ("Aid trucks entered Southland through the Northern crossing on Tuesday", Label.MET),
+        ("Northland reopened the crossing into Southland on Tuesday", Label.MET),
+        ("Northland blocked aid convoys bound for Southland on Tuesday", Label.BREACH),
+        ("The Northern crossing into Southland remained closed on Tuesday", Label.BREACH),
+        ("No aid entered Southland on Tuesday, the UN said, blaming Northland", Label.BREACH),
+        ("Southland called on Northland to let aid in", Label.RELATED),
+    ],
+)
+def test_aid_is_judged_from_its_kind_file(title: str, label: Label) -> None:
+    assert _two_sides("aid", title) is label
