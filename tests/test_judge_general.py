@@ -66,6 +66,18 @@ def _label(kind: str, title: str) -> Label:
             "Northland handed 14 captured soldiers to Southland on Tuesday",
             Label.RELATED,
         ),
+        (
+            "ceasefire",
+            "Northland handed three captured Southern soldiers over on Tuesday",
+            Label.RELATED,
+        ),
+        ("ceasefire", "Northern troops captured a Southern hill on Tuesday", Label.BREACH),
+        # A recap of how the truce came about.
+        (
+            "ceasefire",
+            "Northern and Southern troops clashed for days before the two sides agreed to a truce",
+            Label.RELATED,
+        ),
         # "To be exchanged": not yet done.
         (
             "release",

@@ -100,6 +100,8 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "attempt": _L("attempt"),
     "sport": _L("sport"),
     "bmask": _L("breach_mask"),
+    "taken": _L("taken_adjectives"),
+    "people": _L("people_nouns"),
     "concession": _L("concession"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
@@ -149,6 +151,10 @@ _DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her"})
 _AUXILIARY = frozenset({"was", "were", "is", "are", "been", "be", "being", "has", "have", "had"})
 #: Hostilities before a ceasefire noun this close after a ``PRIOR_TO`` cue happened before it.
 PRIOR_WINDOW = 2
+#: ... or this close when the words between say it was agreed ("before the two sides agreed
+#: to a ceasefire").
+PRIOR_AGREED_WINDOW = 7
+_AGREED = ("agree", "sign", "reach", "declar", "announc", "brokered", "struck")
 #: Background time cues that apply to their clause only, and only when they date the event
 #: before the commitment ("last month" in December is after an October pledge).
 _DATED_BACKGROUND = frozenset(_L("dated_background"))
@@ -766,7 +772,7 @@ class Matcher:
             if c.exceptions:
                 sig = [h for h in sig if not _excepted(c, h, hits)]
             masks = hits.get(_G["mask"], []) + (
-                hits.get(_G["bmask"], []) if label is Label.BREACH else []
+                self._breach_masks(s) if label is Label.BREACH else []
             )
             if masks and sig:
                 sig = [
@@ -784,6 +790,16 @@ class Matcher:
                 reasons=("the sentence reports action against it (met)", *here[0].reasons),
             )
         return here
+
+    @staticmethod
+    def _breach_masks(s: _Sentence) -> list[PhraseHit]:
+        """Spans where a breach word names people held ("captured Northern soldiers")."""
+        masks = list(s.hits.get(_G["bmask"], ()))
+        for adj in s.hits.get(_G["taken"], ()):
+            for noun in s.hits.get(_G["people"], ()):
+                if adj.end <= noun.start <= adj.end + 2:
+                    masks.append(PhraseHit(adj.start, noun.end, "people held", ()))
+        return masks
 
     @staticmethod
     def _conceded(s: _Sentence, here: list[SentenceFinding], firsts: Mapping[Label, int]) -> None:
@@ -1270,7 +1286,14 @@ class Matcher:
             if cue.start <= first:
                 continue
             for t in truces:
-                if cue.end <= t.start <= cue.end + PRIOR_WINDOW:
+                if t.start < cue.end:
+                    continue
+                between = s.tokens[cue.end : t.start]
+                if len(between) <= PRIOR_WINDOW or (
+                    len(between) <= PRIOR_AGREED_WINDOW
+                    and not PUNCTUATION.intersection(between)
+                    and any(w.startswith(_AGREED) for w in between)
+                ):
                     return " ".join(s.tokens[cue.start : t.end])
         return None
 
