@@ -488,3 +488,21 @@ def test_a_one_word_past_signal_does_not_match_its_noun() -> None:
 )
 def test_aid_is_judged_from_its_kind_file(title: str, label: Label) -> None:
     assert _two_sides("aid", title) is label
+
+
+def test_met_grace_hours_is_a_behaviour_key() -> None:
+    """A quiet night reported the next morning is evidence for a ceasefire (24 hours of grace);
+    a kind that keeps 48 hours reads it as the announcement."""
+    morning = datetime(2025, 10, 21, 8, tzinfo=UTC)
+    title = "Northland and Southland report a quiet night along the ceasefire line"
+
+    def label(text: str) -> Label:
+        cfg = parse_config(text, env={})
+        return Matcher(cfg.commitments, cfg.entities).judge(title, "", morning)[0].label
+
+    assert label(TWO_SIDES.replace("{kind}", "ceasefire")) is Label.MET
+    extra = "kinds:\n  slow:\n    extends: ceasefire\n    behaviour: {met_grace_hours: 48}\n"
+    assert label(TWO_SIDES.replace("{kind}", "slow") + extra) is Label.RELATED
+    with pytest.raises(ConfigError) as e:
+        parse_config(TWO_SIDES.replace("{kind}", "slow") + extra.replace("48", "-1"), env={})
+    assert "whole number of hours" in str(e.value)

@@ -103,6 +103,7 @@ class Behaviour:
     period_dates_block_breach: bool = True
     before_truce_blocks_breach: bool = False
     negated_met_is_breach: bool = False
+    met_grace_hours: int = 48
 
 
 def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:
@@ -123,6 +124,9 @@ def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:
             raise KindDataError(f"{where}: about: {value!r} is not one of {', '.join(ABOUT)}")
         if isinstance(default, bool) and not isinstance(value, bool):
             raise KindDataError(f"{where}: behaviour {key!r} is true or false")
+        if isinstance(default, int) and not isinstance(default, bool):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise KindDataError(f"{where}: behaviour {key!r} is a whole number of hours")
         if isinstance(default, str) and not isinstance(value, str):
             raise KindDataError(f"{where}: behaviour {key!r} is a name")
         if isinstance(default, tuple):

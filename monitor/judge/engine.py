@@ -46,8 +46,6 @@ OWN_SIGNAL = 0.8
 VOCAB_SIGNAL = 0.7
 #: Talks between the same parties held at another venue than the commitment names.
 VENUE_FACTOR = 0.85
-#: Met evidence for an ongoing commitment needs this long since it took effect.
-MET_GRACE = timedelta(days=2)
 #: Hostilities reported this soon after a ceasefire need an explicit link to it.
 BREACH_GRACE = timedelta(days=1)
 
@@ -997,7 +995,11 @@ class Matcher:
         if c.effective_at is not None and published is not None:
             if published < c.effective_at:
                 w.blocks.append("published before the commitment took effect")
-            elif not breach and c.ongoing and published < c.effective_at + MET_GRACE:
+            elif (
+                not breach
+                and c.ongoing
+                and published < c.effective_at + timedelta(hours=w.rule.b.met_grace_hours)
+            ):
                 w.blocks.append("too soon after the commitment took effect (its announcement)")
             elif (
                 breach
