@@ -217,6 +217,15 @@ def _probe(base: str, key: str, value: str, parties: str, title: str) -> tuple[L
             Label.BREACH,
         ),
         (
+            "ceasefire",
+            "discovery_is_not_breach",
+            "false",
+            "pakistan, afghanistan",
+            "Pakistani troops found the launch pads used in the Afghan rocket fire on Tuesday",
+            Label.RELATED,
+            Label.BREACH,
+        ),
+        (
             "inform",
             "met_ignores_denial",
             "false",

@@ -104,6 +104,7 @@ class Behaviour:
     before_truce_blocks_breach: bool = False
     negated_met_is_breach: bool = False
     met_grace_hours: int = 48
+    discovery_is_not_breach: bool = False
 
 
 def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:

@@ -57,6 +57,7 @@ MODAL_WINDOW = 3
 IRREALIS_WINDOW = 8
 BACKGROUND_WINDOW = 5
 CONTACT_WINDOW = 6
+DISCOVERY_WINDOW = 12
 #: Shared 4-word sequences with the commitment's statement that make a sentence a recap.
 RECAP_GRAMS = 2
 
@@ -99,6 +100,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "sport": _L("sport"),
     "bmask": _L("breach_mask"),
     "taken": _L("taken_adjectives"),
+    "found": _L("discovery"),
     "people": _L("people_nouns"),
     "concession": _L("concession"),
 }
@@ -903,6 +905,7 @@ class Matcher:
         self._denial_guard(w)
         self._recap_and_date_guards(w)
         self._role_guards(w)
+        self._discovery_guard(w)
         self._background_guards(w)
         score = round(max(0.0, min(1.0, w.score)) * w.factor, 3)
         counted = not w.blocks and score >= COUNT_SCORE
@@ -1114,6 +1117,14 @@ class Matcher:
         label = "breach" if breach else "met"
         if label in b.actor_must_be_first_party and c.parties:
             self._actor_guard(w)
+
+    def _discovery_guard(self, w: _Weighing) -> None:
+        """ "The army found the launch pads used in the rocket fire": weapons found, not attacks."""
+        if not (w.breach and w.rule.b.discovery_is_not_breach) or not w.live:
+            return
+        found = self._cue_before(w.s, min(w.live), "found", DISCOVERY_WINDOW)
+        if found is not None:
+            w.blocks.append(f"weapons or sites found, not an attack: {found.phrase!r}")
 
     def _actor_guard(self, w: _Weighing) -> None:
         """The one acting must be the first party (the one bound)."""
