@@ -24,7 +24,7 @@ commitments:
     said_by: A mediator
     parties: [north, south]
     effective: 2025-10-20
-    signals: {breach: [captur*, "air strike*"]}
+    signals: {breach: [captur*, "air strike*"], met: [exchanged, "lifted the blockade"]}
 """
 
 
@@ -78,6 +78,14 @@ def _label(kind: str, title: str) -> Label:
             "Northern and Southern troops clashed for days before the two sides agreed to a truce",
             Label.RELATED,
         ),
+        # A plan, not a report: "are expected"; an infinitive of a past-tense signal.
+        (
+            "release",
+            "The first exchanges are expected in the coming weeks, Northland said",
+            Label.RELATED,
+        ),
+        ("release", "Northland says Southland has a week to lift the blockade", Label.RELATED),
+        ("release", "Northland lifted the blockade on Southland on Tuesday", Label.MET),
         # "To be exchanged": not yet done.
         (
             "release",

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from monitor.judge.data import SHIPPED, Behaviour, KindData
-from monitor.judge.inflect import demonyms, phrase_forms
+from monitor.judge.inflect import bare_forms, demonyms, phrase_forms
 from monitor.judge.language import DETECTOR
 from monitor.judge.text import (
     PUNCTUATION,
@@ -101,6 +101,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "bmask": _L("breach_mask"),
     "taken": _L("taken_adjectives"),
     "found": _L("discovery"),
+    "expected": _L("future_after"),
     "people": _L("people_nouns"),
     "concession": _L("concession"),
 }
@@ -493,6 +494,13 @@ class Matcher:
         forms: dict[str, list[str]] = {}
         for c in commitments:
             entries.extend(_own_entries(c, forms))
+        #: Bare forms of the watchlist's past-tense signals ("to lift its measures").
+        self._bare = frozenset(
+            f
+            for c in commitments
+            for p in (*c.breach_signals, *c.met_signals)
+            for f in bare_forms(p)
+        )
         canon: dict[tuple[tuple[str, bool], ...], str] = {}
         for phrase, _ in entries:  # the index names a phrase by its first spelling
             canon.setdefault(phrase_words(phrase), phrase)
@@ -1403,6 +1411,15 @@ class Matcher:
             hit.start
         ].endswith("ed"):
             return "not a fact: 'to be'"  # "detainees to be exchanged"
+        if (
+            s.tokens[hit.start - 1 : hit.start] == ["to"]
+            and s.tokens[hit.start] in self._bare
+            and not set(hit.keys).isdisjoint((rule.breach[0], rule.met[0]))
+        ):
+            return "not a fact: an infinitive"  # "for Northland to lift its measures"
+        for cue in s.hits.get(_G["expected"], ()):
+            if hit.end <= cue.start <= hit.end + 2:
+                return f"not a fact: {cue.phrase!r}"  # "the first exchanges are expected"
         after = s.tokens[hit.end : hit.end + 3]
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
             return "negated: 'not'"

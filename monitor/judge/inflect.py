@@ -46,6 +46,15 @@ def _regular(stem: str) -> list[str]:
     return [stem, plural, stem + "ed", stem + "ing"]
 
 
+def bare_forms(phrase: str) -> set[str]:
+    """The bare forms of a phrase's first word when it is a past form ("lifted its ..." ->
+    "lift"): after "to" they make an infinitive, not a report."""
+    words = phrase_words(phrase)
+    if not words or words[0][1] or not words[0][0].endswith("ed"):
+        return set()
+    return set(_stems(words[0][0]))
+
+
 def word_forms(word: str, irregular: Mapping[str, tuple[str, ...]]) -> list[str]:
     """The forms of one word of a phrase (itself first); only inflected words vary."""
     if word in irregular:
