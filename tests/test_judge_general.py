@@ -58,6 +58,11 @@ def _label(kind: str, title: str) -> Label:
         # Hostilities in plain words.
         ("ceasefire", "Two Southern farmers were killed by Northern fire on Tuesday", Label.BREACH),
         ("ceasefire", "Rockets were fired from Northland into Southland on Tuesday", Label.BREACH),
+        (
+            "ceasefire",
+            "Northland said Southland had laid new landmines along the border",
+            Label.BREACH,
+        ),
         # Shots heard are hostilities.
         ("ceasefire", "Shots were heard near Northern and Southern posts on Tuesday", Label.BREACH),
         # "Captured soldiers" are prisoners, not a capture.

@@ -430,6 +430,8 @@ def _two_sides(kind: str, title: str) -> Label:
         ("Northland refused to release the Southern prisoners on Tuesday", Label.BREACH),
         ("Northland set new conditions for the release of Southern detainees", Label.BREACH),
         ("Northland said no prisoners were released on Tuesday", Label.BREACH),
+        # A number with a thousands separator is one word, not a clause break.
+        ("Northland freed 1,968 Southern prisoners in exchange for 20 hostages", Label.MET),
         ("Southland demanded the release of its prisoners held by Northland", Label.RELATED),
         ("Northland and Southland agreed on a prisoner exchange framework", Label.RELATED),
         ("The prisoners will be released next week, Northland said", Label.RELATED),
@@ -456,6 +458,8 @@ def test_release_is_judged_from_its_kind_file(title: str, label: Label) -> None:
         ("Northland built new positions near the line on Tuesday", Label.BREACH),
         ("The withdrawal of Northern troops was postponed on Tuesday", Label.BREACH),
         ("Northern troops have not withdrawn from Southern territory", Label.BREACH),
+        # Both sides acting together: the bound side acts.
+        ("Northland and Southland began withdrawing heavy weapons from the border", Label.MET),
         ("Northland said it will withdraw its troops next month", Label.RELATED),
         # The first party is the one bound to leave.
         ("Southern troops remain in their barracks, Northland said", Label.RELATED),

@@ -1148,10 +1148,17 @@ class Matcher:
             and not self._speaks(s, actor, w.first)
         ):
             actor = None  # "reports that the TTP could ...": not who refuses
-        if actor is not None and actor != c.parties[0]:
+        if actor is not None and actor != c.parties[0] and not self._joint(s, c.parties[0], actor):
             # "The Taliban met TTP leaders" is not Pakistan talking; "the TTP said it
             # received no offer" is not Pakistan refusing.
             w.blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+
+    @staticmethod
+    def _joint(s: _Sentence, bound: str, actor: str) -> bool:
+        """ "Northland and Southland began withdrawing": the bound party acts with the other."""
+        ands = {m.end for m in s.entities.get(bound, ()) if s.tokens[m.end : m.end + 1] == ["and"]}
+        # "and" just before the actor, or one word before it ("and neighbouring Southland")
+        return any(m.start - 1 in ands or m.start - 2 in ands for m in s.entities.get(actor, ()))
 
     def _background_guards(self, w: _Weighing) -> None:
         """Hedges, background and recaps, generic accusations; specific or linked reports."""
