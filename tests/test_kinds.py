@@ -519,3 +519,28 @@ def test_met_grace_hours_is_a_behaviour_key() -> None:
     with pytest.raises(ConfigError) as e:
         parse_config(TWO_SIDES.replace("{kind}", "slow") + extra.replace("48", "-1"), env={})
     assert "whole number of hours" in str(e.value)
+
+
+def test_a_breach_word_inside_another_kinds_met_event_does_not_count() -> None:
+    """ "Soldiers taken in clashes were freed": a release, not a clash (commitments that share
+    parties do not leak into each other)."""
+    text = (
+        TWO_SIDES.replace("{kind}", "ceasefire")
+        + """
+  - id: swap
+    title: The two sides free their prisoners
+    statement: The two sides will free their prisoners.
+    kind: release
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-10-20
+"""
+    )
+    cfg = parse_config(text, env={})
+    m = Matcher(cfg.commitments, cfg.entities)
+    title = "Southern soldiers taken in clashes were freed by Northland on Tuesday"
+    truce, swap = m.judge(title, "", AT)
+    assert (truce.label, swap.label) == (Label.RELATED, Label.MET)
+    title = "Northern and Southern troops clashed on Tuesday as prisoners were released"
+    truce, swap = m.judge(title, "", AT)
+    assert (truce.label, swap.label) == (Label.BREACH, Label.MET)

@@ -510,6 +510,8 @@ class Matcher:
         self._index = PhraseIndex(entries)
         self._rules = tuple(rules)
         self._pairs = tuple(pairs)
+        #: The kinds' met keys: a breach word inside another kind's met event does not count.
+        self._met_keys = tuple(f"K:{name}:M" for name in vocabularies)
         #: Two-cue signals end where their second cue ends, not where a phrase would.
         self._pair_names = frozenset(p.name for p in pairs)
         self._cond_multi = frozenset(p for p in _L("conditional") if " " in p)
@@ -780,7 +782,7 @@ class Matcher:
             if c.exceptions:
                 sig = [h for h in sig if not _excepted(c, h, hits)]
             masks = hits.get(_G["mask"], []) + (
-                self._breach_masks(s) if label is Label.BREACH else []
+                self._breach_masks(s, rule) if label is Label.BREACH else []
             )
             if masks and sig:
                 sig = [
@@ -799,10 +801,11 @@ class Matcher:
             )
         return here
 
-    @staticmethod
-    def _breach_masks(s: _Sentence) -> list[PhraseHit]:
-        """Spans where a breach word names people held ("captured Northern soldiers")."""
-        masks = list(s.hits.get(_G["bmask"], ()))
+    def _breach_masks(self, s: _Sentence, rule: _Rule) -> list[PhraseHit]:
+        """Spans where a breach word names people held ("captured Northern soldiers"), or lies
+        inside another kind's met event ("handed over 14 captured soldiers" is a release)."""
+        masks = [h for k in self._met_keys if k != rule.met[1] for h in s.hits.get(k, ())]
+        masks.extend(s.hits.get(_G["bmask"], ()))
         for adj in s.hits.get(_G["taken"], ()):
             for noun in s.hits.get(_G["people"], ()):
                 if adj.end <= noun.start <= adj.end + 2:
