@@ -458,6 +458,8 @@ def test_release_is_judged_from_its_kind_file(title: str, label: Label) -> None:
         ("Northland built new positions near the line on Tuesday", Label.BREACH),
         ("The withdrawal of Northern troops was postponed on Tuesday", Label.BREACH),
         ("Northern troops have not withdrawn from Southern territory", Label.BREACH),
+        # Asking for more time; the party told is not the one acting.
+        ("Northland tells Southland it needs 30 more days in Southern territory", Label.BREACH),
         # Both sides acting together: the bound side acts.
         ("Northland and Southland began withdrawing heavy weapons from the border", Label.MET),
         ("Northland said it will withdraw its troops next month", Label.RELATED),

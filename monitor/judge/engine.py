@@ -128,6 +128,8 @@ _SAYING = frozenset(
     {"and said", "saying", "adding", "reaffirming", "reiterating", "insisting", "stressing"}
 )
 _NONCOMMITTAL = frozenset(_L("noncommittal"))
+#: Verbs whose object is told or asked, not the one acting ("tells the US it needs ...").
+_ADDRESSING = frozenset(_L("addressing_verbs"))
 #: Words before a modal that make a ceasefire's future a reported reaffirmation ("we agreed
 #: that the ceasefire will continue").
 _AFFIRM = (
@@ -1379,6 +1381,8 @@ class Matcher:
                     continue  # "a back channel with the TTP": the object, not the actor
                 if m.start == 0 and dateline:
                     continue  # "ISLAMABAD: ...": where it was filed
+                if m.start and s.tokens[m.start - 1] in _ADDRESSING:
+                    continue  # "Northland tells the mediators it needs ...": who is told
                 if any(m.end <= r.start <= m.end + 3 for r in reactions):
                     continue  # "Pakistan welcomed the arrest": who reacts, not who acted
                 if m.end <= first and (best is None or m.start > best[0]):
