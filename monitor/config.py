@@ -38,7 +38,7 @@ from monitor.errors import ConfigError, Problem
 from monitor.judge.data import DEFAULT_ENTITIES, SHIPPED, KindDataError, Knowledge
 from monitor.judge.data import extend as extend_kind
 from monitor.judge.data import load as load_knowledge
-from monitor.models import Commitment, Entity, Kind
+from monitor.models import Commitment, Entity
 from monitor.redact import Redactor, env_references
 
 DEFAULT_CONFIG = "config/watchlist.yaml"
@@ -576,6 +576,10 @@ def parse_config(
     return _build(file, path=path, env=env, text=text, knowledge=knowledge)
 
 
+#: The longest kind name the database stores (``commitments.kind``).
+KIND_NAME_MAX = 32
+
+
 def _knowledge(
     file: WatchlistFile, path: str, lines: Mapping[str, int], problems: list[Problem]
 ) -> Knowledge | None:
@@ -602,6 +606,10 @@ def _knowledge(
             parts: tuple[str | int, ...] = ("commitments", i, "kind")
             known = ", ".join(sorted(knowledge.kinds))
             message = f"unknown kind {c.kind!r} (known: {known}; define it under 'kinds:')"
+            problems.append(Problem(_path_str(parts), message, _line_for(parts, lines)))
+        elif len(c.kind) > KIND_NAME_MAX:
+            parts = ("commitments", i, "kind")
+            message = f"kind name {c.kind!r} is longer than {KIND_NAME_MAX} characters"
             problems.append(Problem(_path_str(parts), message, _line_for(parts, lines)))
     return knowledge
 
@@ -701,7 +709,7 @@ def to_commitment(c: CommitmentConfig, knowledge: Knowledge | None = None) -> Co
         id=c.id,
         title=c.title,
         statement=c.statement,
-        kind=Kind(vocabulary.like),
+        kind=vocabulary.name,
         vocabulary=vocabulary if knowledge is not None else None,
         said_by=c.said_by,
         said_at=_start_of(c.said_at),

@@ -39,13 +39,19 @@ ALERTING_STATUSES = frozenset({Status.AT_RISK, Status.BREACHED, Status.MET, Stat
 
 
 class Kind(StrEnum):
-    """The kind of a commitment selects the shared event vocabulary used to judge it."""
+    """The shipped kinds of commitment (``monitor/data/kinds``); a watchlist may add more.
+
+    ``Commitment.kind`` is a kind's name: one of these or any kind a watchlist defines.
+    """
 
     CEASEFIRE = "ceasefire"  # hostilities must stop / not resume
     TALKS = "talks"  # a meeting or round of talks must take place
     NO_TALKS = "no-talks"  # a party must not negotiate with a group
     NO_SANCTUARY = "no-sanctuary"  # a territory must not host a group
     INFORM = "inform"  # a party must notify another (mediators) of something
+    RELEASE = "release"  # people held must be released, exchanged or returned
+    WITHDRAWAL = "withdrawal"  # forces must leave an area or pull back
+    AID = "aid"  # aid or supplies must be let in
     OTHER = "other"  # only the watchlist's own signals count
 
 
@@ -74,7 +80,7 @@ class Commitment:
     id: str
     title: str
     statement: str
-    kind: Kind
+    kind: str  # a kind's name (``Kind`` lists the shipped ones); ``vocabulary`` holds it
     said_by: str
     said_at: datetime | None
     source_url: str | None

@@ -353,14 +353,14 @@ class Store:
                         CommitmentRow(
                             id=c.id,
                             title=c.title,
-                            kind=c.kind.value,
+                            kind=str(c.kind),
                             status=Status.PENDING.value,
                             active=True,
                             synced_at=now,
                         )
                     )
                 else:
-                    existing.title, existing.kind = c.title, c.kind.value
+                    existing.title, existing.kind = c.title, str(c.kind)
                     existing.active, existing.synced_at = True, now
             ids = {c.id for c in commitments}
             for cid, existing in crow.items():

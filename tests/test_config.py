@@ -51,7 +51,7 @@ def test_default_watchlist_holds_the_five_seed_commitments() -> None:
     ]
     assert len(config.feeds) >= 8
     talks = config.commitments[1]
-    assert talks.kind is Kind.TALKS
+    assert talks.kind == Kind.TALKS
     assert talks.window_start_at == datetime(2025, 10, 25, tzinfo=UTC)
     assert talks.window_end_at == datetime(2025, 10, 28, tzinfo=UTC)  # end of the 27th
     ceasefire = config.commitments[0]

@@ -11,7 +11,7 @@ import pytest
 from monitor.config import parse_config
 from monitor.errors import ConfigError
 from monitor.judge import Matcher
-from monitor.judge.data import SHIPPED, KindDataError, extend, load
+from monitor.judge.data import SHIPPED, Behaviour, KindDataError, extend, load
 from monitor.models import Kind, Label
 
 AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
@@ -106,7 +106,7 @@ def test_kinds_dir_is_read_relative_to_the_watchlist(tmp_path: Path) -> None:
     cfg = load_config(str(watchlist), env={})
     v = Matcher(cfg.commitments, cfg.entities).judge("Polls opened in Pakistan", "", AT)[0]
     assert v.label is Label.MET
-    assert cfg.commitments[0].kind is Kind.OTHER
+    assert cfg.commitments[0].kind == "vote"
 
 
 @pytest.mark.parametrize(
@@ -133,3 +133,416 @@ def test_extend_does_not_touch_the_shipped_knowledge() -> None:
     assert "rifles were laid down" not in SHIPPED.kinds["ceasefire"].met
     with pytest.raises(KindDataError):
         extend(k, "x", {"pairs": [{"label": "maybe", "window": 2}]}, "test")
+
+
+PROBE = """
+commitments:
+  - id: pledge
+    title: The two sides keep the peace
+    statement: The two sides will keep the peace.
+    kind: {kind}
+    said_by: A spokesman
+    parties: [{parties}]
+    effective: 2025-10-20
+kinds:
+  probe:
+    extends: {base}
+    behaviour: {{{key}: {value}}}
+"""
+
+
+def _probe(base: str, key: str, value: str, parties: str, title: str) -> tuple[Label, Label]:
+    """The verdict with the shipped kind, and with a kind that extends it with one key changed."""
+    args = {"base": base, "key": key, "value": value, "parties": parties}
+    shipped = _verdict(PROBE.format(kind=base, **args), title)
+    changed = _verdict(PROBE.format(kind="probe", **args), title)
+    return shipped, changed
+
+
+@pytest.mark.parametrize(
+    ("base", "key", "value", "parties", "title", "shipped", "changed"),
+    [
+        (
+            "ceasefire",
+            "cessation_blocks_breach",
+            "false",
+            "pakistan, afghanistan",
+            "Pakistan and Afghanistan agreed an end to the shelling on Tuesday",
+            Label.RELATED,
+            Label.BREACH,
+        ),
+        (
+            "ceasefire",
+            "militant_attack_not_breach",
+            "false",
+            "pakistan, afghanistan",
+            "Militants shelled a Pakistani border post on Tuesday, killing two",
+            Label.RELATED,
+            Label.BREACH,
+        ),
+        (
+            "ceasefire",
+            "before_truce_blocks_breach",
+            "false",
+            "pakistan, afghanistan",
+            "Clashes between Pakistani and Afghan forces on Tuesday ended with a truce",
+            Label.RELATED,
+            Label.BREACH,
+        ),
+        (
+            "ceasefire",
+            "after_is_background",
+            "false",
+            "pakistan, afghanistan",
+            "Pakistan and Afghanistan reopened the border after clashes on Tuesday",
+            Label.RELATED,
+            Label.BREACH,
+        ),
+        (
+            "ceasefire",
+            "calm_pair",
+            '""',
+            "pakistan, afghanistan",
+            "Pakistan and Afghanistan reported no firing on Tuesday",
+            Label.RELATED,
+            Label.MET,
+        ),
+        (
+            "ceasefire",
+            "about",
+            "any",
+            "pakistan, afghanistan",
+            "Pakistan reported clashes on Tuesday",
+            Label.NONE,
+            Label.BREACH,
+        ),
+        (
+            "ceasefire",
+            "discovery_is_not_breach",
+            "false",
+            "pakistan, afghanistan",
+            "Pakistani troops found the launch pads used in the Afghan rocket fire on Tuesday",
+            Label.RELATED,
+            Label.BREACH,
+        ),
+        (
+            "inform",
+            "met_ignores_denial",
+            "false",
+            "pakistan, qatar",
+            "Pakistan denied the claims and briefed Qatar on the violations",
+            Label.MET,
+            Label.RELATED,
+        ),
+        (
+            "talks",
+            "resumption_blocks_breach",
+            "false",
+            "pakistan, afghanistan",
+            "Pakistan and Afghanistan revived talks that had stalled",
+            Label.RELATED,
+            Label.BREACH,
+        ),
+        (
+            "talks",
+            "period_dates_block_breach",
+            "true",
+            "pakistan, afghanistan",
+            "Pakistan and Afghanistan talks collapsed in October",
+            Label.BREACH,
+            Label.RELATED,
+        ),
+        (
+            "no-talks",
+            "met_is_refusal",
+            "false",
+            "pakistan, ttp",
+            "Pakistan would never negotiate with the TTP, officials said",
+            Label.MET,
+            Label.RELATED,
+        ),
+        (
+            "no-talks",
+            "actor_must_be_first_party",
+            "[]",
+            "pakistan, ttp",
+            "Afghan officials held talks with the TTP on Tuesday",
+            Label.RELATED,
+            Label.BREACH,
+        ),
+    ],
+)
+def test_a_behaviour_key_switches_its_rule(
+    base: str,
+    key: str,
+    value: str,
+    parties: str,
+    title: str,
+    shipped: Label,
+    changed: Label,
+) -> None:
+    """A kind that extends a shipped one and changes one key is judged by the changed rule."""
+    assert _probe(base, key, value, parties, title) == (shipped, changed)
+
+
+def test_every_behaviour_key_is_used_by_the_engine_and_documented() -> None:
+    engine = (JUDGE / "engine.py").read_text(encoding="utf-8")
+    readme = (JUDGE.parent.parent / "README.md").read_text(encoding="utf-8")
+    for key in Behaviour.__dataclass_fields__:
+        assert f"b.{key}" in engine, key
+        assert f"| `{key}` [" in readme, key
+
+
+def test_the_engine_names_no_kind() -> None:
+    """Kinds are switched by their behaviour keys: the engine never tests a kind's name."""
+    engine = (JUDGE / "engine.py").read_text(encoding="utf-8")
+    assert "Kind." not in engine
+    assert not any(f'"{k}"' in engine for k in SHIPPED.kinds if k != "other")
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "message"),
+    [
+        ("{no_such_rule: true}", "unknown behaviour 'no_such_rule'"),
+        ("{venue_matters: yes please}", "'venue_matters' is true or false"),
+        ("{about: everything}", "about: 'everything' is not one of"),
+        ("{actor_must_be_first_party: [maybe]}", "is a list of breach|met"),
+    ],
+)
+def test_bad_behaviour_is_a_clear_config_error(behaviour: str, message: str) -> None:
+    extra = f"kinds:\n  vote:\n    extends: talks\n    behaviour: {behaviour}\n"
+    with pytest.raises(ConfigError) as e:
+        parse_config(ELECTION.format(kind="vote", extra=extra), env={})
+    assert message in str(e.value)
+
+
+def test_a_kind_that_extends_another_has_its_words_and_behaviour() -> None:
+    head = PROBE.split("kinds:")[0].format(kind="truce", parties="pakistan, afghanistan")
+    extra = "kinds:\n  truce:\n    extends: ceasefire\n    breach: [guns roared again]\n"
+    cfg = parse_config(head + extra, env={})
+    kind = cfg.commitments[0].vocabulary
+    assert kind is not None and kind.name == "truce"
+    assert kind.behaviour == SHIPPED.kinds["ceasefire"].behaviour
+    assert set(SHIPPED.kinds["ceasefire"].breach) < set(kind.breach)
+    m = Matcher(cfg.commitments, cfg.entities)
+    title = "Guns roared again between Pakistan and Afghanistan on Tuesday"
+    assert m.judge(title, "", AT)[0].label is Label.BREACH
+    title = "Pakistani and Afghan forces clashed on Tuesday"
+    assert m.judge(title, "", AT)[0].label is Label.BREACH
+
+
+def test_an_unknown_kind_is_refused_with_the_known_ones(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import main
+
+    path = tmp_path / "watchlist.yaml"
+    path.write_text(ELECTION.format(kind="referendum", extra=""), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--config", str(path)])
+    assert result.exit_code == 2
+    assert "unknown kind 'referendum'" in result.output
+    assert "ceasefire, inform" in result.output
+
+
+def test_the_kind_files_name_no_conflict() -> None:
+    """Kind files speak general language: no name of a shipped entity, no "@id" cue."""
+    import yaml
+
+    from monitor.judge.text import PhraseIndex, tokenize
+
+    names = PhraseIndex(
+        (a, e.id) for e in SHIPPED.entities.values() for a in e.aliases if a.lower() != "border"
+    )
+    kinds = JUDGE.parent / "data" / "kinds"
+    for path in kinds.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        doc = yaml.safe_load(text)
+        phrases = [p for key in ("topics", "breach", "met", "weak") for p in doc.get(key) or []]
+        phrases += [
+            p
+            for pair in doc.get("pairs") or []
+            for k in ("first", "second")
+            for p in (pair[k] if isinstance(pair[k], list) else [pair[k]])
+        ]
+        phrases += [p for v in (doc.get("lists") or {}).values() for p in v]
+        for phrase in phrases:
+            assert not str(phrase).startswith("@"), f"{path.name}: {phrase!r}"
+            found = names.find(tokenize(str(phrase)))
+            assert not found, f"{path.name}: {phrase!r} names {found[0].keys}"
+
+
+def test_a_watchlists_own_parties_are_never_another_conflict() -> None:
+    """The shipped ``other_parties`` list names parties of many conflicts; a watchlist about
+    one of them judges its own parties' sentences."""
+    cfg = parse_config(
+        """
+entities:
+  israel: {name: Israel, aliases: [Israel, Israeli, Israelis]}
+  lebanon: {name: Lebanon, aliases: [Lebanon, Lebanese, Beirut]}
+commitments:
+  - id: truce
+    title: The truce holds
+    statement: Both sides will stop firing.
+    kind: ceasefire
+    said_by: A mediator
+    parties: [israel, lebanon]
+    effective: 2025-10-20
+""",
+        env={},
+    )
+    assert "Israel" in SHIPPED.lists["other_parties"]
+    v = Matcher(cfg.commitments, cfg.entities).judge(
+        "Israel and Lebanon trade blame over the truce",
+        "Israeli drones struck a car in a southern village on Tuesday, killing two.",
+        AT,
+    )[0]
+    assert v.label is Label.BREACH
+
+
+TWO_SIDES = """
+entities:
+  north: {name: North, aliases: [North, Northern, Northland]}
+  south: {name: South, aliases: [South, Southern, Southland]}
+commitments:
+  - id: pledge
+    title: The two sides keep their word
+    statement: The two sides will do what they agreed.
+    kind: {kind}
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-10-20
+"""
+
+
+def _two_sides(kind: str, title: str) -> Label:
+    return _verdict(TWO_SIDES.replace("{kind}", kind), title)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("Northland released 40 prisoners held since the war, the Red Cross said", Label.MET),
+        ("Southern forces freed 12 captured soldiers on Tuesday", Label.MET),
+        ("Bodies of 15 Southern soldiers were handed over to Southland on Tuesday", Label.MET),
+        ("The prisoner exchange between Northland and Southland was postponed", Label.BREACH),
+        ("Northland delayed the release of Southern detainees on Tuesday", Label.BREACH),
+        ("Southern hostages are still held by Northland, officials said", Label.BREACH),
+        ("Northland refused to release the Southern prisoners on Tuesday", Label.BREACH),
+        ("Northland set new conditions for the release of Southern detainees", Label.BREACH),
+        ("Northland said no prisoners were released on Tuesday", Label.BREACH),
+        # A number with a thousands separator is one word, not a clause break.
+        ("Northland freed 1,968 Southern prisoners in exchange for 20 hostages", Label.MET),
+        ("Southland demanded the release of its prisoners held by Northland", Label.RELATED),
+        ("Northland and Southland agreed on a prisoner exchange framework", Label.RELATED),
+        ("The prisoners will be released next week, Northland said", Label.RELATED),
+        ("Northland said talks would wait until Southern prisoners were released", Label.RELATED),
+        ("Northland said it will not free the Southern prisoners", Label.BREACH),
+        ("Northland would never hand over the Southern detainees, its minister said", Label.BREACH),
+    ],
+)
+def test_release_is_judged_from_its_kind_file(title: str, label: Label) -> None:
+    assert _two_sides("release", title) is label
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("Northern troops withdrew from the border town on Tuesday", Label.MET),
+        ("Northland pulled its forces back from the disputed hills on Tuesday", Label.MET),
+        ("Northland completed the withdrawal of its troops from Southern territory", Label.MET),
+        ("Northern forces handed over their positions to the Southern army", Label.MET),
+        ("Northern troops remain in five positions inside Southland", Label.BREACH),
+        ("Northland missed the deadline to withdraw its forces from Southern land", Label.BREACH),
+        ("Northland has thousands of troops in Southland, a report said", Label.BREACH),
+        ("Northern forces advanced into two Southern villages on Tuesday", Label.BREACH),
+        ("Northland built new positions near the line on Tuesday", Label.BREACH),
+        ("The withdrawal of Northern troops was postponed on Tuesday", Label.BREACH),
+        ("Northern troops have not withdrawn from Southern territory", Label.BREACH),
+        # Asking for more time; the party told is not the one acting.
+        ("Northland tells Southland it needs 30 more days in Southern territory", Label.BREACH),
+        # Both sides acting together: the bound side acts.
+        ("Northland and Southland began withdrawing heavy weapons from the border", Label.MET),
+        ("Northland said it will withdraw its troops next month", Label.RELATED),
+        # The first party is the one bound to leave.
+        ("Southern troops remain in their barracks, Northland said", Label.RELATED),
+    ],
+)
+def test_withdrawal_is_judged_from_its_kind_file(title: str, label: Label) -> None:
+    assert _two_sides("withdrawal", title) is label
+
+
+def test_negated_met_is_breach_is_a_behaviour_key() -> None:
+    title = "Northland said no prisoners were released on Tuesday"
+    assert _two_sides("release", title) is Label.BREACH
+    extra = (
+        "kinds:\n  freeing:\n    extends: release\n    behaviour: {negated_met_is_breach: false}\n"
+    )
+    assert _verdict(TWO_SIDES.replace("{kind}", "freeing") + extra, title) is Label.RELATED
+
+
+def test_a_one_word_past_signal_does_not_match_its_noun() -> None:
+    """ "released" reports a done release; "the release of" names one, often demanded."""
+    from monitor.judge.inflect import phrase_forms
+
+    assert "release" not in phrase_forms("released", SHIPPED.forms)
+    assert "releases" in phrase_forms("released", SHIPPED.forms)
+    assert "refuse to" in phrase_forms("refused to", SHIPPED.forms)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("Northland allowed 200 aid trucks into Southland on Tuesday", Label.MET),
+        ("Aid trucks entered Southland through the Northern crossing on Tuesday", Label.MET),
+        ("Northland reopened the crossing into Southland on Tuesday", Label.MET),
+        ("Northland blocked aid convoys bound for Southland on Tuesday", Label.BREACH),
+        ("The Northern crossing into Southland remained closed on Tuesday", Label.BREACH),
+        ("No aid entered Southland on Tuesday, the UN said, blaming Northland", Label.BREACH),
+        ("Southland called on Northland to let aid in", Label.RELATED),
+    ],
+)
+def test_aid_is_judged_from_its_kind_file(title: str, label: Label) -> None:
+    assert _two_sides("aid", title) is label
+
+
+def test_met_grace_hours_is_a_behaviour_key() -> None:
+    """A quiet night reported the next morning is evidence for a ceasefire (24 hours of grace);
+    a kind that keeps 48 hours reads it as the announcement."""
+    morning = datetime(2025, 10, 21, 8, tzinfo=UTC)
+    title = "Northland and Southland report a quiet night along the ceasefire line"
+
+    def label(text: str) -> Label:
+        cfg = parse_config(text, env={})
+        return Matcher(cfg.commitments, cfg.entities).judge(title, "", morning)[0].label
+
+    assert label(TWO_SIDES.replace("{kind}", "ceasefire")) is Label.MET
+    extra = "kinds:\n  slow:\n    extends: ceasefire\n    behaviour: {met_grace_hours: 48}\n"
+    assert label(TWO_SIDES.replace("{kind}", "slow") + extra) is Label.RELATED
+    with pytest.raises(ConfigError) as e:
+        parse_config(TWO_SIDES.replace("{kind}", "slow") + extra.replace("48", "-1"), env={})
+    assert "whole number of hours" in str(e.value)
+
+
+def test_a_breach_word_inside_another_kinds_met_event_does_not_count() -> None:
+    """ "Soldiers taken in clashes were freed": a release, not a clash (commitments that share
+    parties do not leak into each other)."""
+    text = (
+        TWO_SIDES.replace("{kind}", "ceasefire")
+        + """
+  - id: swap
+    title: The two sides free their prisoners
+    statement: The two sides will free their prisoners.
+    kind: release
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-10-20
+"""
+    )
+    cfg = parse_config(text, env={})
+    m = Matcher(cfg.commitments, cfg.entities)
+    title = "Southern soldiers taken in clashes were freed by Northland on Tuesday"
+    truce, swap = m.judge(title, "", AT)
+    assert (truce.label, swap.label) == (Label.RELATED, Label.MET)
+    title = "Northern and Southern troops clashed on Tuesday as prisoners were released"
+    truce, swap = m.judge(title, "", AT)
+    assert (truce.label, swap.label) == (Label.BREACH, Label.MET)

@@ -63,9 +63,87 @@ class Pair:
     participle: bool = False
 
 
+#: The values of ``behaviour.about``: what a sentence must name to be about a commitment.
+ABOUT = ("any", "parties", "topic", "talks-with-group", "group-on-territory", "first-party")
+#: The labels a role check may apply to.
+LABELS = ("breach", "met")
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """How a kind is judged, beyond its words: each key switches on one rule of the engine.
+
+    The defaults are the plainest judging (kind ``other``); README "Kinds" documents each key.
+    """
+
+    about: str = "any"
+    breach_outranks_met: bool = True
+    met_wins_in_sentence: bool = False
+    militant_attack_not_breach: bool = False
+    breach_needs_group: bool = False
+    actor_must_be_first_party: tuple[str, ...] = ()
+    group_reported_is_not_actor: bool = False
+    objects_are_not_actors: bool = False
+    group_is_target: bool = False
+    meeting_is_not_breach: bool = False
+    generic_breach_discounted: bool = False
+    accusation_discounted: bool = False
+    linked_breach_bonus: bool = False
+    early_breach_needs_link: bool = False
+    after_is_background: bool = False
+    calm_pair: str = ""
+    cessation_blocks_breach: bool = False
+    resumption_blocks_breach: bool = False
+    affirmed_future_is_met: bool = False
+    met_is_refusal: bool = False
+    met_waits_for_window: bool = False
+    venue_matters: bool = False
+    exclude_in_clause_only: bool = False
+    met_ignores_denial: bool = False
+    period_dates_block_breach: bool = True
+    before_truce_blocks_breach: bool = False
+    negated_met_is_breach: bool = False
+    met_grace_hours: int = 48
+    discovery_is_not_breach: bool = False
+
+
+def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:
+    """``base`` with the keys of a kind file's ``behaviour:`` mapping switched."""
+    if raw is None:
+        return base
+    if not isinstance(raw, dict):
+        raise KindDataError(f"{where}: 'behaviour' must be a mapping")
+    fields = {f.name: f for f in Behaviour.__dataclass_fields__.values()}
+    changes: dict[str, Any] = {}
+    for key, value in raw.items():
+        default = getattr(Behaviour(), str(key), None) if key in fields else None
+        if key not in fields:
+            raise KindDataError(
+                f"{where}: unknown behaviour {key!r} (known: {', '.join(sorted(fields))})"
+            )
+        if key == "about" and value not in ABOUT:
+            raise KindDataError(f"{where}: about: {value!r} is not one of {', '.join(ABOUT)}")
+        if isinstance(default, bool) and not isinstance(value, bool):
+            raise KindDataError(f"{where}: behaviour {key!r} is true or false")
+        if isinstance(default, int) and not isinstance(default, bool):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise KindDataError(f"{where}: behaviour {key!r} is a whole number of hours")
+        if isinstance(default, str) and not isinstance(value, str):
+            raise KindDataError(f"{where}: behaviour {key!r} is a name")
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not set(value) <= set(LABELS):
+                raise KindDataError(f"{where}: behaviour {key!r} is a list of breach|met")
+            value = tuple(value)
+        changes[str(key)] = value
+    return replace(base, **changes)
+
+
 @dataclass(frozen=True)
 class KindData:
-    """One kind's vocabulary (``like``: the built-in kind whose rules it is judged by)."""
+    """One kind: its vocabulary and its behaviour.
+
+    ``like``: the kind its behaviour started from (itself for a shipped kind).
+    """
 
     name: str
     like: str
@@ -74,6 +152,7 @@ class KindData:
     met: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()
     pairs: tuple[Pair, ...] = ()
+    behaviour: Behaviour = field(default_factory=Behaviour)
 
 
 @dataclass
@@ -172,29 +251,47 @@ def _add_entities(k: Knowledge, doc: Mapping[str, Any], where: str) -> None:
         k.entities[eid] = Entity(eid, name, (old.aliases if old else ()) + aliases)
 
 
+def _base(k: Knowledge, name: str, doc: Mapping[str, Any], where: str) -> KindData:
+    """What kind ``name`` starts from: itself, the kind it ``extends`` (all of it, renamed),
+    or the behaviour of the kind it is judged ``like`` (default ``other``)."""
+    old = k.kinds.get(name)
+    parent, like = doc.get("extends"), doc.get("like")
+    if parent is not None and like is not None:
+        raise KindDataError(f"{where}: 'extends' and 'like' cannot both be given")
+    if old is not None:
+        if parent is not None or like not in (None, old.like):
+            raise KindDataError(f"{where}: kind {name!r} exists; it cannot change what it extends")
+        return old
+    if parent is not None:
+        if str(parent) not in k.kinds:
+            raise KindDataError(f"{where}: 'extends: {parent}' is not a known kind")
+        return replace(k.kinds[str(parent)], name=name)
+    like = str(like or "other")
+    if like not in k.kinds:
+        raise KindDataError(f"{where}: 'like: {like}' is not a known kind")
+    return KindData(name, like, behaviour=k.kinds[like].behaviour)
+
+
 def extend(k: Knowledge, name: str, doc: Mapping[str, Any], where: str) -> None:
     """Add kind ``name`` from ``doc``, or extend it: phrases and pairs are appended.
 
-    ``like`` names the built-in kind whose rules judge it (a new kind defaults to "other").
+    A new kind may ``extends: <kind>`` (its words, pairs and behaviour, then these added) or
+    be judged ``like: <kind>`` (that kind's behaviour only; default ``other``); its own
+    ``behaviour:`` keys switch rules on or off.
     """
     _add_lists(k, doc, where)
-    extra = set(doc) - {"lists", "like", "pairs", *PHRASE_KEYS}
+    extra = set(doc) - {"lists", "like", "extends", "behaviour", "pairs", *PHRASE_KEYS}
     if extra:
         raise KindDataError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
-    old = k.kinds.get(name)
-    like = old.like if old else str(doc.get("like") or "other")
-    if like not in k.kinds:
-        raise KindDataError(f"{where}: 'like: {like}' is not a known kind")
-    if old is not None and doc.get("like") not in (None, old.like):
-        raise KindDataError(f"{where}: kind {name!r} is judged like {old.like!r}; cannot change")
+    base = _base(k, name, doc, where)
     raw_pairs = doc.get("pairs") or []
     if not isinstance(raw_pairs, list):
         raise KindDataError(f"{where}: 'pairs' must be a list")
     added = tuple(_pair(p, k.lists, f"{where}: pairs[{i}]") for i, p in enumerate(raw_pairs))
-    base = old or KindData(name, like)
     k.kinds[name] = replace(
         base,
         pairs=base.pairs + added,
+        behaviour=_behaviour(base.behaviour, doc.get("behaviour"), f"{where}: behaviour"),
         **{
             key: getattr(base, key) + _phrases(doc.get(key), k.lists, f"{where}: {key}")
             for key in PHRASE_KEYS

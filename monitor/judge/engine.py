@@ -1,11 +1,12 @@
 """Judge an article against commitments, sentence by sentence.  Pure.
 
 A sentence is evidence for a commitment when it is *about* it (its parties, places or
-topic, by a rule per ``Kind``) and carries a breach or met signal (the watchlist's own
-phrases and their inflections, and its kind's phrases and two-cue pairs, read from data
-by ``monitor.judge.data``). Guards stop a signal from counting (negation, denial,
-conditionals, intent or threats, other conflicts, dates before the commitment, recaps of
-the pledge) or lower its score (hedges, background narrative, generic accusations). The
+topic, by the rule its kind's ``behaviour.about`` names) and carries a breach or met
+signal (the watchlist's own phrases and their inflections, and its kind's phrases and
+two-cue pairs, read from data by ``monitor.judge.data``). Guards, switched on per kind by
+its ``behaviour``, stop a signal from counting (negation, denial, conditionals, intent or
+threats, other conflicts, dates before the commitment, recaps of the pledge) or lower its
+score (hedges, background narrative, generic accusations). The
 article's verdict is its best counted sentence; every sentence that fired a signal is
 kept as a ``SentenceFinding`` with the reasons, for ``explain``.
 
@@ -21,8 +22,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from monitor.judge.data import SHIPPED, KindData
-from monitor.judge.inflect import demonyms, phrase_forms
+from monitor.judge.data import SHIPPED, Behaviour, KindData
+from monitor.judge.inflect import bare_forms, demonyms, phrase_forms
 from monitor.judge.language import DETECTOR
 from monitor.judge.text import (
     PUNCTUATION,
@@ -36,7 +37,7 @@ from monitor.judge.text import (
 )
 from monitor.judge.weights import Weights
 from monitor.judge.weights import shipped as shipped_weights
-from monitor.models import Commitment, Entity, Kind, Label, SentenceFinding, Verdict
+from monitor.models import Commitment, Entity, Label, SentenceFinding, Verdict
 
 #: A sentence counts as evidence at or above this score.
 COUNT_SCORE = 0.5
@@ -45,8 +46,6 @@ OWN_SIGNAL = 0.8
 VOCAB_SIGNAL = 0.7
 #: Talks between the same parties held at another venue than the commitment names.
 VENUE_FACTOR = 0.85
-#: Met evidence for an ongoing commitment needs this long since it took effect.
-MET_GRACE = timedelta(days=2)
 #: Hostilities reported this soon after a ceasefire need an explicit link to it.
 BREACH_GRACE = timedelta(days=1)
 
@@ -58,6 +57,7 @@ MODAL_WINDOW = 3
 IRREALIS_WINDOW = 8
 BACKGROUND_WINDOW = 5
 CONTACT_WINDOW = 6
+DISCOVERY_WINDOW = 12
 #: Shared 4-word sequences with the commitment's statement that make a sentence a recap.
 RECAP_GRAMS = 2
 
@@ -97,6 +97,13 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "react": _L("reaction_verbs"),
     "proxy": _L("proxy"),
     "attempt": _L("attempt"),
+    "sport": _L("sport"),
+    "bmask": _L("breach_mask"),
+    "taken": _L("taken_adjectives"),
+    "found": _L("discovery"),
+    "expected": _L("future_after"),
+    "people": _L("people_nouns"),
+    "concession": _L("concession"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
 
@@ -113,19 +120,16 @@ _LINK_LINE = re.compile(
 _GROUPS = frozenset(_L("militant_groups"))
 #: "ISLAMABAD:", "KABUL, Dec 3 -", "DOHA (Agency) -": where the story was filed.
 _DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?::|,| \(| -)")
-#: The two-cue signal that reads calm from negated hostilities ("no firing since Sunday").
-_CALM = "no hostilities reported"
 _BEFORE = "about events before"
 _CONTEXT = "about it only through the article's context"
-#: Kinds where one article often reports both: the action against the group (met) and where
-#: it is (breach); the stronger sentence decides.
-_MIXED_KINDS = frozenset({Kind.NO_SANCTUARY})
 _SPEECH = frozenset(_L("speech_verbs"))
 #: Clause words that start what a speaker says next ("..., reaffirming that ...").
 _SAYING = frozenset(
     {"and said", "saying", "adding", "reaffirming", "reiterating", "insisting", "stressing"}
 )
 _NONCOMMITTAL = frozenset(_L("noncommittal"))
+#: Verbs whose object is told or asked, not the one acting ("tells the US it needs ...").
+_ADDRESSING = frozenset(_L("addressing_verbs"))
 #: Words before a modal that make a ceasefire's future a reported reaffirmation ("we agreed
 #: that the ceasefire will continue").
 _AFFIRM = (
@@ -150,6 +154,10 @@ _DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her"})
 _AUXILIARY = frozenset({"was", "were", "is", "are", "been", "be", "being", "has", "have", "had"})
 #: Hostilities before a ceasefire noun this close after a ``PRIOR_TO`` cue happened before it.
 PRIOR_WINDOW = 2
+#: ... or this close when the words between say it was agreed ("before the two sides agreed
+#: to a ceasefire").
+PRIOR_AGREED_WINDOW = 7
+_AGREED = ("agree", "sign", "reach", "declar", "announc", "brokered", "struck")
 #: Background time cues that apply to their clause only, and only when they date the event
 #: before the commitment ("last month" in December is after an October pledge).
 _DATED_BACKGROUND = frozenset(_L("dated_background"))
@@ -157,9 +165,8 @@ _DATED_BACKGROUND = frozenset(_L("dated_background"))
 
 @dataclass(frozen=True)
 class _PairSpec:
-    """A ``vocab.Pair`` compiled to index keys."""
+    """A ``data.Pair`` compiled to index keys."""
 
-    kind: Kind
     key: str  # the K:<kind>:B or K:<kind>:M key its hits are filed under
     name: str
     first: tuple[str, ...]  # keys (phrase keys or entity ids prefixed "E:")
@@ -189,6 +196,7 @@ class _Rule:
     profile: int  # rules with equal profiles judge alike when their own words are absent
     own: tuple[frozenset[str], ...]  # its topic, breach, met and exclude phrases (canonical)
     venues: frozenset[tuple[tuple[str, bool], ...]]  # the places it names (_L("venues"))
+    b: Behaviour  # how its kind is judged
 
 
 @dataclass
@@ -287,7 +295,7 @@ def _side(
 
 def _vocabulary(c: Commitment) -> KindData:
     """The commitment's kind vocabulary (the watchlist's, else the shipped one)."""
-    return c.vocabulary if c.vocabulary is not None else SHIPPED.kinds[c.kind.value]
+    return c.vocabulary if c.vocabulary is not None else SHIPPED.kinds[c.kind]
 
 
 def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, str]]:
@@ -343,13 +351,11 @@ def _kind_entries(kd: KindData) -> list[tuple[str, str]]:
 def _kind_pairs(kd: KindData, entries: list[tuple[str, str]]) -> list[_PairSpec]:
     """A kind's two-cue signals compiled (their cues are added to ``entries``)."""
     out: list[_PairSpec] = []
-    kind = Kind(kd.like)
     for i, pair in enumerate(kd.pairs):
         label = "B" if pair.label == "breach" else "M"
         key = f"K:{kd.name}:{label}"
         out.append(
             _PairSpec(
-                kind,
                 key,
                 pair.name,
                 _side(kd.name, label, i, "a", pair.first, entries),
@@ -365,8 +371,14 @@ def _kind_pairs(kd: KindData, entries: list[tuple[str, str]]) -> list[_PairSpec]
     return out
 
 
-def _base_entries(entities: Mapping[str, Entity]) -> list[tuple[str, str]]:
-    """Index entries for every entity's names (shipped and the watchlist's) and guard cue."""
+def _base_entries(
+    entities: Mapping[str, Entity], named: Sequence[str] = ()
+) -> list[tuple[str, str]]:
+    """Index entries for every entity's names (shipped and the watchlist's) and guard cue.
+
+    ``named``: the entities the watchlist's commitments name; their names are never
+    another conflict's (``other_parties``), whatever the shipped list says.
+    """
     merged: dict[str, set[str]] = {}
     for source in (SHIPPED.entities, entities):
         for eid, ent in source.items():
@@ -374,9 +386,18 @@ def _base_entries(entities: Mapping[str, Entity]) -> list[tuple[str, str]]:
     entries: list[tuple[str, str]] = []
     for eid, aliases in merged.items():
         entries.extend((a, f"E:{eid}") for a in aliases)
+    own = _own_names([a for eid in named for a in merged.get(eid, ())])
     for name, phrases in _GUARDS.items():
+        if name == "others":
+            phrases = tuple(p for p in phrases if p not in own)
         entries.extend((p, _G[name]) for p in phrases)
     return entries
+
+
+def _own_names(aliases: Sequence[str]) -> set[str]:
+    """The ``other_parties`` phrases found in ``aliases`` ("Israeli*" in "Israeli forces")."""
+    index = PhraseIndex((p, "o") for p in _GUARDS["others"])
+    return {h.phrase for alias in aliases for h in index.find(tokenize(alias))}
 
 
 def _form_bases(
@@ -405,9 +426,10 @@ def _rule(
         return frozenset(canon[w] for w in map(phrase_words, phrases) if w)
 
     pre = f"C:{c.id}:"
-    kn = _vocabulary(c).name
+    vocabulary = _vocabulary(c)
+    kn = vocabulary.name
     grams = _grams(tokenize(c.statement))
-    key: tuple[object, ...] = (c.kind, kn, c.topics_required, c.exceptions, c.parties)
+    key: tuple[object, ...] = (kn, c.topics_required, c.exceptions, c.parties)
     key += (c.subjects, c.effective_at, c.window_start_at, c.ongoing, grams)
     names = (*c.parties, *c.subjects)
     return _Rule(
@@ -424,17 +446,19 @@ def _rule(
         profile=profiles.setdefault(key, len(profiles)),
         own=(own(c.topics), own(c.breach_signals), own(c.met_signals), own(c.exclude)),
         venues=_venues(c),
+        b=vocabulary.behaviour,
     )
 
 
-def _decide(c: Commitment, findings: list[SentenceFinding], related: str | None) -> Verdict:
+def _decide(rule: _Rule, findings: list[SentenceFinding], related: str | None) -> Verdict:
     """The article's verdict: its best counted sentence, else related, else none.
 
     A report that the commitment was broken outweighs, in the same article, statements that
     it stands: those are the pledge being contradicted ("despite its 'no talks' vow ...") or
-    reactions to the report.  In ``_MIXED_KINDS`` the stronger sentence decides.
+    reactions to the report.  Unless ``breach_outranks_met``, the stronger sentence decides.
     """
-    mixed = c.kind in _MIXED_KINDS
+    c = rule.commitment
+    mixed = not rule.b.breach_outranks_met
 
     def rank(f: SentenceFinding) -> tuple[bool, float, bool]:
         is_breach = f.label is Label.BREACH
@@ -461,18 +485,24 @@ class Matcher:
     ) -> None:
         """``weights``: the measured weights that choose the label (None: the engine's own)."""
         self._weights = weights
-        entries = _base_entries(entities)
-        vocabularies = {k.name: k for k in SHIPPED.kinds.values()}
-        vocabularies.update((v.name, v) for v in map(_vocabulary, commitments))
-        used = {_vocabulary(c).name for c in commitments}
+        named = [e for c in commitments for e in (*c.parties, *c.subjects)]
+        entries = _base_entries(entities, named)
+        # Only the kinds the commitments use are looked for.
+        vocabularies = {v.name: v for v in map(_vocabulary, commitments)}
         pairs: list[_PairSpec] = []
         for kd in vocabularies.values():
             entries.extend(_kind_entries(kd))
-            if kd.name in used:
-                pairs.extend(_kind_pairs(kd, entries))
+            pairs.extend(_kind_pairs(kd, entries))
         forms: dict[str, list[str]] = {}
         for c in commitments:
             entries.extend(_own_entries(c, forms))
+        #: Bare forms of the watchlist's past-tense signals ("to lift its measures").
+        self._bare = frozenset(
+            f
+            for c in commitments
+            for p in (*c.breach_signals, *c.met_signals)
+            for f in bare_forms(p)
+        )
         canon: dict[tuple[tuple[str, bool], ...], str] = {}
         for phrase, _ in entries:  # the index names a phrase by its first spelling
             canon.setdefault(phrase_words(phrase), phrase)
@@ -482,6 +512,8 @@ class Matcher:
         self._index = PhraseIndex(entries)
         self._rules = tuple(rules)
         self._pairs = tuple(pairs)
+        #: The kinds' met keys: a breach word inside another kind's met event does not count.
+        self._met_keys = tuple(f"K:{name}:M" for name in vocabularies)
         #: Two-cue signals end where their second cue ends, not where a phrase would.
         self._pair_names = frozenset(p.name for p in pairs)
         self._cond_multi = frozenset(p for p in _L("conditional") if " " in p)
@@ -658,19 +690,19 @@ class Matcher:
         parties = c.parties
         n = sum(1 for p in parties if p in ents)
         subj = any(s in ents for s in c.subjects)
-        kind = c.kind
-        if kind is Kind.CEASEFIRE:
+        about = rule.b.about
+        if about == "parties":
             return n >= 2 or (n >= 1 and (subj or topic)) or (subj and topic)
-        if kind is Kind.TALKS:
+        if about == "topic":
             return topic and (n >= 1 or subj)
-        if kind is Kind.NO_TALKS:
+        if about == "talks-with-group":
             group = parties[-1] in ents if parties else False
             return group and topic and (n >= 2 or gov)
-        if kind is Kind.NO_SANCTUARY:
+        if about == "group-on-territory":
             land = (parties[0] in ents or subj) if parties else subj
             group = (parties[-1] in ents if len(parties) > 1 else False) or mil
             return land and group
-        if kind is Kind.INFORM:
+        if about == "first-party":
             actor = parties[0] in ents if parties else False
             told = any(p in ents for p in parties[1:])
             return actor and (told or topic)
@@ -680,13 +712,13 @@ class Matcher:
     def _hook(rule: _Rule, s: _Sentence, topic: bool, mil: bool) -> bool:
         """Whether a sentence names enough to borrow the article's context."""
         c = rule.commitment
-        kind = c.kind
+        about = rule.b.about
         named = any(p in s.entities for p in c.parties) or any(x in s.entities for x in c.subjects)
-        if kind is Kind.TALKS:
+        if about == "topic":
             return topic
-        if kind is Kind.NO_TALKS:
+        if about == "talks-with-group":
             return topic and bool(c.parties) and c.parties[-1] in s.entities
-        if kind is Kind.NO_SANCTUARY:
+        if about == "group-on-territory":
             return named or topic or mil
         return named or topic
 
@@ -702,7 +734,7 @@ class Matcher:
         findings: list[SentenceFinding] = []
         dated: list[tuple[SentenceFinding, _Sentence]] = []
         related: str | None = None
-        sanctuary = c.kind is Kind.NO_SANCTUARY
+        sanctuary = rule.b.group_is_target
         group = c.parties[-1] if len(c.parties) > 1 else None
         # A headline about other parties ("Pakistan, Iran agree ...") lends no context.
         other_story = bool(art.sentences) and _G["others"] in art.sentences[0].hits
@@ -723,7 +755,7 @@ class Matcher:
                     dated.append((f, s))
         self._old_events(rule, dated, findings)
         self._borrowed_vetoes(findings)
-        return _decide(c, findings, related)
+        return _decide(rule, findings, related)
 
     def _ruled_out(self, rule: _Rule, art: _Article) -> bool:
         """Whether the article cannot be about the commitment at all."""
@@ -746,18 +778,23 @@ class Matcher:
         """The sentence weighed for breach and for met (where it has signals of each)."""
         c, hits = rule.commitment, s.hits
         here: list[SentenceFinding] = []
+        firsts: dict[Label, int] = {}
         for label, lkeys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
             sig = [h for k in lkeys for h in hits.get(k, ())]
             if c.exceptions:
                 sig = [h for h in sig if not _excepted(c, h, hits)]
-            masks = hits.get(_G["mask"])
+            masks = hits.get(_G["mask"], []) + (
+                self._breach_masks(s, rule) if label is Label.BREACH else []
+            )
             if masks and sig:
                 sig = [
                     h for h in sig if not any(m.start < h.end and h.start < m.end for m in masks)
                 ]
             if sig:
                 here.append(self._weigh(rule, s, art, label, sig, strong))
-        if c.kind is Kind.NO_SANCTUARY and len(here) == 2 and all(f.counted for f in here):
+                firsts[label] = min(h.start for h in sig)
+        self._conceded(s, here, firsts)
+        if rule.b.met_wins_in_sentence and len(here) == 2 and all(f.counted for f in here):
             # "Taliban detain TTP commanders in Khost": the action, not the presence.
             here[0] = replace(
                 here[0],
@@ -765,6 +802,34 @@ class Matcher:
                 reasons=("the sentence reports action against it (met)", *here[0].reasons),
             )
         return here
+
+    def _breach_masks(self, s: _Sentence, rule: _Rule) -> list[PhraseHit]:
+        """Spans where a breach word names people held ("captured Northern soldiers"), or lies
+        inside another kind's met event ("handed over 14 captured soldiers" is a release)."""
+        masks = [h for k in self._met_keys if k != rule.met[1] for h in s.hits.get(k, ())]
+        masks.extend(s.hits.get(_G["bmask"], ()))
+        for adj in s.hits.get(_G["taken"], ()):
+            for noun in s.hits.get(_G["people"], ()):
+                if adj.end <= noun.start <= adj.end + 2:
+                    masks.append(PhraseHit(adj.start, noun.end, "people held", ()))
+        return masks
+
+    @staticmethod
+    def _conceded(s: _Sentence, here: list[SentenceFinding], firsts: Mapping[Label, int]) -> None:
+        """ "The truce is largely holding, despite strikes": the met claim, then a concession.
+
+        Breach signals after a concession cue that follows a counted met signal do not count.
+        """
+        met = next((f for f in here if f.label is Label.MET and f.counted), None)
+        if met is None or Label.BREACH not in firsts or Label.MET not in firsts:
+            return
+        for cue in s.hits.get(_G["concession"], ()):
+            if firsts[Label.MET] < cue.start < firsts[Label.BREACH]:
+                for i, f in enumerate(here):
+                    if f.label is Label.BREACH and f.counted:
+                        why = f"conceded by a met claim: {cue.phrase!r}"
+                        here[i] = replace(f, counted=False, reasons=(why, *f.reasons))
+                return
 
     @staticmethod
     def _old_events(
@@ -853,13 +918,29 @@ class Matcher:
         self._denial_guard(w)
         self._recap_and_date_guards(w)
         self._role_guards(w)
+        self._discovery_guard(w)
         self._background_guards(w)
         score = round(max(0.0, min(1.0, w.score)) * w.factor, 3)
         counted = not w.blocks and score >= COUNT_SCORE
         if not w.blocks and not counted:
             w.blocks.append(f"score {score:.2f} below {COUNT_SCORE:.2f}")
+        if self._not_done(w, score):
+            # "No prisoners were released": what was due did not happen.
+            why = f"what was due did not happen ({w.blocks[0]})"
+            return SentenceFinding(s.text, Label.BREACH, score, w.signals, True, (why, *w.notes))
         reasons = tuple(w.blocks + w.notes)
         return SentenceFinding(s.text, label, score, w.signals, counted, reasons)
+
+    @staticmethod
+    def _not_done(w: _Weighing, score: float) -> bool:
+        """A met signal that only negation stops, for a kind where that is a breach."""
+        return (
+            not w.breach
+            and w.rule.b.negated_met_is_breach
+            and score >= COUNT_SCORE
+            and bool(w.blocks)
+            and all(b.startswith("negated:") for b in w.blocks)
+        )
 
     def _live(
         self, rule: _Rule, s: _Sentence, label: Label, sig: list[PhraseHit]
@@ -873,14 +954,11 @@ class Matcher:
                 live.append(hit)
             elif first_block is None:
                 first_block = why
-        if (
-            rule.commitment.kind is Kind.CEASEFIRE
-            and label is not Label.BREACH
-            and any(h.phrase == _CALM for h in live)
-        ):
+        calm = rule.b.calm_pair
+        if calm and label is not Label.BREACH and any(h.phrase == calm for h in live):
             calm_ok = rule.topic in s.hits or rule.kind_topic in s.hits or "since" in s.tokens
             if not calm_ok:
-                live = [h for h in live if h.phrase != _CALM]
+                live = [h for h in live if h.phrase != calm]
                 if not live and first_block is None:
                     first_block = "no hostilities, but no ceasefire, border or time span named"
         return live, first_block
@@ -933,11 +1011,15 @@ class Matcher:
         if c.effective_at is not None and published is not None:
             if published < c.effective_at:
                 w.blocks.append("published before the commitment took effect")
-            elif not breach and c.ongoing and published < c.effective_at + MET_GRACE:
+            elif (
+                not breach
+                and c.ongoing
+                and published < c.effective_at + timedelta(hours=w.rule.b.met_grace_hours)
+            ):
                 w.blocks.append("too soon after the commitment took effect (its announcement)")
             elif (
                 breach
-                and c.kind is Kind.CEASEFIRE
+                and w.rule.b.early_breach_needs_link
                 and published < c.effective_at + BREACH_GRACE
                 and _G["link"] not in w.s.hits
             ):
@@ -945,7 +1027,7 @@ class Matcher:
                 w.notes.append("reported within a day of the ceasefire, with no link to it")
         if (
             not breach
-            and c.kind is Kind.TALKS
+            and w.rule.b.met_waits_for_window
             and c.window_start_at is not None
             and published is not None
             and published < c.window_start_at
@@ -955,8 +1037,7 @@ class Matcher:
     def _place_guards(self, w: _Weighing) -> None:
         """Talks at another venue, other parties, another conflict's words."""
         rule, s = w.rule, w.s
-        kind = rule.commitment.kind
-        if kind is Kind.TALKS and rule.venues:
+        if rule.b.venue_matters and rule.venues:
             elsewhere = self._elsewhere(rule, s, w.first, w.art)
             if elsewhere:
                 # The same parties' next round elsewhere is the same process (outlets and the
@@ -967,8 +1048,10 @@ class Matcher:
             others = s.hits.get(_G["others"])
             if others:
                 w.blocks.append(f"about other parties: {others[0].phrase!r}")
+        if w.breach and _G["sport"] in s.hits:
+            w.blocks.append(f"about sport: {s.hits[_G['sport']][0].phrase!r}")
         excl = s.hits.get(rule.exclude, ())
-        if kind is Kind.NO_SANCTUARY:
+        if rule.b.exclude_in_clause_only:
             excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[w.first]]
         if excl:
             w.blocks.append(f"other conflict: {excl[0].phrase!r}")
@@ -976,7 +1059,7 @@ class Matcher:
     def _denial_guard(self, w: _Weighing) -> None:
         """A denial blocks the signal; a denied claim that is reported lowers it."""
         s = w.s
-        if w.rule.commitment.kind is Kind.INFORM and not w.breach:
+        if w.rule.b.met_ignores_denial and not w.breach:
             return
         target = min(w.live or w.sig, key=lambda h: h.start)
         deny = self._cue_before(s, target, "deny", DENIAL_WINDOW) or self._denied_report(s, target)
@@ -998,7 +1081,7 @@ class Matcher:
         """A recap of the statement; dates before the commitment; hostilities before it."""
         rule, s, breach = w.rule, w.s, w.breach
         c, published = rule.commitment, w.art.published_at
-        if rule.statement_grams and not (c.kind is Kind.NO_TALKS and not breach):
+        if rule.statement_grams and not (rule.b.met_is_refusal and not breach):
             if s.grams is None:
                 s.grams = _grams(s.tokens)
             if len(s.grams & rule.statement_grams) >= RECAP_GRAMS:
@@ -1009,14 +1092,17 @@ class Matcher:
             if dates and all(d.last < eff for d in dates):
                 w.blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
             elif (
-                breach and c.kind is not Kind.TALKS and dates and all(d.first < eff for d in dates)
+                breach
+                and rule.b.period_dates_block_breach
+                and dates
+                and all(d.first < eff for d in dates)
             ):
                 # "The October fighting", "in 2025": a period that began before the commitment
                 # does not show the event came after it.
                 w.blocks.append(
                     f"dated only to a period that began before {eff.isoformat()}: {dates[0].text!r}"
                 )
-        if breach and c.kind is Kind.CEASEFIRE and w.live:
+        if breach and rule.b.before_truce_blocks_breach and w.live:
             prior = self._prior(s, w.live)
             if prior is not None:
                 w.blocks.append(f"hostilities before the ceasefire: {prior!r}")
@@ -1024,40 +1110,64 @@ class Matcher:
     def _role_guards(self, w: _Weighing) -> None:
         """Who acts: the bound party, not a militant group, a third party or the group."""
         rule, s, breach = w.rule, w.s, w.breach
-        c = rule.commitment
-        kind = c.kind
+        c, b = rule.commitment, rule.b
         w.linked = _G["link"] in s.hits or any(h.phrase.startswith("ceasefire ") for h in w.live)
         if (
             breach
-            and kind is Kind.CEASEFIRE
+            and b.militant_attack_not_breach
             and (_G["mil"] in s.hits or not _GROUPS.isdisjoint(s.entities))
         ):
             if not w.linked and sum(1 for p in c.parties if p in s.entities) < 2:
                 w.blocks.append("militant attack, not a clash between the parties")
-        if kind is Kind.NO_TALKS and len(c.parties) > 1:
-            if breach and c.parties[-1] not in s.entities:
+        if breach and b.breach_needs_group and len(c.parties) > 1:
+            if c.parties[-1] not in s.entities:
                 w.blocks.append("the group is not named in the sentence")
-            actor = self._actor(rule, s, w.first)
-            if actor == c.parties[-1] and not breach and not self._speaks(s, actor, w.first):
-                actor = None  # "reports that the TTP could ...": not who refuses
-            if actor is not None and actor != c.parties[0]:
-                # "The Taliban met TTP leaders" is not Pakistan talking; "the TTP said it
-                # received no offer" is not Pakistan refusing.
-                w.blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
-        if breach and kind is Kind.NO_SANCTUARY:
+        if breach and b.meeting_is_not_breach:
             met_them = self._contact(s, w.live or w.sig)
             if met_them is not None:
                 # "Emissaries met TTP leaders in Khost": a report of contacts, not of a haven.
                 w.blocks.append(f"about a meeting with the group: {met_them.phrase!r}")
-        if not breach and kind in (Kind.INFORM, Kind.NO_SANCTUARY) and c.parties:
-            actor = self._actor(rule, s, w.first)
-            if actor is not None and actor != c.parties[0]:
-                w.blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+        label = "breach" if breach else "met"
+        if label in b.actor_must_be_first_party and c.parties:
+            self._actor_guard(w)
+
+    def _discovery_guard(self, w: _Weighing) -> None:
+        """ "The army found the launch pads used in the rocket fire": weapons found, not attacks."""
+        if not (w.breach and w.rule.b.discovery_is_not_breach) or not w.live:
+            return
+        found = self._cue_before(w.s, min(w.live), "found", DISCOVERY_WINDOW)
+        if found is not None:
+            w.blocks.append(f"weapons or sites found, not an attack: {found.phrase!r}")
+
+    def _actor_guard(self, w: _Weighing) -> None:
+        """The one acting must be the first party (the one bound)."""
+        rule, s, breach = w.rule, w.s, w.breach
+        c = rule.commitment
+        if rule.b.group_reported_is_not_actor and len(c.parties) < 2:
+            return  # a refusal of talks with nobody named: no role to check
+        actor = self._actor(rule, s, w.first)
+        if (
+            rule.b.group_reported_is_not_actor
+            and actor == c.parties[-1]
+            and not breach
+            and not self._speaks(s, actor, w.first)
+        ):
+            actor = None  # "reports that the TTP could ...": not who refuses
+        if actor is not None and actor != c.parties[0] and not self._joint(s, c.parties[0], actor):
+            # "The Taliban met TTP leaders" is not Pakistan talking; "the TTP said it
+            # received no offer" is not Pakistan refusing.
+            w.blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+
+    @staticmethod
+    def _joint(s: _Sentence, bound: str, actor: str) -> bool:
+        """ "Northland and Southland began withdrawing": the bound party acts with the other."""
+        ands = {m.end for m in s.entities.get(bound, ()) if s.tokens[m.end : m.end + 1] == ["and"]}
+        # "and" just before the actor, or one word before it ("and neighbouring Southland")
+        return any(m.start - 1 in ands or m.start - 2 in ands for m in s.entities.get(actor, ()))
 
     def _background_guards(self, w: _Weighing) -> None:
         """Hedges, background and recaps, generic accusations; specific or linked reports."""
-        s, breach, c = w.s, w.breach, w.rule.commitment
-        kind = c.kind
+        s, breach, b = w.s, w.breach, w.rule.b
         hedge = s.hits.get(_G["hedge"])
         if hedge:
             w.factor *= 0.85
@@ -1066,16 +1176,16 @@ class Matcher:
         if breach and bg:
             w.factor *= 0.45
             w.notes.append(f"background: {bg[0].phrase!r}")
-        if breach and kind in (Kind.NO_SANCTUARY, Kind.CEASEFIRE):
+        if breach and b.generic_breach_discounted:
             generic = s.hits.get(_G["generic"])
-            if kind is Kind.NO_SANCTUARY and not generic:
+            if b.accusation_discounted and not generic:
                 generic = s.hits.get(_G["accuse"])
             if generic:
                 w.factor *= 0.5
                 w.notes.append(f"generic: {generic[0].phrase!r}")
             if _G["specific"] in s.hits:
                 w.score += 0.1
-        if w.linked and breach and kind is Kind.CEASEFIRE:
+        if w.linked and breach and b.linked_breach_bonus:
             w.score += 0.1
 
     def _background(self, w: _Weighing) -> list[PhraseHit]:
@@ -1090,9 +1200,12 @@ class Matcher:
         ]
         if bg and self._dated_after(c, s, published):
             # "Skirmishes, ... allies in the past, ... on Friday": a dated event is current; a
-            # background cue counts only in the clause of a signal.
+            # background cue counts only in the clause of a signal, or when every signal's
+            # clause ends one ("..., months after he was killed in a strike").
             clauses = {s.clause_start[h.start] for h in live}
-            bg = [h for h in bg if s.clause_start[h.start] in clauses]
+            cued = {s.clause_start[h.end - 1] for h in bg}
+            if not (live and clauses <= cued):
+                bg = [h for h in bg if s.clause_start[h.start] in clauses]
         near = [self._cue_before(s, hit, "bg", BACKGROUND_WINDOW) for hit in live]
         near = [
             n
@@ -1102,7 +1215,7 @@ class Matcher:
             else None
             for n in near
         ]
-        if w.breach and c.kind is Kind.CEASEFIRE:
+        if w.breach and w.rule.b.after_is_background:
             near = [n or self._earlier(s, hit) for n, hit in zip(near, live, strict=True)]
         if near and all(near):
             bg.append(next(h for h in near if h is not None))
@@ -1206,7 +1319,14 @@ class Matcher:
             if cue.start <= first:
                 continue
             for t in truces:
-                if cue.end <= t.start <= cue.end + PRIOR_WINDOW:
+                if t.start < cue.end:
+                    continue
+                between = s.tokens[cue.end : t.start]
+                if len(between) <= PRIOR_WINDOW or (
+                    len(between) <= PRIOR_AGREED_WINDOW
+                    and not PUNCTUATION.intersection(between)
+                    and any(w.startswith(_AGREED) for w in between)
+                ):
                     return " ".join(s.tokens[cue.start : t.end])
         return None
 
@@ -1246,7 +1366,7 @@ class Matcher:
         """
         c = rule.commitment
         passive = set(c.subjects) | {"border"}
-        if c.kind is Kind.NO_SANCTUARY and len(c.parties) > 1:
+        if rule.b.group_is_target and len(c.parties) > 1:
             passive.add(c.parties[-1])
         best: tuple[int, str] | None = None
         reactions = [h for h in s.hits.get(_G["react"], ()) if h.end <= first]
@@ -1255,12 +1375,14 @@ class Matcher:
             if eid in passive:
                 continue
             for m in mentions:
-                if c.kind is Kind.NO_TALKS and not _OBJECT_MARKS.isdisjoint(
+                if rule.b.objects_are_not_actors and not _OBJECT_MARKS.isdisjoint(
                     s.tokens[max(0, m.start - 3) : m.start]
                 ):
                     continue  # "a back channel with the TTP": the object, not the actor
                 if m.start == 0 and dateline:
                     continue  # "ISLAMABAD: ...": where it was filed
+                if m.start and s.tokens[m.start - 1] in _ADDRESSING:
+                    continue  # "Northland tells the mediators it needs ...": who is told
                 if any(m.end <= r.start <= m.end + 3 for r in reactions):
                     continue  # "Pakistan welcomed the arrest": who reacts, not who acted
                 if m.end <= first and (best is None or m.start > best[0]):
@@ -1294,19 +1416,32 @@ class Matcher:
         return why
 
     def _governs(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
-        kind = rule.commitment.kind
-        refusal = kind is Kind.NO_TALKS and label is Label.MET
+        b = rule.b
+        refusal = b.met_is_refusal and label is Label.MET
         neg = self._cue_before(s, hit, "neg", NEGATION_WINDOW)
         if neg is not None and s.tokens[neg.end : neg.end + 1] != ["only"]:
             return f"negated: {neg.phrase!r}"
+        if s.tokens[max(0, hit.start - 2) : hit.start] == ["to", "be"] and s.tokens[
+            hit.start
+        ].endswith("ed"):
+            return "not a fact: 'to be'"  # "detainees to be exchanged"
+        if (
+            s.tokens[hit.start - 1 : hit.start] == ["to"]
+            and s.tokens[hit.start] in self._bare
+            and not set(hit.keys).isdisjoint((rule.breach[0], rule.met[0]))
+        ):
+            return "not a fact: an infinitive"  # "for Northland to lift its measures"
+        for cue in s.hits.get(_G["expected"], ()):
+            if hit.end <= cue.start <= hit.end + 2:
+                return f"not a fact: {cue.phrase!r}"  # "the first exchanges are expected"
         after = s.tokens[hit.end : hit.end + 3]
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
             return "negated: 'not'"
-        if kind is Kind.CEASEFIRE and label is Label.BREACH:
+        if b.cessation_blocks_breach and label is Label.BREACH:
             stop = self._cue_before(s, hit, "stop", CESSATION_WINDOW)
             if stop is not None:
                 return f"the end of hostilities: {stop.phrase!r}"
-        if kind is Kind.TALKS and label is Label.BREACH:
+        if b.resumption_blocks_breach and label is Label.BREACH:
             again = self._cue_before(s, hit, "resume", CESSATION_WINDOW)
             if again is not None:
                 return f"talks taken up again: {again.phrase!r}"
@@ -1319,7 +1454,7 @@ class Matcher:
             return f"conditional: {cue.phrase!r}"
         if not refusal:
             modal = self._cue_before(s, hit, "modal", MODAL_WINDOW)
-            stems = _AFFIRM if kind is Kind.CEASEFIRE else _AFFIRM[:1]
+            stems = _AFFIRM if b.affirmed_future_is_met else _AFFIRM[:1]
             if modal is not None and not (
                 label is Label.MET and any(t.startswith(stems) for t in s.tokens[: modal.start])
             ):

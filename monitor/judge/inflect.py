@@ -46,6 +46,15 @@ def _regular(stem: str) -> list[str]:
     return [stem, plural, stem + "ed", stem + "ing"]
 
 
+def bare_forms(phrase: str) -> set[str]:
+    """The bare forms of a phrase's first word when it is a past form ("lifted its ..." ->
+    "lift"): after "to" they make an infinitive, not a report."""
+    words = phrase_words(phrase)
+    if not words or words[0][1] or not words[0][0].endswith("ed"):
+        return set()
+    return set(_stems(words[0][0]))
+
+
 def word_forms(word: str, irregular: Mapping[str, tuple[str, ...]]) -> list[str]:
     """The forms of one word of a phrase (itself first); only inflected words vary."""
     if word in irregular:
@@ -60,11 +69,18 @@ def word_forms(word: str, irregular: Mapping[str, tuple[str, ...]]) -> list[str]
 
 
 def phrase_forms(phrase: str, irregular: Mapping[str, tuple[str, ...]]) -> list[str]:
-    """A phrase and its inflected forms (words ending in ``*`` are kept as they are)."""
+    """A phrase and its inflected forms (words ending in ``*`` are kept as they are).
+
+    A one-word past form ("released", "exchanged") reports a done event: its bare form is
+    mostly a noun or an infinitive ("the release of", "to exchange") and is left out.
+    """
     words = phrase_words(phrase)
     if not words:
         return [phrase]
     choices = [[w + "*"] if prefix else word_forms(w, irregular) for w, prefix in words]
+    if len(words) == 1 and not words[0][1] and words[0][0].endswith("ed"):
+        bare = set(_stems(words[0][0]))
+        choices = [[f for f in choices[0] if f not in bare]]
     out: list[str] = []
     for combo in product(*choices):
         out.append(" ".join(combo))

@@ -160,7 +160,7 @@ def article_sentences(title: str, text: str) -> list[str]:
 
 # --- tokens ----------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\w+|[,;:()!?\"]|(?<=\s)-(?=\s)")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+|[,;:()!?\"]|(?<=\s)-(?=\s)")
 _NOT = re.compile(r"\b(\w+)n't\b")
 _CANNOT = re.compile(r"\bcannot\b")
 #: Tokens that end a clause.
