@@ -983,8 +983,9 @@ class Store:
         the SQL written, the parameters bound.  After the acceptance (``recorder(now,
         refused)``) only two UPDATEs and a COMMIT run on that connection: no ORM work, no
         statement built, few points where the thread waits for the GIL behind a busy poll
-        cycle.  No transaction (and no lock) is held during the send itself.  SQLite only;
-        other databases take ``mark_sent``.  Call ``close()`` when done, sent or not."""
+        cycle.  No transaction (and no lock) is held during the send itself.  SQLite and
+        PostgreSQL; other databases take ``mark_sent``.  Call ``close()`` when done, sent
+        or not."""
         return SentRecorder(self, item_id, key, token)
 
     def mark_retry(
@@ -1669,7 +1670,7 @@ _SENT_GROUP = f"UPDATE outbox {_SENT_SET} WHERE group_key = ? AND sent_at IS NUL
 
 
 class SentRecorder:
-    """``Store.sent_recorder``: records one claimed message as sent, fast (SQLite), with
+    """``Store.sent_recorder``: records one claimed message as sent, fast, with
     the same effect as ``Store.mark_sent(item_id, now, token, refused=...)``."""
 
     def __init__(self, store: Store, item_id: int, key: str, token: str) -> None:
@@ -1679,13 +1680,22 @@ class SentRecorder:
         self._key = key
         self._connection: Any = None
         self._busy_ms = 30000
-        if store.engine.dialect.name != "sqlite":
+        self._sqlite = store.engine.dialect.name == "sqlite"
+        self._sql_item, self._sql_group = _SENT_ITEM, _SENT_GROUP
+        if not self._sqlite and store.engine.dialect.name != "postgresql":
             return
-        store.check_database()
         # the value as SQLAlchemy would bind it (UTCDateTime: naive UTC text on SQLite)
         bind = OutboxRow.__table__.c.sent_at.type.bind_processor(store.engine.dialect)
-        assert bind is not None
-        self._bind_time: Callable[[datetime], Any] = bind
+        self._bind_time: Callable[[datetime], Any] = bind or (lambda at: at)
+        if not self._sqlite:  # psycopg: "format" parameters; the server waits for row locks
+            self._sql_item = _SENT_ITEM.replace("?", "%s")
+            self._sql_group = _SENT_GROUP.replace("?", "%s")
+            try:
+                self._connection = store.engine.raw_connection()
+            except (OperationalError, DBAPIError) as e:
+                raise StoreError(str(getattr(e, "orig", None) or e)) from e
+            return
+        store.check_database()
         try:
             self._connection = store.engine.raw_connection()
             # Waiting for another writer: SQLite's busy handler sleeps 1, 2, 5 ... 100 ms
@@ -1710,7 +1720,7 @@ class SentRecorder:
             give_up = time.monotonic() + self._busy_ms / 1000
             while True:
                 try:
-                    cursor.execute(_SENT_ITEM, (*set_values, self._item_id, self._token))
+                    cursor.execute(self._sql_item, (*set_values, self._item_id, self._token))
                     break
                 except sqlite3.OperationalError as e:
                     locked = e.sqlite_errorcode & 0xFF in (
@@ -1724,7 +1734,7 @@ class SentRecorder:
             if cursor.rowcount != 1:
                 self._connection.rollback()
                 return False
-            cursor.execute(_SENT_GROUP, (*set_values, self._key))
+            cursor.execute(self._sql_group, (*set_values, self._key))
             self._connection.commit()
             return True
         except Exception as e:
@@ -1739,8 +1749,9 @@ class SentRecorder:
         if self._connection is not None:
             try:
                 self._connection.rollback()
-                self._connection.execute(f"PRAGMA busy_timeout={int(self._busy_ms)}")
-            except sqlite3.Error:  # never back into the pool with no busy timeout
+                if self._sqlite:
+                    self._connection.execute(f"PRAGMA busy_timeout={int(self._busy_ms)}")
+            except Exception:  # never back into the pool with no busy timeout, or broken
                 self._connection.invalidate()
             self._connection.close()
             self._connection = None

@@ -47,6 +47,7 @@ def test_acceptance_to_record_window_while_a_cycle_writes(
     smtp_server: SmtpServer,
     clock: FakeClock,
     figures: Callable[[str], None],
+    database_url: str,
 ) -> None:
     feeds = {f"F{i}": feed_server.url(f"/f{i}.xml") for i in range(4)}
     for i in range(4):
@@ -54,6 +55,7 @@ def test_acceptance_to_record_window_while_a_cycle_writes(
     config_file = write_watchlist(
         tmp_path,
         feeds,
+        database_url=database_url,
         outbox=False,
         smtp={
             "host": smtp_server.host,
@@ -133,7 +135,8 @@ def test_acceptance_to_record_window_while_a_cycle_writes(
         assert len(windows) >= SENDS and all(w > 0 for w in windows)
         assert cycles >= 1
         figures(
-            f"acceptance-to-record window while a cycle writes (SQLite, in-process, noisy "
+            f"acceptance-to-record window while a cycle writes ({m.store.engine.dialect.name}, "
+            f"in-process, noisy "
             f"machine, {cycles} cycles): median {1000 * windows[len(windows) // 2]:.1f} ms, "
             f"90th {1000 * windows[int(len(windows) * 0.9)]:.1f} ms, "
             f"max {1000 * windows[-1]:.1f} ms over {len(windows)} sends"
