@@ -472,6 +472,11 @@ def test_release_is_judged_from_its_kind_file(title: str, label: Label) -> None:
         ("Southern troops entered the border town on Tuesday", Label.MET),
         ("Northern troops entered the border town on Tuesday", Label.RELATED),
         ("Troops took over positions near the Northland border on Tuesday", Label.RELATED),
+        # The bound side named on the troops themselves, whoever speaks.
+        (
+            "Southland said some fighters still occupy posts where Northern troops are still present",
+            Label.BREACH,
+        ),
         # Plain words for a withdrawal that did not happen.
         ("The deadline passed with no withdrawal of Northern troops from Southland", Label.BREACH),
         ("The deadline passed without Northern troops pulling out of Southland", Label.BREACH),
@@ -580,3 +585,14 @@ def test_takeover_by_other_is_met_is_a_behaviour_key(title: str, label: Label) -
     assert _two_sides("withdrawal", title) is label
     off = "kinds:\n  probe: {extends: withdrawal, behaviour: {takeover_by_other_is_met: false}}\n"
     assert _verdict(TWO_SIDES.replace("{kind}", "probe") + off, title) is not Label.MET
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("Northland said it is fully implementing the cessation of hostilities", Label.MET),
+        ("No offensive operations by Northland or Southland since the truce, monitors said", Label.MET),
+    ],
+)
+def test_ceasefire_met_in_plain_words(title: str, label: Label) -> None:
+    assert _two_sides("ceasefire", title) is label

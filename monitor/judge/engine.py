@@ -1160,10 +1160,22 @@ class Matcher:
             # "Troops entered the town": the bound side entering, or nobody named, is no withdrawal
             w.blocks.append("the area is not taken over by another party")
             return
+        if actor is not None and actor != c.parties[0] and self._bound_subject(w):
+            return  # "X said ... where Northern troops are still present": Northland's own troops
         if actor is not None and actor != c.parties[0] and not self._joint(s, c.parties[0], actor):
             # "The Taliban met TTP leaders" is not Pakistan talking; "the TTP said it
             # received no offer" is not Pakistan refusing.
             w.blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+
+    @staticmethod
+    def _bound_subject(w: _Weighing) -> bool:
+        """The bound party names a signal's own subject ("Northern troops remain")."""
+        s = w.s
+        return any(
+            0 <= h.start - m.end <= 2 and s.clause_start[h.start] == s.clause_start[m.start]
+            for m in s.entities.get(w.rule.commitment.parties[0], ())
+            for h in w.live
+        )
 
     @staticmethod
     def _only_takeover(w: _Weighing) -> bool:
