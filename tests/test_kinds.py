@@ -474,7 +474,7 @@ def test_release_is_judged_from_its_kind_file(title: str, label: Label) -> None:
         ("Troops took over positions near the Northland border on Tuesday", Label.RELATED),
         # The bound side named on the troops themselves, whoever speaks.
         (
-            "Southland said some fighters still occupy posts where Northern troops are still present",
+            "Southland said some fighters still hold posts where Northern troops are still present",
             Label.BREACH,
         ),
         # Plain words for a withdrawal that did not happen.
@@ -591,7 +591,7 @@ def test_takeover_by_other_is_met_is_a_behaviour_key(title: str, label: Label) -
     ("title", "label"),
     [
         ("Northland said it is fully implementing the cessation of hostilities", Label.MET),
-        ("No offensive operations by Northland or Southland since the truce, monitors said", Label.MET),
+        ("No offensive operations by Northland or Southland since the truce", Label.MET),
     ],
 )
 def test_ceasefire_met_in_plain_words(title: str, label: Label) -> None:
