@@ -596,3 +596,12 @@ def test_takeover_by_other_is_met_is_a_behaviour_key(title: str, label: Label) -
 )
 def test_ceasefire_met_in_plain_words(title: str, label: Label) -> None:
     assert _two_sides("ceasefire", title) is label
+
+
+def test_a_release_after_questioning_is_not_a_release_of_captives() -> None:
+    """Police letting people go after questioning or on bail is not the release agreed."""
+    text = TWO_SIDES.replace("{kind}", "release") + "    signals: {met: [released]}\n"
+    title = "Northland police said the Southern protesters were released after questioning"
+    assert _verdict(text, title) is not Label.MET
+    title = "Northland said the Southern prisoners were released on Tuesday"
+    assert _verdict(text, title) is Label.MET
