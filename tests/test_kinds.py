@@ -605,3 +605,13 @@ def test_a_release_after_questioning_is_not_a_release_of_captives() -> None:
     assert _verdict(text, title) is not Label.MET
     title = "Northland said the Southern prisoners were released on Tuesday"
     assert _verdict(text, title) is Label.MET
+
+
+def test_a_deal_to_halt_the_fighting_is_not_fighting() -> None:
+    """ "Agreed to a deal to halt the fighting": the end of hostilities, not a breach."""
+    title = "Protesters in Northland called their leader a traitor after he agreed with "
+    title += "Southland to halt the fighting"
+    assert _two_sides("ceasefire", title) is not Label.BREACH
+    assert _two_sides("ceasefire", "Northland and Southland forces resumed the fighting") is (
+        Label.BREACH
+    )
