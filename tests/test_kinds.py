@@ -477,6 +477,8 @@ def test_release_is_judged_from_its_kind_file(title: str, label: Label) -> None:
             "Southland said some fighters still hold posts where Northern troops are still present",
             Label.BREACH,
         ),
+        ("The handover of the border town to Southland went ahead without incident", Label.MET),
+        ("The Northern withdrawal from Southern villages was carried out on Tuesday", Label.MET),
         # Plain words for a withdrawal that did not happen.
         ("The deadline passed with no withdrawal of Northern troops from Southland", Label.BREACH),
         ("The deadline passed without Northern troops pulling out of Southland", Label.BREACH),
