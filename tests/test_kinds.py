@@ -482,7 +482,7 @@ def test_release_is_judged_from_its_kind_file(title: str, label: Label) -> None:
         # Plain words for a withdrawal that did not happen.
         ("The deadline passed with no withdrawal of Northern troops from Southland", Label.BREACH),
         ("The deadline passed without Northern troops pulling out of Southland", Label.BREACH),
-        ("The deadline expired with no sign of a pullback of Northern troops", Label.BREACH),
+        ("Monitors saw no sign of a pullback of Northern troops from Southland", Label.BREACH),
         # The withdrawal as a thing overseen, planned or demanded is not a report of it.
         ("A Southern committee will oversee the redeployment of Northern forces", Label.RELATED),
     ],
