@@ -438,6 +438,8 @@ def _two_sides(kind: str, title: str) -> Label:
         ("Northland said talks would wait until Southern prisoners were released", Label.RELATED),
         ("Northland said it will not free the Southern prisoners", Label.BREACH),
         ("Northland would never hand over the Southern detainees, its minister said", Label.BREACH),
+        # A plan: "will take place" after the signal.
+        ("Northland freed Southern prisoners will take place next week", Label.RELATED),
     ],
 )
 def test_release_is_judged_from_its_kind_file(title: str, label: Label) -> None:
@@ -465,6 +467,24 @@ def test_release_is_judged_from_its_kind_file(title: str, label: Label) -> None:
         ("Northland said it will withdraw its troops next month", Label.RELATED),
         # The first party is the one bound to leave.
         ("Southern troops remain in their barracks, Northland said", Label.RELATED),
+        # The other side taking the area over is the withdrawal done; the bound side entering
+        # is not, and neither is a takeover by nobody named.
+        ("Southern troops entered the border town on Tuesday", Label.MET),
+        ("Northern troops entered the border town on Tuesday", Label.RELATED),
+        ("Troops took over positions near the Northland border on Tuesday", Label.RELATED),
+        # The bound side named on the troops themselves, whoever speaks.
+        (
+            "Southland said some fighters still hold posts where Northern troops are still present",
+            Label.BREACH,
+        ),
+        ("The handover of the border town to Southland went ahead without incident", Label.MET),
+        ("The Northern withdrawal from Southern villages was carried out on Tuesday", Label.MET),
+        # Plain words for a withdrawal that did not happen.
+        ("The deadline passed with no withdrawal of Northern troops from Southland", Label.BREACH),
+        ("The deadline passed without Northern troops pulling out of Southland", Label.BREACH),
+        ("Monitors saw no sign of a pullback of Northern troops from Southland", Label.BREACH),
+        # The withdrawal as a thing overseen, planned or demanded is not a report of it.
+        ("A Southern committee will oversee the redeployment of Northern forces", Label.RELATED),
     ],
 )
 def test_withdrawal_is_judged_from_its_kind_file(title: str, label: Label) -> None:
@@ -546,3 +566,55 @@ def test_a_breach_word_inside_another_kinds_met_event_does_not_count() -> None:
     title = "Northern and Southern troops clashed on Tuesday as prisoners were released"
     truce, swap = m.judge(title, "", AT)
     assert (truce.label, swap.label) == (Label.BREACH, Label.MET)
+
+
+def test_a_handover_of_places_is_not_a_release() -> None:
+    """ "Handed over the port": positions, ports and power are handed over too."""
+    text = TWO_SIDES.replace("{kind}", "release") + "    signals: {met: [handed over]}\n"
+    title = "Northern forces began leaving the port and handed it over to the coast guard"
+    assert _verdict(text, title) is Label.NONE
+    title = "Northland handed over 40 Southern prisoners on Tuesday"
+    assert _verdict(text, title) is Label.MET
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("Southern troops entered the border town on Tuesday", Label.MET),
+        ("Southern troops took control of the border town on Tuesday", Label.MET),
+    ],
+)
+def test_takeover_by_other_is_met_is_a_behaviour_key(title: str, label: Label) -> None:
+    assert _two_sides("withdrawal", title) is label
+    off = "kinds:\n  probe: {extends: withdrawal, behaviour: {takeover_by_other_is_met: false}}\n"
+    assert _verdict(TWO_SIDES.replace("{kind}", "probe") + off, title) is not Label.MET
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("Northland said it is fully implementing the cessation of hostilities", Label.MET),
+        ("No offensive operations by Northland or Southland since the truce", Label.MET),
+    ],
+)
+def test_ceasefire_met_in_plain_words(title: str, label: Label) -> None:
+    assert _two_sides("ceasefire", title) is label
+
+
+def test_a_release_after_questioning_is_not_a_release_of_captives() -> None:
+    """Police letting people go after questioning or on bail is not the release agreed."""
+    text = TWO_SIDES.replace("{kind}", "release") + "    signals: {met: [released]}\n"
+    title = "Northland police said the Southern protesters were released after questioning"
+    assert _verdict(text, title) is not Label.MET
+    title = "Northland said the Southern prisoners were released on Tuesday"
+    assert _verdict(text, title) is Label.MET
+
+
+def test_a_deal_to_halt_the_fighting_is_not_fighting() -> None:
+    """ "Agreed to a deal to halt the fighting": the end of hostilities, not a breach."""
+    title = "Protesters in Northland called their leader a traitor after he agreed with "
+    title += "Southland to halt the fighting"
+    assert _two_sides("ceasefire", title) is not Label.BREACH
+    assert _two_sides("ceasefire", "Northland and Southland forces resumed the fighting") is (
+        Label.BREACH
+    )

@@ -105,6 +105,7 @@ class Behaviour:
     negated_met_is_breach: bool = False
     met_grace_hours: int = 48
     discovery_is_not_breach: bool = False
+    takeover_by_other_is_met: bool = False
 
 
 def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:

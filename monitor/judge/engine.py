@@ -101,6 +101,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "bmask": _L("breach_mask"),
     "taken": _L("taken_adjectives"),
     "found": _L("discovery"),
+    "takeover": _L("takeover"),
     "expected": _L("future_after"),
     "people": _L("people_nouns"),
     "concession": _L("concession"),
@@ -1153,10 +1154,58 @@ class Matcher:
             and not self._speaks(s, actor, w.first)
         ):
             actor = None  # "reports that the TTP could ...": not who refuses
+        if actor is not None and actor != c.parties[0] and self._taken_over(w, actor):
+            return  # "the Southland army entered the district": Northland has left it
+        if not breach and self._only_takeover(w):
+            # "Troops entered the town": the bound side entering, or nobody named, is no withdrawal
+            w.blocks.append("the area is not taken over by another party")
+            return
+        if actor is not None and actor != c.parties[0] and self._bound_subject(w):
+            return  # "X said ... where Northern troops are still present": Northland's own troops
         if actor is not None and actor != c.parties[0] and not self._joint(s, c.parties[0], actor):
             # "The Taliban met TTP leaders" is not Pakistan talking; "the TTP said it
             # received no offer" is not Pakistan refusing.
             w.blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+
+    @staticmethod
+    def _bound_subject(w: _Weighing) -> bool:
+        """The bound party names a signal's own subject ("Northern troops remain")."""
+        s = w.s
+        return any(
+            0 <= h.start - m.end <= 2 and s.clause_start[h.start] == s.clause_start[m.start]
+            for m in s.entities.get(w.rule.commitment.parties[0], ())
+            for h in w.live
+        )
+
+    @staticmethod
+    def _only_takeover(w: _Weighing) -> bool:
+        """Every met signal is a taking-over verb ("the army took over positions")."""
+        if not w.rule.b.takeover_by_other_is_met:
+            return False
+        cues = w.s.hits.get(_G["takeover"], ())
+        spans = [w.s.predicates.get(h, h) for h in w.live]
+        return bool(spans) and all(
+            any(t.start >= h.start and t.end <= h.end for t in cues) for h in spans
+        )
+
+    @staticmethod
+    def _taken_over(w: _Weighing, actor: str) -> bool:
+        """Met: another party takes over the area in the signal's clause (the bound one left)."""
+        s, c = w.s, w.rule.commitment
+        if w.breach or not w.rule.b.takeover_by_other_is_met or actor not in c.parties[1:]:
+            return False
+        clause = s.clause_start[w.first]
+        cues = [h for h in s.hits.get(_G["takeover"], ()) if s.clause_start[h.start] == clause]
+        if not cues:
+            return False
+        # "took over the group's positions": taken from a third party, not from the bound one
+        known = set(c.parties) | set(c.subjects)
+        return not any(
+            m.start >= cues[0].end and s.clause_start[m.start] == clause
+            for eid, mentions in s.entities.items()
+            if eid not in known
+            for m in mentions
+        )
 
     @staticmethod
     def _joint(s: _Sentence, bound: str, actor: str) -> bool:
