@@ -1,0 +1,286 @@
+"""A fast reader for the common feed: well-formed RSS 2.0 in UTF-8.  Pure: no I/O.
+
+``read_rss20`` parses the bytes ``parse_feed`` would hand to feedparser with the
+standard library's expat and returns the values feedparser would have returned for the
+fields ``parse_feed`` reads (entry title, description, content:encoded, link, guid,
+pubDate; the channel title), each put through feedparser's own steps for that element
+(stripping, relative-URI resolution, HTML guess, the UTF-8/cp1252 repairs, date
+parsing).  Anything it does not know to read the same way -- another version or
+encoding, a DTD or entity declaration, a parse error, an attribute or element it does
+not know, a nested element, a repeated field -- returns ``None``, and the caller uses
+feedparser.  ``tests/test_fastrss.py`` checks both ways give the same entries.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.parsers.expat
+from collections.abc import Mapping
+from typing import Any
+
+from feedparser.datetimes import _parse_date  # type: ignore[import-untyped, unused-ignore]
+from feedparser.encodings import convert_to_utf8  # type: ignore[import-untyped, unused-ignore]
+from feedparser.html import _cp1252  # type: ignore[import-untyped, unused-ignore]
+from feedparser.mixin import _FeedParserMixin  # type: ignore[import-untyped, unused-ignore]
+from feedparser.sanitizer import replace_doctype  # type: ignore[import-untyped, unused-ignore]
+from feedparser.urls import (  # type: ignore[import-untyped, unused-ignore]
+    _urljoin,
+    make_safe_absolute_uri,
+    resolve_relative_uris,
+)
+
+_CONTENT = "http://purl.org/rss/1.0/modules/content/ encoded"
+_DC_CREATOR = "http://purl.org/dc/elements/1.1/ creator"
+_ATOM_LINK = "http://www.w3.org/2005/Atom link"
+_SY = "http://purl.org/rss/1.0/modules/syndication/ "
+_DC = "http://purl.org/dc/elements/1.1/ "
+_SLASH_COMMENTS = "http://purl.org/rss/1.0/modules/slash/ comments"
+
+# Item children read, and the feedparser element each becomes.
+_ITEM_FIELDS = {
+    "title": "title",
+    "link": "link",
+    "description": "description",
+    "guid": "id",
+    "pubDate": "published",
+    _CONTENT: "content",
+}
+# Item children feedparser stores elsewhere (never in a field read here).
+_ITEM_OTHER = frozenset(
+    {"category", "author", "comments", "enclosure", _DC_CREATOR, _SLASH_COMMENTS}
+)
+# Channel children that never reach an entry (the title is read; items are entries).
+_CHANNEL_OTHER = frozenset(
+    {
+        "link",
+        "description",
+        "language",
+        "copyright",
+        "managingEditor",
+        "webMaster",
+        "pubDate",
+        "lastBuildDate",
+        "category",
+        "generator",
+        "docs",
+        "ttl",
+        _ATOM_LINK,
+        _SY + "updatePeriod",
+        _SY + "updateFrequency",
+        _SY + "updateBase",
+        _DC + "publisher",
+        _DC + "rights",
+        _DC + "language",
+        _DC_CREATOR,
+    }
+)
+# The channel's image: feedparser keeps its children in ``feed.image`` (the channel
+# title before or after it is kept as it is).
+_IMAGE_CHILDREN = frozenset({"title", "url", "link", "width", "height", "description"})
+# The attributes allowed, by element; any other attribute (xml:base, base, type, ...)
+# changes what feedparser does, so the document goes to feedparser.
+_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "rss": frozenset({"version"}),
+    "guid": frozenset({"isPermaLink"}),
+    "enclosure": frozenset({"url", "length", "type"}),
+    "category": frozenset({"domain"}),
+    _ATOM_LINK: frozenset({"href", "rel", "type"}),
+}
+_NO_ATTRIBUTES: frozenset[str] = frozenset()
+# Namespaces that make feedparser call the document something other than RSS 2.0.
+_VERSION_NAMESPACES = ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/")
+# A declaration (DOCTYPE, ENTITY, ...) or a marked section other than CDATA.
+_DECLARATION = re.compile(rb"<!(?!--|\[CDATA\[)")
+_XML_MEDIA = frozenset({"application/xml", "application/rss+xml", "application/atom+xml"})
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+class _Unusual(Exception):
+    """The document is not one this reader reads as feedparser does."""
+
+
+def _value(
+    raw: str, element: str, ctype: str | None, base: str, *, guidislink: bool = False
+) -> str:
+    """feedparser's ``pop`` for one element of a UTF-8 RSS 2.0 document."""
+    output = raw.strip()
+    if output and (element == "link" or (element == "id" and guidislink)):
+        output = _urljoin(base, output)
+    if ctype == "text/plain" and _FeedParserMixin.looks_like_html(output):
+        ctype = "text/html"
+    if (ctype or "text/html") in _HTML_TYPES and element in ("title", "description", "content"):
+        output = resolve_relative_uris(output, base, "utf-8", ctype or "text/html")
+    try:
+        output = output.encode("iso-8859-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        pass
+    return str(output.translate(_cp1252))
+
+
+def _media_type(headers: Mapping[str, str]) -> str:
+    return headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def read_rss20(
+    content: bytes, headers: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], str | None] | None:
+    """The raw entries and raw channel title feedparser would give, or None (use feedparser).
+
+    ``content`` and ``headers`` are exactly what ``parse_feed`` passes to feedparser.
+    """
+    if _media_type(headers) not in _XML_MEDIA or _DECLARATION.search(content):
+        return None
+    result: dict[str, Any] = {}
+    try:
+        data = convert_to_utf8(dict(headers), content, result)
+        version, data, entities = replace_doctype(data)
+    except Exception:  # feedparser's own failures go to feedparser, which reports them
+        return None
+    if result.get("encoding") != "utf-8" or result.get("bozo") or version or entities:
+        return None
+    location = headers.get("content-location", "")
+    base0 = make_safe_absolute_uri("", location) or make_safe_absolute_uri(location) or ""
+    base = base0
+    for _ in range(4):  # every element start puts the base through this; find where it rests
+        nxt = (make_safe_absolute_uri(base, base) or base) if base else _urljoin(base, base)
+        if nxt == base:
+            break
+        base = nxt
+    else:
+        return None
+    try:
+        return _Reader(base).read(data)
+    except (_Unusual, xml.parsers.expat.ExpatError, ValueError, RecursionError):
+        return None
+
+
+class _Reader:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.stack: list[str] = []
+        self.entries: list[dict[str, Any]] = []
+        self.feed_title: str | None = None
+        self.entry: dict[str, Any] | None = None
+        self.seen: set[str] = set()  # the fields of the current item
+        self.channel_seen: set[str] = set()
+        self.text: list[str] | None = None
+        self.guidislink = False
+
+    def read(self, data: bytes) -> tuple[list[dict[str, Any]], str | None]:
+        p = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+        p.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        p.StartDoctypeDeclHandler = self.refuse
+        p.EntityDeclHandler = self.refuse
+        p.StartNamespaceDeclHandler = self.namespace
+        p.StartElementHandler = self.start
+        p.EndElementHandler = self.end
+        p.CharacterDataHandler = self.characters
+        p.buffer_text = True
+        p.Parse(data, True)
+        if self.stack or not self.seen_root:
+            raise _Unusual("incomplete")
+        return self.entries, self.feed_title
+
+    seen_root = False
+
+    def refuse(self, *args: object) -> None:
+        raise _Unusual("declaration")
+
+    def namespace(self, prefix: str | None, uri: str | None) -> None:
+        low = (uri or "").lower()
+        if low in _VERSION_NAMESPACES or "backend.userland.com/rss" in low:
+            raise _Unusual("namespace")
+
+    def characters(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
+        elif data.strip():
+            raise _Unusual("text outside a field")
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if self.text is not None:
+            raise _Unusual("element inside a field")
+        if set(attrs) - _ATTRIBUTES.get(name, _NO_ATTRIBUTES):
+            raise _Unusual("attribute")
+        depth = len(self.stack)
+        parent = self.stack[-1] if self.stack else None
+        if depth == 0:
+            if name != "rss" or attrs.get("version") != "2.0" or self.seen_root:
+                raise _Unusual("root")
+            self.seen_root = True
+        elif depth == 1:
+            if name != "channel" or "channel" in self.channel_seen:
+                raise _Unusual("channel")
+            self.channel_seen.add("channel")
+        elif depth == 2 and parent == "channel":
+            if name == "item":
+                self.entry = {}
+                self.entries.append(self.entry)
+                self.seen = set()
+            elif name == "title":
+                if "title" in self.channel_seen:
+                    raise _Unusual("two channel titles")
+                self.channel_seen.add("title")
+                self.text = []
+            elif name in _CHANNEL_OTHER:
+                self.text = []
+            elif name == "image":
+                if "image" in self.channel_seen:
+                    raise _Unusual("two images")
+                self.channel_seen.add("image")
+            else:
+                raise _Unusual("channel element")
+        elif depth == 3 and parent == "item":
+            if name in _ITEM_FIELDS:
+                if name in self.seen:
+                    raise _Unusual("repeated field")
+                self.seen.add(name)
+                if name == "guid":
+                    permalink = attrs.get("isPermaLink", "true")
+                    if permalink not in ("true", "false"):
+                        raise _Unusual("isPermaLink")
+                    self.guidislink = permalink == "true"
+            elif name not in _ITEM_OTHER:
+                raise _Unusual("item element")
+            self.text = []
+        elif depth == 3 and parent == "image" and name in _IMAGE_CHILDREN:
+            self.text = []
+        else:
+            raise _Unusual("nesting")
+        self.stack.append(name)
+
+    def end(self, name: str) -> None:
+        self.stack.pop()
+        text, self.text = self.text, None
+        parent = self.stack[-1] if self.stack else None
+        if text is None:
+            if name == "item":
+                self.entry = None
+            return
+        raw = "".join(text)
+        if parent != "item":  # the channel's own elements, or its image's
+            if parent == "channel" and name == "title":
+                self.feed_title = _value(raw, "title", "text/plain", self.base)
+            return
+        entry = self.entry
+        assert entry is not None
+        element = _ITEM_FIELDS.get(name)
+        if element == "title":
+            entry["title"] = _value(raw, "title", "text/plain", self.base)
+        elif element == "description":
+            entry["summary"] = _value(raw, "description", "text/html", self.base)
+        elif element == "content":
+            value = _value(raw, "content", "text/html", self.base)
+            entry["content"] = [{"type": "text/html", "value": value}]
+            entry.setdefault("summary", value)
+        elif element == "link":
+            value = _value(raw, "link", None, self.base).replace("&amp;", "&")
+            entry["link"] = re.sub("&([A-Za-z0-9_]+);", r"&\g<1>", value)
+        elif element == "id":
+            value = _value(raw, "id", None, self.base, guidislink=self.guidislink)
+            entry["id"] = value
+            if self.guidislink:
+                entry.setdefault("link", value)
+        elif element == "published":
+            value = _value(raw, "published", None, self.base)
+            entry["published_parsed"] = _parse_date(value)
