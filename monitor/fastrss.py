@@ -1,9 +1,9 @@
-"""A fast reader for the common feed: well-formed RSS 2.0 in UTF-8.  Pure: no I/O.
+"""A fast reader for the common feed: well-formed RSS 2.0 or Atom 1.0 in UTF-8.  Pure.
 
-``read_rss20`` parses the bytes ``parse_feed`` would hand to feedparser with the
+``read_feed`` parses the bytes ``parse_feed`` would hand to feedparser with the
 standard library's expat and returns the values feedparser would have returned for the
-fields ``parse_feed`` reads (entry title, description, content:encoded, link, guid,
-pubDate; the channel title), each put through feedparser's own steps for that element
+fields ``parse_feed`` reads (entry title, description or summary, content, link,
+guid or id, dates; the feed title), each put through feedparser's own steps for that element
 (stripping, relative-URI resolution, HTML guess, the UTF-8/cp1252 repairs, date
 parsing).  Anything it does not know to read the same way -- another version or
 encoding, a DTD or entity declaration, a parse error, an attribute or element it does
@@ -77,6 +77,18 @@ _CHANNEL_OTHER = frozenset(
 # The channel's image: feedparser keeps its children in ``feed.image`` (the channel
 # title before or after it is kept as it is).
 _IMAGE_CHILDREN = frozenset({"title", "url", "link", "width", "height", "description"})
+_A = "http://www.w3.org/2005/Atom "
+_ATOM_TEXT_TYPES = frozenset({"text", "html"})
+# Atom entry children read, and Atom children (of the feed or an entry) read nowhere here.
+_ATOM_ENTRY_FIELDS = frozenset(
+    {_A + "title", _A + "id", _A + "summary", _A + "content", _A + "published", _A + "updated"}
+)
+_ATOM_OTHER = frozenset(
+    {_A + "category", _A + "rights", _A + "subtitle", _A + "generator", _A + "icon", _A + "logo"}
+)
+_ATOM_PEOPLE = frozenset({_A + "author", _A + "contributor"})
+_ATOM_PERSON = frozenset({_A + "name", _A + "uri", _A + "email"})
+
 # The attributes allowed, by element; any other attribute (xml:base, base, type, ...)
 # changes what feedparser does, so the document goes to feedparser.
 _ATTRIBUTES: dict[str, frozenset[str]] = {
@@ -85,6 +97,15 @@ _ATTRIBUTES: dict[str, frozenset[str]] = {
     "enclosure": frozenset({"url", "length", "type"}),
     "category": frozenset({"domain"}),
     _ATOM_LINK: frozenset({"href", "rel", "type"}),
+    _A + "feed": frozenset({"http://www.w3.org/XML/1998/namespace lang"}),
+    _A + "link": frozenset({"href", "rel", "type", "hreflang", "title", "length"}),
+    _A + "title": frozenset({"type"}),
+    _A + "summary": frozenset({"type"}),
+    _A + "content": frozenset({"type"}),
+    _A + "rights": frozenset({"type"}),
+    _A + "subtitle": frozenset({"type"}),
+    _A + "category": frozenset({"term", "scheme", "label"}),
+    _A + "generator": frozenset({"uri", "version"}),
 }
 _NO_ATTRIBUTES: frozenset[str] = frozenset()
 # Namespaces that make feedparser call the document something other than RSS 2.0.
@@ -95,20 +116,30 @@ _XML_MEDIA = frozenset({"application/xml", "application/rss+xml", "application/a
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
+# The elements whose HTML feedparser puts through its relative-URI resolver.
+_RELATIVE_URI_TEXTS = frozenset({"title", "description", "summary", "content"})
+
+
 class _Unusual(Exception):
     """The document is not one this reader reads as feedparser does."""
 
 
 def _value(
-    raw: str, element: str, ctype: str | None, base: str, *, guidislink: bool = False
+    raw: str,
+    element: str,
+    ctype: str | None,
+    base: str,
+    *,
+    guidislink: bool = False,
+    atom: bool = False,
 ) -> str:
-    """feedparser's ``pop`` for one element of a UTF-8 RSS 2.0 document."""
+    """feedparser's ``pop`` for one element of a UTF-8 RSS 2.0 or Atom document."""
     output = raw.strip()
     if output and (element == "link" or (element == "id" and guidislink)):
         output = _urljoin(base, output)
-    if ctype == "text/plain" and _FeedParserMixin.looks_like_html(output):
+    if not atom and ctype == "text/plain" and _FeedParserMixin.looks_like_html(output):
         ctype = "text/html"
-    if (ctype or "text/html") in _HTML_TYPES and element in ("title", "description", "content"):
+    if (ctype or "text/html") in _HTML_TYPES and element in _RELATIVE_URI_TEXTS:
         output = resolve_relative_uris(output, base, "utf-8", ctype or "text/html")
     try:
         output = output.encode("iso-8859-1").decode("utf-8")
@@ -121,10 +152,18 @@ def _media_type(headers: Mapping[str, str]) -> str:
     return headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
-def read_rss20(
+def _atom_type(attrs: Mapping[str, str], default: str) -> str:
+    kind = attrs.get("type", default).lower()
+    if kind not in _ATOM_TEXT_TYPES:
+        raise _Unusual("Atom text type")
+    return str(_FeedParserMixin.map_content_type(kind))
+
+
+def read_feed(
     content: bytes, headers: Mapping[str, str]
-) -> tuple[list[dict[str, Any]], str | None] | None:
-    """The raw entries and raw channel title feedparser would give, or None (use feedparser).
+) -> tuple[list[dict[str, Any]], dict[str, Any], bool] | None:
+    """The raw entries, the feed's title (and its type) and whether the feed is Atom, as
+    feedparser would give them; or None (use feedparser).
 
     ``content`` and ``headers`` are exactly what ``parse_feed`` passes to feedparser.
     """
@@ -165,8 +204,11 @@ class _Reader:
         self.channel_seen: set[str] = set()
         self.text: list[str] | None = None
         self.guidislink = False
+        self.atom = False
+        self.ctype: str | None = None  # the type of the Atom text being read
+        self.feed_title_type: str | None = None
 
-    def read(self, data: bytes) -> tuple[list[dict[str, Any]], str | None]:
+    def read(self, data: bytes) -> tuple[list[dict[str, Any]], dict[str, Any], bool]:
         p = xml.parsers.expat.ParserCreate(namespace_separator=" ")
         p.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
         p.StartDoctypeDeclHandler = self.refuse
@@ -179,7 +221,12 @@ class _Reader:
         p.Parse(data, True)
         if self.stack or not self.seen_root:
             raise _Unusual("incomplete")
-        return self.entries, self.feed_title
+        feed: dict[str, Any] = {}
+        if self.feed_title is not None:
+            feed["title"] = self.feed_title
+            if self.atom:
+                feed["title_detail"] = {"type": self.feed_title_type}
+        return self.entries, feed, self.atom
 
     seen_root = False
 
@@ -204,6 +251,10 @@ class _Reader:
             raise _Unusual("attribute")
         depth = len(self.stack)
         parent = self.stack[-1] if self.stack else None
+        if self.atom or (depth == 0 and name == _A + "feed"):
+            self.atom_start(name, attrs, depth, parent)
+            self.stack.append(name)
+            return
         if depth == 0:
             if name != "rss" or attrs.get("version") != "2.0" or self.seen_root:
                 raise _Unusual("root")
@@ -249,10 +300,92 @@ class _Reader:
             raise _Unusual("nesting")
         self.stack.append(name)
 
+    def atom_start(self, name: str, attrs: dict[str, str], depth: int, parent: str | None) -> None:
+        if depth == 0:
+            if self.seen_root:
+                raise _Unusual("root")
+            self.seen_root = True
+            self.atom = True
+        elif depth == 1 and name == _A + "entry":
+            self.entry = {}
+            self.entries.append(self.entry)
+            self.seen = set()
+            self.guidislink = False
+        elif name == _A + "link" and depth in (1, 2):
+            if "href" not in attrs:
+                raise _Unusual("link without href")
+            rel = attrs.get("rel", "alternate").lower()
+            kind = attrs.get("type", "application/atom+xml" if rel == "self" else "text/html")
+            mapped = _FeedParserMixin.map_content_type(kind.lower())
+            if depth == 2 and rel == "alternate" and mapped in _HTML_TYPES:
+                assert self.entry is not None
+                self.entry["link"] = _urljoin(self.base, attrs["href"])
+        elif depth == 1 and name == _A + "title":
+            if "title" in self.channel_seen:
+                raise _Unusual("two feed titles")
+            self.channel_seen.add("title")
+            self.feed_title_type = _atom_type(attrs, "text")
+            self.text = []
+        elif depth == 2 and parent == _A + "entry" and name in _ATOM_ENTRY_FIELDS:
+            if name in self.seen:
+                raise _Unusual("repeated field")
+            self.seen.add(name)
+            if name == _A + "id":
+                self.guidislink = True
+            elif name in (_A + "title", _A + "summary", _A + "content"):
+                self.ctype = _atom_type(attrs, "text")
+            self.text = []
+        elif depth in (1, 2) and name in _ATOM_OTHER:
+            if name in (_A + "rights", _A + "subtitle"):
+                _atom_type(attrs, "text")
+            self.text = []
+        elif depth == 1 and name in (_A + "id", _A + "updated"):
+            self.text = []
+        elif depth in (1, 2) and name in _ATOM_PEOPLE:
+            pass
+        elif depth in (2, 3) and parent in _ATOM_PEOPLE and name in _ATOM_PERSON:
+            self.text = []
+        else:
+            raise _Unusual("Atom element")
+
+    def atom_end(self, name: str, raw: str, parent: str | None) -> None:
+        entry = self.entry
+        if parent != _A + "entry" or entry is None:
+            if parent == _A + "feed" and name == _A + "title":
+                self.feed_title = _value(raw, "title", self.feed_title_type, self.base, atom=True)
+            return
+        ctype, self.ctype = self.ctype, None
+        if name == _A + "title":
+            entry["title"] = _value(raw, "title", ctype, self.base, atom=True)
+            entry["title_detail"] = {"type": ctype}
+        elif name == _A + "summary":
+            entry["summary"] = _value(raw, "summary", ctype, self.base, atom=True)
+            entry["summary_detail"] = {"type": ctype}
+        elif name == _A + "content":
+            value = _value(raw, "content", ctype, self.base, atom=True)
+            entry["content"] = [{"type": ctype, "value": value}]
+            entry.setdefault("summary", value)
+        elif name == _A + "id":
+            value = _value(raw, "id", None, self.base, guidislink=True, atom=True)
+            entry["id"] = value
+            entry.setdefault("link", value)
+        elif name == _A + "published":
+            value = _value(raw, "published", None, self.base, atom=True)
+            entry["published_parsed"] = _parse_date(value)
+        elif name == _A + "updated":
+            value = _value(raw, "updated", None, self.base, atom=True)
+            entry["updated_parsed"] = _parse_date(value)
+
     def end(self, name: str) -> None:
         self.stack.pop()
         text, self.text = self.text, None
         parent = self.stack[-1] if self.stack else None
+        if self.atom:
+            if name == _A + "entry":
+                self.entry = None
+            elif text is not None:
+                self.atom_end(name, "".join(text), parent)
+            return
         if text is None:
             if name == "item":
                 self.entry = None

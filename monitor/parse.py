@@ -1,4 +1,5 @@
-"""Bytes + headers -> normalised entries, via feedparser.  Pure: no I/O.
+"""Bytes + headers -> normalised entries, via feedparser (or, for well-formed RSS 2.0
+and Atom 1.0 in UTF-8, ``monitor.fastrss``, which gives the same values).  Pure: no I/O.
 
 Bozo policy: a malformed feed that still yields entries is kept (``bozo=True``);
 bytes with no entries and no recognisable feed raise ``ParseError``.  A DOCTYPE
@@ -25,7 +26,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 import feedparser  # type: ignore[import-untyped, unused-ignore]
 
 from monitor.errors import ParseError
-from monitor.fastrss import read_rss20
+from monitor.fastrss import read_feed
 from monitor.models import Entry, ParseResult
 
 MAX_TITLE_CHARS = 500
@@ -706,18 +707,19 @@ def parse_feed(
     Date header) is dropped.  In a malformed document that ends inside an entry, that
     last entry is dropped: it is incomplete, and would be stored again in full later.
     Raises ``ParseError`` for bytes that are not a feed, or declare a DTD that cannot be removed.
-    Well-formed RSS 2.0 in UTF-8 is read by ``monitor.fastrss`` (the same entries, faster);
-    ``fast=False`` sends every document to feedparser (the differential tests compare both).
+    Well-formed RSS 2.0 and Atom 1.0 in UTF-8 are read by ``monitor.fastrss`` (the same
+    entries, faster); ``fast=False`` sends every document to feedparser (the differential
+    tests compare both).
     """
     content, fp_headers = to_utf8(content, _feedparser_headers(headers, url))
     content = _valid_charrefs(squeeze_prolog(content))
     safe = _cap_attributes(neutralise_doctype(content, url=url, headers=fp_headers))
-    fast_read = read_rss20(safe, fp_headers) if fast else None
-    if fast_read is not None:  # well-formed RSS 2.0 in UTF-8: read as feedparser would, faster
-        raw_entries, fast_title = fast_read
+    fast_read = read_feed(safe, fp_headers) if fast else None
+    if fast_read is not None:  # well-formed RSS 2.0/Atom in UTF-8: as feedparser reads it
+        raw_entries, fast_feed, atom = fast_read
+        feed: Mapping[str, Any] = fast_feed
         exc: BaseException | None = None
-        bozo, message, atom, encoding = False, None, False, "utf-8"
-        feed: Mapping[str, Any] = {} if fast_title is None else {"title": fast_title}
+        bozo, message, encoding = False, None, "utf-8"
     else:
         try:
             d = feedparser.parse(

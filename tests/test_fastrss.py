@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.errors import ParseError
-from monitor.fastrss import read_rss20
+from monitor.fastrss import read_feed
 from monitor.models import ParseResult
 from monitor.parse import (
     _cap_attributes,
@@ -51,7 +51,7 @@ def accepted(content: bytes, headers: dict[str, str] | None = None) -> bool:
     body, fp_headers = to_utf8(content, _feedparser_headers(headers, URL))
     body = _valid_charrefs(squeeze_prolog(body))
     safe = _cap_attributes(neutralise_doctype(body, url=URL, headers=fp_headers))
-    return read_rss20(safe, fp_headers) is not None
+    return read_feed(safe, fp_headers) is not None
 
 
 def sample_files(*roots: Path) -> list[Path]:
@@ -74,10 +74,10 @@ def test_shipped_samples_read_the_same_both_ways() -> None:
             a, b = both(content, headers)
             assert a == b, path
             fast += accepted(content, headers)
-    # The demo's three RSS feeds (and more) take the fast path; the Atom one does not.
-    assert fast >= 6
+    # The demo's four feeds (three RSS, one Atom) and more take the fast path.
+    assert fast >= 8
     assert accepted((ROOT / "monitor/data/demo/pk-daily.xml").read_bytes())
-    assert not accepted((ROOT / "monitor/data/demo/wire.xml").read_bytes())
+    assert accepted((ROOT / "monitor/data/demo/wire.xml").read_bytes())
 
 
 @pytest.mark.skipif(
@@ -92,7 +92,7 @@ def test_peer_feed_captures_read_the_same_both_ways() -> None:
         a, b = both(content)
         assert a == b, path
         fast += accepted(content)
-    assert fast > 100  # feedparser's own well-formed RSS 2.0 samples, mostly
+    assert fast > 300  # feedparser's own well-formed RSS 2.0 and Atom samples, mostly
 
 
 # ---------------------------------------------------------------------------
@@ -105,6 +105,11 @@ _ITEM = "<item><title>T</title><link>/a</link><description>D</description></item
 def _rss(channel: str = _ITEM, root: str = '<rss version="2.0">', prolog: str = "") -> bytes:
     head = f'<?xml version="1.0" encoding="utf-8"?>{prolog}{root}'
     return f"{head}<channel><title>F</title>{channel}</channel></rss>".encode()
+
+
+def _atom(body: str) -> bytes:
+    head = '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+    return f"{head}<title>F</title>{body}</feed>".encode()
 
 
 @pytest.mark.parametrize(
@@ -126,7 +131,18 @@ def _rss(channel: str = _ITEM, root: str = '<rss version="2.0">', prolog: str = 
         _rss(_ITEM.replace("</item>", "<source url='https://o.example/'>O</source></item>")),
         _rss().replace(b"</channel>", b""),  # not well formed
         _rss(_ITEM.replace("D</desc", "D\u00e9</desc")).replace(b"utf-8", b"iso-8859-1"),
-        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><title>T</title></entry></feed>',
+        _atom(
+            '<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">T</div>'
+            "</title></entry>"
+        ),
+        _atom('<entry><content type="text/html">T</content></entry>'),
+        _atom('<entry><content src="/x">T</content></entry>'),
+        _atom("<entry><link>/x</link></entry>"),
+        _atom("<entry><source><title>S</title></source></entry>"),
+        _atom('<entry xml:base="/b/"><id>x</id></entry>'),
+        _atom("<entry><summary>a</summary><summary>b</summary></entry>"),
+        b'<?xml version="1.0"?><feed xmlns="http://purl.org/atom/ns#"><entry><title>T</title>'
+        b"</entry></feed>",  # Atom 0.3
     ],
 )
 def test_unusual_documents_go_to_feedparser(content: bytes) -> None:
@@ -142,8 +158,8 @@ def test_unusual_documents_go_to_feedparser(content: bytes) -> None:
 def test_declarations_are_refused_by_the_fast_reader(prolog: str) -> None:
     # parse_feed removes a DOCTYPE before either reader sees it; the reader refuses one itself.
     content = _rss(prolog=prolog)
-    assert read_rss20(content, {"content-type": "application/xml"}) is None
-    assert read_rss20(_rss(), {"content-type": "application/xml"}) is not None
+    assert read_feed(content, {"content-type": "application/xml"}) is None
+    assert read_feed(_rss(), {"content-type": "application/xml"}) is not None
     a, b = both(content)
     assert a == b
 
@@ -334,6 +350,73 @@ def _feeds(draw: st.DrawFn) -> tuple[bytes, dict[str, str]]:
         )
     )
     return doc.encode(), {"Content-Type": ctype}
+
+
+@st.composite
+def _atom_entries(draw: st.DrawFn) -> str:
+    def text(tag: str) -> str:
+        kind = draw(st.sampled_from(["", ' type="text"', ' type="html"', ' type="HTML"']))
+        return f"<{tag}{kind}>{_encode(draw(_TEXT), draw(st.booleans()))}</{tag}>"
+
+    fields: list[str] = []
+    if draw(st.booleans()):
+        fields.append(text("title"))
+    if draw(st.booleans()):
+        fields.append(text("summary"))
+    if draw(st.booleans()):
+        fields.append(text("content"))
+    if draw(st.booleans()):
+        fields.append(
+            f"<id>{escape(draw(st.one_of(_LINKS, st.just('tag:x.example,2020:1'))))}</id>"
+        )
+    for tag in ("published", "updated"):
+        if draw(st.booleans()):
+            fields.append(f"<{tag}>{escape(draw(_DATES))}</{tag}>")
+    for _ in range(draw(st.integers(0, 2))):
+        rel = draw(st.sampled_from(["", ' rel="alternate"', ' rel="self"', ' rel="related"']))
+        kind = draw(st.sampled_from(["", ' type="text/html"', ' type="application/pdf"']))
+        href = escape(draw(_LINKS), {'"': "&quot;"})
+        fields.append(f'<link{rel}{kind} href="{href}"/>')
+    fields += draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    '<category term="c"/>',
+                    "<author><name>me</name><uri>/me</uri></author>",
+                    "<rights>r</rights>",
+                    "<dc:date>2020-01-01</dc:date>",  # unusual: fallback
+                ]
+            ),
+            max_size=2,
+        )
+    )
+    return f"<entry>{''.join(draw(st.permutations(fields)))}</entry>"
+
+
+@st.composite
+def _atom_feeds(draw: st.DrawFn) -> tuple[bytes, dict[str, str]]:
+    head = ""
+    if draw(st.booleans()):
+        kind = draw(st.sampled_from(["", ' type="text"', ' type="html"']))
+        head += f"<title{kind}>{_encode(draw(_TEXT), draw(st.booleans()))}</title>"
+    head += '<id>tag:x.example,2020:feed</id><link rel="self" href="/feed"/>'
+    head += "<updated>2020-01-01T00:00:00Z</updated>"
+    entries = "".join(draw(st.lists(_atom_entries(), max_size=4)))
+    lang = draw(st.sampled_from(["", ' xml:lang="en"', ' xml:base="https://b.example/d/"']))
+    doc = (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
+        f'xmlns:dc="http://purl.org/dc/elements/1.1/"{lang}>{head}{entries}</feed>'
+    )
+    ctype = draw(st.sampled_from(["application/atom+xml", "application/xml", "text/xml"]))
+    return doc.encode(), {"Content-Type": ctype}
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_atom_feeds())
+def test_generated_atom_feeds_read_the_same_both_ways(feed: tuple[bytes, dict[str, str]]) -> None:
+    content, headers = feed
+    a, b = both(content, headers)
+    assert a == b
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
