@@ -1,0 +1,419 @@
+"""A fast reader for the common feed: well-formed RSS 2.0 or Atom 1.0 in UTF-8.  Pure.
+
+``read_feed`` parses the bytes ``parse_feed`` would hand to feedparser with the
+standard library's expat and returns the values feedparser would have returned for the
+fields ``parse_feed`` reads (entry title, description or summary, content, link,
+guid or id, dates; the feed title), each put through feedparser's own steps for that element
+(stripping, relative-URI resolution, HTML guess, the UTF-8/cp1252 repairs, date
+parsing).  Anything it does not know to read the same way -- another version or
+encoding, a DTD or entity declaration, a parse error, an attribute or element it does
+not know, a nested element, a repeated field -- returns ``None``, and the caller uses
+feedparser.  ``tests/test_fastrss.py`` checks both ways give the same entries.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.parsers.expat
+from collections.abc import Mapping
+from typing import Any
+
+from feedparser.datetimes import _parse_date  # type: ignore[import-untyped, unused-ignore]
+from feedparser.encodings import convert_to_utf8  # type: ignore[import-untyped, unused-ignore]
+from feedparser.html import _cp1252  # type: ignore[import-untyped, unused-ignore]
+from feedparser.mixin import _FeedParserMixin  # type: ignore[import-untyped, unused-ignore]
+from feedparser.sanitizer import replace_doctype  # type: ignore[import-untyped, unused-ignore]
+from feedparser.urls import (  # type: ignore[import-untyped, unused-ignore]
+    _urljoin,
+    make_safe_absolute_uri,
+    resolve_relative_uris,
+)
+
+_CONTENT = "http://purl.org/rss/1.0/modules/content/ encoded"
+_DC_CREATOR = "http://purl.org/dc/elements/1.1/ creator"
+_ATOM_LINK = "http://www.w3.org/2005/Atom link"
+_SY = "http://purl.org/rss/1.0/modules/syndication/ "
+_DC = "http://purl.org/dc/elements/1.1/ "
+_SLASH_COMMENTS = "http://purl.org/rss/1.0/modules/slash/ comments"
+
+# Item children read, and the feedparser element each becomes.
+_ITEM_FIELDS = {
+    "title": "title",
+    "link": "link",
+    "description": "description",
+    "guid": "id",
+    "pubDate": "published",
+    _CONTENT: "content",
+}
+# Item children feedparser stores elsewhere (never in a field read here).
+_ITEM_OTHER = frozenset(
+    {"category", "author", "comments", "enclosure", _DC_CREATOR, _SLASH_COMMENTS}
+)
+# Channel children that never reach an entry (the title is read; items are entries).
+_CHANNEL_OTHER = frozenset(
+    {
+        "link",
+        "description",
+        "language",
+        "copyright",
+        "managingEditor",
+        "webMaster",
+        "pubDate",
+        "lastBuildDate",
+        "category",
+        "generator",
+        "docs",
+        "ttl",
+        _ATOM_LINK,
+        _SY + "updatePeriod",
+        _SY + "updateFrequency",
+        _SY + "updateBase",
+        _DC + "publisher",
+        _DC + "rights",
+        _DC + "language",
+        _DC_CREATOR,
+    }
+)
+# The channel's image: feedparser keeps its children in ``feed.image`` (the channel
+# title before or after it is kept as it is).
+_IMAGE_CHILDREN = frozenset({"title", "url", "link", "width", "height", "description"})
+_A = "http://www.w3.org/2005/Atom "
+_ATOM_TEXT_TYPES = frozenset({"text", "html"})
+# Atom entry children read, and Atom children (of the feed or an entry) read nowhere here.
+_ATOM_ENTRY_FIELDS = frozenset(
+    {_A + "title", _A + "id", _A + "summary", _A + "content", _A + "published", _A + "updated"}
+)
+_ATOM_OTHER = frozenset(
+    {_A + "category", _A + "rights", _A + "subtitle", _A + "generator", _A + "icon", _A + "logo"}
+)
+_ATOM_PEOPLE = frozenset({_A + "author", _A + "contributor"})
+_ATOM_PERSON = frozenset({_A + "name", _A + "uri", _A + "email"})
+
+# The attributes allowed, by element; any other attribute (xml:base, base, type, ...)
+# changes what feedparser does, so the document goes to feedparser.
+_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "rss": frozenset({"version"}),
+    "guid": frozenset({"isPermaLink"}),
+    "enclosure": frozenset({"url", "length", "type"}),
+    "category": frozenset({"domain"}),
+    _ATOM_LINK: frozenset({"href", "rel", "type"}),
+    _A + "feed": frozenset({"http://www.w3.org/XML/1998/namespace lang"}),
+    _A + "link": frozenset({"href", "rel", "type", "hreflang", "title", "length"}),
+    _A + "title": frozenset({"type"}),
+    _A + "summary": frozenset({"type"}),
+    _A + "content": frozenset({"type"}),
+    _A + "rights": frozenset({"type"}),
+    _A + "subtitle": frozenset({"type"}),
+    _A + "category": frozenset({"term", "scheme", "label"}),
+    _A + "generator": frozenset({"uri", "version"}),
+}
+_NO_ATTRIBUTES: frozenset[str] = frozenset()
+# Namespaces that make feedparser call the document something other than RSS 2.0.
+_VERSION_NAMESPACES = ("http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/")
+# A declaration (DOCTYPE, ENTITY, ...) or a marked section other than CDATA.
+_DECLARATION = re.compile(rb"<!(?!--|\[CDATA\[)")
+_XML_MEDIA = frozenset({"application/xml", "application/rss+xml", "application/atom+xml"})
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+# The elements whose HTML feedparser puts through its relative-URI resolver.
+_RELATIVE_URI_TEXTS = frozenset({"title", "description", "summary", "content"})
+
+
+class _Unusual(Exception):
+    """The document is not one this reader reads as feedparser does."""
+
+
+def _value(
+    raw: str,
+    element: str,
+    ctype: str | None,
+    base: str,
+    *,
+    guidislink: bool = False,
+    atom: bool = False,
+) -> str:
+    """feedparser's ``pop`` for one element of a UTF-8 RSS 2.0 or Atom document."""
+    output = raw.strip()
+    if output and (element == "link" or (element == "id" and guidislink)):
+        output = _urljoin(base, output)
+    if not atom and ctype == "text/plain" and _FeedParserMixin.looks_like_html(output):
+        ctype = "text/html"
+    if (ctype or "text/html") in _HTML_TYPES and element in _RELATIVE_URI_TEXTS:
+        output = resolve_relative_uris(output, base, "utf-8", ctype or "text/html")
+    try:
+        output = output.encode("iso-8859-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        pass
+    return str(output.translate(_cp1252))
+
+
+def _media_type(headers: Mapping[str, str]) -> str:
+    return headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def _atom_type(attrs: Mapping[str, str], default: str) -> str:
+    kind = attrs.get("type", default).lower()
+    if kind not in _ATOM_TEXT_TYPES:
+        raise _Unusual("Atom text type")
+    return str(_FeedParserMixin.map_content_type(kind))
+
+
+def read_feed(
+    content: bytes, headers: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], dict[str, Any], bool] | None:
+    """The raw entries, the feed's title (and its type) and whether the feed is Atom, as
+    feedparser would give them; or None (use feedparser).
+
+    ``content`` and ``headers`` are exactly what ``parse_feed`` passes to feedparser.
+    """
+    if _media_type(headers) not in _XML_MEDIA or _DECLARATION.search(content):
+        return None
+    result: dict[str, Any] = {}
+    try:
+        data = convert_to_utf8(dict(headers), content, result)
+        version, data, entities = replace_doctype(data)
+    except Exception:  # feedparser's own failures go to feedparser, which reports them
+        return None
+    if result.get("encoding") != "utf-8" or result.get("bozo") or version or entities:
+        return None
+    location = headers.get("content-location", "")
+    base0 = make_safe_absolute_uri("", location) or make_safe_absolute_uri(location) or ""
+    base = base0
+    for _ in range(4):  # every element start puts the base through this; find where it rests
+        nxt = (make_safe_absolute_uri(base, base) or base) if base else _urljoin(base, base)
+        if nxt == base:
+            break
+        base = nxt
+    else:
+        return None
+    try:
+        return _Reader(base).read(data)
+    except (_Unusual, xml.parsers.expat.ExpatError, ValueError, RecursionError):
+        return None
+
+
+class _Reader:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.stack: list[str] = []
+        self.entries: list[dict[str, Any]] = []
+        self.feed_title: str | None = None
+        self.entry: dict[str, Any] | None = None
+        self.seen: set[str] = set()  # the fields of the current item
+        self.channel_seen: set[str] = set()
+        self.text: list[str] | None = None
+        self.guidislink = False
+        self.atom = False
+        self.ctype: str | None = None  # the type of the Atom text being read
+        self.feed_title_type: str | None = None
+
+    def read(self, data: bytes) -> tuple[list[dict[str, Any]], dict[str, Any], bool]:
+        p = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+        p.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        p.StartDoctypeDeclHandler = self.refuse
+        p.EntityDeclHandler = self.refuse
+        p.StartNamespaceDeclHandler = self.namespace
+        p.StartElementHandler = self.start
+        p.EndElementHandler = self.end
+        p.CharacterDataHandler = self.characters
+        p.buffer_text = True
+        p.Parse(data, True)
+        if self.stack or not self.seen_root:
+            raise _Unusual("incomplete")
+        feed: dict[str, Any] = {}
+        if self.feed_title is not None:
+            feed["title"] = self.feed_title
+            if self.atom:
+                feed["title_detail"] = {"type": self.feed_title_type}
+        return self.entries, feed, self.atom
+
+    seen_root = False
+
+    def refuse(self, *args: object) -> None:
+        raise _Unusual("declaration")
+
+    def namespace(self, prefix: str | None, uri: str | None) -> None:
+        low = (uri or "").lower()
+        if low in _VERSION_NAMESPACES or "backend.userland.com/rss" in low:
+            raise _Unusual("namespace")
+
+    def characters(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
+        elif data.strip():
+            raise _Unusual("text outside a field")
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if self.text is not None:
+            raise _Unusual("element inside a field")
+        if set(attrs) - _ATTRIBUTES.get(name, _NO_ATTRIBUTES):
+            raise _Unusual("attribute")
+        depth = len(self.stack)
+        parent = self.stack[-1] if self.stack else None
+        if self.atom or (depth == 0 and name == _A + "feed"):
+            self.atom_start(name, attrs, depth, parent)
+            self.stack.append(name)
+            return
+        if depth == 0:
+            if name != "rss" or attrs.get("version") != "2.0" or self.seen_root:
+                raise _Unusual("root")
+            self.seen_root = True
+        elif depth == 1:
+            if name != "channel" or "channel" in self.channel_seen:
+                raise _Unusual("channel")
+            self.channel_seen.add("channel")
+        elif depth == 2 and parent == "channel":
+            if name == "item":
+                self.entry = {}
+                self.entries.append(self.entry)
+                self.seen = set()
+            elif name == "title":
+                if "title" in self.channel_seen:
+                    raise _Unusual("two channel titles")
+                self.channel_seen.add("title")
+                self.text = []
+            elif name in _CHANNEL_OTHER:
+                self.text = []
+            elif name == "image":
+                if "image" in self.channel_seen:
+                    raise _Unusual("two images")
+                self.channel_seen.add("image")
+            else:
+                raise _Unusual("channel element")
+        elif depth == 3 and parent == "item":
+            if name in _ITEM_FIELDS:
+                if name in self.seen:
+                    raise _Unusual("repeated field")
+                self.seen.add(name)
+                if name == "guid":
+                    permalink = attrs.get("isPermaLink", "true")
+                    if permalink not in ("true", "false"):
+                        raise _Unusual("isPermaLink")
+                    self.guidislink = permalink == "true"
+            elif name not in _ITEM_OTHER:
+                raise _Unusual("item element")
+            self.text = []
+        elif depth == 3 and parent == "image" and name in _IMAGE_CHILDREN:
+            self.text = []
+        else:
+            raise _Unusual("nesting")
+        self.stack.append(name)
+
+    def atom_start(self, name: str, attrs: dict[str, str], depth: int, parent: str | None) -> None:
+        if depth == 0:
+            if self.seen_root:
+                raise _Unusual("root")
+            self.seen_root = True
+            self.atom = True
+        elif depth == 1 and name == _A + "entry":
+            self.entry = {}
+            self.entries.append(self.entry)
+            self.seen = set()
+            self.guidislink = False
+        elif name == _A + "link" and depth in (1, 2):
+            if "href" not in attrs:
+                raise _Unusual("link without href")
+            rel = attrs.get("rel", "alternate").lower()
+            kind = attrs.get("type", "application/atom+xml" if rel == "self" else "text/html")
+            mapped = _FeedParserMixin.map_content_type(kind.lower())
+            if depth == 2 and rel == "alternate" and mapped in _HTML_TYPES:
+                assert self.entry is not None
+                self.entry["link"] = _urljoin(self.base, attrs["href"])
+        elif depth == 1 and name == _A + "title":
+            if "title" in self.channel_seen:
+                raise _Unusual("two feed titles")
+            self.channel_seen.add("title")
+            self.feed_title_type = _atom_type(attrs, "text")
+            self.text = []
+        elif depth == 2 and parent == _A + "entry" and name in _ATOM_ENTRY_FIELDS:
+            if name in self.seen:
+                raise _Unusual("repeated field")
+            self.seen.add(name)
+            if name == _A + "id":
+                self.guidislink = True
+            elif name in (_A + "title", _A + "summary", _A + "content"):
+                self.ctype = _atom_type(attrs, "text")
+            self.text = []
+        elif depth in (1, 2) and name in _ATOM_OTHER:
+            if name in (_A + "rights", _A + "subtitle"):
+                _atom_type(attrs, "text")
+            self.text = []
+        elif depth == 1 and name in (_A + "id", _A + "updated"):
+            self.text = []
+        elif depth in (1, 2) and name in _ATOM_PEOPLE:
+            pass
+        elif depth in (2, 3) and parent in _ATOM_PEOPLE and name in _ATOM_PERSON:
+            self.text = []
+        else:
+            raise _Unusual("Atom element")
+
+    def atom_end(self, name: str, raw: str, parent: str | None) -> None:
+        entry = self.entry
+        if parent != _A + "entry" or entry is None:
+            if parent == _A + "feed" and name == _A + "title":
+                self.feed_title = _value(raw, "title", self.feed_title_type, self.base, atom=True)
+            return
+        ctype, self.ctype = self.ctype, None
+        if name == _A + "title":
+            entry["title"] = _value(raw, "title", ctype, self.base, atom=True)
+            entry["title_detail"] = {"type": ctype}
+        elif name == _A + "summary":
+            entry["summary"] = _value(raw, "summary", ctype, self.base, atom=True)
+            entry["summary_detail"] = {"type": ctype}
+        elif name == _A + "content":
+            value = _value(raw, "content", ctype, self.base, atom=True)
+            entry["content"] = [{"type": ctype, "value": value}]
+            entry.setdefault("summary", value)
+        elif name == _A + "id":
+            value = _value(raw, "id", None, self.base, guidislink=True, atom=True)
+            entry["id"] = value
+            entry.setdefault("link", value)
+        elif name == _A + "published":
+            value = _value(raw, "published", None, self.base, atom=True)
+            entry["published_parsed"] = _parse_date(value)
+        elif name == _A + "updated":
+            value = _value(raw, "updated", None, self.base, atom=True)
+            entry["updated_parsed"] = _parse_date(value)
+
+    def end(self, name: str) -> None:
+        self.stack.pop()
+        text, self.text = self.text, None
+        parent = self.stack[-1] if self.stack else None
+        if self.atom:
+            if name == _A + "entry":
+                self.entry = None
+            elif text is not None:
+                self.atom_end(name, "".join(text), parent)
+            return
+        if text is None:
+            if name == "item":
+                self.entry = None
+            return
+        raw = "".join(text)
+        if parent != "item":  # the channel's own elements, or its image's
+            if parent == "channel" and name == "title":
+                self.feed_title = _value(raw, "title", "text/plain", self.base)
+            return
+        entry = self.entry
+        assert entry is not None
+        element = _ITEM_FIELDS.get(name)
+        if element == "title":
+            entry["title"] = _value(raw, "title", "text/plain", self.base)
+        elif element == "description":
+            entry["summary"] = _value(raw, "description", "text/html", self.base)
+        elif element == "content":
+            value = _value(raw, "content", "text/html", self.base)
+            entry["content"] = [{"type": "text/html", "value": value}]
+            entry.setdefault("summary", value)
+        elif element == "link":
+            value = _value(raw, "link", None, self.base).replace("&amp;", "&")
+            entry["link"] = re.sub("&([A-Za-z0-9_]+);", r"&\g<1>", value)
+        elif element == "id":
+            value = _value(raw, "id", None, self.base, guidislink=self.guidislink)
+            entry["id"] = value
+            if self.guidislink:
+                entry.setdefault("link", value)
+        elif element == "published":
+            value = _value(raw, "published", None, self.base)
+            entry["published_parsed"] = _parse_date(value)

@@ -1,0 +1,427 @@
+"""The fast RSS 2.0 reader gives exactly the entries feedparser gives.
+
+Every document here is parsed twice by ``parse_feed``: with the fast reader (which
+falls back to feedparser for anything it does not read) and with ``fast=False``
+(feedparser always).  The results must be equal: entries (title, link, guid, date,
+text, identity), feed title, bozo flags.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from monitor.errors import ParseError
+from monitor.fastrss import read_feed
+from monitor.models import ParseResult
+from monitor.parse import (
+    _cap_attributes,
+    _feedparser_headers,
+    _valid_charrefs,
+    neutralise_doctype,
+    parse_feed,
+    squeeze_prolog,
+    to_utf8,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+URL = "https://feeds.example/news/rss.xml"
+PEER = Path(os.environ.get("MONITOR_PEER_FEEDS") or ROOT.parent / "shared" / "peer-feeds")
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def both(content: bytes, headers: dict[str, str] | None = None) -> tuple[object, object]:
+    def run(fast: bool) -> ParseResult | tuple[str, str]:
+        try:
+            return parse_feed(content, url=URL, headers=headers, now=NOW, fast=fast)
+        except ParseError as e:
+            return ("ParseError", str(e))
+
+    return run(True), run(False)
+
+
+def accepted(content: bytes, headers: dict[str, str] | None = None) -> bool:
+    """True if the fast reader reads ``content`` itself (no fallback to feedparser)."""
+    body, fp_headers = to_utf8(content, _feedparser_headers(headers, URL))
+    body = _valid_charrefs(squeeze_prolog(body))
+    safe = _cap_attributes(neutralise_doctype(body, url=URL, headers=fp_headers))
+    return read_feed(safe, fp_headers) is not None
+
+
+def sample_files(*roots: Path) -> list[Path]:
+    suffixes = (".xml", ".rss", ".atom", ".rdf")
+    return sorted(p for r in roots for p in r.rglob("*") if p.is_file() and p.suffix in suffixes)
+
+
+# ---------------------------------------------------------------------------
+# Shipped samples
+# ---------------------------------------------------------------------------
+
+
+def test_shipped_samples_read_the_same_both_ways() -> None:
+    files = sample_files(ROOT / "monitor" / "data" / "demo", ROOT / "tests")
+    assert len(files) > 4
+    fast = 0
+    for path in files:
+        content = path.read_bytes()
+        for headers in (None, {"Content-Type": "application/rss+xml; charset=utf-8"}):
+            a, b = both(content, headers)
+            assert a == b, path
+            fast += accepted(content, headers)
+    # The demo's four feeds (three RSS, one Atom) and more take the fast path.
+    assert fast >= 8
+    assert accepted((ROOT / "monitor/data/demo/pk-daily.xml").read_bytes())
+    assert accepted((ROOT / "monitor/data/demo/wire.xml").read_bytes())
+
+
+@pytest.mark.skipif(
+    not PEER.is_dir(),
+    reason="the peer-feeds folder is not here: set MONITOR_PEER_FEEDS to its path to run this test",
+)
+def test_peer_feed_captures_read_the_same_both_ways() -> None:
+    files = sample_files(PEER / "real-world", PEER / "feedparser")
+    fast = 0
+    for path in files:
+        content = path.read_bytes()
+        a, b = both(content)
+        assert a == b, path
+        fast += accepted(content)
+    assert fast > 300  # feedparser's own well-formed RSS 2.0 and Atom samples, mostly
+
+
+# ---------------------------------------------------------------------------
+# What goes to feedparser
+# ---------------------------------------------------------------------------
+
+_ITEM = "<item><title>T</title><link>/a</link><description>D</description></item>"
+
+
+def _rss(channel: str = _ITEM, root: str = '<rss version="2.0">', prolog: str = "") -> bytes:
+    head = f'<?xml version="1.0" encoding="utf-8"?>{prolog}{root}'
+    return f"{head}<channel><title>F</title>{channel}</channel></rss>".encode()
+
+
+def _atom(body: str) -> bytes:
+    head = '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+    return f"{head}<title>F</title>{body}</feed>".encode()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        _rss(_ITEM.replace("<item>", '<item xml:base="https://other.example/">')),
+        _rss(root='<rss version="0.92">'),
+        _rss(root='<rss version="2.0" xmlns="http://purl.org/rss/1.0/">'),
+        _rss(_ITEM.replace("<title>T</title>", "<title>T</title><title>U</title>")),
+        _rss(
+            _ITEM.replace(
+                "</item>",
+                "<media:title xmlns:media='http://search.yahoo.com/mrss/'>M</media:title></item>",
+            )
+        ),
+        _rss(_ITEM.replace("<description>D", '<description type="text/plain">D')),
+        _rss(_ITEM.replace("<title>T", "<title>T<b>bold</b>")),
+        _rss(_ITEM.replace("D</desc", "&nbsp;</desc")),  # not an XML entity: a parse error
+        _rss(_ITEM.replace("</item>", "<source url='https://o.example/'>O</source></item>")),
+        _rss().replace(b"</channel>", b""),  # not well formed
+        _rss(_ITEM.replace("D</desc", "D\u00e9</desc")).replace(b"utf-8", b"iso-8859-1"),
+        _atom(
+            '<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">T</div>'
+            "</title></entry>"
+        ),
+        _atom('<entry><content type="text/html">T</content></entry>'),
+        _atom('<entry><content src="/x">T</content></entry>'),
+        _atom("<entry><link>/x</link></entry>"),
+        _atom("<entry><source><title>S</title></source></entry>"),
+        _atom('<entry xml:base="/b/"><id>x</id></entry>'),
+        _atom("<entry><summary>a</summary><summary>b</summary></entry>"),
+        b'<?xml version="1.0"?><feed xmlns="http://purl.org/atom/ns#"><entry><title>T</title>'
+        b"</entry></feed>",  # Atom 0.3
+    ],
+)
+def test_unusual_documents_go_to_feedparser(content: bytes) -> None:
+    assert not accepted(content)
+    a, b = both(content)
+    assert a == b
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    ['<!DOCTYPE rss [<!ENTITY e "x">]>', "<!DOCTYPE rss>", '<!DOCTYPE rss SYSTEM "http://x/">'],
+)
+def test_declarations_are_refused_by_the_fast_reader(prolog: str) -> None:
+    # parse_feed removes a DOCTYPE before either reader sees it; the reader refuses one itself.
+    content = _rss(prolog=prolog)
+    assert read_feed(content, {"content-type": "application/xml"}) is None
+    assert read_feed(_rss(), {"content-type": "application/xml"}) is not None
+    a, b = both(content)
+    assert a == b
+
+
+def test_a_well_formed_feed_takes_the_fast_path_with_every_kind_of_field() -> None:
+    item = (
+        "<item><title><![CDATA[Tom &amp; Jerry <b>say</b> &#8217;hi&#8217;]]></title>"
+        "<link> /world/1?a=1&amp;b=2&amp;utm_source=x </link>"
+        '<description>&lt;p&gt;Caf\u00e9 &lt;a href="../x"&gt;link&lt;/a&gt;'
+        "&lt;script&gt;steal()&lt;/script&gt;&lt;/p&gt;</description>"
+        '<guid isPermaLink="false">tag:x,2020:1</guid>'
+        "<pubDate>Tue, 10 Jun 2003 04:00:00 +0530</pubDate>"
+        "<content:encoded><![CDATA[<p>Long <i>text</i> \u00c3\u00a9 &amp; more</p>]]>"
+        "</content:encoded>"
+        "<category>c</category><dc:creator>me</dc:creator></item>"
+        "<item><guid>/rel/guid</guid><pubDate>2003-06-10T04:00:00Z</pubDate></item>"
+    )
+    content = _rss(
+        item,
+        root='<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">',
+    )
+    assert accepted(content)
+    a, b = both(content)
+    assert isinstance(a, ParseResult) and len(a.entries) == 2
+    assert a == b
+    assert a.entries[0].text.startswith("Long text")
+    assert a.entries[1].url == "https://feeds.example/rel/guid"
+
+
+# ---------------------------------------------------------------------------
+# Generated documents
+# ---------------------------------------------------------------------------
+
+_WORDS = st.sampled_from(
+    [
+        "Minister",
+        "pledge",
+        "  ",
+        "\n",
+        "Caf\u00e9",
+        "\u00c3\u00a9",  # UTF-8 read as Latin-1: feedparser repairs it
+        "\u0096",  # a C1 control that feedparser maps as cp1252
+        "\u2019",
+        "AT&T",
+        "&amp;",
+        "&nbsp;",
+        "&#8217;",
+        "<b>",
+        "</b>",
+        "<p>",
+        "</p>",
+        '<a href="/rel/path?a=1&b=2">',
+        '<a href="../up.html">',
+        "</a>",
+        '<img src="pic.png"/>',
+        "<script>steal()</script>",
+        "<style>p{}</style>",
+        "<br>",
+        "<unknown>",
+        "</div>",
+        "<!-- c -->",
+        "x < y",
+        "]]",
+    ]
+)
+_TEXT = st.lists(_WORDS, max_size=8).map("".join)
+_LINKS = st.sampled_from(
+    [
+        "/a/b",
+        "b.html",
+        "//other.example/x",
+        "https://news.example/p?utm_source=a&id=3",
+        " https://news.example/spaced ",
+        "",
+        "javascript:alert(1)",
+        "http://[bad",
+        "?q=1",
+        "https://news.example/&amp;x",
+    ]
+)
+_DATES = st.one_of(
+    st.datetimes(
+        min_value=datetime(1990, 1, 1),  # noqa: DTZ001 - hypothesis takes naive bounds
+        max_value=datetime(2030, 1, 1),  # noqa: DTZ001
+        timezones=st.just(UTC),
+    ).flatmap(
+        lambda d: st.sampled_from(
+            [
+                d.strftime("%a, %d %b %Y %H:%M:%S GMT"),
+                d.strftime("%a, %d %b %Y %H:%M:%S +0530"),
+                d.strftime("%d %b %Y %H:%M:%S"),
+                d.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                (d + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S+02:00"),
+                d.strftime("%Y-%m-%dT%H:%M:%S"),
+                d.strftime("%Y-%m-%d"),
+            ]
+        )
+    ),
+    st.sampled_from(["", "not a date", "Mon, 99 Foo 2020"]),
+)
+
+
+def _encode(value: str, cdata: bool) -> str:
+    if cdata and "]]>" not in value:
+        return f"<![CDATA[{value}]]>"
+    return escape(value)
+
+
+@st.composite
+def _items(draw: st.DrawFn) -> str:
+    fields: list[str] = []
+    if draw(st.booleans()):
+        fields.append(f"<title>{_encode(draw(_TEXT), draw(st.booleans()))}</title>")
+    if draw(st.booleans()):
+        fields.append(f"<link>{escape(draw(_LINKS))}</link>")
+    if draw(st.booleans()):
+        fields.append(f"<description>{_encode(draw(_TEXT), draw(st.booleans()))}</description>")
+    if draw(st.booleans()):
+        body = _encode(draw(_TEXT), draw(st.booleans()))
+        fields.append(f"<content:encoded>{body}</content:encoded>")
+    if draw(st.booleans()):
+        attr = draw(
+            st.sampled_from(
+                ["", ' isPermaLink="true"', ' isPermaLink="false"', ' isPermaLink="FALSE"']
+            )
+        )
+        guid = draw(st.one_of(_LINKS, st.just("tag:news.example,2020:7")))
+        fields.append(f"<guid{attr}>{escape(guid)}</guid>")
+    if draw(st.booleans()):
+        fields.append(f"<pubDate>{escape(draw(_DATES))}</pubDate>")
+    fields += draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "<category>c</category>",
+                    "<dc:creator>me</dc:creator>",
+                    '<enclosure url="/a.mp3" length="1" type="audio/mpeg"/>',
+                    "<comments>/c</comments>",
+                    "<atom:updated>2020-01-01T00:00:00Z</atom:updated>",  # unusual: fallback
+                    "<title>again</title>",  # a repeated field: fallback
+                ]
+            ),
+            max_size=2,
+        )
+    )
+    order = draw(st.permutations(fields))
+    attr = draw(st.sampled_from(["", "", "", ' xml:base="https://base.example/dir/"']))
+    return f"<item{attr}>{''.join(order)}</item>"
+
+
+@st.composite
+def _feeds(draw: st.DrawFn) -> tuple[bytes, dict[str, str]]:
+    version = draw(st.sampled_from(["2.0", "2.0", "2.0", "0.92"]))
+    head = ""
+    if draw(st.booleans()):
+        head += f"<title>{_encode(draw(_TEXT), draw(st.booleans()))}</title>"
+    head += "<link>https://news.example/</link><description>d</description>"
+    if draw(st.booleans()):
+        head += "<image><title>Logo</title><url>/logo.png</url><link>/</link></image>"
+    items = "".join(draw(st.lists(_items(), max_size=4)))
+    declaration = draw(
+        st.sampled_from(
+            [
+                '<?xml version="1.0" encoding="utf-8"?>',
+                '<?xml version="1.0" encoding="UTF-8"?>',
+                '<?xml version="1.0"?>',
+                "",
+                '<?xml version="1.0" encoding="iso-8859-1"?>',
+            ]
+        )
+    )
+    doc = (
+        f'{declaration}<rss version="{version}" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">'
+        f"<channel>{head}{items}</channel></rss>"
+    )
+    ctype = draw(
+        st.sampled_from(
+            [
+                "application/rss+xml",
+                "application/xml; charset=utf-8",
+                "text/xml",
+                "text/xml; charset=utf-8",
+                "text/html",
+            ]
+        )
+    )
+    return doc.encode(), {"Content-Type": ctype}
+
+
+@st.composite
+def _atom_entries(draw: st.DrawFn) -> str:
+    def text(tag: str) -> str:
+        kind = draw(st.sampled_from(["", ' type="text"', ' type="html"', ' type="HTML"']))
+        return f"<{tag}{kind}>{_encode(draw(_TEXT), draw(st.booleans()))}</{tag}>"
+
+    fields: list[str] = []
+    if draw(st.booleans()):
+        fields.append(text("title"))
+    if draw(st.booleans()):
+        fields.append(text("summary"))
+    if draw(st.booleans()):
+        fields.append(text("content"))
+    if draw(st.booleans()):
+        fields.append(
+            f"<id>{escape(draw(st.one_of(_LINKS, st.just('tag:x.example,2020:1'))))}</id>"
+        )
+    for tag in ("published", "updated"):
+        if draw(st.booleans()):
+            fields.append(f"<{tag}>{escape(draw(_DATES))}</{tag}>")
+    for _ in range(draw(st.integers(0, 2))):
+        rel = draw(st.sampled_from(["", ' rel="alternate"', ' rel="self"', ' rel="related"']))
+        kind = draw(st.sampled_from(["", ' type="text/html"', ' type="application/pdf"']))
+        href = escape(draw(_LINKS), {'"': "&quot;"})
+        fields.append(f'<link{rel}{kind} href="{href}"/>')
+    fields += draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    '<category term="c"/>',
+                    "<author><name>me</name><uri>/me</uri></author>",
+                    "<rights>r</rights>",
+                    "<dc:date>2020-01-01</dc:date>",  # unusual: fallback
+                ]
+            ),
+            max_size=2,
+        )
+    )
+    return f"<entry>{''.join(draw(st.permutations(fields)))}</entry>"
+
+
+@st.composite
+def _atom_feeds(draw: st.DrawFn) -> tuple[bytes, dict[str, str]]:
+    head = ""
+    if draw(st.booleans()):
+        kind = draw(st.sampled_from(["", ' type="text"', ' type="html"']))
+        head += f"<title{kind}>{_encode(draw(_TEXT), draw(st.booleans()))}</title>"
+    head += '<id>tag:x.example,2020:feed</id><link rel="self" href="/feed"/>'
+    head += "<updated>2020-01-01T00:00:00Z</updated>"
+    entries = "".join(draw(st.lists(_atom_entries(), max_size=4)))
+    lang = draw(st.sampled_from(["", ' xml:lang="en"', ' xml:base="https://b.example/d/"']))
+    doc = (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
+        f'xmlns:dc="http://purl.org/dc/elements/1.1/"{lang}>{head}{entries}</feed>'
+    )
+    ctype = draw(st.sampled_from(["application/atom+xml", "application/xml", "text/xml"]))
+    return doc.encode(), {"Content-Type": ctype}
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_atom_feeds())
+def test_generated_atom_feeds_read_the_same_both_ways(feed: tuple[bytes, dict[str, str]]) -> None:
+    content, headers = feed
+    a, b = both(content, headers)
+    assert a == b
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_feeds())
+def test_generated_feeds_read_the_same_both_ways(feed: tuple[bytes, dict[str, str]]) -> None:
+    content, headers = feed
+    a, b = both(content, headers)
+    assert a == b
