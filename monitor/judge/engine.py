@@ -147,7 +147,7 @@ _AFFIRM = (
     "stated",
     "assured",
 )
-#: Words before a mention that make it an object ("talks *with* the TTP").
+#: Words before a mention that make it an object ("talks *with* the Front").
 _OBJECT_MARKS = frozenset({"with", "to", "against", "on", "from", "in", "at", "near", "inside"})
 #: Determiners that make a noun phrase name a known thing ("*the* mechanism agreed in
 #: Istanbul"), and auxiliaries that make a participle after it a predicate ("was agreed").
@@ -664,7 +664,7 @@ class Matcher:
     def _barred(s: _Sentence, barrier: frozenset[str], start: int, end: int) -> bool:
         """Whether a barrier word stands in tokens ``start``..``end``, outside proxy phrases.
 
-        "Met elders *linked to* the TTP": the proxy phrase does not end the object.
+        "Met elders *linked to* the Front": the proxy phrase does not end the object.
         """
         proxies = s.hits.get(_G["proxy"], ())
         return any(
@@ -737,7 +737,7 @@ class Matcher:
         related: str | None = None
         sanctuary = rule.b.group_is_target
         group = c.parties[-1] if len(c.parties) > 1 else None
-        # A headline about other parties ("Pakistan, Iran agree ...") lends no context.
+        # A headline about other parties ("Northland, Eastland agree ...") lends no context.
         other_story = bool(art.sentences) and _G["others"] in art.sentences[0].hits
         for s in art.sentences:
             if rule.near.isdisjoint(s.present):
@@ -796,7 +796,7 @@ class Matcher:
                 firsts[label] = min(h.start for h in sig)
         self._conceded(s, here, firsts)
         if rule.b.met_wins_in_sentence and len(here) == 2 and all(f.counted for f in here):
-            # "Taliban detain TTP commanders in Khost": the action, not the presence.
+            # "Southland police detain Front commanders in Eastvale": the action, not the presence.
             here[0] = replace(
                 here[0],
                 counted=False,
@@ -861,7 +861,8 @@ class Matcher:
 
     @staticmethod
     def _attributed(s: _Sentence, start: int, claim: PhraseHit) -> bool:
-        """Whether a claim names who makes it ("the Taliban's claims", "claims by Kabul")."""
+        """Whether a claim names who makes it ("the Southland government's claims", "claims by
+        Southland")."""
         by = s.tokens[claim.end : claim.end + 1] == ["by"]
         for mentions in s.entities.values():
             for m in mentions:
@@ -875,7 +876,7 @@ class Matcher:
     def _borrowed_vetoes(findings: list[SentenceFinding]) -> None:
         """A sentence about it only through the article's context borrows the article's vetoes.
 
-        "Arrests in Bajaur" above "Pakistani forces arrested ...": when the sentence that
+        "Arrests in Westford" above "Northland forces arrested ...": when the sentence that
         names the parties with the same signal did not count, the headline does not either.
         """
         vetoes = [
@@ -1126,7 +1127,7 @@ class Matcher:
         if breach and b.meeting_is_not_breach:
             met_them = self._contact(s, w.live or w.sig)
             if met_them is not None:
-                # "Emissaries met TTP leaders in Khost": a report of contacts, not of a haven.
+                # "Emissaries met Front leaders in Eastvale": a report of contacts, not of a haven.
                 w.blocks.append(f"about a meeting with the group: {met_them.phrase!r}")
         label = "breach" if breach else "met"
         if label in b.actor_must_be_first_party and c.parties:
@@ -1153,7 +1154,7 @@ class Matcher:
             and not breach
             and not self._speaks(s, actor, w.first)
         ):
-            actor = None  # "reports that the TTP could ...": not who refuses
+            actor = None  # "reports that the Front could ...": not who refuses
         if actor is not None and actor != c.parties[0] and self._taken_over(w, actor):
             return  # "the Southland army entered the district": Northland has left it
         if not breach and self._only_takeover(w):
@@ -1163,8 +1164,8 @@ class Matcher:
         if actor is not None and actor != c.parties[0] and self._bound_subject(w):
             return  # "X said ... where Northern troops are still present": Northland's own troops
         if actor is not None and actor != c.parties[0] and not self._joint(s, c.parties[0], actor):
-            # "The Taliban met TTP leaders" is not Pakistan talking; "the TTP said it
-            # received no offer" is not Pakistan refusing.
+            # "Southland officials met Front leaders" is not Northland talking; "the Front said it
+            # received no offer" is not Northland refusing.
             w.blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
 
     @staticmethod
@@ -1384,7 +1385,7 @@ class Matcher:
         """A denial of a report that carries the signal, however long the report's wording.
 
         "The ministry rejected as baseless a newspaper report claiming that emissaries had met
-        TTP leaders": the denial governs everything in the report it names.
+        Front leaders": the denial governs everything in the report it names.
         """
         claims = s.hits.get(_G["claim"])
         if not claims:
@@ -1427,13 +1428,13 @@ class Matcher:
                 if rule.b.objects_are_not_actors and not _OBJECT_MARKS.isdisjoint(
                     s.tokens[max(0, m.start - 3) : m.start]
                 ):
-                    continue  # "a back channel with the TTP": the object, not the actor
+                    continue  # "a back channel with the Front": the object, not the actor
                 if m.start == 0 and dateline:
                     continue  # "ISLAMABAD: ...": where it was filed
                 if m.start and s.tokens[m.start - 1] in _ADDRESSING:
                     continue  # "Northland tells the mediators it needs ...": who is told
                 if any(m.end <= r.start <= m.end + 3 for r in reactions):
-                    continue  # "Pakistan welcomed the arrest": who reacts, not who acted
+                    continue  # "Northland welcomed the arrest": who reacts, not who acted
                 if m.end <= first and (best is None or m.start > best[0]):
                     best = (m.start, eid)
         return None if best is None else best[1]
