@@ -660,7 +660,7 @@ def _cross_checks(raw: Mapping[str, Any], lines: Mapping[str, int]) -> list[Prob
 
 _FRIENDLY = {
     "id": "must be a lower-case id: letters, digits, '-' and '_', at most 64 characters",
-    "parties": "must be an entity id such as 'pakistan'",
+    "parties": "must be the id of an entity under `entities:` (or a shipped one)",
     "subjects": "must be an entity id such as 'border'",
     "entities": "must be a lower-case id: letters, digits, '-' and '_'",
     "sender": "must be an e-mail address",

@@ -41,7 +41,7 @@ def watchlist(n_commitments: int, database_url: str, feeds: int = 40) -> str:
             "statement": "No cross-border violations will be tolerated.",
             "kind": "ceasefire",
             "said_by": "A minister",
-            "parties": ["pakistan", "afghanistan"],
+            "parties": ["northland", "southland"],
         }
         for i in range(n_commitments)
     ]
@@ -50,6 +50,10 @@ def watchlist(n_commitments: int, database_url: str, feeds: int = 40) -> str:
         "feeds": [
             {"name": f"Feed {i}", "url": f"https://feed{i}.example/rss"} for i in range(feeds)
         ],
+        "entities": {
+            "northland": {"name": "Northland", "aliases": ["Northland", "Northern"]},
+            "southland": {"name": "Southland", "aliases": ["Southland", "Southern"]},
+        },
         "commitments": commitments,
         "alerts": {"outbox": {"enabled": False}},
         "web": {"token": "bench-token"},

@@ -119,7 +119,7 @@ _LINK_LINE = re.compile(
     re.IGNORECASE,
 )
 _GROUPS = frozenset(_L("militant_groups"))
-#: "ISLAMABAD:", "KABUL, Dec 3 -", "DOHA (Agency) -": where the story was filed.
+#: "NORTHPORT:", "EASTVALE, Dec 3 -", "GENEVA (Agency) -": where the story was filed.
 _DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?::|,| \(| -)")
 _BEFORE = "about events before"
 _CONTEXT = "about it only through the article's context"
