@@ -1430,7 +1430,7 @@ class Matcher:
                 ):
                     continue  # "a back channel with the Front": the object, not the actor
                 if m.start == 0 and dateline:
-                    continue  # "ISLAMABAD: ...": where it was filed
+                    continue  # "NORTHPORT: ...": where it was filed
                 if m.start and s.tokens[m.start - 1] in _ADDRESSING:
                     continue  # "Northland tells the mediators it needs ...": who is told
                 if any(m.end <= r.start <= m.end + 3 for r in reactions):
