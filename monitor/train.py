@@ -28,8 +28,7 @@ from typing import Any
 
 from monitor.config import load_config
 from monitor.evaluate import Counts, load_corpus
-from monitor.judge import Matcher
-from monitor.judge import learned
+from monitor.judge import Matcher, learned
 from monitor.judge.weights import Weights, fit
 from monitor.models import Commitment, Label, Verdict
 
@@ -132,8 +131,7 @@ def fit_model(samples: Sequence[Sample], bits: int = learned.DEFAULT_BITS) -> le
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
         e = (p - y)[row_idx]
-        g = np.stack([np.bincount(col_idx, e[:, j], d) for j in range(k)], axis=1)
-        g = g / n + L2 * w
+        g = np.stack([np.bincount(col_idx, e[:, j], d) for j in range(k)], axis=1) / n + L2 * w
         m1 = b1 * m1 + (1 - b1) * g
         m2 = b2 * m2 + (1 - b2) * g * g
         w -= rate * (m1 / (1 - b1**step)) / (np.sqrt(m2 / (1 - b2**step)) + 1e-8)
@@ -144,7 +142,9 @@ def fit_model(samples: Sequence[Sample], bits: int = learned.DEFAULT_BITS) -> le
     return learned.Model(bits, weights, never, groups)
 
 
-def _counts(samples: Sequence[Sample], label_of: Callable[[int, Sample], Label]) -> dict[Label, Counts]:
+def _counts(
+    samples: Sequence[Sample], label_of: Callable[[int, Sample], Label]
+) -> dict[Label, Counts]:
     out = {label: Counts() for label in SCORED}
     for n, s in enumerate(samples):
         guess = label_of(n, s)
@@ -167,6 +167,10 @@ def _decided(
         return s.verdict.label if p is None else model.decide(s.verdict, p).label
 
     return label_of
+
+
+def _weighed(w: Weights) -> Callable[[int, Sample], Label]:
+    return lambda n, s: w.apply(s.verdict).label
 
 
 def _probs(model: learned.Model, samples: Sequence[Sample]) -> list[list[float] | None]:
@@ -265,7 +269,7 @@ def leave_one_out(
             Row(
                 group,
                 _counts(held, _engine),
-                _counts(held, lambda n, s: w.apply(s.verdict).label),
+                _counts(held, _weighed(w)),
                 _counts(held, _decided(model, probs)),
                 dict(model.margins),
                 model.groups,

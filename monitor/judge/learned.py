@@ -24,6 +24,7 @@ can only raise a label the engine has a sentence for.
 from __future__ import annotations
 
 import calendar
+import itertools
 import json
 import math
 import re
@@ -33,6 +34,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from monitor.errors import InputError
 from monitor.judge import weights as old_weights
 from monitor.judge.data import SHIPPED
 from monitor.judge.text import phrase_words, tokenize
@@ -50,8 +52,12 @@ _DAYS = {d.lower() for d in calendar.day_name}
 _NUMBER = re.compile(r"^\d")
 
 
-class ModelError(ValueError):
+class ModelError(InputError):
     """A model file that cannot be used (missing, corrupt, or of another format)."""
+
+    def __init__(self, message: str) -> None:
+        where, _, cause = message.partition(": ")
+        super().__init__(where, cause)
 
 
 class _Span(Protocol):
@@ -139,7 +145,9 @@ def lemma(word: str) -> str:
     return w
 
 
-def abstract(tokens: Sequence[str], entities: Mapping[str, Sequence[_Span]], roles: Roles) -> list[str]:
+def abstract(
+    tokens: Sequence[str], entities: Mapping[str, Sequence[_Span]], roles: Roles
+) -> list[str]:
     """The sentence's tokens with entities as roles, topic words as ``<topic>``, numbers,
     months and weekdays as placeholders, the rest lemmatised (punctuation dropped)."""
     slots: dict[int, tuple[int, str]] = {}
@@ -176,7 +184,7 @@ def abstract(tokens: Sequence[str], entities: Mapping[str, Sequence[_Span]], rol
 
 def _grams(words: Sequence[str]) -> set[str]:
     grams = {w for w in words if w != "|"}
-    grams.update(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False) if "|" not in (a, b))
+    grams.update(f"{a}_{b}" for a, b in itertools.pairwise(words) if "|" not in (a, b))
     return grams
 
 
@@ -188,7 +196,9 @@ def _reason_cue(reason: str) -> str:
     return "_".join(head.lower().split()[:3])
 
 
-def _tokens_of(sentence: str, by_text: Mapping[str, Analysed]) -> tuple[list[str], Mapping[str, Sequence[_Span]]]:
+def _tokens_of(
+    sentence: str, by_text: Mapping[str, Analysed]
+) -> tuple[list[str], Mapping[str, Sequence[_Span]]]:
     s = by_text.get(sentence)
     if s is not None:
         return s.tokens, s.entities
@@ -201,7 +211,11 @@ def feature_names(
     """The features of one verdict (``sentences``: what the engine analysed, title first when
     ``title``)."""
     fam = roles.family
-    names = [f"e:{v.label.value}", f"e:{v.label.value}:{fam}", f"es:{v.label.value}:{int(v.score * 5)}"]
+    names = [
+        f"e:{v.label.value}",
+        f"e:{v.label.value}:{fam}",
+        f"es:{v.label.value}:{int(v.score * 5)}",
+    ]
     for name, x in zip(old_weights.FEATURES, old_weights.features(v), strict=True):
         if x and name != "bias":
             names.append(f"w:{name}")
@@ -297,7 +311,9 @@ class BoundModel:
     model: Model
     roles: Mapping[str, Roles]
 
-    def apply(self, verdicts: Sequence[Verdict], sentences: Sequence[Analysed], title: bool) -> list[Verdict]:
+    def apply(
+        self, verdicts: Sequence[Verdict], sentences: Sequence[Analysed], title: bool
+    ) -> list[Verdict]:
         out = []
         for v in verdicts:
             roles = self.roles.get(v.commitment_id)

@@ -32,6 +32,7 @@ class Judging(Protocol):
 
     def bind(self, commitments: Sequence[Commitment]) -> Bound: ...
 
+
 FEATURES = (
     "bias",
     "breach_counted",
@@ -164,7 +165,9 @@ def shipped() -> Judging | None:
     if model.is_file():
         from monitor.judge import learned
 
-        return learned.from_json(json.loads(model.read_text(encoding="utf-8")), "monitor/data/model.json")
+        return learned.from_json(
+            json.loads(model.read_text(encoding="utf-8")), "monitor/data/model.json"
+        )
     path = resources.files("monitor") / "data" / "weights.json"
     if not path.is_file():
         return None
