@@ -284,7 +284,8 @@ def _cell(c: Counts) -> str:
 
 def _name(group: str) -> str:
     p = Path(group)
-    return p.parent.name if p.name == "watchlist.yaml" and p.parent.name else group
+    folder = p.parent.name
+    return folder if p.name == "watchlist.yaml" and folder not in ("", "config") else group
 
 
 def format_loco(rows: Sequence[Row]) -> str:
@@ -292,14 +293,14 @@ def format_loco(rows: Sequence[Row]) -> str:
     lines = [
         "leave-one-conflict-out (everything fitted without the held-out conflict)",
         "P R F1 for breach, then met",
-        f"{'held out':22} | " + " | ".join(f"{h:^27}" for h in head),
+        f"{'held out':22} | " + " | ".join(f"{h:^30}" for h in head),
     ]
     for r in rows:
         cells = [
             f"{_cell(c[Label.BREACH])}  {_cell(c[Label.MET])}"
             for c in (r.engine, r.weights, r.model)
         ]
-        lines.append(f"{_name(r.group)[-22:]:22} | " + " | ".join(f"{c:27}" for c in cells))
+        lines.append(f"{_name(r.group)[-22:]:22} | " + " | ".join(f"{c:30}" for c in cells))
     for name, pick in (("engine", "engine"), ("weights", "weights"), ("model", "model")):
         total = {label: Counts() for label in SCORED}
         for r in rows:

@@ -38,7 +38,7 @@ from monitor.errors import InputError
 from monitor.judge import weights as old_weights
 from monitor.judge.data import SHIPPED
 from monitor.judge.text import phrase_words, tokenize
-from monitor.models import Commitment, Label, Verdict
+from monitor.models import Commitment, Label, SentenceFinding, Verdict
 
 #: The labels, in the order of the model's rows.
 LABELS = (Label.NONE, Label.RELATED, Label.BREACH, Label.MET)
@@ -85,6 +85,8 @@ class Roles:
     family: str  # the root kind of its ``extends`` chain
     of_entity: Mapping[str, str]  # entity id -> role token
     topic: frozenset[str]  # lemmas of its topic words
+    #: Equal for commitments whose features are equal where they name the same topic words.
+    key: tuple[object, ...] = ()
 
     def role(self, eid: str) -> str:
         return self.of_entity.get(eid, "<other>")
@@ -110,7 +112,8 @@ def roles_for(commitments: Sequence[Commitment]) -> dict[str, Roles]:
         kind = c.vocabulary if c.vocabulary is not None else SHIPPED.kinds.get(c.kind)
         words = [*c.topics, *(kind.topics if kind is not None else ())]
         topic = {lemma(w) for p in words for w, _ in phrase_words(p) if len(w) > 2}
-        out[c.id] = Roles(family(c), of, frozenset(topic))
+        key = (family(c), tuple(sorted(of.items())))
+        out[c.id] = Roles(family(c), of, frozenset(topic), key)
     return out
 
 
@@ -145,16 +148,51 @@ def lemma(word: str) -> str:
     return w
 
 
+def _lemma_of(tok: str) -> str | None:
+    if not tok[:1].isalnum():
+        return "|" if tok in {",", ";", ":"} else None
+    if _NUMBER.match(tok):
+        return "<num>"
+    if tok in _MONTHS:
+        return "<month>"
+    if tok in _DAYS:
+        return "<day>"
+    return lemma(tok)
+
+
+_SEEN: dict[str, str | None] = {}
+
+
+def lemmas(tokens: Sequence[str]) -> list[str | None]:
+    """Per token: its lemma or placeholder, "|" for a clause break, None for punctuation."""
+    if len(_SEEN) > 200_000:
+        _SEEN.clear()
+    out = []
+    for t in tokens:
+        try:
+            out.append(_SEEN[t])
+        except KeyError:
+            out.append(_SEEN.setdefault(t, _lemma_of(t)))
+    return out
+
+
 def abstract(
-    tokens: Sequence[str], entities: Mapping[str, Sequence[_Span]], roles: Roles
+    tokens: Sequence[str],
+    entities: Mapping[str, Sequence[_Span]],
+    roles: Roles,
+    lems: Sequence[str | None] | None = None,
 ) -> list[str]:
     """The sentence's tokens with entities as roles, topic words as ``<topic>``, numbers,
-    months and weekdays as placeholders, the rest lemmatised (punctuation dropped)."""
+    months and weekdays as placeholders, the rest lemmatised (punctuation dropped).
+    ``lems``: ``lemmas(tokens)``, when already known."""
+    if lems is None:
+        lems = lemmas(tokens)
     slots: dict[int, tuple[int, str]] = {}
     for eid, mentions in entities.items():
         r = roles.role(eid)
         for m in mentions:
             slots[m.start] = (m.end, r)
+    topic = roles.topic
     out: list[str] = []
     i, n = 0, len(tokens)
     while i < n:
@@ -164,21 +202,10 @@ def abstract(
                 out.append(span[1])
             i = span[0]
             continue
-        tok = tokens[i]
+        lem = lems[i]
         i += 1
-        if not tok[:1].isalnum():
-            if tok in {",", ";", ":"}:
-                out.append("|")
-            continue
-        if _NUMBER.match(tok):
-            out.append("<num>")
-        elif tok in _MONTHS:
-            out.append("<month>")
-        elif tok in _DAYS:
-            out.append("<day>")
-        else:
-            lem = lemma(tok)
-            out.append("<topic>" if lem in roles.topic else lem)
+        if lem is not None:
+            out.append("<topic>" if lem in topic else lem)
     return out
 
 
@@ -196,20 +223,57 @@ def _reason_cue(reason: str) -> str:
     return "_".join(head.lower().split()[:3])
 
 
-def _tokens_of(
-    sentence: str, by_text: Mapping[str, Analysed]
-) -> tuple[list[str], Mapping[str, Sequence[_Span]]]:
-    s = by_text.get(sentence)
-    if s is not None:
-        return s.tokens, s.entities
-    return tokenize(sentence), {}
+class _Read:
+    """One sentence as the model reads it: tokens, entity mentions, lemmas (role-free)."""
+
+    __slots__ = ("entities", "lems", "tokens", "words")
+
+    def __init__(self, tokens: list[str], entities: Mapping[str, Sequence[_Span]]) -> None:
+        self.tokens = tokens
+        self.entities = entities
+        self.lems = lemmas(tokens)
+        self.words = frozenset(w for w in self.lems if w is not None)
+
+
+class Reading:
+    """The sentences of one article, each read once however many commitments ask."""
+
+    def __init__(self, sentences: Sequence[Analysed], title: bool) -> None:
+        self._by_text = {s.text: s for s in sentences}
+        self._read: dict[str, _Read] = {}
+        self.title = sentences[0].text if title and sentences else None
+
+    def get(self, sentence: str) -> _Read:
+        r = self._read.get(sentence)
+        if r is None:
+            s = self._by_text.get(sentence)
+            r = _Read(s.tokens, s.entities) if s is not None else _Read(tokenize(sentence), {})
+            self._read[sentence] = r
+        return r
+
+    def of(self, v: Verdict) -> list[_Read]:
+        """The sentences the features of ``v`` read: its best findings', then the title."""
+        out = [self.get(f.sentence) for f in _best(v)]
+        if self.title is not None:
+            out.append(self.get(self.title))
+        return out
+
+
+def _best(v: Verdict) -> list[SentenceFinding]:
+    return sorted(v.findings, key=lambda f: -f.score)[:MAX_FINDINGS]
 
 
 def feature_names(
-    v: Verdict, roles: Roles, sentences: Sequence[Analysed], title: bool = True
+    v: Verdict,
+    roles: Roles,
+    sentences: Sequence[Analysed],
+    title: bool = True,
+    reading: Reading | None = None,
 ) -> list[str]:
     """The features of one verdict (``sentences``: what the engine analysed, title first when
-    ``title``)."""
+    ``title``; ``reading``: the same sentences already read, shared between commitments)."""
+    if reading is None:
+        reading = Reading(sentences, title)
     fam = roles.family
     names = [
         f"e:{v.label.value}",
@@ -219,20 +283,18 @@ def feature_names(
     for name, x in zip(old_weights.FEATURES, old_weights.features(v), strict=True):
         if x and name != "bias":
             names.append(f"w:{name}")
-    by_text = {s.text: s for s in sentences}
-    findings = sorted(v.findings, key=lambda f: -f.score)[:MAX_FINDINGS]
     words: set[str] = set()
-    for f in findings:
+    for f in _best(v):
         tag = f"{f.label.value}:{'c' if f.counted else 'u'}"
         names.append(f"f:{tag}")
         names.extend(f"r:{tag}:{_reason_cue(r)}" for r in f.reasons)
-        tokens, ents = _tokens_of(f.sentence, by_text)
-        for g in _grams(abstract(tokens, ents, roles)):
+        r = reading.get(f.sentence)
+        for g in _grams(abstract(r.tokens, r.entities, roles, r.lems)):
             words.add(g)
             words.add(f"{f.label.value}>{g}")
-    if title and sentences:
-        s = sentences[0]
-        words.update(f"t>{g}" for g in _grams(abstract(s.tokens, s.entities, roles)))
+    if reading.title is not None:
+        r = reading.get(reading.title)
+        words.update(f"t>{g}" for g in _grams(abstract(r.tokens, r.entities, roles, r.lems)))
     names.extend(words)
     names.extend([f"{fam}|{w}" for w in words])
     names.append("bias")
@@ -242,7 +304,8 @@ def feature_names(
 def hashed(names: Iterable[str], bits: int) -> list[int]:
     """Distinct bucket numbers of the feature names."""
     mask = (1 << bits) - 1
-    return sorted({zlib.crc32(n.encode()) & mask for n in names})
+    crc = zlib.crc32
+    return sorted({crc(n.encode()) & mask for n in names})
 
 
 # -- the model --------------------------------------------------------------------------------
@@ -259,16 +322,29 @@ class Model:
     groups: tuple[str, ...] = ()  # what it was fitted on (watchlist paths or names)
 
     def probabilities(self, buckets: Iterable[int]) -> list[float]:
-        z = [0.0] * len(LABELS)
+        z0 = z1 = z2 = z3 = 0.0
+        get = self.weights.get
         for b in buckets:
-            w = self.weights.get(b)
+            w = get(b)
             if w is not None:
-                for k in range(len(LABELS)):
-                    z[k] += w[k]
-        top = max(z)
-        e = [math.exp(x - top) for x in z]
+                z0 += w[0]
+                z1 += w[1]
+                z2 += w[2]
+                z3 += w[3]
+        top = max(z0, z1, z2, z3)
+        e = [math.exp(z0 - top), math.exp(z1 - top), math.exp(z2 - top), math.exp(z3 - top)]
         total = sum(e)
         return [x / total for x in e]
+
+    def may_change(self, v: Verdict) -> bool:
+        """Whether any label the model may choose could replace the engine's."""
+        for label, m in self.margins.items():
+            if m == math.inf or label is v.label:
+                continue
+            if label in (Label.BREACH, Label.MET) and not any(f.label is label for f in v.findings):
+                continue
+            return True
+        return False
 
     def decide(self, v: Verdict, probs: Sequence[float]) -> Verdict:
         """The verdict with the label the model chooses, if it is sure enough."""
@@ -314,14 +390,29 @@ class BoundModel:
     def apply(
         self, verdicts: Sequence[Verdict], sentences: Sequence[Analysed], title: bool
     ) -> list[Verdict]:
+        """The verdicts relabelled; only those with findings the model could relabel are
+        read, and commitments that read alike share one computation."""
+        model = self.model
+        reading: Reading | None = None
+        memo: dict[tuple[object, ...], list[float]] = {}
         out = []
         for v in verdicts:
             roles = self.roles.get(v.commitment_id)
             if roles is None or not v.findings or v.language is not None:
                 out.append(v)
                 continue
-            buckets = hashed(feature_names(v, roles, sentences, title), self.model.bits)
-            out.append(self.model.decide(v, self.model.probabilities(buckets)))
+            if not model.may_change(v):
+                out.append(v)
+                continue
+            if reading is None:
+                reading = Reading(sentences, title)
+            seen = frozenset().union(*(r.words for r in reading.of(v)))
+            key = (v.label, v.score, v.findings, roles.key, roles.topic & seen)
+            probs = memo.get(key)
+            if probs is None:
+                names = feature_names(v, roles, sentences, title, reading)
+                probs = memo[key] = model.probabilities(hashed(names, model.bits))
+            out.append(model.decide(v, probs))
         return out
 
 
