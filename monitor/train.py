@@ -66,9 +66,10 @@ class _Recorder:
         def apply(
             self, verdicts: Sequence[Verdict], sentences: Sequence[Any], title: bool
         ) -> list[Verdict]:
+            reading = learned.Reading(sentences, title)
             for v in verdicts:
                 r = self.roles[v.commitment_id]
-                names = learned.feature_names(v, r, sentences, title) if v.findings else ()
+                names = learned.feature_names(v, r, sentences, title, reading) if v.findings else ()
                 self.rec.seen.append(tuple(learned.hashed(names, self.rec.bits)))
             return list(verdicts)
 

@@ -190,8 +190,10 @@ def abstract(
     slots: dict[int, tuple[int, str]] = {}
     for eid, mentions in entities.items():
         r = roles.role(eid)
-        for m in mentions:
-            slots[m.start] = (m.end, r)
+        for m in mentions:  # the longest mention at a token wins (ties: by role name)
+            old = slots.get(m.start)
+            if old is None or (m.end, r) > old:
+                slots[m.start] = (m.end, r)
     topic = roles.topic
     out: list[str] = []
     i, n = 0, len(tokens)

@@ -165,9 +165,7 @@ def shipped() -> Judging | None:
     if model.is_file():
         from monitor.judge import learned
 
-        return learned.from_json(
-            json.loads(model.read_text(encoding="utf-8")), "monitor/data/model.json"
-        )
+        return learned.load(str(model))
     path = resources.files("monitor") / "data" / "weights.json"
     if not path.is_file():
         return None
