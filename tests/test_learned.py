@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -259,3 +260,30 @@ def test_train_loco_needs_three_watchlists(corpora: list[Path]) -> None:
     result = CliRunner().invoke(main, ["train", str(corpora[0]), "--loco"])
     assert result.exit_code == 2
     assert "at least three watchlists" in result.output
+
+
+def test_shared_reading_gives_what_each_verdict_alone_would(corpora: list[Path]) -> None:
+    """The Matcher's shortcuts (verdicts it cannot relabel skipped, commitments that read
+    alike computed once) change nothing: each verdict gets what its own features give."""
+    samples = training.collect([str(p) for p in corpora], "unused.yaml", bits=14)
+    model = training.train_model(samples, bits=14)
+    cfg = load_config(str(corpora[0].parent / "watchlist.yaml"), env={})
+    twin = [c for c in cfg.commitments] + [
+        replace(c, id=f"{c.id}-twin", topics=(*c.topics, "armistice")) for c in cfg.commitments
+    ]
+    cap = _Capture()
+    plain = Matcher(twin, cfg.entities, weights=cap)
+    judged = Matcher(twin, cfg.entities, weights=model)
+    flipped = 0
+    for line in corpora[0].read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        cap.names.clear()
+        engine = plain.judge(row["title"], row["text"], PUBLISHED)
+        got = judged.judge(row["title"], row["text"], PUBLISHED)
+        for v, names, g in zip(engine, cap.names, got, strict=True):
+            want = (
+                model.decide(v, model.probabilities(learned.hashed(names, 14))) if v.findings else v
+            )
+            assert g == want
+            flipped += g.label is not v.label
+    assert flipped  # the model did relabel some (the drills)
