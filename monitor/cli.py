@@ -1039,24 +1039,57 @@ def replay(corpus: str, config_file: str | None) -> None:
 
 @main.command()
 @click.argument("corpora", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--out", default=None, help="Write the fitted weights here (JSON).")
+@click.option("--out", default=None, help="Write the fitted learned model here (JSON).")
+@click.option("--weights-out", default=None, help="Write the old measured weights here (JSON).")
 @click.option("--loco", is_flag=True, help="Also print leave-one-conflict-out scores.")
+@click.option(
+    "--bits",
+    default=18,
+    show_default=True,
+    type=click.IntRange(8, 24),
+    help="Hash the features into 2**BITS buckets.",
+)
 @config_option
-def train(corpora: tuple[str, ...], out: str | None, loco: bool, config_file: str | None) -> None:
-    """Fit the judge's weights on labelled corpora (each judged with the watchlist.yaml
-    beside it, else --config); monitor/data/weights.json is what ships."""
+def train(
+    corpora: tuple[str, ...],
+    out: str | None,
+    weights_out: str | None,
+    loco: bool,
+    bits: int,
+    config_file: str | None,
+) -> None:
+    """Fit the judge's learned second stage on labelled corpora (each judged with the
+    watchlist.yaml beside it, else --config); monitor/data/model.json is what ships."""
     from monitor import train as training
 
     with _errors():
-        samples = training.collect(corpora, config_path(config_file))
-        weights = training.train(samples)
-        click.echo(f"fitted on {len(samples)} article x commitment pairs")
-        click.echo(json.dumps(weights.to_json()))
+        samples = training.collect(corpora, config_path(config_file), bits)
+        groups = sorted({s.group for s in samples})
+        click.echo(
+            f"{len(samples)} article x commitment pairs from {len(groups)} watchlist(s); "
+            f"{sum(1 for s in samples if s.buckets)} where the engine found something"
+        )
         if loco:
-            click.echo(training.format_loco(training.leave_one_out(samples)))
-        if out:
-            training.write_weights(weights, out)
-            click.echo(f"weights written to {out}")
+            if len(groups) < 3:
+                raise click.UsageError("--loco needs corpora of at least three watchlists")
+            rows = training.leave_one_out(
+                samples, bits, progress=lambda g: click.echo(f"holding out {g} ...", err=True)
+            )
+            click.echo(training.format_loco(rows))
+        if out or weights_out:
+            if weights_out:
+                training.write_weights(training.train(samples), weights_out)
+                click.echo(f"old weights written to {weights_out}")
+            if out:
+                model = training.train_model(samples, bits)
+                training.write_model(model, out)
+                margins = ", ".join(
+                    f"{k.value} {'never' if v == float('inf') else v}"
+                    for k, v in model.margins.items()
+                )
+                click.echo(
+                    f"model written to {out} ({len(model.weights)} buckets; margins: {margins})"
+                )
 
 
 def entrypoint() -> None:  # pragma: no cover - used by python -m monitor

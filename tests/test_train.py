@@ -43,7 +43,7 @@ def test_fitted_weights_learn_which_evidence_is_right() -> None:
 def test_train_command_writes_weights(tmp_path: Path) -> None:
     out = tmp_path / "weights.json"
     result = CliRunner().invoke(
-        main, ["train", str(CORPUS), "--config", str(WATCHLIST), "--out", str(out)]
+        main, ["train", str(CORPUS), "--config", str(WATCHLIST), "--weights-out", str(out)]
     )
     assert result.exit_code == 0, result.output
     doc = json.loads(out.read_text(encoding="utf-8"))

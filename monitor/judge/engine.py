@@ -35,7 +35,7 @@ from monitor.judge.text import (
     phrase_words,
     tokenize,
 )
-from monitor.judge.weights import Weights
+from monitor.judge.weights import Judging
 from monitor.judge.weights import shipped as shipped_weights
 from monitor.models import Commitment, Entity, Label, SentenceFinding, Verdict
 
@@ -482,10 +482,10 @@ class Matcher:
         self,
         commitments: Sequence[Commitment],
         entities: Mapping[str, Entity],
-        weights: Weights | None = SHIPPED_WEIGHTS,
+        weights: Judging | None = SHIPPED_WEIGHTS,
     ) -> None:
         """``weights``: the measured weights that choose the label (None: the engine's own)."""
-        self._weights = weights
+        self._weights = None if weights is None else weights.bind(commitments)
         named = [e for c in commitments for e in (*c.parties, *c.subjects)]
         entries = _base_entries(entities, named)
         # Only the kinds the commitments use are looked for.
@@ -549,7 +549,7 @@ class Matcher:
                 v = Verdict(rule.commitment.id, v.label, v.score, v.quote, v.signals, v.findings)
             out.append(v)
         if self._weights is not None:
-            return [self._weights.apply(v) for v in out]
+            return self._weights.apply(out, sentences, bool(title))
         return out
 
     def _unread(self, title: str, lang: str, published_at: datetime | None) -> list[Verdict]:

@@ -4,7 +4,7 @@ The engine's findings for one article x commitment become a few features (the be
 and uncounted score per label, how many sentences counted, whether they were about the
 commitment only through context); two logistic regressions (breach, met) fitted on
 labelled corpora by ``monitor train`` turn them into probabilities.  The weights ship as
-``monitor/data/weights.json``.  Pure; fitting is plain gradient descent (no dependency).
+``monitor/data/weights.json``.  Pure; fitting is plain gradient descent (numpy).
 """
 
 from __future__ import annotations
@@ -14,8 +14,24 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
+from typing import Any, Protocol
 
-from monitor.models import Label, Verdict
+from monitor.models import Commitment, Label, Verdict
+
+
+class Bound(Protocol):
+    """Weights bound to one watchlist's commitments: they relabel the engine's verdicts."""
+
+    def apply(
+        self, verdicts: Sequence[Verdict], sentences: Sequence[Any], title: bool
+    ) -> list[Verdict]: ...
+
+
+class Judging(Protocol):
+    """What ``Matcher(weights=...)`` takes: these weights or a ``learned.Model``."""
+
+    def bind(self, commitments: Sequence[Commitment]) -> Bound: ...
+
 
 FEATURES = (
     "bias",
@@ -88,6 +104,9 @@ class Weights:
         f = max(found, key=lambda f: f.score)
         return replace(v, label=label, score=max(f.score, 0.5), quote=f.sentence, signals=f.signals)
 
+    def bind(self, commitments: Sequence[Commitment]) -> Bound:
+        return _BoundWeights(self)
+
     def to_json(self) -> dict[str, object]:
         return {
             "features": list(FEATURES),
@@ -95,6 +114,16 @@ class Weights:
             "met": [round(w, 5) for w in self.met],
             "threshold": self.threshold,
         }
+
+
+@dataclass(frozen=True)
+class _BoundWeights:
+    weights: Weights
+
+    def apply(
+        self, verdicts: Sequence[Verdict], sentences: Sequence[Any], title: bool
+    ) -> list[Verdict]:
+        return [self.weights.apply(v) for v in verdicts]
 
 
 def from_json(doc: dict[str, object]) -> Weights:
@@ -107,20 +136,18 @@ def from_json(doc: dict[str, object]) -> Weights:
 
 def fit_one(xs: Sequence[Sequence[float]], ys: Sequence[int], *, l2: float = 1e-4) -> list[float]:
     """Logistic regression by batch gradient descent (features are all in 0..1)."""
-    w = [0.0] * len(xs[0])
-    n = len(xs)
+    import numpy as np
+
+    x = np.asarray(xs, dtype=float)
+    y = np.asarray(ys, dtype=float)
+    w = np.zeros(x.shape[1])
+    reg = np.full(x.shape[1], l2)
+    reg[0] = 0.0
     rate = 4.0
     for _ in range(1500):
-        grad = [0.0] * len(w)
-        for x, y in zip(xs, ys, strict=True):
-            err = _sigmoid(sum(a * b for a, b in zip(w, x, strict=True))) - y
-            for j, xj in enumerate(x):
-                if xj:
-                    grad[j] += err * xj
-        for j in range(len(w)):
-            reg = l2 * w[j] if j else 0.0
-            w[j] -= rate * (grad[j] / n + reg)
-    return w
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -30.0, 30.0)))
+        w -= rate * ((x.T @ (p - y)) / len(y) + reg * w)
+    return [float(v) for v in w]
 
 
 def fit(verdicts: Sequence[Verdict], truths: Sequence[Label]) -> Weights:
@@ -131,8 +158,14 @@ def fit(verdicts: Sequence[Verdict], truths: Sequence[Label]) -> Weights:
     return Weights(tuple(breach), tuple(met))
 
 
-def shipped() -> Weights | None:
-    """The weights in ``monitor/data/weights.json``, if shipped."""
+def shipped() -> Judging | None:
+    """The learned model in ``monitor/data/model.json`` if shipped, else the weights in
+    ``monitor/data/weights.json`` if shipped."""
+    model = resources.files("monitor") / "data" / "model.json"
+    if model.is_file():
+        from monitor.judge import learned
+
+        return learned.load(str(model))
     path = resources.files("monitor") / "data" / "weights.json"
     if not path.is_file():
         return None
