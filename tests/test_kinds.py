@@ -85,12 +85,12 @@ def test_a_new_kind_written_in_the_watchlist_judges_without_code() -> None:
 
 def test_the_watchlist_extends_a_shipped_kind() -> None:
     base = ELECTION.format(kind="talks", extra="")
-    title = "Pakistan talks on the referendum were shelved indefinitely"
+    title = "Pakistan talks on the referendum were kicked into the long grass"
     assert _verdict(base, title) is not Label.BREACH
-    extended = base + "kinds:\n  talks:\n    breach: [shelved indefinitely]\n"
+    extended = base + "kinds:\n  talks:\n    breach: [kicked into the long grass]\n"
     assert _verdict(extended, title) is Label.BREACH
     # The shipped vocabulary is not changed for other watchlists.
-    assert "shelved indefinitely" not in SHIPPED.kinds["talks"].breach
+    assert "kicked into the long grass" not in SHIPPED.kinds["talks"].breach
 
 
 def test_kinds_dir_is_read_relative_to_the_watchlist(tmp_path: Path) -> None:

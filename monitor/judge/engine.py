@@ -178,6 +178,7 @@ class _PairSpec:
     keys: tuple[str, ...]  # the keys its hits carry
     barrier: frozenset[str]  # tokens that may not stand between the cues
     participle: bool  # see ``vocab.Pair.participle``
+    weak_if_statement: tuple[str, ...]  # see ``data.Pair.weak_if_statement``
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,8 @@ class _Rule:
     own: tuple[frozenset[str], ...]  # its topic, breach, met and exclude phrases (canonical)
     venues: frozenset[tuple[tuple[str, bool], ...]]  # the places it names (_L("venues"))
     b: Behaviour  # how its kind is judged
+    #: Two-cue signals that are weak for it: its statement names an outcome they do not show.
+    weak_pairs: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -367,6 +370,7 @@ def _kind_pairs(kd: KindData, entries: list[tuple[str, str]]) -> list[_PairSpec]
                 (key, f"K:{kd.name}:W") if pair.weak else (key,),
                 frozenset(pair.barrier),
                 pair.participle,
+                pair.weak_if_statement,
             )
         )
     return out
@@ -451,6 +455,21 @@ def _rule(
     )
 
 
+def _weak_pairs(rule: _Rule, pairs: Sequence[_PairSpec]) -> _Rule:
+    """The rule with the names of its kind's pairs that its statement makes weak."""
+    kind = f"K:{_vocabulary(rule.commitment).name}:"
+    conditional = [p for p in pairs if p.weak_if_statement and p.key.startswith(kind)]
+    if not conditional:
+        return rule
+    statement = tokenize(rule.commitment.statement)
+    weak = frozenset(
+        p.name
+        for p in conditional
+        if PhraseIndex((w, "w") for w in p.weak_if_statement).find(statement)
+    )
+    return replace(rule, weak_pairs=weak)
+
+
 def _decide(rule: _Rule, findings: list[SentenceFinding], related: str | None) -> Verdict:
     """The article's verdict: its best counted sentence, else related, else none.
 
@@ -509,7 +528,7 @@ class Matcher:
             canon.setdefault(phrase_words(phrase), phrase)
         self._bases = _form_bases(forms, canon)
         profiles: dict[tuple[object, ...], int] = {}
-        rules = [_rule(c, canon, profiles) for c in commitments]
+        rules = [_weak_pairs(_rule(c, canon, profiles), pairs) for c in commitments]
         self._index = PhraseIndex(entries)
         self._rules = tuple(rules)
         self._pairs = tuple(pairs)
@@ -807,7 +826,11 @@ class Matcher:
     def _breach_masks(self, s: _Sentence, rule: _Rule) -> list[PhraseHit]:
         """Spans where a breach word names people held ("captured Northern soldiers"), or lies
         inside another kind's met event ("handed over 14 captured soldiers" is a release)."""
-        masks = [h for k in self._met_keys if k != rule.met[1] for h in s.hits.get(k, ())]
+        masks = (
+            [h for k in self._met_keys if k != rule.met[1] for h in s.hits.get(k, ())]
+            if rule.b.other_kinds_mask_breach
+            else []
+        )
         masks.extend(s.hits.get(_G["bmask"], ()))
         for adj in s.hits.get(_G["taken"], ()):
             for noun in s.hits.get(_G["people"], ()):
@@ -988,6 +1011,7 @@ class Matcher:
             h
             for h in live
             if (rule.weak not in h.keys or own_key in h.keys)
+            and h.phrase not in rule.weak_pairs
             and (
                 h in s.predicates
                 or h.phrase in self._pair_names
