@@ -164,6 +164,15 @@ def _probe(base: str, key: str, value: str, parties: str, title: str) -> tuple[L
     [
         (
             "ceasefire",
+            "own_territory_not_breach",
+            "false",
+            "pakistan, afghanistan",
+            "Afghanistan condemned Pakistani air strikes on hideouts inside Pakistan on Tuesday",
+            Label.RELATED,
+            Label.BREACH,
+        ),
+        (
+            "ceasefire",
             "cessation_blocks_breach",
             "false",
             "pakistan, afghanistan",

@@ -110,6 +110,7 @@ class Behaviour:
     discovery_is_not_breach: bool = False
     takeover_by_other_is_met: bool = False
     other_kinds_mask_breach: bool = True
+    own_territory_not_breach: bool = False
 
 
 def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:

@@ -105,6 +105,8 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "expected": _L("future_after"),
     "people": _L("people_nouns"),
     "concession": _L("concession"),
+    "inside": _L("place_marks"),
+    "ownsoil": _L("own_ground"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
 
@@ -1153,9 +1155,45 @@ class Matcher:
             if met_them is not None:
                 # "Emissaries met Front leaders in Eastvale": a report of contacts, not of a haven.
                 w.blocks.append(f"about a meeting with the group: {met_them.phrase!r}")
+        if breach and b.own_territory_not_breach and w.live:
+            ground = self._own_ground(w)
+            if ground is not None:
+                w.blocks.append(f"one side's operation on its own ground: {ground!r}")
         label = "breach" if breach else "met"
         if label in b.actor_must_be_first_party and c.parties:
             self._actor_guard(w)
+
+    def _own_ground(self, w: _Weighing) -> str | None:
+        """ "Northern jets struck hideouts inside Northland": the actor's own territory, with
+        no other party named after the hostilities; not a clash between the parties."""
+        s, parties = w.s, w.rule.commitment.parties
+        first = min(h.start for h in w.live)
+        clause = s.clause_start[first]
+        for h in s.hits.get(_G["ownsoil"], ()):
+            if s.clause_start[h.start] == clause and h.start > first:
+                return h.phrase
+        actor = self._actor(w.rule, s, first)
+        if actor is None or actor not in parties or self._claims(s, actor, first):
+            return None
+        after = [
+            (eid, m)
+            for eid in parties
+            for m in s.entities.get(eid, ())
+            if m.start > first and s.clause_start[m.start] == clause
+        ]
+        if not after or any(eid != actor for eid, _ in after):
+            return None
+        marks = {h.end for h in s.hits.get(_G["inside"], ())}
+        return next((f"in {eid}" for eid, m in after if m.start in marks), None)
+
+    @staticmethod
+    def _claims(s: _Sentence, eid: str, first: int) -> bool:
+        """Whether ``eid`` is named before ``first`` as the one who says or claims it."""
+        words = _SPEECH | {"claim", "claims", "accused", "accuses", "blamed", "blames"}
+        return any(
+            m.end <= first and not words.isdisjoint(s.tokens[m.end : m.end + 2])
+            for m in s.entities.get(eid, ())
+        )
 
     def _discovery_guard(self, w: _Weighing) -> None:
         """ "The army found the launch pads used in the rocket fire": weapons found, not attacks."""

@@ -1,0 +1,300 @@
+"""Issue 7's named failure modes, each with short hand-written sentences (no conflict's words).
+
+The watchlist binds made-up parties (Northland, Southland) and a made-up armed group (the
+Front) with one commitment of each kind that real news reports; every case names the one
+commitment it checks. The issue's other items are tested where their feature lives:
+
+- a user's ``violat*`` / ``breach*`` counts: ``test_inflect::test_a_users_violat_signal_counts``;
+- "refused to" ~ "refusing to", "does not belong" ~ "do not belong":
+  ``test_inflect::test_forms_of_a_phrase`` and ``test_a_user_phrase_matches_its_inflections``;
+- required topics: ``test_watchlist_power::test_required_topics``;
+- ``exclude`` of "Russia" also rules out "Russian":
+  ``test_inflect::test_demonyms_of_an_excluded_name`` and
+  ``test_an_excluded_name_excludes_its_people``; applied to the headline:
+  ``test_watchlist_power::test_an_excluded_word_in_the_headline_rules_the_article_out``;
+- ``effective`` as a date-time with a zone:
+  ``test_watchlist_power::test_effective_is_a_date_time_with_a_time_zone``;
+- an article in another language is marked, not silently ``none``: ``test_language``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.config import parse_config
+from monitor.judge import Matcher
+from monitor.models import Label
+
+AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
+
+WATCHLIST = """
+entities:
+  north: {name: North, aliases: [North, Northern, Northland, Northport]}
+  south: {name: South, aliases: [South, Southern, Southland, Southville]}
+  front: {name: Front, aliases: [the Front, Front fighters, Front militants]}
+commitments:
+  - id: truce
+    title: Northland-Southland ceasefire holds
+    statement: No cross-border violations will be tolerated.
+    kind: ceasefire
+    said_by: A minister
+    parties: [north, south]
+    effective: 2025-10-19
+    ongoing: true
+  - id: talks
+    title: Follow-up talks
+    statement: The two sides will meet again in Geneva.
+    kind: talks
+    said_by: A minister
+    parties: [north, south]
+    topics: [talks]
+    effective: 2025-10-20
+  - id: haven
+    title: No Front haven in Southland
+    statement: Southland will not let the Front use its soil.
+    kind: no-sanctuary
+    said_by: A minister
+    parties: [south, front]
+    effective: 2025-10-20
+  - id: swap
+    title: Prisoners exchanged
+    statement: Both sides will free their prisoners.
+    kind: release
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-10-20
+"""
+
+_CFG = parse_config(WATCHLIST, env={})
+MATCHER = Matcher(_CFG.commitments, _CFG.entities)
+
+
+def _label(commitment: str, title: str, text: str = "") -> Label:
+    verdicts = {v.commitment_id: v for v in MATCHER.judge(title, text, AT)}
+    return verdicts[commitment].label
+
+
+def _is(commitment: str, title: str, label: Label) -> None:
+    got = _label(commitment, title)
+    if label in (Label.BREACH, Label.MET):
+        assert got is label, (title, got)
+    else:  # not evidence: related or none
+        assert got not in (Label.BREACH, Label.MET), (title, got)
+
+
+@pytest.mark.parametrize(
+    ("commitment", "title", "label"),
+    [
+        # Background and recaps: a recap naming the ceasefire's date is not a new event.
+        (
+            "truce",
+            "Shelling resumed on Tuesday, weeks after Northern and Southern forces clashed before "
+            "the two sides agreed to a ceasefire in Geneva on October 19",
+            Label.RELATED,
+        ),
+        (
+            "truce",
+            "The attack came months after Northern and Southern forces clashed, before the two "
+            "sides agreed to a ceasefire on October 19",
+            Label.RELATED,
+        ),
+        # ... while a recap that reports events after the truce is read at their own dates.
+        (
+            "truce",
+            "Since the truce of October 19, Northern and Southern troops have clashed three "
+            "times, most recently on November 10",
+            Label.BREACH,
+        ),
+        (
+            "truce",
+            "Northland and Southland fought for a week in October before agreeing a truce on "
+            "October 19; on Tuesday their troops clashed again",
+            Label.BREACH,
+        ),
+        (
+            "truce",
+            "Since the truce of October 19 there have been no clashes between Northern and "
+            "Southern troops",
+            Label.MET,
+        ),
+    ],
+)
+def test_background_and_recaps(commitment: str, title: str, label: Label) -> None:
+    _is(commitment, title, label)
+
+
+@pytest.mark.parametrize(
+    ("commitment", "title", "label"),
+    [
+        # Police of one country arresting a cell guided from the other: not the territory's
+        # government acting against the group.
+        ("haven", "Northern police arrested a Front cell guided from Southland", Label.NONE),
+        ("haven", "Southern police arrested Front fighters in Southville on Tuesday", Label.MET),
+        # One side's operation inside its own territory is not a clash between the parties.
+        (
+            "truce",
+            "Southland condemned Northern air strikes on Front hideouts inside Northland on "
+            "Tuesday",
+            Label.RELATED,
+        ),
+        (
+            "truce",
+            "Northern forces carried out air strikes on militant hideouts in Northland's own "
+            "border district on Tuesday, Southland said",
+            Label.RELATED,
+        ),
+        ("truce", "Northern jets struck Front hideouts inside Southland on Tuesday", Label.BREACH),
+        (
+            "truce",
+            "Southern troops shelled Northern positions in Northland on Tuesday",
+            Label.BREACH,
+        ),
+        (
+            "truce",
+            "Southland said Northern strikes in Southland killed ten people on Tuesday",
+            Label.BREACH,
+        ),
+        # Refusing an offer to relocate is not the relocation.
+        (
+            "haven",
+            "Southland refused the offer to relocate Front fighters away from the border",
+            Label.RELATED,
+        ),
+        (
+            "haven",
+            "The Front commanders refused the offer to relocate away from the border",
+            Label.RELATED,
+        ),
+        # The territory's government refusing to act against the group is a breach claim.
+        (
+            "haven",
+            "Northland said Southland refused to act against the Front, which it blamed for "
+            "Tuesday's attack",
+            Label.BREACH,
+        ),
+        # Attacks launched from the territory, named without the group: a sanctuary claim.
+        (
+            "haven",
+            "Northland said attacks originating from Southland were continuing",
+            Label.BREACH,
+        ),
+        # The subject of a dispute is not asserted ("talks stalled over disagreements about ...").
+        (
+            "haven",
+            "The talks stalled over disagreements about Front attacks launched from Southland",
+            Label.RELATED,
+        ),
+        (
+            "talks",
+            "The talks stalled over disagreements about Front attacks launched from Southland",
+            Label.BREACH,
+        ),
+    ],
+)
+def test_roles(commitment: str, title: str, label: Label) -> None:
+    _is(commitment, title, label)
+
+
+@pytest.mark.parametrize(
+    ("commitment", "title", "label"),
+    [
+        (
+            "talks",
+            "Talks between Northland and Southland reached an impasse on Tuesday",
+            Label.BREACH,
+        ),
+        (
+            "talks",
+            "The talks between Northland and Southland failed to secure an agreement on Tuesday",
+            Label.BREACH,
+        ),
+        (
+            "talks",
+            "The Northland-Southland talks ended with no final agreement on Tuesday",
+            Label.BREACH,
+        ),
+        # "Discussions" is the talks, not an intent to discuss.
+        (
+            "talks",
+            "Northland said the discussions with Southland have yet to produce results",
+            Label.BREACH,
+        ),
+        (
+            "truce",
+            "Northland and Southland said the cessation of all hostilities was holding on Tuesday",
+            Label.MET,
+        ),
+        (
+            "swap",
+            "The bodies of four Southern soldiers were returned by Northland on Tuesday",
+            Label.MET,
+        ),
+        ("swap", "Northland returned the bodies of four Southern soldiers on Tuesday", Label.MET),
+    ],
+)
+def test_vocabulary(commitment: str, title: str, label: Label) -> None:
+    _is(commitment, title, label)
+
+
+@pytest.mark.parametrize(
+    ("commitment", "title", "label"),
+    [
+        # A release inside the truce is the release's evidence, not the truce's.
+        (
+            "truce",
+            "Northland released 20 Southern prisoners under the truce on Tuesday",
+            Label.NONE,
+        ),
+        ("swap", "Northland released 20 Southern prisoners under the truce on Tuesday", Label.MET),
+        (
+            "truce",
+            "Soldiers captured in the clashes were freed by Northland on Tuesday",
+            Label.NONE,
+        ),
+        ("swap", "Soldiers captured in the clashes were freed by Northland on Tuesday", Label.MET),
+    ],
+)
+def test_commitments_sharing_parties_do_not_leak(commitment: str, title: str, label: Label) -> None:
+    _is(commitment, title, label)
+
+
+def test_talks_held_with_the_group_are_not_masked_by_the_talks_kind() -> None:
+    """A talks commitment's "held talks" event is itself the no-talks breach."""
+    text = """
+entities:
+  north: {name: North, aliases: [North, Northern, Northland]}
+  front: {name: Front, aliases: [the Front]}
+commitments:
+  - id: meet
+    title: Talks held
+    statement: Northland will hold talks with its neighbour.
+    kind: talks
+    said_by: A minister
+    parties: [north]
+  - id: never
+    title: No talks with the Front
+    statement: Northland will never talk to the Front.
+    kind: no-talks
+    said_by: A minister
+    parties: [north, front]
+"""
+    cfg = parse_config(text, env={})
+    verdicts = Matcher(cfg.commitments, cfg.entities).judge(
+        "Northern officials held talks with the Front in the hills on Tuesday", "", AT
+    )
+    assert {v.commitment_id: v.label for v in verdicts}["never"] is Label.BREACH
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Talks between Northland and Southland may take place next week in Geneva",
+        "Talks between Northland and Southland could be held next week",
+        "The talks between Northland and Southland are expected to open in Geneva next week",
+        "The next round of talks between Northland and Southland will be held in Geneva next month",
+    ],
+)
+def test_modality_is_not_a_fact(title: str) -> None:
+    assert _label("talks", title) not in (Label.MET, Label.BREACH)
