@@ -298,3 +298,107 @@ commitments:
 )
 def test_modality_is_not_a_fact(title: str) -> None:
     assert _label("talks", title) not in (Label.MET, Label.BREACH)
+
+
+@pytest.mark.parametrize(
+    ("commitment", "title", "label"),
+    [
+        (
+            "truce",
+            "Since the ceasefire of October 19, Northern and Southern troops have clashed "
+            "repeatedly along the border",
+            Label.BREACH,
+        ),
+        (
+            "truce",
+            "Since the truce of October 19 the border between Northland and Southland has "
+            "been quiet",
+            Label.MET,
+        ),
+        (
+            "truce",
+            "Before the truce of October 19, Northern and Southern troops clashed for a week",
+            Label.RELATED,
+        ),
+        (
+            "truce",
+            "Days before the truce expired, Northern and Southern troops clashed again",
+            Label.BREACH,
+        ),
+        (
+            "truce",
+            "Northland has repeatedly accused Southland of violating the ceasefire",
+            Label.RELATED,
+        ),
+        # Talks: the next round put off, unscheduled or without a date.
+        (
+            "talks",
+            "The next round of Northland-Southland talks, postponed twice since October, has not "
+            "been rescheduled",
+            Label.BREACH,
+        ),
+        (
+            "talks",
+            "No date has been set for the next round of talks between Northland and Southland",
+            Label.BREACH,
+        ),
+        (
+            "talks",
+            "The Northland-Southland talks were adjourned without a date for the next round",
+            Label.BREACH,
+        ),
+        (
+            "talks",
+            "Northland and Southland agreed to meet again for a next round of talks in Geneva",
+            Label.RELATED,
+        ),
+    ],
+)
+def test_recaps_and_next_rounds(commitment: str, title: str, label: Label) -> None:
+    _is(commitment, title, label)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "label"),
+    [
+        # A timeline reads each event at its own date.
+        (
+            "Timeline: the Northland-Southland truce",
+            "October 12: Northern and Southern troops clash along the border. October 19: the "
+            "two sides agree a truce in Geneva. November 10: Northern and Southern troops clash "
+            "again near Southville.",
+            Label.BREACH,
+        ),
+        (
+            "Timeline: how the Northland-Southland truce came about",
+            "October 12: Northern and Southern troops clash along the border. October 15: "
+            "Southern drones strike a Northern depot. October 19: the two sides agree a truce.",
+            Label.RELATED,
+        ),
+        (
+            "Since the truce: what has happened on the Northland-Southland border",
+            "Since the truce of October 19, the border has seen two serious incidents. On "
+            "November 3, Northern and Southern troops exchanged fire near Southville.",
+            Label.BREACH,
+        ),
+        # What the truce ended is before it; what follows its end is not.
+        (
+            "A month on, the Northland-Southland truce",
+            "The truce of October 19 ended a week of fighting in which Northern and Southern "
+            "troops clashed daily and shelled border villages.",
+            Label.RELATED,
+        ),
+        (
+            "Northland-Southland truce ends",
+            "The truce ended on Monday and Northern and Southern troops clashed again on Tuesday "
+            "near Southville.",
+            Label.BREACH,
+        ),
+    ],
+)
+def test_recap_articles_read_events_at_their_own_dates(title: str, text: str, label: Label) -> None:
+    got = {v.commitment_id: v.label for v in MATCHER.judge(title, text, AT)}["truce"]
+    if label is Label.RELATED:
+        assert got not in (Label.BREACH, Label.MET), got
+    else:
+        assert got is label

@@ -161,6 +161,17 @@ PRIOR_WINDOW = 2
 #: to a ceasefire").
 PRIOR_AGREED_WINDOW = 7
 _AGREED = ("agree", "sign", "reach", "declar", "announc", "brokered", "struck")
+#: A ceasefire noun this close before a cessation cue ("the truce ... ended a week of fighting")
+#: places the hostilities after the cue before the truce.
+TRUCE_ENDED_WINDOW = 4
+#: ... when the cue takes a span of time as its object ("ended *a week* of fighting").
+_SPAN_OPENERS = frozenset(
+    "a an the weeks days months years more nearly almost over several two three four".split()
+)
+#: ``PRIOR_TO`` cues that can open a sentence ("Before the truce, ..."), and the words after a
+#: ceasefire noun that make it the truce's end, not its start ("before the truce expired").
+_LEADING_PRIOR = frozenset({"before", "prior to", "ahead of", "until", "till"})
+_ENDED = frozenset({"expired", "expires", "ended", "ends", "lapsed", "lapses", "ran", "collapsed"})
 #: Background time cues that apply to their clause only, and only when they date the event
 #: before the commitment ("last month" in December is after an October pledge).
 _DATED_BACKGROUND = frozenset(_L("dated_background"))
@@ -1292,7 +1303,8 @@ class Matcher:
             generic = s.hits.get(_G["generic"])
             if b.accusation_discounted and not generic:
                 generic = s.hits.get(_G["accuse"])
-            if generic:
+            since = any(h.phrase.startswith("since ") for h in s.hits.get(_G["link"], ()))
+            if generic and not since:  # "since the truce, ... repeatedly": the truce's own time
                 w.factor *= 0.5
                 w.notes.append(f"generic: {generic[0].phrase!r}")
             if _G["specific"] in s.hits:
@@ -1440,6 +1452,31 @@ class Matcher:
                     and any(w.startswith(_AGREED) for w in between)
                 ):
                     return " ".join(s.tokens[cue.start : t.end])
+        return Matcher._prior_lead(s, first, truces)
+
+    @staticmethod
+    def _prior_lead(s: _Sentence, first: int, truces: Sequence[PhraseHit]) -> str | None:
+        """ "Before the truce of October 19, troops clashed for a week": an opening phrase that
+        places the sentence's hostilities before a ceasefire (not "before the truce expired")."""
+        for cue in s.hits.get(_G["prior"], ()):
+            if cue.phrase not in _LEADING_PRIOR or cue.end > first:
+                continue
+            for t in truces:
+                if not (cue.end <= t.start <= cue.end + PRIOR_WINDOW and t.end <= first):
+                    continue
+                if not _ENDED.isdisjoint(s.tokens[t.end : t.end + 3]):
+                    continue  # "before the truce expired": during it
+                if "," in s.tokens[t.end : first]:
+                    return " ".join(s.tokens[cue.start : t.end])
+        for t in truces:  # "The truce of October 19 ended a week of fighting in which ..."
+            for stop in s.hits.get(_G["stop"], ()):
+                if (
+                    t.end <= stop.start <= t.end + TRUCE_ENDED_WINDOW
+                    and stop.end <= first
+                    and s.tokens[stop.end : stop.end + 1] != []
+                    and (s.tokens[stop.end] in _SPAN_OPENERS or s.tokens[stop.end].isdigit())
+                ):
+                    return " ".join(s.tokens[t.start : stop.end])
         return None
 
     @staticmethod
