@@ -662,6 +662,8 @@ def test_a_deal_to_halt_the_fighting_is_not_fighting() -> None:
             Label.BREACH,
         ),
         ("release", "Northland said it had received no word on the prisoners from Southland", None),
+        ("release", "Northland postponed the handover of the district to Southland", None),
+        ("release", "Northland postponed the handover of the prisoners to Southland", Label.BREACH),
         ("release", "The exchange of Northern and Southern prisoners is expected next week", None),
         # withdrawal: back to a line, heavy weapons, repositioned / stayed, failed to withdraw
         ("withdrawal", "Northern troops pulled back to the agreed line on Tuesday", Label.MET),
