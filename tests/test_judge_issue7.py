@@ -402,3 +402,19 @@ def test_recap_articles_read_events_at_their_own_dates(title: str, text: str, la
         assert got not in (Label.BREACH, Label.MET), got
     else:
         assert got is label
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("the bodies of 13 deceased hostages", []),
+        ("on 13 Dec. the troops", ["2024-12-13"]),
+        ("the Oct. 19 truce", ["2025-10-19"]),
+        ("since 19 Oct", ["2025-10-19"]),
+    ],
+)
+def test_a_month_is_a_whole_word(text: str, dates: list[str]) -> None:
+    """ "13 deceased" is not 13 December: a date before the commitment would rule it out."""
+    from monitor.judge.text import find_dates
+
+    assert [d.first.isoformat() for d in find_dates(text, AT)] == dates

@@ -663,6 +663,22 @@ def test_a_deal_to_halt_the_fighting_is_not_fighting() -> None:
         ),
         ("release", "Northland said it had received no word on the prisoners from Southland", None),
         ("release", "Northland postponed the handover of the district to Southland", None),
+        (
+            "release",
+            "Northland said the remains handed over by Southland did not belong to its soldiers",
+            Label.BREACH,
+        ),
+        # "13 deceased" is not 13 December (before the commitment).
+        (
+            "release",
+            "Southland has yet to return the bodies of 13 deceased Northern soldiers",
+            Label.BREACH,
+        ),
+        (
+            "release",
+            "Southland said Northland had postponed the next stage of the exchange",
+            Label.BREACH,
+        ),
         ("release", "Northland postponed the handover of the prisoners to Southland", Label.BREACH),
         ("release", "The exchange of Northern and Southern prisoners is expected next week", None),
         # withdrawal: back to a line, heavy weapons, repositioned / stayed, failed to withdraw
@@ -691,6 +707,18 @@ def test_a_deal_to_halt_the_fighting_is_not_fighting() -> None:
         ("aid", "Aid deliveries to Southland were blocked by Northland on Tuesday", Label.BREACH),
         ("aid", "Northern troops turned back an aid convoy bound for Southland", Label.BREACH),
         ("aid", "No aid trucks entered Southland on Tuesday", Label.BREACH),
+        (
+            "aid",
+            "Aid agencies said far fewer trucks than agreed were entering Southland",
+            Label.BREACH,
+        ),
+        # ceasefire: an attack on the other side's troops, or fire on people
+        ("ceasefire", "Southern fighters attacked Northern troops on Tuesday", Label.BREACH),
+        (
+            "ceasefire",
+            "Northern soldiers fired on people near the Southern border on Tuesday",
+            Label.BREACH,
+        ),
         ("aid", "Northland said the crossing into Southland would reopen on Sunday", None),
         # talks: delegations met, a round held, opened or concluded, a memorandum signed / called
         # off, put off, walked out, no breakthrough, an impasse, failed to agree
