@@ -653,6 +653,7 @@ def test_a_deal_to_halt_the_fighting_is_not_fighting() -> None:
             "Northland and Southland completed the largest exchange of prisoners so far",
             Label.MET,
         ),
+        ("release", "Northland and Southland began a three-day prisoner exchange", Label.MET),
         ("release", "Southland held back 20 Northern prisoners due for release", Label.BREACH),
         ("release", "Southland refused to hand over the bodies of Northern soldiers", Label.BREACH),
         ("release", "Southland released fewer prisoners than agreed, Northland said", Label.BREACH),
@@ -726,6 +727,20 @@ def test_a_deal_to_halt_the_fighting_is_not_fighting() -> None:
         ("talks", "A new round of talks between Northland and Southland opened", Label.MET),
         ("talks", "The second round of Northland-Southland talks concluded on Tuesday", Label.MET),
         ("talks", "Northland and Southland signed a memorandum at the talks", Label.MET),
+        (
+            "talks",
+            "Northern and Southern negotiators held their first face-to-face talks",
+            Label.MET,
+        ),
+        ("talks", "The Northern and Southern delegations met in Geneva for two hours", Label.MET),
+        ("talks", "Northland held a news conference after the talks with Southland", None),
+        ("talks", "Southland said it would not send a delegation to the talks", Label.BREACH),
+        (
+            "talks",
+            "The Northern president refused to attend the talks with Southland",
+            Label.BREACH,
+        ),
+        ("talks", "Northland and Southland did not agree on a truce at the talks", Label.BREACH),
         ("talks", "Northland called off the talks with Southland on Tuesday", Label.BREACH),
         (
             "talks",
