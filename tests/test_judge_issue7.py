@@ -418,3 +418,105 @@ def test_a_month_is_a_whole_word(text: str, dates: list[str]) -> None:
     from monitor.judge.text import find_dates
 
     assert [d.first.isoformat() for d in find_dates(text, AT)] == dates
+
+
+MUTUAL = """
+entities:
+  north: {name: Northland, aliases: [Northland, Northern, Northport]}
+  south: {name: Southland, aliases: [Southland, Southern, Southville]}
+  border: {name: border, aliases: [the border, border areas]}
+commitments:
+  - id: truce
+    title: Immediate and unconditional ceasefire
+    statement: Northland and Southland agreed to an immediate and unconditional ceasefire.
+    kind: ceasefire
+    said_by: Mediators
+    parties: [north, south]
+    subjects: [border]
+    effective: 2025-07-28T17:00:00+00:00
+    ongoing: true
+  - id: pullback
+    title: Troops and heavy weapons pulled back
+    statement: Both sides will pull back heavy weapons and troops from the border.
+    kind: withdrawal
+    said_by: Mediators
+    parties: [north, south]
+    subjects: [border]
+    effective: 2025-07-28T17:00:00+00:00
+"""
+_MUTUAL = parse_config(MUTUAL, env={})
+MUTUAL_MATCHER = Matcher(_MUTUAL.commitments, _MUTUAL.entities)
+
+
+def _mutual(commitment: str, title: str, text: str = "") -> Label:
+    verdicts = {v.commitment_id: v for v in MUTUAL_MATCHER.judge(title, text, AT)}
+    return verdicts[commitment].label
+
+
+@pytest.mark.parametrize(
+    ("commitment", "title", "text", "label"),
+    [
+        # The parties' names shared with the statement do not make a recap of it.
+        (
+            "truce",
+            "Northland and Southland agreed to extend the ceasefire on Tuesday",
+            "",
+            Label.MET,
+        ),
+        # An event named with a period before the commitment, whatever else the sentence dates.
+        (
+            "truce",
+            "Northland returned 18 Southern soldiers captured in July clashes on Tuesday",
+            "",
+            Label.RELATED,
+        ),
+        (
+            "truce",
+            "Northern and Southern troops clashed on Tuesday, in the worst fighting since July",
+            "",
+            Label.BREACH,
+        ),
+        # "Both sides" names the two parties of an article that names them.
+        (
+            "truce",
+            "Northern and Southern troops traded fire on Tuesday",
+            "Both sides accused each other of violating the ceasefire.",
+            Label.BREACH,
+        ),
+        ("truce", "Both sides accused each other of violating the ceasefire on Tuesday", "", None),
+        # A violation in general terms is not one.
+        (
+            "truce",
+            "Northland said the mechanism would penalise the party that violates the truce",
+            "",
+            None,
+        ),
+        ("truce", "Northland said it had not violated the ceasefire", "", None),
+        # Aircraft over the other side.
+        (
+            "truce",
+            "Northland said Southern drones flew over its positions on Tuesday night",
+            "",
+            Label.BREACH,
+        ),
+        # A statement that binds both sides: either side acting is the one bound.
+        (
+            "pullback",
+            "Southern troops remained in positions along the border despite the agreement",
+            "",
+            Label.BREACH,
+        ),
+        (
+            "pullback",
+            "Both sides began withdrawing heavy weapons from the border on Monday",
+            "",
+            Label.MET,
+        ),
+    ],
+)
+def test_two_sided_commitments(commitment: str, title: str, text: str, label: Label | None) -> None:
+    got = _mutual(commitment, title, text)
+    if label is None or label is Label.RELATED:
+        assert got not in (Label.BREACH, Label.MET), got
+    else:
+        assert got is label

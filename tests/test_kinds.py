@@ -415,7 +415,7 @@ entities:
 commitments:
   - id: pledge
     title: The two sides keep their word
-    statement: The two sides will do what they agreed.
+    statement: They will do what they agreed.
     kind: {kind}
     said_by: A mediator
     parties: [north, south]

@@ -58,6 +58,8 @@ IRREALIS_WINDOW = 8
 BACKGROUND_WINDOW = 5
 CONTACT_WINDOW = 6
 DISCOVERY_WINDOW = 12
+#: Words before a signal in which a date names the event ("in *July* clashes").
+DATED_SIGNAL_WINDOW = 2
 #: Shared 4-word sequences with the commitment's statement that make a sentence a recap.
 RECAP_GRAMS = 2
 
@@ -107,6 +109,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "concession": _L("concession"),
     "inside": _L("place_marks"),
     "ownsoil": _L("own_ground"),
+    "both": _L("both_parties"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
 
@@ -212,6 +215,7 @@ class _Rule:
     own: tuple[frozenset[str], ...]  # its topic, breach, met and exclude phrases (canonical)
     venues: frozenset[tuple[tuple[str, bool], ...]]  # the places it names (_L("venues"))
     b: Behaviour  # how its kind is judged
+    mutual: bool = False  # its statement binds every party ("both sides will pull back")
     #: Two-cue signals that are weak for it: its statement names an outcome they do not show.
     weak_pairs: frozenset[str] = frozenset()
 
@@ -270,9 +274,13 @@ class _Article:
         return sum(len(s.hits.get(key, ())) for s in self.sentences)
 
 
-def _grams(tokens: Sequence[str], n: int = 4) -> frozenset[tuple[str, ...]]:
-    words = [t for t in tokens if t[:1].isalnum()]
-    return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+def _grams(
+    tokens: Sequence[str], n: int = 4, skip: frozenset[int] = frozenset()
+) -> frozenset[tuple[str, ...]]:
+    """The sentence's ``n``-word sequences; none through the tokens at ``skip`` (names)."""
+    words = [("" if i in skip else t) for i, t in enumerate(tokens) if t[:1].isalnum()]
+    grams = (tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+    return frozenset(g for g in grams if "" not in g)
 
 
 def _venues(c: Commitment) -> frozenset[tuple[tuple[str, bool], ...]]:
@@ -460,11 +468,12 @@ def _rule(
         kind_topic=f"K:{kn}:T",
         statement_grams=grams,
         names=names,
-        near=frozenset({pre + "T", f"K:{kn}:T", _G["mil"], *(f"E:{n}" for n in names)}),
+        near=frozenset({pre + "T", f"K:{kn}:T", _G["mil"], _G["both"], *(f"E:{n}" for n in names)}),
         profile=profiles.setdefault(key, len(profiles)),
         own=(own(c.topics), own(c.breach_signals), own(c.met_signals), own(c.exclude)),
         venues=_venues(c),
         b=vocabulary.behaviour,
+        mutual=bool(PhraseIndex((p, "b") for p in _L("both_parties")).find(tokenize(c.statement))),
     )
 
 
@@ -717,7 +726,7 @@ class Matcher:
 
     @staticmethod
     def _about(
-        rule: _Rule, ents: set[str] | dict[str, list[PhraseHit]], topic: bool, mil: bool, gov: bool
+        rule: _Rule, ents: set[str] | Mapping[str, object], topic: bool, mil: bool, gov: bool
     ) -> bool:
         c = rule.commitment
         parties = c.parties
@@ -768,6 +777,12 @@ class Matcher:
         dated: list[tuple[SentenceFinding, _Sentence]] = []
         related: str | None = None
         sanctuary = rule.b.group_is_target
+        # "Both sides ..." names the two parties of an article that names them both.
+        both = (
+            rule.b.about == "parties"
+            and len(c.parties) == 2
+            and all(p in art.entities for p in c.parties)
+        )
         group = c.parties[-1] if len(c.parties) > 1 else None
         # A headline about other parties ("Northland, Eastland agree ...") lends no context.
         other_story = bool(art.sentences) and _G["others"] in art.sentences[0].hits
@@ -776,7 +791,10 @@ class Matcher:
                 continue
             topic = rule.topic in s.hits or rule.kind_topic in s.hits
             mil = _G["mil"] in s.hits or (sanctuary and group is not None and group in s.entities)
-            strong = self._about(rule, s.entities, topic, mil, _G["gov"] in s.hits)
+            ents: Mapping[str, object] = s.entities
+            if both and _G["both"] in s.hits:  # "both sides accused each other of ..."
+                ents = dict.fromkeys((*s.entities, *c.parties))
+            strong = self._about(rule, ents, topic, mil, _G["gov"] in s.hits)
             weak = not strong and art_about and not other_story and self._hook(rule, s, topic, mil)
             if not (strong or weak):
                 continue
@@ -1122,7 +1140,12 @@ class Matcher:
         c, published = rule.commitment, w.art.published_at
         if rule.statement_grams and not (rule.b.met_is_refusal and not breach):
             if s.grams is None:
-                s.grams = _grams(s.tokens)
+                # "Northland and Southland agreed to extend ...": names shared with the
+                # statement do not make a recap of it.
+                names = frozenset(
+                    i for ms in s.entities.values() for m in ms for i in range(m.start, m.end)
+                )
+                s.grams = _grams(s.tokens, skip=names)
             if len(s.grams & rule.statement_grams) >= RECAP_GRAMS:
                 w.blocks.append("recap of the original statement")
         if published is not None and c.effective_at is not None:
@@ -1141,10 +1164,31 @@ class Matcher:
                 w.blocks.append(
                     f"dated only to a period that began before {eff.isoformat()}: {dates[0].text!r}"
                 )
+        if breach and rule.b.period_dates_block_breach and w.live and not w.blocks:
+            early = self._dated_signal(w)
+            if early is not None:
+                w.blocks.append(f"the hostilities are dated before the commitment: {early!r}")
         if breach and rule.b.before_truce_blocks_breach and w.live:
             prior = self._prior(s, w.live)
             if prior is not None:
                 w.blocks.append(f"hostilities before the ceasefire: {prior!r}")
+
+    @staticmethod
+    def _dated_signal(w: _Weighing) -> str | None:
+        """ "Soldiers captured in July clashes": every live signal is named with a period that
+        began before the commitment, whatever else the sentence dates."""
+        c, s, published = w.rule.commitment, w.s, w.art.published_at
+        if published is None or c.effective_at is None:
+            return None
+        eff = c.effective_at.date()
+        found: str | None = None
+        for hit in w.live:
+            before = " ".join(s.tokens[max(0, hit.start - DATED_SIGNAL_WINDOW) : hit.start])
+            dates = [d for d in find_dates(before, published) if not d.since]
+            if not dates or not all(d.first < eff for d in dates):
+                return None
+            found = dates[0].text
+        return found
 
     def _role_guards(self, w: _Weighing) -> None:
         """Who acts: the bound party, not a militant group, a third party or the group."""
@@ -1221,6 +1265,8 @@ class Matcher:
         if rule.b.group_reported_is_not_actor and len(c.parties) < 2:
             return  # a refusal of talks with nobody named: no role to check
         actor = self._actor(rule, s, w.first)
+        if rule.mutual and actor in c.parties:
+            return  # "both sides will pull back": either side acting is the one bound
         if (
             rule.b.group_reported_is_not_actor
             and actor == c.parties[-1]
