@@ -352,6 +352,22 @@ def test_modality_is_not_a_fact(title: str) -> None:
             "Northland and Southland agreed to meet again for a next round of talks in Geneva",
             Label.RELATED,
         ),
+        (
+            "talks",
+            "No date for the next Northland-Southland talks, the envoy says",
+            Label.BREACH,
+        ),
+        # "Still" makes "months after the deal" the present, not a recap.
+        (
+            "truce",
+            "Northern troops still clash with Southern forces months after the deal",
+            Label.BREACH,
+        ),
+        (
+            "truce",
+            "Northern and Southern troops clashed months after the deal, residents recalled",
+            Label.RELATED,
+        ),
     ],
 )
 def test_recaps_and_next_rounds(commitment: str, title: str, label: Label) -> None:

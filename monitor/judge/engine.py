@@ -58,6 +58,8 @@ IRREALIS_WINDOW = 8
 BACKGROUND_WINDOW = 5
 CONTACT_WINDOW = 6
 DISCOVERY_WINDOW = 12
+#: Words before a signal in which an ``ongoing`` cue ("still") makes it a current state.
+ONGOING_WINDOW = 3
 #: Words before a signal in which a date names the event ("in *July* clashes").
 DATED_SIGNAL_WINDOW = 2
 #: Shared 4-word sequences with the commitment's statement that make a sentence a recap.
@@ -110,6 +112,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "inside": _L("place_marks"),
     "ownsoil": _L("own_ground"),
     "both": _L("both_parties"),
+    "ongoing": _L("ongoing"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
 
@@ -1368,6 +1371,11 @@ class Matcher:
             if h.phrase not in _DATED_BACKGROUND
             or (s.clause_start[h.start] == clause and not self._after_effective(c, h, published))
         ]
+        if bg and any(
+            self._cue_before(s, s.predicates.get(h, h), "ongoing", ONGOING_WINDOW) for h in live
+        ):
+            # "The withdrawal is still stalled three months after the deal": a current state
+            bg = [h for h in bg if h.phrase in _DATED_BACKGROUND]
         if bg and self._dated_after(c, s, published):
             # "Skirmishes, ... allies in the past, ... on Friday": a dated event is current; a
             # background cue counts only in the clause of a signal, or when every signal's
