@@ -715,6 +715,8 @@ def test_a_deal_to_halt_the_fighting_is_not_fighting() -> None:
         ),
         # ceasefire: an attack on the other side's troops, or fire on people
         ("ceasefire", "Southern fighters attacked Northern troops on Tuesday", Label.BREACH),
+        ("ceasefire", "Northland said it had fully respected the truce with Southland", Label.MET),
+        ("ceasefire", "Southland accused Northland of not respecting the truce", None),
         (
             "ceasefire",
             "Northern soldiers fired on people near the Southern border on Tuesday",
