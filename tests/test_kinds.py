@@ -708,6 +708,8 @@ def test_a_deal_to_halt_the_fighting_is_not_fighting() -> None:
         ("aid", "Aid deliveries to Southland were blocked by Northland on Tuesday", Label.BREACH),
         ("aid", "Northern troops turned back an aid convoy bound for Southland", Label.BREACH),
         ("aid", "No aid trucks entered Southland on Tuesday", Label.BREACH),
+        ("aid", "Northland halved the number of aid trucks allowed into Southland", Label.BREACH),
+        ("aid", "Aid deliveries to Southland were cut by half on Tuesday", Label.BREACH),
         (
             "aid",
             "Aid agencies said far fewer trucks than agreed were entering Southland",
