@@ -8,7 +8,7 @@ commitment it checks. The issue's other items are tested where their feature liv
 - "refused to" ~ "refusing to", "does not belong" ~ "do not belong":
   ``test_inflect::test_forms_of_a_phrase`` and ``test_a_user_phrase_matches_its_inflections``;
 - required topics: ``test_watchlist_power::test_required_topics``;
-- ``exclude`` of "Russia" also rules out "Russian":
+- an ``exclude`` name also rules out its people and adjective (its demonyms):
   ``test_inflect::test_demonyms_of_an_excluded_name`` and
   ``test_an_excluded_name_excludes_its_people``; applied to the headline:
   ``test_watchlist_power::test_an_excluded_word_in_the_headline_rules_the_article_out``;
