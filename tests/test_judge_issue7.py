@@ -536,3 +536,34 @@ def test_two_sided_commitments(commitment: str, title: str, text: str, label: La
         assert got not in (Label.BREACH, Label.MET), got
     else:
         assert got is label
+
+
+def test_a_cell_guided_from_the_territory_is_a_haven_claim_not_its_arrest() -> None:
+    """Police of one country arresting a cell "guided from" the other: the territory's breach
+    (a watchlist names its territory's places for the kind's pair), never its action."""
+    text = """
+entities:
+  north: {name: North, aliases: [North, Northern, Northland]}
+  south: {name: South, aliases: [South, Southern, Southland]}
+  front: {name: Front, aliases: [Front, the Front, Front fighters]}
+kinds:
+  southern-haven:
+    extends: no-sanctuary
+    pairs:
+      - {label: breach, name: group acting from the territory, first: $group_presence,
+         second: [from Southland], window: 8, ordered: false}
+commitments:
+  - id: haven
+    title: No Front haven in Southland
+    statement: Southland will not let the Front use its soil.
+    kind: southern-haven
+    said_by: A minister
+    parties: [south, front]
+    effective: 2025-10-20
+"""
+    cfg = parse_config(text, env={})
+    matcher = Matcher(cfg.commitments, cfg.entities)
+    title = "Northern police arrested a Front cell guided from Southland on Tuesday"
+    assert matcher.judge(title, "", AT)[0].label is Label.BREACH
+    handled = "Northern police arrested a Front cell handled from Southland on Tuesday"
+    assert matcher.judge(handled, "", AT)[0].label is Label.BREACH
