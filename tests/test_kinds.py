@@ -85,12 +85,12 @@ def test_a_new_kind_written_in_the_watchlist_judges_without_code() -> None:
 
 def test_the_watchlist_extends_a_shipped_kind() -> None:
     base = ELECTION.format(kind="talks", extra="")
-    title = "Pakistan talks on the referendum were shelved indefinitely"
+    title = "Pakistan talks on the referendum were kicked into the long grass"
     assert _verdict(base, title) is not Label.BREACH
-    extended = base + "kinds:\n  talks:\n    breach: [shelved indefinitely]\n"
+    extended = base + "kinds:\n  talks:\n    breach: [kicked into the long grass]\n"
     assert _verdict(extended, title) is Label.BREACH
     # The shipped vocabulary is not changed for other watchlists.
-    assert "shelved indefinitely" not in SHIPPED.kinds["talks"].breach
+    assert "kicked into the long grass" not in SHIPPED.kinds["talks"].breach
 
 
 def test_kinds_dir_is_read_relative_to_the_watchlist(tmp_path: Path) -> None:
@@ -162,6 +162,15 @@ def _probe(base: str, key: str, value: str, parties: str, title: str) -> tuple[L
 @pytest.mark.parametrize(
     ("base", "key", "value", "parties", "title", "shipped", "changed"),
     [
+        (
+            "ceasefire",
+            "own_territory_not_breach",
+            "false",
+            "pakistan, afghanistan",
+            "Afghanistan condemned Pakistani air strikes on hideouts inside Pakistan on Tuesday",
+            Label.RELATED,
+            Label.BREACH,
+        ),
         (
             "ceasefire",
             "cessation_blocks_breach",
@@ -406,7 +415,7 @@ entities:
 commitments:
   - id: pledge
     title: The two sides keep their word
-    statement: The two sides will do what they agreed.
+    statement: They will do what they agreed.
     kind: {kind}
     said_by: A mediator
     parties: [north, south]
@@ -618,3 +627,155 @@ def test_a_deal_to_halt_the_fighting_is_not_fighting() -> None:
     assert _two_sides("ceasefire", "Northland and Southland forces resumed the fighting") is (
         Label.BREACH
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "title", "label"),
+    [
+        # release: bodies and remains, captives freed or handed to the Red Cross, swaps done
+        ("release", "The bodies of four Southern soldiers were returned by Northland", Label.MET),
+        (
+            "release",
+            "Southland handed over the remains of two Northern soldiers on Tuesday",
+            Label.MET,
+        ),
+        ("release", "Southland repatriated 40 Northern detainees on Tuesday", Label.MET),
+        ("release", "Twelve captives held by Southland were handed to the Red Cross", Label.MET),
+        ("release", "The Red Cross received four Northern hostages from Southland", Label.MET),
+        ("release", "Southland returned 18 Northern soldiers held since July", Label.MET),
+        (
+            "release",
+            "The prisoner exchange between Northland and Southland was completed",
+            Label.MET,
+        ),
+        (
+            "release",
+            "Northland and Southland completed the largest exchange of prisoners so far",
+            Label.MET,
+        ),
+        ("release", "Northland and Southland began a three-day prisoner exchange", Label.MET),
+        ("release", "Southland held back 20 Northern prisoners due for release", Label.BREACH),
+        ("release", "Southland refused to hand over the bodies of Northern soldiers", Label.BREACH),
+        ("release", "Southland released fewer prisoners than agreed, Northland said", Label.BREACH),
+        (
+            "release",
+            "Southland has yet to return the bodies of four Northern hostages",
+            Label.BREACH,
+        ),
+        ("release", "Northland said it had received no word on the prisoners from Southland", None),
+        ("release", "Northland postponed the handover of the district to Southland", None),
+        (
+            "release",
+            "Northland said the remains handed over by Southland did not belong to its soldiers",
+            Label.BREACH,
+        ),
+        # "13 deceased" is not 13 December (before the commitment).
+        (
+            "release",
+            "Southland has yet to return the bodies of 13 deceased Northern soldiers",
+            Label.BREACH,
+        ),
+        (
+            "release",
+            "Southland said Northland had postponed the next stage of the exchange",
+            Label.BREACH,
+        ),
+        ("release", "Northland postponed the handover of the prisoners to Southland", Label.BREACH),
+        ("release", "The exchange of Northern and Southern prisoners is expected next week", None),
+        # withdrawal: back to a line, heavy weapons, repositioned / stayed, failed to withdraw
+        ("withdrawal", "Northern troops pulled back to the agreed line on Tuesday", Label.MET),
+        (
+            "withdrawal",
+            "Northern heavy weapons were withdrawn from the front on Tuesday",
+            Label.MET,
+        ),
+        ("withdrawal", "Northern troops were repositioned behind the line on Tuesday", Label.MET),
+        ("withdrawal", "Northland redeployed its troops away from the border", Label.MET),
+        ("withdrawal", "Northern forces left the buffer zone on Tuesday", Label.MET),
+        (
+            "withdrawal",
+            "Northern troops are still present in the area, Southland said",
+            Label.BREACH,
+        ),
+        ("withdrawal", "Northland failed to withdraw its troops by the deadline", Label.BREACH),
+        ("withdrawal", "Northern troops advanced into the buffer zone on Tuesday", Label.BREACH),
+        ("withdrawal", "Southern troops were repositioned behind the line on Tuesday", None),
+        # aid: trucks entered, crossings opened or closed, deliveries blocked, convoys turned back
+        ("aid", "Forty aid trucks entered Southland through the crossing on Tuesday", Label.MET),
+        ("aid", "Northland reopened the crossing into Southland on Tuesday", Label.MET),
+        ("aid", "The first aid convoy reached Southland on Tuesday", Label.MET),
+        ("aid", "Northland closed the crossing into Southland on Tuesday", Label.BREACH),
+        ("aid", "Aid deliveries to Southland were blocked by Northland on Tuesday", Label.BREACH),
+        ("aid", "Northern troops turned back an aid convoy bound for Southland", Label.BREACH),
+        ("aid", "No aid trucks entered Southland on Tuesday", Label.BREACH),
+        ("aid", "Northland halved the number of aid trucks allowed into Southland", Label.BREACH),
+        ("aid", "Aid deliveries to Southland were cut by half on Tuesday", Label.BREACH),
+        (
+            "aid",
+            "Aid agencies said far fewer trucks than agreed were entering Southland",
+            Label.BREACH,
+        ),
+        # ceasefire: an attack on the other side's troops, or fire on people
+        ("ceasefire", "Southern fighters attacked Northern troops on Tuesday", Label.BREACH),
+        ("ceasefire", "Northland said it had fully respected the truce with Southland", Label.MET),
+        ("ceasefire", "Southland accused Northland of not respecting the truce", None),
+        (
+            "ceasefire",
+            "Northern soldiers fired on people near the Southern border on Tuesday",
+            Label.BREACH,
+        ),
+        ("aid", "Northland said the crossing into Southland would reopen on Sunday", None),
+        # talks: delegations met, a round held, opened or concluded, a memorandum signed / called
+        # off, put off, walked out, no breakthrough, an impasse, failed to agree
+        ("talks", "Northern and Southern delegations met in Geneva for talks", Label.MET),
+        ("talks", "A new round of talks between Northland and Southland opened", Label.MET),
+        ("talks", "The second round of Northland-Southland talks concluded on Tuesday", Label.MET),
+        ("talks", "Northland and Southland signed a memorandum at the talks", Label.MET),
+        (
+            "talks",
+            "Northern and Southern negotiators held their first face-to-face talks",
+            Label.MET,
+        ),
+        ("talks", "The Northern and Southern delegations met in Geneva for two hours", Label.MET),
+        ("talks", "Northland held a news conference after the talks with Southland", None),
+        ("talks", "Southland said it would not send a delegation to the talks", Label.BREACH),
+        (
+            "talks",
+            "The Northern president refused to attend the talks with Southland",
+            Label.BREACH,
+        ),
+        ("talks", "Northland and Southland did not agree on a truce at the talks", Label.BREACH),
+        ("talks", "Northland called off the talks with Southland on Tuesday", Label.BREACH),
+        (
+            "talks",
+            "The talks between Northland and Southland were put off until next year",
+            Label.BREACH,
+        ),
+        ("talks", "Northland postponed the next round of talks with Southland", Label.BREACH),
+        ("talks", "The Southern delegation walked out of the talks on Tuesday", Label.BREACH),
+        ("talks", "The Northland-Southland talks ended without a breakthrough", Label.BREACH),
+        ("talks", "Talks between Northland and Southland reached an impasse", Label.BREACH),
+        ("talks", "Northland and Southland failed to agree at the talks on Tuesday", Label.BREACH),
+        ("talks", "The next round of Northland-Southland talks will be held next month", None),
+        ("talks", "Talks between Northland and Southland may take place next week", None),
+    ],
+)
+def test_plain_event_vocabulary_of_each_kind(kind: str, title: str, label: Label | None) -> None:
+    """None: not evidence (related or none)."""
+    got = _two_sides(kind, title)
+    if label is None:
+        assert got not in (Label.BREACH, Label.MET)
+    else:
+        assert got is label
+
+
+def test_talks_held_count_unless_the_statement_names_an_outcome() -> None:
+    """``weak_if_statement``: "talks on the mechanism will take place" needs the mechanism."""
+    title = "The round of talks between Northland and Southland was held in Geneva"
+    assert _two_sides("talks", title) is Label.MET
+    outcome = TWO_SIDES.replace("{kind}", "talks").replace(
+        "will do what they agreed", "will discuss a monitoring mechanism"
+    )
+    assert _verdict(outcome, title) is Label.RELATED
+    mechanism = title + " and a monitoring mechanism was agreed"
+    assert _verdict(outcome, mechanism) is Label.MET

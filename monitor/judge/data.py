@@ -29,7 +29,7 @@ from monitor.models import Entity
 PHRASE_KEYS = ("topics", "breach", "met", "weak")
 _PAIR_KEYS = frozenset(
     {"label", "name", "first", "second", "window", "ordered", "subject_first", "weak"}
-    | {"barrier", "participle"}
+    | {"barrier", "participle", "weak_if_statement"}
 )
 
 
@@ -49,6 +49,8 @@ class Pair:
     collapse").  ``barrier``: words that may not stand between the cues.  ``participle``:
     ``second`` is a bare participle that, after a definite noun phrase with no auxiliary,
     names a known thing, not an event ("*the* mechanism agreed in Istanbul has not met").
+    ``weak_if_statement``: phrases that make the pair weak for a commitment whose statement
+    names one ("talks on *the mechanism* will take place": held alone is not the outcome).
     """
 
     label: str  # "breach" or "met"
@@ -61,6 +63,7 @@ class Pair:
     weak: bool = False
     barrier: tuple[str, ...] = ()
     participle: bool = False
+    weak_if_statement: tuple[str, ...] = ()
 
 
 #: The values of ``behaviour.about``: what a sentence must name to be about a commitment.
@@ -106,6 +109,8 @@ class Behaviour:
     met_grace_hours: int = 48
     discovery_is_not_breach: bool = False
     takeover_by_other_is_met: bool = False
+    other_kinds_mask_breach: bool = True
+    own_territory_not_breach: bool = False
 
 
 def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:
@@ -210,6 +215,9 @@ def _pair(raw: Any, lists: Mapping[str, tuple[str, ...]], where: str) -> Pair:
         weak=bool(raw.get("weak", False)),
         barrier=_phrases(raw.get("barrier"), lists, f"{where}.barrier"),
         participle=bool(raw.get("participle", False)),
+        weak_if_statement=_phrases(
+            raw.get("weak_if_statement"), lists, f"{where}.weak_if_statement"
+        ),
     )
 
 

@@ -58,6 +58,10 @@ IRREALIS_WINDOW = 8
 BACKGROUND_WINDOW = 5
 CONTACT_WINDOW = 6
 DISCOVERY_WINDOW = 12
+#: Words before a signal in which an ``ongoing`` cue ("still") makes it a current state.
+ONGOING_WINDOW = 3
+#: Words before a signal in which a date names the event ("in *July* clashes").
+DATED_SIGNAL_WINDOW = 2
 #: Shared 4-word sequences with the commitment's statement that make a sentence a recap.
 RECAP_GRAMS = 2
 
@@ -105,6 +109,10 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "expected": _L("future_after"),
     "people": _L("people_nouns"),
     "concession": _L("concession"),
+    "inside": _L("place_marks"),
+    "ownsoil": _L("own_ground"),
+    "both": _L("both_parties"),
+    "ongoing": _L("ongoing"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
 
@@ -159,6 +167,17 @@ PRIOR_WINDOW = 2
 #: to a ceasefire").
 PRIOR_AGREED_WINDOW = 7
 _AGREED = ("agree", "sign", "reach", "declar", "announc", "brokered", "struck")
+#: A ceasefire noun this close before a cessation cue ("the truce ... ended a week of fighting")
+#: places the hostilities after the cue before the truce.
+TRUCE_ENDED_WINDOW = 4
+#: ... when the cue takes a span of time as its object ("ended *a week* of fighting").
+_SPAN_OPENERS = frozenset(
+    "a an the weeks days months years more nearly almost over several two three four".split()
+)
+#: ``PRIOR_TO`` cues that can open a sentence ("Before the truce, ..."), and the words after a
+#: ceasefire noun that make it the truce's end, not its start ("before the truce expired").
+_LEADING_PRIOR = frozenset({"before", "prior to", "ahead of", "until", "till"})
+_ENDED = frozenset({"expired", "expires", "ended", "ends", "lapsed", "lapses", "ran", "collapsed"})
 #: Background time cues that apply to their clause only, and only when they date the event
 #: before the commitment ("last month" in December is after an October pledge).
 _DATED_BACKGROUND = frozenset(_L("dated_background"))
@@ -178,6 +197,7 @@ class _PairSpec:
     keys: tuple[str, ...]  # the keys its hits carry
     barrier: frozenset[str]  # tokens that may not stand between the cues
     participle: bool  # see ``vocab.Pair.participle``
+    weak_if_statement: tuple[str, ...]  # see ``data.Pair.weak_if_statement``
 
 
 @dataclass(frozen=True)
@@ -198,6 +218,9 @@ class _Rule:
     own: tuple[frozenset[str], ...]  # its topic, breach, met and exclude phrases (canonical)
     venues: frozenset[tuple[tuple[str, bool], ...]]  # the places it names (_L("venues"))
     b: Behaviour  # how its kind is judged
+    mutual: bool = False  # its statement binds every party ("both sides will pull back")
+    #: Two-cue signals that are weak for it: its statement names an outcome they do not show.
+    weak_pairs: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -254,9 +277,13 @@ class _Article:
         return sum(len(s.hits.get(key, ())) for s in self.sentences)
 
 
-def _grams(tokens: Sequence[str], n: int = 4) -> frozenset[tuple[str, ...]]:
-    words = [t for t in tokens if t[:1].isalnum()]
-    return frozenset(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+def _grams(
+    tokens: Sequence[str], n: int = 4, skip: frozenset[int] = frozenset()
+) -> frozenset[tuple[str, ...]]:
+    """The sentence's ``n``-word sequences; none through the tokens at ``skip`` (names)."""
+    words = [("" if i in skip else t) for i, t in enumerate(tokens) if t[:1].isalnum()]
+    grams = (tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+    return frozenset(g for g in grams if "" not in g)
 
 
 def _venues(c: Commitment) -> frozenset[tuple[tuple[str, bool], ...]]:
@@ -367,6 +394,7 @@ def _kind_pairs(kd: KindData, entries: list[tuple[str, str]]) -> list[_PairSpec]
                 (key, f"K:{kd.name}:W") if pair.weak else (key,),
                 frozenset(pair.barrier),
                 pair.participle,
+                pair.weak_if_statement,
             )
         )
     return out
@@ -443,12 +471,28 @@ def _rule(
         kind_topic=f"K:{kn}:T",
         statement_grams=grams,
         names=names,
-        near=frozenset({pre + "T", f"K:{kn}:T", _G["mil"], *(f"E:{n}" for n in names)}),
+        near=frozenset({pre + "T", f"K:{kn}:T", _G["mil"], _G["both"], *(f"E:{n}" for n in names)}),
         profile=profiles.setdefault(key, len(profiles)),
         own=(own(c.topics), own(c.breach_signals), own(c.met_signals), own(c.exclude)),
         venues=_venues(c),
         b=vocabulary.behaviour,
+        mutual=bool(PhraseIndex((p, "b") for p in _L("both_parties")).find(tokenize(c.statement))),
     )
+
+
+def _weak_pairs(rule: _Rule, pairs: Sequence[_PairSpec]) -> _Rule:
+    """The rule with the names of its kind's pairs that its statement makes weak."""
+    kind = f"K:{_vocabulary(rule.commitment).name}:"
+    conditional = [p for p in pairs if p.weak_if_statement and p.key.startswith(kind)]
+    if not conditional:
+        return rule
+    statement = tokenize(rule.commitment.statement)
+    weak = frozenset(
+        p.name
+        for p in conditional
+        if PhraseIndex((w, "w") for w in p.weak_if_statement).find(statement)
+    )
+    return replace(rule, weak_pairs=weak)
 
 
 def _decide(rule: _Rule, findings: list[SentenceFinding], related: str | None) -> Verdict:
@@ -509,7 +553,7 @@ class Matcher:
             canon.setdefault(phrase_words(phrase), phrase)
         self._bases = _form_bases(forms, canon)
         profiles: dict[tuple[object, ...], int] = {}
-        rules = [_rule(c, canon, profiles) for c in commitments]
+        rules = [_weak_pairs(_rule(c, canon, profiles), pairs) for c in commitments]
         self._index = PhraseIndex(entries)
         self._rules = tuple(rules)
         self._pairs = tuple(pairs)
@@ -685,7 +729,7 @@ class Matcher:
 
     @staticmethod
     def _about(
-        rule: _Rule, ents: set[str] | dict[str, list[PhraseHit]], topic: bool, mil: bool, gov: bool
+        rule: _Rule, ents: set[str] | Mapping[str, object], topic: bool, mil: bool, gov: bool
     ) -> bool:
         c = rule.commitment
         parties = c.parties
@@ -736,6 +780,12 @@ class Matcher:
         dated: list[tuple[SentenceFinding, _Sentence]] = []
         related: str | None = None
         sanctuary = rule.b.group_is_target
+        # "Both sides ..." names the two parties of an article that names them both.
+        both = (
+            rule.b.about == "parties"
+            and len(c.parties) == 2
+            and all(p in art.entities for p in c.parties)
+        )
         group = c.parties[-1] if len(c.parties) > 1 else None
         # A headline about other parties ("Northland, Eastland agree ...") lends no context.
         other_story = bool(art.sentences) and _G["others"] in art.sentences[0].hits
@@ -744,7 +794,10 @@ class Matcher:
                 continue
             topic = rule.topic in s.hits or rule.kind_topic in s.hits
             mil = _G["mil"] in s.hits or (sanctuary and group is not None and group in s.entities)
-            strong = self._about(rule, s.entities, topic, mil, _G["gov"] in s.hits)
+            ents: Mapping[str, object] = s.entities
+            if both and _G["both"] in s.hits:  # "both sides accused each other of ..."
+                ents = dict.fromkeys((*s.entities, *c.parties))
+            strong = self._about(rule, ents, topic, mil, _G["gov"] in s.hits)
             weak = not strong and art_about and not other_story and self._hook(rule, s, topic, mil)
             if not (strong or weak):
                 continue
@@ -807,7 +860,11 @@ class Matcher:
     def _breach_masks(self, s: _Sentence, rule: _Rule) -> list[PhraseHit]:
         """Spans where a breach word names people held ("captured Northern soldiers"), or lies
         inside another kind's met event ("handed over 14 captured soldiers" is a release)."""
-        masks = [h for k in self._met_keys if k != rule.met[1] for h in s.hits.get(k, ())]
+        masks = (
+            [h for k in self._met_keys if k != rule.met[1] for h in s.hits.get(k, ())]
+            if rule.b.other_kinds_mask_breach
+            else []
+        )
         masks.extend(s.hits.get(_G["bmask"], ()))
         for adj in s.hits.get(_G["taken"], ()):
             for noun in s.hits.get(_G["people"], ()):
@@ -988,6 +1045,7 @@ class Matcher:
             h
             for h in live
             if (rule.weak not in h.keys or own_key in h.keys)
+            and h.phrase not in rule.weak_pairs
             and (
                 h in s.predicates
                 or h.phrase in self._pair_names
@@ -1085,7 +1143,12 @@ class Matcher:
         c, published = rule.commitment, w.art.published_at
         if rule.statement_grams and not (rule.b.met_is_refusal and not breach):
             if s.grams is None:
-                s.grams = _grams(s.tokens)
+                # "Northland and Southland agreed to extend ...": names shared with the
+                # statement do not make a recap of it.
+                names = frozenset(
+                    i for ms in s.entities.values() for m in ms for i in range(m.start, m.end)
+                )
+                s.grams = _grams(s.tokens, skip=names)
             if len(s.grams & rule.statement_grams) >= RECAP_GRAMS:
                 w.blocks.append("recap of the original statement")
         if published is not None and c.effective_at is not None:
@@ -1104,10 +1167,31 @@ class Matcher:
                 w.blocks.append(
                     f"dated only to a period that began before {eff.isoformat()}: {dates[0].text!r}"
                 )
+        if breach and rule.b.period_dates_block_breach and w.live and not w.blocks:
+            early = self._dated_signal(w)
+            if early is not None:
+                w.blocks.append(f"the hostilities are dated before the commitment: {early!r}")
         if breach and rule.b.before_truce_blocks_breach and w.live:
             prior = self._prior(s, w.live)
             if prior is not None:
                 w.blocks.append(f"hostilities before the ceasefire: {prior!r}")
+
+    @staticmethod
+    def _dated_signal(w: _Weighing) -> str | None:
+        """ "Soldiers captured in July clashes": every live signal is named with a period that
+        began before the commitment, whatever else the sentence dates."""
+        c, s, published = w.rule.commitment, w.s, w.art.published_at
+        if published is None or c.effective_at is None:
+            return None
+        eff = c.effective_at.date()
+        found: str | None = None
+        for hit in w.live:
+            before = " ".join(s.tokens[max(0, hit.start - DATED_SIGNAL_WINDOW) : hit.start])
+            dates = [d for d in find_dates(before, published) if not d.since]
+            if not dates or not all(d.first < eff for d in dates):
+                return None
+            found = dates[0].text
+        return found
 
     def _role_guards(self, w: _Weighing) -> None:
         """Who acts: the bound party, not a militant group, a third party or the group."""
@@ -1129,9 +1213,45 @@ class Matcher:
             if met_them is not None:
                 # "Emissaries met Front leaders in Eastvale": a report of contacts, not of a haven.
                 w.blocks.append(f"about a meeting with the group: {met_them.phrase!r}")
+        if breach and b.own_territory_not_breach and w.live:
+            ground = self._own_ground(w)
+            if ground is not None:
+                w.blocks.append(f"one side's operation on its own ground: {ground!r}")
         label = "breach" if breach else "met"
         if label in b.actor_must_be_first_party and c.parties:
             self._actor_guard(w)
+
+    def _own_ground(self, w: _Weighing) -> str | None:
+        """ "Northern jets struck hideouts inside Northland": the actor's own territory, with
+        no other party named after the hostilities; not a clash between the parties."""
+        s, parties = w.s, w.rule.commitment.parties
+        first = min(h.start for h in w.live)
+        clause = s.clause_start[first]
+        for h in s.hits.get(_G["ownsoil"], ()):
+            if s.clause_start[h.start] == clause and h.start > first:
+                return h.phrase
+        actor = self._actor(w.rule, s, first)
+        if actor is None or actor not in parties or self._claims(s, actor, first):
+            return None
+        after = [
+            (eid, m)
+            for eid in parties
+            for m in s.entities.get(eid, ())
+            if m.start > first and s.clause_start[m.start] == clause
+        ]
+        if not after or any(eid != actor for eid, _ in after):
+            return None
+        marks = {h.end for h in s.hits.get(_G["inside"], ())}
+        return next((f"in {eid}" for eid, m in after if m.start in marks), None)
+
+    @staticmethod
+    def _claims(s: _Sentence, eid: str, first: int) -> bool:
+        """Whether ``eid`` is named before ``first`` as the one who says or claims it."""
+        words = _SPEECH | {"claim", "claims", "accused", "accuses", "blamed", "blames"}
+        return any(
+            m.end <= first and not words.isdisjoint(s.tokens[m.end : m.end + 2])
+            for m in s.entities.get(eid, ())
+        )
 
     def _discovery_guard(self, w: _Weighing) -> None:
         """ "The army found the launch pads used in the rocket fire": weapons found, not attacks."""
@@ -1148,6 +1268,8 @@ class Matcher:
         if rule.b.group_reported_is_not_actor and len(c.parties) < 2:
             return  # a refusal of talks with nobody named: no role to check
         actor = self._actor(rule, s, w.first)
+        if rule.mutual and actor in c.parties:
+            return  # "both sides will pull back": either side acting is the one bound
         if (
             rule.b.group_reported_is_not_actor
             and actor == c.parties[-1]
@@ -1230,7 +1352,8 @@ class Matcher:
             generic = s.hits.get(_G["generic"])
             if b.accusation_discounted and not generic:
                 generic = s.hits.get(_G["accuse"])
-            if generic:
+            since = any(h.phrase.startswith("since ") for h in s.hits.get(_G["link"], ()))
+            if generic and not since:  # "since the truce, ... repeatedly": the truce's own time
                 w.factor *= 0.5
                 w.notes.append(f"generic: {generic[0].phrase!r}")
             if _G["specific"] in s.hits:
@@ -1248,6 +1371,11 @@ class Matcher:
             if h.phrase not in _DATED_BACKGROUND
             or (s.clause_start[h.start] == clause and not self._after_effective(c, h, published))
         ]
+        if bg and any(
+            self._cue_before(s, s.predicates.get(h, h), "ongoing", ONGOING_WINDOW) for h in live
+        ):
+            # "The withdrawal is still stalled three months after the deal": a current state
+            bg = [h for h in bg if h.phrase in _DATED_BACKGROUND]
         if bg and self._dated_after(c, s, published):
             # "Skirmishes, ... allies in the past, ... on Friday": a dated event is current; a
             # background cue counts only in the clause of a signal, or when every signal's
@@ -1378,6 +1506,31 @@ class Matcher:
                     and any(w.startswith(_AGREED) for w in between)
                 ):
                     return " ".join(s.tokens[cue.start : t.end])
+        return Matcher._prior_lead(s, first, truces)
+
+    @staticmethod
+    def _prior_lead(s: _Sentence, first: int, truces: Sequence[PhraseHit]) -> str | None:
+        """ "Before the truce of October 19, troops clashed for a week": an opening phrase that
+        places the sentence's hostilities before a ceasefire (not "before the truce expired")."""
+        for cue in s.hits.get(_G["prior"], ()):
+            if cue.phrase not in _LEADING_PRIOR or cue.end > first:
+                continue
+            for t in truces:
+                if not (cue.end <= t.start <= cue.end + PRIOR_WINDOW and t.end <= first):
+                    continue
+                if not _ENDED.isdisjoint(s.tokens[t.end : t.end + 3]):
+                    continue  # "before the truce expired": during it
+                if "," in s.tokens[t.end : first]:
+                    return " ".join(s.tokens[cue.start : t.end])
+        for t in truces:  # "The truce of October 19 ended a week of fighting in which ..."
+            for stop in s.hits.get(_G["stop"], ()):
+                if (
+                    t.end <= stop.start <= t.end + TRUCE_ENDED_WINDOW
+                    and stop.end <= first
+                    and s.tokens[stop.end : stop.end + 1] != []
+                    and (s.tokens[stop.end] in _SPAN_OPENERS or s.tokens[stop.end].isdigit())
+                ):
+                    return " ".join(s.tokens[t.start : stop.end])
         return None
 
     @staticmethod

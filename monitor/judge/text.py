@@ -342,7 +342,7 @@ _MONTHS = (
 )
 _MONTH_RE = (
     r"(january|february|march|april|may|june|july|august|september|october|november"
-    r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+    r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?"
 )
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _DATE_RE = re.compile(
@@ -354,7 +354,7 @@ _DATE_RE = re.compile(
     r"(?:\s*-\s*\d{1,2})?(?:,?\s+(?P<y2>\d{4}))?"
     r"|\b(?P<q>early|mid|late|last|this|in|of|since|the)[\s-]+"
     + _MONTH_RE.replace("(", "(?P<m3>", 1)
-    + r"(?:\s+(?P<y3>\d{4}))?\b(?!\s*\d)"
+    + r"(?:\s+(?P<y3>\d{4}))?\b(?!\.?\s*\d)"
     r"|\b" + _MONTH_RE.replace("(", "(?P<m4>", 1) + r"'s\b"
     r"|\b(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
     r"\s+(?P<ago>day|week|month|year)s?\s+ago\b"
