@@ -19,12 +19,12 @@ def simhash64(text: str, shingle: int = 3) -> int:
     """64-bit SimHash of word shingles; syndicated copies differ in few bits."""
     words = _WORD.findall(text.lower())
     if len(words) >= shingle:
-        grams = [" ".join(words[i : i + shingle]) for i in range(len(words) - shingle + 1)]
+        grams = list(map(" ".join, zip(*(words[i:] for i in range(shingle)), strict=False)))
     else:
         grams = [" ".join(words)] if words else []
     if not grams:
         return 0
-    digests = b"".join([blake2b(g.encode(), digest_size=8).digest() for g in grams])
+    digests = b"".join([blake2b(g, digest_size=8).digest() for g in map(str.encode, grams)])
     # one row of 64 bits per shingle; digest bytes are big-endian, so byte 7 holds bits 0-7
     bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8), axis=1)
     ones = bits.sum(axis=0, dtype=np.int64)  # column j is bit 63 - j
