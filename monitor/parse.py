@@ -135,6 +135,8 @@ def _has_declarations(text: str) -> bool:
     feedparser's own line-anchored DOCTYPE/ENTITY patterns would pick up (which do
     not skip comments).  A mention inside a line of a comment is harmless.
     """
+    if "<!" not in text:  # every declaration (and comment) starts so: nothing to find
+        return False
     if _prolog_doctypes(text) != []:
         return True
     m = _ELEMENT_START.search(text)
