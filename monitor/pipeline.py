@@ -293,7 +293,8 @@ def poll(m: Monitor) -> PollReport:
                 deadline_seconds=p.deadline_seconds,
             ):
                 size = _body_size(outcome)
-                if size is not None and not backlog.acquire(size, m.stop):
+                # (a poll that has ended, stopped or not, releases nothing any more)
+                if size is not None and not backlog.acquire(size, m.stop, over):
                     return
                 feed = by_id[request.feed_id]
                 job = _parse_job(m, feed, outcome)
@@ -390,11 +391,12 @@ class _Backlog:
         self._held, self._bytes = 0, 0
         self._cond = threading.Condition()
 
-    def acquire(self, size: int, stop: threading.Event) -> bool:
-        """Wait for room for a body of ``size`` bytes; False if ``stop`` is set meanwhile."""
+    def acquire(self, size: int, *stops: threading.Event) -> bool:
+        """Wait for room for a body of ``size`` bytes; False if one of ``stops`` is set
+        meanwhile."""
         with self._cond:
             while self._held and (self._held >= self._count or self._bytes + size > self._size):
-                if stop.is_set():
+                if any(stop.is_set() for stop in stops):
                     return False
                 self._cond.wait(0.2)
             self._held += 1

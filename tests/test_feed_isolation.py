@@ -474,6 +474,9 @@ def test_the_parse_backlog_holds_bodies_by_count_and_by_bytes() -> None:
     waiter.join(10)
     assert got == [True]
     backlog.release(None)  # an outcome without a body held nothing
+    over = threading.Event()
+    over.set()  # the poll has ended (it raised, say): a fetch waiting for room gives up
+    assert not backlog.acquire(0, stop, over)  # three bodies held: full
 
 
 @pytest.mark.parametrize("limit", ["PARSE_BACKLOG", "PARSE_BACKLOG_BYTES"])
