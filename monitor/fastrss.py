@@ -116,6 +116,8 @@ _XML_MEDIA = frozenset({"application/xml", "application/rss+xml", "application/a
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
+# The characters feedparser's cp1252 repair replaces (C1 controls).
+_C1 = re.compile("[\x80-\x9f]")
 # The elements whose HTML feedparser puts through its relative-URI resolver.
 _RELATIVE_URI_TEXTS = frozenset({"title", "description", "summary", "content"})
 
@@ -139,13 +141,20 @@ def _value(
         output = _urljoin(base, output)
     if not atom and ctype == "text/plain" and _FeedParserMixin.looks_like_html(output):
         ctype = "text/html"
-    if (ctype or "text/html") in _HTML_TYPES and element in _RELATIVE_URI_TEXTS:
+    if (
+        (ctype or "text/html") in _HTML_TYPES
+        and element in _RELATIVE_URI_TEXTS
+        # text with no tag and no reference comes out of the resolver as it went in
+        and ("<" in output or "&" in output)
+    ):
         output = resolve_relative_uris(output, base, "utf-8", ctype or "text/html")
+    if output.isascii():  # both repairs leave ASCII as it is
+        return output
     try:
         output = output.encode("iso-8859-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         pass
-    return str(output.translate(_cp1252))
+    return str(output.translate(_cp1252)) if _C1.search(output) else output
 
 
 def _media_type(headers: Mapping[str, str]) -> str:

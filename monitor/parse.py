@@ -135,6 +135,8 @@ def _has_declarations(text: str) -> bool:
     feedparser's own line-anchored DOCTYPE/ENTITY patterns would pick up (which do
     not skip comments).  A mention inside a line of a comment is harmless.
     """
+    if "<!" not in text:  # every declaration (and comment) starts so: nothing to find
+        return False
     if _prolog_doctypes(text) != []:
         return True
     m = _ELEMENT_START.search(text)
@@ -372,6 +374,7 @@ _INVISIBLE = dict.fromkeys(
         0x180E,
     ]
 )
+_INVISIBLE_RE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
 # C0/C1 controls (except LF) and the Unicode line/paragraph separators.
 _CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -423,7 +426,11 @@ def valid_unicode(s: str) -> str:
 
 
 def _strip_controls(s: str) -> str:
-    return _CONTROLS.sub(" ", valid_unicode(s).translate(_INVISIBLE))
+    if not s.isascii():  # ASCII has no surrogate and no invisible character
+        s = valid_unicode(s)
+        if _INVISIBLE_RE.search(s):
+            s = s.translate(_INVISIBLE)
+    return _CONTROLS.sub(" ", s)
 
 
 def clean_text(s: str) -> str:

@@ -35,11 +35,21 @@ from typing import Any
 
 from monitor.entryrows import prepare
 from monitor.errors import ParseError
-from monitor.logs import get_logger
 from monitor.models import ParseResult
 from monitor.parse import parse_feed
 
-log = get_logger()
+
+class _Log:
+    """This module's logger (``monitor.logs``), made at its first use: only the pool logs,
+    never a worker, so the fork server the workers start from does not import structlog."""
+
+    def __getattr__(self, name: str) -> Any:
+        from monitor.logs import get_logger
+
+        return getattr(get_logger(), name)
+
+
+log = _Log()
 
 DEFAULT_CPU_SECONDS = 15.0
 DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024

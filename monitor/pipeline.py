@@ -74,8 +74,11 @@ log = get_logger()
 JUDGE_BATCH = 200
 # The most entries kept from one feed body (the newest by date, when it has more).
 MAX_ENTRIES = 500
-# The most fetched bodies a poll holds waiting for their parse and store.
-PARSE_BACKLOG = 32
+# The most fetched bodies a poll holds waiting for their parse and store, and the most
+# bytes (one body is always let through, however large): a slow parse cannot make a
+# cycle's memory grow with its size, and fetching is not held back by a few slow parses.
+PARSE_BACKLOG = 256
+PARSE_BACKLOG_BYTES = 32 * 1024 * 1024
 # The most feeds' outcomes stored in one transaction (those ready at about the same time).
 STORE_BATCH = 32
 # How long the poll waits for more outcomes to store with one that is ready.
@@ -257,9 +260,26 @@ def poll(m: Monitor) -> PollReport:
         )
 
     events: queue.SimpleQueue[tuple[str, Any, Any]] = queue.SimpleQueue()
-    # Bodies fetched but not yet parsed and stored are held in memory: at most this many
-    # (fetching waits), so a slow parse cannot make a cycle's memory grow with its size.
-    backlog = threading.Semaphore(PARSE_BACKLOG)
+    # Bodies fetched but not yet parsed and stored are held in memory: at most
+    # PARSE_BACKLOG of them and PARSE_BACKLOG_BYTES (fetching waits).
+    backlog = _Backlog(PARSE_BACKLOG, PARSE_BACKLOG_BYTES)
+    pools: list[parsepool.ParsePool] = []  # the parse pool, once started
+    pool_lock = threading.Lock()
+    over = threading.Event()  # the poll has ended: no pool starts after this
+
+    def parse_pool() -> parsepool.ParsePool:
+        with pool_lock:
+            if over.is_set():
+                raise RuntimeError("the poll is over")
+            if not pools:
+                pools.append(
+                    parsepool.ParsePool(
+                        cpu_seconds=p.parse_cpu_seconds,
+                        memory_bytes=p.parse_memory_mb * 1024 * 1024,
+                        prestart=True,
+                    )
+                )
+            return pools[0]
 
     def fetching() -> None:
         try:
@@ -272,24 +292,25 @@ def poll(m: Monitor) -> PollReport:
                 max_bytes=p.max_bytes,
                 deadline_seconds=p.deadline_seconds,
             ):
-                if _has_body(outcome):
-                    while not backlog.acquire(timeout=0.2):
-                        if m.stop.is_set():
-                            return
-                events.put(("fetched", request, outcome))
+                size = _body_size(outcome)
+                # (a poll that has ended, stopped or not, releases nothing any more)
+                if size is not None and not backlog.acquire(size, m.stop, over):
+                    return
+                feed = by_id[request.feed_id]
+                job = _parse_job(m, feed, outcome)
+                if job is None or not isinstance(outcome, FetchResult):
+                    events.put(("fetched", feed, outcome))
+                    continue
+                # handed to the workers here, as soon as the body is in: the poll's thread
+                # may be busy storing
+                events.put(("parsing", None, None))  # counted before it can be parsed
+                future = parse_pool().submit(job)
+                future.add_done_callback(_on_parsed(events, feed, outcome))
         except BaseException as e:  # handed to the poll's thread, which raises it
             events.put(("crashed", e, None))
         finally:
             events.put(("done", None, None))
 
-    def parse_pool() -> parsepool.ParsePool:
-        return parsepool.ParsePool(
-            cpu_seconds=p.parse_cpu_seconds,
-            memory_bytes=p.parse_memory_mb * 1024 * 1024,
-            prestart=True,
-        )
-
-    pool: parsepool.ParsePool | None = None
     parsing = 0
     fetching_done = False
     thread = threading.Thread(target=fetching, name="poll-fetch", daemon=True)
@@ -297,7 +318,7 @@ def poll(m: Monitor) -> PollReport:
         # A feed never parsed before most likely needs a parse: the workers start while
         # the first fetches wait for their answers (else at the first body to parse).
         if any(f.body_hash is None for f in due):
-            pool = parse_pool()
+            parse_pool()
         thread.start()
         # Outcomes are stored a few at a time: those that come within STORE_GATHER_SECONDS
         # of the first go in one transaction (fewer, larger transactions); parses are
@@ -308,8 +329,7 @@ def poll(m: Monitor) -> PollReport:
         def flush() -> None:
             _store_outcomes(m, ready, report)
             for _, outcome in ready:
-                if _has_body(outcome) or isinstance(outcome, ParsedBody | ParseFailure):
-                    backlog.release()
+                backlog.release(_body_size(outcome))
                 report.polled += 1
                 m.say(f"polled {report.polled}/{len(due)} feeds, {report.new_articles} new")
             ready.clear()
@@ -338,16 +358,9 @@ def poll(m: Monitor) -> PollReport:
                     flush()
                 raise first
             elif kind == "fetched":
-                feed = by_id[first.feed_id]
-                job = _parse_job(m, feed, second)
-                if job is None:
-                    outcome = second
-                else:
-                    if pool is None:
-                        pool = parse_pool()
-                    parsing += 1
-                    future = pool.submit(job)
-                    future.add_done_callback(_on_parsed(events, feed, second))
+                feed, outcome = first, second
+            elif kind == "parsing":
+                parsing += 1
             elif kind == "parsed":
                 parsing -= 1
                 feed, got = first
@@ -360,11 +373,52 @@ def poll(m: Monitor) -> PollReport:
                     until = time.monotonic() + STORE_GATHER_SECONDS
                 ready.append((feed, outcome))
     finally:
-        if pool is not None:
+        with pool_lock:
+            over.set()
+        for pool in pools:
             pool.close(kill=True)  # nothing is left to parse, unless the poll was stopped
             report.parse_cpu_seconds = pool.cpu_seconds_used
             report.parse_peak_rss_kib = pool.peak_rss_kib
     return report
+
+
+class _Backlog:
+    """The bodies a poll holds (fetched, not yet stored): at most ``count`` of them and
+    ``size`` bytes; one body is always let in, however large."""
+
+    def __init__(self, count: int, size: int) -> None:
+        self._count, self._size = count, size
+        self._held, self._bytes = 0, 0
+        self._cond = threading.Condition()
+
+    def acquire(self, size: int, *stops: threading.Event) -> bool:
+        """Wait for room for a body of ``size`` bytes; False if one of ``stops`` is set
+        meanwhile."""
+        with self._cond:
+            while self._held and (self._held >= self._count or self._bytes + size > self._size):
+                if any(stop.is_set() for stop in stops):
+                    return False
+                self._cond.wait(0.2)
+            self._held += 1
+            self._bytes += size
+            return True
+
+    def release(self, size: int | None) -> None:
+        if size is None:
+            return
+        with self._cond:
+            self._held -= 1
+            self._bytes -= size
+            self._cond.notify_all()
+
+
+def _body_size(outcome: object) -> int | None:
+    """The bytes of the body an outcome holds in the backlog, or None (no body)."""
+    if isinstance(outcome, ParsedBody | ParseFailure):
+        outcome = outcome.fetched
+    if isinstance(outcome, FetchResult) and outcome.content is not None:
+        return len(outcome.content)
+    return None
 
 
 def _on_parsed(
@@ -391,10 +445,6 @@ class ParseFailure:
 
     fetched: FetchResult
     error: ParseError
-
-
-def _has_body(outcome: object) -> bool:
-    return isinstance(outcome, FetchResult) and outcome.content is not None
 
 
 def _body_hash(result: FetchResult) -> str:

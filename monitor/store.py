@@ -18,6 +18,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     case,
     delete,
     func,
@@ -441,46 +442,95 @@ class Store:
 
     def save_polls(self, polls: Sequence[FeedPoll], *, now: datetime) -> list[int]:
         """``save_entries`` for several feeds in one transaction (all stored, or none);
-        how many articles were new, feed by feed."""
-        with self.transaction() as s:
-            return [self._save_poll(s, poll, now) for poll in polls]
+        how many articles were new, feed by feed.
 
-    def _save_poll(self, s: Session, poll: FeedPoll, now: datetime) -> int:
-        feed = poll.feed
-        # made ready by the parse workers (``monitor.entryrows``), else here
-        prepared = [prepare(feed.id, feed.name, entry) for entry in poll.entries]
-        new = self._store_entries(s, feed, prepared, now) if prepared else 0
+        The entries of every feed are stored together: one key look-up, one insert of
+        articles and one of keys for the whole batch (not per feed), then the feeds' rows
+        (``_update_feeds``).  An entry whose key another feed of the batch brought first is that
+        article, as if the feeds had been stored one after another."""
+        with self.transaction() as s:
+            # made ready by the parse workers (``monitor.entryrows``), else here
+            prepared = [[prepare(p.feed.id, p.feed.name, e) for e in p.entries] for p in polls]
+            news = self._store_entries(s, polls, prepared, now)
+            self._update_feeds(s, polls, [bool(e) for e in prepared], news, now)
+            return news
+
+    def _update_feeds(
+        self,
+        s: Session,
+        polls: Sequence[FeedPoll],
+        had: Sequence[bool],
+        news: Sequence[int],
+        now: datetime,
+    ) -> None:
+        """Each feed's row after its successful fetch: one executemany UPDATE per shape of
+        change (validators or not, new articles or not, a body or not), not one per feed."""
         feeds: Any = FeedRow.__table__
-        values: dict[str, Any] = {
-            "last_polled_at": now,
-            "last_ok_at": now,
-            "last_status": poll.status,
-            "last_error": clean_text(poll.warning) if poll.warning is not None else None,
-            "error_count": 0,
-            "next_poll_at": poll.next_poll_at,
-        }
-        if poll.status != 304:
-            # a validator longer than its column is no validator: a cut one never matches
-            values["etag"] = fitting(FeedRow.etag, poll.etag)
-            values["last_modified"] = fitting(FeedRow.last_modified, poll.last_modified)
-        if new:
-            values["last_new_at"] = now
-            values["articles_seen"] = feeds.c.articles_seen + new
-        elif prepared:
-            values["last_new_at"] = func.coalesce(feeds.c.last_new_at, now)
-        if poll.body is not None:
-            values["body_hash"], values["entries_dropped"] = poll.body[0], max(0, poll.body[1])
-        # one UPDATE through Core: no load and flush of the ORM row, no ORM bookkeeping
-        done = s.execute(update(feeds).where(feeds.c.id == feed.id).values(values))
-        if not getattr(done, "rowcount", 0):
-            raise NoResultFound(f"no feed {feed.id}")
-        return new
+        c = feeds.c
+        groups: dict[tuple[bool, bool, bool, bool], list[dict[str, Any]]] = {}
+        for poll, any_entries, new in zip(polls, had, news, strict=True):
+            params: dict[str, Any] = {
+                "b_id": poll.feed.id,
+                "b_now": now,
+                "b_status": poll.status,
+                "b_error": clean_text(poll.warning) if poll.warning is not None else None,
+                "b_next": poll.next_poll_at,
+            }
+            validators = poll.status != 304
+            if validators:
+                # a validator longer than its column is no validator: a cut one never matches
+                params["b_etag"] = fitting(FeedRow.etag, poll.etag)
+                params["b_modified"] = fitting(FeedRow.last_modified, poll.last_modified)
+            if new:
+                params["b_new"] = new
+            if poll.body is not None:
+                params["b_hash"], params["b_dropped"] = poll.body[0], max(0, poll.body[1])
+            shape = (validators, bool(new), any_entries and not new, poll.body is not None)
+            groups.setdefault(shape, []).append(params)
+        for (validators, new_ones, seen, body), rows in groups.items():
+            values: dict[str, Any] = {
+                "last_polled_at": bindparam("b_now", type_=c.last_polled_at.type),
+                "last_ok_at": bindparam("b_now", type_=c.last_ok_at.type),
+                "last_status": bindparam("b_status", type_=c.last_status.type),
+                "last_error": bindparam("b_error", type_=c.last_error.type),
+                "error_count": 0,
+                "next_poll_at": bindparam("b_next", type_=c.next_poll_at.type),
+            }
+            if validators:
+                values["etag"] = bindparam("b_etag", type_=c.etag.type)
+                values["last_modified"] = bindparam("b_modified", type_=c.last_modified.type)
+            if new_ones:
+                values["last_new_at"] = bindparam("b_now", type_=c.last_new_at.type)
+                values["articles_seen"] = c.articles_seen + bindparam(
+                    "b_new", type_=c.articles_seen.type
+                )
+            elif seen:
+                values["last_new_at"] = func.coalesce(
+                    c.last_new_at, bindparam("b_now", type_=c.last_new_at.type)
+                )
+            if body:
+                values["body_hash"] = bindparam("b_hash", type_=c.body_hash.type)
+                values["entries_dropped"] = bindparam("b_dropped", type_=c.entries_dropped.type)
+            # Core, through the connection: an executemany, no ORM bookkeeping
+            stmt = update(feeds).where(c.id == bindparam("b_id", type_=c.id.type)).values(values)
+            done = s.connection().execute(stmt, rows)
+            if getattr(done, "rowcount", len(rows)) != len(rows):
+                missing = [r["b_id"] for r in rows if s.get(FeedRow, r["b_id"]) is None]
+                raise NoResultFound(f"no feed {missing[0] if missing else '?'}")
 
     def _store_entries(
-        self, s: Session, feed: Feed, prepared: Sequence[PreparedEntry], now: datetime
-    ) -> int:
+        self,
+        s: Session,
+        polls: Sequence[FeedPoll],
+        prepared: Sequence[Sequence[PreparedEntry]],
+        now: datetime,
+    ) -> list[int]:
+        """Store the new entries of several feeds; how many were new, feed by feed."""
+        news = [0] * len(polls)
+        wanted = sorted({k for entries in prepared for entry in entries for k in entry.keys})
+        if not wanted:
+            return news
         keys_table = ArticleKeyRow.__table__
-        wanted = sorted({k for entry in prepared for k in entry.keys})
         known: dict[str, int] = {}
         for chunk in _chunks(wanted, KEY_LOOKUP_CHUNK):
             found = s.execute(
@@ -489,43 +539,57 @@ class Store:
                 )
             )
             known.update((key, article_id) for key, article_id in found)
-        fresh: list[PreparedEntry] = []  # the new articles, in feed order
+        fresh: list[tuple[int, PreparedEntry]] = []  # the new articles (feed index, entry)
         owner: dict[str, int] = {}  # key -> index in ``fresh``
         more: dict[str, int] = {}  # a new key of an article already stored -> its id
-        for entry in prepared:
-            keys = entry.keys
-            stored = next((known[k] for k in keys if k in known), None)
-            if stored is not None:  # seen before: remember the keys it has now too
+        for at, entries in enumerate(prepared):
+            for entry in entries:
+                keys = entry.keys
+                stored = next((known[k] for k in keys if k in known), None)
+                if stored is not None:  # seen before: remember the keys it has now too
+                    for k in keys:
+                        if k not in known and k not in owner:
+                            more[k] = known[k] = stored
+                    continue
+                index = next((owner[k] for k in keys if k in owner), len(fresh))
+                if index == len(fresh):
+                    fresh.append((at, entry))
                 for k in keys:
-                    if k not in known and k not in owner:
-                        more[k] = known[k] = stored
-                continue
-            index = next((owner[k] for k in keys if k in owner), len(fresh))
-            if index == len(fresh):
-                fresh.append(entry)
-            for k in keys:
-                owner.setdefault(k, index)
+                    owner.setdefault(k, index)
         rows: list[dict[str, Any]] = []
         ids: list[int] = []
         if fresh:
             articles: Any = ArticleRow.__table__
-            ids = list(  # Core, not the ORM's bulk insert: no per-row ORM bookkeeping
-                s.execute(
-                    insert(articles).returning(articles.c.id, sort_by_parameter_order=True),
-                    [self._article_values(feed, e, now) for e in fresh],
-                ).scalars()
-            )
+            values = [self._article_values(polls[at].feed, e, now) for at, e in fresh]
+            # Core, not the ORM's bulk insert: no per-row ORM bookkeeping
+            if self._postgres:
+                stmt = insert(articles).returning(articles.c.id, sort_by_parameter_order=True)
+                ids = list(s.execute(stmt, values).scalars())
+            else:
+                # SQLAlchemy cannot order SQLite's RETURNING rows in a multi-row INSERT, so
+                # with ``sort_by_parameter_order`` it inserts one row a statement.  SQLite
+                # inserts a statement's rows in order, each with the next rowid (one more
+                # than the largest; the batches of one executemany run in order, and this
+                # transaction holds the write lock from the first on): ascending ids are the
+                # rows in the order given.
+                got = s.execute(insert(articles).returning(articles.c.id), values).scalars()
+                ids = sorted(got)
+            if len(ids) != len(fresh):
+                raise StoreError(f"{len(fresh)} articles inserted, {len(ids)} ids returned")
             rows = [{"key": k, "article_id": ids[i]} for k, i in owner.items()]
         rows += [{"key": k, "article_id": a} for k, a in more.items()]
         if not rows:
-            return 0
+            return news
         add_keys = self._insert(keys_table).on_conflict_do_nothing().returning(keys_table.c.key)
         inserted = set(s.scalars(add_keys, rows))
         # a key taken meanwhile (another daemon stored the same article): drop our copy
-        lost = {ids[i] for k, i in owner.items() if k not in inserted}
+        lost = {i for k, i in owner.items() if k not in inserted}
         if lost:
-            s.execute(delete(ArticleRow).where(ArticleRow.id.in_(sorted(lost))))
-        return len(fresh) - len(lost)
+            s.execute(delete(ArticleRow).where(ArticleRow.id.in_(sorted(ids[i] for i in lost))))
+        for i, (at, _entry) in enumerate(fresh):
+            if i not in lost:
+                news[at] += 1
+        return news
 
     @staticmethod
     def _article_values(feed: Feed, entry: PreparedEntry, now: datetime) -> dict[str, Any]:

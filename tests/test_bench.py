@@ -47,3 +47,6 @@ def test_bench_poll_prints_the_comparison_from_one_run() -> None:
     # Every copy's articles are new the first time; every feed answers 304 the second.
     assert "8 polled" in first and " 0 new" not in first and "0 errors" in first, first
     assert "8 polled, 0 new, 8 not modified, 0 errors" in steady, steady
+    # wall and CPU both as multiples of the floor's: the CPU ratio is the steadier one
+    assert any(line.split()[-2:] == ["wall/floor", "CPU/floor"] for line in lines), lines
+    assert first.count("x ") >= 2, first

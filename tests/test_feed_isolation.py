@@ -450,14 +450,45 @@ def test_a_long_parse_does_not_hold_up_the_other_feeds(
     assert stored[11] < stored[12]
 
 
+def test_the_parse_backlog_holds_bodies_by_count_and_by_bytes() -> None:
+    stop = threading.Event()
+    backlog = pipeline._Backlog(3, 100)
+    assert backlog.acquire(500, stop)  # one body always gets in, however large
+    stop.set()
+    assert not backlog.acquire(1, stop)  # no room: it waits, and gives up when told to stop
+    stop.clear()
+    backlog.release(500)
+    assert backlog.acquire(60, stop) and backlog.acquire(40, stop)
+    stop.set()
+    assert not backlog.acquire(1, stop)  # 100 bytes held: full
+    stop.clear()
+    backlog.release(40)
+    assert backlog.acquire(10, stop) and backlog.acquire(10, stop)
+    stop.set()
+    assert not backlog.acquire(0, stop)  # three bodies held: full
+    stop.clear()
+    got: list[bool] = []
+    waiter = threading.Thread(target=lambda: got.append(backlog.acquire(30, stop)))
+    waiter.start()
+    backlog.release(60)  # room again: the waiting fetch goes on
+    waiter.join(10)
+    assert got == [True]
+    backlog.release(None)  # an outcome without a body held nothing
+    over = threading.Event()
+    over.set()  # the poll has ended (it raised, say): a fetch waiting for room gives up
+    assert not backlog.acquire(0, stop, over)  # three bodies held: full
+
+
+@pytest.mark.parametrize("limit", ["PARSE_BACKLOG", "PARSE_BACKLOG_BYTES"])
 def test_a_full_parse_backlog_holds_fetching_back_and_loses_nothing(
     feed_server: FeedServer,
     clock: FakeClock,
     tmp_path: Path,
     open_monitor: Callable[..., Any],
     monkeypatch: pytest.MonkeyPatch,
+    limit: str,
 ) -> None:
-    monkeypatch.setattr(pipeline, "PARSE_BACKLOG", 1)
+    monkeypatch.setattr(pipeline, limit, 1)  # one body at a time (by count, or by bytes)
     feeds = {}
     for i in range(6):
         items = [{**g, "guid": f"{g['guid']}-{i}", "link": f"{g['link']}-{i}"} for g in GOOD]

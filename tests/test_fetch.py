@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -427,3 +428,48 @@ def test_fetch_many_uses_one_client_per_host_and_closes_each(feed_server: FeedSe
     assert len(results) == 4 and all(isinstance(out, FetchResult) for _, out in results)
     assert len(made) == 2
     assert all(c.is_closed for c in made)
+
+
+# -- per-request costs -------------------------------------------------------------
+
+
+def test_cookies_are_read_only_from_answers_that_set_them(
+    feed_server: FeedServer, client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[object] = []
+    original = httpx.Cookies._CookieCompatRequest
+
+    class Counted(original):  # type: ignore[misc, valid-type]
+        def __init__(self, request: httpx.Request) -> None:
+            built.append(request)
+            super().__init__(request)
+
+    monkeypatch.setattr(httpx.Cookies, "_CookieCompatRequest", Counted)
+    feed_server.add("/plain.xml", RSS)
+    fetch_feed(client, feed_server.url("/plain.xml"))
+    assert built == []  # no Set-Cookie: urllib's request and response are not built
+    feed_server.add("/sets.xml", RSS, headers={"Set-Cookie": "session=abc; Path=/"})
+    fetch_feed(client, feed_server.url("/sets.xml"))
+    assert built  # a cookie set is kept...
+    fetch_feed(client, feed_server.url("/plain.xml"))
+    assert feed_server.requests_for("/plain.xml")[-1].headers.get("cookie") == "session=abc"
+
+
+def test_a_304_leaves_its_connection_for_the_next_feed_of_the_host(
+    feed_server: FeedServer, client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor import netguard
+
+    connects: list[str] = []
+    original = netguard.GuardedBackend.connect_tcp
+
+    def counted(self: netguard.GuardedBackend, host: str, *args: Any, **kwargs: Any) -> Any:
+        connects.append(host)
+        return original(self, host, *args, **kwargs)
+
+    monkeypatch.setattr(netguard.GuardedBackend, "connect_tcp", counted)
+    feed_server.add("/a.xml", RSS, etag='"a"')
+    feed_server.add("/b.xml", RSS, etag='"b"')
+    for path, etag in (("/a.xml", '"a"'), ("/b.xml", '"b"'), ("/a.xml", '"a"')):
+        assert fetch_feed(client, feed_server.url(path), etag=etag).not_modified
+    assert len(connects) == 1

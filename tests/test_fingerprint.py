@@ -49,3 +49,13 @@ def test_edges_and_a_long_article() -> None:
     for text in ("", "one", "one two", "one two three", "!!! ???", long):
         assert simhash64(text) == reference_simhash64(text)
     assert simhash64(long) != 0 and simhash64(long) < 1 << 64
+
+
+def test_lane_edges() -> None:
+    """8-bit lanes up to 254 shingles, 16-bit lanes up to 32,767, bit by bit past that; a
+    text of one repeated shingle sets every lane to the same count (no overflow)."""
+    for n in (1, 2, 3, 126, 127, 128, 129, 254, 255, 256, 257, 32_767, 32_768, 32_769):
+        same = " ".join(["x"] * (n + 2))  # n shingles, all alike: every lane at its fullest
+        mixed = " ".join(f"t{i % 11}" for i in range(n + 2))
+        assert simhash64(same) == reference_simhash64(same)
+        assert simhash64(mixed) == reference_simhash64(mixed)

@@ -71,6 +71,67 @@ def test_migrations_match_the_models(database_url: str) -> None:
     command.check(alembic_config(database_url))  # `alembic check`: raises if not clean
 
 
+def test_a_batch_of_feeds_is_stored_in_a_few_statements_as_if_one_after_another(
+    store: Store,
+) -> None:
+    """``save_polls``: every feed's entries go in with one key look-up and one insert of
+    articles and of keys; the feeds' rows in one UPDATE per shape.  An entry another feed
+    of the batch brought first is that article (B's copy of A's link is not new)."""
+    from sqlalchemy import event, select
+
+    from monitor.db import FeedRow
+    from monitor.store import FeedPoll
+
+    a, b = sorted(store.feeds(), key=lambda f: f.name)
+    later = NOW + timedelta(minutes=15)
+    polls = [
+        FeedPoll(
+            a,
+            [entry("a1", "https://news.example/1"), entry("a2", None, "U", "two")],
+            200,
+            '"ea"',
+            None,
+            later,
+            None,
+            body=("h" * 64, 3),
+        ),
+        FeedPoll(
+            b,
+            [entry("b1", "https://news.example/1", "T", "copy")],
+            200,
+            '"eb"',
+            "Tue",
+            later,
+            "note",
+        ),
+        FeedPoll(b, [], 304, None, None, later),  # the same feed again: a 304 keeps "eb"
+        FeedPoll(a, [], 304, None, None, later),  # a 304 too: the same UPDATE as B's
+    ]
+    statements: list[str] = []
+
+    def seen(_c: object, _cur: object, sql: str, *_rest: object) -> None:
+        statements.append(sql.split(None, 3)[:3][-1] if sql.startswith("INSERT") else sql[:6])
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        assert store.save_polls(polls, now=NOW) == [2, 0, 0, 0]
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    assert statements.count("articles") == 1 and statements.count("article_keys") == 1
+    assert statements.count("UPDATE") == 3  # new articles and a body; none new; the 304s
+    feeds = {f.name: f for f in store.feeds()}
+    with store.transaction() as s:
+        seen = {n: c for n, c in s.execute(select(FeedRow.name, FeedRow.articles_seen))}
+    assert seen == {"A": 2, "B": 0} and feeds["A"].last_new_at == NOW
+    assert feeds["A"].body_hash == "h" * 64 and feeds["A"].entries_dropped == 3
+    assert feeds["A"].etag == '"ea"' and feeds["A"].last_status == 304
+    assert feeds["B"].etag == '"eb"'
+    assert feeds["B"].last_status == 304 and feeds["B"].last_error is None
+    assert store.counts()["articles"] == 2
+    # B's entry is known by its own keys too: stored alone now, it is not new either
+    assert save(store, "B", [entry("b1", None, "T", "copy")]) == 0
+
+
 def test_article_stored_once_across_refetch_guid_change_and_feeds(store: Store) -> None:
     assert save(store, "A", [entry("g1", "https://news.example/a1")]) == 1
     assert save(store, "A", [entry("g1", "https://news.example/a1")]) == 0  # re-fetched
