@@ -216,7 +216,7 @@ def _watchlist(config_file: str, folder: Path, urls: Sequence[str]) -> Path:
 
 def run(n: int, latency: float, config_file: str, say: Callable[[str], None]) -> list[Row]:
     """Serve, measure and return the rows of the table (see the module doc)."""
-    from monitor import pipeline
+    from monitor import parsepool, pipeline
     from monitor.clock import FakeClock, SystemClock
     from monitor.config import load_config
     from monitor.db import make_engine, upgrade
@@ -241,6 +241,7 @@ def run(n: int, latency: float, config_file: str, say: Callable[[str], None]) ->
         rows.append(Row("parse floor (feedparser, 1 core)", wall, cpu, f"{got} entries"))
 
         config = load_config(str(_watchlist(config_file, Path(tmp), urls)), env={})
+        parsepool.warm()  # where `monitor run` starts it: before the database opens
         upgrade(config.database_url)
         store = Store(make_engine(config.database_url))
         try:

@@ -205,11 +205,12 @@ def main() -> None:
 @log_format_option
 def run(config_file: str | None, once: bool, tick: float, verbose: bool, log_format: str) -> None:
     """Run the monitor: as a daemon, or one cycle with --once."""
-    from monitor import daemon
+    from monitor import daemon, parsepool
 
     _setup_logging(verbose, log_format)  # type: ignore[arg-type]
     with _errors():
         config = _load(config_file)
+        parsepool.warm()  # the parse workers' fork server starts while the database opens
         m = _monitor(config)
         if once:
             report = pipeline.run_cycle(m)

@@ -65,3 +65,43 @@ def test_a_prestarted_pool_has_its_workers_before_the_first_parse() -> None:
     with parsepool.ParsePool(2) as lazy:
         time.sleep(0.2)
         assert lazy._workers == []  # without prestart, none until the first parse
+
+
+def test_warm_starts_the_fork_server_before_any_pool(tmp_path: Path) -> None:
+    """``monitor run`` warms the fork server while the database opens: the process is there
+    before any pool exists, once however often it is warmed."""
+    script = tmp_path / "warm_script.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import os
+            from pathlib import Path
+
+            from monitor import parsepool
+
+            def fork_servers():
+                mine = str(os.getpid())
+                out = 0
+                for proc in Path("/proc").glob("[0-9]*"):
+                    try:
+                        parent = (proc / "stat").read_text().rsplit(")", 1)[1].split()[1]
+                        command = (proc / "cmdline").read_bytes()
+                    except OSError:
+                        continue
+                    out += parent == mine and b"forkserver" in command
+                return out
+
+            if __name__ == "__main__":
+                before = fork_servers()
+                parsepool.warm()
+                parsepool.warm()  # once per process
+                print(before, fork_servers())
+            """
+        ),
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    before, after = out.stdout.split()
+    assert (before, after) == ("0", "1")  # one fork server, started by warm()
