@@ -113,6 +113,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "ownsoil": _L("own_ground"),
     "both": _L("both_parties"),
     "ongoing": _L("ongoing"),
+    "expiry": _L("expiry"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
 
@@ -1064,10 +1065,30 @@ class Matcher:
         w.first = min((h.start for h in live), default=sig[0].start)
         return w
 
-    @staticmethod
-    def _time_guards(w: _Weighing) -> None:
-        """Published before the commitment took effect, too soon after, before the talks."""
+    def _time_guards(self, w: _Weighing) -> None:
+        """Published before the commitment took effect, too soon after, before the talks, after
+        it expired."""
         c, published, breach = w.rule.commitment, w.art.published_at, w.breach
+        if (
+            breach
+            and w.rule.b.deadline_ends_it
+            and c.deadline_at is not None
+            and published is not None
+            and published > c.deadline_at
+        ):
+            end = c.deadline_at.date()
+            dates = self._dates(w.s, published)
+            if not dates or any(d.last > end for d in dates):
+                w.blocks.append("published after the commitment expired (its deadline)")
+        elif (
+            not breach
+            and w.rule.b.deadline_ends_it
+            and c.deadline_at is not None
+            and published is not None
+            and published > c.deadline_at
+            and _G["expiry"] in w.s.hits
+        ):
+            w.blocks.append("names its expiry, published after its deadline")
         if c.effective_at is not None and published is not None:
             if published < c.effective_at:
                 w.blocks.append("published before the commitment took effect")

@@ -1,0 +1,78 @@
+"""Issue 7, round 2: failure modes met on new conflicts, each with hand-written sentences.
+
+No conflict's words: Northland and Southland are made up.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.config import parse_config
+from monitor.judge import Matcher
+from monitor.models import Label
+
+WATCHLIST = """
+entities:
+  north: {name: Northland, aliases: [Northland, Northern, Northport]}
+  south: {name: Southland, aliases: [Southland, Southern, Southville]}
+commitments:
+  - id: truce
+    title: A week-long ceasefire
+    statement: The parties agree to a seven-day ceasefire.
+    kind: ceasefire
+    said_by: Mediators
+    parties: [north, south]
+    effective: 2025-05-01T12:00:00+00:00
+    deadline: 2025-05-08T12:00:00+00:00
+    ongoing: true
+  - id: talks
+    title: The two sides keep negotiating
+    statement: The two sides will continue talks towards a permanent cessation of hostilities.
+    kind: talks
+    said_by: Mediators
+    parties: [north, south]
+    topics: [talks]
+    effective: 2025-04-20
+    ongoing: true
+"""
+_CFG = parse_config(WATCHLIST, env={})
+MATCHER = Matcher(_CFG.commitments, _CFG.entities)
+
+
+def _label(commitment: str, title: str, at: datetime) -> Label:
+    verdicts = {v.commitment_id: v for v in MATCHER.judge(title, "", at)}
+    return verdicts[commitment].label
+
+
+DURING = datetime(2025, 5, 5, 9, tzinfo=UTC)
+AFTER = datetime(2025, 5, 20, 9, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("title", "at", "label"),
+    [
+        # Fighting while the ceasefire runs breaks it ...
+        ("Northern and Southern troops clashed in Northport on Sunday", DURING, Label.BREACH),
+        # ... once it has expired (its deadline), fighting is no longer a breach of it ...
+        ("Northern and Southern troops clashed in Northport on Sunday", AFTER, Label.RELATED),
+        (
+            "Heavy fighting between Northland and Southland as the extended truce expires",
+            AFTER,
+            Label.RELATED,
+        ),
+        # ... unless the sentence dates the fighting while it ran.
+        (
+            "Northern and Southern troops clashed in Northport on May 5, monitors said",
+            AFTER,
+            Label.BREACH,
+        ),
+    ],
+)
+def test_a_ceasefire_ends_at_its_deadline(title: str, at: datetime, label: Label) -> None:
+    got = _label("truce", title, at)
+    if label in (Label.BREACH, Label.MET):
+        assert got is label, (title, got)
+    else:
+        assert got not in (Label.BREACH, Label.MET), (title, got)
