@@ -76,3 +76,33 @@ def test_a_ceasefire_ends_at_its_deadline(title: str, at: datetime, label: Label
         assert got is label, (title, got)
     else:
         assert got not in (Label.BREACH, Label.MET), (title, got)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # Hostilities that fell are the ceasefire working, not a breach of it.
+        ("Ceasefire cuts clashes between Northland and Southland to near zero", Label.MET),
+        (
+            "Clashes between Northern and Southern troops have fallen to almost none since the "
+            "ceasefire began, monitors said",
+            Label.MET,
+        ),
+        ("A week of ceasefire: fewer combats between Northland and Southland", Label.MET),
+        ("Northland says the ceasefire with Southland is working", Label.MET),
+        ("Northland is abiding by the ceasefire with Southland, a spokesman said", Label.MET),
+        # ... unless the same sentence says the fighting goes on.
+        (
+            "Violence between Northland and Southland has fallen, but clashes continue",
+            Label.BREACH,
+        ),
+        # Fighting that did not fall is still a breach.
+        ("Northern and Southern troops clashed in Northport on Sunday", Label.BREACH),
+    ],
+)
+def test_hostilities_that_fell_are_met(title: str, label: Label) -> None:
+    got = _label("truce", title, DURING)
+    if label in (Label.BREACH, Label.MET):
+        assert got is label, (title, got)
+    else:
+        assert got not in (Label.BREACH, Label.MET), (title, got)

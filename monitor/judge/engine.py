@@ -52,6 +52,8 @@ BREACH_GRACE = timedelta(days=1)
 # Token windows before a signal (same clause) in which a cue applies.
 NEGATION_WINDOW = 5
 CESSATION_WINDOW = 6
+#: How far after a hostilities signal a decline ("have fallen to almost none") may stand.
+DECLINE_WINDOW = 8
 DENIAL_WINDOW = 12
 MODAL_WINDOW = 3
 IRREALIS_WINDOW = 8
@@ -114,6 +116,8 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "both": _L("both_parties"),
     "ongoing": _L("ongoing"),
     "expiry": _L("expiry"),
+    "decline": _L("decline"),
+    "contrast": _L("contrast"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
 
@@ -882,6 +886,14 @@ class Matcher:
         met = next((f for f in here if f.label is Label.MET and f.counted), None)
         if met is None or Label.BREACH not in firsts or Label.MET not in firsts:
             return
+        for cue in s.hits.get(_G["contrast"], ()):
+            # "Violence has fallen, but clashes continue": the met claim, then a breach against it.
+            if firsts[Label.MET] < cue.start < firsts[Label.BREACH]:
+                for i, f in enumerate(here):
+                    if f.label is Label.MET:
+                        why = f"contradicted after {cue.phrase!r}"
+                        here[i] = replace(f, counted=False, reasons=(why, *f.reasons))
+                return
         for cue in s.hits.get(_G["concession"], ()):
             if firsts[Label.MET] < cue.start < firsts[Label.BREACH]:
                 for i, f in enumerate(here):
@@ -1628,6 +1640,19 @@ class Matcher:
                 return cue
         return None
 
+    @staticmethod
+    def _cue_after(s: _Sentence, hit: PhraseHit, name: str, window: int) -> PhraseHit | None:
+        """A cue of guard ``name`` in the signal's clause, starting after it (within ``window``)."""
+        clause = s.clause_start[hit.start]
+        for cue in s.hits.get(_G[name], ()):
+            if (
+                cue.start >= hit.end
+                and s.clause_start[cue.start] == clause
+                and cue.start - hit.end <= window
+            ):
+                return cue
+        return None
+
     def _governed(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
         """The cue (negation, condition, modal, intent, threat) that governs one signal.
 
@@ -1665,6 +1690,9 @@ class Matcher:
             stop = self._cue_before(s, hit, "stop", CESSATION_WINDOW)
             if stop is not None:
                 return f"the end of hostilities: {stop.phrase!r}"
+            fell = self._cue_after(s, hit, "decline", DECLINE_WINDOW)
+            if fell is not None:
+                return f"hostilities declined: {fell.phrase!r}"
         if b.resumption_blocks_breach and label is Label.BREACH:
             again = self._cue_before(s, hit, "resume", CESSATION_WINDOW)
             if again is not None:
