@@ -106,3 +106,30 @@ def test_hostilities_that_fell_are_met(title: str, label: Label) -> None:
         assert got is label, (title, got)
     else:
         assert got not in (Label.BREACH, Label.MET), (title, got)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # A round closed, an agreement signed or a truce agreed: the talks took place.
+        (
+            "Northland and Southland closed their fourth round of talks with agreements on aid",
+            Label.MET,
+        ),
+        (
+            "Northland and Southland agreed to a week-long ceasefire after two weeks of talks",
+            Label.MET,
+        ),
+        (
+            "Northland and Southland agreed to extend the truce at the close of the sixth round "
+            "of talks",
+            Label.MET,
+        ),
+        # Talks suspended, with a name between the cue and the talks, or delegations not meeting.
+        ("Mediators announce the suspension of the Geneva talks on Northland", Label.BREACH),
+        ("Mediators suspend Northland-Southland talks citing violations", Label.BREACH),
+        ("The Northern and Southern delegations have not met since May", Label.BREACH),
+    ],
+)
+def test_talks_held_and_suspended_in_plain_words(title: str, label: Label) -> None:
+    assert _label("talks", title, DURING) is label, title
