@@ -27,6 +27,16 @@ commitments:
     effective: 2025-05-01T12:00:00+00:00
     deadline: 2025-05-08T12:00:00+00:00
     ongoing: true
+  - id: truce-worded
+    title: A week-long ceasefire, with the user's own breach word
+    statement: The parties agree to a seven-day ceasefire.
+    kind: ceasefire
+    said_by: Mediators
+    parties: [north, south]
+    effective: 2025-05-01T12:00:00+00:00
+    ongoing: true
+    signals:
+      breach: [violat*]
   - id: talks
     title: The two sides keep negotiating
     statement: The two sides will continue talks towards a permanent cessation of hostilities.
@@ -133,3 +143,27 @@ def test_hostilities_that_fell_are_met(title: str, label: Label) -> None:
 )
 def test_talks_held_and_suspended_in_plain_words(title: str, label: Label) -> None:
     assert _label("talks", title, DURING) is label, title
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # A violation of another obligation is not a breach of the ceasefire ...
+        (
+            "Northern gunmen seized aid trucks in Southville, a violation of Northland's "
+            "humanitarian commitments, Southland said",
+            Label.RELATED,
+        ),
+        # ... while a violation of the ceasefire, or of its terms, is.
+        (
+            "Southland accused Northern troops of violating the ceasefire in Southville on Sunday",
+            Label.BREACH,
+        ),
+    ],
+)
+def test_a_violation_of_something_else_is_not_a_ceasefire_breach(title: str, label: Label) -> None:
+    got = _label("truce-worded", title, DURING)
+    if label is Label.BREACH:
+        assert got is label, (title, got)
+    else:
+        assert got not in (Label.BREACH, Label.MET), (title, got)

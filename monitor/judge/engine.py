@@ -118,6 +118,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "expiry": _L("expiry"),
     "decline": _L("decline"),
     "contrast": _L("contrast"),
+    "othervow": _L("other_obligations"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
 
@@ -1640,6 +1641,19 @@ class Matcher:
                 return cue
         return None
 
+    def _violated_other(self, s: _Sentence, hit: PhraseHit) -> str | None:
+        """ "A violation of the parties' humanitarian commitments": a violation whose object is
+        another obligation (the ``other_obligations`` list), with no ceasefire word before it."""
+        if not s.tokens[hit.start].startswith(("violat", "breach")):
+            return None
+        obj = self._cue_after(s, hit, "othervow", CESSATION_WINDOW)
+        if obj is None:
+            return None
+        truce = s.hits.get(_G["truce"], ())
+        if any(hit.end <= t.start < obj.start for t in truce):
+            return None
+        return obj.phrase
+
     @staticmethod
     def _cue_after(s: _Sentence, hit: PhraseHit, name: str, window: int) -> PhraseHit | None:
         """A cue of guard ``name`` in the signal's clause, starting after it (within ``window``)."""
@@ -1693,6 +1707,10 @@ class Matcher:
             fell = self._cue_after(s, hit, "decline", DECLINE_WINDOW)
             if fell is not None:
                 return f"hostilities declined: {fell.phrase!r}"
+        if b.other_violations_not_breach and label is Label.BREACH:
+            what = self._violated_other(s, hit)
+            if what is not None:
+                return f"a violation of something else: {what!r}"
         if b.resumption_blocks_breach and label is Label.BREACH:
             again = self._cue_before(s, hit, "resume", CESSATION_WINDOW)
             if again is not None:
