@@ -167,3 +167,26 @@ def test_a_violation_of_something_else_is_not_a_ceasefire_breach(title: str, lab
         assert got is label, (title, got)
     else:
         assert got not in (Label.BREACH, Label.MET), (title, got)
+
+
+SOON = datetime(2025, 5, 2, 6, tzinfo=UTC)  # hours after the ceasefire took effect
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # Calm seen on the first night is an observation, not the announcement ...
+        (
+            "Northport residents report a calmer night on the first day of the Southland truce",
+            Label.MET,
+        ),
+        # ... while the truce said to hold within hours is still its announcement.
+        ("The ceasefire between Northland and Southland holds, mediators say", Label.RELATED),
+    ],
+)
+def test_calm_seen_on_the_first_night_counts(title: str, label: Label) -> None:
+    got = _label("truce", title, SOON)
+    if label is Label.MET:
+        assert got is label, (title, got)
+    else:
+        assert got not in (Label.BREACH, Label.MET), (title, got)

@@ -119,6 +119,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "decline": _L("decline"),
     "contrast": _L("contrast"),
     "othervow": _L("other_obligations"),
+    "calmseen": _L("calm_observed"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
 
@@ -290,6 +291,11 @@ def _grams(
     words = [("" if i in skip else t) for i, t in enumerate(tokens) if t[:1].isalnum()]
     grams = (tuple(words[i : i + n]) for i in range(len(words) - n + 1))
     return frozenset(g for g in grams if "" not in g)
+
+
+def _overlaps(hits: Sequence[PhraseHit], cues: Sequence[PhraseHit]) -> bool:
+    """Whether any signal overlaps any cue."""
+    return any(h.start < c.end and c.start < h.end for h in hits for c in cues)
 
 
 def _venues(c: Commitment) -> frozenset[tuple[tuple[str, bool], ...]]:
@@ -1109,6 +1115,7 @@ class Matcher:
                 not breach
                 and c.ongoing
                 and published < c.effective_at + timedelta(hours=w.rule.b.met_grace_hours)
+                and not _overlaps(w.live, w.s.hits.get(_G["calmseen"], ()))
             ):
                 w.blocks.append("too soon after the commitment took effect (its announcement)")
             elif (
