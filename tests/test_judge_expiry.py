@@ -37,6 +37,13 @@ commitments:
     ongoing: true
     signals:
       breach: [violat*]
+  - id: swap
+    title: Prisoners freed
+    statement: Both sides will free the prisoners they hold.
+    kind: release
+    said_by: Mediators
+    parties: [north, south]
+    effective: 2025-04-20
   - id: talks
     title: The two sides keep negotiating
     statement: The two sides will continue talks towards a permanent cessation of hostilities.
@@ -186,6 +193,27 @@ SOON = datetime(2025, 5, 2, 6, tzinfo=UTC)  # hours after the ceasefire took eff
 )
 def test_calm_seen_on_the_first_night_counts(title: str, label: Label) -> None:
     got = _label("truce", title, SOON)
+    if label is Label.MET:
+        assert got is label, (title, got)
+    else:
+        assert got not in (Label.BREACH, Label.MET), (title, got)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # "such as" does not end the condition's clause ...
+        (
+            "Talks could resume, diplomats say, if Northland offers a gesture such as freeing "
+            "Southern prisoners",
+            Label.RELATED,
+        ),
+        # ... and a release reported as done is still one.
+        ("Northland freed 40 Southern prisoners on Tuesday", Label.MET),
+    ],
+)
+def test_a_condition_reaches_past_such_as(title: str, label: Label) -> None:
+    got = _label("swap", title, DURING)
     if label is Label.MET:
         assert got is label, (title, got)
     else:

@@ -120,6 +120,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "contrast": _L("contrast"),
     "othervow": _L("other_obligations"),
     "calmseen": _L("calm_observed"),
+    "noclause": _L("not_clause"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
 
@@ -661,6 +662,7 @@ class Matcher:
 
     def _clauses(self, tokens: list[str], hits: dict[str, list[PhraseHit]]) -> list[int]:
         conds = [h for h in hits.get(_G["cond"], ()) if h.phrase in self._cond_multi]
+        conds += hits.get(_G["noclause"], ())  # "a gesture such as freeing": not a new clause
         words = {
             h.start
             for h in hits.get(_G["clause"], ())
