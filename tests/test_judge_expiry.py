@@ -146,10 +146,19 @@ def test_hostilities_that_fell_are_met(title: str, label: Label) -> None:
         ("Mediators announce the suspension of the Geneva talks on Northland", Label.BREACH),
         ("Mediators suspend Northland-Southland talks citing violations", Label.BREACH),
         ("The Northern and Southern delegations have not met since May", Label.BREACH),
+        # A saying verb between a talk noun and "opened": the speaker opened something else.
+        (
+            "The Northland-Southland verification mechanism said it had opened an inquiry",
+            Label.RELATED,
+        ),
     ],
 )
 def test_talks_held_and_suspended_in_plain_words(title: str, label: Label) -> None:
-    assert _label("talks", title, DURING) is label, title
+    got = _label("talks", title, DURING)
+    if label in (Label.BREACH, Label.MET):
+        assert got is label, (title, got)
+    else:
+        assert got not in (Label.BREACH, Label.MET), (title, got)
 
 
 @pytest.mark.parametrize(
