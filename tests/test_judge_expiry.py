@@ -17,6 +17,7 @@ WATCHLIST = """
 entities:
   north: {name: Northland, aliases: [Northland, Northern, Northport]}
   south: {name: Southland, aliases: [Southland, Southern, Southville]}
+  town: {name: Eastvale, aliases: [Eastvale]}
 commitments:
   - id: truce
     title: A week-long ceasefire
@@ -43,6 +44,14 @@ commitments:
     kind: release
     said_by: Mediators
     parties: [north, south]
+    effective: 2025-04-20
+  - id: pullout
+    title: Northern troops leave Southville
+    statement: Northland will withdraw its troops from Eastvale.
+    kind: withdrawal
+    said_by: Mediators
+    parties: [north, south]
+    subjects: [town]
     effective: 2025-04-20
   - id: talks
     title: The two sides keep negotiating
@@ -227,3 +236,21 @@ def test_a_condition_reaches_past_such_as(title: str, label: Label) -> None:
         assert got is label, (title, got)
     else:
         assert got not in (Label.BREACH, Label.MET), (title, got)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # The withdrawal named as done ("after the pullout"), a town handed over: met ...
+        ("Shops reopen in Eastvale after Northern pullout", Label.MET),
+        ("Eastvale town handed over under the deal with Northland", Label.MET),
+        # ... but not a deadline or a plan for it.
+        ("Eastvale quiet after the Northern pullout deadline passed", Label.RELATED),
+    ],
+)
+def test_a_withdrawal_named_as_done(title: str, label: Label) -> None:
+    got = _label("pullout", title, DURING)
+    if label is Label.MET:
+        assert got is label, (title, got)
+    else:
+        assert got is not Label.MET, (title, got)
