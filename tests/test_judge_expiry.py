@@ -53,6 +53,13 @@ commitments:
     parties: [north, south]
     subjects: [town]
     effective: 2025-04-20
+  - id: access
+    title: Aid lets through
+    statement: Both sides will let humanitarian aid through.
+    kind: aid
+    said_by: Mediators
+    parties: [north, south]
+    effective: 2025-04-20
   - id: talks
     title: The two sides keep negotiating
     statement: The two sides will continue talks towards a permanent cessation of hostilities.
@@ -254,3 +261,21 @@ def test_a_withdrawal_named_as_done(title: str, label: Label) -> None:
         assert got is label, (title, got)
     else:
         assert got is not Label.MET, (title, got)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # Aid seized, looted or held at a checkpoint is aid held up ...
+        ("Aid convoy held at a Northern checkpoint for two days, Southland says", Label.BREACH),
+        ("Northern gunmen seize food trucks in Southville", Label.BREACH),
+        # ... while a meeting about aid held somewhere is not.
+        ("An aid conference on Southland was held in Northport on Tuesday", Label.RELATED),
+    ],
+)
+def test_aid_seized_or_held(title: str, label: Label) -> None:
+    got = _label("access", title, DURING)
+    if label is Label.BREACH:
+        assert got is label, (title, got)
+    else:
+        assert got is not Label.BREACH, (title, got)
