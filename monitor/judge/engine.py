@@ -294,6 +294,19 @@ def _grams(
     return frozenset(g for g in grams if "" not in g)
 
 
+_MONTH_LEAD = frozenset(_L("month_lead"))
+
+
+def _is_month(tokens: Sequence[str], hit: PhraseHit) -> bool:
+    """Whether a modal cue "may" is the month: after a month lead ("late May", "in May") or
+    before a day or year ("May 5", "May 2024")."""
+    if tokens[hit.start] != "may" or hit.end - hit.start != 1:
+        return False
+    before = tokens[hit.start - 1] if hit.start else ""
+    after = tokens[hit.end] if hit.end < len(tokens) else ""
+    return before in _MONTH_LEAD or after.isdigit()
+
+
 def _overlaps(hits: Sequence[PhraseHit], cues: Sequence[PhraseHit]) -> bool:
     """Whether any signal overlaps any cue."""
     return any(h.start < c.end and c.start < h.end for h in hits for c in cues)
@@ -651,6 +664,12 @@ class Matcher:
                         hits[g] = kept
                     else:
                         del hits[g]
+        if _G["modal"] in hits:  # "late May", "May 5": the month, not the modal verb
+            kept = [h for h in hits[_G["modal"]] if not _is_month(tokens, h)]
+            if kept:
+                hits[_G["modal"]] = kept
+            else:
+                del hits[_G["modal"]]
         present = set(hits)
         present.update(f"E:{e}" for e in entities)
         s = _Sentence(
