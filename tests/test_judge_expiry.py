@@ -191,6 +191,10 @@ def test_talks_held_and_suspended_in_plain_words(title: str, label: Label) -> No
             "Southland accused Northern troops of violating the ceasefire in Southville on Sunday",
             Label.BREACH,
         ),
+        (
+            "Southland suspended talks on Sunday, accusing Northland of breaking the truce",
+            Label.BREACH,
+        ),
     ],
 )
 def test_a_violation_of_something_else_is_not_a_ceasefire_breach(title: str, label: Label) -> None:
