@@ -300,3 +300,53 @@ def test_may_the_month_is_not_a_modal(title: str, label: Label) -> None:
         assert got is label, (title, got)
     else:
         assert got is not Label.BREACH, (title, got)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # A breach dated weeks before the article is a recap of it ...
+        (
+            "The ceasefire collapsed in June, when Northern and Southern troops clashed in "
+            "Northport",
+            Label.RELATED,
+        ),
+        # ... while one dated days before is news.
+        ("Northern and Southern troops clashed in Northport on August 30", Label.BREACH),
+    ],
+)
+def test_a_breach_dated_weeks_back_is_a_recap(title: str, label: Label) -> None:
+    got = _label("truce-worded", title, datetime(2025, 9, 1, 9, tzinfo=UTC))
+    if label is Label.BREACH:
+        assert got is label, (title, got)
+    else:
+        assert got is not Label.BREACH, (title, got)
+
+
+def test_commitments_that_differ_only_in_deadline_are_judged_apart() -> None:
+    """Verdict sharing between commitments that judge alike must count the deadline."""
+    base = """
+  - id: {id}
+    title: A ceasefire
+    statement: The parties agree to a ceasefire.
+    kind: ceasefire
+    said_by: Mediators
+    parties: [north, south]
+    effective: 2025-05-01T12:00:00+00:00
+    ongoing: true
+"""
+    text = (
+        WATCHLIST.split("commitments:")[0]
+        + "commitments:"
+        + base.format(id="open-ended")
+        + base.format(id="expired")
+        + "    deadline: 2025-05-08T12:00:00+00:00\n"
+    )
+    cfg = parse_config(text, env={})
+    verdicts = {
+        v.commitment_id: v.label
+        for v in Matcher(cfg.commitments, cfg.entities).judge(
+            "Northern and Southern troops clashed in Northport on Sunday", "", AFTER
+        )
+    }
+    assert verdicts == {"open-ended": Label.BREACH, "expired": Label.RELATED}

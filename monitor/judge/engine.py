@@ -48,6 +48,8 @@ VOCAB_SIGNAL = 0.7
 VENUE_FACTOR = 0.85
 #: Hostilities reported this soon after a ceasefire need an explicit link to it.
 BREACH_GRACE = timedelta(days=1)
+#: A breach sentence whose every date is this much older than the article is a recap.
+STALE_BREACH = timedelta(days=45)
 
 # Token windows before a signal (same clause) in which a cue applies.
 NEGATION_WINDOW = 5
@@ -485,7 +487,7 @@ def _rule(
     kn = vocabulary.name
     grams = _grams(tokenize(c.statement))
     key: tuple[object, ...] = (kn, c.topics_required, c.exceptions, c.parties)
-    key += (c.subjects, c.effective_at, c.window_start_at, c.ongoing, grams)
+    key += (c.subjects, c.effective_at, c.window_start_at, c.deadline_at, c.ongoing, grams)
     names = (*c.parties, *c.subjects)
     return _Rule(
         commitment=c,
@@ -1120,7 +1122,11 @@ class Matcher:
             dates = self._dates(w.s, published)
             if not dates or any(d.last > end for d in dates):
                 w.blocks.append("published after the commitment expired (its deadline)")
-        elif (
+        if breach and published is not None:
+            dates = self._dates(w.s, published)
+            if dates and all(d.last < published.date() - STALE_BREACH for d in dates):
+                w.blocks.append("a recap: every date it names is weeks before publication")
+        if (
             not breach
             and w.rule.b.deadline_ends_it
             and c.deadline_at is not None
