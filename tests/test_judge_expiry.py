@@ -350,3 +350,23 @@ def test_commitments_that_differ_only_in_deadline_are_judged_apart() -> None:
         )
     }
     assert verdicts == {"open-ended": Label.BREACH, "expired": Label.RELATED}
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # What an agreement commits the sides to is not what they did ...
+        (
+            "The deal bans attacks and commits both sides to let aid into Southland",
+            Label.RELATED,
+        ),
+        # ... what they did is.
+        ("Northland let 40 aid trucks into Southland on Sunday", Label.MET),
+    ],
+)
+def test_what_a_deal_commits_the_sides_to_is_not_done(title: str, label: Label) -> None:
+    got = _label("access", title, DURING)
+    if label is Label.MET:
+        assert got is label, (title, got)
+    else:
+        assert got is not Label.MET, (title, got)
