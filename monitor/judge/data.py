@@ -111,6 +111,8 @@ class Behaviour:
     takeover_by_other_is_met: bool = False
     other_kinds_mask_breach: bool = True
     own_territory_not_breach: bool = False
+    deadline_ends_it: bool = False
+    other_violations_not_breach: bool = False
 
 
 def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:

@@ -48,10 +48,14 @@ VOCAB_SIGNAL = 0.7
 VENUE_FACTOR = 0.85
 #: Hostilities reported this soon after a ceasefire need an explicit link to it.
 BREACH_GRACE = timedelta(days=1)
+#: A breach sentence whose every date is this much older than the article is a recap.
+STALE_BREACH = timedelta(days=45)
 
 # Token windows before a signal (same clause) in which a cue applies.
 NEGATION_WINDOW = 5
 CESSATION_WINDOW = 6
+#: How far after a hostilities signal a decline ("have fallen to almost none") may stand.
+DECLINE_WINDOW = 8
 DENIAL_WINDOW = 12
 MODAL_WINDOW = 3
 IRREALIS_WINDOW = 8
@@ -113,6 +117,12 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "ownsoil": _L("own_ground"),
     "both": _L("both_parties"),
     "ongoing": _L("ongoing"),
+    "expiry": _L("expiry"),
+    "decline": _L("decline"),
+    "contrast": _L("contrast"),
+    "othervow": _L("other_obligations"),
+    "calmseen": _L("calm_observed"),
+    "noclause": _L("not_clause"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
 
@@ -284,6 +294,24 @@ def _grams(
     words = [("" if i in skip else t) for i, t in enumerate(tokens) if t[:1].isalnum()]
     grams = (tuple(words[i : i + n]) for i in range(len(words) - n + 1))
     return frozenset(g for g in grams if "" not in g)
+
+
+_MONTH_LEAD = frozenset(_L("month_lead"))
+
+
+def _is_month(tokens: Sequence[str], hit: PhraseHit) -> bool:
+    """Whether a modal cue "may" is the month: after a month lead ("late May", "in May") or
+    before a day or year ("May 5", "May 2024")."""
+    if tokens[hit.start] != "may" or hit.end - hit.start != 1:
+        return False
+    before = tokens[hit.start - 1] if hit.start else ""
+    after = tokens[hit.end] if hit.end < len(tokens) else ""
+    return before in _MONTH_LEAD or after.isdigit()
+
+
+def _overlaps(hits: Sequence[PhraseHit], cues: Sequence[PhraseHit]) -> bool:
+    """Whether any signal overlaps any cue."""
+    return any(h.start < c.end and c.start < h.end for h in hits for c in cues)
 
 
 def _venues(c: Commitment) -> frozenset[tuple[tuple[str, bool], ...]]:
@@ -459,7 +487,7 @@ def _rule(
     kn = vocabulary.name
     grams = _grams(tokenize(c.statement))
     key: tuple[object, ...] = (kn, c.topics_required, c.exceptions, c.parties)
-    key += (c.subjects, c.effective_at, c.window_start_at, c.ongoing, grams)
+    key += (c.subjects, c.effective_at, c.window_start_at, c.deadline_at, c.ongoing, grams)
     names = (*c.parties, *c.subjects)
     return _Rule(
         commitment=c,
@@ -638,6 +666,12 @@ class Matcher:
                         hits[g] = kept
                     else:
                         del hits[g]
+        if _G["modal"] in hits:  # "late May", "May 5": the month, not the modal verb
+            kept = [h for h in hits[_G["modal"]] if not _is_month(tokens, h)]
+            if kept:
+                hits[_G["modal"]] = kept
+            else:
+                del hits[_G["modal"]]
         present = set(hits)
         present.update(f"E:{e}" for e in entities)
         s = _Sentence(
@@ -649,6 +683,7 @@ class Matcher:
 
     def _clauses(self, tokens: list[str], hits: dict[str, list[PhraseHit]]) -> list[int]:
         conds = [h for h in hits.get(_G["cond"], ()) if h.phrase in self._cond_multi]
+        conds += hits.get(_G["noclause"], ())  # "a gesture such as freeing": not a new clause
         words = {
             h.start
             for h in hits.get(_G["clause"], ())
@@ -881,6 +916,14 @@ class Matcher:
         met = next((f for f in here if f.label is Label.MET and f.counted), None)
         if met is None or Label.BREACH not in firsts or Label.MET not in firsts:
             return
+        for cue in s.hits.get(_G["contrast"], ()):
+            # "Violence has fallen, but clashes continue": the met claim, then a breach against it.
+            if firsts[Label.MET] < cue.start < firsts[Label.BREACH]:
+                for i, f in enumerate(here):
+                    if f.label is Label.MET:
+                        why = f"contradicted after {cue.phrase!r}"
+                        here[i] = replace(f, counted=False, reasons=(why, *f.reasons))
+                return
         for cue in s.hits.get(_G["concession"], ()):
             if firsts[Label.MET] < cue.start < firsts[Label.BREACH]:
                 for i, f in enumerate(here):
@@ -1064,10 +1107,34 @@ class Matcher:
         w.first = min((h.start for h in live), default=sig[0].start)
         return w
 
-    @staticmethod
-    def _time_guards(w: _Weighing) -> None:
-        """Published before the commitment took effect, too soon after, before the talks."""
+    def _time_guards(self, w: _Weighing) -> None:
+        """Published before the commitment took effect, too soon after, before the talks, after
+        it expired."""
         c, published, breach = w.rule.commitment, w.art.published_at, w.breach
+        if (
+            breach
+            and w.rule.b.deadline_ends_it
+            and c.deadline_at is not None
+            and published is not None
+            and published > c.deadline_at
+        ):
+            end = c.deadline_at.date()
+            dates = self._dates(w.s, published)
+            if not dates or any(d.last > end for d in dates):
+                w.blocks.append("published after the commitment expired (its deadline)")
+        if breach and published is not None:
+            dates = self._dates(w.s, published)
+            if dates and all(d.last < published.date() - STALE_BREACH for d in dates):
+                w.blocks.append("a recap: every date it names is weeks before publication")
+        if (
+            not breach
+            and w.rule.b.deadline_ends_it
+            and c.deadline_at is not None
+            and published is not None
+            and published > c.deadline_at
+            and _G["expiry"] in w.s.hits
+        ):
+            w.blocks.append("names its expiry, published after its deadline")
         if c.effective_at is not None and published is not None:
             if published < c.effective_at:
                 w.blocks.append("published before the commitment took effect")
@@ -1075,6 +1142,7 @@ class Matcher:
                 not breach
                 and c.ongoing
                 and published < c.effective_at + timedelta(hours=w.rule.b.met_grace_hours)
+                and not _overlaps(w.live, w.s.hits.get(_G["calmseen"], ()))
             ):
                 w.blocks.append("too soon after the commitment took effect (its announcement)")
             elif (
@@ -1607,6 +1675,32 @@ class Matcher:
                 return cue
         return None
 
+    def _violated_other(self, s: _Sentence, hit: PhraseHit) -> str | None:
+        """ "A violation of the parties' humanitarian commitments": a violation whose object is
+        another obligation (the ``other_obligations`` list), with no ceasefire word before it."""
+        if not s.tokens[hit.start].startswith(("violat", "breach")):
+            return None
+        obj = self._cue_after(s, hit, "othervow", CESSATION_WINDOW)
+        if obj is None:
+            return None
+        truce = s.hits.get(_G["truce"], ())
+        if any(hit.end <= t.start < obj.start for t in truce):
+            return None
+        return obj.phrase
+
+    @staticmethod
+    def _cue_after(s: _Sentence, hit: PhraseHit, name: str, window: int) -> PhraseHit | None:
+        """A cue of guard ``name`` in the signal's clause, starting after it (within ``window``)."""
+        clause = s.clause_start[hit.start]
+        for cue in s.hits.get(_G[name], ()):
+            if (
+                cue.start >= hit.end
+                and s.clause_start[cue.start] == clause
+                and cue.start - hit.end <= window
+            ):
+                return cue
+        return None
+
     def _governed(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
         """The cue (negation, condition, modal, intent, threat) that governs one signal.
 
@@ -1644,6 +1738,13 @@ class Matcher:
             stop = self._cue_before(s, hit, "stop", CESSATION_WINDOW)
             if stop is not None:
                 return f"the end of hostilities: {stop.phrase!r}"
+            fell = self._cue_after(s, hit, "decline", DECLINE_WINDOW)
+            if fell is not None:
+                return f"hostilities declined: {fell.phrase!r}"
+        if b.other_violations_not_breach and label is Label.BREACH:
+            what = self._violated_other(s, hit)
+            if what is not None:
+                return f"a violation of something else: {what!r}"
         if b.resumption_blocks_breach and label is Label.BREACH:
             again = self._cue_before(s, hit, "resume", CESSATION_WINDOW)
             if again is not None:
