@@ -7,7 +7,10 @@ Status rules (DESIGN.md "Commitments"):
   ``corroborating_sources`` independent sources, make it ``breached``;
 - met evidence at or above ``met_score`` makes it ``met``;
 - past its deadline with no met evidence it is ``overdue``; given a ``Coverage``, only
-  once the feeds were read for the grace period after the deadline (``coverage.py``).
+  once the feeds were read for the grace period after the deadline (``coverage.py``);
+  an overdue commitment whose deadline was renewed past ``now`` is open again
+  (``pending``, or ``at risk`` with breach reports), and one superseded before its
+  deadline never becomes overdue.
 
 An ongoing pledge (a ceasefire) that was met can still be put at risk or
 breached later; a one-off (talks in a window) stays met.  ``breached`` is
@@ -129,6 +132,11 @@ def assess_commitment(
             pool = []
 
     deadline = commitment.deadline_at
+    if deadline is not None and now < deadline and current is Status.OVERDUE:
+        back = Status.AT_RISK if pool else Status.PENDING
+        move(back, f"renewed: the deadline is now {deadline:%Y-%m-%d %H:%M} UTC", ())
+    if commitment.ended_at is not None and deadline is not None and commitment.ended_at <= deadline:
+        deadline = None  # superseded before its deadline: the successor's deadline counts
     if deadline is not None and now >= deadline and current in (Status.PENDING, Status.AT_RISK):
         if coverage is None:  # the caller vouches that the feeds were read all along
             move(

@@ -307,6 +307,11 @@ def status(config_file: str | None, as_json: bool, log_format: str) -> None:
                 since = f" since {st.status_changed_at:%Y-%m-%d %H:%M} UTC"
             _echo(f"  {c.id:<18} {(st.status if st else 'pending'):<9}{since}  {c.title}")
             cov = by_id[c.id]["coverage"]
+            if c.renewals:
+                at, until = c.renewals[-1]
+                _echo(f"      renewed {at:%Y-%m-%d}: runs until {until:%Y-%m-%d %H:%M} UTC")
+            if c.superseded_by is not None and c.ended_at is not None:
+                _echo(f"      superseded by {c.superseded_by} from {c.ended_at:%Y-%m-%d %H:%M} UTC")
             status_now = st.status if st else "pending"
             if "read_hours_since_deadline" in cov and status_now in ("pending", "at risk"):
                 _echo(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -193,6 +193,14 @@ def _moment_in_range(value: date | datetime) -> date | datetime:
 Moment = Annotated[date | datetime, AfterValidator(_moment_in_range)]
 
 
+class Renewal(_Model):
+    """The agreement was renewed or extended on day ``at``: it runs until ``deadline``."""
+
+    at: Day
+    deadline: Moment
+    source: Text | None = None
+
+
 class CommitmentConfig(_Model):
     id: Slug
     title: Text
@@ -211,6 +219,8 @@ class CommitmentConfig(_Model):
     ongoing: bool = True
     signals: Signals = Field(default_factory=Signals)
     exclude: list[Phrase] = Field(default_factory=list)
+    renewed: list[Renewal] = Field(default_factory=list)  # extensions, oldest first
+    supersedes: Slug | None = None  # the commitment this one replaces from its `effective`
 
     @model_validator(mode="after")
     def _consistent(self) -> CommitmentConfig:
@@ -218,18 +228,40 @@ class CommitmentConfig(_Model):
             raise ValueError("a commitment of kind 'other' needs breach or met signals")
         if self.topics_required and not self.topics:
             raise ValueError("topics_required needs topics")
-        for name in ("effective", "deadline"):
-            value = getattr(self, name)
+        moments = [("effective", self.effective), ("deadline", self.deadline)]
+        moments += [("renewed deadline", r.deadline) for r in self.renewed]
+        for name, value in moments:
             if isinstance(value, datetime) and value.tzinfo is None:
                 raise ValueError(
                     f"{name} has a time but no time zone (write e.g. 2025-05-10T17:00:00+05:30)"
                 )
+        self._check_renewals()
+        if self.supersedes is not None and self.supersedes == self.id:
+            raise ValueError("a commitment cannot supersede itself")
+        if self.supersedes is not None and self.effective is None:
+            raise ValueError("supersedes needs effective: the moment this one replaces the other")
         deadline, effective = _end_of(self.deadline), _start_of(self.effective)
         if deadline and self.window and deadline <= _start_of(self.window.start):  # type: ignore[operator]
             raise ValueError("deadline is before the window starts")
         if effective and deadline and deadline <= effective:
             raise ValueError("deadline is before the commitment takes effect")
         return self
+
+    def _check_renewals(self) -> None:
+        if self.renewed and self.deadline is None:
+            raise ValueError("renewed needs a deadline: a renewal moves the deadline later")
+        previous = self.deadline
+        for r in self.renewed:
+            if previous is not None and _moment_end(r.deadline) <= _moment_end(previous):
+                raise ValueError(
+                    f"the renewal of {r.at} must move the deadline later than {previous}"
+                )
+            previous = r.deadline
+
+    @property
+    def last_deadline(self) -> date | None:
+        """The deadline in force: the last renewal's, else the first."""
+        return self.renewed[-1].deadline if self.renewed else self.deadline
 
 
 class JudgingConfig(_Model):
@@ -652,10 +684,40 @@ def _cross_checks(raw: Mapping[str, Any], lines: Mapping[str, int]) -> list[Prob
                         f"unknown entity {ent!r} (known: {', '.join(sorted(known))};"
                         " define it under 'entities:')",
                     )
+    _supersede_checks(items("commitments"), problem)
     for name, ent in entities.items():
         if name not in DEFAULT_ENTITIES and not (isinstance(ent, Mapping) and ent.get("aliases")):
             problem(("entities", str(name)), "a new entity needs aliases")
     return problems
+
+
+def _supersede_checks(
+    commitments: list[tuple[int, Mapping[str, Any]]],
+    problem: Callable[[tuple[str | int, ...], str], None],
+) -> None:
+    """``supersedes`` names another commitment, at most once each, with no cycle."""
+    ids = {c.get("id") for _, c in commitments if isinstance(c.get("id"), str)}
+    by_old: dict[str, str] = {}
+    for i, c in commitments:
+        old, new = c.get("supersedes"), c.get("id")
+        if not isinstance(old, str) or not isinstance(new, str) or old == new:
+            continue
+        if old not in ids:
+            problem(("commitments", i, "supersedes"), f"unknown commitment {old!r}")
+        elif old in by_old:
+            problem(
+                ("commitments", i, "supersedes"),
+                f"{old!r} is already superseded by {by_old[old]!r}",
+            )
+        else:
+            by_old[old] = new
+    for i, c in commitments:
+        seen, at = set(), c.get("id")
+        while isinstance(at, str) and at in by_old and at not in seen:
+            seen.add(at)
+            at = by_old[at]
+        if at == c.get("id") and seen:
+            problem(("commitments", i, "supersedes"), "supersedes forms a cycle")
 
 
 _FRIENDLY = {
@@ -686,6 +748,15 @@ def _start_of(d: date | None) -> datetime | None:
     return None if d is None else datetime.combine(d, time.min, tzinfo=UTC)
 
 
+def _day_start(d: date) -> datetime:
+    return datetime.combine(d, time.min, tzinfo=UTC)
+
+
+def _moment_end(d: date) -> datetime:
+    """A day's end (the next midnight UTC), or a date-time in UTC."""
+    return d.astimezone(UTC) if isinstance(d, datetime) else _day_start(d) + timedelta(days=1)
+
+
 def _end_of(d: date | None) -> datetime | None:
     """A day's end (the next midnight UTC), or a date-time in UTC."""
     if isinstance(d, datetime):
@@ -702,9 +773,15 @@ def _entities(file: WatchlistFile) -> dict[str, Entity]:
     return out
 
 
-def to_commitment(c: CommitmentConfig, knowledge: Knowledge | None = None) -> Commitment:
-    """The domain commitment; its kind's vocabulary comes from ``knowledge`` (else shipped)."""
+def to_commitment(
+    c: CommitmentConfig,
+    knowledge: Knowledge | None = None,
+    successor: CommitmentConfig | None = None,
+) -> Commitment:
+    """The domain commitment; its kind's vocabulary comes from ``knowledge`` (else shipped);
+    ``successor``: the commitment that supersedes it."""
     vocabulary = (knowledge or SHIPPED).kinds[c.kind]
+    renewals = tuple((_day_start(r.at), _moment_end(r.deadline)) for r in c.renewed)
     return Commitment(
         id=c.id,
         title=c.title,
@@ -725,8 +802,11 @@ def to_commitment(c: CommitmentConfig, knowledge: Knowledge | None = None) -> Co
         effective_at=_start_of(c.effective),
         window_start_at=_start_of(c.window.start) if c.window else None,
         window_end_at=_end_of(c.window.end) if c.window else None,
-        deadline_at=_end_of(c.deadline),
+        deadline_at=_end_of(c.last_deadline),
         ongoing=c.ongoing,
+        renewals=renewals,
+        superseded_by=successor.id if successor else None,
+        ended_at=_start_of(successor.effective) if successor else None,
     )
 
 
@@ -759,6 +839,7 @@ def _build(
     text: str = "",
     knowledge: Knowledge | None = None,
 ) -> Config:
+    successors = {c.supersedes: c for c in file.commitments if c.supersedes}
     outbox: Path | None = None
     if file.alerts.outbox.enabled:
         outbox = Path(env.get("MONITOR_OUTBOX_DIR") or file.alerts.outbox.dir)
@@ -767,7 +848,9 @@ def _build(
         file=file,
         database_url=env.get("MONITOR_DATABASE_URL") or file.database.url,
         outbox_dir=outbox,
-        commitments=tuple(to_commitment(c, knowledge) for c in file.commitments),
+        commitments=tuple(
+            to_commitment(c, knowledge, successors.get(c.id)) for c in file.commitments
+        ),
         entities=_entities(file),
         redact=Redactor(_secrets(file, text, env)),
     )

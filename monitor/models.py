@@ -101,6 +101,12 @@ class Commitment:
     #: The kind's vocabulary when the watchlist adds or extends kinds (``monitor.judge.data``);
     #: None: the shipped vocabulary of ``kind``.
     vocabulary: KindData | None = None
+    #: (renewed at, deadline from then) per renewal, oldest first; ``deadline_at`` is the last.
+    renewals: tuple[tuple[datetime, datetime], ...] = ()
+    #: The commitment that replaced this one, from ``ended_at`` (its ``effective``): reports
+    #: published from then on are not judged against this one, and it cannot become overdue.
+    superseded_by: str | None = None
+    ended_at: datetime | None = None
 
 
 @dataclass(frozen=True)

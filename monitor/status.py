@@ -85,6 +85,13 @@ def collect(m: Monitor) -> dict[str, Any]:
                 cov["read_hours_since_deadline"] = round(read.total_seconds() / 3600, 2)
                 cov["overdue_from"] = _iso(covered.overdue_at(c.deadline_at))
         item["coverage"] = cov
+        if c.renewals:
+            item["renewed"] = [
+                {"at": _iso(at), "deadline": _iso(until)} for at, until in c.renewals
+            ]
+        if c.superseded_by is not None:
+            item["superseded_by"] = c.superseded_by
+            item["ended_at"] = _iso(c.ended_at)
         commitments.append(item)
     feeds = []
     for f in m.store.feeds():

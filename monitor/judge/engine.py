@@ -487,7 +487,8 @@ def _rule(
     kn = vocabulary.name
     grams = _grams(tokenize(c.statement))
     key: tuple[object, ...] = (kn, c.topics_required, c.exceptions, c.parties)
-    key += (c.subjects, c.effective_at, c.window_start_at, c.deadline_at, c.ongoing, grams)
+    key += (c.subjects, c.effective_at, c.window_start_at, c.deadline_at, c.ended_at)
+    key += (c.ongoing, grams)
     names = (*c.parties, *c.subjects)
     return _Rule(
         commitment=c,
@@ -849,6 +850,12 @@ class Matcher:
     def _ruled_out(self, rule: _Rule, art: _Article) -> bool:
         """Whether the article cannot be about the commitment at all."""
         c, keys, names = rule.commitment, art.keys, rule.names
+        if (
+            c.ended_at is not None
+            and art.published_at is not None
+            and art.published_at >= c.ended_at
+        ):
+            return True  # superseded: reports from then on belong to its successor
         if c.topics_required and rule.topic not in keys:
             return True
         art_topic = rule.topic in keys or rule.kind_topic in keys
