@@ -1,8 +1,9 @@
 """Crashes: SIGKILL the daemon at random moments, 50 times, on SQLite and PostgreSQL.
 
 Live local feeds (growing between runs) and a live local SMTP server; after every kill
-the daemon is restarted.  At the end: every alert queued was delivered exactly once per
-channel, every article is stored once, and the database is consistent.
+the daemon is restarted.  At the end: every alert queued was delivered once per channel
+(a second copy only of a message the server accepted just before a kill: SMTP cannot do
+better), every article is stored once, and the database is consistent.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from monitor.db import (
 from monitor.store import Store
 from tests.feedserver import FeedServer, wait_until
 from tests.helpers import BREACH_ITEM, QUIET_ITEM, rss, write_watchlist
-from tests.smtpserver import SmtpServer
+from tests.smtpserver import ReceivedMessage, SmtpServer
 
 RUNS = 50
 MET_ITEM = {
@@ -105,6 +106,16 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
 
 
+#: a kill this soon after the server accepted a message may make it go out twice
+ACCEPT_WINDOW = 0.5
+
+
+def _kill_gap(accepted: float, kills: list[float]) -> float | None:
+    """Seconds from an acceptance to the first kill after it (None: no kill after it)."""
+    later = [k - accepted for k in kills if k >= accepted]
+    return min(later) if later else None
+
+
 def test_sigkill_fifty_times_nothing_lost_nothing_twice(
     tmp_path: Path,
     feed_server: FeedServer,
@@ -115,6 +126,14 @@ def test_sigkill_fifty_times_nothing_lost_nothing_twice(
     config_file = watchlist(tmp_path, feed_server, smtp_server, database_url)
     rng = random.Random(4242)
     kills = 0
+    killed_at: list[float] = []  # monotonic times of the SIGKILLs
+    accepted_at: dict[str, list[float]] = {}  # Message-ID -> when the server accepted it
+
+    def on_message(msg: ReceivedMessage) -> None:  # the server's thread, before its 250
+        mid = str(email.message_from_bytes(msg.data, policy=email.policy.default)["Message-ID"])
+        accepted_at.setdefault(mid, []).append(time.monotonic())
+
+    smtp_server.handler.on_message = on_message
     exited: list[tuple[int, int | None]] = []  # (run, exit code) of a daemon not killed
     with open(tmp_path / "daemon.log", "ab") as log:
         for run in range(RUNS):
@@ -129,6 +148,7 @@ def test_sigkill_fifty_times_nothing_lost_nothing_twice(
             )
             time.sleep(rng.uniform(0.8, 2.5))  # start-up takes about a second
             if proc.poll() is None:
+                killed_at.append(time.monotonic())
                 proc.send_signal(signal.SIGKILL)
                 kills += 1
             else:
@@ -164,8 +184,16 @@ def test_sigkill_fifty_times_nothing_lost_nothing_twice(
         # (an alert sent inside a grouped message has a row of its own, never sent alone)
         smtp_ids = {o.message_id for o in outbox if o.channel == "smtp" and o.group_key is None}
         assert set(received) == smtp_ids
+        # SMTP cannot be exactly-once: a SIGKILL between the server's acceptance (its 250)
+        # and the daemon's record of it sends that message again after the restart (the
+        # same Message-ID, which mail stores fold into one).  The daemon records an
+        # acceptance within milliseconds (test_delivery_window), so a second copy is only
+        # allowed where a kill came within ACCEPT_WINDOW of the first acceptance.
         duplicated = {k: n for k, n in received.items() if n > 1}
-        assert not duplicated, duplicated
+        gaps = {mid: _kill_gap(accepted_at[mid][0], killed_at) for mid in duplicated}
+        unexplained = {mid: gap for mid, gap in gaps.items() if gap is None or gap > ACCEPT_WINDOW}
+        assert not unexplained, (unexplained, duplicated)
+        assert all(n == 2 for n in duplicated.values()), duplicated
         files = list((tmp_path / "outbox").glob("*.eml"))
         assert len(files) == len(
             [o for o in outbox if o.channel == "outbox" and o.group_key is None]
@@ -212,7 +240,12 @@ def test_sigkill_fifty_times_nothing_lost_nothing_twice(
             f"crash test ({config.database_url.split(':')[0]}): {kills} SIGKILLs survived, "
             f"{store.counts()['articles']} articles stored once, {len(alerts)} alert "
             f"messages over 2 channels, {sum(received.values())} mails received by SMTP, "
-            "0 lost, 0 duplicated"
+            f"0 lost, {len(duplicated)} sent twice"
+            + "".join(
+                f" (killed {1000 * g:.0f} ms after the server accepted it)"
+                for g in gaps.values()
+                if g is not None
+            )
         )
     finally:
         store.close()
