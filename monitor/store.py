@@ -184,6 +184,23 @@ _SQLITE_ARTICLE_ROWS = 999 // len(_ARTICLE_COLUMNS)
 _SQLITE_KEY_ROWS = 999 // 2
 
 
+def _remembered(process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    """``process`` computing each distinct value once (every row's ``fetched_at`` is the
+    same moment)."""
+    if process is None:
+        return None
+    seen: dict[Any, Any] = {}
+
+    def run(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            out = seen[value] = process(value)
+            return out
+
+    return run
+
+
 def _sqlite_insert_articles(s: Session, values: Sequence[dict[str, Any]]) -> list[int]:
     """Insert ``values`` (``articles`` rows) on SQLite; their ids, in the order given.
 
@@ -194,7 +211,7 @@ def _sqlite_insert_articles(s: Session, values: Sequence[dict[str, Any]]) -> lis
     table: Any = ArticleRow.__table__
     dialect = connection.dialect
     processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        _remembered(table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
         for name in _ARTICLE_COLUMNS
     ]
     rows = [
