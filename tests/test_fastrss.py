@@ -549,3 +549,71 @@ def test_html_read_limit_is_html_to_texts() -> None:
     from monitor import fastrss, parse
 
     assert fastrss.HTML_READ_LIMIT == parse._MAX_HTML_CHARS
+
+
+# The words of _MARKUP that keep markup plain: most texts made of them take the pattern.
+_PLAIN_WORDS = st.sampled_from(
+    [
+        "word",
+        " ",
+        "\n",
+        "Caf\u00e9",
+        "\u00c3\u00a9",
+        "\u0096",
+        "a > b",
+        "&amp;",
+        "&nbsp;",
+        "&xi;",
+        "&#8217;",
+        "&#X2019;",
+        "&#39;",
+        "<p>",
+        "</p>",
+        "<P>",
+        "<p/>",
+        "<p >",
+        "</p >",
+        "<br>",
+        "<br/>",
+        "<hr>",
+        "<b>",
+        "</b>",
+        '<a href="/rel?a=1&b=2">',
+        "<a href='../up.html'>",
+        "</a>",
+        '<img src="pic.png"/>',
+        '<div class="x"/>',
+        "<li>",
+        "</LI>",
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(_PLAIN_WORDS, _MARKUP), max_size=12).map("".join))
+def test_plain_markup_is_read_as_the_html_parser_reads_it(html: str) -> None:
+    """``html_to_text`` reads plain markup with a pattern, other markup with the parser:
+    the text is the same."""
+    from monitor.parse import _parsed_text, html_to_text
+
+    assert html_to_text(html) == _parsed_text(html)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_PLAIN_WORDS, max_size=12).map("".join), _BASES)
+def test_plain_words_make_plain_markup(html: str, base: str) -> None:
+    from monitor.fastrss import plain_markup
+    from monitor.parse import _parsed_text, html_to_text
+
+    assert plain_markup(html) and html_to_text(html) == _parsed_text(html)
+    fast, resolved = _texts(html, base)
+    assert fast == resolved
+
+
+def test_plain_markup_text_keeps_blocks_and_references() -> None:
+    from monitor.fastrss import plain_markup
+    from monitor.parse import _parsed_text, html_to_text
+
+    html = "<P>One &amp; two</p><p/>three<br>four &#8217;<b>five</b>"
+    assert plain_markup(html)
+    assert html_to_text(html) == _parsed_text(html) == "One & two\nthree\nfour \u2019five"
