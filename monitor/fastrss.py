@@ -158,9 +158,11 @@ _PLAIN_MARKUP = re.compile(
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
 _REFERENCE = re.compile(r"&(#[xX]?)?([0-9A-Za-z]+);")
 # ``parse.html_to_text`` reads at most this much HTML (a test keeps the two equal).  The
-# resolver may lengthen a value (absolute URIs, re-quoted attributes: at most six times
-# its characters, plus the base URI a tag), so only values whose every form stays
-# inside it are read without the resolver; a cut at another place would give another text.
+# resolver may lengthen a value: re-quoted attributes (``a`` as ``a="a"``, ``"`` as
+# ``&quot;``) at most six times their characters, and absolute URIs, at most three a tag
+# of ``_PLAIN_TAGS`` (``img``: ``src``, ``longdesc``, ``usemap``; repeated names are one),
+# each at most the base URI longer.  Only values whose every form stays inside the limit
+# are read without the resolver: a cut at another place would give another text.
 HTML_READ_LIMIT = 200_000
 
 
@@ -169,7 +171,7 @@ def plain_markup(html: str, base: str = "") -> bool:
     URI ``base``) leaves as it is (see above)."""
     if not base.isascii():
         return False
-    if 6 * len(html) + html.count("<") * (len(base) + 16) >= HTML_READ_LIMIT:
+    if 6 * len(html) + 3 * html.count("<") * (len(base) + 16) >= HTML_READ_LIMIT:
         return False
     if _PLAIN_MARKUP.fullmatch(html) is None:
         return False

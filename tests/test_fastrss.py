@@ -543,6 +543,10 @@ def test_common_markup_is_plain_and_the_rest_is_resolved() -> None:
     ):
         assert not plain_markup(raw, base), raw
     assert not plain_markup("<p>x</p>", "https://b\u00fccher.example/")
+    # three URIs a tag, each made as long as the base: past what html_to_text reads
+    long_base = "https://news.example/" + "d/" * 500
+    many = '<img src="a" longdesc="b" usemap="c">' * 70
+    assert plain_markup(many, base) and not plain_markup(many, long_base)
 
 
 def test_html_read_limit_is_html_to_texts() -> None:
