@@ -16,7 +16,7 @@ import time
 import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -447,6 +447,7 @@ def fetch_many(
     # more than ``per_host`` connections.
     clients: dict[str, httpx.Client] = {}
     pool = _DaemonThreads(workers, "fetch")
+    completed: queue.SimpleQueue[Future[FetchResult | FetchError]] = queue.SimpleQueue()
 
     def one(client: httpx.Client, req: FetchRequest) -> FetchResult | FetchError:
         try:
@@ -472,23 +473,29 @@ def fetch_many(
                     client = clients.get(host)
                     if client is None:
                         client = clients[host] = client_factory()
-                    running[pool.submit(functools.partial(one, client, req))] = req
+                    future = pool.submit(functools.partial(one, client, req))
+                    running[future] = req
+                    future.add_done_callback(completed.put)
                     progress = True
 
     finished = False
     try:
         fill()
         while running and not stopped.is_set():
-            done, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
-            for future in done:
-                req = running.pop(future)
-                host = _host(req.url)
-                active[host] -= 1
-                if not active[host] and not queues[host] and host in clients:
-                    clients.pop(host).close()  # the host's last fetch: its connections go
-                outcome = future.result()  # a non-FetchError is a bug: let it out
-                fill()
-                yield req, outcome
+            # each fetch puts its future here as it ends (``concurrent.futures.wait``
+            # would install a waiter on every running fetch at each turn)
+            try:
+                future = completed.get(timeout=0.25)
+            except queue.Empty:
+                continue
+            req = running.pop(future)
+            host = _host(req.url)
+            active[host] -= 1
+            if not active[host] and not queues[host] and host in clients:
+                clients.pop(host).close()  # the host's last fetch: its connections go
+            outcome = future.result()  # a non-FetchError is a bug: let it out
+            fill()
+            yield req, outcome
         finished = not running
     finally:
         pool.shutdown(wait_for_threads=finished)
