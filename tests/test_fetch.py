@@ -482,14 +482,18 @@ def test_fetch_threads_start_as_fetches_need_them() -> None:
 
     from monitor.fetch import _DaemonThreads
 
+    def idle() -> None:  # the thread that ran the last job is waiting for the next
+        deadline = time.monotonic() + 10
+        while pool._idle < 1 and time.monotonic() < deadline:
+            time.sleep(0.001)
+
     pool = _DaemonThreads(3, "t")
     for i in range(4):
         assert pool.submit(lambda i=i: i * 2).result(timeout=10) == i * 2
-        time.sleep(0.01)  # the thread is idle again
+        idle()
     assert len(pool._threads) == 1
     gate = threading.Event()
     futures = [pool.submit(lambda i=i: gate.wait(10) and i) for i in range(5)]
-    time.sleep(0.05)
     assert len(pool._threads) == 3
     gate.set()
     assert [f.result(timeout=10) for f in futures] == [0, 1, 2, 3, 4]
