@@ -1,14 +1,12 @@
 """A fast 64-bit SimHash, bit for bit the same as the pure-Python reference in the tests.
 
 The per-bit vote over every word shingle is the costly part of a SimHash in pure
-Python (64 steps per shingle).  Here the shingles' blake2b digests are laid side by
-side as one big integer and counted in lanes (SWAR): ``(d >> k) & mask`` keeps bit
-``k`` of every 8-bit (or 16-bit) lane of every digest, and the remainder by
-``2**64 - 1`` adds the digests' 64-bit words together, lane by lane, in one step (no
-lane overflows: its count is at most the number of shingles).  A lane's count is
-compared with half the shingles by adding ``top - half`` and reading its top bit.
-Eight (or sixteen) such steps give the 64 votes, with no per-bit Python loop and no
-numpy (whose import would slow every parse worker's start).
+Python (64 steps per shingle).  Here the shingles' 8-byte blake2b digests are laid side
+by side and read by column: ``digests[j::8]`` is byte ``j`` of every digest, as one
+integer; masked to bit ``k`` of each of its bytes, ``int.bit_count`` counts the
+shingles that have that bit.  64 such counts (each a few C calls over ``n`` bytes) give
+the votes, with no per-shingle Python loop over the bits and no numpy (whose import
+would slow every parse worker's start).
 """
 
 from __future__ import annotations
@@ -18,23 +16,27 @@ from functools import lru_cache
 from hashlib import blake2b
 
 _WORD = re.compile(r"\w+")
-_FULL = (1 << 64) - 1
-_LANES8 = 0x0101010101010101
-_LANES16 = 0x0001000100010001
-# the most shingles counted in 8-bit lanes (255 of them could fill every lane: a sum of
-# 2**64 - 1, which the remainder would turn into 0), and in 16-bit lanes (the top-bit
-# comparison needs a count below 2**15)
-_MAX8 = 254
-_MAX16 = 0x7FFF
+# Each shingle's hash starts from a copy of this one (its parameters already set): a copy
+# and an update cost about two thirds of a new ``blake2b(data, digest_size=8)``, which
+# parses its keyword arguments each time.  The digests are the same.
+_BLAKE8 = blake2b(digest_size=8)
+
+
+def _digests(grams: list[str]) -> bytes:
+    """The 8-byte blake2b digests of ``grams`` (UTF-8), one after another."""
+    new = _BLAKE8.copy
+    out = []
+    for gram in grams:
+        h = new()
+        h.update(gram.encode())
+        out.append(h.digest())
+    return b"".join(out)
 
 
 @lru_cache(maxsize=256)
-def _mask8(n: int) -> int:
-    return int.from_bytes(b"\x01" * (8 * n), "big")
-
-
-def _mask16(n: int) -> int:
-    return int.from_bytes(b"\x00\x01" * (4 * n), "big")
+def _ones(n: int) -> int:
+    """``n`` bytes of value 1, as an integer."""
+    return int.from_bytes(b"\x01" * n, "big")
 
 
 def simhash64(text: str, shingle: int = 3) -> int:
@@ -46,25 +48,15 @@ def simhash64(text: str, shingle: int = 3) -> int:
         grams = [" ".join(words)] if words else []
     if not grams:
         return 0
-    digests = b"".join([blake2b(g, digest_size=8).digest() for g in map(str.encode, grams)])
+    digests = _digests(grams)
     n = len(grams)
-    d = int.from_bytes(digests, "big")
-    # a bit is set when more shingles have it than lack it: count > n // 2
-    if n <= _MAX8:
-        mask, add = _mask8(n), (0x7F - n // 2) * _LANES8
-        out = 0
+    half = n // 2  # a bit is set when more shingles have it than lack it: count > n // 2
+    ones = _ones(n) if n <= 4096 else int.from_bytes(b"\x01" * n, "big")
+    out = 0
+    for j in range(8):  # byte j of a digest holds bits 8 * (7 - j) ... + 7 of its value
+        column = int.from_bytes(digests[j::8], "big")
+        at = 8 * (7 - j)
         for k in range(8):
-            out |= (((((d >> k) & mask) % _FULL + add) >> 7) & _LANES8) << k
-        return out
-    if n <= _MAX16:
-        mask, add = _mask16(n), (0x7FFF - n // 2) * _LANES16
-        out = 0
-        for k in range(16):
-            out |= (((((d >> k) & mask) % _FULL + add) >> 15) & _LANES16) << k
-        return out
-    counts = [0] * 64  # more shingles than any text the parser keeps: bit by bit
-    for i in range(0, len(digests), 8):
-        h = int.from_bytes(digests[i : i + 8], "big")
-        for bit in range(64):
-            counts[bit] += (h >> bit) & 1
-    return sum(1 << bit for bit, c in enumerate(counts) if 2 * c > n)
+            if ((column >> k) & ones).bit_count() > half:
+                out |= 1 << (at + k)
+    return out

@@ -26,7 +26,7 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 import feedparser  # type: ignore[import-untyped, unused-ignore]
 
 from monitor.errors import ParseError
-from monitor.fastrss import read_feed
+from monitor.fastrss import plain_markup, read_feed
 from monitor.models import Entry, ParseResult
 
 MAX_TITLE_CHARS = 500
@@ -406,11 +406,35 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+# A tag of plain markup (``fastrss.plain_markup``): no ">" inside its attribute values.
+_PLAIN_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*>")
+
+
 def html_to_text(html: str) -> str:
     """The text of an HTML fragment: tags dropped, entities decoded, blocks on their own lines."""
     html = html[:_MAX_HTML_CHARS]
     if "<" not in html:  # no tag: what the parser would give (its data, entities decoded)
         return clean_text(unescape(html) if "&" in html else html)
+    if plain_markup(html):
+        # Plain markup (simple tags, none script-like or skipped, every "&" a complete
+        # reference): what the parser gives, read off with one pattern.  Each tag is
+        # dropped (a block's start or end is a line break), the data between them kept
+        # with its references decoded, as the parser's data is.
+        parts: list[str] = []
+        at = 0
+        for m in _PLAIN_TAG.finditer(html):
+            parts.append(html[at : m.start()])
+            if m.group(2).lower() in _BLOCK_TAGS:
+                parts.append("\n")
+            at = m.end()
+        parts.append(html[at:])
+        text = "".join(parts)
+        return clean_text(unescape(text) if "&" in text else text)
+    return _parsed_text(html)
+
+
+def _parsed_text(html: str) -> str:
+    """``html_to_text`` by the HTML parser (any markup)."""
     parser = _TextExtractor()
     parser.feed(html)
     parser.close()

@@ -162,6 +162,90 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[i : i + size]
 
 
+# SQLite's statements of the poll's bulk inserts are written for its driver (``sqlite3``):
+# SQLAlchemy's insert of many rows with RETURNING builds and type-processes each row's
+# parameters in Python, most of the store's CPU in a first poll.  The values are the
+# same: each column's own bind processor (``UTCDateTime``: naive UTC, SQLAlchemy's text
+# form) is applied first.  Rows per statement keep the bound parameters under 999 (the
+# oldest SQLite's limit).
+_ARTICLE_COLUMNS = (
+    "feed_id",
+    "url",
+    "guid",
+    "title",
+    "text",
+    "source",
+    "published_at",
+    "fetched_at",
+    "fingerprint",
+    "judged_at",
+)
+_SQLITE_ARTICLE_ROWS = 999 // len(_ARTICLE_COLUMNS)
+_SQLITE_KEY_ROWS = 999 // 2
+
+
+def _remembered(process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    """``process`` computing each distinct value once (every row's ``fetched_at`` is the
+    same moment)."""
+    if process is None:
+        return None
+    seen: dict[Any, Any] = {}
+
+    def run(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            out = seen[value] = process(value)
+            return out
+
+    return run
+
+
+def _sqlite_insert_articles(s: Session, values: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert ``values`` (``articles`` rows) on SQLite; their ids, in the order given.
+
+    SQLite inserts a statement's rows in order, each with the next rowid (one more than
+    the largest; the statements run in order, and this transaction holds the write lock
+    from the first on): ascending ids are the rows in the order given."""
+    connection = s.connection()
+    table: Any = ArticleRow.__table__
+    dialect = connection.dialect
+    processors = [
+        _remembered(table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+        for name in _ARTICLE_COLUMNS
+    ]
+    rows = [
+        tuple(
+            value[name] if process is None else process(value[name])
+            for name, process in zip(_ARTICLE_COLUMNS, processors, strict=True)
+        )
+        for value in values
+    ]
+    columns = ", ".join(_ARTICLE_COLUMNS)
+    one = "(" + ",".join("?" * len(_ARTICLE_COLUMNS)) + ")"
+    ids: list[int] = []
+    for chunk in _chunks(rows, _SQLITE_ARTICLE_ROWS):
+        sql = f"INSERT INTO articles ({columns}) VALUES {','.join([one] * len(chunk))} RETURNING id"
+        params = tuple(v for row in chunk for v in row)
+        ids.extend(sorted(i for (i,) in connection.exec_driver_sql(sql, params)))
+    return ids
+
+
+def _sqlite_insert_keys(s: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
+    """Insert ``article_keys`` rows on SQLite, a key already there left as it is; the keys
+    inserted."""
+    connection = s.connection()
+    inserted: set[str] = set()
+    for chunk in _chunks(rows, _SQLITE_KEY_ROWS):
+        sql = (
+            "INSERT INTO article_keys (key, article_id) VALUES "
+            f"{','.join(['(?,?)'] * len(chunk))} ON CONFLICT DO NOTHING RETURNING key"
+        )
+        params = tuple(v for row in chunk for v in (row["key"], row["article_id"]))
+        inserted.update(key for (key,) in connection.exec_driver_sql(sql, params))
+    return inserted
+
+
 def sqlite_file(engine: Engine) -> Path | None:
     """The SQLite database file ``engine`` opens, or None (PostgreSQL, memory, URI)."""
     if engine.dialect.name != "sqlite":
@@ -531,14 +615,7 @@ class Store:
         if not wanted:
             return news
         keys_table = ArticleKeyRow.__table__
-        known: dict[str, int] = {}
-        for chunk in _chunks(wanted, KEY_LOOKUP_CHUNK):
-            found = s.execute(
-                select(ArticleKeyRow.key, ArticleKeyRow.article_id).where(
-                    ArticleKeyRow.key.in_(chunk)
-                )
-            )
-            known.update((key, article_id) for key, article_id in found)
+        known = self._known_keys(s, wanted)
         fresh: list[tuple[int, PreparedEntry]] = []  # the new articles (feed index, entry)
         owner: dict[str, int] = {}  # key -> index in ``fresh``
         more: dict[str, int] = {}  # a new key of an article already stored -> its id
@@ -566,22 +643,20 @@ class Store:
                 stmt = insert(articles).returning(articles.c.id, sort_by_parameter_order=True)
                 ids = list(s.execute(stmt, values).scalars())
             else:
-                # SQLAlchemy cannot order SQLite's RETURNING rows in a multi-row INSERT, so
-                # with ``sort_by_parameter_order`` it inserts one row a statement.  SQLite
-                # inserts a statement's rows in order, each with the next rowid (one more
-                # than the largest; the batches of one executemany run in order, and this
-                # transaction holds the write lock from the first on): ascending ids are the
-                # rows in the order given.
-                got = s.execute(insert(articles).returning(articles.c.id), values).scalars()
-                ids = sorted(got)
+                # (SQLAlchemy cannot order SQLite's RETURNING rows in a multi-row INSERT: with
+                # ``sort_by_parameter_order`` it would insert one row a statement)
+                ids = _sqlite_insert_articles(s, values)
             if len(ids) != len(fresh):
                 raise StoreError(f"{len(fresh)} articles inserted, {len(ids)} ids returned")
             rows = [{"key": k, "article_id": ids[i]} for k, i in owner.items()]
         rows += [{"key": k, "article_id": a} for k, a in more.items()]
         if not rows:
             return news
-        add_keys = self._insert(keys_table).on_conflict_do_nothing().returning(keys_table.c.key)
-        inserted = set(s.scalars(add_keys, rows))
+        if self._postgres:
+            add_keys = self._insert(keys_table).on_conflict_do_nothing().returning(keys_table.c.key)
+            inserted = set(s.scalars(add_keys, rows))
+        else:
+            inserted = _sqlite_insert_keys(s, rows)
         # a key taken meanwhile (another daemon stored the same article): drop our copy
         lost = {i for k, i in owner.items() if k not in inserted}
         if lost:
@@ -590,6 +665,26 @@ class Store:
             if i not in lost:
                 news[at] += 1
         return news
+
+    def _known_keys(self, s: Session, wanted: Sequence[str]) -> dict[str, int]:
+        """The article each of ``wanted`` keys already belongs to (the keys not stored are
+        left out)."""
+        known: dict[str, int] = {}
+        for chunk in _chunks(wanted, KEY_LOOKUP_CHUNK):
+            if self._postgres:
+                found: Any = s.execute(
+                    select(ArticleKeyRow.key, ArticleKeyRow.article_id).where(
+                        ArticleKeyRow.key.in_(chunk)
+                    )
+                )
+            else:  # the driver's own statement: no compiling of 900 bound parameters
+                marks = ",".join("?" * len(chunk))
+                found = s.connection().exec_driver_sql(
+                    f"SELECT key, article_id FROM article_keys WHERE key IN ({marks})",
+                    tuple(chunk),
+                )
+            known.update((key, article_id) for key, article_id in found)
+        return known
 
     @staticmethod
     def _article_values(feed: Feed, entry: PreparedEntry, now: datetime) -> dict[str, Any]:

@@ -425,3 +425,199 @@ def test_generated_feeds_read_the_same_both_ways(feed: tuple[bytes, dict[str, st
     content, headers = feed
     a, b = both(content, headers)
     assert a == b
+
+
+# ---------------------------------------------------------------------------
+# Plain markup: the resolver is skipped, the text is the same
+# ---------------------------------------------------------------------------
+
+_MARKUP = st.sampled_from(
+    [
+        "word",
+        " ",
+        "\n",
+        "Caf\u00e9",
+        "\u00c3\u00a9",
+        "\u0096",
+        "\u2019",
+        "a > b",
+        "AT&T",
+        "&amp;",
+        "&nbsp;",
+        "&xi;",
+        "&apos;",
+        "&foo;",
+        "&#8217;",
+        "&#150;",
+        "&#x96;",
+        "&#X2019;",
+        "&#39;",
+        "<p>",
+        "</p>",
+        "<P>",
+        "<p/>",
+        "<p >",
+        "</p >",
+        "<br>",
+        "<br/>",
+        "<br />",
+        "</br>",
+        "<hr>",
+        "</img>",
+        "<b>",
+        "</b>",
+        '<a href="/rel?a=1&b=2">',
+        "<a href='../up.html'>",
+        "<a href='it\"s'>",
+        '<a href="x"title="y">',
+        "<a href=/bare>",
+        "</a>",
+        '<img src="pic.png"/>',
+        '<img alt="caf\u00e9" src="p.png">',
+        '<div class="x"/>',
+        "<input disabled>",
+        "<li>",
+        "</li>",
+        "<script>steal()</script>",
+        '<script src="x"/>',
+        "<style>p{}</style>",
+        "<iframe/>",
+        "<title>",
+        "<textarea>",
+        "<unknown>",
+        "<!-- c -->",
+        "<!x>",
+        "<?pi?>",
+        "<>",
+        "</>",
+        "<a/b/",
+        "x < y",
+        "&",
+    ]
+)
+_BASES = st.sampled_from(
+    ["https://news.example/dir/", "", "https://b\u00fccher.example/", "http://h.example:8080/a"]
+)
+
+
+def _texts(raw: str, base: str) -> tuple[str, str]:
+    """The text of an RSS description read by the fast reader, and with the resolver."""
+    from unittest import mock
+
+    from monitor import fastrss
+    from monitor.parse import html_to_text
+
+    fast = html_to_text(fastrss._value(raw, "description", "text/html", base))
+    with mock.patch.object(fastrss, "plain_markup", lambda *a: False):
+        resolved = html_to_text(fastrss._value(raw, "description", "text/html", base))
+    return fast, resolved
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_MARKUP, max_size=10).map("".join), _BASES)
+def test_plain_markup_gives_the_text_the_resolver_gives(raw: str, base: str) -> None:
+    fast, resolved = _texts(raw, base)
+    assert fast == resolved
+
+
+def test_common_markup_is_plain_and_the_rest_is_resolved() -> None:
+    from monitor.fastrss import plain_markup
+
+    base = "https://news.example/"
+    wordpress = (
+        '<figure class="wp-block-image"><img src="/up/a.jpg" alt="Residents" /></figure>\n'
+        "<p><strong>KHOST:</strong> At least eight&#8217;s &amp; <em>more</em>.<br/></p>"
+        '<p>See <a href="https://x.example/?a=1&amp;b=2" rel="nofollow">this</a>.</p>'
+    )
+    assert plain_markup(wordpress, base)
+    for raw in (
+        "a</br>b",  # the resolver drops the end tag of a void element
+        '<script src="x"/>after',  # the resolver leaves <script> open: "after" is skipped
+        "&#150;",  # feedparser re-maps 128-159 to cp1252
+        "&foo;",  # an entity feedparser does not know
+        "AT&T",  # a bare ampersand
+        "<!-- c -->",
+        "<unknown>x",
+        "<a href=/bare>x</a>",
+        "x" * 40_000,  # the resolver could lengthen it past what html_to_text reads
+    ):
+        assert not plain_markup(raw, base), raw
+    assert not plain_markup("<p>x</p>", "https://b\u00fccher.example/")
+    # three URIs a tag, each made as long as the base: past what html_to_text reads
+    long_base = "https://news.example/" + "d/" * 500
+    many = '<img src="a" longdesc="b" usemap="c">' * 70
+    assert plain_markup(many, base) and not plain_markup(many, long_base)
+
+
+def test_html_read_limit_is_html_to_texts() -> None:
+    from monitor import fastrss, parse
+
+    assert fastrss.HTML_READ_LIMIT == parse._MAX_HTML_CHARS
+
+
+# The words of _MARKUP that keep markup plain: most texts made of them take the pattern.
+_PLAIN_WORDS = st.sampled_from(
+    [
+        "word",
+        " ",
+        "\n",
+        "Caf\u00e9",
+        "\u00c3\u00a9",
+        "\u0096",
+        "a > b",
+        "&amp;",
+        "&nbsp;",
+        "&xi;",
+        "&#8217;",
+        "&#X2019;",
+        "&#39;",
+        "<p>",
+        "</p>",
+        "<P>",
+        "<p/>",
+        "<p >",
+        "</p >",
+        "<br>",
+        "<br/>",
+        "<hr>",
+        "<b>",
+        "</b>",
+        '<a href="/rel?a=1&b=2">',
+        "<a href='../up.html'>",
+        "</a>",
+        '<img src="pic.png"/>',
+        '<div class="x"/>',
+        "<li>",
+        "</LI>",
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(_PLAIN_WORDS, _MARKUP), max_size=12).map("".join))
+def test_plain_markup_is_read_as_the_html_parser_reads_it(html: str) -> None:
+    """``html_to_text`` reads plain markup with a pattern, other markup with the parser:
+    the text is the same."""
+    from monitor.parse import _parsed_text, html_to_text
+
+    assert html_to_text(html) == _parsed_text(html)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_PLAIN_WORDS, max_size=12).map("".join), _BASES)
+def test_plain_words_make_plain_markup(html: str, base: str) -> None:
+    from monitor.fastrss import plain_markup
+    from monitor.parse import _parsed_text, html_to_text
+
+    assert plain_markup(html) and html_to_text(html) == _parsed_text(html)
+    fast, resolved = _texts(html, base)
+    assert fast == resolved
+
+
+def test_plain_markup_text_keeps_blocks_and_references() -> None:
+    from monitor.fastrss import plain_markup
+    from monitor.parse import _parsed_text, html_to_text
+
+    html = "<P>One &amp; two</p><p/>three<br>four &#8217;<b>five</b>"
+    assert plain_markup(html)
+    assert html_to_text(html) == _parsed_text(html) == "One & two\nthree\nfour \u2019five"

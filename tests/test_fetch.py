@@ -473,3 +473,29 @@ def test_a_304_leaves_its_connection_for_the_next_feed_of_the_host(
     for path, etag in (("/a.xml", '"a"'), ("/b.xml", '"b"'), ("/a.xml", '"a"')):
         assert fetch_feed(client, feed_server.url(path), etag=etag).not_modified
     assert len(connects) == 1
+
+
+def test_fetch_threads_start_as_fetches_need_them() -> None:
+    """A thread starts only when no started one is idle, up to the bound: one at a time
+    makes one thread; five at once with room for three make three, and all five run."""
+    import threading
+
+    from monitor.fetch import _DaemonThreads
+
+    def idle() -> None:  # the thread that ran the last job is waiting for the next
+        deadline = time.monotonic() + 10
+        while pool._idle < 1 and time.monotonic() < deadline:
+            time.sleep(0.001)
+
+    pool = _DaemonThreads(3, "t")
+    for i in range(4):
+        assert pool.submit(lambda i=i: i * 2).result(timeout=10) == i * 2
+        idle()
+    assert len(pool._threads) == 1
+    gate = threading.Event()
+    futures = [pool.submit(lambda i=i: gate.wait(10) and i) for i in range(5)]
+    assert len(pool._threads) == 3
+    gate.set()
+    assert [f.result(timeout=10) for f in futures] == [0, 1, 2, 3, 4]
+    pool.shutdown(wait_for_threads=True)
+    assert not any(t.is_alive() for t in pool._threads)

@@ -292,3 +292,37 @@ def test_entries_prepared_by_a_parse_worker_are_stored_as_plain_ones(store: Stor
 
 
 FIELDS = tuple(Entry.__dataclass_fields__)
+
+
+def test_many_new_articles_get_their_own_keys_and_the_stored_forms_of_their_values(
+    store: Store,
+) -> None:
+    """More new entries than one INSERT statement takes (SQLite's are the driver's own,
+    a few hundred parameters each): every key belongs to its own article, and the values
+    are stored in the forms SQLAlchemy binds (a query comparing datetimes finds them)."""
+    from sqlalchemy import func, select
+
+    from monitor.db import ArticleKeyRow, ArticleRow
+    from monitor.entryrows import key
+
+    n = 450
+    entries = [
+        entry(f"g{i}", f"https://news.example/{i}", f"title {i}", f"text {i}") for i in range(n)
+    ]
+    assert save(store, "A", entries) == n
+    with store.transaction() as s:
+        pairs = s.execute(
+            select(ArticleKeyRow.key, ArticleRow.title).join(
+                ArticleRow, ArticleRow.id == ArticleKeyRow.article_id
+            )
+        ).all()
+        same_time = s.scalar(
+            select(func.count())
+            .select_from(ArticleRow)
+            .where(ArticleRow.published_at == NOW, ArticleRow.fetched_at == NOW)
+        )
+    owner = dict(pairs)
+    assert len(owner) == 3 * n
+    assert all(owner[key("url", f"https://news.example/{i}")] == f"title {i}" for i in range(n))
+    assert same_time == n
+    assert save(store, "A", entries) == 0
