@@ -19,6 +19,7 @@ loopback).  Figures depend on the machine and on what else runs on it.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import http.server
 import multiprocessing
@@ -248,6 +249,7 @@ def run(n: int, latency: float, config_file: str, say: Callable[[str], None]) ->
             clock = FakeClock(SystemClock().now())
             m = pipeline.Monitor(config, store, clock)
             pipeline.sync(m)
+            gc.freeze()  # as `monitor run` does once it has started
             for label in ("first", "steady"):
                 report, wall, cpu = measure(lambda: pipeline.poll(m))
                 cpu += report.parse_cpu_seconds
