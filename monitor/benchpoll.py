@@ -275,6 +275,7 @@ def run(n: int, latency: float, config_file: str, say: Callable[[str], None]) ->
                     say(f"parse workers' peak RSS: {report.parse_peak_rss_kib / 1024:.0f} MB")
                 clock.advance(timedelta(days=1).total_seconds())
         finally:
+            gc.unfreeze()
             store.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     say(f"this process's peak RSS: {peak:.0f} MB")

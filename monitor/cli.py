@@ -217,17 +217,20 @@ def run(config_file: str | None, once: bool, tick: float, verbose: bool, log_for
         # what start-up built lives as long as the process: keep it out of the collector's
         # full passes, which otherwise land inside polls (about 0.1 s each, measured)
         gc.freeze()
-        if once:
-            report = pipeline.run_cycle(m)
-            STDERR.end()
-            _print_cycle(report)
-            return
-        if config.file.web.enabled:  # the status page beside the daemon (monitor/web.py)
-            from monitor import web
+        try:
+            if once:
+                report = pipeline.run_cycle(m)
+                STDERR.end()
+                _print_cycle(report)
+                return
+            if config.file.web.enabled:  # the status page beside the daemon (monitor/web.py)
+                from monitor import web
 
-            web.serve_in_background(m)
-        m.tick_seconds = tick  # recorded with each cycle: the heartbeat `status` reads
-        daemon.run_forever(m, tick_seconds=tick)
+                web.serve_in_background(m)
+            m.tick_seconds = tick  # recorded with each cycle: the heartbeat `status` reads
+            daemon.run_forever(m, tick_seconds=tick)
+        finally:
+            gc.unfreeze()  # (run in-process, as tests do: leave the heap as it was)
 
 
 def _print_cycle(r: pipeline.CycleReport) -> None:
