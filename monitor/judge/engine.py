@@ -165,6 +165,8 @@ _AFFIRM = (
     "stated",
     "assured",
 )
+#: Words after a comma that go on with the clause before it (", including ...").
+_GOES_ON = frozenset(_L("clause_goes_on"))
 #: Words before a mention that make it an object ("talks *with* the Front").
 _OBJECT_MARKS = frozenset({"with", "to", "against", "on", "from", "in", "at", "near", "inside"})
 #: Determiners that make a noun phrase name a known thing ("*the* mechanism agreed in
@@ -337,11 +339,24 @@ def _is_link_line(sentence: str) -> bool:
     return _LINK_LINE.match(sentence) is not None
 
 
+#: A pair cue that stands for the parties of the kind's commitments after the first (the ones
+#: told, met or acted on: "informed @others" is "informed" and any of them).
+OTHER_PARTIES = "@others"
+
+
 def _side(
-    kind: str, label: str, i: int, side: str, cues: Sequence[str], entries: list[tuple[str, str]]
+    kind: str,
+    label: str,
+    i: int,
+    side: str,
+    cues: Sequence[str],
+    entries: list[tuple[str, str]],
+    others: Sequence[str] = (),
 ) -> tuple[str, ...]:
     key = f"P:{kind}:{label}:{i}:{side}"
-    keys = [f"E:{c[1:]}" for c in cues if c.startswith("@")]
+    keys = [f"E:{c[1:]}" for c in cues if c.startswith("@") and c != OTHER_PARTIES]
+    if OTHER_PARTIES in cues:
+        keys.extend(f"E:{p}" for p in others)
     phrases = [c for c in cues if not c.startswith("@")]
     if phrases:
         entries.extend((p, key) for p in phrases)
@@ -404,8 +419,11 @@ def _kind_entries(kd: KindData) -> list[tuple[str, str]]:
     ]
 
 
-def _kind_pairs(kd: KindData, entries: list[tuple[str, str]]) -> list[_PairSpec]:
-    """A kind's two-cue signals compiled (their cues are added to ``entries``)."""
+def _kind_pairs(
+    kd: KindData, entries: list[tuple[str, str]], others: Sequence[str] = ()
+) -> list[_PairSpec]:
+    """A kind's two-cue signals compiled (their cues are added to ``entries``); ``others``: the
+    parties after the first of the commitments of this kind (what ``@others`` stands for)."""
     out: list[_PairSpec] = []
     for i, pair in enumerate(kd.pairs):
         label = "B" if pair.label == "breach" else "M"
@@ -414,8 +432,8 @@ def _kind_pairs(kd: KindData, entries: list[tuple[str, str]]) -> list[_PairSpec]
             _PairSpec(
                 key,
                 pair.name,
-                _side(kd.name, label, i, "a", pair.first, entries),
-                _side(kd.name, label, i, "b", pair.second, entries),
+                _side(kd.name, label, i, "a", pair.first, entries, others),
+                _side(kd.name, label, i, "b", pair.second, entries, others),
                 pair.window,
                 pair.ordered,
                 pair.subject_first,
@@ -564,8 +582,11 @@ class Matcher:
         vocabularies = {v.name: v for v in map(_vocabulary, commitments)}
         pairs: list[_PairSpec] = []
         for kd in vocabularies.values():
+            others = dict.fromkeys(
+                p for c in commitments if _vocabulary(c).name == kd.name for p in c.parties[1:]
+            )
             entries.extend(_kind_entries(kd))
-            pairs.extend(_kind_pairs(kd, entries))
+            pairs.extend(_kind_pairs(kd, entries, tuple(others)))
         forms: dict[str, list[str]] = {}
         for c in commitments:
             entries.extend(_own_entries(c, forms))
@@ -726,7 +747,7 @@ class Matcher:
                         continue
                     if (
                         gap <= spec.window
-                        and (s.clause_start[x.start] == s.clause_start[y.start])
+                        and self._one_clause(s, x.start, y.start)
                         and not (spec.barrier and self._barred(s, spec.barrier, x.end, y.start))
                         and not (spec.participle and self._names_known(s, x, y))
                     ):
@@ -738,6 +759,19 @@ class Matcher:
                     break
             if found is not None:
                 s.hits.setdefault(spec.key, []).append(found)
+
+    @staticmethod
+    def _one_clause(s: _Sentence, a: int, b: int) -> bool:
+        """Whether tokens ``a`` < ``b`` share a clause, or only a list goes on between them
+        ("shared it with envoys, *including* those of Northland")."""
+        cs = s.clause_start
+        if cs[a] == cs[b]:
+            return True
+        return all(
+            0 < cs[j] < len(s.tokens) and s.tokens[cs[j] - 1] == "," and s.tokens[cs[j]] in _GOES_ON
+            for j in range(a + 1, b + 1)
+            if cs[j] != cs[j - 1]
+        )
 
     @staticmethod
     def _barred(s: _Sentence, barrier: frozenset[str], start: int, end: int) -> bool:

@@ -1,0 +1,64 @@
+"""Plain English the judge must read in any conflict (made-up parties; no conflict's words).
+
+Each case is a general reason a real report was missed: a party named only as the one
+told, a list that goes on after a comma, ...
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.config import parse_config
+from monitor.judge import Matcher
+from monitor.models import Label
+
+AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
+
+ENTITIES = """
+entities:
+  north: {name: North, aliases: [North, Northern, Northland]}
+  south: {name: South, aliases: [South, Southern, Southland]}
+  east: {name: East, aliases: [Eastland, Eastern]}
+  west: {name: West, aliases: [Westland]}
+"""
+
+INFORM = (
+    ENTITIES
+    + """
+commitments:
+  - id: tell
+    title: Northland reports violations to Eastland
+    statement: Northland will report every Southern violation to Eastland.
+    kind: inform
+    said_by: A minister
+    parties: [north, east]
+    effective: 2025-10-20
+"""
+)
+
+
+def _label(watchlist: str, title: str, text: str = "", at: datetime = AT) -> Label:
+    cfg = parse_config(watchlist, env={})
+    return Matcher(cfg.commitments, cfg.entities).judge(title, text, at)[0].label
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # The parties after the first are the ones told, whatever the kind's role words.
+        ("Northland informed Eastland of the Southern violations on Monday", Label.MET),
+        ("Northland contacted Eastern officials about Southern violations", Label.MET),
+        # Someone else told is not the commitment kept.
+        ("Northland informed Westland of the Southern violations on Monday", Label.RELATED),
+        # A list after a comma goes on with the clause.
+        (
+            "Northland shared a dossier on Southern violations with envoys, including those of "
+            "Eastland, on Monday",
+            Label.MET,
+        ),
+    ],
+)
+def test_inform_the_parties_told(title: str, label: Label) -> None:
+    assert _label(INFORM, title) is label
