@@ -62,3 +62,40 @@ def _label(watchlist: str, title: str, text: str = "", at: datetime = AT) -> Lab
 )
 def test_inform_the_parties_told(title: str, label: Label) -> None:
     assert _label(INFORM, title) is label
+
+
+TALKS = (
+    ENTITIES
+    + """
+commitments:
+  - id: round
+    title: Northland and Southland meet again in Geneva
+    statement: Northland and Southland will hold a second round of talks in Geneva.
+    kind: talks
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-10-20
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "label"),
+    [
+        # The talks not taking place is their failure.
+        ("The talks due this week did not take place, Northland said", "", Label.BREACH),
+        ("Northern and Southern talks have never been held, a mediator said", "", Label.BREACH),
+        # Declining to say whether a party will attend is no refusal.
+        (
+            "Northland declined to say whether it would attend another round of talks",
+            "",
+            Label.RELATED,
+        ),
+        # The commitment's own venue names the talks when no party is named.
+        ("No date has been set for a return to talks in Geneva", "", Label.BREACH),
+        # ... but not other parties' talks at the same venue.
+        ("Geneva talks: Westland and Armenia agree a mechanism to verify steps", "", Label.NONE),
+    ],
+)
+def test_talks_that_did_not_happen(title: str, text: str, label: Label) -> None:
+    assert _label(TALKS, title, text) is label

@@ -798,12 +798,18 @@ class Matcher:
 
     @staticmethod
     def _about(
-        rule: _Rule, ents: set[str] | Mapping[str, object], topic: bool, mil: bool, gov: bool
+        rule: _Rule,
+        ents: set[str] | Mapping[str, object],
+        topic: bool,
+        mil: bool,
+        gov: bool,
+        venue: bool = False,
     ) -> bool:
+        """``venue``: the text names the place the commitment's talks are held (a subject)."""
         c = rule.commitment
         parties = c.parties
         n = sum(1 for p in parties if p in ents)
-        subj = any(s in ents for s in c.subjects)
+        subj = venue or any(s in ents for s in c.subjects)
         about = rule.b.about
         if about == "parties":
             return n >= 2 or (n >= 1 and (subj or topic)) or (subj and topic)
@@ -821,6 +827,16 @@ class Matcher:
             told = any(p in ents for p in parties[1:])
             return actor and (told or topic)
         return n >= 1 or topic
+
+    @staticmethod
+    def _own_venue(rule: _Rule, s: _Sentence) -> bool:
+        """Whether the sentence names a venue of the commitment's own (its talks' place), and no
+        other parties ("Istanbul talks: two other countries agree ...")."""
+        return (
+            bool(rule.venues)
+            and _G["others"] not in s.hits
+            and any(phrase_words(h.phrase) in rule.venues for h in s.hits.get(_G["venue"], ()))
+        )
 
     @staticmethod
     def _hook(rule: _Rule, s: _Sentence, topic: bool, mil: bool) -> bool:
@@ -844,7 +860,10 @@ class Matcher:
         if self._ruled_out(rule, art):
             return Verdict(c.id, Label.NONE, 0.0, None)
         art_topic = rule.topic in keys or rule.kind_topic in keys
-        art_about = self._about(rule, art.entities, art_topic, _G["mil"] in keys, _G["gov"] in keys)
+        art_venue = any(self._own_venue(rule, s) for s in art.sentences)
+        art_about = self._about(
+            rule, art.entities, art_topic, _G["mil"] in keys, _G["gov"] in keys, art_venue
+        )
         findings: list[SentenceFinding] = []
         dated: list[tuple[SentenceFinding, _Sentence]] = []
         related: str | None = None
@@ -866,7 +885,9 @@ class Matcher:
             ents: Mapping[str, object] = s.entities
             if both and _G["both"] in s.hits:  # "both sides accused each other of ..."
                 ents = dict.fromkeys((*s.entities, *c.parties))
-            strong = self._about(rule, ents, topic, mil, _G["gov"] in s.hits)
+            strong = self._about(
+                rule, ents, topic, mil, _G["gov"] in s.hits, self._own_venue(rule, s)
+            )
             weak = not strong and art_about and not other_story and self._hook(rule, s, topic, mil)
             if not (strong or weak):
                 continue
