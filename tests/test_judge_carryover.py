@@ -99,3 +99,34 @@ commitments:
 )
 def test_talks_that_did_not_happen(title: str, text: str, label: Label) -> None:
     assert _label(TALKS, title, text) is label
+
+
+STANCE = (
+    ENTITIES
+    + """
+commitments:
+  - id: blockade
+    title: Northland keeps its blockade of Southland
+    statement: Northland will keep its blockade of Southland until Southland pays.
+    kind: other
+    said_by: A minister
+    parties: [north, south]
+    topics: [blockade]
+    effective: 2025-10-20
+    signals: {breach: ["blockade lifted"], met: ["never be lifted", "not be lifted"]}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # "Will never" states a position: the user's own negated signal counts.
+        ("Northland says the blockade of Southland will never be lifted", Label.MET),
+        ("Northland said the blockade of Southland would not be lifted", Label.MET),
+        # "May never" is what may happen.
+        ("The blockade of Southland may never be lifted, Northland officials fear", Label.RELATED),
+    ],
+)
+def test_a_stated_position(title: str, label: Label) -> None:
+    assert _label(STANCE, title) is label

@@ -165,6 +165,8 @@ _AFFIRM = (
     "stated",
     "assured",
 )
+#: Modals of will: before a negated signal they state a position ("will never be restored").
+_WILL = frozenset({"will", "would", "shall"})
 #: Words after a comma that go on with the clause before it (", including ...").
 _GOES_ON = frozenset(_L("clause_goes_on"))
 #: Words before a mention that make it an object ("talks *with* the Front").
@@ -1744,6 +1746,16 @@ class Matcher:
         return obj.phrase
 
     @staticmethod
+    def _stance(s: _Sentence, modal: PhraseHit, hit: PhraseHit) -> bool:
+        """ "The treaty will never be restored": a modal of will just before a signal that is
+        itself negated states a position (a refusal), not what may happen."""
+        return (
+            modal.phrase in _WILL
+            and hit.start == modal.end
+            and s.tokens[hit.start : hit.start + 1] in (["not"], ["never"])
+        )
+
+    @staticmethod
     def _cue_after(s: _Sentence, hit: PhraseHit, name: str, window: int) -> PhraseHit | None:
         """A cue of guard ``name`` in the signal's clause, starting after it (within ``window``)."""
         clause = s.clause_start[hit.start]
@@ -1814,8 +1826,12 @@ class Matcher:
         if not refusal:
             modal = self._cue_before(s, hit, "modal", MODAL_WINDOW)
             stems = _AFFIRM if b.affirmed_future_is_met else _AFFIRM[:1]
-            if modal is not None and not (
-                label is Label.MET and any(t.startswith(stems) for t in s.tokens[: modal.start])
+            if (
+                modal is not None
+                and not (
+                    label is Label.MET and any(t.startswith(stems) for t in s.tokens[: modal.start])
+                )
+                and not Matcher._stance(s, modal, hit)
             ):
                 return f"not a fact (modal): {modal.phrase!r}"
         intent = self._cue_before(s, hit, "irrealis", IRREALIS_WINDOW)
