@@ -266,7 +266,7 @@ def _probe(base: str, key: str, value: str, parties: str, title: str) -> tuple[L
             "met_is_refusal",
             "false",
             "pakistan, ttp",
-            "Pakistan would never negotiate with the TTP, officials said",
+            "Pakistan vowed never to negotiate with the TTP, officials said",
             Label.MET,
             Label.RELATED,
         ),
