@@ -130,3 +130,33 @@ commitments:
 )
 def test_a_stated_position(title: str, label: Label) -> None:
     assert _label(STANCE, title) is label
+
+
+CEASEFIRE = (
+    ENTITIES
+    + """
+commitments:
+  - id: truce
+    title: Northland and Southland stop firing
+    statement: Northland and Southland will stop all firing from midnight.
+    kind: ceasefire
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-11-12
+    ongoing: true
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # Observed on the first morning: the truce took hold (not its announcement).
+        ("The Northland-Southland truce took hold overnight, residents said", Label.MET),
+        ("The first night passed without strikes on the Northland-Southland border", Label.MET),
+        # Said on the first morning: the announcement, too soon to be evidence.
+        ("The Northland-Southland truce is holding, Northland announced", Label.RELATED),
+    ],
+)
+def test_calm_seen_on_the_first_day(title: str, label: Label) -> None:
+    assert _label(CEASEFIRE, title, at=datetime(2025, 11, 12, 9, tzinfo=UTC)) is label
