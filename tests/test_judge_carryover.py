@@ -160,3 +160,32 @@ commitments:
 )
 def test_calm_seen_on_the_first_day(title: str, label: Label) -> None:
     assert _label(CEASEFIRE, title, at=datetime(2025, 11, 12, 9, tzinfo=UTC)) is label
+
+
+WITHDRAWAL = (
+    ENTITIES
+    + """
+commitments:
+  - id: pullback
+    title: Northland withdraws its troops from Southland
+    statement: Northland will withdraw its troops from Southland within ninety days.
+    kind: withdrawal
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-10-20
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # "Still" inside the signal makes it a current state, whatever "in recent weeks" says.
+        (
+            "Monitors said Northern troops were still deployed in Southland in recent weeks",
+            Label.BREACH,
+        ),
+    ],
+)
+def test_withdrawal_states(title: str, label: Label) -> None:
+    assert _label(WITHDRAWAL, title) is label

@@ -1497,7 +1497,9 @@ class Matcher:
             or (s.clause_start[h.start] == clause and not self._after_effective(c, h, published))
         ]
         if bg and any(
-            self._cue_before(s, s.predicates.get(h, h), "ongoing", ONGOING_WINDOW) for h in live
+            self._cue_before(s, s.predicates.get(h, h), "ongoing", ONGOING_WINDOW)
+            or any(h.start <= o.start < h.end for o in s.hits.get(_G["ongoing"], ()))
+            for h in live
         ):
             # "The withdrawal is still stalled three months after the deal": a current state
             bg = [h for h in bg if h.phrase in _DATED_BACKGROUND]
