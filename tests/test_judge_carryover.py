@@ -189,3 +189,16 @@ commitments:
 )
 def test_withdrawal_states(title: str, label: Label) -> None:
     assert _label(WITHDRAWAL, title) is label
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # Militants named only in a later clause do not make the strike theirs.
+        ("Northern jets struck targets across the border, killing 20 militants", Label.BREACH),
+        # ... but militants before the hostilities are the ones acting.
+        ("Militants attacked a Northern post near the Southland border on Monday", Label.RELATED),
+    ],
+)
+def test_militants_and_the_parties(title: str, label: Label) -> None:
+    assert _label(CEASEFIRE, title) is label

@@ -1326,7 +1326,7 @@ class Matcher:
         if (
             breach
             and b.militant_attack_not_breach
-            and (_G["mil"] in s.hits or not _GROUPS.isdisjoint(s.entities))
+            and (self._militant_clause(w) or not _GROUPS.isdisjoint(s.entities))
         ):
             if not w.linked and sum(1 for p in c.parties if p in s.entities) < 2:
                 w.blocks.append("militant attack, not a clash between the parties")
@@ -1345,6 +1345,18 @@ class Matcher:
         label = "breach" if breach else "met"
         if label in b.actor_must_be_first_party and c.parties:
             self._actor_guard(w)
+
+    @staticmethod
+    def _militant_clause(w: _Weighing) -> bool:
+        """A militant word before a hostilities signal or in its clause ("militants attacked a
+        post"), not only in a later clause ("..., saying terrorist activity never ceased")."""
+        s = w.s
+        hits = w.live or w.sig
+        first = min(h.start for h in hits)
+        clauses = {s.clause_start[h.start] for h in hits}
+        return any(
+            m.start < first or s.clause_start[m.start] in clauses for m in s.hits.get(_G["mil"], ())
+        )
 
     def _own_ground(self, w: _Weighing) -> str | None:
         """ "Northern jets struck hideouts inside Northland": the actor's own territory, with
