@@ -202,3 +202,57 @@ def test_withdrawal_states(title: str, label: Label) -> None:
 )
 def test_militants_and_the_parties(title: str, label: Label) -> None:
     assert _label(CEASEFIRE, title) is label
+
+
+MIXED = (
+    ENTITIES
+    + """
+commitments:
+  - id: truce
+    title: Northland and Southland stop firing
+    statement: Northland and Southland will stop all firing from midnight.
+    kind: ceasefire
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-10-20
+    ongoing: true
+  - id: round
+    title: Northland and Southland meet again
+    statement: The two delegations will meet again next month.
+    kind: talks
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-10-20
+  - id: pullback
+    title: Northland pulls back its troops
+    statement: Northland will pull its troops back from the frontier villages.
+    kind: withdrawal
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-10-20
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("commitment", "title", "label"),
+    [
+        # Another kind's words inside a signal do not hide it: "struck ... truce" is no truce
+        # agreed, "pulled out of the talks" no troops withdrawn.
+        ("truce", "Northern drones struck Southern positions despite the truce", Label.BREACH),
+        ("round", "Northland pulled out of the talks with Southland on Monday", Label.BREACH),
+        ("pullback", "Northland pulled out of the talks with Southland on Monday", Label.RELATED),
+        # Fire named by its weapon, and a calm frontier.
+        ("truce", "Northern artillery hit Southern border towns on Wednesday", Label.BREACH),
+        (
+            "truce",
+            "Two Southern soldiers were wounded when a landmine exploded near the border",
+            Label.BREACH,
+        ),
+        ("truce", "The Northland-Southland border was calm on Monday, residents said", Label.MET),
+    ],
+)
+def test_several_kinds_in_one_watchlist(commitment: str, title: str, label: Label) -> None:
+    cfg = parse_config(MIXED, env={})
+    verdicts = Matcher(cfg.commitments, cfg.entities).judge(title, "", AT)
+    assert next(v for v in verdicts if v.commitment_id == commitment).label is label

@@ -933,8 +933,17 @@ class Matcher:
                 self._breach_masks(s, rule) if label is Label.BREACH else []
             )
             if masks and sig:
+                # a signal that holds the masked words and more is the more specific reading
+                # ("pulled out of the talks" is not a withdrawal of troops)
                 sig = [
-                    h for h in sig if not any(m.start < h.end and h.start < m.end for m in masks)
+                    h
+                    for h in sig
+                    if not any(
+                        m.start < h.end
+                        and h.start < m.end
+                        and not (h.start <= m.start and m.end <= h.end and m != h)
+                        for m in masks
+                    )
                 ]
             if sig:
                 here.append(self._weigh(rule, s, art, label, sig, strong))
