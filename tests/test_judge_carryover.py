@@ -256,3 +256,18 @@ def test_several_kinds_in_one_watchlist(commitment: str, title: str, label: Labe
     cfg = parse_config(MIXED, env={})
     verdicts = Matcher(cfg.commitments, cfg.entities).judge(title, "", AT)
     assert next(v for v in verdicts if v.commitment_id == commitment).label is label
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # The event in the words of the pledge is the event, not a recap of the pledge.
+        ("Northland pulled its troops back from the frontier villages on Monday", Label.MET),
+        # The pledge's own words repeated are a recap.
+        ("Northland will pull its troops back from the frontier villages, it said", Label.RELATED),
+    ],
+)
+def test_the_event_in_the_pledges_words(title: str, label: Label) -> None:
+    cfg = parse_config(MIXED, env={})
+    verdicts = Matcher(cfg.commitments, cfg.entities).judge(title, "", AT)
+    assert next(v for v in verdicts if v.commitment_id == "pullback").label is label

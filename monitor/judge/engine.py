@@ -226,6 +226,7 @@ class _Rule:
     exclude: str
     kind_topic: str
     statement_grams: frozenset[tuple[str, ...]]
+    statement_words: frozenset[str]
     names: tuple[str, ...]  # parties and subjects
     near: frozenset[str]  # keys a sentence needs one of to be looked at
     profile: int  # rules with equal profiles judge alike when their own words are absent
@@ -518,6 +519,7 @@ def _rule(
         exclude=pre + "X",
         kind_topic=f"K:{kn}:T",
         statement_grams=grams,
+        statement_words=frozenset(tokenize(c.statement)),
         names=names,
         near=frozenset({pre + "T", f"K:{kn}:T", _G["mil"], _G["both"], *(f"E:{n}" for n in names)}),
         profile=profiles.setdefault(key, len(profiles)),
@@ -1283,7 +1285,7 @@ class Matcher:
                     i for ms in s.entities.values() for m in ms for i in range(m.start, m.end)
                 )
                 s.grams = _grams(s.tokens, skip=names)
-            if len(s.grams & rule.statement_grams) >= RECAP_GRAMS:
+            if len(s.grams & rule.statement_grams) >= RECAP_GRAMS and self._quoted(w):
                 w.blocks.append("recap of the original statement")
         if published is not None and c.effective_at is not None:
             dates = self._dates(s, published)
@@ -1309,6 +1311,14 @@ class Matcher:
             prior = self._prior(s, w.live)
             if prior is not None:
                 w.blocks.append(f"hostilities before the ceasefire: {prior!r}")
+
+    @staticmethod
+    def _quoted(w: _Weighing) -> bool:
+        """Whether a signal starts with a word of the statement ("agreed to *withdraw* its troops
+        from the zone"), not only stands among its words ("*withdrew* its troops from the zone":
+        the event, in the words of the pledge)."""
+        words = w.rule.statement_words
+        return all(w.s.tokens[h.start] in words for h in (w.live or w.sig))
 
     @staticmethod
     def _dated_signal(w: _Weighing) -> str | None:
