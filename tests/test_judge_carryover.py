@@ -271,3 +271,57 @@ def test_the_event_in_the_pledges_words(title: str, label: Label) -> None:
     cfg = parse_config(MIXED, env={})
     verdicts = Matcher(cfg.commitments, cfg.entities).judge(title, "", AT)
     assert next(v for v in verdicts if v.commitment_id == "pullback").label is label
+
+
+THIRD = (
+    MIXED
+    + """
+  - id: west-pullback
+    title: Westland leaves Southland
+    statement: Westland will leave Southland.
+    kind: withdrawal
+    said_by: A mediator
+    parties: [west, south]
+    effective: 2025-10-20
+  - id: swap
+    title: Northland and Southland swap prisoners
+    statement: Northland and Southland will swap all prisoners.
+    kind: release
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-10-20
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("commitment", "title", "label"),
+    [
+        # Who fires: a party, or another commitment's party acting on its own.
+        ("truce", "Northern drones killed two Southern civilians on Monday", Label.BREACH),
+        ("truce", "Soldiers killed near the Northland-Southland border", Label.RELATED),
+        ("truce", "Westland drones killed two Southern civilians at the border", Label.RELATED),
+        ("truce", "Westland shelling hit Southern villages at the border", Label.RELATED),
+        ("truce", "Two Southern soldiers were killed near the border on Monday", Label.RELATED),
+        # Plain words for the other kinds.
+        (
+            "round",
+            "Talks between Northland and Southland ended after an hour without any result",
+            Label.BREACH,
+        ),
+        (
+            "swap",
+            "The Red Cross facilitated the release of 30 Northern detainees by Southland",
+            Label.MET,
+        ),
+        (
+            "pullback",
+            "Northland has pulled its heavy weapons back from the frontier, Southland said",
+            Label.MET,
+        ),
+    ],
+)
+def test_who_acts_and_plain_words(commitment: str, title: str, label: Label) -> None:
+    cfg = parse_config(THIRD, env={})
+    verdicts = Matcher(cfg.commitments, cfg.entities).judge(title, "", AT)
+    assert next(v for v in verdicts if v.commitment_id == commitment).label is label

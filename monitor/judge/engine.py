@@ -615,6 +615,8 @@ class Matcher:
         #: Two-cue signals end where their second cue ends, not where a phrase would.
         self._pair_names = frozenset(p.name for p in pairs)
         self._cond_multi = frozenset(p for p in _L("conditional") if " " in p)
+        #: Every party the watchlist binds (who may act in someone else's commitment).
+        self._actors = frozenset(p for c in commitments for p in c.parties)
 
     # -- public -------------------------------------------------------------------------------
 
@@ -1349,6 +1351,10 @@ class Matcher:
         ):
             if not w.linked and sum(1 for p in c.parties if p in s.entities) < 2:
                 w.blocks.append("militant attack, not a clash between the parties")
+        if breach and b.militant_attack_not_breach and w.live:
+            third = self._third_party_subject(w)
+            if third is not None:
+                w.blocks.append(f"{third} acts, not a party to it")
         if breach and b.breach_needs_group and len(c.parties) > 1:
             if c.parties[-1] not in s.entities:
                 w.blocks.append("the group is not named in the sentence")
@@ -1364,6 +1370,29 @@ class Matcher:
         label = "breach" if breach else "met"
         if label in b.actor_must_be_first_party and c.parties:
             self._actor_guard(w)
+
+    def _third_party_subject(self, w: _Weighing) -> str | None:
+        """ "Westland soldiers killed civilians": hostilities whose every signal has, just
+        before it, a party of another of the watchlist's commitments that is neither a party
+        nor a subject of this one."""
+        s, c = w.s, w.rule.commitment
+        known = {*c.parties, *c.subjects}
+        found: str | None = None
+        for h in w.live:
+            subject = next(
+                (
+                    eid
+                    for eid, ms in s.entities.items()
+                    for m in ms
+                    if 0 <= h.start - m.end <= 1
+                    and s.clause_start[m.start] == s.clause_start[h.start]
+                ),
+                None,
+            )
+            if subject is None or subject in known or subject not in self._actors:
+                return None
+            found = subject
+        return found
 
     @staticmethod
     def _militant_clause(w: _Weighing) -> bool:
