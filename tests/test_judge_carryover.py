@@ -154,8 +154,9 @@ commitments:
         # Observed on the first morning: the truce took hold (not its announcement).
         ("The Northland-Southland truce took hold overnight, residents said", Label.MET),
         ("The first night passed without strikes on the Northland-Southland border", Label.MET),
-        # Said on the first morning: the announcement, too soon to be evidence.
-        ("The Northland-Southland truce is holding, Northland announced", Label.RELATED),
+        ("The Northland-Southland truce holds on its first morning", Label.MET),
+        # Said on the first morning: the pledge renewed, too soon to be evidence.
+        ("Northland and Southland said they were committed to the truce", Label.RELATED),
     ],
 )
 def test_calm_seen_on_the_first_day(title: str, label: Label) -> None:

@@ -122,6 +122,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "contrast": _L("contrast"),
     "othervow": _L("other_obligations"),
     "calmseen": _L("calm_observed"),
+    "holdseen": _L("holding_observed"),
     "noclause": _L("not_clause"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
@@ -1213,6 +1214,7 @@ class Matcher:
                 and c.ongoing
                 and published < c.effective_at + timedelta(hours=w.rule.b.met_grace_hours)
                 and not _overlaps(w.live, w.s.hits.get(_G["calmseen"], ()))
+                and not (w.rule.b.calm_pair and _overlaps(w.live, w.s.hits.get(_G["holdseen"], ())))
             ):
                 w.blocks.append("too soon after the commitment took effect (its announcement)")
             elif (
