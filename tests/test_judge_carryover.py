@@ -326,3 +326,38 @@ def test_who_acts_and_plain_words(commitment: str, title: str, label: Label) -> 
     cfg = parse_config(THIRD, env={})
     verdicts = Matcher(cfg.commitments, cfg.entities).judge(title, "", AT)
     assert next(v for v in verdicts if v.commitment_id == commitment).label is label
+
+
+DEADLINE = (
+    ENTITIES
+    + """
+commitments:
+  - id: leave
+    title: Northland leaves the frontier villages within 60 days
+    statement: Over the next 60 days Northland will withdraw its forces from the frontier villages.
+    kind: withdrawal
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-10-20
+    deadline: 2025-12-19
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("at", "title", "label"),
+    [
+        # Still there before the deadline: the pledge gives time to leave.
+        (AT, "Northern forces remain in the frontier villages, Southland said", Label.RELATED),
+        # ... after it, a breach.
+        (
+            datetime(2025, 12, 22, 9, tzinfo=UTC),
+            "Northern forces remain in the frontier villages, Southland said",
+            Label.BREACH,
+        ),
+        # Other breaches do not wait for the deadline.
+        (AT, "Northland sent more troops into the frontier villages on Monday", Label.BREACH),
+    ],
+)
+def test_presence_before_the_deadline(at: datetime, title: str, label: Label) -> None:
+    assert _label(DEADLINE, title, at=at) is label

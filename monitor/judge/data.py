@@ -113,6 +113,7 @@ class Behaviour:
     own_territory_not_breach: bool = False
     deadline_ends_it: bool = False
     other_violations_not_breach: bool = False
+    presence_before_deadline: str = ""
 
 
 def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:

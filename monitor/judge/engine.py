@@ -1193,6 +1193,17 @@ class Matcher:
             dates = self._dates(w.s, published)
             if not dates or any(d.last > end for d in dates):
                 w.blocks.append("published after the commitment expired (its deadline)")
+        presence = w.rule.b.presence_before_deadline
+        if (
+            breach
+            and presence
+            and c.deadline_at is not None
+            and published is not None
+            and published < c.deadline_at
+            and w.live
+            and all(h.phrase in _L(presence) for h in w.live)
+        ):
+            w.blocks.append("still there before its deadline: not yet a breach")
         if breach and published is not None:
             dates = self._dates(w.s, published)
             if dates and all(d.last < published.date() - STALE_BREACH for d in dates):
