@@ -198,11 +198,45 @@ def test_withdrawal_states(title: str, label: Label) -> None:
         # Militants named only in a later clause do not make the strike theirs.
         ("Northern jets struck targets across the border, killing 20 militants", Label.BREACH),
         # ... but militants before the hostilities are the ones acting.
-        ("Militants attacked a Northern post near the Southland border on Monday", Label.RELATED),
+        ("Militants attacked a Northern post near the border on Monday", Label.RELATED),
     ],
 )
 def test_militants_and_the_parties(title: str, label: Label) -> None:
-    assert _label(CEASEFIRE, title) is label
+    assert _label(CEASEFIRE, title, at=LATER) is label
+
+
+LATER = datetime(2025, 11, 20, 9, tzinfo=UTC)  # a week into the CEASEFIRE truce
+DAY_ONE = datetime(2025, 11, 12, 9, tzinfo=UTC)  # its first morning
+
+
+@pytest.mark.parametrize(
+    ("at", "title", "label"),
+    [
+        # On the first day, hostilities not tied to the truce are the fighting it ended ...
+        (DAY_ONE, "Northern drones struck Southern border posts, killing five", Label.RELATED),
+        (
+            DAY_ONE,
+            "The two sides agreed to the truce after a week of Northern and Southern strikes",
+            Label.RELATED,
+        ),
+        # ... tied to it, they break it ...
+        (
+            DAY_ONE,
+            "Explosions were heard in Southern border towns hours after Northland and Southland "
+            "announced the truce",
+            Label.BREACH,
+        ),
+        (
+            DAY_ONE,
+            "Southland said Northern drones struck its posts in violation of the truce",
+            Label.BREACH,
+        ),
+        # ... and a week later they are news.
+        (LATER, "Northern drones struck Southern border posts, killing five", Label.BREACH),
+    ],
+)
+def test_hostilities_on_the_first_day(at: datetime, title: str, label: Label) -> None:
+    assert _label(CEASEFIRE, title, at=at) is label
 
 
 MIXED = (

@@ -62,6 +62,9 @@ IRREALIS_WINDOW = 8
 BACKGROUND_WINDOW = 5
 CONTACT_WINDOW = 6
 DISCOVERY_WINDOW = 12
+#: Words just before a ceasefire's name that tie hostilities to it ("hours after ceasefire").
+_LINK_WORDS = frozenset({"after", "since", "despite"})
+LINK_WINDOW = 6
 #: Words before a signal in which an ``ongoing`` cue ("still") makes it a current state.
 ONGOING_WINDOW = 3
 #: Words before a signal in which a date names the event ("in *July* clashes").
@@ -1232,10 +1235,9 @@ class Matcher:
                 breach
                 and w.rule.b.early_breach_needs_link
                 and published < c.effective_at + BREACH_GRACE
-                and _G["link"] not in w.s.hits
+                and not self._linked(w)
             ):
-                w.factor *= 0.7
-                w.notes.append("reported within a day of the ceasefire, with no link to it")
+                w.blocks.append("reported within a day of the ceasefire, with no link to it")
         if (
             not breach
             and w.rule.b.met_waits_for_window
@@ -1244,6 +1246,24 @@ class Matcher:
             and published < c.window_start_at
         ):
             w.blocks.append("published before the talks were due")
+
+    @staticmethod
+    def _linked(w: _Weighing) -> bool:
+        """Whether the sentence ties its hostilities to the ceasefire: a link phrase ("since
+        the truce"), a violation of it ("violations of the understanding"), or the truce named
+        just after "after", "since" or "despite" ("hours after ceasefire")."""
+        s, rule = w.s, w.rule
+        if _G["link"] in s.hits:
+            return True
+        truces = [*s.hits.get(_G["truce"], ()), *s.hits.get(rule.topic, ())]
+        if not truces:
+            return False
+        if any(t.startswith(("violat", "breach")) for t in s.tokens):
+            return True
+        return any(
+            not _LINK_WORDS.isdisjoint(s.tokens[max(0, t.start - LINK_WINDOW) : t.start])
+            for t in truces
+        )
 
     def _place_guards(self, w: _Weighing) -> None:
         """Talks at another venue, other parties, another conflict's words."""
