@@ -22,6 +22,7 @@ entities:
   south: {name: South, aliases: [South, Southern, Southland]}
   east: {name: East, aliases: [Eastland, Eastern]}
   west: {name: West, aliases: [Westland]}
+  front: {name: the Front, aliases: [Front, Liberation Front]}
 """
 
 INFORM = (
@@ -395,3 +396,40 @@ commitments:
 )
 def test_presence_before_the_deadline(at: datetime, title: str, label: Label) -> None:
     assert _label(DEADLINE, title, at=at) is label
+
+
+HAVEN = (
+    ENTITIES
+    + """
+commitments:
+  - id: haven
+    title: No Front bases in Northland
+    statement: Northland will not let the Front use its soil.
+    kind: no-sanctuary
+    said_by: A minister
+    parties: [north, front]
+    effective: 2025-10-20
+    signals: {breach: ["operating from Northern soil"]}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # A denied (or doubted) claim that something is not so: it is so.
+        (
+            "A monitors' report dismissed Northland's claims that the Front is not operating "
+            "from Northern soil",
+            Label.BREACH,
+        ),
+        (
+            "A report cast doubt on claims that the Front is not operating from Northern soil",
+            Label.BREACH,
+        ),
+        # A plain negation stays one.
+        ("Northland said the Front is not operating from Northern soil", Label.RELATED),
+    ],
+)
+def test_a_denied_negation(title: str, label: Label) -> None:
+    assert _label(HAVEN, title) is label

@@ -126,6 +126,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "othervow": _L("other_obligations"),
     "calmseen": _L("calm_observed"),
     "holdseen": _L("holding_observed"),
+    "doubt": _L("doubt"),
     "noclause": _L("not_clause"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
@@ -1851,6 +1852,22 @@ class Matcher:
         )
 
     @staticmethod
+    def _denied_negation(s: _Sentence, neg: PhraseHit) -> bool:
+        """ "The report dismissed the Taliban's claims that militants are *not* operating
+        there": a negation inside a claim that is denied or doubted is itself denied."""
+        claims = [
+            c
+            for c in s.hits.get(_G["claim"], ())
+            if c.end <= neg.start and "that" in s.tokens[c.end : min(neg.start, c.end + 2)]
+        ]
+        if not claims:
+            return False
+        cues = [*s.hits.get(_G["deny"], ()), *s.hits.get(_G["doubt"], ())]
+        return any(
+            d.end <= c.start and c.start - d.end <= DENIAL_WINDOW for d in cues for c in claims
+        )
+
+    @staticmethod
     def _cue_after(s: _Sentence, hit: PhraseHit, name: str, window: int) -> PhraseHit | None:
         """A cue of guard ``name`` in the signal's clause, starting after it (within ``window``)."""
         clause = s.clause_start[hit.start]
@@ -1878,7 +1895,11 @@ class Matcher:
         b = rule.b
         refusal = b.met_is_refusal and label is Label.MET
         neg = self._cue_before(s, hit, "neg", NEGATION_WINDOW)
-        if neg is not None and s.tokens[neg.end : neg.end + 1] != ["only"]:
+        if (
+            neg is not None
+            and s.tokens[neg.end : neg.end + 1] != ["only"]
+            and not self._denied_negation(s, neg)
+        ):
             return f"negated: {neg.phrase!r}"
         if s.tokens[max(0, hit.start - 2) : hit.start] == ["to", "be"] and s.tokens[
             hit.start
