@@ -232,8 +232,15 @@ DAY_ONE = datetime(2025, 11, 12, 9, tzinfo=UTC)  # its first morning
             "Southland said Northern drones struck its posts in violation of the truce",
             Label.BREACH,
         ),
-        # ... and a week later they are news.
+        # ... and a week later they are news ...
         (LATER, "Northern drones struck Southern border posts, killing five", Label.BREACH),
+        # ... unless someone only warns of them.
+        (
+            LATER,
+            "Analysts warn that a breakdown of talks could bring renewed Northern and Southern "
+            "border clashes",
+            Label.RELATED,
+        ),
     ],
 )
 def test_hostilities_on_the_first_day(at: datetime, title: str, label: Label) -> None:
