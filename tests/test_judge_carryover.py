@@ -440,3 +440,16 @@ commitments:
 )
 def test_a_denied_negation(title: str, label: Label) -> None:
     assert _label(HAVEN, title) is label
+
+
+@pytest.mark.parametrize(
+    ("at", "label"),
+    [
+        # Said as the pledge was made (its first two days): why it was made, not a breach.
+        (datetime(2025, 10, 21, 9, tzinfo=UTC), Label.RELATED),
+        (AT, Label.BREACH),
+    ],
+)
+def test_a_sanctuary_claim_as_the_pledge_is_made(at: datetime, label: Label) -> None:
+    title = "Northland officials said the Front is operating from Northern soil"
+    assert _label(HAVEN, title, at=at) is label

@@ -114,6 +114,7 @@ class Behaviour:
     deadline_ends_it: bool = False
     other_violations_not_breach: bool = False
     presence_before_deadline: str = ""
+    breach_grace_hours: int = 0
 
 
 def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:

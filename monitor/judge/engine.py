@@ -1224,6 +1224,10 @@ class Matcher:
         if c.effective_at is not None and published is not None:
             if published < c.effective_at:
                 w.blocks.append("published before the commitment took effect")
+            elif breach and published < c.effective_at + timedelta(
+                hours=w.rule.b.breach_grace_hours
+            ):
+                w.blocks.append("said as the commitment was made: why it was made, not a breach")
             elif (
                 not breach
                 and c.ongoing
