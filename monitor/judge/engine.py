@@ -1786,14 +1786,15 @@ class Matcher:
             for m in s.entities.get(eid, ())
         )
 
-    @staticmethod
-    def _actor(rule: _Rule, s: _Sentence, first: int) -> str | None:
+    def _actor(self, rule: _Rule, s: _Sentence, first: int) -> str | None:
         """The entity named last before ``first`` (the likely subject), ignoring the object.
 
-        The group a party acts against and the places where it happens do not act.
+        The group a party acts against and the places where it happens do not act; nor does
+        an entity that no commitment of the watchlist binds (a place, a river, a region).
         """
         c = rule.commitment
         passive = set(c.subjects) | {"border"}
+        passive.update(e for e in s.entities if e not in self._actors)
         if rule.b.group_is_target and len(c.parties) > 1:
             passive.add(c.parties[-1])
         best: tuple[int, str] | None = None
