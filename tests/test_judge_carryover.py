@@ -23,7 +23,6 @@ entities:
   east: {name: East, aliases: [Eastland, Eastern]}
   west: {name: West, aliases: [Westland]}
   front: {name: the Front, aliases: [Front, Liberation Front]}
-  vale: {name: Eastvale, aliases: [Eastvale]}
 """
 
 INFORM = (
@@ -52,8 +51,6 @@ def _label(watchlist: str, title: str, text: str = "", at: datetime = AT) -> Lab
         # The parties after the first are the ones told, whatever the kind's role words.
         ("Northland informed Eastland of the Southern violations on Monday", Label.MET),
         ("Northland contacted Eastern officials about Southern violations", Label.MET),
-        # A place named before the signal does not act (no commitment binds it).
-        ("Northland's envoy in Eastvale informed Eastland of Southern violations", Label.MET),
         # Someone else told is not the commitment kept.
         ("Northland informed Westland of the Southern violations on Monday", Label.RELATED),
         # A list after a comma goes on with the clause.

@@ -622,6 +622,8 @@ class Matcher:
         self._cond_multi = frozenset(p for p in _L("conditional") if " " in p)
         #: Every party the watchlist binds (who may act in someone else's commitment).
         self._actors = frozenset(p for c in commitments for p in c.parties)
+        #: The subjects no commitment binds: places and things, which never act.
+        self._places = frozenset(x for c in commitments for x in c.subjects) - self._actors
 
     # -- public -------------------------------------------------------------------------------
 
@@ -1790,11 +1792,10 @@ class Matcher:
         """The entity named last before ``first`` (the likely subject), ignoring the object.
 
         The group a party acts against and the places where it happens do not act; nor does
-        an entity that no commitment of the watchlist binds (a place, a river, a region).
+        any commitment's subject that no commitment binds (a place, a river, a region).
         """
         c = rule.commitment
-        passive = set(c.subjects) | {"border"}
-        passive.update(e for e in s.entities if e not in self._actors)
+        passive = set(c.subjects) | {"border"} | self._places
         if rule.b.group_is_target and len(c.parties) > 1:
             passive.add(c.parties[-1])
         best: tuple[int, str] | None = None
