@@ -453,3 +453,8 @@ def test_a_denied_negation(title: str, label: Label) -> None:
 def test_a_sanctuary_claim_as_the_pledge_is_made(at: datetime, label: Label) -> None:
     title = "Northland officials said the Front is operating from Northern soil"
     assert _label(HAVEN, title, at=at) is label
+
+
+def test_rubbishing_a_report_denies_it() -> None:
+    title = "Northland rubbishes reports that its troops shelled Southern posts on Monday"
+    assert _label(CEASEFIRE, title, at=LATER) is not Label.BREACH
