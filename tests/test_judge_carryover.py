@@ -458,3 +458,17 @@ def test_a_sanctuary_claim_as_the_pledge_is_made(at: datetime, label: Label) -> 
 def test_rubbishing_a_report_denies_it() -> None:
     title = "Northland rubbishes reports that its troops shelled Southern posts on Monday"
     assert _label(CEASEFIRE, title, at=LATER) is not Label.BREACH
+
+
+def test_the_headline_says_what_is_reported() -> None:
+    """Both labels count: the one the headline alone carries is what the article reports."""
+    cfg = parse_config(THIRD, env={})
+    matcher = Matcher(cfg.commitments, cfg.entities)
+    title = "Northland frees 50 Southern prisoners"
+    text = "Southland said Northland had refused to release hundreds more Southern prisoners."
+    swap = next(v for v in matcher.judge(title, text, LATER) if v.commitment_id == "swap")
+    assert swap.label is Label.MET
+    untitled = next(
+        v for v in matcher.judge("", f"{title}. {text}", LATER) if v.commitment_id == "swap"
+    )
+    assert untitled.label is Label.BREACH

@@ -290,6 +290,7 @@ class _Weighing:
 class _Article:
     published_at: datetime | None
     sentences: list[_Sentence]
+    headline: str | None = None  # the title's text, when the article has one
     entities: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)
 
@@ -550,19 +551,28 @@ def _weak_pairs(rule: _Rule, pairs: Sequence[_PairSpec]) -> _Rule:
     return replace(rule, weak_pairs=weak)
 
 
-def _decide(rule: _Rule, findings: list[SentenceFinding], related: str | None) -> Verdict:
+def _decide(
+    rule: _Rule, findings: list[SentenceFinding], related: str | None, headline: str | None = None
+) -> Verdict:
     """The article's verdict: its best counted sentence, else related, else none.
 
     A report that the commitment was broken outweighs, in the same article, statements that
     it stands: those are the pledge being contradicted ("despite its 'no talks' vow ...") or
     reactions to the report.  Unless ``breach_outranks_met``, the stronger sentence decides.
+    When the headline counts for one label only, it says what the article reports.
     """
     c = rule.commitment
     mixed = not rule.b.breach_outranks_met
+    # (not for a kind that watches for calm: "holds, but ..." headlines are often the breach)
+    heads = (
+        {f.label for f in findings if f.counted and f.sentence == headline}
+        if not rule.b.calm_pair
+        else set()
+    )
 
-    def rank(f: SentenceFinding) -> tuple[bool, float, bool]:
+    def rank(f: SentenceFinding) -> tuple[bool, bool, float, bool]:
         is_breach = f.label is Label.BREACH
-        return (is_breach and not mixed, f.score, is_breach)
+        return (len(heads) == 1 and f.label in heads, is_breach and not mixed, f.score, is_breach)
 
     counted = [f for f in findings if f.counted]
     if counted:
@@ -635,7 +645,8 @@ class Matcher:
         sentences = [
             self._analyse(s) for s in article_sentences(title, text) if not _is_link_line(s)
         ]
-        art = _Article(published_at, sentences)
+        headline = sentences[0].text if title.strip() and sentences else None
+        art = _Article(published_at, sentences, headline)
         found: set[str] = set()
         for s in sentences:
             art.entities.update(s.entities)
@@ -912,7 +923,7 @@ class Matcher:
                     dated.append((f, s))
         self._old_events(rule, dated, findings)
         self._borrowed_vetoes(findings)
-        return _decide(rule, findings, related)
+        return _decide(rule, findings, related, art.headline)
 
     def _ruled_out(self, rule: _Rule, art: _Article) -> bool:
         """Whether the article cannot be about the commitment at all."""
