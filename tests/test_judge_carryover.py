@@ -472,3 +472,24 @@ def test_the_headline_says_what_is_reported() -> None:
         v for v in matcher.judge("", f"{title}. {text}", LATER) if v.commitment_id == "swap"
     )
     assert untitled.label is Label.BREACH
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "label"),
+    [
+        # What was due did not happen: said of the commitment itself ...
+        ("", "No Southern prisoners have been released by Northland so far.", Label.BREACH),
+        # ... not in a sentence that borrows the article's context ("has not released details").
+        (
+            "Northland and Southland leaders meet on the prisoner swap",
+            "The mediators have not released details.",
+            Label.RELATED,
+        ),
+        # Officials' papers released are not people freed.
+        ("Northland released a statement on the Southern prisoners", "", Label.RELATED),
+    ],
+)
+def test_not_released(title: str, text: str, label: Label) -> None:
+    cfg = parse_config(THIRD, env={})
+    verdicts = Matcher(cfg.commitments, cfg.entities).judge(title, text, LATER)
+    assert next(v for v in verdicts if v.commitment_id == "swap").label is label

@@ -332,6 +332,16 @@ def _venues(c: Commitment) -> frozenset[tuple[tuple[str, bool], ...]]:
     return frozenset(phrase_words(h.phrase) for h in found)
 
 
+def _masks(m: PhraseHit, h: PhraseHit, inside_ok: bool) -> bool:
+    """Whether mask ``m`` hides signal ``h``: they overlap, unless they cover the same words,
+    or (``inside_ok``) the signal holds the mask and more."""
+    if not (m.start < h.end and h.start < m.end):
+        return False
+    if (m.start, m.end) == (h.start, h.end):
+        return False
+    return not (inside_ok and h.start <= m.start and m.end <= h.end)
+
+
 def _spans(hits: Sequence[PhraseHit]) -> int:
     """How many separate stretches of text the hits cover (overlapping ones are one)."""
     n = 0
@@ -951,21 +961,17 @@ class Matcher:
             sig = [h for k in lkeys for h in hits.get(k, ())]
             if c.exceptions:
                 sig = [h for h in sig if not _excepted(c, h, hits)]
-            masks = hits.get(_G["mask"], []) + (
-                self._breach_masks(s, rule) if label is Label.BREACH else []
-            )
-            if masks and sig:
-                # a signal that holds the masked words and more is the more specific reading
-                # ("pulled out of the talks" is not a withdrawal of troops)
+            words = hits.get(_G["mask"], [])
+            kinds = self._breach_masks(s, rule) if label is Label.BREACH else []
+            if (words or kinds) and sig:
+                # a signal on exactly a masked phrase's words is that phrase's own reading ("pulled
+                # out of the talks"); one that holds another kind's event and more is the more
+                # specific reading ("pulled out of the talks" is not a withdrawal of troops)
                 sig = [
                     h
                     for h in sig
-                    if not any(
-                        m.start < h.end
-                        and h.start < m.end
-                        and not (h.start <= m.start and m.end <= h.end and m != h)
-                        for m in masks
-                    )
+                    if not any(_masks(m, h, inside_ok=False) for m in words)
+                    and not any(_masks(m, h, inside_ok=True) for m in kinds)
                 ]
             if sig:
                 here.append(self._weigh(rule, s, art, label, sig, strong))
@@ -1126,6 +1132,7 @@ class Matcher:
         """A met signal that only negation stops, for a kind where that is a breach."""
         return (
             not w.breach
+            and w.strong  # about it in its own words, not only through the article's context
             and w.rule.b.negated_met_is_breach
             and score >= COUNT_SCORE
             and bool(w.blocks)
