@@ -493,3 +493,33 @@ def test_not_released(title: str, text: str, label: Label) -> None:
     cfg = parse_config(THIRD, env={})
     verdicts = Matcher(cfg.commitments, cfg.entities).judge(title, text, LATER)
     assert next(v for v in verdicts if v.commitment_id == "swap").label is label
+
+
+@pytest.mark.parametrize(
+    ("at", "title", "label"),
+    [
+        # Clearing old munitions is not firing them; a place's past in the war is background.
+        (
+            LATER,
+            "Southern deminers removed unexploded Northern shells near the border",
+            Label.RELATED,
+        ),
+        (
+            LATER,
+            "Northern troops left the border village, which saw weeks of heavy fighting during "
+            "the war",
+            Label.RELATED,
+        ),
+        # A truce that seems to hold, on its first day.
+        (DAY_ONE, "The Northland-Southland truce appears to be holding", Label.MET),
+    ],
+)
+def test_truce_background_and_appearances(at: datetime, title: str, label: Label) -> None:
+    assert _label(CEASEFIRE, title, at=at) is label
+
+
+def test_what_was_to_happen_is_a_plan() -> None:
+    cfg = parse_config(MIXED, env={})
+    title = "Northland was to pull its troops back from the frontier villages by Monday"
+    verdicts = Matcher(cfg.commitments, cfg.entities).judge(title, "", LATER)
+    assert next(v for v in verdicts if v.commitment_id == "pullback").label is not Label.MET
