@@ -510,6 +510,12 @@ def test_not_released(title: str, text: str, label: Label) -> None:
             "the war",
             Label.RELATED,
         ),
+        # Strikes before a truce, however "fresh", came before it.
+        (
+            LATER,
+            "A second Northland-Southland truce was agreed on Sunday after fresh Northern strikes",
+            Label.RELATED,
+        ),
         # A truce that seems to hold, on its first day.
         (DAY_ONE, "The Northland-Southland truce appears to be holding", Label.MET),
     ],

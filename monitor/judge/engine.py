@@ -1680,6 +1680,13 @@ class Matcher:
         cue = self._cue_before(s, hit, "bgwar", BACKGROUND_WINDOW)
         if cue is None:
             return None
+        if any(  # "a second truce on Sunday after fresh strikes": before that truce, however new
+            t.end <= cue.start
+            and cue.start - t.end <= PRIOR_AGREED_WINDOW
+            and PUNCTUATION.isdisjoint(s.tokens[t.end : cue.start])
+            for t in s.hits.get(_G["truce"], ())
+        ):
+            return cue
         if any(cue.end <= c.start < hit.end for c in s.hits.get(_G["current"], ())):
             return None
         return cue
