@@ -529,3 +529,35 @@ def test_what_was_to_happen_is_a_plan() -> None:
     title = "Northland was to pull its troops back from the frontier villages by Monday"
     verdicts = Matcher(cfg.commitments, cfg.entities).judge(title, "", LATER)
     assert next(v for v in verdicts if v.commitment_id == "pullback").label is not Label.MET
+
+
+NO_TALKS = (
+    ENTITIES
+    + """
+commitments:
+  - id: shun
+    title: No talks with the Front
+    statement: Northland will not negotiate with the Front.
+    kind: no-talks
+    said_by: A minister
+    parties: [north, front]
+    effective: 2025-10-20
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("Northland officials held talks with the Front on Monday", Label.BREACH),
+        # The group named only as the one it is not.
+        (
+            "Northland officials held talks only with Southland, not with the Liberation Front "
+            "(Front)",
+            Label.RELATED,
+        ),
+    ],
+)
+def test_talks_not_with_the_group(title: str, label: Label) -> None:
+    got = _label(NO_TALKS, title)
+    assert got is label if label is Label.BREACH else got is not Label.BREACH

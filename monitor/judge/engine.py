@@ -170,6 +170,8 @@ _AFFIRM = (
     "stated",
     "assured",
 )
+#: Words just before a group's name that exclude it ("not with the Front", "never the Front").
+_NOT_WITH = frozenset({"not", "never", "nor", "excluding"})
 #: Modals of will: before a negated signal they state a position ("will never be restored").
 _WILL = frozenset({"will", "would", "shall"})
 #: Words after a comma that go on with the clause before it (", including ...").
@@ -1416,6 +1418,13 @@ class Matcher:
         if breach and b.breach_needs_group and len(c.parties) > 1:
             if c.parties[-1] not in s.entities:
                 w.blocks.append("the group is not named in the sentence")
+            elif all(
+                not _NOT_WITH.isdisjoint(s.tokens[max(0, o.start - 3) : o.start])
+                for o in self._outer(s.entities[c.parties[-1]])
+                if s.tokens[o.start - 1 : o.start] != ["("]  # "(TTP)": the name again
+            ):
+                # "talks only with the Taliban, not with the Front": the group is ruled out
+                w.blocks.append("the group is named only as the one it is not")
         if breach and b.meeting_is_not_breach:
             met_them = self._contact(s, w.live or w.sig)
             if met_them is not None:
@@ -1428,6 +1437,15 @@ class Matcher:
         label = "breach" if breach else "met"
         if label in b.actor_must_be_first_party and c.parties:
             self._actor_guard(w)
+
+    @staticmethod
+    def _outer(mentions: Sequence[PhraseHit]) -> list[PhraseHit]:
+        """The mentions not inside a longer one ("Front" in "Liberation Front")."""
+        return [
+            m
+            for m in mentions
+            if not any(o is not m and o.start <= m.start and m.end <= o.end for o in mentions)
+        ]
 
     def _third_party_subject(self, w: _Weighing) -> str | None:
         """ "Westland soldiers killed civilians": hostilities whose every signal has, just
