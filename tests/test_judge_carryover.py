@@ -516,6 +516,13 @@ def test_not_released(title: str, text: str, label: Label) -> None:
             "A second Northland-Southland truce was agreed on Sunday after fresh Northern strikes",
             Label.RELATED,
         ),
+        # Villages affected by shelling before: the damage, not new fire; calm returning is met.
+        (
+            LATER,
+            "Southern border villages affected by Northern shelling had fallen silent",
+            Label.RELATED,
+        ),
+        (LATER, "Cautious calm returns to Northland-Southland border villages", Label.MET),
         # A truce that seems to hold, on its first day.
         (DAY_ONE, "The Northland-Southland truce appears to be holding", Label.MET),
     ],
