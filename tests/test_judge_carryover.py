@@ -568,3 +568,15 @@ commitments:
 def test_talks_not_with_the_group(title: str, label: Label) -> None:
     got = _label(NO_TALKS, title)
     assert got is label if label is Label.BREACH else got is not Label.BREACH
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Northland-Southland talks falter as fighting resumes",
+        "Northland and Southland miss deadline to reach a deal at the Geneva talks",
+        "Northland and Southland fail to meet the deadline for a deal at their talks",
+    ],
+)
+def test_talks_that_falter_or_miss_a_deadline(title: str) -> None:
+    assert _label(TALKS, title) is Label.BREACH
