@@ -580,3 +580,18 @@ def test_talks_not_with_the_group(title: str, label: Label) -> None:
 )
 def test_talks_that_falter_or_miss_a_deadline(title: str) -> None:
     assert _label(TALKS, title) is Label.BREACH
+
+
+def test_a_claim_called_false() -> None:
+    title = "Claims of Northern shelling at the Southland border are disinformation, Northland said"
+    assert _label(CEASEFIRE, title, at=LATER) is not Label.BREACH
+    assert _label(CEASEFIRE, "Claims of Northern shelling at the border grew", at=LATER) is (
+        Label.BREACH
+    )
+
+
+def test_a_port_handed_to_fighters_is_no_release() -> None:
+    cfg = parse_config(THIRD, env={})
+    title = "Northland handed the port to its own fighters in Southern uniforms"
+    verdicts = Matcher(cfg.commitments, cfg.entities).judge(title, "", LATER)
+    assert next(v for v in verdicts if v.commitment_id == "swap").label is not Label.MET

@@ -172,6 +172,8 @@ _AFFIRM = (
 )
 #: Words just before a group's name that exclude it ("not with the Front", "never the Front").
 _NOT_WITH = frozenset({"not", "never", "nor", "excluding"})
+#: Words that call a claim false when said of it ("claims of X are *disinformation*").
+_CALLED_FALSE = frozenset(_L("called_false"))
 #: Modals of will: before a negated signal they state a position ("will never be restored").
 _WILL = frozenset({"will", "would", "shall"})
 #: Words after a comma that go on with the clause before it (", including ...").
@@ -1322,6 +1324,9 @@ class Matcher:
         target = min(w.live or w.sig, key=lambda h: h.start)
         deny = self._cue_before(s, target, "deny", DENIAL_WINDOW) or self._denied_report(s, target)
         if deny is None:
+            false = self._called_false(s, target)
+            if false is not None:
+                w.blocks.append(f"denied: the claim is called {false!r}")
             return
         claim = any(
             deny.end <= h.start <= deny.end + 3
@@ -1334,6 +1339,22 @@ class Matcher:
             w.notes.append(f"a contested claim ({deny.phrase!r}), reported")
         elif _G["counter"] not in s.hits:
             w.blocks.append(f"denied: {deny.phrase!r}")
+
+    @staticmethod
+    def _called_false(s: _Sentence, target: PhraseHit) -> str | None:
+        """ "Claims of a blockade are disinformation": a claim noun just before the signal, and
+        after it, in its clause, a word that calls the claim false."""
+        clause = s.clause_start[target.start]
+        if not any(
+            c.end <= target.start and target.start - c.end <= 2 and c.start >= clause
+            for c in s.hits.get(_G["claim"], ())
+        ):
+            return None
+        end = next(
+            (i for i in range(target.end, len(s.tokens)) if s.clause_start[i] != clause),
+            len(s.tokens),
+        )
+        return next((t for t in s.tokens[target.end : end] if t in _CALLED_FALSE), None)
 
     def _recap_and_date_guards(self, w: _Weighing) -> None:
         """A recap of the statement; dates before the commitment; hostilities before it."""
