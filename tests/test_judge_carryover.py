@@ -595,3 +595,27 @@ def test_a_port_handed_to_fighters_is_no_release() -> None:
     title = "Northland handed the port to its own fighters in Southern uniforms"
     verdicts = Matcher(cfg.commitments, cfg.entities).judge(title, "", LATER)
     assert next(v for v in verdicts if v.commitment_id == "swap").label is not Label.MET
+
+
+ROAD = (
+    ENTITIES
+    + """
+commitments:
+  - id: road
+    title: Northland keeps the road to Southland open
+    statement: Northland will keep the road to Southland open.
+    kind: other
+    said_by: A minister
+    parties: [north, south]
+    topics: [road]
+    effective: 2025-10-20
+    signals: {breach: [closed the road, stranding], met: [reopened the road]}
+"""
+)
+
+
+def test_weather_is_no_party() -> None:
+    snow = "Heavy snowfall closed the road to Southland for a day, stranding Northern trucks"
+    block = "Northern police closed the road to Southland for a day, stranding trucks"
+    assert _label(ROAD, snow, at=LATER) is not Label.BREACH
+    assert _label(ROAD, block, at=LATER) is Label.BREACH

@@ -127,6 +127,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "calmseen": _L("calm_observed"),
     "holdseen": _L("holding_observed"),
     "doubt": _L("doubt"),
+    "nature": _L("natural_causes"),
     "noclause": _L("not_clause"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
@@ -1310,6 +1311,11 @@ class Matcher:
                 w.blocks.append(f"about other parties: {others[0].phrase!r}")
         if w.breach and _G["sport"] in s.hits:
             w.blocks.append(f"about sport: {s.hits[_G['sport']][0].phrase!r}")
+        if w.breach and _G["nature"] in s.hits:
+            first = min(h.start for h in (w.live or w.sig))
+            nature = next((h for h in s.hits[_G["nature"]] if h.end <= first), None)
+            if nature is not None:  # "Heavy snowfall closed the road, stranding ..."
+                w.blocks.append(f"weather or nature, not a party: {nature.phrase!r}")
         excl = s.hits.get(rule.exclude, ())
         if rule.b.exclude_in_clause_only:
             excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[w.first]]
