@@ -619,3 +619,10 @@ def test_weather_is_no_party() -> None:
     block = "Northern police closed the road to Southland for a day, stranding trucks"
     assert _label(ROAD, snow, at=LATER) is not Label.BREACH
     assert _label(ROAD, block, at=LATER) is Label.BREACH
+
+
+def test_the_talks_in_the_pledges_words_failed() -> None:
+    """A two-cue signal's event is its predicate: "the second round of talks in Geneva" is the
+    pledge's wording, "produced no agreement" is what happened."""
+    title = "The second round of talks in Geneva produced no agreement, Northland said"
+    assert _label(TALKS, title) is Label.BREACH

@@ -1406,8 +1406,9 @@ class Matcher:
         """Whether a signal starts with a word of the statement ("agreed to *withdraw* its troops
         from the zone"), not only stands among its words ("*withdrew* its troops from the zone":
         the event, in the words of the pledge)."""
-        words = w.rule.statement_words
-        return all(w.s.tokens[h.start] in words for h in (w.live or w.sig))
+        words, s = w.rule.statement_words, w.s
+        # a two-cue signal's event is its predicate ("talks ... *produced no* ceasefire")
+        return all(s.tokens[s.predicates.get(h, h).start] in words for h in (w.live or w.sig))
 
     @staticmethod
     def _dated_signal(w: _Weighing) -> str | None:
