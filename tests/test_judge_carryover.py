@@ -195,6 +195,14 @@ def test_withdrawal_states(title: str, label: Label) -> None:
 
 @pytest.mark.parametrize(
     ("title", "label"),
+    [("The last Northern soldiers left the border zone on Tuesday, the monitors said", Label.MET)],
+)
+def test_soldiers_leaving(title: str, label: Label) -> None:
+    assert _label(WITHDRAWAL, title) is label
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
     [
         # Militants named only in a later clause do not make the strike theirs.
         ("Northern jets struck targets across the border, killing 20 militants", Label.BREACH),
