@@ -634,3 +634,17 @@ def test_the_talks_in_the_pledges_words_failed() -> None:
     pledge's wording, "produced no agreement" is what happened."""
     title = "The second round of talks in Geneva produced no agreement, Northland said"
     assert _label(TALKS, title) is Label.BREACH
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        (
+            "Northland said violations by Southern forces are still occurring at the border",
+            Label.BREACH,
+        ),
+        ("No violations were reported along the Northland-Southland border on Monday", Label.MET),
+    ],
+)
+def test_violations_occurring(title: str, label: Label) -> None:
+    assert _label(CEASEFIRE, title, at=LATER) is label
