@@ -1208,44 +1208,13 @@ class Matcher:
         return w
 
     def _time_guards(self, w: _Weighing) -> None:
-        """Published before the commitment took effect, too soon after, before the talks, after
-        it expired."""
+        """Published before the commitment took effect, too soon after, before the talks."""
         c, published, breach = w.rule.commitment, w.art.published_at, w.breach
-        if (
-            breach
-            and w.rule.b.deadline_ends_it
-            and c.deadline_at is not None
-            and published is not None
-            and published > c.deadline_at
-        ):
-            end = c.deadline_at.date()
-            dates = self._dates(w.s, published)
-            if not dates or any(d.last > end for d in dates):
-                w.blocks.append("published after the commitment expired (its deadline)")
-        presence = w.rule.b.presence_before_deadline
-        if (
-            breach
-            and presence
-            and c.deadline_at is not None
-            and published is not None
-            and published < c.deadline_at
-            and w.live
-            and all(h.phrase in _L(presence) for h in w.live)
-        ):
-            w.blocks.append("still there before its deadline: not yet a breach")
+        self._deadline_guards(w)
         if breach and published is not None:
             dates = self._dates(w.s, published)
             if dates and all(d.last < published.date() - STALE_BREACH for d in dates):
                 w.blocks.append("a recap: every date it names is weeks before publication")
-        if (
-            not breach
-            and w.rule.b.deadline_ends_it
-            and c.deadline_at is not None
-            and published is not None
-            and published > c.deadline_at
-            and _G["expiry"] in w.s.hits
-        ):
-            w.blocks.append("names its expiry, published after its deadline")
         if c.effective_at is not None and published is not None:
             if published < c.effective_at:
                 w.blocks.append("published before the commitment took effect")
@@ -1276,6 +1245,30 @@ class Matcher:
             and published < c.window_start_at
         ):
             w.blocks.append("published before the talks were due")
+
+    def _deadline_guards(self, w: _Weighing) -> None:
+        """After the deadline: hostilities and an expiry named are the end, not a breach or a
+        met; before it, forces still there are not yet a breach."""
+        c, published, breach = w.rule.commitment, w.art.published_at, w.breach
+        if c.deadline_at is None or published is None:
+            return
+        late = published > c.deadline_at and w.rule.b.deadline_ends_it
+        if late and breach:
+            end = c.deadline_at.date()
+            dates = self._dates(w.s, published)
+            if not dates or any(d.last > end for d in dates):
+                w.blocks.append("published after the commitment expired (its deadline)")
+        if late and not breach and _G["expiry"] in w.s.hits:
+            w.blocks.append("names its expiry, published after its deadline")
+        presence = w.rule.b.presence_before_deadline
+        if (
+            breach
+            and presence
+            and published < c.deadline_at
+            and w.live
+            and all(h.phrase in _L(presence) for h in w.live)
+        ):
+            w.blocks.append("still there before its deadline: not yet a breach")
 
     @staticmethod
     def _linked(w: _Weighing) -> bool:
@@ -1968,9 +1961,9 @@ class Matcher:
             why = self._governs(rule, s, pred, label)
         return why
 
-    def _governs(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
-        b = rule.b
-        refusal = b.met_is_refusal and label is Label.MET
+    def _negated_or_planned(self, rule: _Rule, s: _Sentence, hit: PhraseHit) -> str | None:
+        """Negation before or just after the signal; a plan ("to be exchanged", "are
+        expected", an infinitive of a past-tense signal)."""
         neg = self._cue_before(s, hit, "neg", NEGATION_WINDOW)
         if (
             neg is not None
@@ -1994,6 +1987,14 @@ class Matcher:
         after = s.tokens[hit.end : hit.end + 3]
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
             return "followed by a negation: 'not'"
+        return None
+
+    def _governs(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
+        b = rule.b
+        refusal = b.met_is_refusal and label is Label.MET
+        why = self._negated_or_planned(rule, s, hit)
+        if why is not None:
+            return why
         if b.cessation_blocks_breach and label is Label.BREACH:
             stop = self._cue_before(s, hit, "stop", CESSATION_WINDOW)
             if stop is not None:
