@@ -36,6 +36,7 @@ commitments:
     said_by: A minister
     parties: [north, east]
     effective: 2025-10-20
+    signals: {met: ["filed a complaint"]}
 """
 )
 
@@ -51,6 +52,9 @@ def _label(watchlist: str, title: str, text: str = "", at: datetime = AT) -> Lab
         # The parties after the first are the ones told, whatever the kind's role words.
         ("Northland informed Eastland of the Southern violations on Monday", Label.MET),
         ("Northland contacted Eastern officials about Southern violations", Label.MET),
+        # A complaint filed with those it must tell; with someone else, or with no one named.
+        ("Northland filed a complaint with Eastland over Southern violations", Label.MET),
+        ("Northland filed a complaint with Westland over Southern violations", Label.RELATED),
         # Someone else told is not the commitment kept.
         ("Northland informed Westland of the Southern violations on Monday", Label.RELATED),
         # A list after a comma goes on with the clause.

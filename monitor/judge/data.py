@@ -115,6 +115,7 @@ class Behaviour:
     other_violations_not_breach: bool = False
     presence_before_deadline: str = ""
     breach_grace_hours: int = 0
+    met_names_the_told: bool = False
 
 
 def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:

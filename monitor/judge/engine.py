@@ -128,6 +128,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "holdseen": _L("holding_observed"),
     "doubt": _L("doubt"),
     "nature": _L("natural_causes"),
+    "told": tuple(p for p in _L("mediators") if not p.startswith("@")),
     "noclause": _L("not_clause"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
@@ -1455,9 +1456,20 @@ class Matcher:
             ground = self._own_ground(w)
             if ground is not None:
                 w.blocks.append(f"one side's operation on its own ground: {ground!r}")
+        if not breach and b.met_names_the_told and not self._names_the_told(w):
+            w.blocks.append("names no one it must tell (its other parties or the mediators)")
         label = "breach" if breach else "met"
         if label in b.actor_must_be_first_party and c.parties:
             self._actor_guard(w)
+
+    @staticmethod
+    def _names_the_told(w: _Weighing) -> bool:
+        """Whether the sentence names one of those the commitment must tell: its parties after
+        the first, the mediators by role, or by name (the kind's ``@id`` cues)."""
+        s, c = w.s, w.rule.commitment
+        if _G["told"] in s.hits or any(p in s.entities for p in c.parties[1:]):
+            return True
+        return any(p[1:] in s.entities for p in _L("mediators") if p.startswith("@"))
 
     @staticmethod
     def _outer(mentions: Sequence[PhraseHit]) -> list[PhraseHit]:
