@@ -586,11 +586,14 @@ def _decide(
         else set()
     )
 
+    counted = [f for f in findings if f.counted]
+    if len({f.label for f in counted}) < 2:
+        heads = set()  # one label only: the strongest sentence speaks for it
+
     def rank(f: SentenceFinding) -> tuple[bool, bool, float, bool]:
         is_breach = f.label is Label.BREACH
         return (len(heads) == 1 and f.label in heads, is_breach and not mixed, f.score, is_breach)
 
-    counted = [f for f in findings if f.counted]
     if counted:
         best = max(counted, key=rank)
         return Verdict(c.id, best.label, best.score, best.sentence, best.signals, tuple(findings))
@@ -870,10 +873,12 @@ class Matcher:
 
     @staticmethod
     def _own_venue(rule: _Rule, s: _Sentence) -> bool:
-        """Whether the sentence names a venue of the commitment's own (its talks' place), and no
-        other parties ("Istanbul talks: two other countries agree ...")."""
+        """Whether the sentence names a venue of the commitment's own (its talks' place), for a
+        kind where the venue matters, and no other parties ("Istanbul talks: two other countries
+        agree ...")."""
         return (
-            bool(rule.venues)
+            rule.b.venue_matters
+            and bool(rule.venues)
             and _G["others"] not in s.hits
             and any(phrase_words(h.phrase) in rule.venues for h in s.hits.get(_G["venue"], ()))
         )
