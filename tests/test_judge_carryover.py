@@ -652,3 +652,17 @@ def test_the_talks_in_the_pledges_words_failed() -> None:
 )
 def test_violations_occurring(title: str, label: Label) -> None:
     assert _label(CEASEFIRE, title, at=LATER) is label
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("চমন সীমান্তে পাকিস্তান ও আফগানিস্তানের মধ্যে গোলাগুলি হয়েছে বলে কর্মকর্তারা জানিয়েছেন", "bn"),
+        ("எல்லையில் இரு நாடுகளின் படைகளுக்கும் இடையே துப்பாக்கிச் சண்டை நடந்தது என்று அதிகாரிகள் கூறினர்", "ta"),
+        ("နယ်စပ်တွင် တပ်နှစ်ခုကြား တိုက်ပွဲဖြစ်ပွားကြောင်း ဒေသခံများက ပြောကြားသည်", "my"),
+    ],
+)
+def test_scripts_it_does_not_read_are_marked(text: str, lang: str) -> None:
+    cfg = parse_config(CEASEFIRE, env={})
+    verdict = Matcher(cfg.commitments, cfg.entities).judge(text, text, LATER)[0]
+    assert verdict.language == lang
