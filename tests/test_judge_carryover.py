@@ -666,3 +666,8 @@ def test_scripts_it_does_not_read_are_marked(text: str, lang: str) -> None:
     cfg = parse_config(CEASEFIRE, env={})
     verdict = Matcher(cfg.commitments, cfg.entities).judge(text, text, LATER)[0]
     assert verdict.language == lang
+
+
+def test_forces_disengaged_from_the_front_line() -> None:
+    title = "Northland said it had disengaged most of its fighters from the front lines"
+    assert _label(CEASEFIRE, title, at=LATER) is Label.MET
