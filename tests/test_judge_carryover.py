@@ -671,3 +671,8 @@ def test_scripts_it_does_not_read_are_marked(text: str, lang: str) -> None:
 def test_forces_disengaged_from_the_front_line() -> None:
     title = "Northland said it had disengaged most of its fighters from the front lines"
     assert _label(CEASEFIRE, title, at=LATER) is Label.MET
+
+
+def test_ground_taken() -> None:
+    title = "Northern forces surrounded two Southern border villages on Friday"
+    assert _label(CEASEFIRE, title, at=LATER) is Label.BREACH
