@@ -676,3 +676,10 @@ def test_forces_disengaged_from_the_front_line() -> None:
 def test_ground_taken() -> None:
     title = "Northern forces surrounded two Southern border villages on Friday"
     assert _label(CEASEFIRE, title, at=LATER) is Label.BREACH
+
+
+def test_failed_to_hand_over() -> None:
+    cfg = parse_config(THIRD, env={})
+    title = "Southland said Northland had failed to hand over the bodies it had promised"
+    verdicts = Matcher(cfg.commitments, cfg.entities).judge(title, "", LATER)
+    assert next(v for v in verdicts if v.commitment_id == "swap").label is Label.BREACH
