@@ -683,3 +683,15 @@ def test_failed_to_hand_over() -> None:
     title = "Southland said Northland had failed to hand over the bodies it had promised"
     verdicts = Matcher(cfg.commitments, cfg.entities).judge(title, "", LATER)
     assert next(v for v in verdicts if v.commitment_id == "swap").label is Label.BREACH
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Casualties "after" hostilities: their toll now, not an earlier event.
+        "Two Southern soldiers were wounded after Northern shelling hit their border post",
+        "Two Northern soldiers lost their legs after stepping on a landmine on the border",
+    ],
+)
+def test_casualties_after_hostilities(title: str) -> None:
+    assert _label(CEASEFIRE, title, at=LATER) is Label.BREACH

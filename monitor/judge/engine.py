@@ -176,6 +176,8 @@ _AFFIRM = (
 _NOT_WITH = frozenset({"not", "never", "nor", "excluding"})
 #: Words that call a claim false when said of it ("claims of X are *disinformation*").
 _CALLED_FALSE = frozenset(_L("called_false"))
+#: Casualty words before "after": the hostilities after it caused them ("wounded after ...").
+_CASUALTY = frozenset(_L("casualty"))
 #: Modals of will: before a negated signal they state a position ("will never be restored").
 _WILL = frozenset({"will", "would", "shall"})
 #: Words after a comma that go on with the clause before it (", including ...").
@@ -1745,6 +1747,10 @@ class Matcher:
             return cue
         if any(cue.end <= c.start < hit.end for c in s.hits.get(_G["current"], ())):
             return None
+        if not _CASUALTY.isdisjoint(
+            s.tokens[s.clause_start[cue.start - 1] if cue.start else 0 : cue.start]
+        ):
+            return None  # "two soldiers were wounded after shelling hit ...": its toll, now
         return cue
 
     @staticmethod
