@@ -535,6 +535,7 @@ def test_not_released(title: str, text: str, label: Label) -> None:
             Label.RELATED,
         ),
         (LATER, "Cautious calm returns to Northland-Southland border villages", Label.MET),
+        (LATER, "Life on the Northland-Southland border has returned to normal", Label.MET),
         # A truce that seems to hold, on its first day.
         (DAY_ONE, "The Northland-Southland truce appears to be holding", Label.MET),
     ],
