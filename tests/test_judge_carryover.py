@@ -696,3 +696,33 @@ def test_failed_to_hand_over() -> None:
 )
 def test_casualties_after_hostilities(title: str) -> None:
     assert _label(CEASEFIRE, title, at=LATER) is Label.BREACH
+
+
+RELEASED = (
+    ENTITIES
+    + """
+commitments:
+  - id: freed
+    title: Northland frees Southern prisoners
+    statement: Northland will free all Southern prisoners.
+    kind: other
+    said_by: A minister
+    parties: [north, south]
+    topics: [prisoners]
+    effective: 2025-10-20
+    signals: {met: [released]}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # The user's verb, in another form, is the event ...
+        ("Northland releases 50 Southern prisoners", Label.MET),
+        # ... but after a noun or a determiner, its -s form is the thing.
+        ("Prisoner releases by Northland are the next step, Southland said", Label.RELATED),
+    ],
+)
+def test_a_verb_signal_and_its_noun(title: str, label: Label) -> None:
+    assert _label(RELEASED, title, at=LATER) is label

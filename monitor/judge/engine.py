@@ -178,6 +178,8 @@ _NOT_WITH = frozenset({"not", "never", "nor", "excluding"})
 _CALLED_FALSE = frozenset(_L("called_false"))
 #: Casualty words before "after": the hostilities after it caused them ("wounded after ...").
 _CASUALTY = frozenset(_L("casualty"))
+#: Words before a one-word -s form that make it a noun ("prisoner releases").
+_NOUN_LEADS = frozenset(_L("noun_leads"))
 #: Modals of will: before a negated signal they state a position ("will never be restored").
 _WILL = frozenset({"will", "would", "shall"})
 #: Words after a comma that go on with the clause before it (", including ...").
@@ -338,6 +340,19 @@ def _venues(c: Commitment) -> frozenset[tuple[tuple[str, bool], ...]]:
     text = " ".join((c.statement, c.title, " ; ".join(c.topics)))
     found = PhraseIndex((v, "v") for v in _L("venues")).find(tokenize(text))
     return frozenset(phrase_words(h.phrase) for h in found)
+
+
+def _noun_form(c: Commitment, tokens: Sequence[str], h: PhraseHit) -> bool:
+    """ "Prisoner releases", "the exchanges": a one-word -s form of the watchlist's verb signal
+    ("released") after a determiner or a noun is the noun, not the event."""
+    if h.end - h.start != 1 or not tokens[h.start].endswith("s") or not h.start:
+        return False
+    word = tokens[h.start]
+    if any(word == p.lower() for p in (*c.breach_signals, *c.met_signals)):
+        return False  # the user's own word
+    if not any(k.startswith("C:") for k in h.keys):
+        return False  # a kind's phrase, not a form of the user's
+    return tokens[h.start - 1] in _NOUN_LEADS
 
 
 def _masks(m: PhraseHit, h: PhraseHit, inside_ok: bool) -> bool:
@@ -974,6 +989,7 @@ class Matcher:
             sig = [h for k in lkeys for h in hits.get(k, ())]
             if c.exceptions:
                 sig = [h for h in sig if not _excepted(c, h, hits)]
+            sig = [h for h in sig if not _noun_form(c, s.tokens, h)]
             words = hits.get(_G["mask"], [])
             kinds = self._breach_masks(s, rule) if label is Label.BREACH else []
             if (words or kinds) and sig:
