@@ -40,8 +40,9 @@ def test_effective_is_a_date_time_with_a_time_zone() -> None:
     assert cfg.commitments[0].effective_at == datetime(2025, 5, 10, 11, 30, tzinfo=UTC)
     day = parse_config(BASE.format(extra="    effective: 2025-05-10"), env={})
     assert day.commitments[0].effective_at == datetime(2025, 5, 10, tzinfo=UTC)
-    # Strikes reported in the morning, before a 17:00 IST start, are not a breach.
-    title = "Pakistani forces shelled Afghan border posts, officials said"
+    # Strikes reported in the morning, before a 17:00 IST start, are not a breach (with a date
+    # alone, the day's first hours count, when the report ties them to the ceasefire).
+    title = "Pakistani forces shelled Afghan border posts despite the ceasefire, officials said"
     morning = datetime(2025, 5, 10, 6, tzinfo=UTC)
     extra = "    effective: 2025-05-10T17:00:00+05:30"
     assert _label(extra, title, at=morning) is not Label.BREACH

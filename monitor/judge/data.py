@@ -113,6 +113,9 @@ class Behaviour:
     own_territory_not_breach: bool = False
     deadline_ends_it: bool = False
     other_violations_not_breach: bool = False
+    presence_before_deadline: str = ""
+    breach_grace_hours: int = 0
+    met_names_the_told: bool = False
 
 
 def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:

@@ -62,6 +62,9 @@ IRREALIS_WINDOW = 8
 BACKGROUND_WINDOW = 5
 CONTACT_WINDOW = 6
 DISCOVERY_WINDOW = 12
+#: Words just before a ceasefire's name that tie hostilities to it ("hours after ceasefire").
+_LINK_WORDS = frozenset({"after", "since", "despite"})
+LINK_WINDOW = 6
 #: Words before a signal in which an ``ongoing`` cue ("still") makes it a current state.
 ONGOING_WINDOW = 3
 #: Words before a signal in which a date names the event ("in *July* clashes").
@@ -122,6 +125,10 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "contrast": _L("contrast"),
     "othervow": _L("other_obligations"),
     "calmseen": _L("calm_observed"),
+    "holdseen": _L("holding_observed"),
+    "doubt": _L("doubt"),
+    "nature": _L("natural_causes"),
+    "told": tuple(p for p in _L("mediators") if not p.startswith("@")),
     "noclause": _L("not_clause"),
 }
 _G = {name: f"G:{name}" for name in _GUARDS}
@@ -165,6 +172,18 @@ _AFFIRM = (
     "stated",
     "assured",
 )
+#: Words just before a group's name that exclude it ("not with the Front", "never the Front").
+_NOT_WITH = frozenset({"not", "never", "nor", "excluding"})
+#: Words that call a claim false when said of it ("claims of X are *disinformation*").
+_CALLED_FALSE = frozenset(_L("called_false"))
+#: Casualty words before "after": the hostilities after it caused them ("wounded after ...").
+_CASUALTY = frozenset(_L("casualty"))
+#: Words before a one-word -s form that make it a noun ("prisoner releases").
+_NOUN_LEADS = frozenset(_L("noun_leads"))
+#: Modals of will: before a negated signal they state a position ("will never be restored").
+_WILL = frozenset({"will", "would", "shall"})
+#: Words after a comma that go on with the clause before it (", including ...").
+_GOES_ON = frozenset(_L("clause_goes_on"))
 #: Words before a mention that make it an object ("talks *with* the Front").
 _OBJECT_MARKS = frozenset({"with", "to", "against", "on", "from", "in", "at", "near", "inside"})
 #: Determiners that make a noun phrase name a known thing ("*the* mechanism agreed in
@@ -222,6 +241,7 @@ class _Rule:
     exclude: str
     kind_topic: str
     statement_grams: frozenset[tuple[str, ...]]
+    statement_words: frozenset[str]
     names: tuple[str, ...]  # parties and subjects
     near: frozenset[str]  # keys a sentence needs one of to be looked at
     profile: int  # rules with equal profiles judge alike when their own words are absent
@@ -280,6 +300,7 @@ class _Weighing:
 class _Article:
     published_at: datetime | None
     sentences: list[_Sentence]
+    headline: str | None = None  # the title's text, when the article has one
     entities: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)
 
@@ -321,6 +342,29 @@ def _venues(c: Commitment) -> frozenset[tuple[tuple[str, bool], ...]]:
     return frozenset(phrase_words(h.phrase) for h in found)
 
 
+def _noun_form(c: Commitment, tokens: Sequence[str], h: PhraseHit) -> bool:
+    """ "Prisoner releases", "the exchanges": a one-word -s form of the watchlist's verb signal
+    ("released") after a determiner or a noun is the noun, not the event."""
+    if h.end - h.start != 1 or not tokens[h.start].endswith("s") or not h.start:
+        return False
+    word = tokens[h.start]
+    if any(word == p.lower() for p in (*c.breach_signals, *c.met_signals)):
+        return False  # the user's own word
+    if not any(k.startswith("C:") for k in h.keys):
+        return False  # a kind's phrase, not a form of the user's
+    return tokens[h.start - 1] in _NOUN_LEADS
+
+
+def _masks(m: PhraseHit, h: PhraseHit, inside_ok: bool) -> bool:
+    """Whether mask ``m`` hides signal ``h``: they overlap, unless they cover the same words,
+    or (``inside_ok``) the signal holds the mask and more."""
+    if not (m.start < h.end and h.start < m.end):
+        return False
+    if (m.start, m.end) == (h.start, h.end):
+        return False
+    return not (inside_ok and h.start <= m.start and m.end <= h.end)
+
+
 def _spans(hits: Sequence[PhraseHit]) -> int:
     """How many separate stretches of text the hits cover (overlapping ones are one)."""
     n = 0
@@ -337,11 +381,24 @@ def _is_link_line(sentence: str) -> bool:
     return _LINK_LINE.match(sentence) is not None
 
 
+#: A pair cue that stands for the parties of the kind's commitments after the first (the ones
+#: told, met or acted on: "informed @others" is "informed" and any of them).
+OTHER_PARTIES = "@others"
+
+
 def _side(
-    kind: str, label: str, i: int, side: str, cues: Sequence[str], entries: list[tuple[str, str]]
+    kind: str,
+    label: str,
+    i: int,
+    side: str,
+    cues: Sequence[str],
+    entries: list[tuple[str, str]],
+    others: Sequence[str] = (),
 ) -> tuple[str, ...]:
     key = f"P:{kind}:{label}:{i}:{side}"
-    keys = [f"E:{c[1:]}" for c in cues if c.startswith("@")]
+    keys = [f"E:{c[1:]}" for c in cues if c.startswith("@") and c != OTHER_PARTIES]
+    if OTHER_PARTIES in cues:
+        keys.extend(f"E:{p}" for p in others)
     phrases = [c for c in cues if not c.startswith("@")]
     if phrases:
         entries.extend((p, key) for p in phrases)
@@ -404,8 +461,11 @@ def _kind_entries(kd: KindData) -> list[tuple[str, str]]:
     ]
 
 
-def _kind_pairs(kd: KindData, entries: list[tuple[str, str]]) -> list[_PairSpec]:
-    """A kind's two-cue signals compiled (their cues are added to ``entries``)."""
+def _kind_pairs(
+    kd: KindData, entries: list[tuple[str, str]], others: Sequence[str] = ()
+) -> list[_PairSpec]:
+    """A kind's two-cue signals compiled (their cues are added to ``entries``); ``others``: the
+    parties after the first of the commitments of this kind (what ``@others`` stands for)."""
     out: list[_PairSpec] = []
     for i, pair in enumerate(kd.pairs):
         label = "B" if pair.label == "breach" else "M"
@@ -414,8 +474,8 @@ def _kind_pairs(kd: KindData, entries: list[tuple[str, str]]) -> list[_PairSpec]
             _PairSpec(
                 key,
                 pair.name,
-                _side(kd.name, label, i, "a", pair.first, entries),
-                _side(kd.name, label, i, "b", pair.second, entries),
+                _side(kd.name, label, i, "a", pair.first, entries, others),
+                _side(kd.name, label, i, "b", pair.second, entries, others),
                 pair.window,
                 pair.ordered,
                 pair.subject_first,
@@ -499,6 +559,7 @@ def _rule(
         exclude=pre + "X",
         kind_topic=f"K:{kn}:T",
         statement_grams=grams,
+        statement_words=frozenset(tokenize(c.statement)),
         names=names,
         near=frozenset({pre + "T", f"K:{kn}:T", _G["mil"], _G["both"], *(f"E:{n}" for n in names)}),
         profile=profiles.setdefault(key, len(profiles)),
@@ -524,21 +585,33 @@ def _weak_pairs(rule: _Rule, pairs: Sequence[_PairSpec]) -> _Rule:
     return replace(rule, weak_pairs=weak)
 
 
-def _decide(rule: _Rule, findings: list[SentenceFinding], related: str | None) -> Verdict:
+def _decide(
+    rule: _Rule, findings: list[SentenceFinding], related: str | None, headline: str | None = None
+) -> Verdict:
     """The article's verdict: its best counted sentence, else related, else none.
 
     A report that the commitment was broken outweighs, in the same article, statements that
     it stands: those are the pledge being contradicted ("despite its 'no talks' vow ...") or
     reactions to the report.  Unless ``breach_outranks_met``, the stronger sentence decides.
+    When the headline counts for one label only, it says what the article reports.
     """
     c = rule.commitment
     mixed = not rule.b.breach_outranks_met
-
-    def rank(f: SentenceFinding) -> tuple[bool, float, bool]:
-        is_breach = f.label is Label.BREACH
-        return (is_breach and not mixed, f.score, is_breach)
+    # (not for a kind that watches for calm: "holds, but ..." headlines are often the breach)
+    heads = (
+        {f.label for f in findings if f.counted and f.sentence == headline}
+        if not rule.b.calm_pair
+        else set()
+    )
 
     counted = [f for f in findings if f.counted]
+    if len({f.label for f in counted}) < 2:
+        heads = set()  # one label only: the strongest sentence speaks for it
+
+    def rank(f: SentenceFinding) -> tuple[bool, bool, float, bool]:
+        is_breach = f.label is Label.BREACH
+        return (len(heads) == 1 and f.label in heads, is_breach and not mixed, f.score, is_breach)
+
     if counted:
         best = max(counted, key=rank)
         return Verdict(c.id, best.label, best.score, best.sentence, best.signals, tuple(findings))
@@ -565,8 +638,11 @@ class Matcher:
         vocabularies = {v.name: v for v in map(_vocabulary, commitments)}
         pairs: list[_PairSpec] = []
         for kd in vocabularies.values():
+            others = dict.fromkeys(
+                p for c in commitments if _vocabulary(c).name == kd.name for p in c.parties[1:]
+            )
             entries.extend(_kind_entries(kd))
-            pairs.extend(_kind_pairs(kd, entries))
+            pairs.extend(_kind_pairs(kd, entries, tuple(others)))
         forms: dict[str, list[str]] = {}
         for c in commitments:
             entries.extend(_own_entries(c, forms))
@@ -591,6 +667,10 @@ class Matcher:
         #: Two-cue signals end where their second cue ends, not where a phrase would.
         self._pair_names = frozenset(p.name for p in pairs)
         self._cond_multi = frozenset(p for p in _L("conditional") if " " in p)
+        #: Every party the watchlist binds (who may act in someone else's commitment).
+        self._actors = frozenset(p for c in commitments for p in c.parties)
+        #: The subjects no commitment binds: places and things, which never act.
+        self._places = frozenset(x for c in commitments for x in c.subjects) - self._actors
 
     # -- public -------------------------------------------------------------------------------
 
@@ -602,7 +682,8 @@ class Matcher:
         sentences = [
             self._analyse(s) for s in article_sentences(title, text) if not _is_link_line(s)
         ]
-        art = _Article(published_at, sentences)
+        headline = sentences[0].text if title.strip() and sentences else None
+        art = _Article(published_at, sentences, headline)
         found: set[str] = set()
         for s in sentences:
             art.entities.update(s.entities)
@@ -727,7 +808,7 @@ class Matcher:
                         continue
                     if (
                         gap <= spec.window
-                        and (s.clause_start[x.start] == s.clause_start[y.start])
+                        and self._one_clause(s, x.start, y.start)
                         and not (spec.barrier and self._barred(s, spec.barrier, x.end, y.start))
                         and not (spec.participle and self._names_known(s, x, y))
                     ):
@@ -739,6 +820,19 @@ class Matcher:
                     break
             if found is not None:
                 s.hits.setdefault(spec.key, []).append(found)
+
+    @staticmethod
+    def _one_clause(s: _Sentence, a: int, b: int) -> bool:
+        """Whether tokens ``a`` < ``b`` share a clause, or only a list goes on between them
+        ("shared it with envoys, *including* those of Northland")."""
+        cs = s.clause_start
+        if cs[a] == cs[b]:
+            return True
+        return all(
+            0 < cs[j] < len(s.tokens) and s.tokens[cs[j] - 1] == "," and s.tokens[cs[j]] in _GOES_ON
+            for j in range(a + 1, b + 1)
+            if cs[j] != cs[j - 1]
+        )
 
     @staticmethod
     def _barred(s: _Sentence, barrier: frozenset[str], start: int, end: int) -> bool:
@@ -765,12 +859,18 @@ class Matcher:
 
     @staticmethod
     def _about(
-        rule: _Rule, ents: set[str] | Mapping[str, object], topic: bool, mil: bool, gov: bool
+        rule: _Rule,
+        ents: set[str] | Mapping[str, object],
+        topic: bool,
+        mil: bool,
+        gov: bool,
+        venue: bool = False,
     ) -> bool:
+        """``venue``: the text names the place the commitment's talks are held (a subject)."""
         c = rule.commitment
         parties = c.parties
         n = sum(1 for p in parties if p in ents)
-        subj = any(s in ents for s in c.subjects)
+        subj = venue or any(s in ents for s in c.subjects)
         about = rule.b.about
         if about == "parties":
             return n >= 2 or (n >= 1 and (subj or topic)) or (subj and topic)
@@ -788,6 +888,18 @@ class Matcher:
             told = any(p in ents for p in parties[1:])
             return actor and (told or topic)
         return n >= 1 or topic
+
+    @staticmethod
+    def _own_venue(rule: _Rule, s: _Sentence) -> bool:
+        """Whether the sentence names a venue of the commitment's own (its talks' place), for a
+        kind where the venue matters, and no other parties ("Istanbul talks: two other countries
+        agree ...")."""
+        return (
+            rule.b.venue_matters
+            and bool(rule.venues)
+            and _G["others"] not in s.hits
+            and any(phrase_words(h.phrase) in rule.venues for h in s.hits.get(_G["venue"], ()))
+        )
 
     @staticmethod
     def _hook(rule: _Rule, s: _Sentence, topic: bool, mil: bool) -> bool:
@@ -811,7 +923,10 @@ class Matcher:
         if self._ruled_out(rule, art):
             return Verdict(c.id, Label.NONE, 0.0, None)
         art_topic = rule.topic in keys or rule.kind_topic in keys
-        art_about = self._about(rule, art.entities, art_topic, _G["mil"] in keys, _G["gov"] in keys)
+        art_venue = any(self._own_venue(rule, s) for s in art.sentences)
+        art_about = self._about(
+            rule, art.entities, art_topic, _G["mil"] in keys, _G["gov"] in keys, art_venue
+        )
         findings: list[SentenceFinding] = []
         dated: list[tuple[SentenceFinding, _Sentence]] = []
         related: str | None = None
@@ -833,7 +948,9 @@ class Matcher:
             ents: Mapping[str, object] = s.entities
             if both and _G["both"] in s.hits:  # "both sides accused each other of ..."
                 ents = dict.fromkeys((*s.entities, *c.parties))
-            strong = self._about(rule, ents, topic, mil, _G["gov"] in s.hits)
+            strong = self._about(
+                rule, ents, topic, mil, _G["gov"] in s.hits, self._own_venue(rule, s)
+            )
             weak = not strong and art_about and not other_story and self._hook(rule, s, topic, mil)
             if not (strong or weak):
                 continue
@@ -845,7 +962,7 @@ class Matcher:
                     dated.append((f, s))
         self._old_events(rule, dated, findings)
         self._borrowed_vetoes(findings)
-        return _decide(rule, findings, related)
+        return _decide(rule, findings, related, art.headline)
 
     def _ruled_out(self, rule: _Rule, art: _Article) -> bool:
         """Whether the article cannot be about the commitment at all."""
@@ -879,12 +996,18 @@ class Matcher:
             sig = [h for k in lkeys for h in hits.get(k, ())]
             if c.exceptions:
                 sig = [h for h in sig if not _excepted(c, h, hits)]
-            masks = hits.get(_G["mask"], []) + (
-                self._breach_masks(s, rule) if label is Label.BREACH else []
-            )
-            if masks and sig:
+            sig = [h for h in sig if not _noun_form(c, s.tokens, h)]
+            words = hits.get(_G["mask"], [])
+            kinds = self._breach_masks(s, rule) if label is Label.BREACH else []
+            if (words or kinds) and sig:
+                # a signal on exactly a masked phrase's words is that phrase's own reading ("pulled
+                # out of the talks"); one that holds another kind's event and more is the more
+                # specific reading ("pulled out of the talks" is not a withdrawal of troops)
                 sig = [
-                    h for h in sig if not any(m.start < h.end and h.start < m.end for m in masks)
+                    h
+                    for h in sig
+                    if not any(_masks(m, h, inside_ok=False) for m in words)
+                    and not any(_masks(m, h, inside_ok=True) for m in kinds)
                 ]
             if sig:
                 here.append(self._weigh(rule, s, art, label, sig, strong))
@@ -1045,6 +1168,7 @@ class Matcher:
         """A met signal that only negation stops, for a kind where that is a breach."""
         return (
             not w.breach
+            and w.strong  # about it in its own words, not only through the article's context
             and w.rule.b.negated_met_is_breach
             and score >= COUNT_SCORE
             and bool(w.blocks)
@@ -1115,51 +1239,35 @@ class Matcher:
         return w
 
     def _time_guards(self, w: _Weighing) -> None:
-        """Published before the commitment took effect, too soon after, before the talks, after
-        it expired."""
+        """Published before the commitment took effect, too soon after, before the talks."""
         c, published, breach = w.rule.commitment, w.art.published_at, w.breach
-        if (
-            breach
-            and w.rule.b.deadline_ends_it
-            and c.deadline_at is not None
-            and published is not None
-            and published > c.deadline_at
-        ):
-            end = c.deadline_at.date()
-            dates = self._dates(w.s, published)
-            if not dates or any(d.last > end for d in dates):
-                w.blocks.append("published after the commitment expired (its deadline)")
+        self._deadline_guards(w)
         if breach and published is not None:
             dates = self._dates(w.s, published)
             if dates and all(d.last < published.date() - STALE_BREACH for d in dates):
                 w.blocks.append("a recap: every date it names is weeks before publication")
-        if (
-            not breach
-            and w.rule.b.deadline_ends_it
-            and c.deadline_at is not None
-            and published is not None
-            and published > c.deadline_at
-            and _G["expiry"] in w.s.hits
-        ):
-            w.blocks.append("names its expiry, published after its deadline")
         if c.effective_at is not None and published is not None:
             if published < c.effective_at:
                 w.blocks.append("published before the commitment took effect")
+            elif breach and published < c.effective_at + timedelta(
+                hours=w.rule.b.breach_grace_hours
+            ):
+                w.blocks.append("said as the commitment was made: why it was made, not a breach")
             elif (
                 not breach
                 and c.ongoing
                 and published < c.effective_at + timedelta(hours=w.rule.b.met_grace_hours)
                 and not _overlaps(w.live, w.s.hits.get(_G["calmseen"], ()))
+                and not (w.rule.b.calm_pair and _overlaps(w.live, w.s.hits.get(_G["holdseen"], ())))
             ):
                 w.blocks.append("too soon after the commitment took effect (its announcement)")
             elif (
                 breach
                 and w.rule.b.early_breach_needs_link
                 and published < c.effective_at + BREACH_GRACE
-                and _G["link"] not in w.s.hits
+                and not self._linked(w)
             ):
-                w.factor *= 0.7
-                w.notes.append("reported within a day of the ceasefire, with no link to it")
+                w.blocks.append("reported within a day of the ceasefire, with no link to it")
         if (
             not breach
             and w.rule.b.met_waits_for_window
@@ -1168,6 +1276,48 @@ class Matcher:
             and published < c.window_start_at
         ):
             w.blocks.append("published before the talks were due")
+
+    def _deadline_guards(self, w: _Weighing) -> None:
+        """After the deadline: hostilities and an expiry named are the end, not a breach or a
+        met; before it, forces still there are not yet a breach."""
+        c, published, breach = w.rule.commitment, w.art.published_at, w.breach
+        if c.deadline_at is None or published is None:
+            return
+        late = published > c.deadline_at and w.rule.b.deadline_ends_it
+        if late and breach:
+            end = c.deadline_at.date()
+            dates = self._dates(w.s, published)
+            if not dates or any(d.last > end for d in dates):
+                w.blocks.append("published after the commitment expired (its deadline)")
+        if late and not breach and _G["expiry"] in w.s.hits:
+            w.blocks.append("names its expiry, published after its deadline")
+        presence = w.rule.b.presence_before_deadline
+        if (
+            breach
+            and presence
+            and published < c.deadline_at
+            and w.live
+            and all(h.phrase in _L(presence) for h in w.live)
+        ):
+            w.blocks.append("still there before its deadline: not yet a breach")
+
+    @staticmethod
+    def _linked(w: _Weighing) -> bool:
+        """Whether the sentence ties its hostilities to the ceasefire: a link phrase ("since
+        the truce"), a violation of it ("violations of the understanding"), or the truce named
+        just after "after", "since" or "despite" ("hours after ceasefire")."""
+        s, rule = w.s, w.rule
+        if _G["link"] in s.hits:
+            return True
+        truces = [*s.hits.get(_G["truce"], ()), *s.hits.get(rule.topic, ())]
+        if not truces:
+            return False
+        if any(t.startswith(("violat", "breach")) for t in s.tokens):
+            return True
+        return any(
+            not _LINK_WORDS.isdisjoint(s.tokens[max(0, t.start - LINK_WINDOW) : t.start])
+            for t in truces
+        )
 
     def _place_guards(self, w: _Weighing) -> None:
         """Talks at another venue, other parties, another conflict's words."""
@@ -1185,6 +1335,11 @@ class Matcher:
                 w.blocks.append(f"about other parties: {others[0].phrase!r}")
         if w.breach and _G["sport"] in s.hits:
             w.blocks.append(f"about sport: {s.hits[_G['sport']][0].phrase!r}")
+        if w.breach and _G["nature"] in s.hits:
+            first = min(h.start for h in (w.live or w.sig))
+            nature = next((h for h in s.hits[_G["nature"]] if h.end <= first), None)
+            if nature is not None:  # "Heavy snowfall closed the road, stranding ..."
+                w.blocks.append(f"weather or nature, not a party: {nature.phrase!r}")
         excl = s.hits.get(rule.exclude, ())
         if rule.b.exclude_in_clause_only:
             excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[w.first]]
@@ -1199,6 +1354,9 @@ class Matcher:
         target = min(w.live or w.sig, key=lambda h: h.start)
         deny = self._cue_before(s, target, "deny", DENIAL_WINDOW) or self._denied_report(s, target)
         if deny is None:
+            false = self._called_false(s, target)
+            if false is not None:
+                w.blocks.append(f"denied: the claim is called {false!r}")
             return
         claim = any(
             deny.end <= h.start <= deny.end + 3
@@ -1212,6 +1370,22 @@ class Matcher:
         elif _G["counter"] not in s.hits:
             w.blocks.append(f"denied: {deny.phrase!r}")
 
+    @staticmethod
+    def _called_false(s: _Sentence, target: PhraseHit) -> str | None:
+        """ "Claims of a blockade are disinformation": a claim noun just before the signal, and
+        after it, in its clause, a word that calls the claim false."""
+        clause = s.clause_start[target.start]
+        if not any(
+            c.end <= target.start and target.start - c.end <= 2 and c.start >= clause
+            for c in s.hits.get(_G["claim"], ())
+        ):
+            return None
+        end = next(
+            (i for i in range(target.end, len(s.tokens)) if s.clause_start[i] != clause),
+            len(s.tokens),
+        )
+        return next((t for t in s.tokens[target.end : end] if t in _CALLED_FALSE), None)
+
     def _recap_and_date_guards(self, w: _Weighing) -> None:
         """A recap of the statement; dates before the commitment; hostilities before it."""
         rule, s, breach = w.rule, w.s, w.breach
@@ -1224,7 +1398,7 @@ class Matcher:
                     i for ms in s.entities.values() for m in ms for i in range(m.start, m.end)
                 )
                 s.grams = _grams(s.tokens, skip=names)
-            if len(s.grams & rule.statement_grams) >= RECAP_GRAMS:
+            if len(s.grams & rule.statement_grams) >= RECAP_GRAMS and self._quoted(w):
                 w.blocks.append("recap of the original statement")
         if published is not None and c.effective_at is not None:
             dates = self._dates(s, published)
@@ -1252,6 +1426,15 @@ class Matcher:
                 w.blocks.append(f"hostilities before the ceasefire: {prior!r}")
 
     @staticmethod
+    def _quoted(w: _Weighing) -> bool:
+        """Whether a signal starts with a word of the statement ("agreed to *withdraw* its troops
+        from the zone"), not only stands among its words ("*withdrew* its troops from the zone":
+        the event, in the words of the pledge)."""
+        words, s = w.rule.statement_words, w.s
+        # a two-cue signal's event is its predicate ("talks ... *produced no* ceasefire")
+        return all(s.tokens[s.predicates.get(h, h).start] in words for h in (w.live or w.sig))
+
+    @staticmethod
     def _dated_signal(w: _Weighing) -> str | None:
         """ "Soldiers captured in July clashes": every live signal is named with a period that
         began before the commitment, whatever else the sentence dates."""
@@ -1276,13 +1459,24 @@ class Matcher:
         if (
             breach
             and b.militant_attack_not_breach
-            and (_G["mil"] in s.hits or not _GROUPS.isdisjoint(s.entities))
+            and (self._militant_clause(w) or not _GROUPS.isdisjoint(s.entities))
         ):
             if not w.linked and sum(1 for p in c.parties if p in s.entities) < 2:
                 w.blocks.append("militant attack, not a clash between the parties")
+        if breach and b.militant_attack_not_breach and w.live:
+            third = self._third_party_subject(w)
+            if third is not None:
+                w.blocks.append(f"{third} acts, not a party to it")
         if breach and b.breach_needs_group and len(c.parties) > 1:
             if c.parties[-1] not in s.entities:
                 w.blocks.append("the group is not named in the sentence")
+            elif all(
+                not _NOT_WITH.isdisjoint(s.tokens[max(0, o.start - 3) : o.start])
+                for o in self._outer(s.entities[c.parties[-1]])
+                if s.tokens[o.start - 1 : o.start] != ["("]  # "(TTP)": the name again
+            ):
+                # "talks only with the Taliban, not with the Front": the group is ruled out
+                w.blocks.append("the group is named only as the one it is not")
         if breach and b.meeting_is_not_breach:
             met_them = self._contact(s, w.live or w.sig)
             if met_them is not None:
@@ -1292,9 +1486,64 @@ class Matcher:
             ground = self._own_ground(w)
             if ground is not None:
                 w.blocks.append(f"one side's operation on its own ground: {ground!r}")
+        if not breach and b.met_names_the_told and not self._names_the_told(w):
+            w.blocks.append("names no one it must tell (its other parties or the mediators)")
         label = "breach" if breach else "met"
         if label in b.actor_must_be_first_party and c.parties:
             self._actor_guard(w)
+
+    @staticmethod
+    def _names_the_told(w: _Weighing) -> bool:
+        """Whether the sentence names one of those the commitment must tell: its parties after
+        the first, the mediators by role, or by name (the kind's ``@id`` cues)."""
+        s, c = w.s, w.rule.commitment
+        if _G["told"] in s.hits or any(p in s.entities for p in c.parties[1:]):
+            return True
+        return any(p[1:] in s.entities for p in _L("mediators") if p.startswith("@"))
+
+    @staticmethod
+    def _outer(mentions: Sequence[PhraseHit]) -> list[PhraseHit]:
+        """The mentions not inside a longer one ("Front" in "Liberation Front")."""
+        return [
+            m
+            for m in mentions
+            if not any(o is not m and o.start <= m.start and m.end <= o.end for o in mentions)
+        ]
+
+    def _third_party_subject(self, w: _Weighing) -> str | None:
+        """ "Westland soldiers killed civilians": hostilities whose every signal has, just
+        before it, a party of another of the watchlist's commitments that is neither a party
+        nor a subject of this one."""
+        s, c = w.s, w.rule.commitment
+        known = {*c.parties, *c.subjects}
+        found: str | None = None
+        for h in w.live:
+            subject = next(
+                (
+                    eid
+                    for eid, ms in s.entities.items()
+                    for m in ms
+                    if 0 <= h.start - m.end <= 1
+                    and s.clause_start[m.start] == s.clause_start[h.start]
+                ),
+                None,
+            )
+            if subject is None or subject in known or subject not in self._actors:
+                return None
+            found = subject
+        return found
+
+    @staticmethod
+    def _militant_clause(w: _Weighing) -> bool:
+        """A militant word before a hostilities signal or in its clause ("militants attacked a
+        post"), not only in a later clause ("..., saying terrorist activity never ceased")."""
+        s = w.s
+        hits = w.live or w.sig
+        first = min(h.start for h in hits)
+        clauses = {s.clause_start[h.start] for h in hits}
+        return any(
+            m.start < first or s.clause_start[m.start] in clauses for m in s.hits.get(_G["mil"], ())
+        )
 
     def _own_ground(self, w: _Weighing) -> str | None:
         """ "Northern jets struck hideouts inside Northland": the actor's own territory, with
@@ -1447,7 +1696,9 @@ class Matcher:
             or (s.clause_start[h.start] == clause and not self._after_effective(c, h, published))
         ]
         if bg and any(
-            self._cue_before(s, s.predicates.get(h, h), "ongoing", ONGOING_WINDOW) for h in live
+            self._cue_before(s, s.predicates.get(h, h), "ongoing", ONGOING_WINDOW)
+            or any(h.start <= o.start < h.end for o in s.hits.get(_G["ongoing"], ()))
+            for h in live
         ):
             # "The withdrawal is still stalled three months after the deal": a current state
             bg = [h for h in bg if h.phrase in _DATED_BACKGROUND]
@@ -1510,8 +1761,19 @@ class Matcher:
         cue = self._cue_before(s, hit, "bgwar", BACKGROUND_WINDOW)
         if cue is None:
             return None
+        if any(  # "a second truce on Sunday after fresh strikes": before that truce, however new
+            t.end <= cue.start
+            and cue.start - t.end <= PRIOR_AGREED_WINDOW
+            and PUNCTUATION.isdisjoint(s.tokens[t.end : cue.start])
+            for t in s.hits.get(_G["truce"], ())
+        ):
+            return cue
         if any(cue.end <= c.start < hit.end for c in s.hits.get(_G["current"], ())):
             return None
+        if not _CASUALTY.isdisjoint(
+            s.tokens[s.clause_start[cue.start - 1] if cue.start else 0 : cue.start]
+        ):
+            return None  # "two soldiers were wounded after shelling hit ...": its toll, now
         return cue
 
     @staticmethod
@@ -1636,14 +1898,14 @@ class Matcher:
             for m in s.entities.get(eid, ())
         )
 
-    @staticmethod
-    def _actor(rule: _Rule, s: _Sentence, first: int) -> str | None:
+    def _actor(self, rule: _Rule, s: _Sentence, first: int) -> str | None:
         """The entity named last before ``first`` (the likely subject), ignoring the object.
 
-        The group a party acts against and the places where it happens do not act.
+        The group a party acts against and the places where it happens do not act; nor does
+        any commitment's subject that no commitment binds (a place, a river, a region).
         """
         c = rule.commitment
-        passive = set(c.subjects) | {"border"}
+        passive = set(c.subjects) | {"border"} | self._places
         if rule.b.group_is_target and len(c.parties) > 1:
             passive.add(c.parties[-1])
         best: tuple[int, str] | None = None
@@ -1696,6 +1958,32 @@ class Matcher:
         return obj.phrase
 
     @staticmethod
+    def _stance(s: _Sentence, modal: PhraseHit, hit: PhraseHit) -> bool:
+        """ "The treaty will never be restored": a modal of will just before a signal that is
+        itself negated states a position (a refusal), not what may happen."""
+        return (
+            modal.phrase in _WILL
+            and hit.start == modal.end
+            and s.tokens[hit.start : hit.start + 1] in (["not"], ["never"])
+        )
+
+    @staticmethod
+    def _denied_negation(s: _Sentence, neg: PhraseHit) -> bool:
+        """ "The report dismissed the Taliban's claims that militants are *not* operating
+        there": a negation inside a claim that is denied or doubted is itself denied."""
+        claims = [
+            c
+            for c in s.hits.get(_G["claim"], ())
+            if c.end <= neg.start and "that" in s.tokens[c.end : min(neg.start, c.end + 2)]
+        ]
+        if not claims:
+            return False
+        cues = [*s.hits.get(_G["deny"], ()), *s.hits.get(_G["doubt"], ())]
+        return any(
+            d.end <= c.start and c.start - d.end <= DENIAL_WINDOW for d in cues for c in claims
+        )
+
+    @staticmethod
     def _cue_after(s: _Sentence, hit: PhraseHit, name: str, window: int) -> PhraseHit | None:
         """A cue of guard ``name`` in the signal's clause, starting after it (within ``window``)."""
         clause = s.clause_start[hit.start]
@@ -1719,11 +2007,15 @@ class Matcher:
             why = self._governs(rule, s, pred, label)
         return why
 
-    def _governs(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
-        b = rule.b
-        refusal = b.met_is_refusal and label is Label.MET
+    def _negated_or_planned(self, rule: _Rule, s: _Sentence, hit: PhraseHit) -> str | None:
+        """Negation before or just after the signal; a plan ("to be exchanged", "are
+        expected", an infinitive of a past-tense signal)."""
         neg = self._cue_before(s, hit, "neg", NEGATION_WINDOW)
-        if neg is not None and s.tokens[neg.end : neg.end + 1] != ["only"]:
+        if (
+            neg is not None
+            and s.tokens[neg.end : neg.end + 1] != ["only"]
+            and not self._denied_negation(s, neg)
+        ):
             return f"negated: {neg.phrase!r}"
         if s.tokens[max(0, hit.start - 2) : hit.start] == ["to", "be"] and s.tokens[
             hit.start
@@ -1740,7 +2032,15 @@ class Matcher:
                 return f"not a fact: {cue.phrase!r}"  # "the first exchanges are expected"
         after = s.tokens[hit.end : hit.end + 3]
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
-            return "negated: 'not'"
+            return "followed by a negation: 'not'"
+        return None
+
+    def _governs(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
+        b = rule.b
+        refusal = b.met_is_refusal and label is Label.MET
+        why = self._negated_or_planned(rule, s, hit)
+        if why is not None:
+            return why
         if b.cessation_blocks_breach and label is Label.BREACH:
             stop = self._cue_before(s, hit, "stop", CESSATION_WINDOW)
             if stop is not None:
@@ -1766,8 +2066,12 @@ class Matcher:
         if not refusal:
             modal = self._cue_before(s, hit, "modal", MODAL_WINDOW)
             stems = _AFFIRM if b.affirmed_future_is_met else _AFFIRM[:1]
-            if modal is not None and not (
-                label is Label.MET and any(t.startswith(stems) for t in s.tokens[: modal.start])
+            if (
+                modal is not None
+                and not (
+                    label is Label.MET and any(t.startswith(stems) for t in s.tokens[: modal.start])
+                )
+                and not Matcher._stance(s, modal, hit)
             ):
                 return f"not a fact (modal): {modal.phrase!r}"
         intent = self._cue_before(s, hit, "irrealis", IRREALIS_WINDOW)
