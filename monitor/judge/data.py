@@ -48,7 +48,7 @@ class Pair:
     it, so cues before ``second`` govern the signal too ("the talks appeared close to
     collapse").  ``barrier``: words that may not stand between the cues.  ``participle``:
     ``second`` is a bare participle that, after a definite noun phrase with no auxiliary,
-    names a known thing, not an event ("*the* mechanism agreed in Istanbul has not met").
+    names a known thing, not an event ("*the* mechanism agreed in Eastport has not met").
     ``weak_if_statement``: phrases that make the pair weak for a commitment whose statement
     names one ("talks on *the mechanism* will take place": held alone is not the outcome).
     """

@@ -187,7 +187,7 @@ _GOES_ON = frozenset(_L("clause_goes_on"))
 #: Words before a mention that make it an object ("talks *with* the Front").
 _OBJECT_MARKS = frozenset({"with", "to", "against", "on", "from", "in", "at", "near", "inside"})
 #: Determiners that make a noun phrase name a known thing ("*the* mechanism agreed in
-#: Istanbul"), and auxiliaries that make a participle after it a predicate ("was agreed").
+#: Eastport"), and auxiliaries that make a participle after it a predicate ("was agreed").
 _DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her"})
 _AUXILIARY = frozenset({"was", "were", "is", "are", "been", "be", "being", "has", "have", "had"})
 #: Hostilities before a ceasefire noun this close after a ``PRIOR_TO`` cue happened before it.
@@ -848,7 +848,7 @@ class Matcher:
 
     @staticmethod
     def _names_known(s: _Sentence, noun: PhraseHit, participle: PhraseHit) -> bool:
-        """ "The mechanism agreed in Istanbul": a definite noun phrase and a bare participle."""
+        """ "The mechanism agreed in Eastport": a definite noun phrase and a bare participle."""
         if not _AUXILIARY.isdisjoint(s.tokens[noun.end : participle.end]):
             return False
         clause = s.clause_start[noun.start]
@@ -892,7 +892,7 @@ class Matcher:
     @staticmethod
     def _own_venue(rule: _Rule, s: _Sentence) -> bool:
         """Whether the sentence names a venue of the commitment's own (its talks' place), for a
-        kind where the venue matters, and no other parties ("Istanbul talks: two other countries
+        kind where the venue matters, and no other parties ("Eastport talks: two other countries
         agree ...")."""
         return (
             rule.b.venue_matters
@@ -1473,9 +1473,9 @@ class Matcher:
             elif all(
                 not _NOT_WITH.isdisjoint(s.tokens[max(0, o.start - 3) : o.start])
                 for o in self._outer(s.entities[c.parties[-1]])
-                if s.tokens[o.start - 1 : o.start] != ["("]  # "(TTP)": the name again
+                if s.tokens[o.start - 1 : o.start] != ["("]  # "(NLF)": the name again
             ):
-                # "talks only with the Taliban, not with the Front": the group is ruled out
+                # "talks only with Northland, not with the Front": the group is ruled out
                 w.blocks.append("the group is named only as the one it is not")
         if breach and b.meeting_is_not_breach:
             met_them = self._contact(s, w.live or w.sig)
@@ -1788,7 +1788,7 @@ class Matcher:
     def _elsewhere(self, rule: _Rule, s: _Sentence, first: int, art: _Article) -> str | None:
         """Why a talks signal is about talks held somewhere else, if it is.
 
-        "Talks in Riyadh ended without agreement" is not the Istanbul round; a sentence that
+        "Talks in Westport ended without agreement" is not the Eastport round; a sentence that
         names no venue takes the venue of the article's first sentence that names one.
         """
         own, other = self._other_venues(rule, s)
@@ -1969,7 +1969,7 @@ class Matcher:
 
     @staticmethod
     def _denied_negation(s: _Sentence, neg: PhraseHit) -> bool:
-        """ "The report dismissed the Taliban's claims that militants are *not* operating
+        """ "The report dismissed Northland's claims that militants are *not* operating
         there": a negation inside a claim that is denied or doubted is itself denied."""
         claims = [
             c
