@@ -316,8 +316,12 @@ def status(config_file: str | None, as_json: bool, log_format: str) -> None:
             _echo(f"  {c.id:<18} {(st.status if st else 'pending'):<9}{since}  {c.title}")
             cov = by_id[c.id]["coverage"]
             if c.renewals:
-                at, until = c.renewals[-1]
-                _echo(f"      renewed {at:%Y-%m-%d}: runs until {until:%Y-%m-%d %H:%M} UTC")
+                last = c.renewals[-1]
+                source = f" ({last.source})" if last.source else ""
+                _echo(
+                    f"      renewed {last.at:%Y-%m-%d}{source}: runs until "
+                    f"{last.deadline:%Y-%m-%d %H:%M} UTC"
+                )
             if c.superseded_by is not None and c.ended_at is not None:
                 _echo(f"      superseded by {c.superseded_by} from {c.ended_at:%Y-%m-%d %H:%M} UTC")
             status_now = st.status if st else "pending"

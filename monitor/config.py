@@ -39,6 +39,7 @@ from monitor.judge.data import DEFAULT_ENTITIES, SHIPPED, KindDataError, Knowled
 from monitor.judge.data import extend as extend_kind
 from monitor.judge.data import load as load_knowledge
 from monitor.models import Commitment, Entity
+from monitor.models import Renewal as RenewalOn
 from monitor.redact import Redactor, env_references
 
 DEFAULT_CONFIG = "config/watchlist.yaml"
@@ -781,7 +782,9 @@ def to_commitment(
     """The domain commitment; its kind's vocabulary comes from ``knowledge`` (else shipped);
     ``successor``: the commitment that supersedes it."""
     vocabulary = (knowledge or SHIPPED).kinds[c.kind]
-    renewals = tuple((_day_start(r.at), _moment_end(r.deadline)) for r in c.renewed)
+    renewals = tuple(
+        RenewalOn(_day_start(r.at), _moment_end(r.deadline), r.source) for r in c.renewed
+    )
     return Commitment(
         id=c.id,
         title=c.title,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from monitor.judge.data import KindData
@@ -64,6 +64,15 @@ class Entity:
     aliases: tuple[str, ...] = ()
 
 
+class Renewal(NamedTuple):
+    """The agreement was renewed or extended ``at``: it runs until ``deadline`` from then;
+    ``source`` says where that was reported (a statement, a link), as the watchlist gives it."""
+
+    at: datetime
+    deadline: datetime
+    source: str | None = None
+
+
 @dataclass(frozen=True)
 class Commitment:
     """A tracked statement with provenance, parties, dates and signals.
@@ -101,8 +110,8 @@ class Commitment:
     #: The kind's vocabulary when the watchlist adds or extends kinds (``monitor.judge.data``);
     #: None: the shipped vocabulary of ``kind``.
     vocabulary: KindData | None = None
-    #: (renewed at, deadline from then) per renewal, oldest first; ``deadline_at`` is the last.
-    renewals: tuple[tuple[datetime, datetime], ...] = ()
+    #: Each renewal, oldest first; ``deadline_at`` is the last one's deadline.
+    renewals: tuple[Renewal, ...] = ()
     #: The commitment that replaced this one, from ``ended_at`` (its ``effective``): reports
     #: published from then on are not judged against this one, and it cannot become overdue.
     superseded_by: str | None = None

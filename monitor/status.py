@@ -87,7 +87,8 @@ def collect(m: Monitor) -> dict[str, Any]:
         item["coverage"] = cov
         if c.renewals:
             item["renewed"] = [
-                {"at": _iso(at), "deadline": _iso(until)} for at, until in c.renewals
+                {"at": _iso(r.at), "deadline": _iso(r.deadline), "source": r.source}
+                for r in c.renewals
             ]
         if c.superseded_by is not None:
             item["superseded_by"] = c.superseded_by

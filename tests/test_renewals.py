@@ -73,8 +73,12 @@ def test_a_renewal_moves_the_deadline_and_keeps_the_history() -> None:
     (c,) = _config(RENEWED)
     assert c.deadline_at == datetime(2025, 6, 1, tzinfo=UTC)  # the end of 31 May
     assert c.renewals == (
-        (datetime(2025, 2, 28, tzinfo=UTC), datetime(2025, 4, 16, tzinfo=UTC)),
-        (datetime(2025, 4, 14, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC)),
+        (
+            datetime(2025, 2, 28, tzinfo=UTC),
+            datetime(2025, 4, 16, tzinfo=UTC),
+            "the mediator's statement",
+        ),
+        (datetime(2025, 4, 14, tzinfo=UTC), datetime(2025, 6, 1, tzinfo=UTC), None),
     )
     (plain,) = _config()
     assert plain.deadline_at == datetime(2025, 3, 2, tzinfo=UTC) and plain.renewals == ()
@@ -189,8 +193,12 @@ def test_status_shows_renewals_and_supersession(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     by_id = {c["id"]: c for c in report["commitments"]}
     assert by_id["truce"]["renewed"] == [
-        {"at": "2025-02-28T00:00:00Z", "deadline": "2025-04-16T00:00:00Z"},
-        {"at": "2025-04-14T00:00:00Z", "deadline": "2025-06-01T00:00:00Z"},
+        {
+            "at": "2025-02-28T00:00:00Z",
+            "deadline": "2025-04-16T00:00:00Z",
+            "source": "the mediator's statement",
+        },
+        {"at": "2025-04-14T00:00:00Z", "deadline": "2025-06-01T00:00:00Z", "source": None},
     ]
     assert by_id["truce"]["superseded_by"] == "truce-2"
     assert by_id["truce"]["ended_at"] == "2025-02-01T12:00:00Z"
@@ -212,5 +220,6 @@ def test_the_commitment_page_shows_renewals_and_supersession(
         new = client.get("/commitments/truce-2")
     assert old.status_code == 200 and new.status_code == 200
     assert "Renewed 2025-04-14: runs until 2025-06-01 00:00 UTC." in old.text
+    assert "Renewed 2025-02-28 (the mediator&#39;s statement): runs until" in old.text
     assert 'Superseded by <a href="/commitments/truce-2">truce-2</a>' in old.text
     assert "Superseded by" not in new.text and "Renewed" not in new.text
