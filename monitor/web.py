@@ -624,9 +624,18 @@ def metrics_text(m: pipeline.Monitor) -> bytes:
 
 
 class WebServer:
-    """The page served by waitress: ``run()`` serves until ``stop()`` (from any thread)."""
+    """The page served by waitress: ``run()`` serves until ``stop()`` (from any thread).
+
+    The loop is ours rather than waitress's ``run()`` so that shutting down happens in one
+    thread and in a safe order: connections end first (a worker blocked on one is woken),
+    then the worker threads finish while the wake-up pipe is still open (they pull it when a
+    response is ready), and only then are the listening socket and the pipe closed.  Nothing
+    writes to a descriptor after it is closed, when its number may already be another file's.
+    """
 
     def __init__(self, app: WebApp, host: str, port: int) -> None:
+        import threading
+
         from waitress.server import create_server
 
         self._server: Any = create_server(
@@ -638,19 +647,36 @@ class WebServer:
             clear_untrusted_proxy_headers=True,
         )
         self.effective_port: int = self._server.effective_port
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._closed = False
 
     def run(self) -> None:
-        self._server.run()
+        from waitress import wasyncore
+
+        server = self._server
+        try:
+            while not self._stopping.is_set() and server._map:
+                wasyncore.loop(timeout=1.0, map=server._map, use_poll=True, count=1)
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        server = self._server
+        for channel in list(server._map.values()):
+            if channel is not server and channel is not server.trigger:
+                channel.handle_close()
+        server.task_dispatcher.shutdown(timeout=5)
+        with self._lock:
+            self._closed = True
+            server.close()  # the listening socket and the wake-up pipe
 
     def stop(self) -> None:
-        """Close every socket from the server's own loop thread, which then returns."""
-
-        def close_all() -> None:
-            for channel in list(self._server._map.values()):
-                channel.close()
-            self._server.task_dispatcher.shutdown(timeout=5)
-
-        self._server.trigger.pull_trigger(close_all)
+        """End ``run()``; safe to call more than once, before, during or after it."""
+        self._stopping.set()
+        with self._lock:
+            if not self._closed:
+                self._server.trigger.pull_trigger()
 
 
 def make_server(m: pipeline.Monitor, host: str, port: int) -> WebServer:

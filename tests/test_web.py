@@ -290,3 +290,29 @@ def test_overview_counts_articles_the_judge_could_not_read(
     with serving(m) as base, httpx.Client(base_url=base) as client:
         page = client.get("/").text
     assert 'id="not-judged"' in page and "fr 1" in page
+
+
+def test_the_server_stops_once_whenever_stop_is_called(
+    tmp_path: Path, open_monitor: Callable[..., pipeline.Monitor], clock: FakeClock
+) -> None:
+    import threading
+
+    from monitor import web
+
+    m = open_monitor(write_watchlist(tmp_path, {"X": "http://127.0.0.1:9/x.xml"}), clock)
+    early = web.make_server(m, "127.0.0.1", 0)
+    early.stop()  # before it runs: run() then returns at once, closing what it opened
+    early.run()
+    server = web.make_server(m, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.effective_port}"
+    with httpx.Client(base_url=base) as client:  # a kept-alive connection is open at stop
+        assert client.get("/api/commitments").status_code == 200
+        server.stop()
+        thread.join(timeout=10)
+        assert not thread.is_alive()
+    server.stop()  # again, after the pipe is closed: nothing is written anywhere
+    for port in (early.effective_port, server.effective_port):
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
