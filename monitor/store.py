@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
+import operator
 import os
 import secrets
 import sqlite3
@@ -211,23 +213,27 @@ def _sqlite_insert_articles(s: Session, values: Sequence[dict[str, Any]]) -> lis
     table: Any = ArticleRow.__table__
     dialect = connection.dialect
     processors = [
-        _remembered(table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-        for name in _ARTICLE_COLUMNS
+        (at, run)
+        for at, name in enumerate(_ARTICLE_COLUMNS)
+        if (run := _remembered(table.c[name].type.dialect_impl(dialect).bind_processor(dialect)))
     ]
-    rows = [
-        tuple(
-            value[name] if process is None else process(value[name])
-            for name, process in zip(_ARTICLE_COLUMNS, processors, strict=True)
-        )
-        for value in values
-    ]
+    pick = operator.itemgetter(*_ARTICLE_COLUMNS)
+    params: list[Any] = []  # every row's values, one after another
+    for value in values:
+        row = list(pick(value))
+        for at, process in processors:
+            row[at] = process(row[at])
+        params += row
+    width = len(_ARTICLE_COLUMNS)
     columns = ", ".join(_ARTICLE_COLUMNS)
-    one = "(" + ",".join("?" * len(_ARTICLE_COLUMNS)) + ")"
+    one = "(" + ",".join("?" * width) + ")"
     ids: list[int] = []
-    for chunk in _chunks(rows, _SQLITE_ARTICLE_ROWS):
-        sql = f"INSERT INTO articles ({columns}) VALUES {','.join([one] * len(chunk))} RETURNING id"
-        params = tuple(v for row in chunk for v in row)
-        ids.extend(sorted(i for (i,) in connection.exec_driver_sql(sql, params)))
+    for start in range(0, len(values), _SQLITE_ARTICLE_ROWS):
+        count = min(_SQLITE_ARTICLE_ROWS, len(values) - start)
+        sql = f"INSERT INTO articles ({columns}) VALUES {','.join([one] * count)} RETURNING id"
+        chunk = tuple(params[start * width : (start + count) * width])
+        # (fetchall: the rows at once, not one ``fetchone`` each through SQLAlchemy)
+        ids.extend(sorted(i for (i,) in connection.exec_driver_sql(sql, chunk).fetchall()))
     return ids
 
 
@@ -236,13 +242,14 @@ def _sqlite_insert_keys(s: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
     inserted."""
     connection = s.connection()
     inserted: set[str] = set()
+    pick = operator.itemgetter("key", "article_id")
     for chunk in _chunks(rows, _SQLITE_KEY_ROWS):
         sql = (
             "INSERT INTO article_keys (key, article_id) VALUES "
             f"{','.join(['(?,?)'] * len(chunk))} ON CONFLICT DO NOTHING RETURNING key"
         )
-        params = tuple(v for row in chunk for v in (row["key"], row["article_id"]))
-        inserted.update(key for (key,) in connection.exec_driver_sql(sql, params))
+        params = tuple(itertools.chain.from_iterable(map(pick, chunk)))
+        inserted.update(key for (key,) in connection.exec_driver_sql(sql, params).fetchall())
     return inserted
 
 
@@ -679,9 +686,13 @@ class Store:
                 )
             else:  # the driver's own statement: no compiling of 900 bound parameters
                 marks = ",".join("?" * len(chunk))
-                found = s.connection().exec_driver_sql(
-                    f"SELECT key, article_id FROM article_keys WHERE key IN ({marks})",
-                    tuple(chunk),
+                found = (
+                    s.connection()
+                    .exec_driver_sql(
+                        f"SELECT key, article_id FROM article_keys WHERE key IN ({marks})",
+                        tuple(chunk),
+                    )
+                    .fetchall()
                 )
             known.update((key, article_id) for key, article_id in found)
         return known
