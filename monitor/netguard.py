@@ -121,10 +121,30 @@ def _lookup(host: str, port: int, timeout: float) -> list[Any]:
     return result
 
 
+def _is_address(host: str) -> bool:
+    """True if ``host`` is an IP address (IPv6 with or without a zone), not a name."""
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
 def resolve(host: str, port: int, timeout: float | None = None) -> list[str]:
     """Every address ``host`` resolves to, in the resolver's order (one look-up), within
-    ``timeout`` seconds (``TimeoutError``, an ``OSError``, after it)."""
-    infos = _lookup(host, port, DEFAULT_RESOLVE_TIMEOUT if timeout is None else timeout)
+    ``timeout`` seconds (``TimeoutError``, an ``OSError``, after it).  An address is read
+    as it is, in this thread (``AI_NUMERICHOST``: no resolver asked, nothing to wait for):
+    a thread a connection costs a wide poll's process its start and its join."""
+    if _is_address(host):
+        infos = socket.getaddrinfo(
+            host,
+            port,
+            type=socket.SOCK_STREAM,
+            proto=socket.IPPROTO_TCP,
+            flags=socket.AI_NUMERICHOST,
+        )
+    else:
+        infos = _lookup(host, port, DEFAULT_RESOLVE_TIMEOUT if timeout is None else timeout)
     out: list[str] = []
     for info in infos:
         address = str(info[4][0])

@@ -188,3 +188,20 @@ def test_resolve_passes_on_the_resolvers_own_error() -> None:
     with pytest.raises(OSError):
         netguard.resolve("no-such-host.invalid", 80, timeout=5)
     assert netguard.resolve("127.0.0.1", 80, timeout=5) == ["127.0.0.1"]
+
+
+def test_an_address_is_read_in_place_and_a_name_looked_up_in_a_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    looked_up: list[str] = []
+    real = netguard._lookup
+
+    def lookup(host: str, port: int, timeout: float) -> list[Any]:
+        looked_up.append(host)
+        return real(host, port, timeout)
+
+    monkeypatch.setattr(netguard, "_lookup", lookup)
+    assert netguard.resolve("127.0.0.1", 80, timeout=5) == ["127.0.0.1"]
+    assert looked_up == []  # an address: no resolver, no thread
+    assert "127.0.0.1" in netguard.resolve("localhost", 80, timeout=5)
+    assert looked_up == ["localhost"]
