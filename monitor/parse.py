@@ -154,7 +154,12 @@ def _candidate_codecs(content: bytes, headers: Mapping[str, str]) -> list[str]:
     if m:
         names.append(m.group(1))
     head = content[:1024]
+    # In UTF-16 and UTF-32 every ASCII character, "<" too, has a zero byte: with none in
+    # the head, no declaration can be read there in those (their decoding is slow).
+    wide = b"\x00" in head
     for probe in ("latin-1", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "cp037"):
+        if probe.startswith("utf-") and not wide:
+            continue
         decl = _XML_DECL_ENCODING.match(head.decode(probe, "replace").lstrip("\ufeff\xef\xbb\xbf"))
         if decl:
             names.append(decl.group(1))

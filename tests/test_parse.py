@@ -398,6 +398,14 @@ def test_doctype_in_wide_encodings_is_removed(codec: str, make: Callable[[], byt
     assert all(len(e.title) < 100 and "A" * 1000 not in e.text for e in r.entries)
 
 
+def test_a_declared_encoding_is_probed_for_in_wide_encodings_without_a_mark() -> None:
+    from monitor.parse import _candidate_codecs
+
+    decl = ' <?xml version="1.0" encoding="iso-8859-5"?><rss version="2.0"/>'
+    for codec in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "latin-1"):
+        assert "iso-8859-5" in _candidate_codecs(decl.encode(codec), {}), codec
+
+
 def test_utf8_body_with_a_wrong_header_charset_is_read_as_utf8() -> None:
     body = rss(item("Новости — “quoted”", guid="g"))
     headers = {"Content-Type": "text/xml; charset=windows-1251"}
