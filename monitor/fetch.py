@@ -436,7 +436,7 @@ def fetch_many(
     for req in requests:
         queues.setdefault(_host(req.url), deque()).append(req)
     active: Counter[str] = Counter()
-    running: dict[Future[FetchResult | FetchError], FetchRequest] = {}
+    running: dict[Future[FetchResult | FetchError], tuple[FetchRequest, str]] = {}  # and host
     workers = max(1, min(max_workers, len(requests)))
     limit = max(1, per_host)
     stopped = stop or threading.Event()
@@ -474,7 +474,7 @@ def fetch_many(
                     if client is None:
                         client = clients[host] = client_factory()
                     future = pool.submit(functools.partial(one, client, req))
-                    running[future] = req
+                    running[future] = req, host
                     future.add_done_callback(completed.put)
                     progress = True
 
@@ -488,8 +488,7 @@ def fetch_many(
                 future = completed.get(timeout=0.25)
             except queue.Empty:
                 continue
-            req = running.pop(future)
-            host = _host(req.url)
+            req, host = running.pop(future)
             active[host] -= 1
             if not active[host] and not queues[host] and host in clients:
                 clients.pop(host).close()  # the host's last fetch: its connections go
