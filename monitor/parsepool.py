@@ -292,7 +292,13 @@ class ParsePool:
             if self._closed:
                 raise RuntimeError("parse pool is closed")
             self._pending.append((job, future))
-        self._wake()
+            # Every worker busy: the dispatcher hands this job out when one finishes (it
+            # looks at the pending jobs each time it wakes, and a worker it makes idle or
+            # retires is seen here), so it is not woken for nothing: a first poll submits
+            # most of its feeds while both workers parse.
+            wake = bool(self._idle) or len(self._workers) < self.size
+        if wake:
+            self._wake()
         return future
 
     def close(self, *, kill: bool = False) -> None:

@@ -105,3 +105,35 @@ def test_warm_starts_the_fork_server_before_any_pool(tmp_path: Path) -> None:
     )
     before, after = out.stdout.split()
     assert (before, after) == ("0", "1")  # one fork server, started by warm()
+
+
+def test_jobs_submitted_while_every_worker_parses_are_handed_out_as_workers_free_up() -> None:
+    """``submit`` does not wake the dispatcher while every worker is busy: the jobs wait
+    for a worker to finish, and none is left behind (a lost hand-out would hang here)."""
+    import time
+
+    from monitor import parsepool
+
+    items = b"".join(
+        b"<item><guid>g%d</guid><title>Title %d</title><description>Text %d.</description></item>"
+        % (i, i, i)
+        for i in range(4000)
+    )
+    slow = parsepool.ParseJob(FEED.replace(b"</channel>", items + b"</channel>"), "https://x/")
+    with parsepool.ParsePool(1, prestart=True) as pool:
+        wakes: list[None] = []
+        wake = pool._wake
+        pool._wake = lambda: (wakes.append(None), wake())[1]  # type: ignore[method-assign]
+        busy = pool.submit(slow)
+        deadline = time.monotonic() + 60
+        while not busy.running() and not busy.done() and time.monotonic() < deadline:
+            time.sleep(0.001)
+        before = len(wakes)
+        futures = [pool.submit(parsepool.ParseJob(FEED, "https://x/")) for _ in range(20)]
+        woken = len(wakes) - before
+        still_busy = not busy.done()  # then its worker was busy through every submit
+        assert len(busy.result(timeout=60).entries) == 500  # the newest 500 of 4,001
+        assert [len(f.result(timeout=60).entries) for f in futures] == [1] * 20
+    assert before >= 1  # the idle worker was woken for the first job
+    assert still_busy, "the slow parse ended too soon to test anything"
+    assert woken == 0
