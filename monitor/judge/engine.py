@@ -18,6 +18,7 @@ differ only in words absent from the article share one judgement.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -210,6 +211,28 @@ _ENDED = frozenset({"expired", "expires", "ended", "ends", "lapsed", "lapses", "
 #: Background time cues that apply to their clause only, and only when they date the event
 #: before the commitment ("last month" in December is after an October pledge).
 _DATED_BACKGROUND = frozenset(_L("dated_background"))
+#: An event's own time: relative clauses, the past perfect and its reported-speech exception,
+#: rounds named by ordinal, agreements named by their date, backstory clauses (``en.yaml``).
+_RELATIVE = frozenset(_L("relative_words"))
+_PAST_PERFECT = frozenset(_L("past_perfect"))
+_PERFECT_INSERTS = frozenset(_L("perfect_inserts"))
+_REPORTING = frozenset(p.split()[0] for p in _L("reporting"))
+_ORDINAL = {w: i + 1 for i, w in enumerate(_L("ordinals"))} | {
+    w: i + 1 for i, w in enumerate(_L("ordinal_numbers"))
+}
+_ROUNDS = frozenset(_L("round_nouns"))
+_EARLIER_ROUNDS = frozenset(_L("earlier_rounds"))
+_ROUND_COUNTS = frozenset(_L("round_counts"))
+_STANDING = frozenset(w for p in _L("standing_nouns") for w in p.split()[-1:])
+_BACKSTORY = frozenset(_L("backstory"))
+#: Words an ordinal may stand before its round noun ("the third and final round").
+ROUND_GAP = 3
+#: Words around a date in which a standing noun or an agreeing verb makes it an agreement's date.
+AGREEMENT_DATE_WINDOW = 3
+#: A background cue's factor on the score (the same for every kind of background).
+BACKGROUND_FACTOR = 0.45
+#: A body sentence dated this close to publication is as new as the headline's event.
+CURRENT_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -303,6 +326,8 @@ class _Article:
     headline: str | None = None  # the title's text, when the article has one
     entities: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)
+    #: The highest ordinal of a round the headline or lead names (0: none); computed on use.
+    current_round: int | None = None
 
     def count(self, key: str) -> int:
         return sum(len(s.hits.get(key, ())) for s in self.sentences)
@@ -1149,6 +1174,7 @@ class Matcher:
         self._place_guards(w)
         self._denial_guard(w)
         self._recap_and_date_guards(w)
+        self._event_time_guards(w)
         self._role_guards(w)
         self._discovery_guard(w)
         self._background_guards(w)
@@ -1450,6 +1476,143 @@ class Matcher:
                 return None
             found = dates[0].text
         return found
+
+    # -- an event's own time ------------------------------------------------------------------
+
+    def _event_time_guards(self, w: _Weighing) -> None:
+        """When the signal's own event happened: its clause's dates, an earlier round than the
+        article's, the past perfect of backstory."""
+        s = w.s
+        if not w.live:
+            return
+        spans = [self._event_span(s, s.predicates.get(h, h).start) for h in w.live]
+        old = self._old_span_dates(w, spans)
+        if old is not None:
+            w.blocks.append(old)
+        earlier = self._earlier_round(w.art, s, spans)
+        if earlier is not None:
+            w.blocks.append(f"about an earlier round than the article's: {earlier!r}")
+        if w.breach and not w.blocks and self._backstory_perfect(w):
+            w.factor *= BACKGROUND_FACTOR
+            w.notes.append("background: the past perfect ('had'), not reported speech")
+
+    @staticmethod
+    def _event_span(s: _Sentence, pos: int) -> tuple[int, int]:
+        """The words that tell of the event at token ``pos``: its clause, cut at the relative
+        words around it ("the strike, *which* killed dozens last week")."""
+        cs, tokens = s.clause_start, s.tokens
+        start = cs[pos]
+        end = pos + 1
+        while end < len(tokens) and cs[end] == start and tokens[end] not in _RELATIVE:
+            end += 1
+        for i in range(pos, start, -1):
+            if tokens[i] in _RELATIVE:
+                return i, end
+        return start, end
+
+    def _old_span_dates(self, w: _Weighing, spans: Sequence[tuple[int, int]]) -> str | None:
+        """Every signal's own clause dates its event before the commitment (or, for a breach,
+        weeks before publication), whatever other clauses date ("Talks opened on Monday; the
+        first round, in October, ended without agreement")."""
+        c, published = w.rule.commitment, w.art.published_at
+        if published is None or any(_BEFORE in b or "recap" in b for b in w.blocks):
+            return None
+        eff = c.effective_at.date() if c.effective_at is not None else None
+        stale = published.date() - STALE_BREACH
+        found: str | None = None
+        for start, end in spans:
+            dates = self._event_dates(w, start, end, published)
+            if not dates:
+                return None
+            if eff is not None and all(d.last < eff for d in dates):
+                found = found or f"{_BEFORE} {eff.isoformat()} (its own clause): {dates[0].text!r}"
+            elif w.breach and all(d.last < stale for d in dates):
+                found = found or f"a recap: its own clause dates it weeks before: {dates[0].text!r}"
+            else:
+                return None
+        return found
+
+    def _event_dates(
+        self, w: _Weighing, start: int, end: int, published: datetime
+    ) -> list[DateRef]:
+        """The dates in tokens ``start``..``end`` that date an event, not an agreement ("the
+        truce of October 19", "the November 2020 statement", "agreed on October 19")."""
+        tokens = w.s.tokens[start:end]
+        text = " ".join(tokens)
+        if _DATE_WORDS.isdisjoint(tokens) and not _DIGIT.search(text):
+            return []
+        offsets: list[int] = []
+        pos = 0
+        for t in tokens:
+            offsets.append(pos)
+            pos += len(t) + 1
+        out: list[DateRef] = []
+        for d in find_dates(text, published):
+            if d.since:
+                continue
+            first = bisect_right(offsets, d.start) - 1
+            last = bisect_right(offsets, d.start + len(d.text) - 1) - 1
+            near = tokens[max(0, first - AGREEMENT_DATE_WINDOW) : last + 1 + AGREEMENT_DATE_WINDOW]
+            before = tokens[max(0, first - AGREEMENT_DATE_WINDOW) : first]
+            if _STANDING.isdisjoint(near) and not any(t.startswith(_AGREED) for t in before):
+                out.append(d)
+        return out
+
+    @staticmethod
+    def _rounds(tokens: Sequence[str], start: int, end: int) -> tuple[int, str | None]:
+        """The highest ordinal of a round named in ``tokens[start:end]`` ("the *third* round"),
+        and an earlier round named there ("the previous round"), if any."""
+        best = 0
+        earlier: str | None = None
+        for i in range(start, end):
+            t = tokens[i]
+            rank = _ORDINAL.get(t, 0)
+            if rank and any(
+                tokens[j] in _ROUNDS for j in range(i + 1, min(end, i + 1 + ROUND_GAP))
+            ):
+                best = max(best, rank)
+            elif t in _EARLIER_ROUNDS and earlier is None:
+                nxt = tokens[i + 1 : min(end, i + 3)]
+                if nxt[:1] and (
+                    nxt[0] in _ROUNDS
+                    or (nxt[0] in _ROUND_COUNTS and nxt[1:2] and nxt[1] in _ROUNDS)
+                ):
+                    earlier = " ".join(tokens[i : i + 1 + (nxt[0] not in _ROUNDS) + 1])
+        return best, earlier
+
+    def _earlier_round(
+        self, art: _Article, s: _Sentence, spans: Sequence[tuple[int, int]]
+    ) -> str | None:
+        """Every signal's clause names an earlier round: a lower ordinal than the headline's or
+        lead's ("the second round ended without agreement" in a story of the third), or one
+        called earlier ("the previous round")."""
+        if art.current_round is None:
+            lead = art.sentences[:2]
+            art.current_round = max(
+                (self._rounds(t.tokens, 0, len(t.tokens))[0] for t in lead), default=0
+            )
+        found: str | None = None
+        for start, end in spans:
+            rank, earlier = self._rounds(s.tokens, start, end)
+            if earlier is None and not 0 < rank < art.current_round:
+                return None
+            found = found or earlier or f"round {rank} of {art.current_round}"
+        return found
+
+    def _backstory_perfect(self, w: _Weighing) -> bool:
+        """Every signal is in the past perfect ("troops *had clashed*"), the sentence has no verb
+        of reporting (which would make it reported speech) and names no day since the
+        commitment took effect."""
+        s = w.s
+        if not _REPORTING.isdisjoint(s.tokens):
+            return False
+        for h in w.live:
+            j = s.predicates.get(h, h).start - 1
+            while j >= 0 and (s.tokens[j] in _PERFECT_INSERTS or s.tokens[j].endswith("ly")):
+                j -= 1
+            if j < 0 or s.tokens[j] not in _PAST_PERFECT:
+                return False
+        return not self._dated_after(w.rule.commitment, s, w.art.published_at)
 
     def _role_guards(self, w: _Weighing) -> None:
         """Who acts: the bound party, not a militant group, a third party or the group."""

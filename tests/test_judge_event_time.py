@@ -1,0 +1,144 @@
+"""An event's own time: background and recaps read from how English news is written.
+
+Made-up parties.  Each case is a general construction, not an item: the clause that dates an
+event, the past perfect of backstory (and reported speech, which is not), rounds named by
+ordinal against the headline's, and the clause of an earlier event beside a current one.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.config import parse_config
+from monitor.judge import Matcher
+from monitor.models import Label
+
+AT = datetime(2025, 12, 12, 9, tzinfo=UTC)
+
+ENTITIES = """
+entities:
+  north: {name: North, aliases: [North, Northern, Northland]}
+  south: {name: South, aliases: [South, Southern, Southland]}
+  front: {name: the Front, aliases: [Front, Liberation Front]}
+"""
+
+TRUCE = (
+    ENTITIES
+    + """
+commitments:
+  - id: truce
+    title: Northland-Southland truce holds
+    statement: Northland and Southland will stop all hostilities.
+    kind: ceasefire
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-11-02
+    ongoing: true
+"""
+)
+
+TALKS = (
+    ENTITIES
+    + """
+commitments:
+  - id: round
+    title: Northland and Southland keep talking in Eastport
+    statement: Northland and Southland will hold talks in Eastport.
+    kind: talks
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-11-02
+"""
+)
+
+
+def _label(watchlist: str, title: str, text: str = "", at: datetime = AT) -> Label:
+    cfg = parse_config(watchlist, env={})
+    return Matcher(cfg.commitments, cfg.entities).judge(title, text, at)[0].label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # The signal's own clause dates it before the truce, whatever another clause dates.
+        (
+            "Northern and Southern troops clashed in late October, before the truce, and "
+            "Northland said on Tuesday it would not forget.",
+            Label.RELATED,
+        ),
+        # ... a relative clause too ("which ... in October").
+        (
+            "On Tuesday Northland buried the soldiers, who were killed when Southern artillery "
+            "shelled the border posts in October.",
+            Label.RELATED,
+        ),
+        # Its own clause dated now: a current report.
+        (
+            "Northern and Southern troops clashed on Tuesday, Northland said, in fighting near "
+            "the posts held since October.",
+            Label.BREACH,
+        ),
+        # A date of the agreement, not of the event: the event is current.
+        (
+            "On Tuesday Southern artillery shelled Northern posts, violating the truce of "
+            "November 2.",
+            Label.BREACH,
+        ),
+    ],
+)
+def test_the_clause_dates_its_own_event(text: str, label: Label) -> None:
+    assert _label(TRUCE, "Border tension", text) is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # The past perfect of a narrative: backstory.
+        (
+            "Residents returned to Eastvale, where Northern and Southern troops had clashed "
+            "for a week.",
+            Label.RELATED,
+        ),
+        # Reported speech shifts the simple past back: a current report.
+        (
+            "Northland said Southern troops had shelled its border posts near Eastvale.",
+            Label.BREACH,
+        ),
+        # The same event in the simple past: a current report.
+        (
+            "Residents fled Eastvale, where Northern and Southern troops clashed for hours.",
+            Label.BREACH,
+        ),
+    ],
+)
+def test_past_perfect_is_backstory_unless_reported(text: str, label: Label) -> None:
+    assert _label(TRUCE, "Border tension", text) is label
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "label"),
+    [
+        # The headline's round is the third: the second's failure is a recap.
+        (
+            "Northland and Southland open third round of talks in Eastport",
+            "The second round of talks ended without agreement.",
+            Label.RELATED,
+        ),
+        # Its own round: the current report.
+        (
+            "Third round of Northland-Southland talks in Eastport",
+            "The third round of talks ended without agreement on Tuesday.",
+            Label.BREACH,
+        ),
+        # A round called earlier is an earlier one, whatever the headline names.
+        (
+            "Northland and Southland talks in Eastport",
+            "The previous round of talks ended without agreement.",
+            Label.RELATED,
+        ),
+    ],
+)
+def test_an_earlier_round_is_a_recap(title: str, text: str, label: Label) -> None:
+    assert _label(TALKS, title, text) is label
