@@ -142,3 +142,54 @@ def test_past_perfect_is_backstory_unless_reported(text: str, label: Label) -> N
 )
 def test_an_earlier_round_is_a_recap(title: str, text: str, label: Label) -> None:
     assert _label(TALKS, title, text) is label
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "label"),
+    [
+        # The headline reports a new round (a met signal, too weak to count alone): an undated
+        # failure in the body is its background.
+        (
+            "New round of Northland-Southland talks in Eastport",
+            "The talks reached an impasse over the border posts.",
+            Label.RELATED,
+        ),
+        # ... not when the body dates the failure as new.
+        (
+            "New round of Northland-Southland talks in Eastport",
+            "The talks reached an impasse over the border posts on Thursday.",
+            Label.BREACH,
+        ),
+        # A headline with no such event: the failure is the report.
+        (
+            "Northland and Southland talks in Eastport",
+            "The talks reached an impasse over the border posts.",
+            Label.BREACH,
+        ),
+    ],
+)
+def test_the_headline_is_the_current_event(title: str, text: str, label: Label) -> None:
+    assert _label(TALKS, title, text) is label
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # The main clause reports the commitment kept; "after ..." tells what came before.
+        (
+            "Northland and Southland signed an agreement in Eastport, after talks between them "
+            "failed in the capital",
+            Label.MET,
+        ),
+        # A short gap says the failure just happened: still news.
+        (
+            "Northland and Southland signed an agreement in Eastport, a day after talks between "
+            "them failed in the capital",
+            Label.BREACH,
+        ),
+        # The failure alone is the report.
+        ("Talks between Northland and Southland failed in Eastport", Label.BREACH),
+    ],
+)
+def test_an_after_clause_beside_the_commitment_kept(title: str, label: Label) -> None:
+    assert _label(TALKS, title) is label

@@ -225,6 +225,7 @@ _EARLIER_ROUNDS = frozenset(_L("earlier_rounds"))
 _ROUND_COUNTS = frozenset(_L("round_counts"))
 _STANDING = frozenset(w for p in _L("standing_nouns") for w in p.split()[-1:])
 _BACKSTORY = frozenset(_L("backstory"))
+_RECENT_GAP = frozenset(_L("recent_gap"))
 #: Words an ordinal may stand before its round noun ("the third and final round").
 ROUND_GAP = 3
 #: Words around a date in which a standing noun or an agreeing verb makes it an agreement's date.
@@ -986,6 +987,7 @@ class Matcher:
                 if f.label is Label.BREACH:
                     dated.append((f, s))
         self._old_events(rule, dated, findings)
+        self._against_headline(rule, art, dated, findings)
         self._borrowed_vetoes(findings)
         return _decide(rule, findings, related, art.headline)
 
@@ -1017,6 +1019,7 @@ class Matcher:
         c, hits = rule.commitment, s.hits
         here: list[SentenceFinding] = []
         firsts: dict[Label, int] = {}
+        sigs: dict[Label, list[PhraseHit]] = {}
         for label, lkeys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
             sig = [h for k in lkeys for h in hits.get(k, ())]
             if c.exceptions:
@@ -1037,7 +1040,9 @@ class Matcher:
             if sig:
                 here.append(self._weigh(rule, s, art, label, sig, strong))
                 firsts[label] = min(h.start for h in sig)
+                sigs[label] = sig
         self._conceded(s, here, firsts)
+        self._backstory(rule, s, here, sigs)
         if rule.b.met_wins_in_sentence and len(here) == 2 and all(f.counted for f in here):
             # "Southland police detain Front commanders in Eastvale": the action, not the presence.
             here[0] = replace(
@@ -1113,6 +1118,68 @@ class Matcher:
                         *f.reasons,
                     ),
                 )
+
+    def _against_headline(
+        self,
+        rule: _Rule,
+        art: _Article,
+        dated: Sequence[tuple[SentenceFinding, _Sentence]],
+        findings: list[SentenceFinding],
+    ) -> None:
+        """The headline reports the current event: when it reports the commitment kept (a met
+        signal that nothing governs, and no breach signal), a body sentence reporting it broken
+        is the story's background ("Talks agree to extend the truce" above "the talks had
+        reached an impasse"), unless that sentence is itself dated as new (a day within
+        ``CURRENT_DAYS`` of publication, or a ``current`` cue: "fresh", "renewed" ...)."""
+        if not art.headline or art.published_at is None or not dated:
+            return
+        head = art.sentences[0]
+        if not any(f.sentence == art.headline and f.label is Label.MET for f in findings):
+            return
+        if any(head.hits.get(k) for k in rule.breach):
+            return
+        sig = [h for k in rule.met for h in head.hits.get(k, ())]
+        if not sig or not self._live(rule, head, Label.MET, sig)[0]:
+            return
+        recent = art.published_at.date() - timedelta(days=CURRENT_DAYS)
+        for f, s in dated:
+            if s is head or _G["current"] in s.hits:
+                continue
+            if any(d.last >= recent for d in self._dates(s, art.published_at)):
+                continue
+            i = next((i for i, g in enumerate(findings) if g is f and g.counted), None)
+            if i is not None:
+                why = "background to the headline's event (the commitment kept), not dated as new"
+                findings[i] = replace(f, counted=False, reasons=(why, *f.reasons))
+
+    def _backstory(
+        self,
+        rule: _Rule,
+        s: _Sentence,
+        here: list[SentenceFinding],
+        sigs: Mapping[Label, list[PhraseHit]],
+    ) -> None:
+        """ "Talks resumed in Eastport on Monday, *after* the last round collapsed": a breach in
+        a clause opened by a backstory word (``backstory``), after a clause that reports the
+        commitment kept (a live met signal), is what came before; not when a short gap says
+        it just happened ("hours after", "a day after"; ``recent_gap``)."""
+        if Label.BREACH not in sigs:
+            return
+        i = next((i for i, f in enumerate(here) if f.label is Label.BREACH and f.counted), None)
+        if i is None:
+            return
+        starts = set()
+        for h in sigs[Label.BREACH]:
+            clause = s.clause_start[h.start]
+            opener = next((j for j in range(clause, h.start) if s.tokens[j] in _BACKSTORY), None)
+            if opener is None or not _RECENT_GAP.isdisjoint(s.tokens[max(0, opener - 2) : opener]):
+                return  # "a day after the talks ended without a deal": just before, still news
+            starts.add(clause)
+        first = min(starts)
+        main = [h for h in sigs.get(Label.MET, ()) if h.end <= first]
+        if main and self._live(rule, s, Label.MET, main)[0]:
+            why = "what came before the sentence's own event (the commitment kept)"
+            here[i] = replace(here[i], counted=False, reasons=(why, *here[i].reasons))
 
     @staticmethod
     def _attributed(s: _Sentence, start: int, claim: PhraseHit) -> bool:
