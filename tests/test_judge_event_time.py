@@ -86,6 +86,11 @@ def _label(watchlist: str, title: str, text: str = "", at: datetime = AT) -> Lab
             "November 2.",
             Label.BREACH,
         ),
+        # ... and with no other date: the agreement's date does not date the shelling.
+        (
+            "Southern artillery shelled Northern posts, violating the truce agreed on October 30.",
+            Label.BREACH,
+        ),
     ],
 )
 def test_the_clause_dates_its_own_event(text: str, label: Label) -> None:

@@ -289,6 +289,7 @@ class _Sentence:
     #: Two-cue signals whose second cue is the predicate: the hit -> that cue.
     predicates: dict[PhraseHit, PhraseHit] = field(default_factory=dict)
     dates: list[DateRef] | None = None  # filled on first use
+    events_dated: list[DateRef] | None = None  # ``dates`` less agreements' dates; on first use
     grams: frozenset[tuple[str, ...]] | None = None
     _clause_start: list[int] | None = None
 
@@ -1336,7 +1337,7 @@ class Matcher:
         c, published, breach = w.rule.commitment, w.art.published_at, w.breach
         self._deadline_guards(w)
         if breach and published is not None:
-            dates = self._dates(w.s, published)
+            dates = self._events_dated(w, published)
             if dates and all(d.last < published.date() - STALE_BREACH for d in dates):
                 w.blocks.append("a recap: every date it names is weeks before publication")
         if c.effective_at is not None and published is not None:
@@ -1494,7 +1495,8 @@ class Matcher:
             if len(s.grams & rule.statement_grams) >= RECAP_GRAMS and self._quoted(w):
                 w.blocks.append("recap of the original statement")
         if published is not None and c.effective_at is not None:
-            dates = self._dates(s, published)
+            # (an agreement's date does not date a breach: "violated the truce of October 19")
+            dates = self._events_dated(w, published) if breach else self._dates(s, published)
             eff = c.effective_at.date()
             if dates and all(d.last < eff for d in dates):
                 w.blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
@@ -1598,6 +1600,15 @@ class Matcher:
             else:
                 return None
         return found
+
+    def _events_dated(self, w: _Weighing, published: datetime) -> list[DateRef]:
+        """The sentence's dates that date an event, not an agreement (``_event_dates``)."""
+        s = w.s
+        if not self._dates(s, published):
+            return []
+        if s.events_dated is None:
+            s.events_dated = self._event_dates(w, 0, len(s.tokens), published)
+        return s.events_dated
 
     def _event_dates(
         self, w: _Weighing, start: int, end: int, published: datetime
