@@ -198,3 +198,43 @@ def test_the_headline_is_the_current_event(title: str, text: str, label: Label) 
 )
 def test_an_after_clause_beside_the_commitment_kept(title: str, label: Label) -> None:
     assert _label(TALKS, title) is label
+
+
+HAVEN = (
+    ENTITIES
+    + """
+commitments:
+  - id: haven
+    title: Northland hosts no Front bases
+    statement: Northland will not allow the Front to use its soil.
+    kind: no-sanctuary
+    said_by: A minister
+    parties: [north, front]
+    effective: 2025-11-02
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # The habitual present of a standing claim: background, whoever repeats it.
+        (
+            "Southland's foreign ministry said Front fighters continue to use Northland to "
+            "infiltrate its border districts.",
+            Label.RELATED,
+        ),
+        (
+            "For decades Front fighters have infiltrated Southland from Northland.",
+            Label.RELATED,
+        ),
+        # A specific attack, dated, said to be launched from there: a current report.
+        (
+            "Southland said the Front attack on a border post on Tuesday was launched from "
+            "Northland.",
+            Label.BREACH,
+        ),
+    ],
+)
+def test_a_standing_accusation_is_not_a_report(text: str, label: Label) -> None:
+    assert _label(HAVEN, "Border tension", text) is label
