@@ -223,7 +223,7 @@ _ORDINAL = {w: i + 1 for i, w in enumerate(_L("ordinals"))} | {
 _ROUNDS = frozenset(_L("round_nouns"))
 _EARLIER_ROUNDS = frozenset(_L("earlier_rounds"))
 _ROUND_COUNTS = frozenset(_L("round_counts"))
-_STANDING = frozenset(w for p in _L("standing_nouns") for w in p.split()[-1:])
+_STANDING = frozenset(p.split()[0] for p in _L("standing_nouns"))  # "cease fire": "cease"
 _BACKSTORY = frozenset(_L("backstory"))
 _RECENT_GAP = frozenset(_L("recent_gap"))
 #: Words an ordinal may stand before its round noun ("the third and final round").
@@ -1616,23 +1616,29 @@ class Matcher:
         """The dates in tokens ``start``..``end`` that date an event, not an agreement ("the
         truce of October 19", "the November 2020 statement", "agreed on October 19")."""
         tokens = w.s.tokens[start:end]
-        text = " ".join(tokens)
-        if _DATE_WORDS.isdisjoint(tokens) and not _DIGIT.search(text):
+        if _DATE_WORDS.isdisjoint(tokens) and not any(map(_DIGIT.search, tokens)):
             return []
         offsets: list[int] = []
+        pieces: list[str] = []
         pos = 0
-        for t in tokens:
+        for i, t in enumerate(tokens):
+            sep = "'" if t == "s" and i else " "  # "October's" was split at its apostrophe
+            pieces.append(sep + t if i else t)
+            pos += len(sep) if i else 0
             offsets.append(pos)
-            pos += len(t) + 1
+            pos += len(t)
+        text = "".join(pieces)
         out: list[DateRef] = []
         for d in find_dates(text, published):
             if d.since:
                 continue
             first = bisect_right(offsets, d.start) - 1
             last = bisect_right(offsets, d.start + len(d.text) - 1) - 1
-            near = tokens[max(0, first - AGREEMENT_DATE_WINDOW) : last + 1 + AGREEMENT_DATE_WINDOW]
             before = tokens[max(0, first - AGREEMENT_DATE_WINDOW) : first]
-            if _STANDING.isdisjoint(near) and not any(t.startswith(_AGREED) for t in before):
+            named = not _STANDING.isdisjoint(tokens[last + 1 : last + 3]) or (
+                first >= 2 and tokens[first - 2] in _STANDING and tokens[first - 1] == "of"
+            )  # "the November 2020 statement", "the truce of October 19"
+            if not named and not any(t.startswith(_AGREED) for t in before):
                 out.append(d)
         return out
 
