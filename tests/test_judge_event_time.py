@@ -228,6 +228,24 @@ commitments:
             "For decades Front fighters have infiltrated Southland from Northland.",
             Label.RELATED,
         ),
+        # A state in the present, with no event or date: a standing claim.
+        (
+            "Southland's minister said Front fighters are infiltrating its border districts "
+            "from Northland.",
+            Label.RELATED,
+        ),
+        # ... while an event in the past, after the state, is a report ("were continuing").
+        (
+            "Southland said Front attacks originating from Northland were continuing despite "
+            "the pledge.",
+            Label.BREACH,
+        ),
+        # ... and a name in brackets does not cut the clause ("the Front (NLF) fighters ...").
+        (
+            "Northland sheltered the Liberation Front (NLF) fighters infiltrating Southland's "
+            "border districts.",
+            Label.BREACH,
+        ),
         # A specific attack, dated, said to be launched from there: a current report.
         (
             "Southland said the Front attack on a border post on Tuesday was launched from "

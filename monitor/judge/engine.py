@@ -225,6 +225,8 @@ _EARLIER_ROUNDS = frozenset(_L("earlier_rounds"))
 _ROUND_COUNTS = frozenset(_L("round_counts"))
 _STANDING = frozenset(p.split()[0] for p in _L("standing_nouns"))  # "cease fire": "cease"
 _BACKSTORY = frozenset(_L("backstory"))
+_PAST_MARKERS = frozenset(_L("past_markers"))
+_STATIVE = frozenset(_L("stative_participles"))
 _RECENT_GAP = frozenset(_L("recent_gap"))
 #: Words an ordinal may stand before its round noun ("the third and final round").
 ROUND_GAP = 3
@@ -1571,6 +1573,13 @@ class Matcher:
         words around it ("the strike, *which* killed dozens last week")."""
         cs, tokens = s.clause_start, s.tokens
         start = cs[pos]
+        while start >= 2 and tokens[start - 1] == ")":  # "the Front (NLF) fighters": one clause
+            opening = next(
+                (i for i in range(start - 2, start - 7, -1) if i >= 0 and tokens[i] == "("), -1
+            )
+            if opening < 1:
+                break
+            start = cs[opening - 1]
         end = pos + 1
         while end < len(tokens) and cs[end] == start and tokens[end] not in _RELATIVE:
             end += 1
@@ -1927,10 +1936,41 @@ class Matcher:
             if generic and not since:  # "since the truce, ... repeatedly": the truce's own time
                 w.factor *= 0.5
                 w.notes.append(f"generic: {generic[0].phrase!r}")
+            elif b.accusation_discounted and not since and self._standing_state(w):
+                w.factor *= 0.5
+                w.notes.append("generic: a state in the present, with no event, date or finding")
             if _G["specific"] in s.hits:
                 w.score += 0.1
         if w.linked and breach and b.linked_breach_bonus:
             w.score += 0.1
+
+    def _standing_state(self, w: _Weighing) -> bool:
+        """A standing claim: every signal's clause tells a state in the present
+        ("groups it says are orchestrating attacks from there", "militants operating from its
+        soil"), with no past event in the clause ("was planned", "crossed", "were continuing"),
+        no ``specific`` cue and no day since the commitment took effect; not in a headline."""
+        s, art = w.s, w.art
+        if not w.live or _G["specific"] in s.hits or (art.headline and s is art.sentences[0]):
+            return False  # (a headline's present is the news's: "Northland hands over a dossier")
+        if self._dated_after(w.rule.commitment, s, art.published_at):
+            return False
+        for h in w.live:
+            start, end = self._event_span(s, s.predicates.get(h, h).start)
+            for i in range(start, end):
+                t = s.tokens[i]
+                if t in _PAST_MARKERS:
+                    return False
+                if (
+                    len(t) > 4
+                    and t.endswith("ed")
+                    and t not in _STATIVE
+                    and i
+                    and (
+                        s.tokens[i - 1] not in {"be", "to"}  # "needs to be addressed": not an event
+                    )
+                ):
+                    return False
+        return True
 
     def _background(self, w: _Weighing) -> list[PhraseHit]:
         """The background cues that apply to the signals (dated ones only when before)."""
