@@ -256,3 +256,91 @@ commitments:
 )
 def test_a_standing_accusation_is_not_a_report(text: str, label: Label) -> None:
     assert _label(HAVEN, "Border tension", text) is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # "..., when ...": the clause takes the time named just before it.
+        (
+            "The talks were the first since September, when Northern and Southern troops "
+            "clashed on the border.",
+            Label.RELATED,
+        ),
+        # "followed by the truce": before it.
+        (
+            "Northern shelling of Southern posts, which was followed by the truce, drew protests.",
+            Label.RELATED,
+        ),
+        # "after <a span> of ...": what came before.
+        (
+            "Northland sought a way out after enduring over 50 days of Southern shelling.",
+            Label.RELATED,
+        ),
+        # The past perfect governs its whole clause ("had retaliated ... with strikes").
+        (
+            "Northland had retaliated by hitting Southern posts with air strikes.",
+            Label.RELATED,
+        ),
+        # ... while the simple past is a report.
+        (
+            "Northland retaliated by hitting Southern posts with air strikes.",
+            Label.BREACH,
+        ),
+    ],
+)
+def test_background_clauses(text: str, label: Label) -> None:
+    assert _label(TRUCE, "Border tension", text) is label
+
+
+PAIR = (
+    ENTITIES
+    + """
+commitments:
+  - id: truce
+    title: Northland-Southland truce holds
+    statement: Northland and Southland will stop all hostilities.
+    kind: ceasefire
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-11-02
+    ongoing: true
+  - id: access
+    title: Northland lets monitors in
+    statement: Northland will let the monitors inspect its sites.
+    kind: other
+    said_by: A mediator
+    parties: [north]
+    topics: [monitors, inspections]
+    effective: 2025-11-02
+    signals:
+      breach: ["suspended inspections"]
+      met: ["resumed inspections"]
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # The lead (after a dateline) reports the commitment kept: an older breach below it,
+        # not dated as new, is background.
+        (
+            "EASTPORT - Monitors\nNorthland resumed inspections of its sites with the monitors "
+            "on Thursday after weeks of talks.\nNorthland suspended inspections in late November "
+            "after the border fighting.",
+            Label.MET,
+        ),
+        # ... not when it is dated as new.
+        (
+            "EASTPORT - Monitors\nNorthland resumed inspections of its sites with the monitors "
+            "on Thursday after weeks of talks.\nNorthland suspended inspections again on "
+            "Friday.",
+            Label.BREACH,
+        ),
+    ],
+)
+def test_the_lead_is_the_current_event(text: str, label: Label) -> None:
+    cfg = parse_config(PAIR, env={})
+    verdicts = Matcher(cfg.commitments, cfg.entities).judge("Inspections", text, AT)
+    assert next(v for v in verdicts if v.commitment_id == "access").label is label

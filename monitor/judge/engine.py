@@ -215,7 +215,6 @@ _DATED_BACKGROUND = frozenset(_L("dated_background"))
 #: rounds named by ordinal, agreements named by their date, backstory clauses (``en.yaml``).
 _RELATIVE = frozenset(_L("relative_words"))
 _PAST_PERFECT = frozenset(_L("past_perfect"))
-_PERFECT_INSERTS = frozenset(_L("perfect_inserts"))
 _REPORTING = frozenset(p.split()[0] for p in _L("reporting"))
 _ORDINAL = {w: i + 1 for i, w in enumerate(_L("ordinals"))} | {
     w: i + 1 for i, w in enumerate(_L("ordinal_numbers"))
@@ -225,6 +224,10 @@ _EARLIER_ROUNDS = frozenset(_L("earlier_rounds"))
 _ROUND_COUNTS = frozenset(_L("round_counts"))
 _STANDING = frozenset(p.split()[0] for p in _L("standing_nouns"))  # "cease fire": "cease"
 _BACKSTORY = frozenset(_L("backstory"))
+_TIME_RELATIVE = frozenset(_L("time_relative"))
+_TIME_SPANS = frozenset(_L("time_spans"))
+#: Words between a backstory word and "<span> of" ("after enduring over 50 days of shelling").
+SPAN_WINDOW = 5
 _PAST_MARKERS = frozenset(_L("past_markers"))
 _STATIVE = frozenset(_L("stative_participles"))
 _RECENT_GAP = frozenset(_L("recent_gap"))
@@ -234,6 +237,8 @@ ROUND_GAP = 3
 AGREEMENT_DATE_WINDOW = 3
 #: A background cue's factor on the score (the same for every kind of background).
 BACKGROUND_FACTOR = 0.45
+#: The lead is the first body sentence of at least this many words (not a dateline or byline).
+LEAD_WORDS = 8
 #: A body sentence dated this close to publication is as new as the headline's event.
 CURRENT_DAYS = 2
 
@@ -1129,31 +1134,48 @@ class Matcher:
         dated: Sequence[tuple[SentenceFinding, _Sentence]],
         findings: list[SentenceFinding],
     ) -> None:
-        """The headline reports the current event: when it reports the commitment kept (a met
-        signal that nothing governs, and no breach signal), a body sentence reporting it broken
-        is the story's background ("Talks agree to extend the truce" above "the talks had
-        reached an impasse"), unless that sentence is itself dated as new (a day within
-        ``CURRENT_DAYS`` of publication, or a ``current`` cue: "fresh", "renewed" ...)."""
-        if not art.headline or art.published_at is None or not dated:
+        """The headline, or else the lead, reports the current event: when it reports the
+        commitment kept (a met signal that nothing governs, and no breach signal), a later
+        sentence reporting it broken is the story's background ("Talks agree to extend the
+        truce" above "the talks had reached an impasse"), unless that sentence is itself dated
+        as new (a day within ``CURRENT_DAYS`` of publication, or a ``current`` cue: "fresh",
+        "renewed" ...)."""
+        if art.published_at is None or not dated:
             return
-        head = art.sentences[0]
-        if not any(f.sentence == art.headline and f.label is Label.MET for f in findings):
-            return
-        if any(head.hits.get(k) for k in rule.breach):
-            return
-        sig = [h for k in rule.met for h in head.hits.get(k, ())]
-        if not sig or not self._live(rule, head, Label.MET, sig)[0]:
+        current = self._current_event(rule, art, findings)
+        if current is None:
             return
         recent = art.published_at.date() - timedelta(days=CURRENT_DAYS)
+        later = {id(t) for t in art.sentences[art.sentences.index(current) + 1 :]}
         for f, s in dated:
-            if s is head or _G["current"] in s.hits:
+            if id(s) not in later or _G["current"] in s.hits:
                 continue
             if any(d.last >= recent for d in self._dates(s, art.published_at)):
                 continue
             i = next((i for i, g in enumerate(findings) if g is f and g.counted), None)
             if i is not None:
-                why = "background to the headline's event (the commitment kept), not dated as new"
+                why = "background to the current event (the commitment kept), not dated as new"
                 findings[i] = replace(f, counted=False, reasons=(why, *f.reasons))
+
+    def _current_event(
+        self, rule: _Rule, art: _Article, findings: Sequence[SentenceFinding]
+    ) -> _Sentence | None:
+        """The headline, or the lead when the headline has no breach signal (a lead whose met
+        finding counts), if it reports the commitment kept: a met finding whose signals nothing
+        governs, and no breach signal."""
+        if not art.headline:
+            return None  # (with no headline, the strongest sentence speaks for the article)
+        lead = next((t for t in art.sentences[1:] if len(t.tokens) >= LEAD_WORDS), None)
+        for i, s in enumerate((art.sentences[0], lead) if lead else art.sentences[:1]):
+            if any(s.hits.get(k) for k in rule.breach):
+                return None
+            met = [f for f in findings if f.sentence == s.text and f.label is Label.MET]
+            if not met or (i and not any(f.counted for f in met)):
+                continue  # (the lead must count: it is not the headline's news)
+            sig = [h for k in rule.met for h in s.hits.get(k, ())]
+            if sig and self._live(rule, s, Label.MET, sig)[0]:
+                return s
+        return None
 
     def _backstory(
         self,
@@ -1580,8 +1602,10 @@ class Matcher:
             if opening < 1:
                 break
             start = cs[opening - 1]
+        if tokens[start] in _TIME_RELATIVE and start >= 2 and tokens[start - 1] == ",":
+            start = cs[start - 2]  # "since June, when the strikes hit": the time named before
         end = pos + 1
-        while end < len(tokens) and cs[end] == start and tokens[end] not in _RELATIVE:
+        while end < len(tokens) and cs[end] == cs[pos] and tokens[end] not in _RELATIVE:
             end += 1
         for i in range(pos, start, -1):
             if tokens[i] in _RELATIVE:
@@ -1639,10 +1663,13 @@ class Matcher:
         text = "".join(pieces)
         out: list[DateRef] = []
         for d in find_dates(text, published):
-            if d.since:
-                continue
             first = bisect_right(offsets, d.start) - 1
             last = bisect_right(offsets, d.start + len(d.text) - 1) - 1
+            if d.since and not (
+                tokens[last + 1 : last + 2] == [","]
+                and not _TIME_RELATIVE.isdisjoint(tokens[last + 2 : last + 3])
+            ):
+                continue  # ("since June, when ...": June is when it happened)
             before = tokens[max(0, first - AGREEMENT_DATE_WINDOW) : first]
             named = not _STANDING.isdisjoint(tokens[last + 1 : last + 3]) or (
                 first >= 2 and tokens[first - 2] in _STANDING and tokens[first - 1] == "of"
@@ -1693,17 +1720,19 @@ class Matcher:
         return found
 
     def _backstory_perfect(self, w: _Weighing) -> bool:
-        """Every signal is in the past perfect ("troops *had clashed*"), the sentence has no verb
-        of reporting (which would make it reported speech) and names no day since the
-        commitment took effect."""
+        """Every signal's clause is in the past perfect ("troops *had clashed*", "*had*
+        retaliated with strikes"), the sentence has no verb of reporting (which would make it
+        reported speech) and names no day since the commitment took effect."""
         s = w.s
         if not _REPORTING.isdisjoint(s.tokens):
             return False
         for h in w.live:
-            j = s.predicates.get(h, h).start - 1
-            while j >= 0 and (s.tokens[j] in _PERFECT_INSERTS or s.tokens[j].endswith("ly")):
-                j -= 1
-            if j < 0 or s.tokens[j] not in _PAST_PERFECT:
+            pos = s.predicates.get(h, h).start
+            start, _ = self._event_span(s, pos)
+            if not any(
+                s.tokens[j] in _PAST_PERFECT and s.tokens[j + 1 : j + 2] != ["to"]
+                for j in range(start, pos)
+            ):
                 return False
         return not self._dated_after(w.rule.commitment, s, w.art.published_at)
 
@@ -1926,8 +1955,11 @@ class Matcher:
             w.notes.append(f"hedged: {hedge[0].phrase!r}")
         bg = self._background(w)
         if breach and bg:
-            w.factor *= 0.45
+            w.factor *= BACKGROUND_FACTOR
             w.notes.append(f"background: {bg[0].phrase!r}")
+        elif breach and w.live and all(self._after_span(s, h) for h in w.live):
+            w.factor *= BACKGROUND_FACTOR
+            w.notes.append("background: after a span of it ('after weeks of ...')")
         if breach and b.generic_breach_discounted:
             generic = s.hits.get(_G["generic"])
             if b.accusation_discounted and not generic:
@@ -1943,6 +1975,21 @@ class Matcher:
                 w.score += 0.1
         if w.linked and breach and b.linked_breach_bonus:
             w.score += 0.1
+
+    @staticmethod
+    def _after_span(s: _Sentence, hit: PhraseHit) -> bool:
+        """ "After enduring over 50 days of bombardment": a backstory word, then a span of time
+        and "of" before the signal, in its clause: what came before, not an event now."""
+        clause = s.clause_start[hit.start]
+        tokens = s.tokens
+        for i in range(clause, hit.start):
+            if tokens[i] not in _BACKSTORY:
+                continue
+            return any(
+                tokens[j] in _TIME_SPANS and tokens[j + 1] == "of"
+                for j in range(i + 1, min(hit.start - 1, i + SPAN_WINDOW + 1))
+            )
+        return False
 
     def _standing_state(self, w: _Weighing) -> bool:
         """A standing claim: every signal's clause tells a state in the present
