@@ -344,3 +344,36 @@ def test_the_lead_is_the_current_event(text: str, label: Label) -> None:
     cfg = parse_config(PAIR, env={})
     verdicts = Matcher(cfg.commitments, cfg.entities).judge("Inspections", text, AT)
     assert next(v for v in verdicts if v.commitment_id == "access").label is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # The article dates its hostilities before the truce: "those strikes" refers back.
+        (
+            "Southern jets struck Northern depots in October, before the truce.\n"
+            "Northland has since criticised the mediators for failing to condemn those Southern "
+            "strikes.",
+            Label.RELATED,
+        ),
+        # ... but not a new event told as such ("fresh").
+        (
+            "Southern jets struck Northern depots in October, before the truce.\n"
+            "Northland said fresh Southern strikes hit the depots.",
+            Label.BREACH,
+        ),
+        # ... nor a verb after "that" ("the claim that jets bombed ...").
+        (
+            "Southern jets struck Northern depots in October, before the truce.\n"
+            "Northland's claim that Southern jets bombed its depots strained the truce.",
+            Label.BREACH,
+        ),
+    ],
+)
+def test_known_hostilities_refer_back(text: str, label: Label) -> None:
+    assert _label(TRUCE, "Depots", text) is label
+
+
+def test_suspending_its_strikes_is_their_end() -> None:
+    text = "Southland agreed to suspend its air strikes on Northern posts."
+    assert _label(TRUCE, "Border", text) is not Label.BREACH

@@ -224,6 +224,12 @@ _EARLIER_ROUNDS = frozenset(_L("earlier_rounds"))
 _ROUND_COUNTS = frozenset(_L("round_counts"))
 _STANDING = frozenset(p.split()[0] for p in _L("standing_nouns"))  # "cease fire": "cease"
 _BACKSTORY = frozenset(_L("backstory"))
+_KNOWN = frozenset(_L("known_determiners"))
+_PHRASE_ENDS = frozenset(_L("phrase_ends"))
+#: Words a determiner may stand before its noun ("the US-Israeli air strikes").
+NOUN_PHRASE_WINDOW = 3
+#: The reasons that date a breach too early (before the commitment, weeks back).
+_TIME_BLOCKS = (_BEFORE, "dated only to a period", "a recap", "the hostilities are dated before")
 _TIME_RELATIVE = frozenset(_L("time_relative"))
 _TIME_SPANS = frozenset(_L("time_spans"))
 #: Words between a backstory word and "<span> of" ("after enduring over 50 days of shelling").
@@ -233,8 +239,11 @@ _STATIVE = frozenset(_L("stative_participles"))
 _RECENT_GAP = frozenset(_L("recent_gap"))
 #: Words an ordinal may stand before its round noun ("the third and final round").
 ROUND_GAP = 3
-#: Words around a date in which a standing noun or an agreeing verb makes it an agreement's date.
-AGREEMENT_DATE_WINDOW = 3
+#: Verbs of agreeing before an agreement's date (not "struck": hostilities strike too).
+_AGREEING = tuple(a for a in _AGREED if a != "struck")
+#: Words before a date in which a verb of agreeing makes it an agreement's date ("a truce
+#: brokered in Eastport on October 19").
+AGREED_DATE_WINDOW = 5
 #: A background cue's factor on the score (the same for every kind of background).
 BACKGROUND_FACTOR = 0.45
 #: The lead is the first body sentence of at least this many words (not a dateline or byline).
@@ -995,6 +1004,7 @@ class Matcher:
                 if f.label is Label.BREACH:
                     dated.append((f, s))
         self._old_events(rule, dated, findings)
+        self._known_events(rule, art, dated, findings)
         self._against_headline(rule, art, dated, findings)
         self._borrowed_vetoes(findings)
         return _decide(rule, findings, related, art.headline)
@@ -1126,6 +1136,51 @@ class Matcher:
                         *f.reasons,
                     ),
                 )
+
+    def _known_events(
+        self,
+        rule: _Rule,
+        art: _Article,
+        dated: Sequence[tuple[SentenceFinding, _Sentence]],
+        findings: list[SentenceFinding],
+    ) -> None:
+        """An article that dates its hostilities too early (before the commitment, weeks back)
+        and reports none on a day since: an undated sentence that names them as known ("the
+        Israeli strikes", "those strikes") refers back to them, not to new ones."""
+        eff, published = rule.commitment.effective_at, art.published_at
+        if eff is None or published is None:
+            return
+        day = eff.date()
+        if not any(t in r for f, _ in dated for r in f.reasons for t in _TIME_BLOCKS):
+            return
+        for f, s in dated:
+            if f.counted and any(d.first == d.last >= day for d in self._dates(s, published)):
+                return  # a breach on a day since: the article reports new events too
+        for f, s in dated:
+            if not f.counted or self._dates(s, published) or _G["current"] in s.hits:
+                continue  # (dated, or "fresh", "renewed" ...: its own time)
+            hits = [h for k in rule.breach for h in s.hits.get(k, ())]
+            if not hits or not all(self._known(s, h) for h in hits):
+                continue
+            i = next((i for i, g in enumerate(findings) if g is f), None)
+            if i is not None:
+                why = "names the article's earlier hostilities as known ('the', 'those' ...)"
+                findings[i] = replace(f, counted=False, reasons=(why, *f.reasons))
+
+    @staticmethod
+    def _known(s: _Sentence, hit: PhraseHit) -> bool:
+        """A known-thing determiner opens the signal's noun phrase ("*those* strikes"); a signal
+        in -ed is a verb ("bombed"), not a noun."""
+        if s.tokens[hit.start].endswith("ed"):
+            return False
+        clause = s.clause_start[hit.start]
+        for i in range(hit.start - 1, max(clause, hit.start - NOUN_PHRASE_WINDOW - 1) - 1, -1):
+            t = s.tokens[i]
+            if t in _KNOWN:
+                return True
+            if t in _PHRASE_ENDS or t in PUNCTUATION:
+                return False
+        return False
 
     def _against_headline(
         self,
@@ -1670,11 +1725,11 @@ class Matcher:
                 and not _TIME_RELATIVE.isdisjoint(tokens[last + 2 : last + 3])
             ):
                 continue  # ("since June, when ...": June is when it happened)
-            before = tokens[max(0, first - AGREEMENT_DATE_WINDOW) : first]
+            before = tokens[max(0, first - AGREED_DATE_WINDOW) : first]
             named = not _STANDING.isdisjoint(tokens[last + 1 : last + 3]) or (
                 first >= 2 and tokens[first - 2] in _STANDING and tokens[first - 1] == "of"
             )  # "the November 2020 statement", "the truce of October 19"
-            if not named and not any(t.startswith(_AGREED) for t in before):
+            if not named and not any(t.startswith(_AGREEING) for t in before):
                 out.append(d)
         return out
 
