@@ -1157,8 +1157,8 @@ class Matcher:
             if f.counted and any(d.first == d.last >= day for d in self._dates(s, published)):
                 return  # a breach on a day since: the article reports new events too
         for f, s in dated:
-            if not f.counted or self._dates(s, published) or _G["current"] in s.hits:
-                continue  # (dated, or "fresh", "renewed" ...: its own time)
+            if not f.counted or self._dates(s, published):
+                continue
             hits = [h for k in rule.breach for h in s.hits.get(k, ())]
             if not hits or not all(self._known(s, h) for h in hits):
                 continue
@@ -1169,10 +1169,12 @@ class Matcher:
 
     @staticmethod
     def _known(s: _Sentence, hit: PhraseHit) -> bool:
-        """A known-thing determiner opens the signal's noun phrase ("*those* strikes"); a signal
-        in -ed is a verb ("bombed"), not a noun."""
+        """A known-thing determiner opens the signal's noun phrase ("*those* strikes"), not one
+        called new ("fresh strikes"); a signal in -ed is a verb ("bombed"), not a noun."""
         if s.tokens[hit.start].endswith("ed"):
             return False
+        if any(0 <= hit.start - c.end <= 2 for c in s.hits.get(_G["current"], ())):
+            return False  # "fresh strikes", "the renewed fighting": new ones
         clause = s.clause_start[hit.start]
         for i in range(hit.start - 1, max(clause, hit.start - NOUN_PHRASE_WINDOW - 1) - 1, -1):
             t = s.tokens[i]
