@@ -377,3 +377,31 @@ def test_known_hostilities_refer_back(text: str, label: Label) -> None:
 def test_suspending_its_strikes_is_their_end() -> None:
     text = "Southland agreed to suspend its air strikes on Northern posts."
     assert _label(TRUCE, "Border", text) is not Label.BREACH
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # A met event its own clause dates weeks back is a recap: it was news then.
+        (
+            "On November 10, Northland and Southland held talks in Eastport, under the "
+            "mediators, and signed an agreement.",
+            Label.RELATED,
+        ),
+        # ... one dated days back is news.
+        (
+            "On December 10, Northland and Southland held talks in Eastport, under the "
+            "mediators, and signed an agreement.",
+            Label.MET,
+        ),
+    ],
+)
+def test_a_met_event_dated_weeks_back_is_a_recap(text: str, label: Label) -> None:
+    assert _label(TALKS, "Eastport", text) is label
+
+
+def test_quiet_since_the_truce_is_not_dated_by_it() -> None:
+    text = (
+        "Since the truce of November 2 the border between Northland and Southland has been quiet."
+    )
+    assert _label(TRUCE, "Border", text) is Label.MET

@@ -51,6 +51,8 @@ VENUE_FACTOR = 0.85
 BREACH_GRACE = timedelta(days=1)
 #: A breach sentence whose every date is this much older than the article is a recap.
 STALE_BREACH = timedelta(days=45)
+#: ... and a met event whose own clause dates it this much older (it was news then).
+STALE_MET = timedelta(days=14)
 
 # Token windows before a signal (same clause) in which a cue applies.
 NEGATION_WINDOW = 5
@@ -239,6 +241,11 @@ _STATIVE = frozenset(_L("stative_participles"))
 _RECENT_GAP = frozenset(_L("recent_gap"))
 #: Words an ordinal may stand before its round noun ("the third and final round").
 ROUND_GAP = 3
+#: A sentence's opening phrase of at most this many words, then a comma, dates the clauses
+#: that name no time of their own ("On October 27-28, ..."; "Last month, ...").
+OPENER_WORDS = 6
+#: Words between "since" and a date that it still governs ("since the truce of October 19").
+SINCE_WINDOW = 4
 #: Verbs of agreeing before an agreement's date (not "struck": hostilities strike too).
 _AGREEING = tuple(a for a in _AGREED if a != "struck")
 #: Words before a date in which a verb of agreeing makes it an agreement's date ("a truce
@@ -1677,19 +1684,30 @@ class Matcher:
         if published is None or any(_BEFORE in b or "recap" in b for b in w.blocks):
             return None
         eff = c.effective_at.date() if c.effective_at is not None else None
-        stale = published.date() - STALE_BREACH
+        stale = published.date() - (STALE_BREACH if w.breach else STALE_MET)
         found: str | None = None
+        opener = self._opener(w.s)
         for start, end in spans:
             dates = self._event_dates(w, start, end, published)
+            if not dates and opener:
+                dates = self._event_dates(w, 0, opener, published)  # "On May 2, X did A and B"
             if not dates:
                 return None
             if eff is not None and all(d.last < eff for d in dates):
                 found = found or f"{_BEFORE} {eff.isoformat()} (its own clause): {dates[0].text!r}"
-            elif w.breach and all(d.last < stale for d in dates):
+            elif all(d.last < stale for d in dates):
                 found = found or f"a recap: its own clause dates it weeks before: {dates[0].text!r}"
             else:
                 return None
         return found
+
+    @staticmethod
+    def _opener(s: _Sentence) -> int:
+        """The length of the sentence's opening phrase ("On October 27-28," "Last month,"): a
+        first clause of at most ``OPENER_WORDS`` words ending in a comma; 0 when none."""
+        cs = s.clause_start
+        end = next((i for i in range(len(cs)) if cs[i] != 0), 0)  # (its comma starts the next)
+        return end if 0 < end <= OPENER_WORDS and s.tokens[end] == "," else 0
 
     def _events_dated(self, w: _Weighing, published: datetime) -> list[DateRef]:
         """The sentence's dates that date an event, not an agreement (``_event_dates``)."""
@@ -1722,7 +1740,13 @@ class Matcher:
         for d in find_dates(text, published):
             first = bisect_right(offsets, d.start) - 1
             last = bisect_right(offsets, d.start + len(d.text) - 1) - 1
-            if d.since and not (
+            since = (
+                d.since
+                or (  # (a met span: "quiet since the truce of October 19")
+                    not w.breach and "since" in tokens[max(0, first - SINCE_WINDOW) : first]
+                )
+            )
+            if since and not (
                 tokens[last + 1 : last + 2] == [","]
                 and not _TIME_RELATIVE.isdisjoint(tokens[last + 2 : last + 3])
             ):
@@ -1731,8 +1755,8 @@ class Matcher:
             named = not _STANDING.isdisjoint(tokens[last + 1 : last + 3]) or (
                 first >= 2 and tokens[first - 2] in _STANDING and tokens[first - 1] == "of"
             )  # "the November 2020 statement", "the truce of October 19"
-            if not named and not any(t.startswith(_AGREEING) for t in before):
-                out.append(d)
+            if not w.breach or (not named and not any(t.startswith(_AGREEING) for t in before)):
+                out.append(d)  # (for met, an agreement's date is the event's: "signed on ...")
         return out
 
     @staticmethod
