@@ -313,6 +313,8 @@ class _Sentence:
     predicates: dict[PhraseHit, PhraseHit] = field(default_factory=dict)
     dates: list[DateRef] | None = None  # filled on first use
     events_dated: list[DateRef] | None = None  # ``dates`` less agreements' dates; on first use
+    #: Its dates with the tokens they span (first, last); filled on first use.
+    token_dates: list[tuple[DateRef, int, int]] | None = None
     grams: frozenset[tuple[str, ...]] | None = None
     _clause_start: list[int] | None = None
 
@@ -1723,23 +1725,11 @@ class Matcher:
     ) -> list[DateRef]:
         """The dates in tokens ``start``..``end`` that date an event, not an agreement ("the
         truce of October 19", "the November 2020 statement", "agreed on October 19")."""
-        tokens = w.s.tokens[start:end]
-        if _DATE_WORDS.isdisjoint(tokens) and not any(map(_DIGIT.search, tokens)):
-            return []
-        offsets: list[int] = []
-        pieces: list[str] = []
-        pos = 0
-        for i, t in enumerate(tokens):
-            sep = "'" if t == "s" and i else " "  # "October's" was split at its apostrophe
-            pieces.append(sep + t if i else t)
-            pos += len(sep) if i else 0
-            offsets.append(pos)
-            pos += len(t)
-        text = "".join(pieces)
+        tokens = w.s.tokens
         out: list[DateRef] = []
-        for d in find_dates(text, published):
-            first = bisect_right(offsets, d.start) - 1
-            last = bisect_right(offsets, d.start + len(d.text) - 1) - 1
+        for d, first, last in self._token_dates(w.s, published):
+            if not start <= first < end:
+                continue
             since = (
                 d.since
                 or (  # (a met span: "quiet since the truce of October 19")
@@ -1758,6 +1748,26 @@ class Matcher:
             if not w.breach or (not named and not any(t.startswith(_AGREEING) for t in before)):
                 out.append(d)  # (for met, an agreement's date is the event's: "signed on ...")
         return out
+
+    def _token_dates(self, s: _Sentence, published: datetime) -> list[tuple[DateRef, int, int]]:
+        """The sentence's dates with the tokens they span (first, last), found once."""
+        if s.token_dates is None:
+            s.token_dates = []
+            if _DATE_WORDS.intersection(s.tokens) or _DIGIT.search(s.text):
+                offsets: list[int] = []
+                pieces: list[str] = []
+                pos = 0
+                for i, t in enumerate(s.tokens):
+                    sep = "'" if t == "s" and i else " "  # "October's" was split at its apostrophe
+                    pieces.append(sep + t if i else t)
+                    pos += len(sep) if i else 0
+                    offsets.append(pos)
+                    pos += len(t)
+                for d in find_dates("".join(pieces), published):
+                    first = bisect_right(offsets, d.start) - 1
+                    last = bisect_right(offsets, d.start + len(d.text) - 1) - 1
+                    s.token_dates.append((d, first, last))
+        return s.token_dates
 
     @staticmethod
     def _rounds(tokens: Sequence[str], start: int, end: int) -> tuple[int, str | None]:
@@ -1787,6 +1797,8 @@ class Matcher:
         """Every signal's clause names an earlier round: a lower ordinal than the headline's or
         lead's ("the second round ended without agreement" in a story of the third), or one
         called earlier ("the previous round")."""
+        if _ROUNDS.isdisjoint(s.tokens):
+            return None
         if art.current_round is None:
             lead = art.sentences[:2]
             art.current_round = max(
