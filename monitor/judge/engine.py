@@ -244,6 +244,8 @@ ROUND_GAP = 3
 #: A sentence's opening phrase of at most this many words, then a comma, dates the clauses
 #: that name no time of their own ("On October 27-28, ..."; "Last month, ...").
 OPENER_WORDS = 6
+#: Tokens written without a space before them.
+_GLUED = frozenset({",", ";", ":", ")", "!", "?"})
 #: Words between "since" and a date that it still governs ("since the truce of October 19").
 SINCE_WINDOW = 4
 #: Verbs of agreeing before an agreement's date (not "struck": hostilities strike too).
@@ -1758,7 +1760,8 @@ class Matcher:
                 pieces: list[str] = []
                 pos = 0
                 for i, t in enumerate(s.tokens):
-                    sep = "'" if t == "s" and i else " "  # "October's" was split at its apostrophe
+                    # "October's" was split at its apostrophe; "October 17, 2025" keeps its comma
+                    sep = "'" if t == "s" else "" if t in _GLUED else " "
                     pieces.append(sep + t if i else t)
                     pos += len(sep) if i else 0
                     offsets.append(pos)
@@ -2173,14 +2176,10 @@ class Matcher:
         eff = c.effective_at.date()
         return any(d.first >= eff and d.first == d.last for d in self._dates(s, published))
 
-    @staticmethod
-    def _dates(s: _Sentence, published: datetime) -> list[DateRef]:
+    def _dates(self, s: _Sentence, published: datetime) -> list[DateRef]:
+        """The sentence's dates of events (not "since ..." comparisons)."""
         if s.dates is None:
-            s.dates = (
-                [d for d in find_dates(s.text, published) if not d.since]
-                if _DATE_WORDS.intersection(s.tokens) or _DIGIT.search(s.text)
-                else []
-            )
+            s.dates = [d for d, _, _ in self._token_dates(s, published) if not d.since]
         return s.dates
 
     def _earlier(self, s: _Sentence, hit: PhraseHit) -> PhraseHit | None:
