@@ -1646,14 +1646,17 @@ class Matcher:
         s = w.s
         if not w.live:
             return
-        spans = [self._event_span(s, s.predicates.get(h, h).start) for h in w.live]
-        old = self._old_span_dates(w, spans)
-        if old is not None:
-            w.blocks.append(old)
-        earlier = self._earlier_round(w.art, s, spans)
-        if earlier is not None:
-            w.blocks.append(f"about an earlier round than the article's: {earlier!r}")
-        if w.breach and not w.blocks and self._backstory_perfect(w):
+        dated = w.art.published_at is not None and bool(self._token_dates(s, w.art.published_at))
+        if dated or not _ROUNDS.isdisjoint(s.tokens):
+            spans = [self._event_span(s, s.predicates.get(h, h).start) for h in w.live]
+            old = self._old_span_dates(w, spans) if dated else None
+            if old is not None:
+                w.blocks.append(old)
+            earlier = self._earlier_round(w.art, s, spans)
+            if earlier is not None:
+                w.blocks.append(f"about an earlier round than the article's: {earlier!r}")
+        perfect = w.breach and not w.blocks and not _PAST_PERFECT.isdisjoint(s.tokens)
+        if perfect and self._backstory_perfect(w):
             w.factor *= BACKGROUND_FACTOR
             w.notes.append("background: the past perfect ('had'), not reported speech")
 
