@@ -248,7 +248,7 @@ def _probe(base: str, key: str, value: str, parties: str, title: str) -> tuple[L
             "resumption_blocks_breach",
             "false",
             "pakistan, afghanistan",
-            "Pakistan and Afghanistan revived talks that had stalled",
+            "Pakistan and Afghanistan revived talks that stalled",
             Label.RELATED,
             Label.BREACH,
         ),

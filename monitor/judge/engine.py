@@ -18,6 +18,7 @@ differ only in words absent from the article share one judgement.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -50,6 +51,8 @@ VENUE_FACTOR = 0.85
 BREACH_GRACE = timedelta(days=1)
 #: A breach sentence whose every date is this much older than the article is a recap.
 STALE_BREACH = timedelta(days=45)
+#: ... and a met event whose own clause dates it this much older (it was news then).
+STALE_MET = timedelta(days=14)
 
 # Token windows before a signal (same clause) in which a cue applies.
 NEGATION_WINDOW = 5
@@ -210,6 +213,52 @@ _ENDED = frozenset({"expired", "expires", "ended", "ends", "lapsed", "lapses", "
 #: Background time cues that apply to their clause only, and only when they date the event
 #: before the commitment ("last month" in December is after an October pledge).
 _DATED_BACKGROUND = frozenset(_L("dated_background"))
+#: An event's own time: relative clauses, the past perfect and its reported-speech exception,
+#: rounds named by ordinal, agreements named by their date, backstory clauses (``en.yaml``).
+_RELATIVE = frozenset(_L("relative_words"))
+_PAST_PERFECT = frozenset(_L("past_perfect"))
+_REPORTING = frozenset(p.split()[0] for p in _L("reporting"))
+_ORDINAL = {w: i + 1 for i, w in enumerate(_L("ordinals"))} | {
+    w: i + 1 for i, w in enumerate(_L("ordinal_numbers"))
+}
+_ROUNDS = frozenset(_L("round_nouns"))
+_EARLIER_ROUNDS = frozenset(_L("earlier_rounds"))
+_ROUND_COUNTS = frozenset(_L("round_counts"))
+_STANDING = frozenset(p.split()[0] for p in _L("standing_nouns"))  # "cease fire": "cease"
+_BACKSTORY = frozenset(_L("backstory"))
+_KNOWN = frozenset(_L("known_determiners"))
+_PHRASE_ENDS = frozenset(_L("phrase_ends"))
+#: Words a determiner may stand before its noun ("the US-Israeli air strikes").
+NOUN_PHRASE_WINDOW = 3
+#: The reasons that date a breach too early (before the commitment, weeks back).
+_TIME_BLOCKS = (_BEFORE, "dated only to a period", "a recap", "the hostilities are dated before")
+_TIME_RELATIVE = frozenset(_L("time_relative"))
+_TIME_SPANS = frozenset(_L("time_spans"))
+#: Words between a backstory word and "<span> of" ("after enduring over 50 days of shelling").
+SPAN_WINDOW = 5
+_PAST_MARKERS = frozenset(_L("past_markers"))
+_STATIVE = frozenset(_L("stative_participles"))
+_RECENT_GAP = frozenset(_L("recent_gap"))
+#: Words an ordinal may stand before its round noun ("the third and final round").
+ROUND_GAP = 3
+#: A sentence's opening phrase of at most this many words, then a comma, dates the clauses
+#: that name no time of their own ("On October 27-28, ..."; "Last month, ...").
+OPENER_WORDS = 6
+#: Tokens written without a space before them.
+_GLUED = frozenset({",", ";", ":", ")", "!", "?"})
+#: Words between "since" and a date that it still governs ("since the truce of October 19").
+SINCE_WINDOW = 4
+#: Verbs of agreeing before an agreement's date (not "struck": hostilities strike too).
+_AGREEING = tuple(a for a in _AGREED if a != "struck")
+#: Words before a date in which a verb of agreeing makes it an agreement's date ("a truce
+#: brokered in Eastport on October 19").
+AGREED_DATE_WINDOW = 5
+#: A background cue's factor on the score (the same for every kind of background).
+BACKGROUND_FACTOR = 0.45
+#: The lead is the first body sentence of at least this many words (not a dateline or byline).
+LEAD_WORDS = 8
+#: A body sentence dated this close to publication is as new as the headline's event.
+CURRENT_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -265,6 +314,9 @@ class _Sentence:
     #: Two-cue signals whose second cue is the predicate: the hit -> that cue.
     predicates: dict[PhraseHit, PhraseHit] = field(default_factory=dict)
     dates: list[DateRef] | None = None  # filled on first use
+    events_dated: list[DateRef] | None = None  # ``dates`` less agreements' dates; on first use
+    #: Its dates with the tokens they span (first, last); filled on first use.
+    token_dates: list[tuple[DateRef, int, int]] | None = None
     grams: frozenset[tuple[str, ...]] | None = None
     _clause_start: list[int] | None = None
 
@@ -303,6 +355,8 @@ class _Article:
     headline: str | None = None  # the title's text, when the article has one
     entities: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)
+    #: The highest ordinal of a round the headline or lead names (0: none); computed on use.
+    current_round: int | None = None
 
     def count(self, key: str) -> int:
         return sum(len(s.hits.get(key, ())) for s in self.sentences)
@@ -961,6 +1015,8 @@ class Matcher:
                 if f.label is Label.BREACH:
                     dated.append((f, s))
         self._old_events(rule, dated, findings)
+        self._known_events(rule, art, dated, findings)
+        self._against_headline(rule, art, dated, findings)
         self._borrowed_vetoes(findings)
         return _decide(rule, findings, related, art.headline)
 
@@ -992,6 +1048,7 @@ class Matcher:
         c, hits = rule.commitment, s.hits
         here: list[SentenceFinding] = []
         firsts: dict[Label, int] = {}
+        sigs: dict[Label, list[PhraseHit]] = {}
         for label, lkeys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
             sig = [h for k in lkeys for h in hits.get(k, ())]
             if c.exceptions:
@@ -1012,7 +1069,9 @@ class Matcher:
             if sig:
                 here.append(self._weigh(rule, s, art, label, sig, strong))
                 firsts[label] = min(h.start for h in sig)
+                sigs[label] = sig
         self._conceded(s, here, firsts)
+        self._backstory(rule, s, here, sigs)
         if rule.b.met_wins_in_sentence and len(here) == 2 and all(f.counted for f in here):
             # "Southland police detain Front commanders in Eastvale": the action, not the presence.
             here[0] = replace(
@@ -1089,6 +1148,132 @@ class Matcher:
                     ),
                 )
 
+    def _known_events(
+        self,
+        rule: _Rule,
+        art: _Article,
+        dated: Sequence[tuple[SentenceFinding, _Sentence]],
+        findings: list[SentenceFinding],
+    ) -> None:
+        """An article that dates its hostilities too early (before the commitment, weeks back)
+        and reports none on a day since: an undated sentence that names them as known ("the
+        Israeli strikes", "those strikes") refers back to them, not to new ones."""
+        eff, published = rule.commitment.effective_at, art.published_at
+        if eff is None or published is None:
+            return
+        day = eff.date()
+        if not any(t in r for f, _ in dated for r in f.reasons for t in _TIME_BLOCKS):
+            return
+        for f, s in dated:
+            if f.counted and any(d.first == d.last >= day for d in self._dates(s, published)):
+                return  # a breach on a day since: the article reports new events too
+        for f, s in dated:
+            if not f.counted or self._dates(s, published):
+                continue
+            hits = [h for k in rule.breach for h in s.hits.get(k, ())]
+            if not hits or not all(self._known(s, h) for h in hits):
+                continue
+            i = next((i for i, g in enumerate(findings) if g is f), None)
+            if i is not None:
+                why = "names the article's earlier hostilities as known ('the', 'those' ...)"
+                findings[i] = replace(f, counted=False, reasons=(why, *f.reasons))
+
+    @staticmethod
+    def _known(s: _Sentence, hit: PhraseHit) -> bool:
+        """A known-thing determiner opens the signal's noun phrase ("*those* strikes"), not one
+        called new ("fresh strikes"); a signal in -ed is a verb ("bombed"), not a noun."""
+        if s.tokens[hit.start].endswith("ed"):
+            return False
+        if any(0 <= hit.start - c.end <= 2 for c in s.hits.get(_G["current"], ())):
+            return False  # "fresh strikes", "the renewed fighting": new ones
+        clause = s.clause_start[hit.start]
+        for i in range(hit.start - 1, max(clause, hit.start - NOUN_PHRASE_WINDOW - 1) - 1, -1):
+            t = s.tokens[i]
+            if t in _KNOWN:
+                return True
+            if t in _PHRASE_ENDS or t in PUNCTUATION:
+                return False
+        return False
+
+    def _against_headline(
+        self,
+        rule: _Rule,
+        art: _Article,
+        dated: Sequence[tuple[SentenceFinding, _Sentence]],
+        findings: list[SentenceFinding],
+    ) -> None:
+        """The headline, or else the lead, reports the current event: when it reports the
+        commitment kept (a met signal that nothing governs, and no breach signal), a later
+        sentence reporting it broken is the story's background ("Talks agree to extend the
+        truce" above "the talks had reached an impasse"), unless that sentence is itself dated
+        as new (a day within ``CURRENT_DAYS`` of publication, or a ``current`` cue: "fresh",
+        "renewed" ...)."""
+        if art.published_at is None or not dated:
+            return
+        current = self._current_event(rule, art, findings)
+        if current is None:
+            return
+        recent = art.published_at.date() - timedelta(days=CURRENT_DAYS)
+        later = {id(t) for t in art.sentences[art.sentences.index(current) + 1 :]}
+        for f, s in dated:
+            if id(s) not in later or _G["current"] in s.hits:
+                continue
+            if any(d.last >= recent for d in self._dates(s, art.published_at)):
+                continue
+            i = next((i for i, g in enumerate(findings) if g is f and g.counted), None)
+            if i is not None:
+                why = "background to the current event (the commitment kept), not dated as new"
+                findings[i] = replace(f, counted=False, reasons=(why, *f.reasons))
+
+    def _current_event(
+        self, rule: _Rule, art: _Article, findings: Sequence[SentenceFinding]
+    ) -> _Sentence | None:
+        """The headline, or the lead when the headline has no breach signal (a lead whose met
+        finding counts), if it reports the commitment kept: a met finding whose signals nothing
+        governs, and no breach signal."""
+        if not art.headline:
+            return None  # (with no headline, the strongest sentence speaks for the article)
+        lead = next((t for t in art.sentences[1:] if len(t.tokens) >= LEAD_WORDS), None)
+        for i, s in enumerate((art.sentences[0], lead) if lead else art.sentences[:1]):
+            if any(s.hits.get(k) for k in rule.breach):
+                return None
+            met = [f for f in findings if f.sentence == s.text and f.label is Label.MET]
+            if not met or (i and not any(f.counted for f in met)):
+                continue  # (the lead must count: it is not the headline's news)
+            sig = [h for k in rule.met for h in s.hits.get(k, ())]
+            if sig and self._live(rule, s, Label.MET, sig)[0]:
+                return s
+        return None
+
+    def _backstory(
+        self,
+        rule: _Rule,
+        s: _Sentence,
+        here: list[SentenceFinding],
+        sigs: Mapping[Label, list[PhraseHit]],
+    ) -> None:
+        """ "Talks resumed in Eastport on Monday, *after* the last round collapsed": a breach in
+        a clause opened by a backstory word (``backstory``), after a clause that reports the
+        commitment kept (a live met signal), is what came before; not when a short gap says
+        it just happened ("hours after", "a day after"; ``recent_gap``)."""
+        if Label.BREACH not in sigs:
+            return
+        i = next((i for i, f in enumerate(here) if f.label is Label.BREACH and f.counted), None)
+        if i is None:
+            return
+        starts = set()
+        for h in sigs[Label.BREACH]:
+            clause = s.clause_start[h.start]
+            opener = next((j for j in range(clause, h.start) if s.tokens[j] in _BACKSTORY), None)
+            if opener is None or not _RECENT_GAP.isdisjoint(s.tokens[max(0, opener - 2) : opener]):
+                return  # "a day after the talks ended without a deal": just before, still news
+            starts.add(clause)
+        first = min(starts)
+        main = [h for h in sigs.get(Label.MET, ()) if h.end <= first]
+        if main and self._live(rule, s, Label.MET, main)[0]:
+            why = "what came before the sentence's own event (the commitment kept)"
+            here[i] = replace(here[i], counted=False, reasons=(why, *here[i].reasons))
+
     @staticmethod
     def _attributed(s: _Sentence, start: int, claim: PhraseHit) -> bool:
         """Whether a claim names who makes it ("the Southland government's claims", "claims by
@@ -1149,6 +1334,7 @@ class Matcher:
         self._place_guards(w)
         self._denial_guard(w)
         self._recap_and_date_guards(w)
+        self._event_time_guards(w)
         self._role_guards(w)
         self._discovery_guard(w)
         self._background_guards(w)
@@ -1243,7 +1429,7 @@ class Matcher:
         c, published, breach = w.rule.commitment, w.art.published_at, w.breach
         self._deadline_guards(w)
         if breach and published is not None:
-            dates = self._dates(w.s, published)
+            dates = self._events_dated(w, published)
             if dates and all(d.last < published.date() - STALE_BREACH for d in dates):
                 w.blocks.append("a recap: every date it names is weeks before publication")
         if c.effective_at is not None and published is not None:
@@ -1401,7 +1587,8 @@ class Matcher:
             if len(s.grams & rule.statement_grams) >= RECAP_GRAMS and self._quoted(w):
                 w.blocks.append("recap of the original statement")
         if published is not None and c.effective_at is not None:
-            dates = self._dates(s, published)
+            # (an agreement's date does not date a breach: "violated the truce of October 19")
+            dates = self._events_dated(w, published) if breach else self._dates(s, published)
             eff = c.effective_at.date()
             if dates and all(d.last < eff for d in dates):
                 w.blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
@@ -1450,6 +1637,203 @@ class Matcher:
                 return None
             found = dates[0].text
         return found
+
+    # -- an event's own time ------------------------------------------------------------------
+
+    def _event_time_guards(self, w: _Weighing) -> None:
+        """When the signal's own event happened: its clause's dates, an earlier round than the
+        article's, the past perfect of backstory."""
+        s = w.s
+        if not w.live:
+            return
+        dated = w.art.published_at is not None and bool(self._token_dates(s, w.art.published_at))
+        if dated or not _ROUNDS.isdisjoint(s.tokens):
+            spans = [self._event_span(s, s.predicates.get(h, h).start) for h in w.live]
+            old = self._old_span_dates(w, spans) if dated else None
+            if old is not None:
+                w.blocks.append(old)
+            earlier = self._earlier_round(w.art, s, spans)
+            if earlier is not None:
+                w.blocks.append(f"about an earlier round than the article's: {earlier!r}")
+        perfect = w.breach and not w.blocks and not _PAST_PERFECT.isdisjoint(s.tokens)
+        if perfect and self._backstory_perfect(w):
+            w.factor *= BACKGROUND_FACTOR
+            w.notes.append("background: the past perfect ('had'), not reported speech")
+
+    @staticmethod
+    def _event_span(s: _Sentence, pos: int) -> tuple[int, int]:
+        """The words that tell of the event at token ``pos``: its clause, cut at the relative
+        words around it ("the strike, *which* killed dozens last week")."""
+        cs, tokens = s.clause_start, s.tokens
+        start = cs[pos]
+        while start >= 2 and tokens[start - 1] == ")":  # "the Front (NLF) fighters": one clause
+            opening = next(
+                (i for i in range(start - 2, start - 7, -1) if i >= 0 and tokens[i] == "("), -1
+            )
+            if opening < 1:
+                break
+            start = cs[opening - 1]
+        if tokens[start] in _TIME_RELATIVE and start >= 2 and tokens[start - 1] == ",":
+            start = cs[start - 2]  # "since June, when the strikes hit": the time named before
+        end = pos + 1
+        while end < len(tokens) and cs[end] == cs[pos] and tokens[end] not in _RELATIVE:
+            end += 1
+        for i in range(pos, start, -1):
+            if tokens[i] in _RELATIVE:
+                return i, end
+        return start, end
+
+    def _old_span_dates(self, w: _Weighing, spans: Sequence[tuple[int, int]]) -> str | None:
+        """Every signal's own clause dates its event before the commitment (or, for a breach,
+        weeks before publication), whatever other clauses date ("Talks opened on Monday; the
+        first round, in October, ended without agreement")."""
+        c, published = w.rule.commitment, w.art.published_at
+        if published is None or any(_BEFORE in b or "recap" in b for b in w.blocks):
+            return None
+        eff = c.effective_at.date() if c.effective_at is not None else None
+        stale = published.date() - (STALE_BREACH if w.breach else STALE_MET)
+        found: str | None = None
+        opener = self._opener(w.s)
+        for start, end in spans:
+            dates = self._event_dates(w, start, end, published)
+            if not dates and opener:
+                dates = self._event_dates(w, 0, opener, published)  # "On May 2, X did A and B"
+            if not dates:
+                return None
+            if eff is not None and all(d.last < eff for d in dates):
+                found = found or f"{_BEFORE} {eff.isoformat()} (its own clause): {dates[0].text!r}"
+            elif all(d.last < stale for d in dates):
+                found = found or f"a recap: its own clause dates it weeks before: {dates[0].text!r}"
+            else:
+                return None
+        return found
+
+    @staticmethod
+    def _opener(s: _Sentence) -> int:
+        """The length of the sentence's opening phrase ("On October 27-28," "Last month,"): a
+        first clause of at most ``OPENER_WORDS`` words ending in a comma; 0 when none."""
+        cs = s.clause_start
+        end = next((i for i in range(len(cs)) if cs[i] != 0), 0)  # (its comma starts the next)
+        return end if 0 < end <= OPENER_WORDS and s.tokens[end] == "," else 0
+
+    def _events_dated(self, w: _Weighing, published: datetime) -> list[DateRef]:
+        """The sentence's dates that date an event, not an agreement (``_event_dates``)."""
+        s = w.s
+        if not self._dates(s, published):
+            return []
+        if s.events_dated is None:
+            s.events_dated = self._event_dates(w, 0, len(s.tokens), published)
+        return s.events_dated
+
+    def _event_dates(
+        self, w: _Weighing, start: int, end: int, published: datetime
+    ) -> list[DateRef]:
+        """The dates in tokens ``start``..``end`` that date an event, not an agreement ("the
+        truce of October 19", "the November 2020 statement", "agreed on October 19")."""
+        tokens = w.s.tokens
+        out: list[DateRef] = []
+        for d, first, last in self._token_dates(w.s, published):
+            if not start <= first < end:
+                continue
+            since = (
+                d.since
+                or (  # (a met span: "quiet since the truce of October 19")
+                    not w.breach and "since" in tokens[max(0, first - SINCE_WINDOW) : first]
+                )
+            )
+            if since and not (
+                tokens[last + 1 : last + 2] == [","]
+                and not _TIME_RELATIVE.isdisjoint(tokens[last + 2 : last + 3])
+            ):
+                continue  # ("since June, when ...": June is when it happened)
+            before = tokens[max(0, first - AGREED_DATE_WINDOW) : first]
+            named = not _STANDING.isdisjoint(tokens[last + 1 : last + 3]) or (
+                first >= 2 and tokens[first - 2] in _STANDING and tokens[first - 1] == "of"
+            )  # "the November 2020 statement", "the truce of October 19"
+            if not w.breach or (not named and not any(t.startswith(_AGREEING) for t in before)):
+                out.append(d)  # (for met, an agreement's date is the event's: "signed on ...")
+        return out
+
+    def _token_dates(self, s: _Sentence, published: datetime) -> list[tuple[DateRef, int, int]]:
+        """The sentence's dates with the tokens they span (first, last), found once."""
+        if s.token_dates is None:
+            s.token_dates = []
+            if _DATE_WORDS.intersection(s.tokens) or _DIGIT.search(s.text):
+                offsets: list[int] = []
+                pieces: list[str] = []
+                pos = 0
+                for i, t in enumerate(s.tokens):
+                    # "October's" was split at its apostrophe; "October 17, 2025" keeps its comma
+                    sep = "'" if t == "s" else "" if t in _GLUED else " "
+                    pieces.append(sep + t if i else t)
+                    pos += len(sep) if i else 0
+                    offsets.append(pos)
+                    pos += len(t)
+                for d in find_dates("".join(pieces), published):
+                    first = bisect_right(offsets, d.start) - 1
+                    last = bisect_right(offsets, d.start + len(d.text) - 1) - 1
+                    s.token_dates.append((d, first, last))
+        return s.token_dates
+
+    @staticmethod
+    def _rounds(tokens: Sequence[str], start: int, end: int) -> tuple[int, str | None]:
+        """The highest ordinal of a round named in ``tokens[start:end]`` ("the *third* round"),
+        and an earlier round named there ("the previous round"), if any."""
+        best = 0
+        earlier: str | None = None
+        for i in range(start, end):
+            t = tokens[i]
+            rank = _ORDINAL.get(t, 0)
+            if rank and any(
+                tokens[j] in _ROUNDS for j in range(i + 1, min(end, i + 1 + ROUND_GAP))
+            ):
+                best = max(best, rank)
+            elif t in _EARLIER_ROUNDS and earlier is None:
+                nxt = tokens[i + 1 : min(end, i + 3)]
+                if nxt[:1] and (
+                    nxt[0] in _ROUNDS
+                    or (nxt[0] in _ROUND_COUNTS and nxt[1:2] and nxt[1] in _ROUNDS)
+                ):
+                    earlier = " ".join(tokens[i : i + 1 + (nxt[0] not in _ROUNDS) + 1])
+        return best, earlier
+
+    def _earlier_round(
+        self, art: _Article, s: _Sentence, spans: Sequence[tuple[int, int]]
+    ) -> str | None:
+        """Every signal's clause names an earlier round: a lower ordinal than the headline's or
+        lead's ("the second round ended without agreement" in a story of the third), or one
+        called earlier ("the previous round")."""
+        if _ROUNDS.isdisjoint(s.tokens):
+            return None
+        if art.current_round is None:
+            lead = art.sentences[:2]
+            art.current_round = max(
+                (self._rounds(t.tokens, 0, len(t.tokens))[0] for t in lead), default=0
+            )
+        found: str | None = None
+        for start, end in spans:
+            rank, earlier = self._rounds(s.tokens, start, end)
+            if earlier is None and not 0 < rank < art.current_round:
+                return None
+            found = found or earlier or f"round {rank} of {art.current_round}"
+        return found
+
+    def _backstory_perfect(self, w: _Weighing) -> bool:
+        """Every signal's clause is in the past perfect ("troops *had clashed*", "*had*
+        retaliated with strikes"), the sentence has no verb of reporting (which would make it
+        reported speech) and names no day since the commitment took effect."""
+        s = w.s
+        if not _REPORTING.isdisjoint(s.tokens):
+            return False
+        for h in w.live:
+            pos = s.predicates.get(h, h).start
+            start, _ = self._event_span(s, pos)
+            if not any(
+                s.tokens[j] in _PAST_PERFECT and s.tokens[j + 1 : j + 2] != ["to"]
+                for j in range(start, pos)
+            ):
+                return False
+        return not self._dated_after(w.rule.commitment, s, w.art.published_at)
 
     def _role_guards(self, w: _Weighing) -> None:
         """Who acts: the bound party, not a militant group, a third party or the group."""
@@ -1670,8 +2054,11 @@ class Matcher:
             w.notes.append(f"hedged: {hedge[0].phrase!r}")
         bg = self._background(w)
         if breach and bg:
-            w.factor *= 0.45
+            w.factor *= BACKGROUND_FACTOR
             w.notes.append(f"background: {bg[0].phrase!r}")
+        elif breach and w.live and all(self._after_span(s, h) for h in w.live):
+            w.factor *= BACKGROUND_FACTOR
+            w.notes.append("background: after a span of it ('after weeks of ...')")
         if breach and b.generic_breach_discounted:
             generic = s.hits.get(_G["generic"])
             if b.accusation_discounted and not generic:
@@ -1680,10 +2067,56 @@ class Matcher:
             if generic and not since:  # "since the truce, ... repeatedly": the truce's own time
                 w.factor *= 0.5
                 w.notes.append(f"generic: {generic[0].phrase!r}")
+            elif b.accusation_discounted and not since and self._standing_state(w):
+                w.factor *= 0.5
+                w.notes.append("generic: a state in the present, with no event, date or finding")
             if _G["specific"] in s.hits:
                 w.score += 0.1
         if w.linked and breach and b.linked_breach_bonus:
             w.score += 0.1
+
+    @staticmethod
+    def _after_span(s: _Sentence, hit: PhraseHit) -> bool:
+        """ "After enduring over 50 days of bombardment": a backstory word, then a span of time
+        and "of" before the signal, in its clause: what came before, not an event now."""
+        clause = s.clause_start[hit.start]
+        tokens = s.tokens
+        for i in range(clause, hit.start):
+            if tokens[i] not in _BACKSTORY:
+                continue
+            return any(
+                tokens[j] in _TIME_SPANS and tokens[j + 1] == "of"
+                for j in range(i + 1, min(hit.start - 1, i + SPAN_WINDOW + 1))
+            )
+        return False
+
+    def _standing_state(self, w: _Weighing) -> bool:
+        """A standing claim: every signal's clause tells a state in the present
+        ("groups it says are orchestrating attacks from there", "militants operating from its
+        soil"), with no past event in the clause ("was planned", "crossed", "were continuing"),
+        no ``specific`` cue and no day since the commitment took effect; not in a headline."""
+        s, art = w.s, w.art
+        if not w.live or _G["specific"] in s.hits or (art.headline and s is art.sentences[0]):
+            return False  # (a headline's present is the news's: "Northland hands over a dossier")
+        if self._dated_after(w.rule.commitment, s, art.published_at):
+            return False
+        for h in w.live:
+            start, end = self._event_span(s, s.predicates.get(h, h).start)
+            for i in range(start, end):
+                t = s.tokens[i]
+                if t in _PAST_MARKERS:
+                    return False
+                if (
+                    len(t) > 4
+                    and t.endswith("ed")
+                    and t not in _STATIVE
+                    and i
+                    and (
+                        s.tokens[i - 1] not in {"be", "to"}  # "needs to be addressed": not an event
+                    )
+                ):
+                    return False
+        return True
 
     def _background(self, w: _Weighing) -> list[PhraseHit]:
         """The background cues that apply to the signals (dated ones only when before)."""
@@ -1746,14 +2179,10 @@ class Matcher:
         eff = c.effective_at.date()
         return any(d.first >= eff and d.first == d.last for d in self._dates(s, published))
 
-    @staticmethod
-    def _dates(s: _Sentence, published: datetime) -> list[DateRef]:
+    def _dates(self, s: _Sentence, published: datetime) -> list[DateRef]:
+        """The sentence's dates of events (not "since ..." comparisons)."""
         if s.dates is None:
-            s.dates = (
-                [d for d in find_dates(s.text, published) if not d.since]
-                if _DATE_WORDS.intersection(s.tokens) or _DIGIT.search(s.text)
-                else []
-            )
+            s.dates = [d for d, _, _ in self._token_dates(s, published) if not d.since]
         return s.dates
 
     def _earlier(self, s: _Sentence, hit: PhraseHit) -> PhraseHit | None:

@@ -375,6 +375,7 @@ class DateRef:
     first: date
     last: date
     since: bool  # "since 2021", "the worst since October": a comparison, not an event date
+    start: int = 0  # where it starts in the text (a character offset)
 
 
 def _month_range(year: int, month: int, part: str | None) -> tuple[date, date]:
@@ -477,5 +478,5 @@ def find_dates(text: str, published_at: datetime) -> list[DateRef]:
                 continue
         except (ValueError, KeyError):
             continue
-        out.append(DateRef(m.group().strip(), first, last, since))
+        out.append(DateRef(m.group().strip(), first, last, since, m.start()))
     return out
