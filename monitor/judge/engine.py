@@ -190,6 +190,8 @@ _OBJECT_MARKS = frozenset({"with", "to", "against", "on", "from", "in", "at", "n
 #: Eastport"), and auxiliaries that make a participle after it a predicate ("was agreed").
 _DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her"})
 _AUXILIARY = frozenset({"was", "were", "is", "are", "been", "be", "being", "has", "have", "had"})
+#: Words that join names ("government *of* Northland"): no part of the name itself.
+_FUNCTION_WORDS = frozenset({"the", "of", "a", "an", "and", "in", "on", "for", "to", "s", "-"})
 #: Hostilities before a ceasefire noun this close after a ``PRIOR_TO`` cue happened before it.
 PRIOR_WINDOW = 2
 #: ... or this close when the words between say it was agreed ("before the two sides agreed
@@ -511,6 +513,26 @@ def _base_entries(
     return entries
 
 
+def _own_names_of(
+    entities: Mapping[str, Entity], named: Sequence[str]
+) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """The entities the watchlist's commitments name, and every pair of adjacent words in
+    their names (shipped and the watchlist's): an ``exclude`` word next to the word before
+    or after it in one of those names is part of that name."""
+    pairs: set[tuple[str, str]] = set()
+    for source in (SHIPPED.entities, entities):
+        for eid in named:
+            ent = source.get(eid)
+            for alias in ent.aliases if ent is not None else ():
+                toks = tokenize(alias)
+                pairs.update(
+                    (a, b)
+                    for a, b in zip(toks, toks[1:], strict=False)
+                    if a not in _FUNCTION_WORDS and b not in _FUNCTION_WORDS
+                )
+    return frozenset(named), frozenset(pairs)
+
+
 def _own_names(aliases: Sequence[str]) -> set[str]:
     """The ``other_parties`` phrases found in ``aliases`` ("Israeli*" in "Israeli forces")."""
     index = PhraseIndex((p, "o") for p in _GUARDS["others"])
@@ -671,6 +693,8 @@ class Matcher:
         self._actors = frozenset(p for c in commitments for p in c.parties)
         #: The subjects no commitment binds: places and things, which never act.
         self._places = frozenset(x for c in commitments for x in c.subjects) - self._actors
+        self._exclude_keys = frozenset(f"C:{c.id}:X" for c in commitments if c.exclude)
+        self._own = _own_names_of(entities, named)
 
     # -- public -------------------------------------------------------------------------------
 
@@ -754,6 +778,8 @@ class Matcher:
                 hits[_G["modal"]] = kept
             else:
                 del hits[_G["modal"]]
+        if self._exclude_keys.intersection(hits):
+            self._own_name_exclusions(tokens, hits, entities)
         present = set(hits)
         present.update(f"E:{e}" for e in entities)
         s = _Sentence(
@@ -762,6 +788,31 @@ class Matcher:
         if self._pairs:
             self._pair_hits(s)
         return s
+
+    def _own_name_exclusions(
+        self,
+        tokens: Sequence[str],
+        hits: dict[str, list[PhraseHit]],
+        entities: Mapping[str, list[PhraseHit]],
+    ) -> None:
+        """Drop ``exclude`` hits that are part of a name of the watchlist's own parties or
+        subjects: an excluded "Marland's" inside "North Marland's" (its party "North Marland
+        government") or inside a mention of a named entity is that entity, not another
+        conflict."""
+        named, pairs = self._own
+        inside = [m for eid, ms in entities.items() if eid in named for m in ms]
+        for key in self._exclude_keys.intersection(hits):
+            kept = [
+                h
+                for h in hits[key]
+                if not any(m.start <= h.start and h.end <= m.end for m in inside)
+                and not (h.start and (tokens[h.start - 1], tokens[h.start]) in pairs)
+                and not (h.end < len(tokens) and (tokens[h.end - 1], tokens[h.end]) in pairs)
+            ]
+            if kept:
+                hits[key] = kept
+            else:
+                del hits[key]
 
     def _clauses(self, tokens: list[str], hits: dict[str, list[PhraseHit]]) -> list[int]:
         conds = [h for h in hits.get(_G["cond"], ()) if h.phrase in self._cond_multi]

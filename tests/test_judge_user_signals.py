@@ -1,0 +1,90 @@
+"""A user's own commitments (kind ``other``) and their own signals count as a keyword search
+would find them, and more: the watchlist's words are not lost to guards meant for others.
+
+Made-up parties: North Marland (its government), the Front (an armed group to be merged
+into North Marland's army), Marland (a neighbour with a conflict of its own).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from monitor.config import parse_config
+from monitor.judge import Matcher
+from monitor.judge.lint import dead_configuration
+from monitor.models import Label
+
+AT = datetime(2025, 11, 20, 9, tzinfo=UTC)
+
+WATCHLIST = """
+entities:
+  government:
+    name: North Marland government
+    aliases: ["North Marland government", "government of North Marland", Kavo,
+              "President Kavo", Northport]
+  front:
+    name: Front
+    aliases: [the Front, Front fighters]
+commitments:
+  - id: elections
+    title: General elections held in December 2026
+    statement: The transitional period ends with general elections on 22 December 2026.
+    kind: other
+    said_by: The presidency
+    said_at: 2024-09-13
+    parties: [government]
+    topics: [elections, election, polls]
+    topics_required: true
+    effective: 2024-09-13
+    deadline: 2026-12-22
+    signals:
+      breach: ["elections postponed", "postpone the elections"]
+      met: ["polls opened", "voter registration began"]
+    exclude: ["Marland's", "South Ossetia"]
+  - id: merger
+    title: The Front merged into the national army by the end of 2025
+    statement: The Front's fighters join the national army by the end of 2025.
+    kind: other
+    said_by: President Kavo and the Front's leader
+    said_at: 2025-03-10
+    parties: [front, government]
+    topics: [integration, merger, "national army", "March 10 agreement"]
+    topics_required: true
+    effective: 2025-03-10
+    deadline: 2025-12-31
+    signals:
+      breach: ["integration stalled", stalled, "missed the deadline", "deadlock*"]
+      met: ["merged into", "began integrating", "integrated into the national army"]
+"""
+
+_CFG = parse_config(WATCHLIST, env={})
+MATCHER = Matcher(_CFG.commitments, _CFG.entities)
+
+
+def _label(commitment: str, title: str, text: str = "") -> Label:
+    verdicts = {v.commitment_id: v for v in MATCHER.judge(title, text, AT)}
+    return verdicts[commitment].label
+
+
+def test_an_excluded_word_inside_the_partys_own_name_is_that_party() -> None:
+    # "Marland's" (the neighbour) stands inside "North Marland's": the party's own name.
+    title = "North Marland's elections postponed again"
+    text = "North Marland's elections postponed to 2028, President Kavo said."
+    assert _label("elections", title, text) is Label.BREACH
+    # the neighbour itself is still another conflict
+    assert _label("elections", "Marland's elections postponed again") is Label.NONE
+
+
+def test_an_excluded_name_after_a_joining_word_is_still_excluded() -> None:
+    # "government of South Ossetia": "of" joins names; it does not make it the party's name
+    text = (
+        "Elections postponed in the government of South Ossetia, while the government of "
+        "North Marland said nothing."
+    )
+    assert _label("elections", "Polls", text) is not Label.BREACH
+
+
+def test_check_warns_about_an_exclude_inside_a_partys_name() -> None:
+    warnings = "\n".join(dead_configuration(_CFG.commitments, _CFG.entities))
+    assert "exclude \"Marland's\" is part of 'North Marland government'" in warnings
+    assert "South Ossetia" not in warnings
