@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from monitor.judge.data import SHIPPED, Behaviour, KindData
 from monitor.judge.inflect import bare_forms, demonyms, phrase_forms
@@ -527,7 +528,7 @@ def _own_names_of(
                 toks = tokenize(alias)
                 pairs.update(
                     (a, b)
-                    for a, b in zip(toks, toks[1:], strict=False)
+                    for a, b in pairwise(toks)
                     if a not in _FUNCTION_WORDS and b not in _FUNCTION_WORDS
                 )
     return frozenset(named), frozenset(pairs)
