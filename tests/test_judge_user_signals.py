@@ -88,3 +88,22 @@ def test_check_warns_about_an_exclude_inside_a_partys_name() -> None:
     warnings = "\n".join(dead_configuration(_CFG.commitments, _CFG.entities))
     assert "exclude \"Marland's\" is part of 'North Marland government'" in warnings
     assert "South Ossetia" not in warnings
+
+
+def test_a_date_that_names_the_pledge_does_not_date_the_event() -> None:
+    # "the March 10 agreement" is the pledge, months before; the stall is reported now
+    text = "Integration of the Front under the March 10 agreement has stalled, officials said."
+    assert _label("merger", "Merger talks", text) is Label.BREACH
+    text = "The Front missed the deadline to join the national army by the end of 2025."
+    assert _label("merger", "Merger talks", text) is Label.BREACH
+    text = "The Front's merger into the national army, agreed in March, has stalled."
+    assert _label("merger", "Merger talks", text) is Label.BREACH
+
+
+def test_a_date_of_the_event_still_dates_it() -> None:
+    # an event dated months back, with no agreement word by its date, is a recap
+    text = "The merger talks stalled in early April, the Front said."
+    assert _label("merger", "Merger talks", text) is not Label.BREACH
+    # the pledge's day, but named as the day of the event, not of the agreement
+    text = "The merger talks stalled on March 10, the Front said."
+    assert _label("merger", "Merger talks", text) is not Label.BREACH

@@ -191,6 +191,11 @@ _OBJECT_MARKS = frozenset({"with", "to", "against", "on", "from", "in", "at", "n
 #: Eastport"), and auxiliaries that make a participle after it a predicate ("was agreed").
 _DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her"})
 _AUXILIARY = frozenset({"was", "were", "is", "are", "been", "be", "being", "has", "have", "had"})
+#: Words next to a date that make it the date of the pledge itself ("the *March 10 agreement*",
+#: "*signed* in March", "the *deadline* of December 2026", "*by* the end of 2025"), not of an
+#: event reported.
+_PLEDGE_STEMS = ("agree", "sign", "deal", "accord", "pact", "treat", "deadline", "declar", "due")
+PLEDGE_DATE_WINDOW = 3
 #: Words that join names ("government *of* Northland"): no part of the name itself.
 _FUNCTION_WORDS = frozenset({"the", "of", "a", "an", "and", "in", "on", "for", "to", "s", "-"})
 #: Hostilities before a ceasefire noun this close after a ``PRIOR_TO`` cue happened before it.
@@ -512,6 +517,25 @@ def _base_entries(
             phrases = tuple(p for p in phrases if p not in own)
         entries.extend((p, _G[name]) for p in phrases)
     return entries
+
+
+def _names_pledge(tokens: Sequence[str], d: DateRef) -> bool:
+    """Whether an agreement or deadline word stands within a few words of the date ``d``, or
+    "by" just before it ("by December 2026", "by the end of 2025")."""
+    want = [t for t in tokenize(d.text) if t not in PUNCTUATION]
+    n = len(want)
+    for i in range(len(tokens) - n + 1):
+        if not n or tokens[i : i + n] != want:
+            continue
+        near = [
+            *tokens[max(0, i - PLEDGE_DATE_WINDOW) : i],
+            *tokens[i + n : i + n + PLEDGE_DATE_WINDOW],
+        ]
+        if any(t.startswith(_PLEDGE_STEMS) for t in near):
+            return True
+        if "by" in tokens[max(0, i - 4) : i] and not PUNCTUATION.intersection(tokens[i - 1 : i]):
+            return True
+    return False
 
 
 def _own_names_of(
@@ -1295,7 +1319,7 @@ class Matcher:
         c, published, breach = w.rule.commitment, w.art.published_at, w.breach
         self._deadline_guards(w)
         if breach and published is not None:
-            dates = self._dates(w.s, published)
+            dates = self._event_dates(w, published)
             if dates and all(d.last < published.date() - STALE_BREACH for d in dates):
                 w.blocks.append("a recap: every date it names is weeks before publication")
         if c.effective_at is not None and published is not None:
@@ -1453,7 +1477,7 @@ class Matcher:
             if len(s.grams & rule.statement_grams) >= RECAP_GRAMS and self._quoted(w):
                 w.blocks.append("recap of the original statement")
         if published is not None and c.effective_at is not None:
-            dates = self._dates(s, published)
+            dates = self._event_dates(w, published)
             eff = c.effective_at.date()
             if dates and all(d.last < eff for d in dates):
                 w.blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
@@ -1476,6 +1500,33 @@ class Matcher:
             prior = self._prior(s, w.live)
             if prior is not None:
                 w.blocks.append(f"hostilities before the ceasefire: {prior!r}")
+
+    def _event_dates(self, w: _Weighing, published: datetime) -> list[DateRef]:
+        """The sentence's dates, less those that name the pledge itself: a date that covers
+        the commitment's own day (said, effective, a deadline) and stands by an agreement
+        word ("integration under *the March 10 agreement* has stalled", "missed the deadline
+        of the end of 2025") says which pledge, not when the event reported happened."""
+        dates = self._dates(w.s, published)
+        if not dates:
+            return dates
+        c = w.rule.commitment
+        days = [
+            t.date()
+            for t in (
+                c.said_at,
+                c.effective_at,
+                c.deadline_at,
+                c.window_start_at,
+                c.window_end_at,
+                *(r.deadline for r in c.renewals),
+            )
+            if t is not None
+        ]
+        return [
+            d
+            for d in dates
+            if not (any(d.first <= x <= d.last for x in days) and _names_pledge(w.s.tokens, d))
+        ]
 
     @staticmethod
     def _quoted(w: _Weighing) -> bool:
