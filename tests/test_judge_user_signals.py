@@ -107,3 +107,21 @@ def test_a_date_of_the_event_still_dates_it() -> None:
     # the pledge's day, but named as the day of the event, not of the agreement
     text = "The merger talks stalled on March 10, the Front said."
     assert _label("merger", "Merger talks", text) is not Label.BREACH
+
+
+def test_a_users_phrase_with_a_contraction_matches() -> None:
+    cfg = parse_config(
+        WATCHLIST.replace(
+            'breach: ["elections postponed", "postpone the elections"]',
+            'breach: ["elections cannot be held", "vote won\'t take place"]',
+        ),
+        env={},
+    )
+    matcher = Matcher(cfg.commitments, cfg.entities)
+    for text in (
+        "Elections cannot be held this year, President Kavo said on Monday.",
+        "Elections can't be held this year, President Kavo said on Monday.",
+        "The vote won't take place, the government of North Marland said of the elections.",
+    ):
+        verdicts = {v.commitment_id: v for v in matcher.judge("Polls", text, AT)}
+        assert verdicts["elections"].label is Label.BREACH, text
