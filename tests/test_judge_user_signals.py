@@ -53,7 +53,8 @@ commitments:
     effective: 2025-03-10
     deadline: 2025-12-31
     signals:
-      breach: ["integration stalled", stalled, "missed the deadline", "deadlock*"]
+      breach: ["integration stalled", stalled, "missed the deadline", "deadlock*",
+               "talks suspended"]
       met: ["merged into", "began integrating", "integrated into the national army"]
 """
 
@@ -125,3 +126,28 @@ def test_a_users_phrase_with_a_contraction_matches() -> None:
     ):
         verdicts = {v.commitment_id: v for v in matcher.judge("Polls", text, AT)}
         assert verdicts["elections"].label is Label.BREACH, text
+
+
+def test_a_users_subject_and_past_form_matches_with_an_auxiliary() -> None:
+    for text in (
+        "The elections have been postponed to 2028, the government of North Marland said.",
+        "The elections were postponed to 2028, President Kavo said.",
+    ):
+        assert _label("elections", "Polls", text) is Label.BREACH, text
+    text = "The merger talks have been suspended, President Kavo said."
+    assert _label("merger", "Merger", text) is Label.BREACH
+    # a negation between them is no auxiliary: nothing matches
+    text = "The elections have not been postponed, President Kavo said."
+    assert _label("elections", "Polls", text) is not Label.BREACH
+
+
+def test_auxiliary_forms_of_a_phrase() -> None:
+    from monitor.judge.data import SHIPPED
+    from monitor.judge.inflect import auxiliary_forms
+
+    forms = auxiliary_forms("elections postponed", SHIPPED.forms)
+    assert "elections were postponed" in forms
+    assert "elections have been postponed" in forms
+    assert auxiliary_forms("suspended talks", SHIPPED.forms) == []  # the verb comes first
+    assert auxiliary_forms("ceasefire has held", SHIPPED.forms) == []  # it has one already
+    assert auxiliary_forms("ships return* to port", SHIPPED.forms) == []

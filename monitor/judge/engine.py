@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 
 from monitor.judge.data import SHIPPED, Behaviour, KindData
-from monitor.judge.inflect import bare_forms, demonyms, phrase_forms
+from monitor.judge.inflect import auxiliary_forms, bare_forms, demonyms, phrase_forms
 from monitor.judge.language import DETECTOR
 from monitor.judge.text import (
     PUNCTUATION,
@@ -432,7 +432,7 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
         ("M", c.met_signals),
     ):
         for p in phrases:
-            forms[p] = forms.get(p) or phrase_forms(p, SHIPPED.forms)
+            forms[p] = forms.get(p) or _signal_forms(p)
             out.extend((f, pre + suffix) for f in forms[p])
     for p in c.exclude:
         forms[p] = forms.get(p) or demonyms(p, SHIPPED.demonym_endings)
@@ -441,6 +441,12 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
         out.extend((f, f"{pre}S{i}") for f in phrase_forms(signal, SHIPPED.forms))
         out.extend((f, f"{pre}U{i}") for p in unless for f in phrase_forms(p, SHIPPED.forms))
     return out
+
+
+def _signal_forms(phrase: str) -> list[str]:
+    """A user's phrase, its inflections, and the same with an auxiliary before its past form
+    ("elections postponed" ~ "elections were postponed")."""
+    return [*phrase_forms(phrase, SHIPPED.forms), *auxiliary_forms(phrase, SHIPPED.forms)]
 
 
 def _title_elsewhere(rule: _Rule, art: _Article) -> bool:
