@@ -151,3 +151,22 @@ def test_auxiliary_forms_of_a_phrase() -> None:
     assert auxiliary_forms("suspended talks", SHIPPED.forms) == []  # the verb comes first
     assert auxiliary_forms("ceasefire has held", SHIPPED.forms) == []  # it has one already
     assert auxiliary_forms("ships return* to port", SHIPPED.forms) == []
+
+
+def test_an_intent_word_in_the_subject_does_not_make_the_stall_a_wish() -> None:
+    for text in (
+        "Efforts to merge the Front into the national army have stalled, officials said.",
+        "The plan to merge the Front into the national army has stalled, President Kavo said.",
+        "The Front's commitment to join the national army has stalled, analysts said.",
+    ):
+        assert _label("merger", "Merger", text) is Label.BREACH, text
+
+
+def test_an_intent_word_that_governs_the_signal_still_blocks_it() -> None:
+    for text in (
+        "President Kavo urged the Front to break the deadlock over its merger.",
+        "The Front aims to end the deadlock over the merger with the national army.",
+        "The Front's demand to have the elections postponed was rejected by President Kavo.",
+    ):
+        commitment = "elections" if "elections" in text else "merger"
+        assert _label(commitment, "Talks", text) is not Label.BREACH, text

@@ -196,6 +196,11 @@ _AUXILIARY = frozenset({"was", "were", "is", "are", "been", "be", "being", "has"
 #: event reported.
 _PLEDGE_STEMS = ("agree", "sign", "deal", "accord", "pact", "treat", "deadline", "declar", "due")
 PLEDGE_DATE_WINDOW = 3
+#: Words before a noun that make it a subject's head ("*the* plan to", "the Front*'s*
+#: commitment to"): an intent cue after one names what stalled, not a wish.
+_SUBJECT_LEADS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "s"})
+#: Auxiliaries that make the signal after them its clause's own verb ("... *has* stalled").
+_FINITE = frozenset({"has", "have", "had", "is", "are", "was", "were", "been"})
 #: Words that join names ("government *of* Northland"): no part of the name itself.
 _FUNCTION_WORDS = frozenset({"the", "of", "a", "an", "and", "in", "on", "for", "to", "s", "-"})
 #: Hostilities before a ceasefire noun this close after a ``PRIOR_TO`` cue happened before it.
@@ -2067,6 +2072,25 @@ class Matcher:
         return obj.phrase
 
     @staticmethod
+    def _intent(s: _Sentence, hit: PhraseHit) -> PhraseHit | None:
+        """An intent, demand or hope cue that governs the signal (see ``_cue_before``), unless
+        it stands in the subject of the signal's own verb: "*efforts to* integrate the Front
+        *have stalled*", "*the plan to* merge them *has been* delayed" report the stall (the
+        cue opens its clause or follows a determiner, and an auxiliary stands just before the
+        signal)."""
+        clause = s.clause_start[hit.start]
+        for cue in s.hits.get(_G["irrealis"], ()):
+            if not (cue.end <= hit.start and cue.start >= clause):
+                continue
+            if hit.start - cue.end > IRREALIS_WINDOW:
+                continue
+            subject = cue.start == clause or s.tokens[cue.start - 1] in _SUBJECT_LEADS
+            if subject and s.tokens[hit.start - 1] in _FINITE and hit.start - 1 > cue.end:
+                continue
+            return cue
+        return None
+
+    @staticmethod
     def _stance(s: _Sentence, modal: PhraseHit, hit: PhraseHit) -> bool:
         """ "The treaty will never be restored": a modal of will just before a signal that is
         itself negated states a position (a refusal), not what may happen."""
@@ -2183,7 +2207,7 @@ class Matcher:
                 and not Matcher._stance(s, modal, hit)
             ):
                 return f"not a fact (modal): {modal.phrase!r}"
-        intent = self._cue_before(s, hit, "irrealis", IRREALIS_WINDOW)
+        intent = self._intent(s, hit)
         if intent is not None:
             return f"intent, demand or hope: {intent.phrase!r}"
         if label is Label.MET:
