@@ -170,3 +170,14 @@ def test_an_intent_word_that_governs_the_signal_still_blocks_it() -> None:
     ):
         commitment = "elections" if "elections" in text else "merger"
         assert _label(commitment, "Talks", text) is not Label.BREACH, text
+
+
+def test_a_threat_in_an_aside_does_not_govern_the_main_clause() -> None:
+    text = (
+        "President Kavo, who has threatened to disband the Front, said its merger into the "
+        "national army has stalled."
+    )
+    assert _label("merger", "Merger", text) is Label.BREACH
+    # a threat that governs the signal still blocks it
+    text = "President Kavo threatened that the merger talks would be suspended."
+    assert _label("merger", "Merger", text) is not Label.BREACH

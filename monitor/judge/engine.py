@@ -199,6 +199,8 @@ PLEDGE_DATE_WINDOW = 3
 #: Words before a noun that make it a subject's head ("*the* plan to", "the Front*'s*
 #: commitment to"): an intent cue after one names what stalled, not a wish.
 _SUBJECT_LEADS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "s"})
+#: Words that open a relative clause ("Northland, *which* has threatened ..., said ...").
+_RELATIVE = frozenset({"which", "who", "whose", "whom"})
 #: Auxiliaries that make the signal after them its clause's own verb ("... *has* stalled").
 _FINITE = frozenset({"has", "have", "had", "is", "are", "was", "were", "been"})
 #: Words that join names ("government *of* Northland"): no part of the name itself.
@@ -2091,6 +2093,18 @@ class Matcher:
         return None
 
     @staticmethod
+    def _aside(s: _Sentence, cue: PhraseHit, hit: PhraseHit) -> bool:
+        """Whether ``cue`` stands in a relative clause set off by commas that closes before the
+        signal ("Northland, *which has threatened* to use force, said the merger stalled")."""
+        cs = s.clause_start
+        start = cs[cue.start]
+        if start == cs[hit.start] or not 0 < start < len(s.tokens):
+            return False
+        opens = s.tokens[start] in _RELATIVE
+        closed = "," in s.tokens[cue.end : hit.start]
+        return opens and closed
+
+    @staticmethod
     def _stance(s: _Sentence, modal: PhraseHit, hit: PhraseHit) -> bool:
         """ "The treaty will never be restored": a modal of will just before a signal that is
         itself negated states a position (a refusal), not what may happen."""
@@ -2216,6 +2230,6 @@ class Matcher:
                 return f"an attempt, not a result: {attempt.phrase!r}"
         if not refusal:
             for cue in s.hits.get(_G["threat"], ()):
-                if cue.end <= hit.start:
+                if cue.end <= hit.start and not Matcher._aside(s, cue, hit):
                     return f"threat or pledge: {cue.phrase!r}"
         return None
