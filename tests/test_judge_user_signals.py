@@ -181,3 +181,30 @@ def test_a_threat_in_an_aside_does_not_govern_the_main_clause() -> None:
     # a threat that governs the signal still blocks it
     text = "President Kavo threatened that the merger talks would be suspended."
     assert _label("merger", "Merger", text) is not Label.BREACH
+
+
+def test_a_signal_the_user_wrote_bare_counts_after_to() -> None:
+    cfg = parse_config(
+        WATCHLIST.replace(
+            'met: ["merged into", "began integrating", "integrated into the national army"]',
+            'met: ["resume the merger", "resumed merger talks", "merged into"]',
+        ),
+        env={},
+    )
+    matcher = Matcher(cfg.commitments, cfg.entities)
+
+    def label(text: str) -> Label:
+        verdicts = {v.commitment_id: v for v in matcher.judge("Merger", text, AT)}
+        return verdicts["merger"].label
+
+    # the user wrote "resume the merger": the agreement to resume it is what they look for
+    assert label("President Kavo and the Front agreed on a protocol to resume the merger.") is (
+        Label.MET
+    )
+    # a demand or a plan to do it is still not the event
+    assert label("President Kavo urged the Front to resume the merger.") is not Label.MET
+    assert label("The Front plans to resume the merger next year.") is not Label.MET
+    # a past form the user wrote ("merged into") is still no event after "to"
+    assert _label("merger", "Merger", "The Front agreed to merge into the national army.") is not (
+        Label.MET
+    )

@@ -713,6 +713,14 @@ class Matcher:
             for p in (*c.breach_signals, *c.met_signals)
             for f in bare_forms(p)
         )
+        #: The watchlist's signals written with a bare first word ("resume cooperation"): the
+        #: user says that infinitive is the event.
+        self._written_bare = frozenset(
+            phrase_words(p)
+            for c in commitments
+            for p in (*c.breach_signals, *c.met_signals)
+            if phrase_words(p) and not bare_forms(p)
+        )
         canon: dict[tuple[tuple[str, bool], ...], str] = {}
         for phrase, _ in entries:  # the index names a phrase by its first spelling
             canon.setdefault(phrase_words(phrase), phrase)
@@ -2172,6 +2180,7 @@ class Matcher:
             s.tokens[hit.start - 1 : hit.start] == ["to"]
             and s.tokens[hit.start] in self._bare
             and not set(hit.keys).isdisjoint((rule.breach[0], rule.met[0]))
+            and phrase_words(hit.phrase) not in self._written_bare
         ):
             return "not a fact: an infinitive"  # "for Northland to lift its measures"
         for cue in s.hits.get(_G["expected"], ()):
