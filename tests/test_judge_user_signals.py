@@ -165,7 +165,7 @@ def test_an_intent_word_in_the_subject_does_not_make_the_stall_a_wish() -> None:
 def test_an_intent_word_that_governs_the_signal_still_blocks_it() -> None:
     for text in (
         "President Kavo urged the Front to break the deadlock over its merger.",
-        "The Front aims to end the deadlock over the merger with the national army.",
+        "The Front aims to avoid a deadlock over the merger with the national army.",
         "The Front's demand to have the elections postponed was rejected by President Kavo.",
     ):
         commitment = "elections" if "elections" in text else "merger"
@@ -208,3 +208,11 @@ def test_a_signal_the_user_wrote_bare_counts_after_to() -> None:
     assert _label("merger", "Merger", "The Front agreed to merge into the national army.") is not (
         Label.MET
     )
+
+
+def test_asking_for_an_end_of_a_breach_says_it_goes_on() -> None:
+    text = "Protesters in Northport demanded that the Front end the deadlock over the merger."
+    assert _label("merger", "Merger", text) is Label.BREACH
+    # asking for it without an end is still a wish
+    text = "Protesters in Northport demanded that the Front keep the deadlock over the merger."
+    assert _label("merger", "Merger", text) is not Label.BREACH
