@@ -39,7 +39,7 @@ commitments:
     deadline: 2026-12-22
     signals:
       breach: ["elections postponed", "postpone the elections"]
-      met: ["polls opened", "voter registration began"]
+      met: ["polls opened", "voter registration began", "swearing-in of"]
     exclude: ["Marland's", "South Ossetia"]
   - id: merger
     title: The Front merged into the national army by the end of 2025
@@ -216,3 +216,10 @@ def test_asking_for_an_end_of_a_breach_says_it_goes_on() -> None:
     # asking for it without an end is still a wish
     text = "Protesters in Northport demanded that the Front keep the deadlock over the merger."
     assert _label("merger", "Merger", text) is not Label.BREACH
+
+
+def test_a_noun_phrase_signal_planned_after_its_noun_phrase_is_no_fact() -> None:
+    text = "The swearing-in of the new election commission of North Marland is expected next month."
+    assert _label("elections", "Polls", text) is not Label.MET
+    text = "President Kavo attended the swearing-in of the election commission on Sunday."
+    assert _label("elections", "Polls", text) is Label.MET

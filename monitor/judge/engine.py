@@ -199,6 +199,10 @@ PLEDGE_DATE_WINDOW = 3
 #: Words before a noun that make it a subject's head ("*the* plan to", "the Front*'s*
 #: commitment to"): an intent cue after one names what stalled, not a wish.
 _SUBJECT_LEADS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "s"})
+#: Words that end a noun-phrase signal ("graduation *of*", "handover *to*").
+_PREPOSITIONS = frozenset({"of", "from", "to", "for", "on", "with", "by", "in"})
+#: How far after such a signal its noun phrase's predicate may stand.
+NOUN_PHRASE_WINDOW = 10
 #: Cessation cues that ask for an end ("end the", "to end", "stop the", "halt to").
 _ENDING_VERBS = frozenset({"end", "to", "stop", "halt", "cessation"})
 #: Words that open a relative clause ("Northland, *which* has threatened ..., said ...").
@@ -2103,6 +2107,20 @@ class Matcher:
         return None
 
     @staticmethod
+    def _noun_subject(s: _Sentence, hit: PhraseHit, cue: PhraseHit) -> bool:
+        """ "The *graduation of* the second batch of forces *is expected* next month": a signal
+        that ends in a preposition names a thing, and the plan cue after its noun phrase, in its
+        clause and with no verb between, is that thing's predicate."""
+        if s.tokens[hit.end - 1] not in _PREPOSITIONS or cue.start < hit.end:
+            return False
+        if cue.start - hit.end > NOUN_PHRASE_WINDOW:
+            return False
+        between = range(hit.end, cue.start)
+        return s.clause_start[cue.start] == s.clause_start[hit.start] and not any(
+            s.tokens[i] in _FINITE for i in between
+        )
+
+    @staticmethod
     def _ending_asked(b: Behaviour, s: _Sentence, intent: PhraseHit, hit: PhraseHit) -> bool:
         """ "Protesters demanded that the peacekeepers *end the* blockade": asking for an end
         of a breach says it goes on (not for a kind where an end of hostilities blocks them)."""
@@ -2201,7 +2219,7 @@ class Matcher:
         ):
             return "not a fact: an infinitive"  # "for Northland to lift its measures"
         for cue in s.hits.get(_G["expected"], ()):
-            if hit.end <= cue.start <= hit.end + 2:
+            if hit.end <= cue.start <= hit.end + 2 or self._noun_subject(s, hit, cue):
                 return f"not a fact: {cue.phrase!r}"  # "the first exchanges are expected"
         after = s.tokens[hit.end : hit.end + 3]
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
