@@ -210,14 +210,6 @@ def test_a_signal_the_user_wrote_bare_counts_after_to() -> None:
     )
 
 
-def test_asking_for_an_end_of_a_breach_says_it_goes_on() -> None:
-    text = "Protesters in Northport demanded that the Front end the deadlock over the merger."
-    assert _label("merger", "Merger", text) is Label.BREACH
-    # asking for it without an end is still a wish
-    text = "Protesters in Northport demanded that the Front keep the deadlock over the merger."
-    assert _label("merger", "Merger", text) is not Label.BREACH
-
-
 def test_a_noun_phrase_signal_planned_after_its_noun_phrase_is_no_fact() -> None:
     text = "The swearing-in of the new election commission of North Marland is expected next month."
     assert _label("elections", "Polls", text) is not Label.MET

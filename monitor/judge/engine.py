@@ -203,8 +203,6 @@ _SUBJECT_LEADS = frozenset({"the", "a", "an", "its", "their", "his", "her", "thi
 _PREPOSITIONS = frozenset({"of", "from", "to", "for", "on", "with", "by", "in"})
 #: How far after such a signal its noun phrase's predicate may stand.
 NOUN_PHRASE_WINDOW = 10
-#: Cessation cues that ask for an end ("end the", "to end", "stop the", "halt to").
-_ENDING_VERBS = frozenset({"end", "to", "stop", "halt", "cessation"})
 #: Words that open a relative clause ("Northland, *which* has threatened ..., said ...").
 _RELATIVE = frozenset({"which", "who", "whose", "whom"})
 #: Auxiliaries that make the signal after them its clause's own verb ("... *has* stalled").
@@ -2121,21 +2119,6 @@ class Matcher:
         )
 
     @staticmethod
-    def _ending_asked(b: Behaviour, s: _Sentence, intent: PhraseHit, hit: PhraseHit) -> bool:
-        """ "Protesters demanded that the peacekeepers *end the* blockade": asking for an end
-        of a breach says it goes on (not for a kind where an end of hostilities blocks them)."""
-        if b.cessation_blocks_breach:
-            return False
-        return any(
-            intent.end <= c.start
-            and c.end <= hit.start
-            and hit.start - c.end <= 2
-            and not c.phrase.endswith(("ed", "ing"))
-            and c.phrase.split()[0] in _ENDING_VERBS
-            for c in s.hits.get(_G["stop"], ())
-        )
-
-    @staticmethod
     def _aside(s: _Sentence, cue: PhraseHit, hit: PhraseHit) -> bool:
         """Whether ``cue`` stands in a relative clause set off by commas that closes before the
         signal ("Northland, *which has threatened* to use force, said the merger stalled")."""
@@ -2266,9 +2249,7 @@ class Matcher:
             ):
                 return f"not a fact (modal): {modal.phrase!r}"
         intent = self._intent(s, hit)
-        if intent is not None and not (
-            label is Label.BREACH and self._ending_asked(b, s, intent, hit)
-        ):
+        if intent is not None:
             return f"intent, demand or hope: {intent.phrase!r}"
         if label is Label.MET:
             attempt = self._cue_before(s, hit, "attempt", IRREALIS_WINDOW)
