@@ -1344,7 +1344,7 @@ class Matcher:
         c, published, breach = w.rule.commitment, w.art.published_at, w.breach
         self._deadline_guards(w)
         if breach and published is not None:
-            dates = self._event_dates(w, published)
+            dates = self._pledge_free(w, self._dates(w.s, published))
             if dates and all(d.last < published.date() - STALE_BREACH for d in dates):
                 w.blocks.append("a recap: every date it names is weeks before publication")
         if c.effective_at is not None and published is not None:
@@ -1502,7 +1502,7 @@ class Matcher:
             if len(s.grams & rule.statement_grams) >= RECAP_GRAMS and self._quoted(w):
                 w.blocks.append("recap of the original statement")
         if published is not None and c.effective_at is not None:
-            dates = self._event_dates(w, published)
+            dates = self._pledge_free(w, self._dates(s, published))
             eff = c.effective_at.date()
             if dates and all(d.last < eff for d in dates):
                 w.blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
@@ -1526,12 +1526,12 @@ class Matcher:
             if prior is not None:
                 w.blocks.append(f"hostilities before the ceasefire: {prior!r}")
 
-    def _event_dates(self, w: _Weighing, published: datetime) -> list[DateRef]:
-        """The sentence's dates, less those that name the pledge itself: a date that covers
-        the commitment's own day (said, effective, a deadline) and stands by an agreement
-        word ("integration under *the March 10 agreement* has stalled", "missed the deadline
-        of the end of 2025") says which pledge, not when the event reported happened."""
-        dates = self._dates(w.s, published)
+    @staticmethod
+    def _pledge_free(w: _Weighing, dates: list[DateRef]) -> list[DateRef]:
+        """``dates`` less those that name the pledge itself: a date that covers the
+        commitment's own day (said, effective, a deadline) and stands by an agreement word
+        ("integration under *the March 10 agreement* has stalled", "missed the deadline of the
+        end of 2025") says which pledge, not when the event reported happened."""
         if not dates:
             return dates
         c = w.rule.commitment
