@@ -202,9 +202,9 @@ _SUBJECT_LEADS = frozenset({"the", "a", "an", "its", "their", "his", "her", "thi
 #: Words that end a noun-phrase signal ("graduation *of*", "handover *to*").
 _PREPOSITIONS = frozenset({"of", "from", "to", "for", "on", "with", "by", "in"})
 #: How far after such a signal its noun phrase's predicate may stand.
-NOUN_PHRASE_WINDOW = 10
+SIGNAL_PHRASE_WINDOW = 10
 #: Words that open a relative clause ("Northland, *which* has threatened ..., said ...").
-_RELATIVE = frozenset({"which", "who", "whose", "whom"})
+_RELATIVE_OPENERS = frozenset({"which", "who", "whose", "whom"})
 #: Auxiliaries that make the signal after them its clause's own verb ("... *has* stalled").
 _FINITE = frozenset({"has", "have", "had", "is", "are", "was", "were", "been"})
 #: Words that join names ("government *of* Northland"): no part of the name itself.
@@ -2111,7 +2111,7 @@ class Matcher:
         clause and with no verb between, is that thing's predicate."""
         if s.tokens[hit.end - 1] not in _PREPOSITIONS or cue.start < hit.end:
             return False
-        if cue.start - hit.end > NOUN_PHRASE_WINDOW:
+        if cue.start - hit.end > SIGNAL_PHRASE_WINDOW:
             return False
         between = range(hit.end, cue.start)
         return s.clause_start[cue.start] == s.clause_start[hit.start] and not any(
@@ -2126,7 +2126,7 @@ class Matcher:
         start = cs[cue.start]
         if start == cs[hit.start] or not 0 < start < len(s.tokens):
             return False
-        opens = s.tokens[start] in _RELATIVE
+        opens = s.tokens[start] in _RELATIVE_OPENERS
         closed = "," in s.tokens[cue.end : hit.start]
         return opens and closed
 
