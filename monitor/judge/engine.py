@@ -22,9 +22,10 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from monitor.judge.data import SHIPPED, Behaviour, KindData
-from monitor.judge.inflect import bare_forms, demonyms, phrase_forms
+from monitor.judge.inflect import auxiliary_forms, bare_forms, demonyms, phrase_forms
 from monitor.judge.language import DETECTOR
 from monitor.judge.text import (
     PUNCTUATION,
@@ -193,6 +194,24 @@ _OBJECT_MARKS = frozenset({"with", "to", "against", "on", "from", "in", "at", "n
 #: Eastport"), and auxiliaries that make a participle after it a predicate ("was agreed").
 _DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her"})
 _AUXILIARY = frozenset({"was", "were", "is", "are", "been", "be", "being", "has", "have", "had"})
+#: Words next to a date that make it the date of the pledge itself ("the *March 10 agreement*",
+#: "*signed* in March", "the *deadline* of December 2026", "*by* the end of 2025"), not of an
+#: event reported.
+_PLEDGE_STEMS = ("agree", "sign", "deal", "accord", "pact", "treat", "deadline", "declar", "due")
+PLEDGE_DATE_WINDOW = 3
+#: Words before a noun that make it a subject's head ("*the* plan to", "the Front*'s*
+#: commitment to"): an intent cue after one names what stalled, not a wish.
+_SUBJECT_LEADS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "s"})
+#: Words that end a noun-phrase signal ("graduation *of*", "handover *to*").
+_PREPOSITIONS = frozenset({"of", "from", "to", "for", "on", "with", "by", "in"})
+#: How far after such a signal its noun phrase's predicate may stand.
+SIGNAL_PHRASE_WINDOW = 10
+#: Words that open a relative clause ("Northland, *which* has threatened ..., said ...").
+_RELATIVE_OPENERS = frozenset({"which", "who", "whose", "whom"})
+#: Auxiliaries that make the signal after them its clause's own verb ("... *has* stalled").
+_FINITE = frozenset({"has", "have", "had", "is", "are", "was", "were", "been"})
+#: Words that join names ("government *of* Northland"): no part of the name itself.
+_FUNCTION_WORDS = frozenset({"the", "of", "a", "an", "and", "in", "on", "for", "to", "s", "-"})
 #: Hostilities before a ceasefire noun this close after a ``PRIOR_TO`` cue happened before it.
 PRIOR_WINDOW = 2
 #: ... or this close when the words between say it was agreed ("before the two sides agreed
@@ -478,7 +497,7 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
         ("M", c.met_signals),
     ):
         for p in phrases:
-            forms[p] = forms.get(p) or phrase_forms(p, SHIPPED.forms)
+            forms[p] = forms.get(p) or _signal_forms(p)
             out.extend((f, pre + suffix) for f in forms[p])
     for p in c.exclude:
         forms[p] = forms.get(p) or demonyms(p, SHIPPED.demonym_endings)
@@ -487,6 +506,12 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
         out.extend((f, f"{pre}S{i}") for f in phrase_forms(signal, SHIPPED.forms))
         out.extend((f, f"{pre}U{i}") for p in unless for f in phrase_forms(p, SHIPPED.forms))
     return out
+
+
+def _signal_forms(phrase: str) -> list[str]:
+    """A user's phrase, its inflections, and the same with an auxiliary before its past form
+    ("elections postponed" ~ "elections were postponed")."""
+    return [*phrase_forms(phrase, SHIPPED.forms), *auxiliary_forms(phrase, SHIPPED.forms)]
 
 
 def _title_elsewhere(rule: _Rule, art: _Article) -> bool:
@@ -563,6 +588,45 @@ def _base_entries(
             phrases = tuple(p for p in phrases if p not in own)
         entries.extend((p, _G[name]) for p in phrases)
     return entries
+
+
+def _names_pledge(tokens: Sequence[str], d: DateRef) -> bool:
+    """Whether an agreement or deadline word stands within a few words of the date ``d``, or
+    "by" just before it ("by December 2026", "by the end of 2025")."""
+    want = [t for t in tokenize(d.text) if t not in PUNCTUATION]
+    n = len(want)
+    for i in range(len(tokens) - n + 1):
+        if not n or tokens[i : i + n] != want:
+            continue
+        near = [
+            *tokens[max(0, i - PLEDGE_DATE_WINDOW) : i],
+            *tokens[i + n : i + n + PLEDGE_DATE_WINDOW],
+        ]
+        if any(t.startswith(_PLEDGE_STEMS) for t in near):
+            return True
+        if "by" in tokens[max(0, i - 4) : i] and not PUNCTUATION.intersection(tokens[i - 1 : i]):
+            return True
+    return False
+
+
+def _own_names_of(
+    entities: Mapping[str, Entity], named: Sequence[str]
+) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """The entities the watchlist's commitments name, and every pair of adjacent words in
+    their names (shipped and the watchlist's): an ``exclude`` word next to the word before
+    or after it in one of those names is part of that name."""
+    pairs: set[tuple[str, str]] = set()
+    for source in (SHIPPED.entities, entities):
+        for eid in named:
+            ent = source.get(eid)
+            for alias in ent.aliases if ent is not None else ():
+                toks = tokenize(alias)
+                pairs.update(
+                    (a, b)
+                    for a, b in pairwise(toks)
+                    if a not in _FUNCTION_WORDS and b not in _FUNCTION_WORDS
+                )
+    return frozenset(named), frozenset(pairs)
 
 
 def _own_names(aliases: Sequence[str]) -> set[str]:
@@ -707,6 +771,14 @@ class Matcher:
             for p in (*c.breach_signals, *c.met_signals)
             for f in bare_forms(p)
         )
+        #: The watchlist's signals written with a bare first word ("resume cooperation"): the
+        #: user says that infinitive is the event.
+        self._written_bare = frozenset(
+            phrase_words(p)
+            for c in commitments
+            for p in (*c.breach_signals, *c.met_signals)
+            if phrase_words(p) and not bare_forms(p)
+        )
         canon: dict[tuple[tuple[str, bool], ...], str] = {}
         for phrase, _ in entries:  # the index names a phrase by its first spelling
             canon.setdefault(phrase_words(phrase), phrase)
@@ -725,6 +797,8 @@ class Matcher:
         self._actors = frozenset(p for c in commitments for p in c.parties)
         #: The subjects no commitment binds: places and things, which never act.
         self._places = frozenset(x for c in commitments for x in c.subjects) - self._actors
+        self._exclude_keys = frozenset(f"C:{c.id}:X" for c in commitments if c.exclude)
+        self._own = _own_names_of(entities, named)
 
     # -- public -------------------------------------------------------------------------------
 
@@ -808,6 +882,8 @@ class Matcher:
                 hits[_G["modal"]] = kept
             else:
                 del hits[_G["modal"]]
+        if self._exclude_keys.intersection(hits):
+            self._own_name_exclusions(tokens, hits, entities)
         present = set(hits)
         present.update(f"E:{e}" for e in entities)
         s = _Sentence(
@@ -816,6 +892,31 @@ class Matcher:
         if self._pairs:
             self._pair_hits(s)
         return s
+
+    def _own_name_exclusions(
+        self,
+        tokens: Sequence[str],
+        hits: dict[str, list[PhraseHit]],
+        entities: Mapping[str, list[PhraseHit]],
+    ) -> None:
+        """Drop ``exclude`` hits that are part of a name of the watchlist's own parties or
+        subjects: an excluded "Marland's" inside "North Marland's" (its party "North Marland
+        government") or inside a mention of a named entity is that entity, not another
+        conflict."""
+        named, pairs = self._own
+        inside = [m for eid, ms in entities.items() if eid in named for m in ms]
+        for key in self._exclude_keys.intersection(hits):
+            kept = [
+                h
+                for h in hits[key]
+                if not any(m.start <= h.start and h.end <= m.end for m in inside)
+                and not (h.start and (tokens[h.start - 1], tokens[h.start]) in pairs)
+                and not (h.end < len(tokens) and (tokens[h.end - 1], tokens[h.end]) in pairs)
+            ]
+            if kept:
+                hits[key] = kept
+            else:
+                del hits[key]
 
     def _clauses(self, tokens: list[str], hits: dict[str, list[PhraseHit]]) -> list[int]:
         conds = [h for h in hits.get(_G["cond"], ()) if h.phrase in self._cond_multi]
@@ -1429,7 +1530,7 @@ class Matcher:
         c, published, breach = w.rule.commitment, w.art.published_at, w.breach
         self._deadline_guards(w)
         if breach and published is not None:
-            dates = self._events_dated(w, published)
+            dates = self._pledge_free(w, self._events_dated(w, published))
             if dates and all(d.last < published.date() - STALE_BREACH for d in dates):
                 w.blocks.append("a recap: every date it names is weeks before publication")
         if c.effective_at is not None and published is not None:
@@ -1588,7 +1689,8 @@ class Matcher:
                 w.blocks.append("recap of the original statement")
         if published is not None and c.effective_at is not None:
             # (an agreement's date does not date a breach: "violated the truce of October 19")
-            dates = self._events_dated(w, published) if breach else self._dates(s, published)
+            dated = self._events_dated(w, published) if breach else self._dates(s, published)
+            dates = self._pledge_free(w, dated)
             eff = c.effective_at.date()
             if dates and all(d.last < eff for d in dates):
                 w.blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
@@ -1611,6 +1713,33 @@ class Matcher:
             prior = self._prior(s, w.live)
             if prior is not None:
                 w.blocks.append(f"hostilities before the ceasefire: {prior!r}")
+
+    @staticmethod
+    def _pledge_free(w: _Weighing, dates: list[DateRef]) -> list[DateRef]:
+        """``dates`` less those that name the pledge itself: a date that covers the
+        commitment's own day (said, effective, a deadline) and stands by an agreement word
+        ("integration under *the March 10 agreement* has stalled", "missed the deadline of the
+        end of 2025") says which pledge, not when the event reported happened."""
+        if not dates:
+            return dates
+        c = w.rule.commitment
+        days = [
+            t.date()
+            for t in (
+                c.said_at,
+                c.effective_at,
+                c.deadline_at,
+                c.window_start_at,
+                c.window_end_at,
+                *(r.deadline for r in c.renewals),
+            )
+            if t is not None
+        ]
+        return [
+            d
+            for d in dates
+            if not (any(d.first <= x <= d.last for x in days) and _names_pledge(w.s.tokens, d))
+        ]
 
     @staticmethod
     def _quoted(w: _Weighing) -> bool:
@@ -2387,6 +2516,51 @@ class Matcher:
         return obj.phrase
 
     @staticmethod
+    def _intent(s: _Sentence, hit: PhraseHit) -> PhraseHit | None:
+        """An intent, demand or hope cue that governs the signal (see ``_cue_before``), unless
+        it stands in the subject of the signal's own verb: "*efforts to* integrate the Front
+        *have stalled*", "*the plan to* merge them *has been* delayed" report the stall (the
+        cue opens its clause or follows a determiner, and an auxiliary stands just before the
+        signal)."""
+        clause = s.clause_start[hit.start]
+        for cue in s.hits.get(_G["irrealis"], ()):
+            if not (cue.end <= hit.start and cue.start >= clause):
+                continue
+            if hit.start - cue.end > IRREALIS_WINDOW:
+                continue
+            subject = cue.start == clause or s.tokens[cue.start - 1] in _SUBJECT_LEADS
+            if subject and s.tokens[hit.start - 1] in _FINITE and hit.start - 1 > cue.end:
+                continue
+            return cue
+        return None
+
+    @staticmethod
+    def _noun_subject(s: _Sentence, hit: PhraseHit, cue: PhraseHit) -> bool:
+        """ "The *graduation of* the second batch of forces *is expected* next month": a signal
+        that ends in a preposition names a thing, and the plan cue after its noun phrase, in its
+        clause and with no verb between, is that thing's predicate."""
+        if s.tokens[hit.end - 1] not in _PREPOSITIONS or cue.start < hit.end:
+            return False
+        if cue.start - hit.end > SIGNAL_PHRASE_WINDOW:
+            return False
+        between = range(hit.end, cue.start)
+        return s.clause_start[cue.start] == s.clause_start[hit.start] and not any(
+            s.tokens[i] in _FINITE for i in between
+        )
+
+    @staticmethod
+    def _aside(s: _Sentence, cue: PhraseHit, hit: PhraseHit) -> bool:
+        """Whether ``cue`` stands in a relative clause set off by commas that closes before the
+        signal ("Northland, *which has threatened* to use force, said the merger stalled")."""
+        cs = s.clause_start
+        start = cs[cue.start]
+        if start == cs[hit.start] or not 0 < start < len(s.tokens):
+            return False
+        opens = s.tokens[start] in _RELATIVE_OPENERS
+        closed = "," in s.tokens[cue.end : hit.start]
+        return opens and closed
+
+    @staticmethod
     def _stance(s: _Sentence, modal: PhraseHit, hit: PhraseHit) -> bool:
         """ "The treaty will never be restored": a modal of will just before a signal that is
         itself negated states a position (a refusal), not what may happen."""
@@ -2454,10 +2628,11 @@ class Matcher:
             s.tokens[hit.start - 1 : hit.start] == ["to"]
             and s.tokens[hit.start] in self._bare
             and not set(hit.keys).isdisjoint((rule.breach[0], rule.met[0]))
+            and phrase_words(hit.phrase) not in self._written_bare
         ):
             return "not a fact: an infinitive"  # "for Northland to lift its measures"
         for cue in s.hits.get(_G["expected"], ()):
-            if hit.end <= cue.start <= hit.end + 2:
+            if hit.end <= cue.start <= hit.end + 2 or self._noun_subject(s, hit, cue):
                 return f"not a fact: {cue.phrase!r}"  # "the first exchanges are expected"
         after = s.tokens[hit.end : hit.end + 3]
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
@@ -2503,7 +2678,7 @@ class Matcher:
                 and not Matcher._stance(s, modal, hit)
             ):
                 return f"not a fact (modal): {modal.phrase!r}"
-        intent = self._cue_before(s, hit, "irrealis", IRREALIS_WINDOW)
+        intent = self._intent(s, hit)
         if intent is not None:
             return f"intent, demand or hope: {intent.phrase!r}"
         if label is Label.MET:
@@ -2512,6 +2687,6 @@ class Matcher:
                 return f"an attempt, not a result: {attempt.phrase!r}"
         if not refusal:
             for cue in s.hits.get(_G["threat"], ()):
-                if cue.end <= hit.start:
+                if cue.end <= hit.start and not Matcher._aside(s, cue, hit):
                     return f"threat or pledge: {cue.phrase!r}"
         return None

@@ -91,6 +91,47 @@ def phrase_forms(phrase: str, irregular: Mapping[str, tuple[str, ...]]) -> list[
     return out
 
 
+#: Auxiliaries that may stand before a participle of a user's phrase: "elections postponed"
+#: also matches "elections were postponed", "integration stalled" "integration has stalled".
+AUXILIARIES = (
+    "was",
+    "were",
+    "is",
+    "are",
+    "has",
+    "have",
+    "had",
+    "has been",
+    "have been",
+    "had been",
+    "been",
+)
+
+
+def _participle(word: str, irregular: Mapping[str, tuple[str, ...]]) -> bool:
+    """A past form: a regular -ed word, or an irregular form other than the base, -s, -ing."""
+    if word in irregular:
+        group = irregular[word]
+        return word != group[0] and not word.endswith(("s", "ing"))
+    return word.endswith("ed") and len(word) > 4
+
+
+def auxiliary_forms(phrase: str, irregular: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """A phrase whose verb is a past form after its subject ("elections postponed"), with an
+    auxiliary before the verb ("elections were postponed", "have been postponed"); [] for any
+    other phrase."""
+    words = phrase_words(phrase)
+    spelled = [w + ("*" if p else "") for w, p in words]
+    for i in range(1, len(words)):
+        w, prefix = words[i]
+        before = words[i - 1][0]
+        if prefix or before in irregular.get("be", ()) or before in irregular.get("have", ()):
+            return []
+        if _participle(w, irregular):
+            return [" ".join([*spelled[:i], aux, *spelled[i:]]) for aux in AUXILIARIES]
+    return []
+
+
 def demonyms(name: str, endings: Sequence[str]) -> list[str]:
     """A one-word name and the people or adjective forms of it ("Russia" -> "Russian" ...)."""
     words = phrase_words(name)

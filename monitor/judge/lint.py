@@ -75,6 +75,32 @@ def _scope_warnings(c: Commitment, entities: Mapping[str, Entity]) -> Iterable[s
             yield f"kind {c.vocabulary.name!r} has no breach or met signals: nothing can count"
 
 
+def _own_name_warnings(c: Commitment, entities: Mapping[str, Entity]) -> Iterable[str]:
+    """An ``exclude`` that is part of a longer name of the commitment's own parties or
+    subjects ("Sudan's" in "South Sudan government"): usually that name, not another conflict."""
+    for x in c.exclude:
+        words = phrase_words(x)
+        if len(words) > 1 and words[-1] == ("s", False):
+            words = words[:-1]  # "Sudan's": the name without its possessive
+        if not words:
+            continue
+        found = next(
+            (
+                (eid, a)
+                for eid in (*c.parties, *c.subjects)
+                for a in (entities[eid].aliases if eid in entities else ())
+                if phrase_words(a) != words and _inside(words, phrase_words(a))
+            ),
+            None,
+        )
+        if found is not None:
+            yield (
+                f"exclude {x!r} is part of {found[1]!r}, a name of {found[0]!r}: next to the "
+                "rest of that name it is not applied; elsewhere it rules out sentences, so "
+                "check it names only another conflict"
+            )
+
+
 def dead_configuration(
     commitments: Sequence[Commitment], entities: Mapping[str, Entity]
 ) -> list[str]:
@@ -82,5 +108,9 @@ def dead_configuration(
     return [
         f"{c.id}: {w}"
         for c in commitments
-        for w in (*_signal_warnings(c), *_scope_warnings(c, entities))
+        for w in (
+            *_signal_warnings(c),
+            *_scope_warnings(c, entities),
+            *_own_name_warnings(c, entities),
+        )
     ]

@@ -191,10 +191,28 @@ def tokenize(text: str) -> list[str]:
 _PHRASE_WORD = re.compile(r"\w+\*?")
 
 
+def _contractions(low: str) -> str:
+    """ "n't" and "cannot" as ``tokenize`` reads them ("can't" -> "can not")."""
+    low = low.replace("\u2019", "'")
+    if "n't" in low:
+        low = _NOT.sub(_expand_not, low)
+    if "cannot" in low:
+        low = _CANNOT.sub("can not", low)
+    return low
+
+
 def phrase_words(phrase: str) -> tuple[tuple[str, bool], ...]:
-    """A phrase as (word, is_prefix) pairs: "violat* the truce" -> (violat, True), ..."""
+    """A phrase as (word, is_prefix) pairs: "violat* the truce" -> (violat, True), ...
+
+    Contractions are read as in ``tokenize``: "cannot be held" matches "cannot be held" and
+    "can't be held".
+    """
+    return _words(_contractions(phrase.lower()))
+
+
+def _words(low: str) -> tuple[tuple[str, bool], ...]:
     words = []
-    for w in _PHRASE_WORD.findall(phrase.lower()):
+    for w in _PHRASE_WORD.findall(low):
         if w.endswith("*"):
             words.append((w[:-1], True))
         else:
@@ -203,8 +221,10 @@ def phrase_words(phrase: str) -> tuple[tuple[str, bool], ...]:
 
 
 def phrase_pattern(phrase: str) -> str:
-    """The regex source for one phrase (no flags): whole words, ``*`` and hyphen variants."""
-    words = phrase_words(phrase)
+    """The regex source for one phrase (no flags): whole words, ``*`` and hyphen variants.
+
+    The phrase's words as written (the keyword baseline reads them so)."""
+    words = _words(phrase.lower())
     if not words:
         raise ValueError(f"empty phrase: {phrase!r}")
     parts = [re.escape(w) + (r"\w*" if prefix else "") for w, prefix in words]
