@@ -405,3 +405,37 @@ def test_quiet_since_the_truce_is_not_dated_by_it() -> None:
         "Since the truce of November 2 the border between Northland and Southland has been quiet."
     )
     assert _label(TRUCE, "Border", text) is Label.MET
+
+
+VOTE = (
+    ENTITIES
+    + """
+commitments:
+  - id: vote
+    title: Northland holds its general election in January 2026
+    statement: Northland will hold general elections in January 2026.
+    kind: other
+    said_by: Northland's president
+    parties: [north]
+    topics: [election, elections]
+    effective: 2025-03-01
+    deadline: 2026-01-31
+    signals:
+      breach: ["cannot be held", postponed]
+      met: ["polls opened"]
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # A month named without a year, in a sentence about what is to come, is the coming
+        # one: the election "cannot be held in January" is news now, not a recap of last year.
+        ("Northland's election commission said elections cannot be held in January.", None),
+        # Without a cue of the future, a bare earlier month is the past one: a recap.
+        ("Northland's election commission postponed elections in March.", Label.RELATED),
+    ],
+)
+def test_a_coming_month_is_not_a_recap(text: str, label: Label | None) -> None:
+    assert _label(VOTE, "Election news", text) is (label or Label.BREACH)

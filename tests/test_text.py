@@ -239,3 +239,25 @@ def test_find_dates_month_names_and_ago(text: str, first: date, last: date) -> N
 def test_find_dates_leaves_the_may_and_numbers_alone() -> None:
     assert find_dates("the may of it all", PUB) == []
     assert find_dates("the talks lasted ago", PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "ahead", "first"),
+    [
+        # A month without a year, in a sentence about what is to come: the coming one
+        # when that is under half a year away, else (and without the cue) the last one.
+        ("in January", True, date(2026, 1, 1)),
+        ("in January", False, date(2025, 1, 1)),
+        ("on March 3", True, date(2026, 3, 3)),
+        ("on March 3", False, date(2025, 3, 3)),
+        ("in October", True, date(2025, 10, 1)),  # two months back: still the past one
+        ("in August", True, date(2025, 8, 1)),  # eight months ahead is too far: last August
+        ("last January", True, date(2025, 1, 1)),
+        ("in January 2025", True, date(2025, 1, 1)),
+    ],
+)
+def test_find_dates_reads_a_coming_month_in_a_sentence_about_the_future(
+    text: str, ahead: bool, first: date
+) -> None:
+    (ref,) = find_dates(text, PUB, ahead=ahead)
+    assert ref.first == first

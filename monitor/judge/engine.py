@@ -103,6 +103,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "claim": _L("claim_nouns"),
     "bgwar": _L("background_hostilities"),
     "current": _L("current"),
+    "ahead": _L("upcoming"),
     "venue": _L("venues"),
     "contact": _L("contact_verbs"),
     "resume": _L("resumption"),
@@ -1898,7 +1899,8 @@ class Matcher:
                     pos += len(sep) if i else 0
                     offsets.append(pos)
                     pos += len(t)
-                for d in find_dates("".join(pieces), published):
+                ahead = _G["ahead"] in s.hits
+                for d in find_dates("".join(pieces), published, ahead=ahead):
                     first = bisect_right(offsets, d.start) - 1
                     last = bisect_right(offsets, d.start + len(d.text) - 1) - 1
                     s.token_dates.append((d, first, last))

@@ -409,16 +409,26 @@ def _month_range(year: int, month: int, part: str | None) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, days)
 
 
-def _year_for(month: int, day: int, ref: date, explicit: str | None) -> int:
+def _year_for(month: int, day: int, ref: date, explicit: str | None, ahead: bool = False) -> int:
+    """The year of a day named without one: the latest not more than a week after ``ref``;
+    with ``ahead`` (the sentence speaks of what is to come), the next one when that is
+    within ``AHEAD`` of ``ref``."""
     if explicit:
         return int(explicit)
     year = ref.year
     try:
+        if ahead:
+            for y in (year, year + 1):
+                if timedelta(days=-7) <= date(y, month, min(day, 28)) - ref <= AHEAD:
+                    return y
         if date(year, month, min(day, 28)) > ref + timedelta(days=7):
             year -= 1
     except ValueError:
         pass
     return year
+
+
+AHEAD = timedelta(days=183)
 
 
 _NUMBERS = {
@@ -442,12 +452,13 @@ def _ago(ref: date, count: str, unit: str) -> tuple[date, date]:
     return _month_range(year, month + 1, None)
 
 
-def find_dates(text: str, published_at: datetime) -> list[DateRef]:
+def find_dates(text: str, published_at: datetime, *, ahead: bool = False) -> list[DateRef]:
     """Dates in ``text`` resolved against the publication time.
 
     Understands "October 11", "11 Oct 2025", "early October", "the October fighting",
     "October's", "last month", "a year ago", years, weekdays ("on Friday": the latest such
-    day not after publication) and "yesterday".
+    day not after publication) and "yesterday".  ``ahead``: the text speaks of what is to
+    come, so a month named without a year may be the coming one (``_year_for``).
     """
     ref = published_at.date()
     out: list[DateRef] = []
@@ -458,14 +469,14 @@ def find_dates(text: str, published_at: datetime) -> list[DateRef]:
             if g["m1"] or g["m2"]:
                 month = _MONTHS[(g["m1"] or g["m2"]).lower()]
                 day = int(g["d1"] or g["d2"])
-                year = _year_for(month, day, ref, g["y1"] or g["y2"])
+                year = _year_for(month, day, ref, g["y1"] or g["y2"], ahead)
                 first = last = date(year, month, day)
             elif g["m3"] or g["m4"]:
                 month = _MONTHS[(g["m3"] or g["m4"]).lower()]
                 q = (g["q"] or "").lower()
                 if (g["m3"] or "").lower() == "may" and not g["y3"] and q in {"in", "of", "the"}:
                     continue  # "in May" is a month; "may" the verb is too common to guess
-                year = _year_for(month, 1, ref, g["y3"])
+                year = _year_for(month, 1, ref, g["y3"], ahead and q != "last")
                 if q == "last" and not g["y3"] and date(year, month, 1) > ref.replace(day=1):
                     year -= 1
                 first, last = _month_range(
