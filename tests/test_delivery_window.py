@@ -198,12 +198,16 @@ def test_the_sent_recorder_waits_for_another_writer_and_restores_the_busy_timeou
         database = sqlite_url.removeprefix("sqlite:///")
         other = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
         other.execute("BEGIN IMMEDIATE")  # another writer holds the lock for a while
-        threading.Timer(0.3, lambda: other.execute("COMMIT")).start()
+        release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+        release.start()
         record = store.sent_recorder(item.id, item.key, token)
         try:
             assert record(now, None) is True
         finally:
             record.close()
+            # the timer's execute() may still be returning after the lock is free: closing
+            # the connection under it crashed the interpreter (sqlite3 is not safe for that)
+            release.join()
             other.close()
         [row] = store.outbox()
         assert row.sent_at == now
