@@ -1,7 +1,8 @@
 """``monitor bench --poll N --latency S``: one poll cycle against its baselines, from one run.
 
-N copies of the shipped sample feeds (``monitor/data/demo/*.xml``; each copy's links
-made its own, so every copy's articles are new) are served by a local server over
+N copies of the shipped sample feeds (``monitor/data/demo/*.xml``), or of the feed files
+in a folder (``--feeds DIR``: captures of real feeds), each copy's links and identifiers
+made its own so that every copy's articles are new, are served by a local server over
 distinct loopback hosts (127.0.0.2, 127.0.0.3, ...; four feeds a host), in a process of
 its own, with every answer (304s too) delayed S seconds and ETags honoured.  Printed
 side by side:
@@ -23,6 +24,7 @@ import gc
 import hashlib
 import http.server
 import multiprocessing
+import re
 import resource
 import socket
 import tempfile
@@ -35,9 +37,12 @@ from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import feedparser  # type: ignore[import-untyped, unused-ignore]
 import yaml
+
+from monitor.errors import InputError
 
 FEEDS_PER_HOST = 4
 
@@ -50,26 +55,50 @@ class BenchFeed:
     etag: str
 
 
-def sample_bodies() -> list[tuple[str, bytes]]:
-    """The shipped demo feeds: (file name, bytes)."""
-    folder = resources.files("monitor") / "data" / "demo"
-    return [
-        (p.name, p.read_bytes())
-        for p in sorted(folder.iterdir(), key=lambda p: p.name)
-        if p.name.endswith(".xml")
-    ]
+FEED_SUFFIXES = (".xml", ".rss", ".atom")
 
 
-def bench_feeds(n: int, hosts: Sequence[str]) -> list[BenchFeed]:
-    """``n`` copies of the samples, spread over ``hosts``; copy ``i``'s links get host
-    prefix ``c<i>.`` so that no two copies share an article."""
-    samples = sample_bodies()
+def sample_bodies(folder: Path | None = None) -> list[tuple[str, bytes]]:
+    """The feed files to serve, (file name, bytes): the shipped demo feeds, or every
+    ``.xml``, ``.rss`` and ``.atom`` file under ``folder`` (captures of real feeds)."""
+    if folder is None:
+        demo = resources.files("monitor") / "data" / "demo"
+        return [
+            (p.name, p.read_bytes())
+            for p in sorted(demo.iterdir(), key=lambda p: p.name)
+            if p.name.endswith(".xml")
+        ]
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in FEED_SUFFIXES)
+    if not files:
+        raise InputError("--feeds", f"{folder}: no feed files (.xml, .rss, .atom) in it")
+    return [(p.name, p.read_bytes()) for p in files]
+
+
+# An entry's address where a feed gives it: <link>, <guid>, <id> (text, or CDATA) and
+# <link href="...">; namespace declarations (xmlns="http://...") are left alone.  A guid
+# or id that is not an address ("12345", "tag:...") is an identifier of its own.
+_ADDRESS = re.compile(
+    rb"(<(?:link|guid|id)\b[^>]*>\s*(?:<!\[CDATA\[\s*)?|<link\b[^>]*?\bhref=[\"'])(https?://)"
+)
+_IDENTIFIER = re.compile(rb"(<(?:guid|id)\b[^>/]*>\s*(?:<!\[CDATA\[\s*)?)(?!https?://)(?=[^<\s])")
+
+
+def unique_links(body: bytes, copy: int) -> bytes:
+    """The feed with copy ``copy``'s own addresses (host prefix ``c<copy>.``) and
+    identifiers (prefix ``c<copy>-``): no two copies share an article."""
+    body = _ADDRESS.sub(rb"\1\2c%d." % copy, body)
+    return _IDENTIFIER.sub(rb"\1c%d-" % copy, body)
+
+
+def bench_feeds(n: int, hosts: Sequence[str], folder: Path | None = None) -> list[BenchFeed]:
+    """``n`` copies of the feed files, spread over ``hosts``, each with its own links."""
+    samples = sample_bodies(folder)
     out = []
     for i in range(n):
         name, body = samples[i % len(samples)]
-        body = body.replace(b"https://", b"https://c%d." % i)
+        body = unique_links(body, i)
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-        out.append(BenchFeed(hosts[i % len(hosts)], f"/feeds/{i}/{name}", body, etag))
+        out.append(BenchFeed(hosts[i % len(hosts)], f"/feeds/{i}/{quote(name)}", body, etag))
     return out
 
 
@@ -215,8 +244,15 @@ def _watchlist(config_file: str, folder: Path, urls: Sequence[str]) -> Path:
     return path
 
 
-def run(n: int, latency: float, config_file: str, say: Callable[[str], None]) -> list[Row]:
-    """Serve, measure and return the rows of the table (see the module doc)."""
+def run(
+    n: int,
+    latency: float,
+    config_file: str,
+    say: Callable[[str], None],
+    folder: Path | None = None,
+) -> list[Row]:
+    """Serve, measure and return the rows of the table (see the module doc); ``folder``:
+    serve copies of the feed files in it instead of the shipped samples."""
     from monitor import parsepool, pipeline
     from monitor.clock import FakeClock, SystemClock
     from monitor.config import load_config
@@ -226,11 +262,12 @@ def run(n: int, latency: float, config_file: str, say: Callable[[str], None]) ->
     hosts = loopback_hosts(n)
     if not loopback_usable(hosts[-1]):
         hosts = ["127.0.0.1"]  # a system with only 127.0.0.1 (macOS): one host
-    feeds = bench_feeds(n, hosts)
-    entries = sum(len(feedparser.parse(f.body).entries) for f in feeds[: len(sample_bodies())])
+    feeds = bench_feeds(n, hosts, folder)
+    kinds = len(sample_bodies(folder))
+    entries = sum(len(feedparser.parse(f.body).entries) for f in feeds[:kinds])
     size = sum(len(f.body) for f in feeds)
     say(
-        f"{n} feeds ({size / 1e6:.1f} MB, about {entries * n // len(sample_bodies())} entries)"
+        f"{n} feeds ({size / 1e6:.1f} MB, about {entries * n // kinds} entries)"
         f" on {len(hosts)} loopback hosts, each answer delayed {latency:g} s"
     )
     rows: list[Row] = []

@@ -632,6 +632,14 @@ def _corpus_line(corpus: str) -> str:
     "--poll", "poll_n", type=click.IntRange(1, 5000), help="Measure a poll cycle instead."
 )
 @click.option("--latency", type=click.FloatRange(0, 10), default=0.1, show_default=True)
+@click.option(
+    "--feeds",
+    "feeds_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="With --poll: serve copies of the feed files (.xml, .rss, .atom) in this folder "
+    "instead of the shipped samples.",
+)
 @config_option
 def bench(
     n: int,
@@ -640,6 +648,7 @@ def bench(
     database_url: str | None,
     poll_n: int | None,
     latency: float,
+    feeds_dir: Path | None,
     config_file: str | None,
 ) -> None:
     """Measure judging speed: articles per second, with the watchlist's commitments and with
@@ -651,7 +660,7 @@ def bench(
         from monitor import benchpoll
 
         with _errors():
-            rows = benchpoll.run(poll_n, latency, config_path(config_file), click.echo)
+            rows = benchpoll.run(poll_n, latency, config_path(config_file), click.echo, feeds_dir)
             for line in benchpoll.table(rows):
                 click.echo(line)
         return

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from html.entities import name2codepoint
 from typing import Any
 
+from feedparser.api import StrictFeedParser  # type: ignore[import-untyped, unused-ignore]
 from feedparser.datetimes import _parse_date  # type: ignore[import-untyped, unused-ignore]
 from feedparser.encodings import convert_to_utf8  # type: ignore[import-untyped, unused-ignore]
 from feedparser.html import _cp1252  # type: ignore[import-untyped, unused-ignore]
@@ -29,6 +30,7 @@ from feedparser.urls import (  # type: ignore[import-untyped, unused-ignore]
     make_safe_absolute_uri,
     resolve_relative_uris,
 )
+from feedparser.util import FeedParserDict  # type: ignore[import-untyped, unused-ignore]
 
 _CONTENT = "http://purl.org/rss/1.0/modules/content/ encoded"
 _DC_CREATOR = "http://purl.org/dc/elements/1.1/ creator"
@@ -36,6 +38,7 @@ _ATOM_LINK = "http://www.w3.org/2005/Atom link"
 _SY = "http://purl.org/rss/1.0/modules/syndication/ "
 _DC = "http://purl.org/dc/elements/1.1/ "
 _SLASH_COMMENTS = "http://purl.org/rss/1.0/modules/slash/ comments"
+_DC_DATE = _DC + "date"
 
 # Item children read, and the feedparser element each becomes.
 _ITEM_FIELDS = {
@@ -45,6 +48,7 @@ _ITEM_FIELDS = {
     "guid": "id",
     "pubDate": "published",
     _CONTENT: "content",
+    _DC_DATE: "updated",
 }
 # Item children feedparser stores elsewhere (never in a field read here).
 _ITEM_OTHER = frozenset(
@@ -72,12 +76,66 @@ _CHANNEL_OTHER = frozenset(
         _DC + "publisher",
         _DC + "rights",
         _DC + "language",
+        _DC + "date",
         _DC_CREATOR,
     }
 )
+_MEDIA = "http://search.yahoo.com/mrss/ "
 # The channel's image: feedparser keeps its children in ``feed.image`` (the channel
 # title before or after it is kept as it is).
 _IMAGE_CHILDREN = frozenset({"title", "url", "link", "width", "height", "description"})
+
+# Elements read nowhere, skipped with everything inside them (an item's or the channel's
+# child): feedparser keeps each under a key of its own that ``parse_feed`` never reads.
+# - Media RSS elements whose feedparser handlers only fill ``media_*`` lists (their text,
+#   if any, under ``url`` or ``credit``); ``media:description`` and ``media:title`` are
+#   not among them (feedparser reads them as the summary and the title).
+# - Any element feedparser has no handler for, in any namespace, whose key (what
+#   feedparser stores it under, through ``FeedParserDict``'s aliases) is not one that
+#   ``parse_feed`` reads.  In a namespace feedparser does not know, the key's prefix is the
+#   document's own, which is not known here: then no handler and no read key may end in
+#   the element's name.
+_MEDIA_SKIPPED = frozenset(
+    {_MEDIA + "thumbnail", _MEDIA + "credit", _MEDIA + "content", _MEDIA + "group"}
+)
+_HANDLED = frozenset(
+    name.split("_", 2)[2] for name in dir(StrictFeedParser) if name.startswith(("_start_", "_end_"))
+)
+_XML_NS = "http://www.w3.org/XML/1998/namespace "
+_PREFIXES: dict[str, str] = {
+    str(uri).lower(): str(prefix) for uri, prefix in _FeedParserMixin.namespaces.items()
+}
+_READ_KEYS = frozenset(
+    {"title", "summary", "content", "link", "links", "id", "guidislink", "source"}
+    | {"published", "updated", "created", "expired"}
+)
+
+
+def _read_key(key: str) -> bool:
+    alias = FeedParserDict.keymap.get(key, key)
+    keys = alias if isinstance(alias, list) else [alias]
+    return any(k in _READ_KEYS or k.endswith(("_parsed", "_detail")) for k in keys)
+
+
+def _skippable(name: str) -> bool:
+    """True if feedparser has no handler for element ``name`` (expat's "uri local") and
+    keeps it where ``parse_feed`` never reads (see above)."""
+    uri, _, local = name.rpartition(" ")
+    local = local.lower()
+    if local in ("svg", "math"):
+        return False
+    if not uri:
+        return local not in _HANDLED and not _read_key(local)
+    prefix = _PREFIXES.get(uri.lower())
+    if prefix is not None:
+        key = f"{prefix}_{local}" if prefix else local
+        return key not in _HANDLED and not _read_key(key)
+    tail = "_" + local
+    return not any(h == local or h.endswith(tail) for h in _HANDLED | _READ_KEYS) and not _read_key(
+        local
+    )
+
+
 _A = "http://www.w3.org/2005/Atom "
 _ATOM_TEXT_TYPES = frozenset({"text", "html"})
 # Atom entry children read, and Atom children (of the feed or an entry) read nowhere here.
@@ -289,6 +347,7 @@ class _Reader:
         self.atom = False
         self.ctype: str | None = None  # the type of the Atom text being read
         self.feed_title_type: str | None = None
+        self.skipping = 0  # how many skipped elements are open (see ``_skippable``)
 
     def read(self, data: bytes) -> tuple[list[dict[str, Any]], dict[str, Any], bool]:
         p = xml.parsers.expat.ParserCreate(namespace_separator=" ")
@@ -321,6 +380,8 @@ class _Reader:
             raise _Unusual("namespace")
 
     def characters(self, data: str) -> None:
+        if self.skipping:
+            return
         if self.text is not None:
             self.text.append(data)
         elif data.strip():
@@ -329,10 +390,13 @@ class _Reader:
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if self.text is not None:
             raise _Unusual("element inside a field")
-        if set(attrs) - _ATTRIBUTES.get(name, _NO_ATTRIBUTES):
-            raise _Unusual("attribute")
         depth = len(self.stack)
         parent = self.stack[-1] if self.stack else None
+        if self.skipping or (not self.atom and self.starts_skip(name, depth, parent)):
+            self.skip(name, attrs)
+            return
+        if set(attrs) - _ATTRIBUTES.get(name, _NO_ATTRIBUTES):
+            raise _Unusual("attribute")
         if self.atom or (depth == 0 and name == _A + "feed"):
             self.atom_start(name, attrs, depth, parent)
             self.stack.append(name)
@@ -380,6 +444,25 @@ class _Reader:
             self.text = []
         else:
             raise _Unusual("nesting")
+        self.stack.append(name)
+
+    @staticmethod
+    def starts_skip(name: str, depth: int, parent: str | None) -> bool:
+        """True if ``name`` is a channel's or an item's child read nowhere (``_skippable``)."""
+        if depth == 2 and parent == "channel":
+            known = name in ("item", "title", "image") or name in _CHANNEL_OTHER
+        elif depth == 3 and parent == "item":
+            known = name in _ITEM_FIELDS or name in _ITEM_OTHER
+        else:
+            return False
+        return not known and (name in _MEDIA_SKIPPED or _skippable(name))
+
+    def skip(self, name: str, attrs: dict[str, str]) -> None:
+        if any(a.startswith(_XML_NS) or a in ("base", "lang") for a in attrs):
+            raise _Unusual("xml:base or xml:lang")  # they change what follows for feedparser
+        if name not in _MEDIA_SKIPPED and not _skippable(name):
+            raise _Unusual("element read elsewhere")
+        self.skipping += 1
         self.stack.append(name)
 
     def atom_start(self, name: str, attrs: dict[str, str], depth: int, parent: str | None) -> None:
@@ -460,6 +543,9 @@ class _Reader:
 
     def end(self, name: str) -> None:
         self.stack.pop()
+        if self.skipping:
+            self.skipping -= 1
+            return
         text, self.text = self.text, None
         parent = self.stack[-1] if self.stack else None
         if self.atom:
@@ -496,6 +582,6 @@ class _Reader:
             entry["id"] = value
             if self.guidislink:
                 entry.setdefault("link", value)
-        elif element == "published":
-            value = _value(raw, "published", None, self.base)
-            entry["published_parsed"] = _parse_date(value)
+        elif element in ("published", "updated"):
+            value = _value(raw, element, None, self.base)
+            entry[f"{element}_parsed"] = _parse_date(value)

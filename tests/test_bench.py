@@ -50,3 +50,53 @@ def test_bench_poll_prints_the_comparison_from_one_run() -> None:
     # wall and CPU both as multiples of the floor's: the CPU ratio is the steadier one
     assert any(line.split()[-2:] == ["wall/floor", "CPU/floor"] for line in lines), lines
     assert first.count("x ") >= 2, first
+
+
+_ATOM = (
+    '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+    "<title>Westport Wire</title><id>tag:westport.example,2026:feed</id>"
+    "<entry><title>Northland talks resume</title><id>tag:westport.example,2026:1</id>"
+    '<link href="https://westport.example/1"/><updated>2026-01-02T00:00:00Z</updated>'
+    "<summary>Envoys met.</summary></entry></feed>"
+)
+_RSS = (
+    '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Eastport Daily'
+    "</title>"
+    + "".join(
+        f"<item><title>Story {i}</title><link>http://eastport.example/{i}</link>"
+        f'<guid isPermaLink="false">{i}</guid><description>Text {i}.</description></item>'
+        for i in range(3)
+    )
+    + "</channel></rss>"
+)
+
+
+def test_bench_copies_share_no_article_and_keep_namespaces() -> None:
+    import feedparser
+
+    from monitor.benchpoll import unique_links
+
+    for body in (_ATOM.encode(), _RSS.encode()):
+        copies = [feedparser.parse(unique_links(body, i)) for i in range(2)]
+        assert [c.version for c in copies] == [feedparser.parse(body).version] * 2
+        keys = [{k for e in c.entries for k in (e.get("id"), e.get("link")) if k} for c in copies]
+        assert keys[0] and not keys[0] & keys[1], keys
+
+
+def test_bench_poll_serves_the_feed_files_of_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "a.atom").write_text(_ATOM, encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.rss").write_text(_RSS, encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a feed", encoding="utf-8")
+    (tmp_path / "with space.xml").write_text(_RSS.replace("http://", "https://"), encoding="utf-8")
+    args = ["bench", "--poll", "6", "--latency", "0", "--config", DEFAULT]
+    result = CliRunner().invoke(main, [*args, "--feeds", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    first = next(line for line in result.output.splitlines() if line.startswith("first cycle: p"))
+    # two copies of each file (one with a space in its name): 2 x (1 + 3 + 3), all new
+    assert "6 polled, 14 new, 0 not modified, 0 errors" in first, first
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = CliRunner().invoke(main, [*args, "--feeds", str(empty)])
+    assert result.exit_code != 0
+    assert "no feed files" in result.output, result.output

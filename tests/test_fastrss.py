@@ -190,6 +190,38 @@ def test_a_well_formed_feed_takes_the_fast_path_with_every_kind_of_field() -> No
     assert a.entries[1].url == "https://feeds.example/rel/guid"
 
 
+def test_elements_read_nowhere_are_skipped_and_the_fast_path_kept() -> None:
+    """A news feed's media, Dublin Core date and publisher-own elements (what most real
+    feeds carry) do not send it to feedparser; an element feedparser reads does."""
+    item = (
+        "<item><title>T</title><link>/a</link><description>D</description>"
+        "<dc:date>2020-01-02T03:04:05Z</dc:date>"
+        '<media:thumbnail url="/t.jpg" width="240"/>'
+        '<media:content url="/v.mp4" medium="video"><media:credit scheme="x">me'
+        "</media:credit></media:content>"
+        "<linkmobile>/m/a</linkmobile><x:tag>t</x:tag>"
+        '<x:clip id="9"><x:part>p</x:part></x:clip></item>'
+    )
+    root = (
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:media="http://search.yahoo.com/mrss/" xmlns:x="https://unknown.example/ns">'
+    )
+    content = _rss("<dc:date>2020-01-02</dc:date><x:new-feed-url>/n</x:new-feed-url>" + item, root)
+    assert accepted(content)
+    a, b = both(content)
+    assert isinstance(a, ParseResult) and a == b
+    assert a.entries[0].published_at == datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)
+    for read in (
+        "<media:description>M</media:description>",  # feedparser's summary
+        "<x:author>A</x:author>",  # an author under some prefix
+        "<x:clip>text<title>U</title></x:clip>",  # a handled element inside
+    ):
+        other = content.replace(b"<linkmobile>", read.encode() + b"<linkmobile>")
+        assert not accepted(other), read
+        a, b = both(other)
+        assert a == b, read
+
+
 # ---------------------------------------------------------------------------
 # Generated documents
 # ---------------------------------------------------------------------------
@@ -301,9 +333,30 @@ def _items(draw: st.DrawFn) -> str:
                     "<comments>/c</comments>",
                     "<atom:updated>2020-01-01T00:00:00Z</atom:updated>",  # unusual: fallback
                     "<title>again</title>",  # a repeated field: fallback
+                    "<dc:date>2020-01-01T00:00:00Z</dc:date>",
+                    "<dc:date>not a date</dc:date>",
+                    '<media:thumbnail url="/t.jpg" width="1"/>',
+                    "<media:thumbnail> /t.jpg </media:thumbnail>",
+                    '<media:content url="/v.mp4"><media:credit r="x">me</media:credit>'
+                    "</media:content>",
+                    "<media:group><media:content url='/a'/><media:thumbnail url='/b'/>"
+                    "</media:group>",
+                    '<media:content url="/v.mp4"><media:title>M</media:title></media:content>',
+                    "<media:description>D</media:description>",  # the summary: fallback
+                    '<media:content url="/v"> text </media:content>',
+                    "<linkmobile>/m</linkmobile>",
+                    "<x:tag>t</x:tag>",
+                    "<x:author>a</x:author>",  # some prefix's handler: fallback
+                    '<x:clip id="1"> text </x:clip>',
+                    '<x:clip id="1"><x:part>p</x:part></x:clip>',
+                    "<x:clip><title>inner</title></x:clip>",  # a handler inside: fallback
+                    "<published_parsed>x</published_parsed>",  # a key read: fallback
+                    "<date_parsed>x</date_parsed>",  # an alias of one: fallback
+                    "<Title>cap</Title>",  # feedparser lower-cases names: fallback
+                    '<x:tag xml:lang="de">t</x:tag>',  # fallback
                 ]
             ),
-            max_size=2,
+            max_size=3,
         )
     )
     order = draw(st.permutations(fields))
@@ -320,6 +373,22 @@ def _feeds(draw: st.DrawFn) -> tuple[bytes, dict[str, str]]:
     head += "<link>https://news.example/</link><description>d</description>"
     if draw(st.booleans()):
         head += "<image><title>Logo</title><url>/logo.png</url><link>/</link></image>"
+    head += "".join(
+        draw(
+            st.lists(
+                st.sampled_from(
+                    [
+                        "<dc:date>2020-01-01T00:00:00Z</dc:date>",
+                        "<ttl>5</ttl>",
+                        "<x:new-feed-url>/n</x:new-feed-url>",
+                        '<media:thumbnail url="/t.jpg"/>',
+                        "<x:summary>s</x:summary>",  # fallback
+                    ]
+                ),
+                max_size=2,
+            )
+        )
+    )
     items = "".join(draw(st.lists(_items(), max_size=4)))
     declaration = draw(
         st.sampled_from(
@@ -335,7 +404,8 @@ def _feeds(draw: st.DrawFn) -> tuple[bytes, dict[str, str]]:
     doc = (
         f'{declaration}<rss version="{version}" '
         'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">'
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom" '
+        'xmlns:media="http://search.yahoo.com/mrss/" xmlns:x="https://unknown.example/ns">'
         f"<channel>{head}{items}</channel></rss>"
     )
     ctype = draw(
