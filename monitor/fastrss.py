@@ -117,23 +117,39 @@ def _read_key(key: str) -> bool:
     return any(k in _READ_KEYS or k.endswith(("_parsed", "_detail")) for k in keys)
 
 
-def _skippable(name: str) -> bool:
+def _skippable(name: str, declared: Mapping[str, set[str | None]]) -> bool:
     """True if feedparser has no handler for element ``name`` (expat's "uri local") and
-    keeps it where ``parse_feed`` never reads (see above)."""
+    keeps it where ``parse_feed`` never reads (see above).  ``declared``: the prefixes the
+    document declares for each namespace (feedparser names an element of a namespace it
+    does not know by the document's prefix)."""
     uri, _, local = name.rpartition(" ")
     local = local.lower()
     if local in ("svg", "math"):
         return False
     if not uri:
-        return local not in _HANDLED and not _read_key(local)
-    prefix = _PREFIXES.get(uri.lower())
-    if prefix is not None:
+        key: str | None = local
+    elif (prefix := _PREFIXES.get(uri.lower())) is not None:
         key = f"{prefix}_{local}" if prefix else local
+    else:
+        key = _document_key(uri, local, declared)
+    if key is not None:
         return key not in _HANDLED and not _read_key(key)
-    tail = "_" + local
+    tail = "_" + local  # some prefix of the document's, not known here: none may match
     return not any(h == local or h.endswith(tail) for h in _HANDLED | _READ_KEYS) and not _read_key(
         local
     )
+
+
+def _document_key(uri: str, local: str, declared: Mapping[str, set[str | None]]) -> str | None:
+    """feedparser's key for element ``local`` of the namespace ``uri`` it does not know, if
+    the document declares ``uri`` with one prefix used for no other namespace; else None."""
+    prefixes = declared.get(uri, set())
+    if len(prefixes) != 1:
+        return None
+    (prefix,) = prefixes
+    if sum(prefix in p for p in declared.values()) != 1:
+        return None
+    return f"{prefix.lower()}_{local}" if prefix else local
 
 
 _A = "http://www.w3.org/2005/Atom "
@@ -348,6 +364,7 @@ class _Reader:
         self.ctype: str | None = None  # the type of the Atom text being read
         self.feed_title_type: str | None = None
         self.skipping = 0  # how many skipped elements are open (see ``_skippable``)
+        self.declared: dict[str, set[str | None]] = {}  # namespace: the prefixes given it
 
     def read(self, data: bytes) -> tuple[list[dict[str, Any]], dict[str, Any], bool]:
         p = xml.parsers.expat.ParserCreate(namespace_separator=" ")
@@ -378,6 +395,7 @@ class _Reader:
         low = (uri or "").lower()
         if low in _VERSION_NAMESPACES or "backend.userland.com/rss" in low:
             raise _Unusual("namespace")
+        self.declared.setdefault(uri or "", set()).add(prefix)
 
     def characters(self, data: str) -> None:
         if self.skipping:
@@ -446,8 +464,7 @@ class _Reader:
             raise _Unusual("nesting")
         self.stack.append(name)
 
-    @staticmethod
-    def starts_skip(name: str, depth: int, parent: str | None) -> bool:
+    def starts_skip(self, name: str, depth: int, parent: str | None) -> bool:
         """True if ``name`` is a channel's or an item's child read nowhere (``_skippable``)."""
         if depth == 2 and parent == "channel":
             known = name in ("item", "title", "image") or name in _CHANNEL_OTHER
@@ -455,12 +472,12 @@ class _Reader:
             known = name in _ITEM_FIELDS or name in _ITEM_OTHER
         else:
             return False
-        return not known and (name in _MEDIA_SKIPPED or _skippable(name))
+        return not known and (name in _MEDIA_SKIPPED or _skippable(name, self.declared))
 
     def skip(self, name: str, attrs: dict[str, str]) -> None:
         if any(a.startswith(_XML_NS) or a in ("base", "lang") for a in attrs):
             raise _Unusual("xml:base or xml:lang")  # they change what follows for feedparser
-        if name not in _MEDIA_SKIPPED and not _skippable(name):
+        if name not in _MEDIA_SKIPPED and not _skippable(name, self.declared):
             raise _Unusual("element read elsewhere")
         self.skipping += 1
         self.stack.append(name)

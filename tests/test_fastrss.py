@@ -211,9 +211,12 @@ def test_elements_read_nowhere_are_skipped_and_the_fast_path_kept() -> None:
     a, b = both(content)
     assert isinstance(a, ParseResult) and a == b
     assert a.entries[0].published_at == datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert accepted(content.replace(b"<x:tag>t</x:tag>", b"<x:author>A</x:author>"))
     for read in (
         "<media:description>M</media:description>",  # feedparser's summary
-        "<x:author>A</x:author>",  # an author under some prefix
+        # feedparser names an element of a namespace it does not know by the document's
+        # prefix: here one of its own, so this is read as the summary
+        '<itunes:summary xmlns:itunes="https://unknown.example/other">S</itunes:summary>',
         "<x:clip>text<title>U</title></x:clip>",  # a handled element inside
     ):
         other = content.replace(b"<linkmobile>", read.encode() + b"<linkmobile>")
@@ -346,7 +349,9 @@ def _items(draw: st.DrawFn) -> str:
                     '<media:content url="/v"> text </media:content>',
                     "<linkmobile>/m</linkmobile>",
                     "<x:tag>t</x:tag>",
-                    "<x:author>a</x:author>",  # some prefix's handler: fallback
+                    "<x:author>a</x:author>",
+                    '<itunes:summary xmlns:itunes="https://unknown.example/i">S</itunes:summary>',
+                    '<y:author xmlns:y="https://unknown.example/ns">a</y:author>',  # two prefixes
                     '<x:clip id="1"> text </x:clip>',
                     '<x:clip id="1"><x:part>p</x:part></x:clip>',
                     "<x:clip><title>inner</title></x:clip>",  # a handler inside: fallback
