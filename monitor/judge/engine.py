@@ -177,6 +177,8 @@ _AFFIRM = (
     "stated",
     "assured",
 )
+#: Words before those one holds talks with ("talks *with* the Front", "*between* ...").
+_COUNTERPART_MARKS = frozenset(_L("counterpart_marks"))
 #: Words just before a group's name that exclude it ("not with the Front", "never the Front").
 _NOT_WITH = frozenset({"not", "never", "nor", "excluding"})
 #: Words that call a claim false when said of it ("claims of X are *disinformation*").
@@ -259,6 +261,10 @@ SPAN_WINDOW = 5
 _PAST_MARKERS = frozenset(_L("past_markers"))
 _STATIVE = frozenset(_L("stative_participles"))
 _RECENT_GAP = frozenset(_L("recent_gap"))
+#: A span of time just before "after" or "since" ("a day after", "weeks since").
+_GAP_WORDS = _TIME_SPANS | _RECENT_GAP
+#: Words before a met signal within which such an anchor is looked for.
+ANCHOR_WINDOW = 10
 #: Words an ordinal may stand before its round noun ("the third and final round").
 ROUND_GAP = 3
 #: A sentence's opening phrase of at most this many words, then a comma, dates the clauses
@@ -320,6 +326,9 @@ class _Rule:
     mutual: bool = False  # its statement binds every party ("both sides will pull back")
     #: Two-cue signals that are weak for it: its statement names an outcome they do not show.
     weak_pairs: frozenset[str] = frozenset()
+    #: Its kind's two-cue signals that must be with its parties, or name them (by name).
+    counterpart_pairs: frozenset[str] = frozenset()
+    named_pairs: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -685,6 +694,8 @@ def _rule(
         own=(own(c.topics), own(c.breach_signals), own(c.met_signals), own(c.exclude)),
         venues=_venues(c),
         b=vocabulary.behaviour,
+        counterpart_pairs=frozenset(p.name for p in vocabulary.pairs if p.counterpart_is_party),
+        named_pairs=frozenset(p.name for p in vocabulary.pairs if p.names_the_parties),
         mutual=bool(PhraseIndex((p, "b") for p in _L("both_parties")).find(tokenize(c.statement))),
     )
 
@@ -1785,10 +1796,26 @@ class Matcher:
             earlier = self._earlier_round(w.art, s, spans)
             if earlier is not None:
                 w.blocks.append(f"about an earlier round than the article's: {earlier!r}")
+        if not w.breach and all(self._anchor(s, h) for h in w.live):
+            anchor = self._anchor(s, w.live[0])
+            w.blocks.append(f"named only to date another event: {anchor!r}")
         perfect = w.breach and not w.blocks and not _PAST_PERFECT.isdisjoint(s.tokens)
         if perfect and self._backstory_perfect(w):
             w.factor *= BACKGROUND_FACTOR
             w.notes.append("background: the past perfect ('had'), not reported speech")
+
+    @staticmethod
+    def _anchor(s: _Sentence, hit: PhraseHit) -> str | None:
+        """ "A day after the truce took hold, lawmakers voted ...": a span of time, then
+        "after" (or "since") before the signal in its stretch of the sentence: the event only
+        dates the sentence's news, it is not reported.  The words, or None."""
+        tokens = s.tokens
+        for i in range(hit.start - 1, max(0, hit.start - ANCHOR_WINDOW) - 1, -1):
+            if tokens[i] in PUNCTUATION:
+                return None
+            if tokens[i] in _BACKSTORY and i and tokens[i - 1] in _GAP_WORDS:
+                return f"{tokens[i - 1]} {tokens[i]}"
+        return None
 
     @staticmethod
     def _event_span(s: _Sentence, pos: int) -> tuple[int, int]:
@@ -2001,11 +2028,56 @@ class Matcher:
             ground = self._own_ground(w)
             if ground is not None:
                 w.blocks.append(f"one side's operation on its own ground: {ground!r}")
+        self._counterpart_guards(w)
         if not breach and b.met_names_the_told and not self._names_the_told(w):
             w.blocks.append("names no one it must tell (its other parties or the mediators)")
         label = "breach" if breach else "met"
         if label in b.actor_must_be_first_party and c.parties:
             self._actor_guard(w)
+
+    def _counterpart_guards(self, w: _Weighing) -> None:
+        """Pairs that must be with the commitment's parties (``counterpart_is_party``) or name
+        them (``names_the_parties``): talks with someone else are not these talks."""
+        rule, s, c = w.rule, w.s, w.rule.commitment
+        if not w.live or len(c.parties) < 2:
+            return
+        if all(h.phrase in rule.counterpart_pairs for h in w.live):
+            other = self._other_counterpart(w)
+            if other is not None:
+                w.blocks.append(f"talks with someone else: {other!r}")
+        if all(h.phrase in rule.named_pairs for h in w.live):
+            known = {*c.parties, *c.subjects}
+            named = sum(1 for p in c.parties if p in s.entities)
+            if named < 2 or any(e not in known and e in self._actors for e in s.entities):
+                w.blocks.append("not named as between its parties")
+
+    def _other_counterpart(self, w: _Weighing) -> str | None:
+        """ "Talks with the Front", "the Eastern minister held a meeting with Northern
+        officials": talks in a clause with "with" or "between" are between those it names.
+        The first of them that is a party of another of the watchlist's commitments (not a
+        place), when the first named after the word is not the commitment's, or when the
+        sentence names fewer than two of its parties."""
+        s, c = w.s, w.rule.commitment
+        known = {*c.parties, *c.subjects}
+        start = min(s.clause_start[h.start] for h in w.live)
+        marks = [i for i in range(start, len(s.tokens)) if s.tokens[i] in _COUNTERPART_MARKS]
+        if not marks:
+            return None
+        clause = s.clause_start[marks[0]]
+        named = sorted(
+            (m.start, eid)
+            for eid, ms in s.entities.items()
+            for m in ms
+            if s.clause_start[m.start] == clause
+        )
+        others = [eid for _, eid in named if eid not in known and eid in self._actors]
+        after = [e for i, e in named if i > marks[0] and (e in known or e in self._actors)]
+        if not others or not after:
+            return None
+        parties = sum(1 for p in c.parties if p in s.entities)
+        if parties < 2 or after[0] not in known:
+            return others[0]
+        return None
 
     @staticmethod
     def _names_the_told(w: _Weighing) -> bool:
@@ -2190,6 +2262,14 @@ class Matcher:
         elif breach and w.live and all(self._after_span(s, h) for h in w.live):
             w.factor *= BACKGROUND_FACTOR
             w.notes.append("background: after a span of it ('after weeks of ...')")
+        elif (
+            breach
+            and b.after_is_background
+            and w.live
+            and all(self._conceded_known(s, h) for h in w.live)
+        ):
+            w.factor *= BACKGROUND_FACTOR
+            w.notes.append("background: named as known after a concession ('despite the ...')")
         if breach and b.generic_breach_discounted:
             generic = s.hits.get(_G["generic"])
             if b.accusation_discounted and not generic:
@@ -2205,6 +2285,18 @@ class Matcher:
                 w.score += 0.1
         if w.linked and breach and b.linked_breach_bonus:
             w.score += 0.1
+
+    @staticmethod
+    def _conceded_known(s: _Sentence, hit: PhraseHit) -> bool:
+        """ "Signed a deal despite the bombings": hostilities named as known ("the", "those")
+        just after a concession word are the backdrop of another event, not a report."""
+        if not Matcher._known(s, hit):
+            return False
+        for cue in s.hits.get(_G["concession"], ()):
+            between = s.tokens[cue.end : hit.start]
+            if len(between) <= NOUN_PHRASE_WINDOW and any(t in _KNOWN for t in between):
+                return all(t.isalpha() or t == "-" for t in between)
+        return False
 
     @staticmethod
     def _after_span(s: _Sentence, hit: PhraseHit) -> bool:

@@ -46,6 +46,17 @@ def _regular(stem: str) -> list[str]:
     return [stem, plural, stem + "ed", stem + "ing"]
 
 
+def _one_word_first(choices: Sequence[Sequence[str]]) -> list[str]:
+    """Forms that change one word of the phrase first (each word in turn), then those that
+    change several: "ruled out talks" gives "rules out talks" before "ruls out talking"."""
+    written = [c[0] for c in choices]
+    out: list[str] = [" ".join(written)]
+    for i, forms in enumerate(choices):
+        out.extend(" ".join([*written[:i], f, *written[i + 1 :]]) for f in forms[1:])
+    out.extend(" ".join(combo) for combo in product(*choices))
+    return list(dict.fromkeys(out))[:MAX_FORMS]
+
+
 def bare_forms(phrase: str) -> set[str]:
     """The bare forms of a phrase's first word when it is a past form ("lifted its ..." ->
     "lift"): after "to" they make an infinitive, not a report."""
@@ -81,11 +92,7 @@ def phrase_forms(phrase: str, irregular: Mapping[str, tuple[str, ...]]) -> list[
     if len(words) == 1 and not words[0][1] and words[0][0].endswith("ed"):
         bare = set(_stems(words[0][0]))
         choices = [[f for f in choices[0] if f not in bare]]
-    out: list[str] = []
-    for combo in product(*choices):
-        out.append(" ".join(combo))
-        if len(out) >= MAX_FORMS:
-            break
+    out = _one_word_first(choices)
     if out[0] != " ".join(w + ("*" if p else "") for w, p in words):
         out.insert(0, phrase)
     return out

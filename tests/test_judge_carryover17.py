@@ -1,0 +1,140 @@
+"""Reading that carries over to a watchlist a user writes (session 17; made-up parties).
+
+Each case is a general reason a real report was misread with a user's watchlist: a phrase's
+other forms crowded out, a refusal of talks, talks held with someone else, an event named
+only to date another, hostilities named as known after "despite", a headline's present tense,
+the terms of an agreement respected.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.config import parse_config
+from monitor.judge import Matcher
+from monitor.judge.data import SHIPPED
+from monitor.judge.inflect import phrase_forms
+from monitor.models import Label
+
+AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
+
+ENTITIES = """
+entities:
+  north: {name: North, aliases: [North, Northern, Northland]}
+  south: {name: South, aliases: [South, Southern, Southland]}
+  east: {name: East, aliases: [Eastland, Eastern]}
+  front: {name: the Front, aliases: [Front, Liberation Front]}
+  capital: {name: the capital region, aliases: [Northport]}
+"""
+
+
+def _watchlist(kind: str, signals: str = "{}") -> str:
+    return (
+        ENTITIES
+        + f"""
+commitments:
+  - id: it
+    title: Northland and Southland keep their promise
+    statement: Northland and Southland will keep their promise.
+    kind: {kind}
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-11-01
+    ongoing: true
+    signals: {signals}
+  - id: group
+    title: Northland does not talk to the Front
+    statement: Northland will not negotiate with the Front.
+    kind: no-talks
+    said_by: A minister
+    parties: [north, front]
+    subjects: [capital]
+    effective: 2025-11-01
+  - id: tell
+    title: Northland tells Eastland of violations
+    statement: Northland will inform Eastland of every violation.
+    kind: inform
+    said_by: A minister
+    parties: [north, east]
+    effective: 2025-11-01
+"""
+    )
+
+
+def _label(watchlist: str, title: str, text: str = "", at: datetime = AT) -> Label:
+    cfg = parse_config(watchlist, env={})
+    return Matcher(cfg.commitments, cfg.entities).judge(title, text, at)[0].label
+
+
+def test_a_phrase_varies_each_word_before_the_cap() -> None:
+    # Every word's forms come before forms that change two words at once.
+    forms = phrase_forms("ruled out talks", SHIPPED.forms)
+    assert "rules out talks" in forms
+    assert "halting strikes" in phrase_forms("halted strikes", SHIPPED.forms)
+
+
+def test_a_users_three_word_signal_matches_its_present() -> None:
+    other = _watchlist("other", '{breach: ["ruled out talks"]}')
+    assert _label(other, "Northland rules out talks with Southland") is Label.BREACH
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # A side turns the talks down: a breach of a promise to hold them.
+        ("Northland rules out talks with Southland", Label.BREACH),
+        ("Northland has once again refused negotiations with Southland", Label.BREACH),
+        ("Northland said it would not enter into direct talks with Southland", Label.BREACH),
+        # Talks refused with someone else, or with no one named, are not these talks.
+        ("Northland rules out talks with the Front", Label.RELATED),
+        ("Northland rejects Front talks, says dialogue only with Southland", Label.RELATED),
+        ("Northland's government has repeatedly ruled out negotiations", Label.RELATED),
+    ],
+)
+def test_talks_refused(title: str, label: Label) -> None:
+    assert _label(_watchlist("talks"), title) is label
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("Northern and Southern delegations held a meeting in Geneva on Monday", Label.MET),
+        # One side meets a third party: not the talks between the sides.
+        ("The Eastern minister held a meeting with Northern officials on Monday", Label.RELATED),
+        ("Talks between Northland and the Front collapsed on Monday", Label.RELATED),
+        # A place (another commitment's subject) is not someone the talks are with.
+        ("Northport suspends talks with Southland after violence", Label.BREACH),
+    ],
+)
+def test_talks_with_someone_else(title: str, label: Label) -> None:
+    assert _label(_watchlist("talks"), title) is label
+
+
+def test_a_headline_tells_the_talks_in_the_present() -> None:
+    title = "First Northland-Southland talks since the war open in Geneva"
+    assert _label(_watchlist("talks"), title) is Label.MET
+
+
+def test_a_truce_named_only_to_date_another_event() -> None:
+    text = (
+        "On November 5, a day after the truce took hold, Northern lawmakers voted for a budget "
+        "that cuts Southern trade."
+    )
+    got = _label(_watchlist("ceasefire"), "Northern budget passes", text)
+    assert got is not Label.MET
+
+
+def test_hostilities_named_as_known_after_despite() -> None:
+    text = (
+        "Northern officials said that when Northland later signed a trade deal with Southland "
+        "despite the bombings, Eastland protested."
+    )
+    got = _label(_watchlist("ceasefire"), "Eastland trade row", text)
+    assert got is not Label.BREACH
+
+
+def test_the_terms_of_the_agreement_respected() -> None:
+    text = "As of now, Northland and Southland have largely respected the terms of the agreement."
+    assert _label(_watchlist("ceasefire"), "A quiet month", text) is Label.MET
