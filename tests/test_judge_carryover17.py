@@ -138,3 +138,28 @@ def test_hostilities_named_as_known_after_despite() -> None:
 def test_the_terms_of_the_agreement_respected() -> None:
     text = "As of now, Northland and Southland have largely respected the terms of the agreement."
     assert _label(_watchlist("ceasefire"), "A quiet month", text) is Label.MET
+
+
+def test_a_users_bare_verb_matches_its_past() -> None:
+    # "resume kidnappings" also matches "resumed kidnappings" (as "hold talks" did "held").
+    other = _watchlist("other", '{breach: ["resume kidnapping*"]}')
+    text = "Talks stalled while the Front resumed kidnappings in Northland and Southland."
+    assert _label(other, "Kidnappings return", text) is Label.BREACH
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # A violation of an agreement on another matter is not a breach of the truce ...
+        (
+            "Southland said Northland violated previously made agreements on citizen "
+            "participation in the talks.",
+            Label.RELATED,
+        ),
+        # ... but an agreement on the truce itself is the truce.
+        ("Southland said Northland violated the agreement on the ceasefire.", Label.BREACH),
+    ],
+)
+def test_a_violation_of_an_agreement_on_something_else(text: str, label: Label) -> None:
+    truce = _watchlist("ceasefire", "{breach: [violated]}")
+    assert _label(truce, "Northland accused", text) is label

@@ -263,6 +263,8 @@ _STATIVE = frozenset(_L("stative_participles"))
 _RECENT_GAP = frozenset(_L("recent_gap"))
 #: A span of time just before "after" or "since" ("a day after", "weeks since").
 _GAP_WORDS = _TIME_SPANS | _RECENT_GAP
+#: Words after another obligation's cue that may still name the truce as its object.
+OBJECT_WINDOW = 4
 #: Words before a met signal within which such an anchor is looked for.
 ANCHOR_WINDOW = 10
 #: Words an ordinal may stand before its round noun ("the third and final round").
@@ -2605,8 +2607,8 @@ class Matcher:
         if obj is None:
             return None
         truce = s.hits.get(_G["truce"], ())
-        if any(hit.end <= t.start < obj.start for t in truce):
-            return None
+        if any(hit.end <= t.start < obj.end + OBJECT_WINDOW for t in truce):
+            return None  # "violated the agreement on the ceasefire": the truce itself
         return obj.phrase
 
     @staticmethod

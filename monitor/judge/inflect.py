@@ -66,6 +66,12 @@ def bare_forms(phrase: str) -> set[str]:
     return set(_stems(words[0][0]))
 
 
+def _bare_verb(word: str) -> bool:
+    """A first word with no ending that may be a bare verb ("resume", "halt"): it varies too
+    (a noun's forms that never occur cost nothing)."""
+    return len(word) >= 4 and word.isalpha() and not word.endswith(("s", "ed", "ing"))
+
+
 def word_forms(word: str, irregular: Mapping[str, tuple[str, ...]]) -> list[str]:
     """The forms of one word of a phrase (itself first); only inflected words vary."""
     if word in irregular:
@@ -89,6 +95,9 @@ def phrase_forms(phrase: str, irregular: Mapping[str, tuple[str, ...]]) -> list[
     if not words:
         return [phrase]
     choices = [[w + "*"] if prefix else word_forms(w, irregular) for w, prefix in words]
+    first, prefix = words[0]
+    if len(words) > 1 and not prefix and len(choices[0]) == 1 and _bare_verb(first):
+        choices[0] = _regular(first)  # "resume strikes" ~ "resumed strikes", "resumes ..."
     if len(words) == 1 and not words[0][1] and words[0][0].endswith("ed"):
         bare = set(_stems(words[0][0]))
         choices = [[f for f in choices[0] if f not in bare]]
