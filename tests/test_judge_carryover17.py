@@ -163,3 +163,16 @@ def test_a_users_bare_verb_matches_its_past() -> None:
 def test_a_violation_of_an_agreement_on_something_else(text: str, label: Label) -> None:
     truce = _watchlist("ceasefire", "{breach: [violated]}")
     assert _label(truce, "Northland accused", text) is label
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        # "ceasefire talks" hides the truce's words, not what happened to the talks.
+        ("Northland-Southland ceasefire talks collapsed on Monday", Label.BREACH),
+        ("No agreement was reached at the Northland-Southland talks", Label.BREACH),
+        ("Northland-Southland talks entered a second day in Geneva", Label.MET),
+    ],
+)
+def test_talks_failed_or_held_in_plain_words(title: str, label: Label) -> None:
+    assert _label(_watchlist("talks"), title) is label

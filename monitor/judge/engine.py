@@ -440,12 +440,14 @@ def _noun_form(c: Commitment, tokens: Sequence[str], h: PhraseHit) -> bool:
     return tokens[h.start - 1] in _NOUN_LEADS
 
 
-def _masks(m: PhraseHit, h: PhraseHit, inside_ok: bool) -> bool:
+def _masks(m: PhraseHit, h: PhraseHit, inside_ok: bool, subject: bool = False) -> bool:
     """Whether mask ``m`` hides signal ``h``: they overlap, unless they cover the same words,
-    or (``inside_ok``) the signal holds the mask and more."""
+    or (``inside_ok``) the signal holds the mask and more, or (``subject``) the signal's
+    subject is the mask's last word and what happened to it comes after the mask ("ceasefire
+    *talks collapsed*": the talks did)."""
     if not (m.start < h.end and h.start < m.end):
         return False
-    if (m.start, m.end) == (h.start, h.end):
+    if (m.start, m.end) == (h.start, h.end) or (subject and h.start == m.end - 1 < h.end - 1):
         return False
     return not (inside_ok and h.start <= m.start and m.end <= h.end)
 
@@ -1178,7 +1180,7 @@ class Matcher:
                 sig = [
                     h
                     for h in sig
-                    if not any(_masks(m, h, inside_ok=False) for m in words)
+                    if not any(_masks(m, h, False, h in s.predicates) for m in words)
                     and not any(_masks(m, h, inside_ok=True) for m in kinds)
                 ]
             if sig:
