@@ -176,3 +176,15 @@ def test_a_violation_of_an_agreement_on_something_else(text: str, label: Label) 
 )
 def test_talks_failed_or_held_in_plain_words(title: str, label: Label) -> None:
     assert _label(_watchlist("talks"), title) is label
+
+
+def test_a_party_named_as_a_groups_base_does_not_act() -> None:
+    # "Southland-based militants": the militants bombed, not Southland.
+    text = (
+        "Northland accused Southland-based militants of the suicide bombing at a Northern "
+        "court on Monday."
+    )
+    got = _label(_watchlist("ceasefire"), "Northland accuses militants", text)
+    assert got is not Label.BREACH
+    control = "Northern and Southern troops clashed on Monday after a bombing at a border post."
+    assert _label(_watchlist("ceasefire"), "Clashes", control) is Label.BREACH

@@ -177,6 +177,9 @@ _AFFIRM = (
     "stated",
     "assured",
 )
+#: Words after a party's name that make it a group's base or backer ("Westland-based"), as
+#: one-word lists (a token slice).
+_GROUP_MODIFIERS = [[w] for w in _L("group_modifiers")]
 #: Words before those one holds talks with ("talks *with* the Front", "*between* ...").
 _COUNTERPART_MARKS = frozenset(_L("counterpart_marks"))
 #: Words just before a group's name that exclude it ("not with the Front", "never the Front").
@@ -2007,7 +2010,7 @@ class Matcher:
             and b.militant_attack_not_breach
             and (self._militant_clause(w) or not _GROUPS.isdisjoint(s.entities))
         ):
-            if not w.linked and sum(1 for p in c.parties if p in s.entities) < 2:
+            if not w.linked and self._acting_parties(s, c) < 2:
                 w.blocks.append("militant attack, not a clash between the parties")
         if breach and b.militant_attack_not_breach and w.live:
             third = self._third_party_subject(w)
@@ -2054,6 +2057,17 @@ class Matcher:
             named = sum(1 for p in c.parties if p in s.entities)
             if named < 2 or any(e not in known and e in self._actors for e in s.entities):
                 w.blocks.append("not named as between its parties")
+
+    @staticmethod
+    def _acting_parties(s: _Sentence, c: Commitment) -> int:
+        """The parties a sentence names other than as where a group is based or who backs it
+        ("Westland-based militants", "Westland-backed fighters": the militants act)."""
+        tokens = s.tokens
+        return sum(
+            1
+            for p in c.parties
+            if any(tokens[m.end : m.end + 1] not in _GROUP_MODIFIERS for m in s.entities.get(p, ()))
+        )
 
     def _other_counterpart(self, w: _Weighing) -> str | None:
         """ "Talks with the Front", "the Eastern minister held a meeting with Northern
