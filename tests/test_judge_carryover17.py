@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 
 from monitor.config import parse_config
-from monitor.judge import Matcher
+from monitor.judge import Matcher, engine
 from monitor.judge.data import SHIPPED
 from monitor.judge.inflect import phrase_forms
 from monitor.models import Label
@@ -188,3 +188,15 @@ def test_a_party_named_as_a_groups_base_does_not_act() -> None:
     assert got is not Label.BREACH
     control = "Northern and Southern troops clashed on Monday after a bombing at a border post."
     assert _label(_watchlist("ceasefire"), "Clashes", control) is Label.BREACH
+
+
+def test_one_side_against_another_conflicts_party(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A party of another conflict (the shipped ``other_parties``; here a made-up one) fighting
+    # one of the sides is not the sides' truce broken.
+    others = (*engine._GUARDS["others"], "Westland", "Westlander*")
+    monkeypatch.setitem(engine._GUARDS, "others", others)
+    truce = _watchlist("ceasefire")
+    text = "Westlander officials condemned drone strikes across the border from Northern territory."
+    assert _label(truce, "Westland reviews its security", text) is not Label.BREACH
+    both = "Northern and Southern troops clashed on Monday, Westlander monitors said."
+    assert _label(truce, "Clashes", both) is Label.BREACH

@@ -1635,10 +1635,12 @@ class Matcher:
                 # real-news labels treat it so), but weaker evidence about this commitment.
                 w.factor *= VENUE_FACTOR
                 w.notes.append(elsewhere)
-        if not w.strong:
-            others = s.hits.get(_G["others"])
-            if others:
-                w.blocks.append(f"about other parties: {others[0].phrase!r}")
+        others = s.hits.get(_G["others"])
+        if others and not w.strong:
+            w.blocks.append(f"about other parties: {others[0].phrase!r}")
+        elif others and w.breach and self._one_side_and_another(w):
+            # "Dushanbe condemns raids from Westland": one side and another conflict's party
+            w.blocks.append(f"one side against another conflict's party: {others[0].phrase!r}")
         if w.breach and _G["sport"] in s.hits:
             w.blocks.append(f"about sport: {s.hits[_G['sport']][0].phrase!r}")
         if w.breach and _G["nature"] in s.hits:
@@ -1651,6 +1653,15 @@ class Matcher:
             excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[w.first]]
         if excl:
             w.blocks.append(f"other conflict: {excl[0].phrase!r}")
+
+    @staticmethod
+    def _one_side_and_another(w: _Weighing) -> bool:
+        """Hostilities in a sentence that names one of two or more sides bound and a party of
+        another conflict (the shipped ``other_parties``), not a second side."""
+        c, s = w.rule.commitment, w.s
+        if len(c.parties) < 2:
+            return False
+        return sum(1 for p in c.parties if p in s.entities) == 1
 
     def _denial_guard(self, w: _Weighing) -> None:
         """A denial blocks the signal; a denied claim that is reported lowers it."""
