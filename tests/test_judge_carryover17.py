@@ -200,3 +200,12 @@ def test_one_side_against_another_conflicts_party(monkeypatch: pytest.MonkeyPatc
     assert _label(truce, "Westland reviews its security", text) is not Label.BREACH
     both = "Northern and Southern troops clashed on Monday, Westlander monitors said."
     assert _label(truce, "Clashes", both) is Label.BREACH
+
+
+def test_the_war_named_before_told_again() -> None:
+    text = (
+        "It is the twelfth such case since the war between Northland and Southland in June. "
+        "That war caused heavy damage to Northern bases and saw the deaths of officers in strikes."
+    )
+    got = _label(_watchlist("ceasefire"), "Northland hangs a spy", text)
+    assert got is not Label.BREACH
