@@ -209,3 +209,39 @@ def test_the_war_named_before_told_again() -> None:
     )
     got = _label(_watchlist("ceasefire"), "Northland hangs a spy", text)
     assert got is not Label.BREACH
+
+
+WITHDRAWAL = (
+    ENTITIES
+    + """
+  town: {name: Eastvale, aliases: [Eastvale]}
+commitments:
+  - id: leave
+    title: Northland leaves Eastvale and hands it to Southland
+    statement: Northern forces will withdraw from Eastvale and hand the town to Southland.
+    kind: withdrawal
+    said_by: A mediator
+    parties: [north, south]
+    subjects: [town]
+    effective: 2025-11-01
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # The other side taking over the commitment's area is the withdrawal done ...
+        ("Some 500 Southern troops entered Eastvale on Monday, officials said.", Label.MET),
+        # ... another town taken over is not.
+        ("Some 500 Southern troops entered Westbrook on Monday, officials said.", Label.RELATED),
+        # A handover named to liken the news to it is not reported.
+        (
+            "Southern residents protested on Monday, as they did when Northern forces withdrew "
+            "from Eastvale.",
+            Label.RELATED,
+        ),
+    ],
+)
+def test_a_takeover_of_the_commitments_own_area(text: str, label: Label) -> None:
+    assert _label(WITHDRAWAL, "Southern army moves", text) is label

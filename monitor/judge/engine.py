@@ -99,6 +99,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "clause": _L("clause_words"),
     "threat": _L("threat"),
     "bgall": _L("background_anywhere"),
+    "compare": _L("comparison"),
     "mask": _L("mask"),
     "claim": _L("claim_nouns"),
     "bgwar": _L("background_hostilities"),
@@ -1825,9 +1826,14 @@ class Matcher:
     @staticmethod
     def _anchor(s: _Sentence, hit: PhraseHit) -> str | None:
         """ "A day after the truce took hold, lawmakers voted ...": a span of time, then
-        "after" (or "since") before the signal in its stretch of the sentence: the event only
-        dates the sentence's news, it is not reported.  The words, or None."""
+        "after" (or "since") before the signal in its stretch of the sentence, or a comparison
+        ("as occurred when ..."): the event only dates or likens the sentence's news, it is not
+        reported.  The words, or None."""
         tokens = s.tokens
+        for cue in s.hits.get(_G["compare"], ()):
+            between = tokens[cue.end : hit.start]
+            if len(between) <= ANCHOR_WINDOW and PUNCTUATION.isdisjoint(between):
+                return cue.phrase  # "as occurred when the Front handed over the town"
         for i in range(hit.start - 1, max(0, hit.start - ANCHOR_WINDOW) - 1, -1):
             if tokens[i] in PUNCTUATION:
                 return None
@@ -2257,6 +2263,9 @@ class Matcher:
         s, c = w.s, w.rule.commitment
         if w.breach or not w.rule.b.takeover_by_other_is_met or actor not in c.parties[1:]:
             return False
+        named = w.rule.topic in s.hits or any(x in s.entities for x in c.subjects)
+        if (c.subjects or c.topics) and not named:
+            return False  # "troops entered another town": the area it names must be named
         clause = s.clause_start[w.first]
         cues = [h for h in s.hits.get(_G["takeover"], ()) if s.clause_start[h.start] == clause]
         if not cues:
