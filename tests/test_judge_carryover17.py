@@ -235,6 +235,9 @@ commitments:
         ("Some 500 Southern troops entered Eastvale on Monday, officials said.", Label.MET),
         # ... another town taken over is not.
         ("Some 500 Southern troops entered Westbrook on Monday, officials said.", Label.RELATED),
+        # The area given back to the other side; people given back are a release.
+        ("Northland returned the town to Southland on Monday.", Label.MET),
+        ("Northland returned 40 prisoners to Southland on Monday.", Label.RELATED),
         # A handover named to liken the news to it is not reported.
         (
             "Southern residents protested on Monday, as they did when Northern forces withdrew "
