@@ -248,3 +248,35 @@ commitments:
 )
 def test_a_takeover_of_the_commitments_own_area(text: str, label: Label) -> None:
     assert _label(WITHDRAWAL, "Southern army moves", text) is label
+
+
+RELEASE = (
+    ENTITIES
+    + """
+commitments:
+  - id: free
+    title: The Front frees those it holds
+    statement: The Front will free everyone it holds for ransom.
+    kind: release
+    said_by: A mediator
+    parties: [front, north]
+    effective: 2025-11-01
+    signals: {met: [freed]}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # A pledge verb with "that" and a past form reports what was done ...
+        (
+            "The Front assured in a statement that its units freed all the hostages it held.",
+            Label.MET,
+        ),
+        # ... with a future, it is still a pledge.
+        ("The Front assured Northland that it would free all the hostages it held.", Label.RELATED),
+    ],
+)
+def test_assured_that_it_was_done(text: str, label: Label) -> None:
+    assert _label(RELEASE, "Front statement", text) is label

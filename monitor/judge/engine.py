@@ -444,6 +444,11 @@ def _noun_form(c: Commitment, tokens: Sequence[str], h: PhraseHit) -> bool:
     return tokens[h.start - 1] in _NOUN_LEADS
 
 
+def _past_form(token: str) -> bool:
+    """A regular past form ("freed", "released")."""
+    return len(token) > 4 and token.endswith("ed")
+
+
 def _masks(m: PhraseHit, h: PhraseHit, inside_ok: bool, subject: bool = False) -> bool:
     """Whether mask ``m`` hides signal ``h``: they overlap, unless they cover the same words,
     or (``inside_ok``) the signal holds the mask and more, or (``subject``) the signal's
@@ -2663,6 +2668,8 @@ class Matcher:
             subject = cue.start == clause or s.tokens[cue.start - 1] in _SUBJECT_LEADS
             if subject and s.tokens[hit.start - 1] in _FINITE and hit.start - 1 > cue.end:
                 continue
+            if "that" in s.tokens[cue.end : hit.start] and _past_form(s.tokens[hit.start]):
+                continue  # "assured that its units freed all those held": told as done
             return cue
         return None
 
