@@ -280,3 +280,21 @@ commitments:
 )
 def test_assured_that_it_was_done(text: str, label: Label) -> None:
     assert _label(RELEASE, "Front statement", text) is label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # A user's irregular past ("withdrew from") after "to" is a plan or an agreement ...
+        ("The Front to withdraw from Eastvale in the north", Label.RELATED),
+        ("News centred on the Front and its decision to withdraw from Eastvale.", Label.RELATED),
+        # ... and the event itself still counts.
+        ("The Front withdrew from Eastvale on Monday.", Label.MET),
+    ],
+)
+def test_a_users_irregular_past_after_to_is_a_plan(text: str, label: Label) -> None:
+    leave = WITHDRAWAL.replace(
+        "parties: [north, south]",
+        "parties: [front, north]\n    signals: {met: [withdrew from Eastvale]}",
+    )
+    assert _label(leave, "Front to leave", text) is label

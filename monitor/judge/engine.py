@@ -794,7 +794,7 @@ class Matcher:
             f
             for c in commitments
             for p in (*c.breach_signals, *c.met_signals)
-            for f in bare_forms(p)
+            for f in bare_forms(p, SHIPPED.forms)
         )
         #: The watchlist's signals written with a bare first word ("resume cooperation"): the
         #: user says that infinitive is the event.
@@ -802,7 +802,7 @@ class Matcher:
             phrase_words(p)
             for c in commitments
             for p in (*c.breach_signals, *c.met_signals)
-            if phrase_words(p) and not bare_forms(p)
+            if phrase_words(p) and not bare_forms(p, SHIPPED.forms)
         )
         canon: dict[tuple[tuple[str, bool], ...], str] = {}
         for phrase, _ in entries:  # the index names a phrase by its first spelling

@@ -57,13 +57,19 @@ def _one_word_first(choices: Sequence[Sequence[str]]) -> list[str]:
     return list(dict.fromkeys(out))[:MAX_FORMS]
 
 
-def bare_forms(phrase: str) -> set[str]:
+def bare_forms(phrase: str, irregular: Mapping[str, tuple[str, ...]] | None = None) -> set[str]:
     """The bare forms of a phrase's first word when it is a past form ("lifted its ..." ->
-    "lift"): after "to" they make an infinitive, not a report."""
+    "lift", "withdrew from ..." -> "withdraw"): after "to" they make an infinitive, not a
+    report."""
     words = phrase_words(phrase)
-    if not words or words[0][1] or not words[0][0].endswith("ed"):
+    if not words or words[0][1]:
         return set()
-    return set(_stems(words[0][0]))
+    first = words[0][0]
+    if irregular and first in irregular and _participle(first, irregular):
+        return {irregular[first][0]}
+    if not first.endswith("ed"):
+        return set()
+    return set(_stems(first))
 
 
 def _bare_verb(word: str) -> bool:
