@@ -298,3 +298,14 @@ def test_a_users_irregular_past_after_to_is_a_plan(text: str, label: Label) -> N
         "parties: [front, north]\n    signals: {met: [withdrew from Eastvale]}",
     )
     assert _label(leave, "Front to leave", text) is label
+
+
+def test_a_group_named_only_as_the_one_not_talked_to() -> None:
+    text = (
+        "The minister said Northland held talks in Geneva only with Southland and will not "
+        "negotiate with the banned Liberation Front."
+    )
+    cfg = parse_config(_watchlist("talks"), env={})
+    verdicts = Matcher(cfg.commitments, cfg.entities).judge("Minister interview", text, AT)
+    group = next(v for v in verdicts if v.commitment_id == "group")
+    assert group.label is not Label.BREACH

@@ -185,6 +185,9 @@ _GROUP_MODIFIERS = [[w] for w in _L("group_modifiers")]
 _COUNTERPART_MARKS = frozenset(_L("counterpart_marks"))
 #: Words just before a group's name that exclude it ("not with the Front", "never the Front").
 _NOT_WITH = frozenset({"not", "never", "nor", "excluding"})
+#: Words before the group's name within which such a word excludes it ("will *not*
+#: negotiate with the banned Front").
+NOT_WITH_WINDOW = 5
 #: Words that call a claim false when said of it ("claims of X are *disinformation*").
 _CALLED_FALSE = frozenset(_L("called_false"))
 #: Casualty words before "after": the hostilities after it caused them ("wounded after ...").
@@ -2042,7 +2045,7 @@ class Matcher:
             if c.parties[-1] not in s.entities:
                 w.blocks.append("the group is not named in the sentence")
             elif all(
-                not _NOT_WITH.isdisjoint(s.tokens[max(0, o.start - 3) : o.start])
+                not _NOT_WITH.isdisjoint(s.tokens[max(0, o.start - NOT_WITH_WINDOW) : o.start])
                 for o in self._outer(s.entities[c.parties[-1]])
                 if s.tokens[o.start - 1 : o.start] != ["("]  # "(NLF)": the name again
             ):
