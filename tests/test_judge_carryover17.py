@@ -309,3 +309,12 @@ def test_a_group_named_only_as_the_one_not_talked_to() -> None:
     verdicts = Matcher(cfg.commitments, cfg.entities).judge("Minister interview", text, AT)
     group = next(v for v in verdicts if v.commitment_id == "group")
     assert group.label is not Label.BREACH
+
+
+def test_a_condition_for_extending_the_truce_is_not_its_extension() -> None:
+    text = (
+        "The Front had insisted on being removed from the Northern list of armed groups as a "
+        "condition for extending the ceasefire with Northland."
+    )
+    truce = _watchlist("ceasefire").replace("parties: [north, south]", "parties: [north, front]")
+    assert _label(truce, "Front demands", text) is not Label.MET
