@@ -200,6 +200,9 @@ def test_one_side_against_another_conflicts_party(monkeypatch: pytest.MonkeyPatc
     assert _label(truce, "Westland reviews its security", text) is not Label.BREACH
     both = "Northern and Southern troops clashed on Monday, Westlander monitors said."
     assert _label(truce, "Clashes", both) is Label.BREACH
+    # A place named "in" it may be the side's own ground, not another conflict's party.
+    place = "Northern jets carried out strikes across the border on positions in Westland."
+    assert _label(truce, "Strikes", place) is Label.BREACH
 
 
 def test_the_war_named_before_told_again() -> None:
@@ -318,3 +321,11 @@ def test_a_condition_for_extending_the_truce_is_not_its_extension() -> None:
     )
     truce = _watchlist("ceasefire").replace("parties: [north, south]", "parties: [north, front]")
     assert _label(truce, "Front demands", text) is not Label.MET
+
+
+def test_hostilities_weighed_not_told() -> None:
+    text = (
+        "The pause follows the Northern realisation of the limited effectiveness of airstrikes "
+        "on Southern positions along the border."
+    )
+    assert _label(_watchlist("ceasefire"), "Analysis", text) is not Label.BREACH

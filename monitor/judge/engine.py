@@ -1647,9 +1647,11 @@ class Matcher:
         others = s.hits.get(_G["others"])
         if others and not w.strong:
             w.blocks.append(f"about other parties: {others[0].phrase!r}")
-        elif others and w.breach and self._one_side_and_another(w):
-            # "Dushanbe condemns raids from Westland": one side and another conflict's party
-            w.blocks.append(f"one side against another conflict's party: {others[0].phrase!r}")
+        actors = [h for h in others or () if s.tokens[h.start - 1 : h.start] != ["in"]]
+        if w.strong and actors and w.breach and self._one_side_and_another(w):
+            # "Dushanbe condemns raids from Westland": one side and another conflict's party (not
+            # a place named "in" it: "positions in Westland" may be the side's own)
+            w.blocks.append(f"one side against another conflict's party: {actors[0].phrase!r}")
         if w.breach and _G["sport"] in s.hits:
             w.blocks.append(f"about sport: {s.hits[_G['sport']][0].phrase!r}")
         if w.breach and _G["nature"] in s.hits:
