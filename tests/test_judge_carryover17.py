@@ -329,3 +329,13 @@ def test_hostilities_weighed_not_told() -> None:
         "on Southern positions along the border."
     )
     assert _label(_watchlist("ceasefire"), "Analysis", text) is not Label.BREACH
+
+
+def test_hostilities_that_have_not_ceased() -> None:
+    # Published the day after the truce: "despite the announcement" links it to the truce.
+    text = (
+        "Northland and Southland announced a truce on Monday. Despite the announcement, reports "
+        "suggest that hostilities have not ceased."
+    )
+    at = datetime(2025, 11, 1, 18, tzinfo=UTC)
+    assert _label(_watchlist("ceasefire"), "Truce announced", text, at) is Label.BREACH
