@@ -339,3 +339,12 @@ def test_hostilities_that_have_not_ceased() -> None:
     )
     at = datetime(2025, 11, 1, 18, tzinfo=UTC)
     assert _label(_watchlist("ceasefire"), "Truce announced", text, at) is Label.BREACH
+
+
+def test_looking_forward_to_it_is_a_hope() -> None:
+    text = (
+        "Northland looks forward to a monitoring mechanism with Southland at the next meeting "
+        "in Geneva."
+    )
+    talks = _watchlist("talks", '{met: ["monitoring mechanism"]}')
+    assert _label(talks, "Northland's hopes", text) is not Label.MET
