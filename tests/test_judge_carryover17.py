@@ -348,3 +348,8 @@ def test_looking_forward_to_it_is_a_hope() -> None:
     )
     talks = _watchlist("talks", '{met: ["monitoring mechanism"]}')
     assert _label(talks, "Northland's hopes", text) is not Label.MET
+
+
+def test_ground_retaken_is_fighting() -> None:
+    text = "Northern forces have recaptured a town from Southland near the border."
+    assert _label(_watchlist("ceasefire"), "Analysis", text) is Label.BREACH
