@@ -29,7 +29,7 @@ from monitor.models import Entity
 PHRASE_KEYS = ("topics", "breach", "met", "weak")
 _PAIR_KEYS = frozenset(
     {"label", "name", "first", "second", "window", "ordered", "subject_first", "weak"}
-    | {"barrier", "participle", "weak_if_statement"}
+    | {"barrier", "participle", "weak_if_statement", "counterpart_is_party", "names_the_parties"}
 )
 
 
@@ -51,6 +51,11 @@ class Pair:
     names a known thing, not an event ("*the* mechanism agreed in Eastport has not met").
     ``weak_if_statement``: phrases that make the pair weak for a commitment whose statement
     names one ("talks on *the mechanism* will take place": held alone is not the outcome).
+    ``counterpart_is_party``: the event is with those named after "with" or "between" in its
+    clause ("talks with the Front"): it does not count when they are another commitment's
+    party, not this one's.  ``names_the_parties``: it counts only in a sentence that names
+    two of the commitment's parties and no other commitment's party ("rules out talks with
+    Southland", not "rules out talks with the Front").
     """
 
     label: str  # "breach" or "met"
@@ -64,6 +69,8 @@ class Pair:
     barrier: tuple[str, ...] = ()
     participle: bool = False
     weak_if_statement: tuple[str, ...] = ()
+    counterpart_is_party: bool = False
+    names_the_parties: bool = False
 
 
 #: The values of ``behaviour.about``: what a sentence must name to be about a commitment.
@@ -223,6 +230,8 @@ def _pair(raw: Any, lists: Mapping[str, tuple[str, ...]], where: str) -> Pair:
         weak_if_statement=_phrases(
             raw.get("weak_if_statement"), lists, f"{where}.weak_if_statement"
         ),
+        counterpart_is_party=bool(raw.get("counterpart_is_party", False)),
+        names_the_parties=bool(raw.get("names_the_parties", False)),
     )
 
 

@@ -99,6 +99,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "clause": _L("clause_words"),
     "threat": _L("threat"),
     "bgall": _L("background_anywhere"),
+    "compare": _L("comparison"),
     "mask": _L("mask"),
     "claim": _L("claim_nouns"),
     "bgwar": _L("background_hostilities"),
@@ -177,8 +178,16 @@ _AFFIRM = (
     "stated",
     "assured",
 )
+#: Words after a party's name that make it a group's base or backer ("Westland-based"), as
+#: one-word lists (a token slice).
+_GROUP_MODIFIERS = [[w] for w in _L("group_modifiers")]
+#: Words before those one holds talks with ("talks *with* the Front", "*between* ...").
+_COUNTERPART_MARKS = frozenset(_L("counterpart_marks"))
 #: Words just before a group's name that exclude it ("not with the Front", "never the Front").
 _NOT_WITH = frozenset({"not", "never", "nor", "excluding"})
+#: Words before the group's name within which such a word excludes it ("will *not*
+#: negotiate with the banned Front").
+NOT_WITH_WINDOW = 5
 #: Words that call a claim false when said of it ("claims of X are *disinformation*").
 _CALLED_FALSE = frozenset(_L("called_false"))
 #: Casualty words before "after": the hostilities after it caused them ("wounded after ...").
@@ -259,6 +268,12 @@ SPAN_WINDOW = 5
 _PAST_MARKERS = frozenset(_L("past_markers"))
 _STATIVE = frozenset(_L("stative_participles"))
 _RECENT_GAP = frozenset(_L("recent_gap"))
+#: A span of time just before "after" or "since" ("a day after", "weeks since").
+_GAP_WORDS = _TIME_SPANS | _RECENT_GAP
+#: Words after another obligation's cue that may still name the truce as its object.
+OBJECT_WINDOW = 4
+#: Words before a met signal within which such an anchor is looked for.
+ANCHOR_WINDOW = 10
 #: Words an ordinal may stand before its round noun ("the third and final round").
 ROUND_GAP = 3
 #: A sentence's opening phrase of at most this many words, then a comma, dates the clauses
@@ -320,6 +335,9 @@ class _Rule:
     mutual: bool = False  # its statement binds every party ("both sides will pull back")
     #: Two-cue signals that are weak for it: its statement names an outcome they do not show.
     weak_pairs: frozenset[str] = frozenset()
+    #: Its kind's two-cue signals that must be with its parties, or name them (by name).
+    counterpart_pairs: frozenset[str] = frozenset()
+    named_pairs: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -429,12 +447,19 @@ def _noun_form(c: Commitment, tokens: Sequence[str], h: PhraseHit) -> bool:
     return tokens[h.start - 1] in _NOUN_LEADS
 
 
-def _masks(m: PhraseHit, h: PhraseHit, inside_ok: bool) -> bool:
+def _past_form(token: str) -> bool:
+    """A regular past form ("freed", "released")."""
+    return len(token) > 4 and token.endswith("ed")
+
+
+def _masks(m: PhraseHit, h: PhraseHit, inside_ok: bool, subject: bool = False) -> bool:
     """Whether mask ``m`` hides signal ``h``: they overlap, unless they cover the same words,
-    or (``inside_ok``) the signal holds the mask and more."""
+    or (``inside_ok``) the signal holds the mask and more, or (``subject``) the signal's
+    subject is the mask's last word and what happened to it comes after the mask ("ceasefire
+    *talks collapsed*": the talks did)."""
     if not (m.start < h.end and h.start < m.end):
         return False
-    if (m.start, m.end) == (h.start, h.end):
+    if (m.start, m.end) == (h.start, h.end) or (subject and h.start == m.end - 1 < h.end - 1):
         return False
     return not (inside_ok and h.start <= m.start and m.end <= h.end)
 
@@ -685,6 +710,8 @@ def _rule(
         own=(own(c.topics), own(c.breach_signals), own(c.met_signals), own(c.exclude)),
         venues=_venues(c),
         b=vocabulary.behaviour,
+        counterpart_pairs=frozenset(p.name for p in vocabulary.pairs if p.counterpart_is_party),
+        named_pairs=frozenset(p.name for p in vocabulary.pairs if p.names_the_parties),
         mutual=bool(PhraseIndex((p, "b") for p in _L("both_parties")).find(tokenize(c.statement))),
     )
 
@@ -770,7 +797,7 @@ class Matcher:
             f
             for c in commitments
             for p in (*c.breach_signals, *c.met_signals)
-            for f in bare_forms(p)
+            for f in bare_forms(p, SHIPPED.forms)
         )
         #: The watchlist's signals written with a bare first word ("resume cooperation"): the
         #: user says that infinitive is the event.
@@ -778,7 +805,7 @@ class Matcher:
             phrase_words(p)
             for c in commitments
             for p in (*c.breach_signals, *c.met_signals)
-            if phrase_words(p) and not bare_forms(p)
+            if phrase_words(p) and not bare_forms(p, SHIPPED.forms)
         )
         canon: dict[tuple[tuple[str, bool], ...], str] = {}
         for phrase, _ in entries:  # the index names a phrase by its first spelling
@@ -1165,7 +1192,7 @@ class Matcher:
                 sig = [
                     h
                     for h in sig
-                    if not any(_masks(m, h, inside_ok=False) for m in words)
+                    if not any(_masks(m, h, False, h in s.predicates) for m in words)
                     and not any(_masks(m, h, inside_ok=True) for m in kinds)
                 ]
             if sig:
@@ -1617,10 +1644,14 @@ class Matcher:
                 # real-news labels treat it so), but weaker evidence about this commitment.
                 w.factor *= VENUE_FACTOR
                 w.notes.append(elsewhere)
-        if not w.strong:
-            others = s.hits.get(_G["others"])
-            if others:
-                w.blocks.append(f"about other parties: {others[0].phrase!r}")
+        others = s.hits.get(_G["others"])
+        if others and not w.strong:
+            w.blocks.append(f"about other parties: {others[0].phrase!r}")
+        actors = [h for h in others or () if s.tokens[h.start - 1 : h.start] != ["in"]]
+        if w.strong and actors and w.breach and self._one_side_and_another(w):
+            # "Dushanbe condemns raids from Westland": one side and another conflict's party (not
+            # a place named "in" it: "positions in Westland" may be the side's own)
+            w.blocks.append(f"one side against another conflict's party: {actors[0].phrase!r}")
         if w.breach and _G["sport"] in s.hits:
             w.blocks.append(f"about sport: {s.hits[_G['sport']][0].phrase!r}")
         if w.breach and _G["nature"] in s.hits:
@@ -1633,6 +1664,15 @@ class Matcher:
             excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[w.first]]
         if excl:
             w.blocks.append(f"other conflict: {excl[0].phrase!r}")
+
+    @staticmethod
+    def _one_side_and_another(w: _Weighing) -> bool:
+        """Hostilities in a sentence that names one of two or more sides bound and a party of
+        another conflict (the shipped ``other_parties``), not a second side."""
+        c, s = w.rule.commitment, w.s
+        if len(c.parties) < 2:
+            return False
+        return sum(1 for p in c.parties if p in s.entities) == 1
 
     def _denial_guard(self, w: _Weighing) -> None:
         """A denial blocks the signal; a denied claim that is reported lowers it."""
@@ -1785,10 +1825,31 @@ class Matcher:
             earlier = self._earlier_round(w.art, s, spans)
             if earlier is not None:
                 w.blocks.append(f"about an earlier round than the article's: {earlier!r}")
+        if not w.breach and all(self._anchor(s, h) for h in w.live):
+            anchor = self._anchor(s, w.live[0])
+            w.blocks.append(f"named only to date another event: {anchor!r}")
         perfect = w.breach and not w.blocks and not _PAST_PERFECT.isdisjoint(s.tokens)
         if perfect and self._backstory_perfect(w):
             w.factor *= BACKGROUND_FACTOR
             w.notes.append("background: the past perfect ('had'), not reported speech")
+
+    @staticmethod
+    def _anchor(s: _Sentence, hit: PhraseHit) -> str | None:
+        """ "A day after the truce took hold, lawmakers voted ...": a span of time, then
+        "after" (or "since") before the signal in its stretch of the sentence, or a comparison
+        ("as occurred when ..."): the event only dates or likens the sentence's news, it is not
+        reported.  The words, or None."""
+        tokens = s.tokens
+        for cue in s.hits.get(_G["compare"], ()):
+            between = tokens[cue.end : hit.start]
+            if len(between) <= ANCHOR_WINDOW and PUNCTUATION.isdisjoint(between):
+                return cue.phrase  # "as occurred when the Front handed over the town"
+        for i in range(hit.start - 1, max(0, hit.start - ANCHOR_WINDOW) - 1, -1):
+            if tokens[i] in PUNCTUATION:
+                return None
+            if tokens[i] in _BACKSTORY and i and tokens[i - 1] in _GAP_WORDS:
+                return f"{tokens[i - 1]} {tokens[i]}"
+        return None
 
     @staticmethod
     def _event_span(s: _Sentence, pos: int) -> tuple[int, int]:
@@ -1976,7 +2037,7 @@ class Matcher:
             and b.militant_attack_not_breach
             and (self._militant_clause(w) or not _GROUPS.isdisjoint(s.entities))
         ):
-            if not w.linked and sum(1 for p in c.parties if p in s.entities) < 2:
+            if not w.linked and self._acting_parties(s, c) < 2:
                 w.blocks.append("militant attack, not a clash between the parties")
         if breach and b.militant_attack_not_breach and w.live:
             third = self._third_party_subject(w)
@@ -1986,7 +2047,7 @@ class Matcher:
             if c.parties[-1] not in s.entities:
                 w.blocks.append("the group is not named in the sentence")
             elif all(
-                not _NOT_WITH.isdisjoint(s.tokens[max(0, o.start - 3) : o.start])
+                not _NOT_WITH.isdisjoint(s.tokens[max(0, o.start - NOT_WITH_WINDOW) : o.start])
                 for o in self._outer(s.entities[c.parties[-1]])
                 if s.tokens[o.start - 1 : o.start] != ["("]  # "(NLF)": the name again
             ):
@@ -2001,11 +2062,67 @@ class Matcher:
             ground = self._own_ground(w)
             if ground is not None:
                 w.blocks.append(f"one side's operation on its own ground: {ground!r}")
+        self._counterpart_guards(w)
         if not breach and b.met_names_the_told and not self._names_the_told(w):
             w.blocks.append("names no one it must tell (its other parties or the mediators)")
         label = "breach" if breach else "met"
         if label in b.actor_must_be_first_party and c.parties:
             self._actor_guard(w)
+
+    def _counterpart_guards(self, w: _Weighing) -> None:
+        """Pairs that must be with the commitment's parties (``counterpart_is_party``) or name
+        them (``names_the_parties``): talks with someone else are not these talks."""
+        rule, s, c = w.rule, w.s, w.rule.commitment
+        if not w.live or len(c.parties) < 2:
+            return
+        if all(h.phrase in rule.counterpart_pairs for h in w.live):
+            other = self._other_counterpart(w)
+            if other is not None:
+                w.blocks.append(f"talks with someone else: {other!r}")
+        if all(h.phrase in rule.named_pairs for h in w.live):
+            known = {*c.parties, *c.subjects}
+            named = sum(1 for p in c.parties if p in s.entities)
+            if named < 2 or any(e not in known and e in self._actors for e in s.entities):
+                w.blocks.append("not named as between its parties")
+
+    @staticmethod
+    def _acting_parties(s: _Sentence, c: Commitment) -> int:
+        """The parties a sentence names other than as where a group is based or who backs it
+        ("Westland-based militants", "Westland-backed fighters": the militants act)."""
+        tokens = s.tokens
+        return sum(
+            1
+            for p in c.parties
+            if any(tokens[m.end : m.end + 1] not in _GROUP_MODIFIERS for m in s.entities.get(p, ()))
+        )
+
+    def _other_counterpart(self, w: _Weighing) -> str | None:
+        """ "Talks with the Front", "the Eastern minister held a meeting with Northern
+        officials": talks in a clause with "with" or "between" are between those it names.
+        The first of them that is a party of another of the watchlist's commitments (not a
+        place), when the first named after the word is not the commitment's, or when the
+        sentence names fewer than two of its parties."""
+        s, c = w.s, w.rule.commitment
+        known = {*c.parties, *c.subjects}
+        start = min(s.clause_start[h.start] for h in w.live)
+        marks = [i for i in range(start, len(s.tokens)) if s.tokens[i] in _COUNTERPART_MARKS]
+        if not marks:
+            return None
+        clause = s.clause_start[marks[0]]
+        named = sorted(
+            (m.start, eid)
+            for eid, ms in s.entities.items()
+            for m in ms
+            if s.clause_start[m.start] == clause
+        )
+        others = [eid for _, eid in named if eid not in known and eid in self._actors]
+        after = [e for i, e in named if i > marks[0] and (e in known or e in self._actors)]
+        if not others or not after:
+            return None
+        parties = sum(1 for p in c.parties if p in s.entities)
+        if parties < 2 or after[0] not in known:
+            return others[0]
+        return None
 
     @staticmethod
     def _names_the_told(w: _Weighing) -> bool:
@@ -2156,6 +2273,9 @@ class Matcher:
         s, c = w.s, w.rule.commitment
         if w.breach or not w.rule.b.takeover_by_other_is_met or actor not in c.parties[1:]:
             return False
+        named = w.rule.topic in s.hits or any(x in s.entities for x in c.subjects)
+        if (c.subjects or c.topics) and not named:
+            return False  # "troops entered another town": the area it names must be named
         clause = s.clause_start[w.first]
         cues = [h for h in s.hits.get(_G["takeover"], ()) if s.clause_start[h.start] == clause]
         if not cues:
@@ -2190,6 +2310,14 @@ class Matcher:
         elif breach and w.live and all(self._after_span(s, h) for h in w.live):
             w.factor *= BACKGROUND_FACTOR
             w.notes.append("background: after a span of it ('after weeks of ...')")
+        elif (
+            breach
+            and b.after_is_background
+            and w.live
+            and all(self._conceded_known(s, h) for h in w.live)
+        ):
+            w.factor *= BACKGROUND_FACTOR
+            w.notes.append("background: named as known after a concession ('despite the ...')")
         if breach and b.generic_breach_discounted:
             generic = s.hits.get(_G["generic"])
             if b.accusation_discounted and not generic:
@@ -2205,6 +2333,18 @@ class Matcher:
                 w.score += 0.1
         if w.linked and breach and b.linked_breach_bonus:
             w.score += 0.1
+
+    @staticmethod
+    def _conceded_known(s: _Sentence, hit: PhraseHit) -> bool:
+        """ "Signed a deal despite the bombings": hostilities named as known ("the", "those")
+        just after a concession word are the backdrop of another event, not a report."""
+        if not Matcher._known(s, hit):
+            return False
+        for cue in s.hits.get(_G["concession"], ()):
+            between = s.tokens[cue.end : hit.start]
+            if len(between) <= NOUN_PHRASE_WINDOW and any(t in _KNOWN for t in between):
+                return all(t.isalpha() or t == "-" for t in between)
+        return False
 
     @staticmethod
     def _after_span(s: _Sentence, hit: PhraseHit) -> bool:
@@ -2513,8 +2653,8 @@ class Matcher:
         if obj is None:
             return None
         truce = s.hits.get(_G["truce"], ())
-        if any(hit.end <= t.start < obj.start for t in truce):
-            return None
+        if any(hit.end <= t.start < obj.end + OBJECT_WINDOW for t in truce):
+            return None  # "violated the agreement on the ceasefire": the truce itself
         return obj.phrase
 
     @staticmethod
@@ -2533,6 +2673,8 @@ class Matcher:
             subject = cue.start == clause or s.tokens[cue.start - 1] in _SUBJECT_LEADS
             if subject and s.tokens[hit.start - 1] in _FINITE and hit.start - 1 > cue.end:
                 continue
+            if "that" in s.tokens[cue.end : hit.start] and _past_form(s.tokens[hit.start]):
+                continue  # "assured that its units freed all those held": told as done
             return cue
         return None
 

@@ -46,13 +46,36 @@ def _regular(stem: str) -> list[str]:
     return [stem, plural, stem + "ed", stem + "ing"]
 
 
-def bare_forms(phrase: str) -> set[str]:
+def _one_word_first(choices: Sequence[Sequence[str]]) -> list[str]:
+    """Forms that change one word of the phrase first (each word in turn), then those that
+    change several: "ruled out talks" gives "rules out talks" before "ruls out talking"."""
+    written = [c[0] for c in choices]
+    out: list[str] = [" ".join(written)]
+    for i, forms in enumerate(choices):
+        out.extend(" ".join([*written[:i], f, *written[i + 1 :]]) for f in forms[1:])
+    out.extend(" ".join(combo) for combo in product(*choices))
+    return list(dict.fromkeys(out))[:MAX_FORMS]
+
+
+def bare_forms(phrase: str, irregular: Mapping[str, tuple[str, ...]] | None = None) -> set[str]:
     """The bare forms of a phrase's first word when it is a past form ("lifted its ..." ->
-    "lift"): after "to" they make an infinitive, not a report."""
+    "lift", "withdrew from ..." -> "withdraw"): after "to" they make an infinitive, not a
+    report."""
     words = phrase_words(phrase)
-    if not words or words[0][1] or not words[0][0].endswith("ed"):
+    if not words or words[0][1]:
         return set()
-    return set(_stems(words[0][0]))
+    first = words[0][0]
+    if irregular and first in irregular and _participle(first, irregular):
+        return {irregular[first][0]}
+    if not first.endswith("ed"):
+        return set()
+    return set(_stems(first))
+
+
+def _bare_verb(word: str) -> bool:
+    """A first word with no ending that may be a bare verb ("resume", "halt"): it varies too
+    (a noun's forms that never occur cost nothing)."""
+    return len(word) >= 4 and word.isalpha() and not word.endswith(("s", "ed", "ing"))
 
 
 def word_forms(word: str, irregular: Mapping[str, tuple[str, ...]]) -> list[str]:
@@ -78,14 +101,13 @@ def phrase_forms(phrase: str, irregular: Mapping[str, tuple[str, ...]]) -> list[
     if not words:
         return [phrase]
     choices = [[w + "*"] if prefix else word_forms(w, irregular) for w, prefix in words]
+    first, prefix = words[0]
+    if len(words) > 1 and not prefix and len(choices[0]) == 1 and _bare_verb(first):
+        choices[0] = _regular(first)  # "resume strikes" ~ "resumed strikes", "resumes ..."
     if len(words) == 1 and not words[0][1] and words[0][0].endswith("ed"):
         bare = set(_stems(words[0][0]))
         choices = [[f for f in choices[0] if f not in bare]]
-    out: list[str] = []
-    for combo in product(*choices):
-        out.append(" ".join(combo))
-        if len(out) >= MAX_FORMS:
-            break
+    out = _one_word_first(choices)
     if out[0] != " ".join(w + ("*" if p else "") for w, p in words):
         out.insert(0, phrase)
     return out
