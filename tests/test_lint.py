@@ -56,3 +56,32 @@ def test_check_prints_the_warnings(tmp_path: Path) -> None:
     out = CliRunner().invoke(main, ["check", str(f)])
     assert out.exit_code == 0, out.output
     assert "warning: dead: breach signal 'Russian shelling'" in out.output
+
+
+def test_a_signal_naming_another_conflicts_party_is_warned_about_unless_it_is_ours() -> None:
+    from monitor.judge.data import SHIPPED
+
+    # a name the shipped data lists as another conflict's party (whichever it is)
+    other = next(p for p in SHIPPED.cue("other_parties") if "*" not in p and " " not in p)
+    doc = f"""
+entities:
+  eastport: {{name: Eastport, aliases: [Eastport]}}
+  westport: {{name: Westport, aliases: [Westport, Westport forces]}}
+commitments:
+  - id: truce
+    title: Eastport and Westport stop fighting
+    statement: Neither side attacks the other.
+    kind: other
+    said_by: Both
+    parties: [eastport, westport]
+    topics: [truce]
+    signals:
+      breach: ["Eastport strikes on {other}", "shelled Westport"]
+"""
+    cfg = parse_config(doc, env={})
+    [warning] = dead_configuration(cfg.commitments, cfg.entities)
+    assert warning.startswith(f"truce: breach signal 'Eastport strikes on {other}' names")
+    assert "another conflict's party" in warning
+    # once the name is one of the watchlist's own parties', it is theirs: no warning
+    ours = parse_config(doc.replace("Westport forces]", f"Westport forces, {other}]"), env={})
+    assert dead_configuration(ours.commitments, ours.entities) == []

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from monitor.judge.data import SHIPPED
 from monitor.judge.inflect import demonyms
-from monitor.judge.text import phrase_words
+from monitor.judge.text import PhraseIndex, phrase_words, tokenize
 from monitor.models import Commitment, Entity
 
 _Words = tuple[tuple[str, bool], ...]
@@ -101,6 +101,41 @@ def _own_name_warnings(c: Commitment, entities: Mapping[str, Entity]) -> Iterabl
             )
 
 
+def _other_conflict_warnings(
+    commitments: Sequence[Commitment], entities: Mapping[str, Entity]
+) -> Iterable[tuple[str, str]]:
+    """A signal or topic that names another conflict's party (the shipped ``other_parties``
+    of ``entities/world.yaml``) that is not a name of one of the watchlist's own parties or
+    subjects: the judge reads a sentence with it as that other conflict."""
+    index = PhraseIndex((p, "o") for p in SHIPPED.cue("other_parties"))
+    named = {eid for c in commitments for eid in (*c.parties, *c.subjects)}
+    own = {
+        h.phrase
+        for source in (SHIPPED.entities, entities)
+        for eid in named
+        for alias in (source[eid].aliases if eid in source else ())
+        for h in index.find(tokenize(alias))
+    }
+    for c in commitments:
+        for which, phrases in (
+            ("breach signal", c.breach_signals),
+            ("met signal", c.met_signals),
+            ("topic", c.topics),
+        ):
+            for p in phrases:
+                found = sorted({h.phrase for h in index.find(tokenize(p))} - own)
+                if found:
+                    yield (
+                        c.id,
+                        (
+                            f"{which} {p!r} names {found[0]!r}, which the judge reads as another "
+                            "conflict's party (entities/world.yaml, other_parties): a sentence with "
+                            "it counts only where it also names a party; if it is one of yours, "
+                            "add it to that party's aliases"
+                        ),
+                    )
+
+
 def dead_configuration(
     commitments: Sequence[Commitment], entities: Mapping[str, Entity]
 ) -> list[str]:
@@ -113,4 +148,4 @@ def dead_configuration(
             *_scope_warnings(c, entities),
             *_own_name_warnings(c, entities),
         )
-    ]
+    ] + [f"{cid}: {w}" for cid, w in _other_conflict_warnings(commitments, entities)]
