@@ -1163,12 +1163,22 @@ class Matcher:
         art_topic = rule.topic in keys or rule.kind_topic in keys
         if not art_topic and _G["mil"] not in keys and not any(n in art.entities for n in names):
             return True
+        if not art_topic and self._at_another_place(c, art):
+            return True
         excluded = art.count(rule.exclude) if rule.exclude in keys else 0
         if excluded and _title_elsewhere(rule, art):
             return True
         return bool(excluded) and excluded >= sum(
             len(s.entities.get(n, ())) for s in art.sentences for n in names
         )
+
+    def _at_another_place(self, c: Commitment, art: _Article) -> bool:
+        """An article that names none of the commitment's topic words, none of its subjects and
+        a place of another commitment is about that place ("water cannon off Gull Isle" is not
+        the Coral Reef resupply blocked)."""
+        if not c.subjects or any(x in art.entities for x in c.subjects):
+            return False
+        return any(x in art.entities for x in self._places.difference(c.subjects))
 
     def _sentence_findings(
         self, rule: _Rule, s: _Sentence, art: _Article, strong: bool

@@ -1,0 +1,69 @@
+"""Reading that carries over to a watchlist a user writes (session 17, round 2; made-up parties).
+
+Each case is a general reason a real report was misread with a user's watchlist that nobody
+had tuned on.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from monitor.config import parse_config
+from monitor.judge import Matcher
+from monitor.models import Label
+
+AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
+
+ENTITIES = """
+entities:
+  north: {name: North, aliases: [North, Northern, Northland]}
+  south: {name: South, aliases: [South, Southern, Southland]}
+  outpost: {name: the Reef outpost, aliases: [Reef outpost, Coral Reef]}
+  isle: {name: Gull Isle, aliases: [Gull Isle]}
+"""
+
+
+def _watchlist(kind: str, signals: str = "{}", subjects: str = "[]") -> str:
+    return (
+        ENTITIES
+        + f"""
+commitments:
+  - id: it
+    title: Northland and Southland keep their promise
+    statement: Northland and Southland will keep their promise.
+    kind: {kind}
+    said_by: A mediator
+    parties: [north, south]
+    subjects: {subjects}
+    effective: 2025-11-01
+    ongoing: true
+    signals: {signals}
+  - id: calm
+    title: Northland and Southland keep the sea calm
+    statement: Northland and Southland will keep the sea calm.
+    kind: ceasefire
+    said_by: A mediator
+    parties: [north, south]
+    subjects: [isle, outpost]
+    effective: 2025-11-01
+    ongoing: true
+"""
+    )
+
+
+def _label(watchlist: str, title: str, text: str = "", at: datetime = AT) -> Label:
+    cfg = parse_config(watchlist, env={})
+    return Matcher(cfg.commitments, cfg.entities).judge(title, text, at)[0].label
+
+
+def test_an_article_about_another_commitments_place_is_not_about_this_one() -> None:
+    aid = _watchlist("aid", '{breach: ["water cannon*"]}', "[outpost]")
+    # the parties' clash at another commitment's place, in an article that never names the aid
+    # (a topic word) or its place (a subject)
+    elsewhere = "Northern coast guard fires water cannon at Southern boat off Gull Isle"
+    assert _label(aid, elsewhere, "The Southern crew was unhurt, officials said.") is Label.NONE
+    # the same clash at the aid's place, or told with the aid, is still a breach
+    here = "Northern coast guard fires water cannon at Southern boat near the Coral Reef"
+    assert _label(aid, here) is Label.BREACH
+    told = "Northern coast guard fires water cannon at Southern supply boat"
+    assert _label(aid, told, "The supplies did not reach the troops.") is Label.BREACH
