@@ -67,3 +67,15 @@ def test_an_article_about_another_commitments_place_is_not_about_this_one() -> N
     assert _label(aid, here) is Label.BREACH
     told = "Northern coast guard fires water cannon at Southern supply boat"
     assert _label(aid, told, "The supplies did not reach the troops.") is Label.BREACH
+
+
+def test_a_withdrawal_reported_under_way_on_its_first_day_is_met() -> None:
+    # The pledge to withdraw is made as the troops move: the move reported that day is the
+    # withdrawal, not the announcement told again ("will withdraw" stays a plan).
+    wd = _watchlist("withdrawal", '{met: ["completed its withdrawal"]}')
+    day = datetime(2025, 11, 1, 15, tzinfo=UTC)
+    assert _label(wd, "Northland completed its withdrawal from Southland", at=day) is Label.MET
+    begun = "Northland has begun withdrawing its troops from Southland"
+    assert _label(wd, begun, at=day) is Label.MET
+    plan = "Northland will withdraw its troops from Southland"
+    assert _label(wd, plan, at=day) is not Label.MET
