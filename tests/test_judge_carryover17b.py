@@ -79,3 +79,13 @@ def test_a_withdrawal_reported_under_way_on_its_first_day_is_met() -> None:
     assert _label(wd, begun, at=day) is Label.MET
     plan = "Northland will withdraw its troops from Southland"
     assert _label(wd, plan, at=day) is not Label.MET
+
+
+def test_an_offer_of_talks_turned_down_is_a_refusal() -> None:
+    talks = _watchlist("talks")
+    for title in (
+        "Northland's leader dismisses Southland's offer of talks",
+        "Northland rejected an offer of renewed talks from Southland on Monday",
+    ):
+        assert _label(talks, title) is Label.BREACH, title
+    assert _label(talks, "Northland welcomes Southland's offer of talks") is not Label.BREACH
