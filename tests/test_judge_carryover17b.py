@@ -23,7 +23,9 @@ entities:
 """
 
 
-def _watchlist(kind: str, signals: str = "{}", subjects: str = "[]") -> str:
+def _watchlist(
+    kind: str, signals: str = "{}", subjects: str = "[]", effective: str = "2025-11-01"
+) -> str:
     return (
         ENTITIES
         + f"""
@@ -35,7 +37,7 @@ commitments:
     said_by: A mediator
     parties: [north, south]
     subjects: {subjects}
-    effective: 2025-11-01
+    effective: {effective}
     ongoing: true
     signals: {signals}
   - id: calm
@@ -89,3 +91,21 @@ def test_an_offer_of_talks_turned_down_is_a_refusal() -> None:
     ):
         assert _label(talks, title) is Label.BREACH, title
     assert _label(talks, "Northland welcomes Southland's offer of talks") is not Label.BREACH
+
+
+def test_a_met_event_dated_to_a_month_or_season_weeks_before_is_a_recap() -> None:
+    other = _watchlist(
+        "other",
+        '{met: ["announced its dissolution", "burned their weapons"]}',
+        effective="2025-03-01",
+    )
+    late = datetime(2025, 11, 17, 9, tzinfo=UTC)
+    may = "Northland's Front announced its dissolution in May, and Southland welcomed it."
+    assert _label(other, "Northland and Southland meet again", may, at=late) is not Label.MET
+    summer = "In the summer, Northland's fighters burned their weapons before Southland's envoys."
+    assert _label(other, "Northland and Southland meet again", summer, at=late) is not Label.MET
+    # the same events told as new are met; "may" the verb is no month
+    news = "Northland's Front announced its dissolution, and Southland welcomed it."
+    assert _label(other, "Northland and Southland meet again", news, at=late) is Label.MET
+    verb = "Northland's fighters burned their weapons, and it may help Southland's talks."
+    assert _label(other, "Northland and Southland meet again", verb, at=late) is Label.MET

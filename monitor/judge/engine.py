@@ -143,8 +143,10 @@ _DIGIT = re.compile(r"\d")
 _DATE_WORDS = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-    saturday sunday last past yesterday ago""".split()
+    saturday sunday last past yesterday ago spring summer autumn fall winter""".split()
 )
+#: The month (not the verb): "in May", "early May", "May 12".
+_MONTH_MAY = re.compile(r"\b(?:in|of|the|early|mid|late|last|this|since)[\s-]+May\b|\bMay\s+\d")
 _LINK_LINE = re.compile(
     r"\W*(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in _L("link_lines")) + r")\b",
     re.IGNORECASE,
@@ -1970,8 +1972,10 @@ class Matcher:
                     pos += len(sep) if i else 0
                     offsets.append(pos)
                     pos += len(t)
+                # (the tokens lost the capital that tells the month "in May" from the verb)
+                may = "may" in s.tokens and bool(_MONTH_MAY.search(s.text))
                 ahead = _G["ahead"] in s.hits
-                for d in find_dates("".join(pieces), published, ahead=ahead):
+                for d in find_dates("".join(pieces), published, ahead=ahead, month_may=may):
                     first = bisect_right(offsets, d.start) - 1
                     last = bisect_right(offsets, d.start + len(d.text) - 1) - 1
                     s.token_dates.append((d, first, last))
