@@ -109,3 +109,14 @@ def test_a_met_event_dated_to_a_month_or_season_weeks_before_is_a_recap() -> Non
     assert _label(other, "Northland and Southland meet again", news, at=late) is Label.MET
     verb = "Northland's fighters burned their weapons, and it may help Southland's talks."
     assert _label(other, "Northland and Southland meet again", verb, at=late) is Label.MET
+
+
+def test_a_vote_carries_out_its_infinitive() -> None:
+    law = _watchlist("other", '{met: ["approved the report"]}')
+    voted = (
+        "Northland assembly voted overwhelmingly on Wednesday to approve the report on Southland"
+    )
+    assert _label(law, voted) is Label.MET
+    # a plan stays a plan
+    plan = "Northland assembly is expected to approve the report on Southland"
+    assert _label(law, plan) is not Label.MET

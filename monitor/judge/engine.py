@@ -145,6 +145,7 @@ _DATE_WORDS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
     saturday sunday last past yesterday ago spring summer autumn fall winter""".split()
 )
+_CARRIED_BY = frozenset(_L("carried_by"))
 #: The month (not the verb): "in May", "early May", "May 12".
 _MONTH_MAY = re.compile(r"\b(?:in|of|the|early|mid|late|last|this|since)[\s-]+May\b|\bMay\s+\d")
 _LINK_LINE = re.compile(
@@ -2787,6 +2788,7 @@ class Matcher:
             and s.tokens[hit.start] in self._bare
             and not set(hit.keys).isdisjoint((rule.breach[0], rule.met[0]))
             and phrase_words(hit.phrase) not in self._written_bare
+            and not self._carried_by_vote(s, hit.start - 1)
         ):
             return "not a fact: an infinitive"  # "for Northland to lift its measures"
         for cue in s.hits.get(_G["expected"], ()):
@@ -2796,6 +2798,13 @@ class Matcher:
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
             return "followed by a negation: 'not'"
         return None
+
+    @staticmethod
+    def _carried_by_vote(s: _Sentence, to: int) -> bool:
+        """Whether the "to" at ``to`` follows a past vote, up to four words before it ("voted
+        overwhelmingly to approve"): the infinitive is then the act done."""
+        before = s.tokens[max(0, to - 5) : to]
+        return not _CARRIED_BY.isdisjoint(before) and PUNCTUATION.isdisjoint(before)
 
     def _governs(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
         b = rule.b
