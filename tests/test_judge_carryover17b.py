@@ -120,3 +120,23 @@ def test_a_vote_carries_out_its_infinitive() -> None:
     # a plan stays a plan
     plan = "Northland assembly is expected to approve the report on Southland"
     assert _label(law, plan) is not Label.MET
+
+
+def test_talks_held_by_one_party_and_another_commitments_party_are_other_talks() -> None:
+    talks = _watchlist("talks").replace(
+        "  isle:", "  east: {name: East, aliases: [Eastland, Eastern]}\n  isle:"
+    ) + (
+        """  - id: tell
+    title: Northland tells Eastland of violations
+    statement: Northland will inform Eastland of every violation.
+    kind: inform
+    said_by: A minister
+    parties: [north, east]
+    effective: 2025-11-01
+"""
+    )
+    others = "Northern and Eastern envoys held talks in the capital on Monday"
+    assert _label(talks, others) is not Label.MET
+    # the commitment's own parties so named are its talks
+    own = "Northern and Southern envoys held talks in the capital on Monday"
+    assert _label(talks, own) is Label.MET

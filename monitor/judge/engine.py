@@ -2122,7 +2122,7 @@ class Matcher:
         start = min(s.clause_start[h.start] for h in w.live)
         marks = [i for i in range(start, len(s.tokens)) if s.tokens[i] in _COUNTERPART_MARKS]
         if not marks:
-            return None
+            return self._met_by_others(w, known)
         clause = s.clause_start[marks[0]]
         named = sorted(
             (m.start, eid)
@@ -2138,6 +2138,26 @@ class Matcher:
         if parties < 2 or after[0] not in known:
             return others[0]
         return None
+
+    def _met_by_others(self, w: _Weighing, known: set[str]) -> str | None:
+        """"Eastern and Western envoys held talks": who met, named before the signal in its
+        clause, are one of the commitment's parties and a party of another of the watchlist's
+        commitments, and the sentence names fewer than two of its parties: the first of those
+        others."""
+        s, c = w.s, w.rule.commitment
+        if sum(1 for p in c.parties if p in s.entities) >= 2:
+            return None
+        first = min(h.start for h in w.live)
+        clause = s.clause_start[first]
+        before = [
+            eid
+            for eid, ms in s.entities.items()
+            for m in ms
+            if m.end <= first and s.clause_start[m.start] == clause
+        ]
+        if not any(e in c.parties for e in before):
+            return None
+        return next((e for e in before if e not in known and e in self._actors), None)
 
     @staticmethod
     def _names_the_told(w: _Weighing) -> bool:
