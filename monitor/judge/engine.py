@@ -2140,7 +2140,7 @@ class Matcher:
         return None
 
     def _met_by_others(self, w: _Weighing, known: set[str]) -> str | None:
-        """"Eastern and Western envoys held talks": who met, named before the signal in its
+        """ "Eastern and Western envoys held talks": who met, named before the signal in its
         clause, are one of the commitment's parties and a party of another of the watchlist's
         commitments, and the sentence names fewer than two of its parties: the first of those
         others."""
