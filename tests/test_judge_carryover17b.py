@@ -140,3 +140,18 @@ def test_talks_held_by_one_party_and_another_commitments_party_are_other_talks()
     # the commitment's own parties so named are its talks
     own = "Northern and Southern envoys held talks in the capital on Monday"
     assert _label(talks, own) is Label.MET
+
+
+def test_a_texts_terms_are_not_events() -> None:
+    truce = _watchlist("ceasefire")
+    terms = (
+        "The declaration outlines a commitment to a permanent ceasefire by Northland and Southland"
+    )
+    assert _label(truce, "Northland and Southland sign a declaration", terms) is not Label.MET
+    ban = "The accord prohibits Northern troops from shelling Southern villages"
+    assert _label(truce, "Northland and Southland sign an accord", ban) is not Label.BREACH
+    # the same events reported are
+    kept = "Northland and Southland reaffirmed their commitment to the ceasefire on Monday"
+    assert _label(truce, "Northland and Southland meet", kept) is Label.MET
+    shelled = "Northern troops shelled Southern villages on Monday"
+    assert _label(truce, "Northland and Southland meet", shelled) is Label.BREACH
