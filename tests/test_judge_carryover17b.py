@@ -122,8 +122,9 @@ def test_a_vote_carries_out_its_infinitive() -> None:
     assert _label(law, plan) is not Label.MET
 
 
-def test_talks_held_by_one_party_and_another_commitments_party_are_other_talks() -> None:
-    talks = _watchlist("talks").replace(
+def _with_east(kind: str) -> str:
+    """The watchlist with a third party, bound by another commitment."""
+    return _watchlist(kind).replace(
         "  isle:", "  east: {name: East, aliases: [Eastland, Eastern]}\n  isle:"
     ) + (
         """  - id: tell
@@ -135,6 +136,10 @@ def test_talks_held_by_one_party_and_another_commitments_party_are_other_talks()
     effective: 2025-11-01
 """
     )
+
+
+def test_talks_held_by_one_party_and_another_commitments_party_are_other_talks() -> None:
+    talks = _with_east("talks")
     others = "Northern and Eastern envoys held talks in the capital on Monday"
     assert _label(talks, others) is not Label.MET
     # the commitment's own parties so named are its talks
@@ -155,3 +160,9 @@ def test_a_texts_terms_are_not_events() -> None:
     assert _label(truce, "Northland and Southland meet", kept) is Label.MET
     shelled = "Northern troops shelled Southern villages on Monday"
     assert _label(truce, "Northland and Southland meet", shelled) is Label.BREACH
+
+
+def test_an_agreement_signed_by_one_party_and_another_commitments_party_is_other_talks() -> None:
+    talks = _with_east("talks")
+    assert _label(talks, "Northland-Eastland peace agreement signed at talks") is not Label.MET
+    assert _label(talks, "Northland-Southland peace agreement signed at talks") is Label.MET
