@@ -166,3 +166,10 @@ def test_an_agreement_signed_by_one_party_and_another_commitments_party_is_other
     talks = _with_east("talks")
     assert _label(talks, "Northland-Eastland peace agreement signed at talks") is not Label.MET
     assert _label(talks, "Northland-Southland peace agreement signed at talks") is Label.MET
+
+
+def test_a_round_that_ends_at_its_venue_was_held() -> None:
+    talks = _watchlist("talks")
+    held = "Second round of Northland-Southland talks ends in the capital as gaps remain"
+    assert _label(talks, held) is Label.MET
+    assert _label(talks, "Northland-Southland talks ended in deadlock") is Label.BREACH
