@@ -173,3 +173,18 @@ def test_a_round_that_ends_at_its_venue_was_held() -> None:
     held = "Second round of Northland-Southland talks ends in the capital as gaps remain"
     assert _label(talks, held) is Label.MET
     assert _label(talks, "Northland-Southland talks ended in deadlock") is Label.BREACH
+
+
+def test_examples_are_told_as_what_they_exemplify() -> None:
+    truce = _watchlist("ceasefire", '{breach: ["aggressive actions", harassment, "water cannon*"]}')
+    past = (
+        "Southern patrols had been met with aggressive actions from Northland, including"
+        " harassment and water cannon attacks."
+    )
+    assert _label(truce, "Northland and Southland meet", past) is not Label.BREACH
+    # a dated example is news of its own
+    dated = (
+        "Southern patrols had been met with aggressive actions from Northland, including"
+        " water cannon attacks on Sunday night."
+    )
+    assert _label(truce, "Northland and Southland meet", dated) is Label.BREACH

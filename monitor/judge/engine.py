@@ -146,6 +146,7 @@ _DATE_WORDS = frozenset(
     saturday sunday last past yesterday ago spring summer autumn fall winter""".split()
 )
 _CARRIED_BY = frozenset(_L("carried_by"))
+_EXAMPLES = frozenset(_L("examples"))
 #: The month (not the verb): "in May", "early May", "May 12".
 _MONTH_MAY = re.compile(r"\b(?:in|of|the|early|mid|late|last|this|since)[\s-]+May\b|\bMay\s+\d")
 _LINK_LINE = re.compile(
@@ -2449,7 +2450,10 @@ class Matcher:
             cued = {s.clause_start[h.end - 1] for h in bg}
             if not (live and clauses <= cued):
                 bg = [h for h in bg if s.clause_start[h.start] in clauses]
-        near = [self._cue_before(s, hit, "bg", BACKGROUND_WINDOW) for hit in live]
+        heads = list(live)
+        if not self._dated_after(c, s, published):  # (a dated example is news of its own)
+            heads = [h for h in live if not self._example(s, h, live)]
+        near = [self._cue_before(s, hit, "bg", BACKGROUND_WINDOW) for hit in heads]
         near = [
             n
             if n is None
@@ -2459,10 +2463,21 @@ class Matcher:
             for n in near
         ]
         if w.breach and w.rule.b.after_is_background:
-            near = [n or self._earlier(s, hit) for n, hit in zip(near, live, strict=True)]
+            near = [n or self._earlier(s, hit) for n, hit in zip(near, heads, strict=True)]
         if near and all(near):
             bg.append(next(h for h in near if h is not None))
         return bg
+
+    @staticmethod
+    def _example(s: _Sentence, hit: PhraseHit, live: Sequence[PhraseHit]) -> bool:
+        """Whether ``hit`` is an example of another signal before it ("met with aggressive
+        actions, *including* harassment and water cannon"): it is told as that one is."""
+        for other in live:
+            if other.end <= hit.start:
+                between = s.tokens[other.end : hit.start]
+                if not _EXAMPLES.isdisjoint(between):
+                    return True
+        return False
 
     @staticmethod
     def _after_effective(c: Commitment, cue: PhraseHit, published: datetime | None) -> bool:
