@@ -188,3 +188,11 @@ def test_examples_are_told_as_what_they_exemplify() -> None:
         " water cannon attacks on Sunday night."
     )
     assert _label(truce, "Northland and Southland meet", dated) is Label.BREACH
+
+
+def test_a_hostile_words_drill_is_not_the_act() -> None:
+    truce = _watchlist("ceasefire", '{breach: ["water cannon*"]}')
+    drill = "Northland staged water cannon drills near Southern boats on Monday."
+    assert _label(truce, "Northland and Southland meet", drill) is not Label.BREACH
+    fired = "Northland fired water cannon at Southern boats on Monday."
+    assert _label(truce, "Northland and Southland meet", fired) is Label.BREACH

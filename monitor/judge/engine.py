@@ -147,6 +147,7 @@ _DATE_WORDS = frozenset(
 )
 _CARRIED_BY = frozenset(_L("carried_by"))
 _EXAMPLES = frozenset(_L("examples"))
+_DRILLS = frozenset(_L("drills"))
 #: The month (not the verb): "in May", "early May", "May 12".
 _MONTH_MAY = re.compile(r"\b(?:in|of|the|early|mid|late|last|this|since)[\s-]+May\b|\bMay\s+\d")
 _LINK_LINE = re.compile(
@@ -2798,6 +2799,8 @@ class Matcher:
 
         For a two-cue signal whose second cue is the predicate, cues before either count.
         """
+        if label is Label.BREACH and not _DRILLS.isdisjoint(s.tokens[hit.end : hit.end + 1]):
+            return f"an exercise, not an act: {s.tokens[hit.end]!r}"  # "water cannon drills"
         why = self._governs(rule, s, hit, label)
         pred = s.predicates.get(hit)
         if why is None and pred is not None:
