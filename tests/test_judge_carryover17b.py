@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from monitor.config import parse_config
 from monitor.judge import Matcher
+from monitor.judge.text import find_dates
 from monitor.models import Label
 
 AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
@@ -196,3 +197,8 @@ def test_a_hostile_words_drill_is_not_the_act() -> None:
     assert _label(truce, "Northland and Southland meet", drill) is not Label.BREACH
     fired = "Northland fired water cannon at Southern boats on Monday."
     assert _label(truce, "Northland and Southland meet", fired) is Label.BREACH
+
+
+def test_a_month_last_year_is_last_years() -> None:
+    (d,) = find_dates("It was in July last year when they met", datetime(2025, 3, 7, tzinfo=UTC))
+    assert (d.first.year, d.first.month, d.last.day) == (2024, 7, 31)

@@ -374,7 +374,7 @@ _DATE_RE = re.compile(
     r"(?:\s*-\s*\d{1,2})?(?:,?\s+(?P<y2>\d{4}))?"
     r"|\b(?P<q>early|mid|late|last|this|in|of|since|the)[\s-]+"
     + _MONTH_RE.replace("(", "(?P<m3>", 1)
-    + r"(?:\s+(?P<y3>\d{4}))?\b(?!\.?\s*\d)"
+    + r"(?:\s+(?P<y3>\d{4})|\s+(?P<ly>last|this)\s+year)?\b(?!\.?\s*\d)"
     r"|\b" + _MONTH_RE.replace("(", "(?P<m4>", 1) + r"'s\b"
     r"|\b(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
     r"\s+(?P<ago>day|week|month|year)s?\s+ago\b"
@@ -499,6 +499,8 @@ def find_dates(
                 if may and not month_may and not g["y3"] and q in {"in", "of", "the"}:
                     continue  # "may" the verb is too common to guess (``month_may``: told)
                 year = _year_for(month, 1, ref, g["y3"], ahead and q != "last")
+                if g["ly"]:  # "in July last year", "in March this year"
+                    year = ref.year - (g["ly"].lower() == "last")
                 if q == "last" and not g["y3"] and date(year, month, 1) > ref.replace(day=1):
                     year -= 1
                 first, last = _month_range(
