@@ -143,8 +143,13 @@ _DIGIT = re.compile(r"\d")
 _DATE_WORDS = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-    saturday sunday last past yesterday ago""".split()
+    saturday sunday last past yesterday ago spring summer autumn fall winter""".split()
 )
+_CARRIED_BY = frozenset(_L("carried_by"))
+_EXAMPLES = frozenset(_L("examples"))
+_DRILLS = frozenset(_L("drills"))
+#: The month (not the verb): "in May", "early May", "May 12".
+_MONTH_MAY = re.compile(r"\b(?:in|of|the|early|mid|late|last|this|since)[\s-]+May\b|\bMay\s+\d")
 _LINK_LINE = re.compile(
     r"\W*(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in _L("link_lines")) + r")\b",
     re.IGNORECASE,
@@ -1163,12 +1168,22 @@ class Matcher:
         art_topic = rule.topic in keys or rule.kind_topic in keys
         if not art_topic and _G["mil"] not in keys and not any(n in art.entities for n in names):
             return True
+        if not art_topic and self._at_another_place(c, art):
+            return True
         excluded = art.count(rule.exclude) if rule.exclude in keys else 0
         if excluded and _title_elsewhere(rule, art):
             return True
         return bool(excluded) and excluded >= sum(
             len(s.entities.get(n, ())) for s in art.sentences for n in names
         )
+
+    def _at_another_place(self, c: Commitment, art: _Article) -> bool:
+        """An article that names none of the commitment's topic words, none of its subjects and
+        a place of another commitment is about that place ("water cannon off Gull Isle" is not
+        the Coral Reef resupply blocked)."""
+        if not c.subjects or any(x in art.entities for x in c.subjects):
+            return False
+        return any(x in art.entities for x in self._places.difference(c.subjects))
 
     def _sentence_findings(
         self, rule: _Rule, s: _Sentence, art: _Article, strong: bool
@@ -1960,8 +1975,10 @@ class Matcher:
                     pos += len(sep) if i else 0
                     offsets.append(pos)
                     pos += len(t)
+                # (the tokens lost the capital that tells the month "in May" from the verb)
+                may = "may" in s.tokens and bool(_MONTH_MAY.search(s.text))
                 ahead = _G["ahead"] in s.hits
-                for d in find_dates("".join(pieces), published, ahead=ahead):
+                for d in find_dates("".join(pieces), published, ahead=ahead, month_may=may):
                     first = bisect_right(offsets, d.start) - 1
                     last = bisect_right(offsets, d.start + len(d.text) - 1) - 1
                     s.token_dates.append((d, first, last))
@@ -2107,7 +2124,7 @@ class Matcher:
         start = min(s.clause_start[h.start] for h in w.live)
         marks = [i for i in range(start, len(s.tokens)) if s.tokens[i] in _COUNTERPART_MARKS]
         if not marks:
-            return None
+            return self._met_by_others(w, known)
         clause = s.clause_start[marks[0]]
         named = sorted(
             (m.start, eid)
@@ -2123,6 +2140,26 @@ class Matcher:
         if parties < 2 or after[0] not in known:
             return others[0]
         return None
+
+    def _met_by_others(self, w: _Weighing, known: set[str]) -> str | None:
+        """ "Eastern and Western envoys held talks": who met, named before the signal in its
+        clause, are one of the commitment's parties and a party of another of the watchlist's
+        commitments, and the sentence names fewer than two of its parties: the first of those
+        others."""
+        s, c = w.s, w.rule.commitment
+        if sum(1 for p in c.parties if p in s.entities) >= 2:
+            return None
+        first = min(h.start for h in w.live)
+        clause = s.clause_start[first]
+        before = [
+            eid
+            for eid, ms in s.entities.items()
+            for m in ms
+            if m.end <= first and s.clause_start[m.start] == clause
+        ]
+        if not any(e in c.parties for e in before):
+            return None
+        return next((e for e in before if e not in known and e in self._actors), None)
 
     @staticmethod
     def _names_the_told(w: _Weighing) -> bool:
@@ -2414,7 +2451,10 @@ class Matcher:
             cued = {s.clause_start[h.end - 1] for h in bg}
             if not (live and clauses <= cued):
                 bg = [h for h in bg if s.clause_start[h.start] in clauses]
-        near = [self._cue_before(s, hit, "bg", BACKGROUND_WINDOW) for hit in live]
+        heads = list(live)
+        if not self._dated_after(c, s, published):  # (a dated example is news of its own)
+            heads = [h for h in live if not self._example(s, h, live)]
+        near = [self._cue_before(s, hit, "bg", BACKGROUND_WINDOW) for hit in heads]
         near = [
             n
             if n is None
@@ -2424,10 +2464,21 @@ class Matcher:
             for n in near
         ]
         if w.breach and w.rule.b.after_is_background:
-            near = [n or self._earlier(s, hit) for n, hit in zip(near, live, strict=True)]
+            near = [n or self._earlier(s, hit) for n, hit in zip(near, heads, strict=True)]
         if near and all(near):
             bg.append(next(h for h in near if h is not None))
         return bg
+
+    @staticmethod
+    def _example(s: _Sentence, hit: PhraseHit, live: Sequence[PhraseHit]) -> bool:
+        """Whether ``hit`` is an example of another signal before it ("met with aggressive
+        actions, *including* harassment and water cannon"): it is told as that one is."""
+        for other in live:
+            if other.end <= hit.start:
+                between = s.tokens[other.end : hit.start]
+                if not _EXAMPLES.isdisjoint(between):
+                    return True
+        return False
 
     @staticmethod
     def _after_effective(c: Commitment, cue: PhraseHit, published: datetime | None) -> bool:
@@ -2748,6 +2799,8 @@ class Matcher:
 
         For a two-cue signal whose second cue is the predicate, cues before either count.
         """
+        if label is Label.BREACH and not _DRILLS.isdisjoint(s.tokens[hit.end : hit.end + 1]):
+            return f"an exercise, not an act: {s.tokens[hit.end]!r}"  # "water cannon drills"
         why = self._governs(rule, s, hit, label)
         pred = s.predicates.get(hit)
         if why is None and pred is not None:
@@ -2773,6 +2826,7 @@ class Matcher:
             and s.tokens[hit.start] in self._bare
             and not set(hit.keys).isdisjoint((rule.breach[0], rule.met[0]))
             and phrase_words(hit.phrase) not in self._written_bare
+            and not self._carried_by_vote(s, hit.start - 1)
         ):
             return "not a fact: an infinitive"  # "for Northland to lift its measures"
         for cue in s.hits.get(_G["expected"], ()):
@@ -2782,6 +2836,13 @@ class Matcher:
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
             return "followed by a negation: 'not'"
         return None
+
+    @staticmethod
+    def _carried_by_vote(s: _Sentence, to: int) -> bool:
+        """Whether the "to" at ``to`` follows a past vote, up to four words before it ("voted
+        overwhelmingly to approve"): the infinitive is then the act done."""
+        before = s.tokens[max(0, to - 5) : to]
+        return not _CARRIED_BY.isdisjoint(before) and PUNCTUATION.isdisjoint(before)
 
     def _governs(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
         b = rule.b

@@ -374,7 +374,7 @@ _DATE_RE = re.compile(
     r"(?:\s*-\s*\d{1,2})?(?:,?\s+(?P<y2>\d{4}))?"
     r"|\b(?P<q>early|mid|late|last|this|in|of|since|the)[\s-]+"
     + _MONTH_RE.replace("(", "(?P<m3>", 1)
-    + r"(?:\s+(?P<y3>\d{4}))?\b(?!\.?\s*\d)"
+    + r"(?:\s+(?P<y3>\d{4})|\s+(?P<ly>last|this)\s+year)?\b(?!\.?\s*\d)"
     r"|\b" + _MONTH_RE.replace("(", "(?P<m4>", 1) + r"'s\b"
     r"|\b(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
     r"\s+(?P<ago>day|week|month|year)s?\s+ago\b"
@@ -382,7 +382,9 @@ _DATE_RE = re.compile(
     r"|\b(?P<y4>(?:19|20)\d{2})\b"
     r"|\b(?P<rel>last|on|late|early|this|since)\s+(?P<wd>monday|tuesday|wednesday|thursday"
     r"|friday|saturday|sunday)\b"
-    r"|\b(?P<yday>yesterday)\b)",
+    r"|\b(?P<yday>yesterday)\b"
+    r"|\b(?P<sq>in\s+the|last|this|since\s+the)\s+(?P<season>spring|summer|autumn|fall|winter)"
+    r"(?:\s+(?:of\s+)?(?P<y5>\d{4}))?\b(?!\s+of\b))",
     re.IGNORECASE,
 )
 
@@ -452,13 +454,32 @@ def _ago(ref: date, count: str, unit: str) -> tuple[date, date]:
     return _month_range(year, month + 1, None)
 
 
-def find_dates(text: str, published_at: datetime, *, ahead: bool = False) -> list[DateRef]:
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+
+def _season(ref: date, name: str, cue: str, year: str | None) -> tuple[date, date]:
+    """The three months of "the summer" ("last summer", "the summer of 2024"): the latest
+    such season begun by ``ref``; "last": the latest one ended by then."""
+    month = _SEASONS[name]
+    y = int(year) if year else ref.year if date(ref.year, month, 1) <= ref else ref.year - 1
+    first = date(y, month, 1)
+    end_year, end_month = divmod(y * 12 + month + 1, 12)
+    last = _month_range(end_year, end_month + 1, None)[1]
+    if cue == "last" and not year and ref <= last:
+        first, last = first.replace(year=y - 1), last.replace(year=last.year - 1)
+    return first, last
+
+
+def find_dates(
+    text: str, published_at: datetime, *, ahead: bool = False, month_may: bool = False
+) -> list[DateRef]:
     """Dates in ``text`` resolved against the publication time.
 
     Understands "October 11", "11 Oct 2025", "early October", "the October fighting",
     "October's", "last month", "a year ago", years, weekdays ("on Friday": the latest such
     day not after publication) and "yesterday".  ``ahead``: the text speaks of what is to
     come, so a month named without a year may be the coming one (``_year_for``).
+    ``month_may``: the caller saw "May" written as the month ("in May"), so "in may" is one.
     """
     ref = published_at.date()
     out: list[DateRef] = []
@@ -474,9 +495,12 @@ def find_dates(text: str, published_at: datetime, *, ahead: bool = False) -> lis
             elif g["m3"] or g["m4"]:
                 month = _MONTHS[(g["m3"] or g["m4"]).lower()]
                 q = (g["q"] or "").lower()
-                if (g["m3"] or "").lower() == "may" and not g["y3"] and q in {"in", "of", "the"}:
-                    continue  # "in May" is a month; "may" the verb is too common to guess
+                may = (g["m3"] or "").lower() == "may"
+                if may and not month_may and not g["y3"] and q in {"in", "of", "the"}:
+                    continue  # "may" the verb is too common to guess (``month_may``: told)
                 year = _year_for(month, 1, ref, g["y3"], ahead and q != "last")
+                if g["ly"]:  # "in July last year", "in March this year"
+                    year = ref.year - (g["ly"].lower() == "last")
                 if q == "last" and not g["y3"] and date(year, month, 1) > ref.replace(day=1):
                     year -= 1
                 first, last = _month_range(
@@ -505,6 +529,8 @@ def find_dates(text: str, published_at: datetime, *, ahead: bool = False) -> lis
                 first = last = ref - timedelta(days=back)
             elif g["yday"]:
                 first = last = ref - timedelta(days=1)
+            elif g["season"]:
+                first, last = _season(ref, g["season"].lower(), g["sq"].lower(), g["y5"])
             else:  # pragma: no cover - the regex has no other branch
                 continue
         except (ValueError, KeyError):
