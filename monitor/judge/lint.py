@@ -101,6 +101,13 @@ def _own_name_warnings(c: Commitment, entities: Mapping[str, Entity]) -> Iterabl
             )
 
 
+_OTHER_CONFLICT = (
+    "which the judge reads as another conflict's party (entities/world.yaml, other_parties): "
+    "a sentence with it counts only where it also names a party; if it is one of yours, add "
+    "it to that party's aliases"
+)
+
+
 def _other_conflict_warnings(
     commitments: Sequence[Commitment], entities: Mapping[str, Entity]
 ) -> Iterable[tuple[str, str]]:
@@ -125,15 +132,7 @@ def _other_conflict_warnings(
             for p in phrases:
                 found = sorted({h.phrase for h in index.find(tokenize(p))} - own)
                 if found:
-                    yield (
-                        c.id,
-                        (
-                            f"{which} {p!r} names {found[0]!r}, which the judge reads as another "
-                            "conflict's party (entities/world.yaml, other_parties): a sentence with "
-                            "it counts only where it also names a party; if it is one of yours, "
-                            "add it to that party's aliases"
-                        ),
-                    )
+                    yield c.id, f"{which} {p!r} names {found[0]!r}, {_OTHER_CONFLICT}"
 
 
 def dead_configuration(
