@@ -111,6 +111,9 @@ _READ_KEYS = frozenset(
 )
 
 
+_HANDLED_OR_READ = _HANDLED | _READ_KEYS
+
+
 def _read_key(key: str) -> bool:
     alias = FeedParserDict.keymap.get(key, key)
     keys = alias if isinstance(alias, list) else [alias]
@@ -135,7 +138,7 @@ def _skippable(name: str, declared: Mapping[str, set[str | None]]) -> bool:
     if key is not None:
         return key not in _HANDLED and not _read_key(key)
     tail = "_" + local  # some prefix of the document's, not known here: none may match
-    return not any(h == local or h.endswith(tail) for h in _HANDLED | _READ_KEYS) and not _read_key(
+    return not any(h == local or h.endswith(tail) for h in _HANDLED_OR_READ) and not _read_key(
         local
     )
 
@@ -465,14 +468,15 @@ class _Reader:
         self.stack.append(name)
 
     def starts_skip(self, name: str, depth: int, parent: str | None) -> bool:
-        """True if ``name`` is a channel's or an item's child read nowhere (``_skippable``)."""
+        """True if ``name`` is a channel's or an item's child this reader does not read: it is
+        skipped if it is read nowhere (``_skippable``), else the document goes to feedparser."""
         if depth == 2 and parent == "channel":
             known = name in ("item", "title", "image") or name in _CHANNEL_OTHER
         elif depth == 3 and parent == "item":
             known = name in _ITEM_FIELDS or name in _ITEM_OTHER
         else:
             return False
-        return not known and (name in _MEDIA_SKIPPED or _skippable(name, self.declared))
+        return not known  # ``skip`` decides whether it can be skipped
 
     def skip(self, name: str, attrs: dict[str, str]) -> None:
         if any(a.startswith(_XML_NS) or a in ("base", "lang") for a in attrs):
