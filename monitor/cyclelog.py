@@ -49,6 +49,21 @@ def record_cycle(store: Store, cycle: CycleRecord) -> int:
         return row.id
 
 
+def update_cycle(store: Store, cycle_id: int, cycle: CycleRecord) -> None:
+    """Replace a recorded cycle's counts (a cycle recorded while its poll went on)."""
+    with store.transaction() as s:
+        s.execute(
+            update(CycleRow)
+            .where(CycleRow.id == cycle_id)
+            .values(
+                feeds_due=cycle.feeds_due,
+                feeds_ok=cycle.feeds_ok,
+                feeds_failed=cycle.feeds_failed,
+                new_articles=cycle.new_articles,
+            )
+        )
+
+
 def end_cycle(store: Store, cycle_id: int, ended_at: datetime) -> None:
     with store.transaction() as s:
         s.execute(update(CycleRow).where(CycleRow.id == cycle_id).values(ended_at=ended_at))

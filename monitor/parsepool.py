@@ -12,6 +12,12 @@ plus the budget: the kernel kills a worker that runs over), address space
 (``RLIMIT_AS``: an allocation past it raises ``MemoryError`` in the worker) and wall
 time (checked by the pool; a worker still busy after it is killed).
 
+A parse still running after ``slow_seconds`` (a hostile or huge feed) is made the
+machine's last priority (``nice`` 19) and no longer counts toward the pool's size: another
+worker starts beside it, so the other feeds' parses keep every core and the slow one gets
+what they leave, until it ends or its budget does.  A worker once slowed is retired when its
+parse ends (a process cannot raise its own priority back).
+
 Workers start from a fork server that has already imported the parser, so starting
 or replacing one costs a fork, not an interpreter start.
 """
@@ -53,6 +59,8 @@ log = _Log()
 
 DEFAULT_CPU_SECONDS = 15.0
 DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024
+#: A parse running longer than this (wall seconds) gives way to the others (see above).
+DEFAULT_SLOW_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -239,6 +247,13 @@ class _Worker:
         self.job: tuple[ParseJob, Future[ParseResult]] | None = None
         self.started = 0.0
         self.cpu_seen = 0.0
+        self.slowed = False  # its parse ran past slow_seconds: lowest priority, not counted
+
+    def slow_down(self) -> None:
+        """Give this worker's parse the machine's last priority."""
+        self.slowed = True
+        with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
 
     def kill(self) -> None:
         with contextlib.suppress(OSError, ValueError, AttributeError):
@@ -261,6 +276,7 @@ class ParsePool:
         cpu_seconds: float = DEFAULT_CPU_SECONDS,
         memory_bytes: int = DEFAULT_MEMORY_BYTES,
         wall_seconds: float | None = None,
+        slow_seconds: float = DEFAULT_SLOW_SECONDS,
         prestart: bool = False,
     ) -> None:
         """``prestart``: start the workers now (in the pool's thread), not at the first
@@ -271,6 +287,7 @@ class ParsePool:
         self.memory_bytes = int(memory_bytes)
         # Wall time also covers waiting for a core while the other workers use it.
         self.wall_seconds = wall_seconds if wall_seconds is not None else 2 * cpu_seconds + 5
+        self.slow_seconds = float(slow_seconds)
         self._ctx = _context()
         self._lock = threading.Lock()
         self._pending: deque[tuple[ParseJob, Future[ParseResult]]] = deque()
@@ -296,7 +313,7 @@ class ParsePool:
             # looks at the pending jobs each time it wakes, and a worker it makes idle or
             # retires is seen here), so it is not woken for nothing: a first poll submits
             # most of its feeds while both workers parse.
-            wake = bool(self._idle) or len(self._workers) < self.size
+            wake = bool(self._idle) or self._can_start()
         if wake:
             self._wake()
         return future
@@ -333,12 +350,18 @@ class ParsePool:
             if self._wake_w >= 0:  # not after close: the number may be reused by then
                 os.write(self._wake_w, b"x")
 
+    def _can_start(self) -> bool:
+        """Room for another worker: fewer than ``size`` parse at full priority (a slowed
+        worker does not count), and fewer than twice ``size`` in all."""
+        slowed = sum(w.slowed for w in self._workers)
+        return len(self._workers) - slowed < self.size and len(self._workers) < 2 * self.size
+
     def _assign(self) -> None:
         while True:
             with self._lock:
                 if not self._pending:
                     return
-                if not self._idle and len(self._workers) >= self.size:
+                if not self._idle and not self._can_start():
                     return
                 job, future = self._pending.popleft()
             if not future.set_running_or_notify_cancel():
@@ -393,7 +416,7 @@ class ParsePool:
         self.peak_rss_kib = max(self.peak_rss_kib, maxrss)
         if kind == "ok":
             self._finish(worker, None, value)
-            self._idle.append(worker)
+            self._rest(worker)
             return
         if kind == "memory":
             mb = self.memory_bytes // (1024 * 1024)
@@ -403,7 +426,14 @@ class ParsePool:
         if kind == "crash":  # the pipeline records it on the feed (URLs may hold secrets)
             log.error("parse_crashed", error=str(value).split(":", 1)[0])
         self._finish(worker, str(value), None)
-        self._idle.append(worker)
+        self._rest(worker)
+
+    def _rest(self, worker: _Worker) -> None:
+        """A worker whose parse ended: idle again, or retired if it was slowed."""
+        if worker.slowed:
+            self._retire(worker)
+        else:
+            self._idle.append(worker)
 
     def _died(self, worker: _Worker) -> None:
         worker.process.join(1)
@@ -458,7 +488,9 @@ class ParsePool:
             self._assign()
             busy = [w for w in self._workers if w.job is not None]
             now = time.monotonic()
-            timeout = min((w.started + self.wall_seconds - now for w in busy), default=None)
+            limits = [w.started + self.wall_seconds for w in busy]
+            limits += [w.started + self.slow_seconds for w in busy if not w.slowed]
+            timeout = min((t - now for t in limits), default=None)
             waitables: list[Any] = [self._wake_r]
             for w in busy:
                 waitables += [w.conn, w.process.sentinel]
@@ -475,6 +507,8 @@ class ParsePool:
                     self._died(w)
             now = time.monotonic()
             for w in busy:
+                if w.job is not None and not w.slowed and now - w.started >= self.slow_seconds:
+                    w.slow_down()  # the others' parses go first; another worker starts
                 if w.job is not None and now - w.started > self.wall_seconds:
                     self._finish(w, f"parse over its time budget ({self.wall_seconds:g} s)", None)
                     self._retire(w)

@@ -83,6 +83,10 @@ PARSE_BACKLOG_BYTES = 32 * 1024 * 1024
 STORE_BATCH = 32
 # How long the poll waits for more outcomes to store with one that is ready.
 STORE_GATHER_SECONDS = 0.05
+# A poll that has stored new articles and then waits this long for anything more (a
+# feed slow to answer, a huge or hostile parse) acts on what it has meanwhile: the other
+# feeds' articles are judged and alerted without waiting for the slow one.
+MEANWHILE_AFTER_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -228,7 +232,7 @@ def feed_urls(m: Monitor) -> dict[str, str]:
     return {f.name: f.url for f in m.config.feeds}
 
 
-def poll(m: Monitor) -> PollReport:
+def poll(m: Monitor, *, meanwhile: Callable[[PollReport], None] | None = None) -> PollReport:
     """Fetch every due feed (concurrently, bounded) and store what is new.
 
     Bodies are parsed in worker processes (``monitor.parsepool``), each parse under a
@@ -236,6 +240,8 @@ def poll(m: Monitor) -> PollReport:
     is stored in its own transaction, as soon as it is known; any failure of one feed is
     recorded on that feed and the others go on.  ``m.stop`` ends the poll at once:
     parses are killed, fetches abandoned (their feeds are polled again after the lease).
+    ``meanwhile(report so far)`` is called, in this thread, whenever the poll has stored
+    new articles and then waited ``MEANWHILE_AFTER_SECONDS`` for anything more.
     """
     p = m.config.file.polling
     # A claimed feed is not due again until its fetch (and parse) must have ended; after a
@@ -325,6 +331,8 @@ def poll(m: Monitor) -> PollReport:
         # handed to the workers as soon as their bodies come.
         ready: list[tuple[Feed, object]] = []  # outcomes to store, in arrival order
         until = 0.0
+        quiet_since = time.monotonic()  # when the last outcome came
+        acted_on = 0  # new articles stored when ``meanwhile`` last ran
 
         def flush() -> None:
             _store_outcomes(m, ready, report)
@@ -345,6 +353,15 @@ def poll(m: Monitor) -> PollReport:
                 len(ready) >= STORE_BATCH or now >= until or (fetching_done and not parsing)
             ):
                 flush()
+                continue
+            if (
+                meanwhile is not None
+                and not ready
+                and report.new_articles > acted_on
+                and now - quiet_since >= MEANWHILE_AFTER_SECONDS
+            ):
+                acted_on = report.new_articles
+                meanwhile(report)
                 continue
             try:
                 kind, first, second = events.get(timeout=max(0.0, until - now) if ready else 0.2)
@@ -369,8 +386,9 @@ def poll(m: Monitor) -> PollReport:
                 except ParseError as e:
                     outcome = ParseFailure(got, e)
             if outcome is not None:
+                quiet_since = time.monotonic()
                 if not ready:
-                    until = time.monotonic() + STORE_GATHER_SECONDS
+                    until = quiet_since + STORE_GATHER_SECONDS
                 ready.append((feed, outcome))
     finally:
         with pool_lock:
@@ -863,6 +881,12 @@ class DeliveryReport:
     failed: int = 0
     partly: int = 0  # sent, but some recipients refused it
 
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.partly += other.partly
+
 
 def deliver_pending(m: Monitor) -> DeliveryReport:
     """Send every due outbox message through its channel.  A message is marked sent only
@@ -1143,13 +1167,16 @@ class CycleReport:
 def run_cycle(m: Monitor, *, deliver: bool = True) -> CycleReport:
     """Poll what is due, record the cycle (coverage, heartbeat), judge, assess, alert, and
     (unless ``deliver`` is False: the daemon delivers in a job of its own, so a stuck channel
-    never holds up polling) deliver."""
+    never holds up polling) deliver.  While the poll waits on a slow feed, what it has
+    stored is judged, assessed and alerted already (the cycle recorded so far)."""
     started_at = m.clock.now()
-    polled = poll(m)
-    failed = len(polled.errors)
-    cycle_id = cyclelog.record_cycle(
-        m.store,
-        CycleRecord(
+    cycle_ids: list[int] = []
+    done = [0, 0, 0]  # judged, status changes, alerts queued, while the poll went on
+    delivered = DeliveryReport()
+
+    def record(polled: PollReport) -> None:
+        failed = len(polled.errors)
+        cycle = CycleRecord(
             started_at=started_at,
             ended_at=None,
             feeds_due=polled.polled,
@@ -1159,17 +1186,32 @@ def run_cycle(m: Monitor, *, deliver: bool = True) -> CycleReport:
             host=socket.gethostname(),
             pid=os.getpid(),
             tick_seconds=m.tick_seconds,
-        ),
-    )
+        )
+        if cycle_ids:
+            cyclelog.update_cycle(m.store, cycle_ids[0], cycle)
+        else:
+            cycle_ids.append(cyclelog.record_cycle(m.store, cycle))
+
+    def meanwhile(polled: PollReport) -> None:
+        record(polled)
+        done[0] += judge(m)
+        done[1] += assess(m)
+        done[2] += alert(m)
+        if deliver:
+            delivered.add(deliver_pending(m))
+
+    polled = poll(m, meanwhile=meanwhile)
+    record(polled)
     check_health(m)
-    judged = judge(m)
-    changes = assess(m)
-    queued = alert(m) + alert_health(m)
+    judged = done[0] + judge(m)
+    changes = done[1] + assess(m)
+    queued = done[2] + alert(m) + alert_health(m)
     from monitor import oversight  # reminders of unacknowledged breaches
 
     queued += oversight.remind(m)
-    delivered = deliver_pending(m) if deliver else DeliveryReport()
-    cyclelog.end_cycle(m.store, cycle_id, m.clock.now())
+    if deliver:
+        delivered.add(deliver_pending(m))
+    cyclelog.end_cycle(m.store, cycle_ids[0], m.clock.now())
     return CycleReport(polled, judged, changes, queued, delivered)
 
 

@@ -22,11 +22,11 @@ from sqlalchemy import select
 
 from monitor import pipeline
 from monitor.clock import FakeClock
-from monitor.db import ArticleRow, FeedRow
+from monitor.db import ArticleRow, CycleRow, FeedRow
 from monitor.fetch import MAX_ETAG_CHARS, MAX_LAST_MODIFIED_CHARS
 from monitor.parse import MAX_URL_CHARS
 from tests.feedserver import FeedServer
-from tests.helpers import rss, write_watchlist
+from tests.helpers import BREACH_ITEM, QUIET_ITEM, rss, write_watchlist
 
 GOOD = [
     {
@@ -448,6 +448,35 @@ def test_a_long_parse_does_not_hold_up_the_other_feeds(
         f"{stored[12] - started:.2f} s (noisy)"
     )
     assert stored[11] < stored[12]
+
+
+def test_a_slow_feed_does_not_hold_up_the_other_feeds_alerts(
+    database_url: str,
+    feed_server: FeedServer,
+    clock: FakeClock,
+    tmp_path: Path,
+    open_monitor: Callable[..., Any],
+) -> None:
+    """While the poll waits on a slow feed, what it has stored is judged and alerted: the
+    breach in the quick feed is in the outbox before the slow feed is stored."""
+    feed_server.add("/news.xml", rss([BREACH_ITEM]))
+    feed_server.add("/slow.xml", rss([QUIET_ITEM]), delay=3.0)
+    feeds = {"News": feed_server.url("/news.xml"), "Slow": feed_server.url("/slow.xml")}
+    m = _monitor(open_monitor, tmp_path, feeds, clock, database_url)
+    outbox = tmp_path / "outbox"
+    seen: list[tuple[str, int]] = []  # each feed stored, with the alerts written by then
+    m.progress = lambda message: seen.append((message, len(list(outbox.glob("*.eml")))))
+    report = pipeline.run_cycle(m)
+    polled = [(message.split(" feeds")[0], alerts) for message, alerts in seen]
+    polled = [p for p in polled if p[0].startswith("polled")]
+    assert polled[0] == ("polled 1/2", 0)
+    assert polled[-1][0] == "polled 2/2" and polled[-1][1] >= 1, seen
+    assert report.poll.new_articles == 2 and report.judged == 2
+    assert report.delivery.sent >= 1 and report.queued >= 1
+    with m.store.transaction() as s:
+        [cycle] = s.scalars(select(CycleRow)).all()
+        assert (cycle.feeds_due, cycle.feeds_ok, cycle.new_articles) == (2, 2, 2)
+        assert cycle.ended_at is not None
 
 
 def test_the_parse_backlog_holds_bodies_by_count_and_by_bytes() -> None:

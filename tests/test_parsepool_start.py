@@ -120,7 +120,7 @@ def test_jobs_submitted_while_every_worker_parses_are_handed_out_as_workers_free
         for i in range(4000)
     )
     slow = parsepool.ParseJob(FEED.replace(b"</channel>", items + b"</channel>"), "https://x/")
-    with parsepool.ParsePool(1, prestart=True) as pool:
+    with parsepool.ParsePool(1, prestart=True, slow_seconds=600) as pool:
         wakes: list[None] = []
         wake = pool._wake
         pool._wake = lambda: (wakes.append(None), wake())[1]  # type: ignore[method-assign]
@@ -137,3 +137,35 @@ def test_jobs_submitted_while_every_worker_parses_are_handed_out_as_workers_free
     assert before >= 1  # the idle worker was woken for the first job
     assert still_busy, "the slow parse ended too soon to test anything"
     assert woken == 0
+
+
+def test_a_slow_parse_gives_way_to_the_other_feeds() -> None:
+    """A parse past ``slow_seconds`` is made lowest priority and another worker starts
+    beside it: with one worker, the small feeds submitted behind a huge one are parsed
+    while it still runs, and its worker is retired once it ends."""
+    import os
+    import time
+
+    from monitor import parsepool
+
+    items = b"".join(
+        b"<item><guid>g%d</guid><title>Title %d</title><description>Text %d.</description></item>"
+        % (i, i, i)
+        for i in range(40_000)
+    )
+    huge = parsepool.ParseJob(FEED.replace(b"</channel>", items + b"</channel>"), "https://x/")
+    with parsepool.ParsePool(1, prestart=True, slow_seconds=0.2) as pool:
+        big = pool.submit(huge)
+        small = [pool.submit(parsepool.ParseJob(FEED, "https://x/")) for _ in range(5)]
+        assert [len(f.result(timeout=60).entries) for f in small] == [1] * 5
+        huge_still_parsing = not big.done()
+        slowed = [w for w in pool._workers if w.slowed]
+        nice = os.getpriority(os.PRIO_PROCESS, slowed[0].process.pid) if slowed else None
+        assert len(big.result(timeout=120).entries) == 500
+        deadline = time.monotonic() + 10
+        while any(w.slowed for w in pool._workers) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        left = list(pool._workers)
+    assert huge_still_parsing, "the small feeds waited for the huge one"
+    assert nice == 19
+    assert left and not any(w.slowed for w in left)  # the slowed worker was retired
