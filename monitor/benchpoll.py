@@ -90,16 +90,45 @@ def unique_links(body: bytes, copy: int) -> bytes:
     return _IDENTIFIER.sub(rb"\1c%d-" % copy, body)
 
 
-def bench_feeds(n: int, hosts: Sequence[str], folder: Path | None = None) -> list[BenchFeed]:
-    """``n`` copies of the feed files, spread over ``hosts``, each with its own links."""
+def bench_feeds(
+    n: int, hosts: Sequence[str], folder: Path | None = None, first: int = 0
+) -> list[BenchFeed]:
+    """``n`` copies of the feed files (copies ``first`` on), spread over ``hosts``, each
+    with its own links."""
     samples = sample_bodies(folder)
     out = []
-    for i in range(n):
+    for i in range(first, first + n):
         name, body = samples[i % len(samples)]
         body = unique_links(body, i)
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         out.append(BenchFeed(hosts[i % len(hosts)], f"/feeds/{i}/{quote(name)}", body, etag))
     return out
+
+
+#: Empty elements in the hostile feed's one item: 4.9 MB that feedparser takes 20 s or more
+#: of one core to parse (each element costs it a start and an end handler).  The feed is RSS
+#: 0.92, which the fast reader (``monitor.fastrss``) leaves to feedparser.
+HOSTILE_ELEMENTS = 1_220_000
+
+
+def hostile_body(elements: int = HOSTILE_ELEMENTS) -> bytes:
+    """A well-formed RSS feed, under the default 5 MB body limit, that is slow to parse."""
+    return (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="0.92"><channel>'
+        b"<title>Hostile</title><item><title>One item</title>"
+        b"<link>https://hostile.example/1</link>" + b"<a/>" * elements + b"</item></channel></rss>"
+    )
+
+
+def hostile_parse_seconds() -> float:
+    """CPU seconds ``parse_feed`` would spend on the hostile feed (a twentieth, times 20)."""
+    from monitor.parse import parse_feed
+
+    body = hostile_body(HOSTILE_ELEMENTS // 20)
+    cpu = _cpu()
+    headers = {"content-type": "application/xml; charset=utf-8"}  # as the bench serves it
+    parse_feed(body, url="https://hostile.example/feed", headers=headers)
+    return 20 * (_cpu() - cpu)
 
 
 def loopback_hosts(n_feeds: int) -> list[str]:
@@ -250,14 +279,14 @@ def run(
     config_file: str,
     say: Callable[[str], None],
     folder: Path | None = None,
+    *,
+    hostile: bool = False,
 ) -> list[Row]:
     """Serve, measure and return the rows of the table (see the module doc); ``folder``:
-    serve copies of the feed files in it instead of the shipped samples."""
-    from monitor import parsepool, pipeline
-    from monitor.clock import FakeClock, SystemClock
-    from monitor.config import load_config
-    from monitor.db import make_engine, upgrade
-    from monitor.store import Store
+    serve copies of the feed files in it instead of the shipped samples; ``hostile``: then
+    two more first cycles, on fresh databases, of N more copies each, the second with a
+    hostile feed among them (``hostile_rows``)."""
+    from monitor import parsepool
 
     hosts = loopback_hosts(n)
     if not loopback_usable(hosts[-1]):
@@ -270,53 +299,117 @@ def run(
         f"{n} feeds ({size / 1e6:.1f} MB, about {entries * n // kinds} entries)"
         f" on {len(hosts)} loopback hosts, each answer delayed {latency:g} s"
     )
+    served = list(feeds)
+    if hostile:
+        served += bench_feeds(2 * n, hosts, folder, first=n)
+        served.append(BenchFeed(hosts[0], "/feeds/hostile.xml", hostile_body(), '"hostile"'))
     rows: list[Row] = []
-    with serving(feeds, latency) as ports, tempfile.TemporaryDirectory() as tmp:
-        urls = [f"http://{f.host}:{ports[f.host]}{f.path}" for f in feeds]
-        got, wall, _cpu_s = measure(lambda: sequential_loop(urls))
+    with serving(served, latency) as ports, tempfile.TemporaryDirectory() as tmp:
+        urls = [f"http://{f.host}:{ports[f.host]}{f.path}" for f in served]
+        got, wall, _cpu_s = measure(lambda: sequential_loop(urls[:n]))
         rows.append(Row("sequential feedparser.parse(url)", wall, None, f"{got} entries"))
         got, wall, cpu = measure(lambda: parse_floor([f.body for f in feeds]))
         rows.append(Row("parse floor (feedparser, 1 core)", wall, cpu, f"{got} entries"))
-
-        config = load_config(str(_watchlist(config_file, Path(tmp), urls)), env={})
         parsepool.warm()  # where `monitor run` starts it: before the database opens
-        upgrade(config.database_url)
-        store = Store(make_engine(config.database_url))
-        try:
-            clock = FakeClock(SystemClock().now())
-            m = pipeline.Monitor(config, store, clock)
-            pipeline.sync(m)
-            gc.freeze()  # as `monitor run` does once it has started
+        with _bench_monitor(config_file, Path(tmp) / "main", urls[:n]) as (m, clock):
             for label in ("first", "steady"):
-                report, wall, cpu = measure(lambda: pipeline.poll(m))
-                cpu += report.parse_cpu_seconds
-                note = (
-                    f"{report.polled} polled, {report.new_articles} new, "
-                    f"{report.not_modified} not modified, {len(report.errors)} errors; "
-                    f"parse workers {report.parse_cpu_seconds:.2f} s CPU"
-                )
-                rows.append(Row(f"{label} cycle: poll", wall, cpu, note))
-                rest, wall2, cpu2 = measure(lambda: _rest_of_cycle(m))
-                rows.append(
-                    Row(
-                        f"{label} cycle: whole (+judge...)",
-                        wall + wall2,
-                        cpu + cpu2,
-                        f"{rest} articles judged",
-                    )
-                )
-                if label == "first":
-                    if report.new_articles:
-                        per = 1000 * cpu / report.new_articles
-                        say(f"poll CPU per stored article: {per:.2f} ms")
-                    say(f"parse workers' peak RSS: {report.parse_peak_rss_kib / 1024:.0f} MB")
+                rows += _cycle_rows(m, label, say if label == "first" else None)
                 clock.advance(timedelta(days=1).total_seconds())
-        finally:
-            gc.unfreeze()
-            store.close()
+        if hostile:
+            rows += hostile_rows(config_file, Path(tmp), urls[n:], n, say)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     say(f"this process's peak RSS: {peak:.0f} MB")
     return rows
+
+
+@contextmanager
+def _bench_monitor(config_file: str, folder: Path, urls: Sequence[str]) -> Iterator[Any]:
+    """A monitor (and its clock) on a fresh SQLite database in ``folder``, polling ``urls``."""
+    from monitor import pipeline
+    from monitor.clock import FakeClock, SystemClock
+    from monitor.config import load_config
+    from monitor.db import make_engine, upgrade
+    from monitor.store import Store
+
+    folder.mkdir()
+    config = load_config(str(_watchlist(config_file, folder, urls)), env={})
+    upgrade(config.database_url)
+    store = Store(make_engine(config.database_url))
+    try:
+        clock = FakeClock(SystemClock().now())
+        m = pipeline.Monitor(config, store, clock)
+        pipeline.sync(m)
+        gc.freeze()  # as `monitor run` does once it has started
+        yield m, clock
+    finally:
+        gc.unfreeze()
+        store.close()
+
+
+def _cycle_rows(m: Any, label: str, say: Callable[[str], None] | None) -> list[Row]:
+    """One cycle, measured: the poll alone, then the whole cycle."""
+    from monitor import pipeline
+
+    report, wall, cpu = measure(lambda: pipeline.poll(m))
+    cpu += report.parse_cpu_seconds
+    note = (
+        f"{report.polled} polled, {report.new_articles} new, "
+        f"{report.not_modified} not modified, {len(report.errors)} errors; "
+        f"parse workers {report.parse_cpu_seconds:.2f} s CPU"
+    )
+    rest, wall2, cpu2 = measure(lambda: _rest_of_cycle(m))
+    if say is not None:
+        if report.new_articles:
+            say(f"poll CPU per stored article: {1000 * cpu / report.new_articles:.2f} ms")
+        say(f"parse workers' peak RSS: {report.parse_peak_rss_kib / 1024:.0f} MB")
+    return [
+        Row(f"{label} cycle: poll", wall, cpu, note),
+        Row(
+            f"{label} cycle: whole (+judge...)", wall + wall2, cpu + cpu2, f"{rest} articles judged"
+        ),
+    ]
+
+
+def hostile_rows(
+    config_file: str, folder: Path, urls: Sequence[str], n: int, say: Callable[[str], None]
+) -> list[Row]:
+    """Two first cycles as ``monitor run`` makes them (``pipeline.run_cycle``), each on a
+    fresh database: N new copies (the control), then N other copies plus the hostile feed
+    (the last URL).  Each first row's wall is the time until the N feeds' articles were
+    stored, judged, assessed and alerted; the last row, the hostile cycle's whole wall."""
+    hostile_cpu = hostile_parse_seconds()
+    say(f"hostile feed: {len(hostile_body()) / 1e6:.1f} MB, ~{hostile_cpu:.0f} s of parsing")
+    parts = {"control": list(urls[:n]), "hostile": [*urls[n : 2 * n], urls[-1]]}
+    rows = []
+    for label, part in parts.items():
+        with _bench_monitor(config_file, folder / label, part) as (m, _clock):
+            others, wall, cpu, report = _timed_cycle(m, n)
+        judged = f"{report.judged} articles judged in the cycle"
+        rows.append(Row(f"{label} cycle: {n} feeds alerted", others, None, judged))
+    errors = "; ".join(f"{k}: {v}" for k, v in report.poll.errors.items())
+    rows.append(
+        Row("hostile cycle: whole", wall, cpu, errors or "no error")
+    )  # CPU: not a killed parse's
+    say(f"the hostile feed delayed the other {n} feeds' alerts by {others - rows[0].wall:+.2f} s")
+    return rows
+
+
+def _timed_cycle(m: Any, n: int) -> tuple[float, float, float, Any]:
+    """``run_cycle`` measured: seconds until ``n`` feeds were stored and acted on, wall and
+    CPU seconds of the whole cycle (parse workers' included), and the cycle's report."""
+    from monitor import pipeline
+
+    done: list[float] = []
+    started, cpu = time.perf_counter(), _cpu()
+
+    def seen(polled: pipeline.PollReport) -> None:
+        if not done and polled.polled >= n:
+            done.append(time.perf_counter() - started)
+
+    report = pipeline.run_cycle(m, observe=seen)
+    wall = time.perf_counter() - started
+    cpu = _cpu() - cpu + report.poll.parse_cpu_seconds
+    return (done[0] if done else wall), wall, cpu, report
 
 
 def _rest_of_cycle(m: Any) -> int:

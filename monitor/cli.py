@@ -640,6 +640,12 @@ def _corpus_line(corpus: str) -> str:
     help="With --poll: serve copies of the feed files (.xml, .rss, .atom) in this folder "
     "instead of the shipped samples.",
 )
+@click.option(
+    "--hostile",
+    is_flag=True,
+    help="With --poll: then two more first cycles, the second with a feed that takes "
+    "feedparser 20-30 s to parse among them: how long it delays the other feeds' alerts.",
+)
 @config_option
 def bench(
     n: int,
@@ -649,6 +655,7 @@ def bench(
     poll_n: int | None,
     latency: float,
     feeds_dir: Path | None,
+    hostile: bool,
     config_file: str | None,
 ) -> None:
     """Measure judging speed: articles per second, with the watchlist's commitments and with
@@ -660,7 +667,9 @@ def bench(
         from monitor import benchpoll
 
         with _errors():
-            rows = benchpoll.run(poll_n, latency, config_path(config_file), click.echo, feeds_dir)
+            rows = benchpoll.run(
+                poll_n, latency, config_path(config_file), click.echo, feeds_dir, hostile=hostile
+            )
             for line in benchpoll.table(rows):
                 click.echo(line)
         return

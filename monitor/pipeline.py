@@ -1164,15 +1164,20 @@ class CycleReport:
     delivery: DeliveryReport
 
 
-def run_cycle(m: Monitor, *, deliver: bool = True) -> CycleReport:
+def run_cycle(
+    m: Monitor,
+    *,
+    deliver: bool = True,
+    observe: Callable[[PollReport], None] | None = None,
+) -> CycleReport:
     """Poll what is due, record the cycle (coverage, heartbeat), judge, assess, alert, and
     (unless ``deliver`` is False: the daemon delivers in a job of its own, so a stuck channel
     never holds up polling) deliver.  While the poll waits on a slow feed, what it has
-    stored is judged, assessed and alerted already (the cycle recorded so far)."""
+    stored is judged, assessed and alerted already (the cycle recorded so far).
+    ``observe(poll report)`` is called after each of those passes (``monitor bench``)."""
     started_at = m.clock.now()
     cycle_ids: list[int] = []
-    done = [0, 0, 0]  # judged, status changes, alerts queued, while the poll went on
-    delivered = DeliveryReport()
+    done = CycleReport(PollReport(), 0, 0, 0, DeliveryReport())
 
     def record(polled: PollReport) -> None:
         failed = len(polled.errors)
@@ -1192,27 +1197,27 @@ def run_cycle(m: Monitor, *, deliver: bool = True) -> CycleReport:
         else:
             cycle_ids.append(cyclelog.record_cycle(m.store, cycle))
 
-    def meanwhile(polled: PollReport) -> None:
+    def act(polled: PollReport, *, last: bool) -> None:
+        """Judge, assess and alert what is stored (and deliver)."""
         record(polled)
-        done[0] += judge(m)
-        done[1] += assess(m)
-        done[2] += alert(m)
+        if last:
+            check_health(m)
+        done.judged += judge(m)
+        done.changes += assess(m)
+        done.queued += alert(m)
+        if last:
+            from monitor import oversight  # reminders of unacknowledged breaches
+
+            done.queued += alert_health(m) + oversight.remind(m)
         if deliver:
-            delivered.add(deliver_pending(m))
+            done.delivery.add(deliver_pending(m))
+        if observe is not None:
+            observe(polled)
 
-    polled = poll(m, meanwhile=meanwhile)
-    record(polled)
-    check_health(m)
-    judged = done[0] + judge(m)
-    changes = done[1] + assess(m)
-    queued = done[2] + alert(m) + alert_health(m)
-    from monitor import oversight  # reminders of unacknowledged breaches
-
-    queued += oversight.remind(m)
-    if deliver:
-        delivered.add(deliver_pending(m))
+    done.poll = poll(m, meanwhile=lambda polled: act(polled, last=False))
+    act(done.poll, last=True)
     cyclelog.end_cycle(m.store, cycle_ids[0], m.clock.now())
-    return CycleReport(polled, judged, changes, queued, delivered)
+    return done
 
 
 # --- retention -------------------------------------------------------------------

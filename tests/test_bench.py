@@ -100,3 +100,27 @@ def test_bench_poll_serves_the_feed_files_of_a_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, [*args, "--feeds", str(empty)])
     assert result.exit_code != 0
     assert "no feed files" in result.output, result.output
+
+
+def test_bench_poll_hostile_times_the_other_feeds_alerts_beside_a_control(
+    tmp_path: Path,
+) -> None:
+    import yaml
+
+    raw = yaml.safe_load(Path(DEFAULT).read_text(encoding="utf-8"))
+    raw["polling"] = {**(raw.get("polling") or {}), "parse_cpu_seconds": 1}
+    config = tmp_path / "watchlist.yaml"
+    config.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["bench", "--poll", "6", "--latency", "0", "--hostile", "--config", str(config)]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    control = next(line for line in lines if line.startswith("control cycle: 6 feeds alerted"))
+    hostile = next(line for line in lines if line.startswith("hostile cycle: 6 feeds alerted"))
+    whole = next(line for line in lines if line.startswith("hostile cycle: whole"))
+    assert "articles judged in the cycle" in control and " 0 articles" not in control, control
+    assert " 0 articles" not in hostile, hostile
+    # the hostile feed is in the cycle, and goes over its budget (1 s here)
+    assert "parse over its CPU budget (1 s)" in whole, whole
+    assert any(line.startswith("the hostile feed delayed the other 6 feeds") for line in lines)
