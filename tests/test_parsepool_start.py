@@ -16,6 +16,16 @@ FEED = (
 )
 
 
+def _feed_of(n: int) -> bytes:
+    """FEED with ``n`` more items: a parse that takes a while."""
+    items = b"".join(
+        b"<item><guid>g%d</guid><title>Title %d</title><description>Text %d.</description></item>"
+        % (i, i, i)
+        for i in range(n)
+    )
+    return FEED.replace(b"</channel>", items + b"</channel>")
+
+
 def test_a_worker_does_not_run_the_main_script_again(tmp_path: Path) -> None:
     marker = tmp_path / "main-ran-in-a-worker"
     feed = tmp_path / "feed.xml"
@@ -114,12 +124,7 @@ def test_jobs_submitted_while_every_worker_parses_are_handed_out_as_workers_free
 
     from monitor import parsepool
 
-    items = b"".join(
-        b"<item><guid>g%d</guid><title>Title %d</title><description>Text %d.</description></item>"
-        % (i, i, i)
-        for i in range(4000)
-    )
-    slow = parsepool.ParseJob(FEED.replace(b"</channel>", items + b"</channel>"), "https://x/")
+    slow = parsepool.ParseJob(_feed_of(4000), "https://x/")
     with parsepool.ParsePool(1, prestart=True, slow_seconds=600) as pool:
         wakes: list[None] = []
         wake = pool._wake
@@ -148,12 +153,7 @@ def test_a_slow_parse_gives_way_to_the_other_feeds() -> None:
 
     from monitor import parsepool
 
-    items = b"".join(
-        b"<item><guid>g%d</guid><title>Title %d</title><description>Text %d.</description></item>"
-        % (i, i, i)
-        for i in range(40_000)
-    )
-    huge = parsepool.ParseJob(FEED.replace(b"</channel>", items + b"</channel>"), "https://x/")
+    huge = parsepool.ParseJob(_feed_of(40_000), "https://x/")
     with parsepool.ParsePool(1, prestart=True, slow_seconds=0.2) as pool:
         big = pool.submit(huge)
         small = [pool.submit(parsepool.ParseJob(FEED, "https://x/")) for _ in range(5)]
