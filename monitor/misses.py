@@ -43,7 +43,7 @@ from monitor.models import Commitment, Entity, Label, SentenceFinding, Verdict
 NOT_READ = "not read"
 NOT_ABOUT = "nothing about it"
 NO_SIGNAL = "no signal matched"
-NOT_COUNTED = "matched, not counted"
+NOT_COUNTED = "matched but not counted"
 OUTRANKED = "read as the other label"
 
 #: Candidate phrases are at most this many words long.
@@ -364,6 +364,8 @@ def _best_sentences(corpus: _Corpus, names: _Names, item_id: str) -> list[tuple[
 def _not_about(corpus: _Corpus, names: _Names, item: CorpusItem) -> tuple[str, ...]:
     c = names.commitment
     tokens = [t for _, ts in corpus.tokens(item.id) for t in ts]
+    if c.ended_at is not None and item.published_at is not None and item.published_at >= c.ended_at:
+        return (f"published after it was superseded by {c.superseded_by}",)
     if not _naming(corpus, names, item.id):
         return (
             "no sentence names its parties, subjects or topic words (the article's names for "
@@ -374,8 +376,6 @@ def _not_about(corpus: _Corpus, names: _Names, item: CorpusItem) -> tuple[str, .
     found = PhraseIndex((x, "x") for x in c.exclude).find(tokens)
     if found:
         return (f"its exclude words rule the article out: {found[0].phrase!r}",)
-    if c.ended_at is not None and item.published_at is not None and item.published_at >= c.ended_at:
-        return (f"published after it was superseded by {c.superseded_by}",)
     about = _kind(c).behaviour.about
     best = _best_sentences(corpus, names, item.id)[0][1]
     named = ", ".join(best.names) or "no party or subject"
@@ -544,7 +544,8 @@ def _suggest(corpus: _Corpus, names: Mapping[str, _Names], misses: list[Miss]) -
 
 def _screen(corpus: _Corpus, m: Miss, phrases: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:
     """The first pass: every phrase added at once; those among the signals of a sentence that
-    then counts, shortest first (at most ``MAX_TRIALS``); with none, the judge's reasons."""
+    then counts, in the order given, one per group of forms (at most ``MAX_TRIALS``); with
+    none, the judge's reasons for the sentences that then had a signal."""
     added = _with_signals(corpus.commitments, ((m.commitment_id, m.wanted, p) for p in phrases))
     item = corpus.items[m.item_id]
     matcher = Matcher(added, corpus.entities)
@@ -615,9 +616,9 @@ def _try_group(
             old, truth = corpus.verdicts[item_id][cid].label, item.label(cid)
             if new is old:
                 continue
-            if new is truth:
+            if new is truth and truth in SCORED:
                 fixes.append(item_id)
-            elif new in SCORED:
+            elif new is not truth and (new in SCORED or old is truth):
                 costs.append((item_id, truth))
         out[(cid, label, phrase)] = Suggestion(cid, label, phrase, tuple(fixes), tuple(costs))
     return out
@@ -691,7 +692,8 @@ def _summary(g: Gaps) -> str:
         causes: dict[str, int] = {}
         for m in g.misses:
             causes[m.cause] = causes.get(m.cause, 0) + 1
-        lines[0] += f" ({per}): " + ", ".join(f"{n} {cause}" for cause, n in causes.items())
+        counts = sorted(causes.items(), key=lambda kv: -kv[1])  # the commonest first
+        lines[0] += f" ({per}): " + ", ".join(f"{n} {cause}" for cause, n in counts)
     if g.false_alerts:
         lines[0] += f"; {len(g.false_alerts)} false alert{'s' if len(g.false_alerts) > 1 else ''}"
     for s in g.suggestions:
@@ -702,14 +704,17 @@ def _summary(g: Gaps) -> str:
 def _format_miss(m: Miss) -> list[str]:
     when = f"{m.published_at:%Y-%m-%d}, " if m.published_at else ""
     lines = [
-        f"  missed {m.wanted.value}: {m.item_id} ({when}judged {m.judged.value}) {m.title}",
+        f"  missed {m.wanted.value}: {m.item_id} ({when}judged {m.judged.value}) "
+        f"{m.title}".rstrip(),
         f"    why: {m.cause}: " + "; ".join(m.reasons),
     ]
     lines += [_quote(s, "      ") for s in m.sentences]
     if m.suggestions:
+        head = f"    add to signals.{m.wanted.value}:"
         for n, s in enumerate(m.suggestions):
-            head = f"    add to signals.{m.wanted.value}:" if n == 0 else " " * 21
-            lines.append(f"{head} {s.phrase!r}: counts here; {_price(s)}")
+            lines.append(
+                f"{head if n == 0 else ' ' * len(head)} {s.phrase!r}: counts here; {_price(s)}"
+            )
     elif m.tried:
         lines.append(f"    no phrase of these sentences makes it count alone ({m.tried} tried)")
         if m.still:
@@ -721,7 +726,8 @@ def _format_alert(a: FalseAlert) -> list[str]:
     lines = [f"  false alert {a.at:%Y-%m-%d %H:%M}: {a.subject}"]
     for e in a.evidence:
         lines.append(
-            f"    {e.item_id} (labelled {e.labelled.value}, judged {e.judged.value}) {e.title}"
+            f"    {e.item_id} (labelled {e.labelled.value}, judged {e.judged.value}) "
+            f"{e.title}".rstrip()
         )
         if e.sentence:
             lines.append(_quote(e.sentence, "      "))
