@@ -66,7 +66,7 @@ _WORDS = frozenset(
     can could may might must also just only very more most such some any all each every other
     another both either own same too s t ll ve re d according one two three four five six
     seven eight nine ten eleven twelve hundred hundreds thousand thousands dozen dozens several
-    many few much first second third last next""".split()
+    many few much first second third last next no not never""".split()
 )
 #: Words of letters, as written (capitals kept).
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -326,7 +326,8 @@ def _miss(corpus: _Corpus, names: _Names, item: CorpusItem, c: Commitment, wante
         reasons = tuple(dict.fromkeys(r for f in mine for r in f.reasons))
         sentences = tuple(dict.fromkeys(f.sentence for f in mine))
         return replace(base, cause=NOT_COUNTED, reasons=reasons, sentences=sentences)
-    sentences = _naming(corpus, names, item.id)
+    # else the headline and the lead, where the article names what it is about
+    sentences = _naming(corpus, names, item.id) or tuple(s for s, _ in corpus.tokens(item.id)[:2])
     if v.language is not None:
         why = f"text not judged: language {v.language}"
         return replace(base, cause=NOT_READ, reasons=(why,), sentences=sentences)
@@ -441,11 +442,12 @@ def _title_case(title: str) -> bool:
 
 
 def _runs(tokens: Sequence[str], named: set[int]) -> list[tuple[int, int]]:
-    """Stretches of plain words: no punctuation, number or entity name inside."""
+    """Stretches of plain words: no punctuation, number, entity name or the piece of a word
+    an apostrophe cuts off ("side's" is "side", "s") inside."""
     runs: list[tuple[int, int]] = []
     start = None
     for i, t in enumerate([*tokens, ","]):
-        ok = i < len(tokens) and t.isalpha() and i not in named
+        ok = i < len(tokens) and t.isalpha() and (len(t) > 1 or t == "a") and i not in named
         if ok and start is None:
             start = i
         elif not ok and start is not None:
@@ -511,12 +513,14 @@ def _with_signals(
 
 
 def _suggest(corpus: _Corpus, names: Mapping[str, _Names], misses: list[Miss]) -> list[Miss]:
-    """Phrases for the misses no signal (or nothing at all) matched, each tried alone."""
+    """Phrases for the misses no signal matched, each tried alone.  (Where nothing is about
+    the commitment, no signal can help: the judge looks for signals only in sentences about
+    it.)"""
     wanted: dict[int, list[str]] = {}
     stills: dict[int, tuple[str, ...]] = {}
     tried: dict[int, int] = {}
     for n, m in enumerate(misses):
-        if m.cause not in (NO_SIGNAL, NOT_ABOUT):
+        if m.cause != NO_SIGNAL:
             continue
         phrases = _candidates(corpus, names[m.commitment_id], m.item_id)
         tried[n] = len(phrases)

@@ -18,7 +18,7 @@ from monitor.cli import main
 from monitor.config import Config, load_config
 from monitor.evaluate import CorpusItem, load_corpus
 from monitor.judge import Matcher
-from monitor.misses import NO_SIGNAL, NOT_COUNTED, AlertRef, Miss, find_gaps, format_gaps
+from monitor.misses import NO_SIGNAL, NOT_ABOUT, NOT_COUNTED, AlertRef, Miss, find_gaps, format_gaps
 from monitor.models import Label
 from monitor.replay import replay, wrong_alerts
 
@@ -150,6 +150,19 @@ def test_a_report_whose_signal_was_denied_gets_the_judges_reason_and_no_phrase(
     assert any(r.startswith("denied") for r in m.reasons), m.reasons
     assert m.sentences == (DENIED[0],)
     assert m.suggestions == () and m.tried == 0
+
+
+def test_a_report_naming_nothing_of_the_commitment_says_so_and_gets_no_phrase(
+    tmp_path: Path,
+) -> None:
+    config = _config(tmp_path)
+    lead = "Frigates intercepted two freighters overnight."
+    [gaps] = find_gaps(config.commitments, config.entities, [_item(6, (lead,), Label.BREACH)])
+    [m] = gaps.misses
+    assert (m.cause, m.judged) == (NOT_ABOUT, Label.NONE)
+    assert m.reasons[0].startswith("no sentence names its parties, subjects or topic words")
+    assert m.sentences == (lead,)  # the lead, where the article names what it is about
+    assert m.tried == 0 and not m.suggestions  # no signal can help: nothing is about it
 
 
 def test_a_found_report_is_not_a_miss(tmp_path: Path) -> None:
