@@ -728,6 +728,11 @@ def _format_miss(m: Miss) -> list[str]:
 
 def _format_alert(a: FalseAlert) -> list[str]:
     lines = [f"  false alert {a.at:%Y-%m-%d %H:%M}: {a.subject}"]
+    if not a.evidence:
+        lines.append(
+            "    no evidence from the corpus (an overdue alert is false when a report labelled "
+            "met came before it)"
+        )
     for e in a.evidence:
         lines.append(
             f"    {e.item_id} (labelled {e.labelled.value}, judged {e.judged.value}) "

@@ -193,6 +193,7 @@ def test_alerts_of_other_commitments_or_articles_are_left_out(tmp_path: Path) ->
     ref = AlertRef(T0, "free-passage", "[monitor] AT RISK: x", ("not-in-corpus",))
     [gaps] = find_gaps(config.commitments, config.entities, _corpus(), [ref], suggest=False)
     assert gaps.false_alerts[0].evidence == ()
+    assert "no evidence from the corpus" in format_gaps([gaps])
     assert all(m.tried == 0 and not m.suggestions for m in gaps.misses)
 
 
