@@ -1056,21 +1056,38 @@ def serve(listen: str | None, config_file: str | None) -> None:
 
 @main.command()
 @click.argument("corpus", type=click.Path(dir_okay=False))
+@click.option(
+    "--misses",
+    is_flag=True,
+    help="Also show why each labelled report was missed, each false alert, and phrases to add.",
+)
 @config_option
-def replay(corpus: str, config_file: str | None) -> None:
+def replay(corpus: str, misses: bool, config_file: str | None) -> None:
     """Run a corpus through the whole pipeline in publication order on a simulated clock.
 
     Prints the status timeline and the alerts it would have sent (nothing is sent); with
     labels, how many alerts were right and how long after the first true report each came.
+    With --misses (labels needed), per commitment: each labelled breach or met report the
+    judge missed and why, each false alert, and phrases to add as signals, each tried on
+    the corpus (the reports it would catch, the false ones it would add).
     """
     from monitor import evaluate
-    from monitor.replay import format_replay
+    from monitor.replay import format_replay, wrong_alerts
     from monitor.replay import replay as run_replay
 
     with _errors():
         config = _load(config_file)
         items = evaluate.load_corpus(corpus)
-        click.echo(format_replay(run_replay(config, items)))
+        if misses and not any(i.labels for i in items):
+            raise InputError(corpus, "--misses needs labels: no article of the corpus has any")
+        result = run_replay(config, items)
+        _echo(format_replay(result))
+        if misses:
+            from monitor.misses import find_gaps, format_gaps
+
+            gaps = find_gaps(config.commitments, config.entities, items, wrong_alerts(result))
+            _echo()
+            _echo(format_gaps(gaps))
 
 
 @main.command()

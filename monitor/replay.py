@@ -23,6 +23,7 @@ from monitor.config import Config
 from monitor.db import make_engine, upgrade
 from monitor.errors import InputError
 from monitor.evaluate import CorpusItem
+from monitor.misses import AlertRef
 from monitor.models import Entry, Label, Status, StatusChange
 from monitor.store import FeedSpec, Store
 
@@ -42,6 +43,8 @@ class ReplayAlert:
     #: Time since the first article labelled with what it reports (None: no such article).
     delay: timedelta | None
     evidence_titles: tuple[str, ...] = ()
+    #: The corpus ids of its evidence ("" where an evidence article is not the corpus's).
+    evidence_ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -196,7 +199,15 @@ def _run(
             if result.labelled:
                 verdict, delay = _score_alert(change, evidence, by_id, first, at)
             result.alerts.append(
-                ReplayAlert(at, change, subject, verdict, delay, tuple(t for _, t in evidence))
+                ReplayAlert(
+                    at,
+                    change,
+                    subject,
+                    verdict,
+                    delay,
+                    tuple(t for _, t in evidence),
+                    tuple(i for i, _ in evidence),
+                )
             )
     result.changes = store.events_between(None, times[-1])
 
@@ -238,4 +249,13 @@ def format_replay(r: ReplayResult) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["ReplayAlert", "ReplayResult", "format_replay", "replay"]
+def wrong_alerts(r: ReplayResult) -> list[AlertRef]:
+    """The alerts whose evidence is not labelled as they report, for ``monitor.misses``."""
+    return [
+        AlertRef(a.at, a.change.commitment_id, a.subject, tuple(i for i in a.evidence_ids if i))
+        for a in r.alerts
+        if a.verdict == "wrong"
+    ]
+
+
+__all__ = ["ReplayAlert", "ReplayResult", "format_replay", "replay", "wrong_alerts"]
