@@ -60,7 +60,7 @@ log = _Log()
 DEFAULT_CPU_SECONDS = 15.0
 DEFAULT_MEMORY_BYTES = 512 * 1024 * 1024
 #: A parse running longer than this (wall seconds) gives way to the others (see above).
-DEFAULT_SLOW_SECONDS = 1.0
+DEFAULT_SLOW_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -317,6 +317,15 @@ class ParsePool:
         if wake:
             self._wake()
         return future
+
+    def only_slow_left(self) -> bool:
+        """Every parse still to come is one already slowed (past ``slow_seconds``): none
+        waits for a worker and none runs at full priority, so nothing quick is coming."""
+        with self._lock:
+            if self._pending:
+                return False
+        busy = [w for w in list(self._workers) if w.job is not None]
+        return bool(busy) and all(w.slowed for w in busy)
 
     def close(self, *, kill: bool = False) -> None:
         """Stop the pool.  ``kill``: end the workers now and fail what has not finished;

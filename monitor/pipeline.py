@@ -241,7 +241,8 @@ def poll(m: Monitor, *, meanwhile: Callable[[PollReport], None] | None = None) -
     recorded on that feed and the others go on.  ``m.stop`` ends the poll at once:
     parses are killed, fetches abandoned (their feeds are polled again after the lease).
     ``meanwhile(report so far)`` is called, in this thread, whenever the poll has stored
-    new articles and then waited ``MEANWHILE_AFTER_SECONDS`` for anything more.
+    new articles and then waited ``MEANWHILE_AFTER_SECONDS`` for anything more, or at once
+    when all that is left is parses already slowed (``parsepool``).
     """
     p = m.config.file.polling
     # A claimed feed is not due again until its fetch (and parse) must have ended; after a
@@ -358,7 +359,10 @@ def poll(m: Monitor, *, meanwhile: Callable[[PollReport], None] | None = None) -
                 meanwhile is not None
                 and not ready
                 and report.new_articles > acted_on
-                and now - quiet_since >= MEANWHILE_AFTER_SECONDS
+                and (
+                    now - quiet_since >= MEANWHILE_AFTER_SECONDS
+                    or (fetching_done and bool(pools) and pools[0].only_slow_left())
+                )
             ):
                 acted_on = report.new_articles
                 meanwhile(report)

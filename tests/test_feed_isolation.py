@@ -479,6 +479,36 @@ def test_a_slow_feed_does_not_hold_up_the_other_feeds_alerts(
         assert cycle.ended_at is not None
 
 
+def test_a_poll_left_with_only_a_slowed_parse_acts_at_once(
+    database_url: str,
+    feed_server: FeedServer,
+    clock: FakeClock,
+    tmp_path: Path,
+    open_monitor: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the quiet timer out of the way, a poll whose only parse still running has
+    been slowed (a huge feed) judges and alerts the rest without waiting for it."""
+    monkeypatch.setattr(pipeline, "MEANWHILE_AFTER_SECONDS", 600.0)
+    huge = [
+        {"title": f"T{i}", "description": "S", "guid": f"h{i}", "link": f"https://h.org/{i}"}
+        for i in range(25_000)
+    ]
+    feed_server.add("/news.xml", rss([BREACH_ITEM]))
+    feed_server.add("/huge.xml", rss(huge))
+    feeds = {"News": feed_server.url("/news.xml"), "Huge": feed_server.url("/huge.xml")}
+    m = _monitor(open_monitor, tmp_path, feeds, clock, database_url)
+    outbox = tmp_path / "outbox"
+    seen: list[tuple[str, int]] = []  # each feed stored, with the alerts written by then
+    m.progress = lambda message: seen.append((message, len(list(outbox.glob("*.eml")))))
+    report = pipeline.run_cycle(m)
+    polled = [(message.split(" feeds")[0], alerts) for message, alerts in seen]
+    polled = [p for p in polled if p[0].startswith("polled")]
+    assert polled[0] == ("polled 1/2", 0)
+    assert polled[-1][0] == "polled 2/2" and polled[-1][1] >= 1, seen
+    assert not report.poll.errors and report.delivery.sent >= 1
+
+
 def test_the_parse_backlog_holds_bodies_by_count_and_by_bytes() -> None:
     stop = threading.Event()
     backlog = pipeline._Backlog(3, 100)

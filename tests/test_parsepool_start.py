@@ -157,8 +157,10 @@ def test_a_slow_parse_gives_way_to_the_other_feeds() -> None:
     with parsepool.ParsePool(1, prestart=True, slow_seconds=0.2) as pool:
         big = pool.submit(huge)
         small = [pool.submit(parsepool.ParseJob(FEED, "https://x/")) for _ in range(5)]
+        quick_ones_to_come = pool.only_slow_left()
         assert [len(f.result(timeout=60).entries) for f in small] == [1] * 5
         huge_still_parsing = not big.done()
+        only_the_huge_one_left = pool.only_slow_left()
         slowed = [w for w in pool._workers if w.slowed]
         nice = os.getpriority(os.PRIO_PROCESS, slowed[0].process.pid) if slowed else None
         assert len(big.result(timeout=120).entries) == 500
@@ -167,5 +169,6 @@ def test_a_slow_parse_gives_way_to_the_other_feeds() -> None:
             time.sleep(0.01)
         left = list(pool._workers)
     assert huge_still_parsing, "the small feeds waited for the huge one"
+    assert not quick_ones_to_come and only_the_huge_one_left
     assert nice == 19
     assert left and not any(w.slowed for w in left)  # the slowed worker was retired
