@@ -450,6 +450,20 @@ def test_a_long_parse_does_not_hold_up_the_other_feeds(
     assert stored[11] < stored[12]
 
 
+def _alert_before_the_second_feed(m: Any, tmp_path: Path) -> pipeline.CycleReport:
+    """Run a cycle of two feeds; assert the first feed's alert was in the outbox before
+    the second feed was stored."""
+    outbox = tmp_path / "outbox"
+    seen: list[tuple[str, int]] = []  # each feed stored, with the alerts written by then
+    m.progress = lambda message: seen.append((message, len(list(outbox.glob("*.eml")))))
+    report = pipeline.run_cycle(m)
+    polled = [(message.split(" feeds")[0], alerts) for message, alerts in seen]
+    polled = [p for p in polled if p[0].startswith("polled")]
+    assert polled[0] == ("polled 1/2", 0)
+    assert polled[-1][0] == "polled 2/2" and polled[-1][1] >= 1, seen
+    return report
+
+
 def test_a_slow_feed_does_not_hold_up_the_other_feeds_alerts(
     database_url: str,
     feed_server: FeedServer,
@@ -463,14 +477,7 @@ def test_a_slow_feed_does_not_hold_up_the_other_feeds_alerts(
     feed_server.add("/slow.xml", rss([QUIET_ITEM]), delay=3.0)
     feeds = {"News": feed_server.url("/news.xml"), "Slow": feed_server.url("/slow.xml")}
     m = _monitor(open_monitor, tmp_path, feeds, clock, database_url)
-    outbox = tmp_path / "outbox"
-    seen: list[tuple[str, int]] = []  # each feed stored, with the alerts written by then
-    m.progress = lambda message: seen.append((message, len(list(outbox.glob("*.eml")))))
-    report = pipeline.run_cycle(m)
-    polled = [(message.split(" feeds")[0], alerts) for message, alerts in seen]
-    polled = [p for p in polled if p[0].startswith("polled")]
-    assert polled[0] == ("polled 1/2", 0)
-    assert polled[-1][0] == "polled 2/2" and polled[-1][1] >= 1, seen
+    report = _alert_before_the_second_feed(m, tmp_path)
     assert report.poll.new_articles == 2 and report.judged == 2
     assert report.delivery.sent >= 1 and report.queued >= 1
     with m.store.transaction() as s:
@@ -498,14 +505,7 @@ def test_a_poll_left_with_only_a_slowed_parse_acts_at_once(
     feed_server.add("/huge.xml", rss(huge))
     feeds = {"News": feed_server.url("/news.xml"), "Huge": feed_server.url("/huge.xml")}
     m = _monitor(open_monitor, tmp_path, feeds, clock, database_url)
-    outbox = tmp_path / "outbox"
-    seen: list[tuple[str, int]] = []  # each feed stored, with the alerts written by then
-    m.progress = lambda message: seen.append((message, len(list(outbox.glob("*.eml")))))
-    report = pipeline.run_cycle(m)
-    polled = [(message.split(" feeds")[0], alerts) for message, alerts in seen]
-    polled = [p for p in polled if p[0].startswith("polled")]
-    assert polled[0] == ("polled 1/2", 0)
-    assert polled[-1][0] == "polled 2/2" and polled[-1][1] >= 1, seen
+    report = _alert_before_the_second_feed(m, tmp_path)
     assert not report.poll.errors and report.delivery.sent >= 1
 
 
