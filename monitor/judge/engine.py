@@ -343,6 +343,8 @@ class _Rule:
     #: Its kind's two-cue signals that must be with its parties, or name them (by name).
     counterpart_pairs: frozenset[str] = frozenset()
     named_pairs: frozenset[str] = frozenset()
+    #: Its breach and met keys (a sentence with none of them has nothing to weigh).
+    signal_keys: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -704,6 +706,7 @@ def _rule(
         topic=pre + "T",
         breach=(pre + "B", f"K:{kn}:B"),
         met=(pre + "M", f"K:{kn}:M"),
+        signal_keys=frozenset((pre + "B", f"K:{kn}:B", pre + "M", f"K:{kn}:M")),
         weak=f"K:{kn}:W",
         exclude=pre + "X",
         kind_topic=f"K:{kn}:T",
@@ -1191,15 +1194,19 @@ class Matcher:
         """The sentence weighed for breach and for met (where it has signals of each)."""
         c, hits = rule.commitment, s.hits
         here: list[SentenceFinding] = []
+        if rule.signal_keys.isdisjoint(hits):
+            return here  # no signal of either label: nothing to weigh
         firsts: dict[Label, int] = {}
         sigs: dict[Label, list[PhraseHit]] = {}
         for label, lkeys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
             sig = [h for k in lkeys for h in hits.get(k, ())]
+            if not sig:
+                continue
             if c.exceptions:
                 sig = [h for h in sig if not _excepted(c, h, hits)]
             sig = [h for h in sig if not _noun_form(c, s.tokens, h)]
             words = hits.get(_G["mask"], [])
-            kinds = self._breach_masks(s, rule) if label is Label.BREACH else []
+            kinds = self._breach_masks(s, rule) if label is Label.BREACH and sig else []
             if (words or kinds) and sig:
                 # a signal on exactly a masked phrase's words is that phrase's own reading ("pulled
                 # out of the talks"); one that holds another kind's event and more is the more

@@ -365,8 +365,11 @@ _MONTH_RE = (
     r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?"
 )
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+#: (Every date starts a word; the leading look-around says so up front, so the search skips
+#: the other positions without trying each alternative there: same matches, fewer tries.)
 _DATE_RE = re.compile(
-    r"(?P<since>\bsince\s+(?:the\s+|early\s+|late\s+|mid-?\s*)?)?"
+    r"(?<!\w)(?=\w)"
+    r"(?:(?P<since>\bsince\s+(?:the\s+|early\s+|late\s+|mid-?\s*)?)?"
     r"(?:\b(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
     + _MONTH_RE.replace("(", "(?P<m1>", 1)
     + r"(?:,?\s+(?P<y1>\d{4}))?"
@@ -384,7 +387,7 @@ _DATE_RE = re.compile(
     r"|friday|saturday|sunday)\b"
     r"|\b(?P<yday>yesterday)\b"
     r"|\b(?P<sq>in\s+the|last|this|since\s+the)\s+(?P<season>spring|summer|autumn|fall|winter)"
-    r"(?:\s+(?:of\s+)?(?P<y5>\d{4}))?\b(?!\s+of\b))",
+    r"(?:\s+(?:of\s+)?(?P<y5>\d{4}))?\b(?!\s+of\b)))",
     re.IGNORECASE,
 )
 
