@@ -331,6 +331,7 @@ class _Rule:
     kind_topic: str
     statement_grams: frozenset[tuple[str, ...]]
     statement_words: frozenset[str]
+    gram_words: frozenset[str]  # the words of ``statement_grams``
     names: tuple[str, ...]  # parties and subjects
     near: frozenset[str]  # keys a sentence needs one of to be looked at
     profile: int  # rules with equal profiles judge alike when their own words are absent
@@ -414,6 +415,14 @@ def _grams(
     words = [("" if i in skip else t) for i, t in enumerate(tokens) if t[:1].isalnum()]
     grams = (tuple(words[i : i + n]) for i in range(len(words) - n + 1))
     return frozenset(g for g in grams if "" not in g)
+
+
+def _may_share_grams(tokens: Sequence[str], gram_words: frozenset[str], n: int = 4) -> bool:
+    """Whether ``tokens`` can share ``RECAP_GRAMS`` of the statement's ``n``-word sequences
+    (``_grams``): those cover at least ``n + RECAP_GRAMS - 1`` of its words, each a word of
+    the statement's sequences (a cheap test before the sequences are built)."""
+    need = n + RECAP_GRAMS - 1
+    return sum(1 for t in tokens if t in gram_words) >= need
 
 
 _MONTH_LEAD = frozenset(_L("month_lead"))
@@ -712,6 +721,7 @@ def _rule(
         kind_topic=f"K:{kn}:T",
         statement_grams=grams,
         statement_words=frozenset(tokenize(c.statement)),
+        gram_words=frozenset(w for g in grams for w in g),
         names=names,
         near=frozenset({pre + "T", f"K:{kn}:T", _G["mil"], _G["both"], *(f"E:{n}" for n in names)}),
         profile=profiles.setdefault(key, len(profiles)),
@@ -824,6 +834,11 @@ class Matcher:
         self._index = PhraseIndex(entries)
         self._rules = tuple(rules)
         self._pairs = tuple(pairs)
+        #: A first cue's key -> the pairs (their places in ``_pairs``) it opens.
+        self._pairs_by_first: dict[str, list[int]] = {}
+        for i, spec in enumerate(pairs):
+            for k in dict.fromkeys(spec.first):
+                self._pairs_by_first.setdefault(k, []).append(i)
         #: The kinds' met keys: a breach word inside another kind's met event does not count.
         self._met_keys = tuple(f"K:{name}:M" for name in vocabularies)
         #: Two-cue signals end where their second cue ends, not where a phrase would.
@@ -983,8 +998,10 @@ class Matcher:
             return out
 
         present = s.present
-        for spec in self._pairs:
-            if present.isdisjoint(spec.first) or present.isdisjoint(spec.second):
+        # only the pairs whose first cue the sentence has, in their order
+        opened = {i for k in present for i in self._pairs_by_first.get(k, ())}
+        for spec in (self._pairs[i] for i in sorted(opened)):
+            if present.isdisjoint(spec.second):
                 continue
             firsts = side(spec.first)
             seconds = side(spec.second)
@@ -1114,7 +1131,8 @@ class Matcher:
         if self._ruled_out(rule, art):
             return Verdict(c.id, Label.NONE, 0.0, None)
         art_topic = rule.topic in keys or rule.kind_topic in keys
-        art_venue = any(self._own_venue(rule, s) for s in art.sentences)
+        venues = rule.b.venue_matters and bool(rule.venues)  # else no sentence names its venue
+        art_venue = venues and any(self._own_venue(rule, s) for s in art.sentences)
         art_about = self._about(
             rule, art.entities, art_topic, _G["mil"] in keys, _G["gov"] in keys, art_venue
         )
@@ -1139,9 +1157,8 @@ class Matcher:
             ents: Mapping[str, object] = s.entities
             if both and _G["both"] in s.hits:  # "both sides accused each other of ..."
                 ents = dict.fromkeys((*s.entities, *c.parties))
-            strong = self._about(
-                rule, ents, topic, mil, _G["gov"] in s.hits, self._own_venue(rule, s)
-            )
+            venue = venues and self._own_venue(rule, s)
+            strong = self._about(rule, ents, topic, mil, _G["gov"] in s.hits, venue)
             weak = not strong and art_about and not other_story and self._hook(rule, s, topic, mil)
             if not (strong or weak):
                 continue
@@ -1740,7 +1757,11 @@ class Matcher:
         """A recap of the statement; dates before the commitment; hostilities before it."""
         rule, s, breach = w.rule, w.s, w.breach
         c, published = rule.commitment, w.art.published_at
-        if rule.statement_grams and not (rule.b.met_is_refusal and not breach):
+        if (
+            rule.statement_grams
+            and not (rule.b.met_is_refusal and not breach)
+            and _may_share_grams(s.tokens, rule.gram_words)
+        ):
             if s.grams is None:
                 # "Northland and Southland agreed to extend ...": names shared with the
                 # statement do not make a recap of it.
