@@ -832,6 +832,10 @@ class Matcher:
         profiles: dict[tuple[object, ...], int] = {}
         rules = [_weak_pairs(_rule(c, canon, profiles), pairs) for c in commitments]
         self._index = PhraseIndex(entries)
+        #: The index's key groups -> the entities among their keys ("E:<id>" -> id).
+        self._entity_ids = {
+            keys: tuple(k[2:] for k in keys if k[:2] == "E:") for keys in self._index.key_groups()
+        }
         self._rules = tuple(rules)
         self._pairs = tuple(pairs)
         #: A first cue's key -> the pairs (their places in ``_pairs``) it opens.
@@ -901,15 +905,20 @@ class Matcher:
         hits: dict[str, list[PhraseHit]] = {}
         ent_hits: list[tuple[str, PhraseHit]] = []
         phrases: set[str] = set()
+        entity_ids = self._entity_ids
         for hit in self._index.find(tokens):
             phrases.add(hit.phrase)
             for key in hit.keys:
-                hits.setdefault(key, []).append(hit)
-                if key[:2] == "E:":
-                    ent_hits.append((key[2:], hit))
+                filed = hits.get(key)
+                if filed is None:
+                    hits[key] = [hit]
+                else:
+                    filed.append(hit)
+            for eid in entity_ids[hit.keys]:
+                ent_hits.append((eid, hit))
         entities: dict[str, list[PhraseHit]] = {}
         for eid, hit in ent_hits:
-            inside = any(
+            inside = len(ent_hits) > 1 and any(
                 other_id != eid
                 and o.start <= hit.start
                 and hit.end <= o.end

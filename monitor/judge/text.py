@@ -251,6 +251,10 @@ class PhraseHit(NamedTuple):
     keys: tuple[str, ...]
 
 
+#: ``PhraseHit(*fields)`` without the Python-level ``__new__`` a named tuple has (hot loop).
+_hit = tuple.__new__
+
+
 @dataclass(frozen=True)
 class _Pattern:
     words: tuple[tuple[str, bool], ...]
@@ -316,6 +320,11 @@ class PhraseIndex:
         self._cache[token] = found
         return found
 
+    def key_groups(self) -> set[tuple[str, ...]]:
+        """Every ``keys`` a hit of this index can carry."""
+        pats = [*self._prefix, *(p for ps in self._exact.values() for p in ps)]
+        return {p.keys for p in pats}
+
     def find(self, tokens: Sequence[str]) -> list[PhraseHit]:
         """Every phrase occurrence in ``tokens`` (from ``tokenize``), in token order."""
         hits: list[PhraseHit] = []
@@ -332,7 +341,7 @@ class PhraseIndex:
             by_second: dict[str, tuple[_Pattern, ...]] = cands[1]
             others: tuple[_Pattern, ...] = cands[2]
             for pat in singles:
-                hits.append(PhraseHit(i, i + 1, pat.phrase, pat.keys))
+                hits.append(_hit(PhraseHit, (i, i + 1, pat.phrase, pat.keys)))
             if i + 1 >= n:
                 continue
             multi = by_second.get(tokens[i + 1], ())
@@ -349,7 +358,7 @@ class PhraseIndex:
                     if not (t.startswith(w) if is_prefix else t == w):
                         break
                 else:
-                    hits.append(PhraseHit(i, i + k, pat.phrase, pat.keys))
+                    hits.append(_hit(PhraseHit, (i, i + k, pat.phrase, pat.keys)))
         return hits
 
 
