@@ -301,7 +301,7 @@ LEAD_WORDS = 8
 CURRENT_DAYS = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _PairSpec:
     """A ``data.Pair`` compiled to index keys."""
 
@@ -318,7 +318,7 @@ class _PairSpec:
     weak_if_statement: tuple[str, ...]  # see ``data.Pair.weak_if_statement``
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Rule:
     """One commitment, compiled."""
 
@@ -348,7 +348,7 @@ class _Rule:
     signal_keys: frozenset[str] = frozenset()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Sentence:
     text: str
     tokens: list[str]
@@ -374,7 +374,7 @@ class _Sentence:
         return self._clause_start
 
 
-@dataclass
+@dataclass(slots=True)
 class _Weighing:
     """One sentence being weighed for one label: what the guards read and write."""
 
@@ -394,7 +394,7 @@ class _Weighing:
     linked: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class _Article:
     published_at: datetime | None
     sentences: list[_Sentence]
@@ -760,6 +760,10 @@ def _decide(
     When the headline counts for one label only, it says what the article reports.
     """
     c = rule.commitment
+    if not findings:  # (what the rest comes to with no findings)
+        if related is not None:
+            return Verdict(c.id, Label.RELATED, 0.0, related, (), ())
+        return Verdict(c.id, Label.NONE, 0.0, None, (), ())
     mixed = not rule.b.breach_outranks_met
     # (not for a kind that watches for calm: "holds, but ..." headlines are often the breach)
     heads = (
@@ -1086,8 +1090,9 @@ class Matcher:
         """``venue``: the text names the place the commitment's talks are held (a subject)."""
         c = rule.commitment
         parties = c.parties
-        n = sum(1 for p in parties if p in ents)
-        subj = venue or any(s in ents for s in c.subjects)
+        # (list comprehensions: cheaper than generators over these one- to three-name tuples)
+        n = len([p for p in parties if p in ents])
+        subj = venue or bool([x for x in c.subjects if x in ents])
         about = rule.b.about
         if about == "parties":
             return n >= 2 or (n >= 1 and (subj or topic)) or (subj and topic)
