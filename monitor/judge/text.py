@@ -399,6 +399,8 @@ _DATE_RE = re.compile(
     r"(?:\s+(?:of\s+)?(?P<y5>\d{4}))?\b(?!\s+of\b)))",
     re.IGNORECASE,
 )
+#: ``_DATE_RE`` without case folding, for lower-case ASCII text (its words are lower-case).
+_DATE_RE_LOWER = re.compile(_DATE_RE.pattern)
 
 
 @dataclass(frozen=True)
@@ -494,58 +496,73 @@ def find_dates(
     ``month_may``: the caller saw "May" written as the month ("in May"), so "in may" is one.
     """
     ref = published_at.date()
+    # Lower-case ASCII text (the judge's tokens) has nothing to fold: the case-sensitive
+    # pattern finds the same dates, about twice as fast.
+    rx = _DATE_RE_LOWER if text.isascii() and text.lower() == text else _DATE_RE
     out: list[DateRef] = []
-    for m in _DATE_RE.finditer(text):
+    for m in rx.finditer(text):
         g = m.groupdict()
         since = bool(g["since"]) or (g["q"] or g["rel"] or "").lower() == "since"
         try:
-            if g["m1"] or g["m2"]:
-                month = _MONTHS[(g["m1"] or g["m2"]).lower()]
-                day = int(g["d1"] or g["d2"])
-                year = _year_for(month, day, ref, g["y1"] or g["y2"], ahead)
-                first = last = date(year, month, day)
-            elif g["m3"] or g["m4"]:
-                month = _MONTHS[(g["m3"] or g["m4"]).lower()]
-                q = (g["q"] or "").lower()
-                may = (g["m3"] or "").lower() == "may"
-                if may and not month_may and not g["y3"] and q in {"in", "of", "the"}:
-                    continue  # "may" the verb is too common to guess (``month_may``: told)
-                year = _year_for(month, 1, ref, g["y3"], ahead and q != "last")
-                if g["ly"]:  # "in July last year", "in March this year"
-                    year = ref.year - (g["ly"].lower() == "last")
-                if q == "last" and not g["y3"] and date(year, month, 1) > ref.replace(day=1):
-                    year -= 1
-                first, last = _month_range(
-                    year, month, q if q in {"early", "mid", "late"} else None
-                )
-            elif g["unit"]:
-                unit = g["unit"].lower()
-                if unit == "month":
-                    prev = ref.replace(day=1) - timedelta(days=1)
-                    first, last = _month_range(prev.year, prev.month, None)
-                elif unit == "year":
-                    first, last = date(ref.year - 1, 1, 1), date(ref.year - 1, 12, 31)
-                else:
-                    first, last = ref - timedelta(days=13), ref - timedelta(days=7)
-                    if g["lm"].lower() == "past":
-                        first, last = ref - timedelta(days=7), ref
-            elif g["ago"]:
-                first, last = _ago(ref, g["n"].lower(), g["ago"].lower())
-            elif g["y4"]:
-                year = int(g["y4"])
-                first, last = date(year, 1, 1), date(year, 12, 31)
-            elif g["wd"]:
-                back = (ref.weekday() - _WEEKDAYS[g["wd"].lower()]) % 7
-                if g["rel"].lower() == "last" and back == 0:
-                    back = 7
-                first = last = ref - timedelta(days=back)
-            elif g["yday"]:
-                first = last = ref - timedelta(days=1)
-            elif g["season"]:
-                first, last = _season(ref, g["season"].lower(), g["sq"].lower(), g["y5"])
-            else:  # pragma: no cover - the regex has no other branch
-                continue
+            if g["m1"] or g["m2"] or g["m3"] or g["m4"]:
+                days = _named_days(g, ref, ahead, month_may)
+            else:
+                days = _relative_days(g, ref)
         except (ValueError, KeyError):
             continue
-        out.append(DateRef(m.group().strip(), first, last, since, m.start()))
+        if days is not None:
+            out.append(DateRef(m.group().strip(), days[0], days[1], since, m.start()))
     return out
+
+
+def _named_days(
+    g: dict[str, str | None], ref: date, ahead: bool, month_may: bool
+) -> tuple[date, date] | None:
+    """The days of a match that names a day or a month ("October 11", "early October"),
+    or None ("may" the verb)."""
+    if g["m1"] or g["m2"]:
+        month = _MONTHS[str(g["m1"] or g["m2"]).lower()]
+        day = int(str(g["d1"] or g["d2"]))
+        year = _year_for(month, day, ref, g["y1"] or g["y2"], ahead)
+        return date(year, month, day), date(year, month, day)
+    month = _MONTHS[str(g["m3"] or g["m4"]).lower()]
+    q = (g["q"] or "").lower()
+    may = (g["m3"] or "").lower() == "may"
+    if may and not month_may and not g["y3"] and q in {"in", "of", "the"}:
+        return None  # "may" the verb is too common to guess (``month_may``: told)
+    year = _year_for(month, 1, ref, g["y3"], ahead and q != "last")
+    if g["ly"]:  # "in July last year", "in March this year"
+        year = ref.year - (g["ly"].lower() == "last")
+    if q == "last" and not g["y3"] and date(year, month, 1) > ref.replace(day=1):
+        year -= 1
+    return _month_range(year, month, q if q in {"early", "mid", "late"} else None)
+
+
+def _relative_days(g: dict[str, str | None], ref: date) -> tuple[date, date] | None:
+    """The days of a match that names a span back from ``ref`` ("last month", "a year ago"),
+    a year, a weekday, "yesterday" or a season."""
+    if g["unit"]:
+        unit = g["unit"].lower()
+        if unit == "month":
+            prev = ref.replace(day=1) - timedelta(days=1)
+            return _month_range(prev.year, prev.month, None)
+        if unit == "year":
+            return date(ref.year - 1, 1, 1), date(ref.year - 1, 12, 31)
+        if str(g["lm"]).lower() == "past":
+            return ref - timedelta(days=7), ref
+        return ref - timedelta(days=13), ref - timedelta(days=7)
+    if g["ago"]:
+        return _ago(ref, str(g["n"]).lower(), g["ago"].lower())
+    if g["y4"]:
+        year = int(g["y4"])
+        return date(year, 1, 1), date(year, 12, 31)
+    if g["wd"]:
+        back = (ref.weekday() - _WEEKDAYS[g["wd"].lower()]) % 7
+        if str(g["rel"]).lower() == "last" and back == 0:
+            back = 7
+        return ref - timedelta(days=back), ref - timedelta(days=back)
+    if g["yday"]:
+        return ref - timedelta(days=1), ref - timedelta(days=1)
+    if g["season"]:
+        return _season(ref, g["season"].lower(), str(g["sq"]).lower(), g["y5"])
+    return None  # pragma: no cover - the regex has no other branch
