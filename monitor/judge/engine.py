@@ -22,7 +22,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from monitor.judge.data import SHIPPED, Behaviour, KindData
 from monitor.judge.inflect import auxiliary_forms, bare_forms, demonyms, phrase_forms
@@ -847,6 +847,7 @@ class Matcher:
         for i, spec in enumerate(pairs):
             for k in dict.fromkeys(spec.first):
                 self._pairs_by_first.setdefault(k, []).append(i)
+        self._pair_first_keys = frozenset(self._pairs_by_first)
         #: The kinds' met keys: a breach word inside another kind's met event does not count.
         self._met_keys = tuple(f"K:{name}:M" for name in vocabularies)
         #: Two-cue signals end where their second cue ends, not where a phrase would.
@@ -1012,7 +1013,8 @@ class Matcher:
 
         present = s.present
         # only the pairs whose first cue the sentence has, in their order
-        opened = {i for k in present for i in self._pairs_by_first.get(k, ())}
+        by_first = self._pairs_by_first
+        opened = {i for k in present & self._pair_first_keys for i in by_first[k]}
         for spec in (self._pairs[i] for i in sorted(opened)):
             if present.isdisjoint(spec.second):
                 continue
@@ -2007,16 +2009,15 @@ class Matcher:
         if s.token_dates is None:
             s.token_dates = []
             if _DATE_WORDS.intersection(s.tokens) or _DIGIT.search(s.text):
-                offsets: list[int] = []
-                pieces: list[str] = []
-                pos = 0
-                for i, t in enumerate(s.tokens):
-                    # "October's" was split at its apostrophe; "October 17, 2025" keeps its comma
-                    sep = "'" if t == "s" else "" if t in _GLUED else " "
-                    pieces.append(sep + t if i else t)
-                    pos += len(sep) if i else 0
-                    offsets.append(pos)
-                    pos += len(t)
+                tokens = s.tokens
+                # "October's" was split at its apostrophe; "October 17, 2025" keeps its comma
+                pieces = [
+                    t if not i else "'" + t if t == "s" else t if t in _GLUED else " " + t
+                    for i, t in enumerate(tokens)
+                ]
+                # where each token starts: where its piece ends, less the token
+                ends = accumulate(map(len, pieces))
+                offsets = [end - len(t) for end, t in zip(ends, tokens, strict=True)]
                 # (the tokens lost the capital that tells the month "in May" from the verb)
                 may = "may" in s.tokens and bool(_MONTH_MAY.search(s.text))
                 ahead = _G["ahead"] in s.hits
