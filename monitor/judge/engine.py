@@ -947,10 +947,11 @@ class Matcher:
                 hits[_G["modal"]] = kept
             else:
                 del hits[_G["modal"]]
-        if self._exclude_keys.intersection(hits):
+        if not hits.keys().isdisjoint(self._exclude_keys):
             self._own_name_exclusions(tokens, hits, entities)
         present = set(hits)
-        present.update(f"E:{e}" for e in entities)
+        if entities:
+            present.update(f"E:{e}" for e in entities)
         s = _Sentence(
             text, tokens, hits, phrases, present, entities, lambda: self._clauses(tokens, hits)
         )
@@ -1092,9 +1093,17 @@ class Matcher:
         """``venue``: the text names the place the commitment's talks are held (a subject)."""
         c = rule.commitment
         parties = c.parties
-        # (list comprehensions: cheaper than generators over these one- to three-name tuples)
-        n = len([p for p in parties if p in ents])
-        subj = venue or bool([x for x in c.subjects if x in ents])
+        # (plain loops: on Python 3.11 a comprehension costs a frame; this runs per sentence
+        # and rule)
+        n = 0
+        for p in parties:
+            if p in ents:
+                n += 1
+        subj = venue
+        for x in () if venue else c.subjects:
+            if x in ents:
+                subj = True
+                break
         about = rule.b.about
         if about == "parties":
             return n >= 2 or (n >= 1 and (subj or topic)) or (subj and topic)
@@ -1130,7 +1139,7 @@ class Matcher:
         """Whether a sentence names enough to borrow the article's context."""
         c = rule.commitment
         about = rule.b.about
-        named = any(p in s.entities for p in c.parties) or any(x in s.entities for x in c.subjects)
+        named = not s.entities.keys().isdisjoint(rule.names)  # (its parties and subjects)
         if about == "topic":
             return topic
         if about == "talks-with-group":
@@ -1227,7 +1236,7 @@ class Matcher:
         """The sentence weighed for breach and for met (where it has signals of each)."""
         c, hits = rule.commitment, s.hits
         here: list[SentenceFinding] = []
-        if rule.signal_keys.isdisjoint(hits):
+        if hits.keys().isdisjoint(rule.signal_keys):
             return here  # no signal of either label: nothing to weigh
         firsts: dict[Label, int] = {}
         sigs: dict[Label, list[PhraseHit]] = {}
