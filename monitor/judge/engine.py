@@ -836,9 +836,11 @@ class Matcher:
         profiles: dict[tuple[object, ...], int] = {}
         rules = [_weak_pairs(_rule(c, canon, profiles), pairs) for c in commitments]
         self._index = PhraseIndex(entries)
-        #: The index's key groups -> the entities among their keys ("E:<id>" -> id).
+        #: The index's phrases that name entities -> those entities ("E:<id>" keys -> ids).
         self._entity_ids = {
-            keys: tuple(k[2:] for k in keys if k[:2] == "E:") for keys in self._index.key_groups()
+            phrase: ids
+            for phrase, keys in self._index.keys_by_phrase().items()
+            if (ids := tuple(k[2:] for k in keys if k[:2] == "E:"))
         }
         self._rules = tuple(rules)
         self._pairs = tuple(pairs)
@@ -909,18 +911,19 @@ class Matcher:
         tokens = tokenize(text)
         hits: dict[str, list[PhraseHit]] = {}
         ent_hits: list[tuple[str, PhraseHit]] = []
-        phrases: set[str] = set()
         entity_ids = self._entity_ids
-        for hit in self._index.find(tokens):
-            phrases.add(hit.phrase)
+        found = self._index.find(tokens)
+        phrases = {hit.phrase for hit in found}
+        for hit in found:
             for key in hit.keys:
                 filed = hits.get(key)
                 if filed is None:
                     hits[key] = [hit]
                 else:
                     filed.append(hit)
-            for eid in entity_ids[hit.keys]:
-                ent_hits.append((eid, hit))
+            eids = entity_ids.get(hit.phrase)
+            if eids:
+                ent_hits.extend((eid, hit) for eid in eids)
         entities: dict[str, list[PhraseHit]] = {}
         for eid, hit in ent_hits:
             inside = len(ent_hits) > 1 and any(

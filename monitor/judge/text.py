@@ -320,10 +320,10 @@ class PhraseIndex:
         self._cache[token] = found
         return found
 
-    def key_groups(self) -> set[tuple[str, ...]]:
-        """Every ``keys`` a hit of this index can carry."""
+    def keys_by_phrase(self) -> dict[str, tuple[str, ...]]:
+        """Each phrase a hit can name -> the keys its hits carry."""
         pats = [*self._prefix, *(p for ps in self._exact.values() for p in ps)]
-        return {p.keys for p in pats}
+        return {p.phrase: p.keys for p in pats}
 
     def find(self, tokens: Sequence[str]) -> list[PhraseHit]:
         """Every phrase occurrence in ``tokens`` (from ``tokenize``), in token order."""
