@@ -8,7 +8,6 @@ The word lists and scripts are data (``monitor/data/language/detect.yaml``).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -56,12 +55,9 @@ class Detector:
                 return self._script(letters)
         counts: dict[str, int] = {}
         low = text.lower()
-        # (each distinct word once, with its count: the same sums, languages in the same order)
-        for w, n in Counter(
-            _ASCII_WORD.findall(low) if low.isascii() else _WORD.findall(low)
-        ).items():
+        for w in _ASCII_WORD.findall(low) if low.isascii() else _WORD.findall(low):
             for lang in self.index.get(w, ()):
-                counts[lang] = counts.get(lang, 0) + n
+                counts[lang] = counts.get(lang, 0) + 1
         if sum(counts.values()) < MIN_WORDS:
             return None
         return max(counts, key=lambda k: counts[k])

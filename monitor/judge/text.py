@@ -255,7 +255,7 @@ class PhraseHit(NamedTuple):
 _hit = tuple.__new__
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Pattern:
     words: tuple[tuple[str, bool], ...]
     phrase: str
@@ -337,9 +337,7 @@ class PhraseIndex:
                 cands = self._candidates(tok)
             if cands is None:
                 continue
-            singles: tuple[_Pattern, ...] = cands[0]
-            by_second: dict[str, tuple[_Pattern, ...]] = cands[1]
-            others: tuple[_Pattern, ...] = cands[2]
+            singles, by_second, others = cands
             for pat in singles:
                 hits.append(_hit(PhraseHit, (i, i + 1, pat.phrase, pat.keys)))
             if i + 1 >= n:
