@@ -413,8 +413,8 @@ def _grams(
 ) -> frozenset[tuple[str, ...]]:
     """The sentence's ``n``-word sequences; none through the tokens at ``skip`` (names)."""
     words = [("" if i in skip else t) for i, t in enumerate(tokens) if t[:1].isalnum()]
-    grams = (tuple(words[i : i + n]) for i in range(len(words) - n + 1))
-    return frozenset(g for g in grams if "" not in g)
+    grams = zip(*(words[k:] for k in range(n)), strict=False)  # (each run of n words)
+    return frozenset(g for g in grams if "" not in g) if skip else frozenset(grams)
 
 
 def _may_share_grams(tokens: Sequence[str], gram_words: frozenset[str], n: int = 4) -> bool:
@@ -422,7 +422,7 @@ def _may_share_grams(tokens: Sequence[str], gram_words: frozenset[str], n: int =
     (``_grams``): those cover at least ``n + RECAP_GRAMS - 1`` of its words, each a word of
     the statement's sequences (a cheap test before the sequences are built)."""
     need = n + RECAP_GRAMS - 1
-    return sum(1 for t in tokens if t in gram_words) >= need
+    return len([t for t in tokens if t in gram_words]) >= need
 
 
 _MONTH_LEAD = frozenset(_L("month_lead"))
