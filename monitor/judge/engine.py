@@ -2740,8 +2740,11 @@ class Matcher:
         s: _Sentence, hit: PhraseHit, name: str, window: int | None
     ) -> PhraseHit | None:
         """A cue of guard ``name`` in the signal's clause, ending before it (within ``window``)."""
+        cues = s.hits.get(_G[name])
+        if not cues:
+            return None
         clause = s.clause_start[hit.start]
-        for cue in s.hits.get(_G[name], ()):
+        for cue in cues:
             if (
                 cue.end <= hit.start
                 and cue.start >= clause
@@ -2839,8 +2842,11 @@ class Matcher:
     @staticmethod
     def _cue_after(s: _Sentence, hit: PhraseHit, name: str, window: int) -> PhraseHit | None:
         """A cue of guard ``name`` in the signal's clause, starting after it (within ``window``)."""
+        cues = s.hits.get(_G[name])
+        if not cues:
+            return None
         clause = s.clause_start[hit.start]
-        for cue in s.hits.get(_G[name], ()):
+        for cue in cues:
             if (
                 cue.start >= hit.end
                 and s.clause_start[cue.start] == clause
