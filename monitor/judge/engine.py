@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -843,6 +844,10 @@ class Matcher:
             if (ids := tuple(k[2:] for k in keys if k[:2] == "E:"))
         }
         self._rules = tuple(rules)
+        #: The profiles more than one rule has (only those rules can share a judgement).
+        self._shared_profiles = frozenset(
+            p for p, n in Counter(r.profile for r in rules).items() if n > 1
+        )
         self._pairs = tuple(pairs)
         #: A first cue's key -> the pairs (their places in ``_pairs``) it opens.
         self._pairs_by_first: dict[str, list[int]] = {}
@@ -884,6 +889,9 @@ class Matcher:
         done: dict[tuple[object, ...], Verdict] = {}
         out: list[Verdict] = []
         for rule in self._rules:
+            if rule.profile not in self._shared_profiles:
+                out.append(self._verdict(rule, art))  # no other rule can judge alike
+                continue
             t, b, m, x = rule.own
             sig = (rule.profile, t & found, b & found, m & found, x & found)
             v = done.get(sig)
