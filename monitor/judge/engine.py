@@ -879,13 +879,10 @@ class Matcher:
         ]
         headline = sentences[0].text if title.strip() and sentences else None
         art = _Article(published_at, sentences, headline)
-        found: set[str] = set()
         for s in sentences:
             art.entities.update(s.entities)
             art.keys.update(s.hits)
-            found |= s.phrases
-        for p in [p for p in found if p in self._bases]:
-            found.update(self._bases[p])
+        found = self._found(sentences) if self._shared_profiles else set()
         done: dict[tuple[object, ...], Verdict] = {}
         out: list[Verdict] = []
         for rule in self._rules:
@@ -903,6 +900,16 @@ class Matcher:
         if self._weights is not None:
             return self._weights.apply(out, sentences, bool(title))
         return out
+
+    def _found(self, sentences: Sequence[_Sentence]) -> set[str]:
+        """The article's phrases, and the user phrases they are forms of (rules that differ
+        only in phrases absent from it judge alike)."""
+        found: set[str] = set()
+        for s in sentences:
+            found |= s.phrases
+        for p in [p for p in found if p in self._bases]:
+            found.update(self._bases[p])
+        return found
 
     def _unread(self, title: str, lang: str, published_at: datetime | None) -> list[Verdict]:
         """An article in a language the judge does not read: its headline alone is judged
