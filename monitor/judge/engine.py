@@ -1784,10 +1784,13 @@ class Matcher:
     def _called_false(s: _Sentence, target: PhraseHit) -> str | None:
         """ "Claims of a blockade are disinformation": a claim noun just before the signal, and
         after it, in its clause, a word that calls the claim false."""
+        claims = s.hits.get(_G["claim"])
+        if not claims:
+            return None
         clause = s.clause_start[target.start]
         if not any(
             c.end <= target.start and target.start - c.end <= 2 and c.start >= clause
-            for c in s.hits.get(_G["claim"], ())
+            for c in claims
         ):
             return None
         end = next(
@@ -2499,6 +2502,13 @@ class Matcher:
     def _background(self, w: _Weighing) -> list[PhraseHit]:
         """The background cues that apply to the signals (dated ones only when before)."""
         s, c, published, live = w.s, w.rule.commitment, w.art.published_at, w.live
+        earlier = w.breach and w.rule.b.after_is_background
+        if (
+            _G["bgall"] not in s.hits
+            and _G["bg"] not in s.hits
+            and not (earlier and _G["bgwar"] in s.hits)
+        ):
+            return []  # no cue of either kind (what follows would find none)
         clause = s.clause_start[w.first]
         bg = [
             h
@@ -2533,7 +2543,7 @@ class Matcher:
             else None
             for n in near
         ]
-        if w.breach and w.rule.b.after_is_background:
+        if earlier:
             near = [n or self._earlier(s, hit) for n, hit in zip(near, heads, strict=True)]
         if near and all(near):
             bg.append(next(h for h in near if h is not None))
