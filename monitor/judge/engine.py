@@ -1610,7 +1610,11 @@ class Matcher:
         if not live:
             w.blocks.append(first_block or "guarded")
         label_keys = rule.breach if breach else rule.met
-        weak_hits = [h for h in s.hits.get(rule.weak, ()) if not set(label_keys).isdisjoint(h.keys)]
+        weak_hits = (
+            [h for h in s.hits[rule.weak] if not set(label_keys).isdisjoint(h.keys)]
+            if rule.weak in s.hits
+            else []
+        )
         own_key = label_keys[0]
         strong_live = [
             h
@@ -1626,13 +1630,18 @@ class Matcher:
         if live and not strong_live:
             weak_only = dict.fromkeys(h.phrase for h in live)
             w.blocks.append("weak signal only: " + ", ".join(repr(p) for p in weak_only))
-        own = any(k in h.keys for h in live for k in (rule.breach[0], rule.met[0]))
+        own = False  # (a live signal of the watchlist's own words)
+        for h in live:
+            if rule.breach[0] in h.keys or rule.met[0] in h.keys:
+                own = True
+                break
         w.score = OWN_SIGNAL if own else VOCAB_SIGNAL
-        w.score += 0.05 * min(max(_spans(live) - 1, 0), 2)
+        if len(live) > 1:  # (one signal or none: one stretch at most, no bonus)
+            w.score += 0.05 * min(max(_spans(live) - 1, 0), 2)
         w.score += 0.1 if strong else -0.1
         if not strong:
             w.notes.append(_CONTEXT)
-        w.first = min((h.start for h in live), default=sig[0].start)
+        w.first = min([h.start for h in live]) if live else sig[0].start
         return w
 
     def _time_guards(self, w: _Weighing) -> None:
