@@ -160,7 +160,9 @@ def article_sentences(title: str, text: str) -> list[str]:
 
 # --- tokens ----------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+|[,;:()!?\"]|(?<=\s)-(?=\s)")
+#: (The look-ahead names every character a token can start with, so the search passes spaces
+#: without trying each alternative: the same tokens, fewer tries.)
+_TOKEN = re.compile(r"(?=[\w,;:()!?\"-])(?:\d+(?:[.,]\d+)+|\w+|[,;:()!?\"]|(?<=\s)-(?=\s))")
 _NOT = re.compile(r"\b(\w+)n't\b")
 _CANNOT = re.compile(r"\bcannot\b")
 #: Tokens that end a clause.
