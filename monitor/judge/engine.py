@@ -336,7 +336,9 @@ class _Rule:
     names: tuple[str, ...]  # parties and subjects
     near: frozenset[str]  # keys a sentence needs one of to be looked at
     profile: int  # rules with equal profiles judge alike when their own words are absent
-    own: tuple[frozenset[str], ...]  # its topic, breach, met and exclude phrases (canonical)
+    #: Its topic, breach, met and exclude phrases (canonical), each marked with its part:
+    #: "T:<phrase>", "B:...", "M:...", "X:...".
+    own_marks: frozenset[str]
     venues: frozenset[tuple[tuple[str, bool], ...]]  # the places it names (_L("venues"))
     b: Behaviour  # how its kind is judged
     mutual: bool = False  # its statement binds every party ("both sides will pull back")
@@ -726,7 +728,13 @@ def _rule(
         names=names,
         near=frozenset({pre + "T", f"K:{kn}:T", _G["mil"], _G["both"], *(f"E:{n}" for n in names)}),
         profile=profiles.setdefault(key, len(profiles)),
-        own=(own(c.topics), own(c.breach_signals), own(c.met_signals), own(c.exclude)),
+        own_marks=frozenset(
+            f"{part}:{p}"
+            for part, phrases in zip(
+                "TBMX", (c.topics, c.breach_signals, c.met_signals, c.exclude), strict=True
+            )
+            for p in own(phrases)
+        ),
         venues=_venues(c),
         b=vocabulary.behaviour,
         counterpart_pairs=frozenset(p.name for p in vocabulary.pairs if p.counterpart_is_party),
@@ -748,6 +756,14 @@ def _weak_pairs(rule: _Rule, pairs: Sequence[_PairSpec]) -> _Rule:
         if PhraseIndex((w, "w") for w in p.weak_if_statement).find(statement)
     )
     return replace(rule, weak_pairs=weak)
+
+
+def _for_commitment(v: Verdict, commitment_id: str) -> Verdict:
+    """``v`` for another commitment that judges alike.  (Its fields copied as they are: a
+    frozen dataclass's ``__init__`` is slow, and this runs for most of a long watchlist.)"""
+    out = object.__new__(Verdict)
+    out.__dict__.update(v.__dict__, commitment_id=commitment_id)
+    return out
 
 
 def _decide(
@@ -844,6 +860,7 @@ class Matcher:
             if (ids := tuple(k[2:] for k in keys if k[:2] == "E:"))
         }
         self._rules = tuple(rules)
+        self._own_phrases = frozenset(m[2:] for r in rules for m in r.own_marks)
         #: The profiles more than one rule has (only those rules can share a judgement).
         self._shared_profiles = frozenset(
             p for p, n in Counter(r.profile for r in rules).items() if n > 1
@@ -882,34 +899,35 @@ class Matcher:
         for s in sentences:
             art.entities.update(s.entities)
             art.keys.update(s.hits)
-        found = self._found(sentences) if self._shared_profiles else set()
+        marks = self._found_marks(sentences) if self._shared_profiles else set()
         done: dict[tuple[object, ...], Verdict] = {}
         out: list[Verdict] = []
         for rule in self._rules:
             if rule.profile not in self._shared_profiles:
                 out.append(self._verdict(rule, art))  # no other rule can judge alike
                 continue
-            t, b, m, x = rule.own
-            sig = (rule.profile, t & found, b & found, m & found, x & found)
+            # rules of one profile whose own phrases found are the same judge alike
+            sig = (rule.profile, rule.own_marks & marks)
             v = done.get(sig)
             if v is None:
                 v = done[sig] = self._verdict(rule, art)
             elif v.commitment_id != rule.commitment.id:
-                v = Verdict(rule.commitment.id, v.label, v.score, v.quote, v.signals, v.findings)
+                v = _for_commitment(v, rule.commitment.id)
             out.append(v)
         if self._weights is not None:
             return self._weights.apply(out, sentences, bool(title))
         return out
 
-    def _found(self, sentences: Sequence[_Sentence]) -> set[str]:
-        """The article's phrases, and the user phrases they are forms of (rules that differ
-        only in phrases absent from it judge alike)."""
+    def _found_marks(self, sentences: Sequence[_Sentence]) -> set[str]:
+        """The rules' own phrases the article has (or a form of), marked with each part of
+        a rule they could be in (``_Rule.own_marks``): rules that differ only in phrases
+        absent from it judge alike."""
         found: set[str] = set()
         for s in sentences:
             found |= s.phrases
         for p in [p for p in found if p in self._bases]:
             found.update(self._bases[p])
-        return found
+        return {f"{part}:{p}" for p in found & self._own_phrases for part in "TBMX"}
 
     def _unread(self, title: str, lang: str, published_at: datetime | None) -> list[Verdict]:
         """An article in a language the judge does not read: its headline alone is judged
