@@ -294,11 +294,16 @@ class PhraseIndex:
                 self._prefix.append(pat)
             else:
                 self._exact.setdefault(first, []).append(pat)
+        #: The prefix patterns by the first letter of their first word (in order).
+        self._prefix_by_char: dict[str, list[_Pattern]] = {}
+        for pat in self._prefix:
+            self._prefix_by_char.setdefault(pat.words[0][0][:1], []).append(pat)
         self._cache: dict[str, _Candidates | None] = {}
 
     def _candidates(self, token: str) -> _Candidates | None:
+        prefixed = self._prefix_by_char.get(token[:1], ())
         pats = tuple(self._exact.get(token, ())) + tuple(
-            p for p in self._prefix if token.startswith(p.words[0][0])
+            p for p in prefixed if token.startswith(p.words[0][0])
         )
         found: _Candidates | None = None
         if pats:
