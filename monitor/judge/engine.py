@@ -356,7 +356,7 @@ class _Sentence:
     text: str
     tokens: list[str]
     hits: dict[str, list[PhraseHit]]
-    phrases: set[str]  # every phrase found
+    phrases: set[str]  # every phrase found (kept only when rules can share a judgement)
     present: set[str]  # the keys of ``hits`` and "E:<id>" for each entity named
     entities: dict[str, list[PhraseHit]]  # longest-match entity mentions
     clauses: Callable[[], list[int]]  # computes ``clause_start``
@@ -946,7 +946,8 @@ class Matcher:
         ent_hits: list[tuple[str, PhraseHit]] = []
         entity_ids = self._entity_ids
         found = self._index.find(tokens)
-        phrases = {hit.phrase for hit in found}
+        # (only rules that can share a judgement read a sentence's phrases)
+        phrases = {hit.phrase for hit in found} if self._shared_profiles else set()
         for hit in found:
             for key in hit.keys:
                 filed = hits.get(key)
@@ -1229,10 +1230,12 @@ class Matcher:
                 findings.append(f)
                 if f.label is Label.BREACH:
                     dated.append((f, s))
-        self._old_events(rule, dated, findings)
-        self._known_events(rule, art, dated, findings)
-        self._against_headline(rule, art, dated, findings)
-        self._borrowed_vetoes(findings)
+        if dated:  # (each of these looks at the breach findings only)
+            self._old_events(rule, dated, findings)
+            self._known_events(rule, art, dated, findings)
+            self._against_headline(rule, art, dated, findings)
+        if findings:
+            self._borrowed_vetoes(findings)
         return _decide(rule, findings, related, art.headline)
 
     def _ruled_out(self, rule: _Rule, art: _Article) -> bool:
