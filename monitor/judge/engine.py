@@ -1051,9 +1051,14 @@ class Matcher:
 
         present = s.present
         # only the pairs whose first cue the sentence has, in their order
-        by_first = self._pairs_by_first
-        opened = {i for k in present & self._pair_first_keys for i in by_first[k]}
-        for spec in (self._pairs[i] for i in sorted(opened)):
+        first_keys = present & self._pair_first_keys
+        if not first_keys:
+            return
+        opened: set[int] = set()
+        for k in first_keys:
+            opened.update(self._pairs_by_first[k])
+        for i in sorted(opened):
+            spec = self._pairs[i]
             if present.isdisjoint(spec.second):
                 continue
             firsts = side(spec.first)

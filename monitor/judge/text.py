@@ -404,8 +404,12 @@ _DATE_RE = re.compile(
     r"(?:\s+(?:of\s+)?(?P<y5>\d{4}))?\b(?!\s+of\b)))",
     re.IGNORECASE,
 )
-#: ``_DATE_RE`` without case folding, for lower-case ASCII text (its words are lower-case).
-_DATE_RE_LOWER = re.compile(_DATE_RE.pattern)
+#: ``_DATE_RE`` without case folding, for lower-case ASCII text (its words are lower-case);
+#: there a date can only start with a digit or one of these letters (its alternatives' first
+#: letters), which the look-ahead tests first.
+_DATE_RE_LOWER = re.compile(
+    _DATE_RE.pattern.replace(r"(?<!\w)(?=\w)", r"(?<!\w)(?=[\dadefijlmnopsty])", 1)
+)
 
 
 @dataclass(frozen=True)
