@@ -22,7 +22,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import accumulate, pairwise
 
 from monitor.judge.data import SHIPPED, Behaviour, KindData
@@ -349,6 +349,8 @@ class _Rule:
     named_pairs: frozenset[str] = frozenset()
     #: Its breach and met keys (a sentence with none of them has nothing to weigh).
     signal_keys: frozenset[str] = frozenset()
+    #: The days the pledge names: said, effective, deadline, window, renewals' deadlines.
+    pledge_days: tuple[date, ...] = ()
 
 
 @dataclass(slots=True)
@@ -418,6 +420,19 @@ def _grams(
     words = [("" if i in skip else t) for i, t in enumerate(tokens) if t[:1].isalnum()]
     grams = zip(*(words[k:] for k in range(n)), strict=False)  # (each run of n words)
     return frozenset(g for g in grams if "" not in g) if skip else frozenset(grams)
+
+
+def _pledge_days(c: Commitment) -> tuple[date, ...]:
+    """The days a commitment names: said, effective, deadline, window, renewals' deadlines."""
+    times = (
+        c.said_at,
+        c.effective_at,
+        c.deadline_at,
+        c.window_start_at,
+        c.window_end_at,
+        *(r.deadline for r in c.renewals),
+    )
+    return tuple(t.date() for t in times if t is not None)
 
 
 def _may_share_grams(tokens: Sequence[str], gram_words: frozenset[str], n: int = 4) -> bool:
@@ -719,6 +734,7 @@ def _rule(
         breach=(pre + "B", f"K:{kn}:B"),
         met=(pre + "M", f"K:{kn}:M"),
         signal_keys=frozenset((pre + "B", f"K:{kn}:B", pre + "M", f"K:{kn}:M")),
+        pledge_days=_pledge_days(c),
         weak=f"K:{kn}:W",
         exclude=pre + "X",
         kind_topic=f"K:{kn}:T",
@@ -1887,19 +1903,7 @@ class Matcher:
         end of 2025") says which pledge, not when the event reported happened."""
         if not dates:
             return dates
-        c = w.rule.commitment
-        days = [
-            t.date()
-            for t in (
-                c.said_at,
-                c.effective_at,
-                c.deadline_at,
-                c.window_start_at,
-                c.window_end_at,
-                *(r.deadline for r in c.renewals),
-            )
-            if t is not None
-        ]
+        days = w.rule.pledge_days
         return [
             d
             for d in dates
