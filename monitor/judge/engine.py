@@ -2837,8 +2837,9 @@ class Matcher:
         *have stalled*", "*the plan to* merge them *has been* delayed" report the stall (the
         cue opens its clause or follows a determiner, and an auxiliary stands just before the
         signal)."""
-        clause = s.clause_start[hit.start]
-        for cue in s.hits.get(_G["irrealis"], ()):
+        cues = s.hits.get(_G["irrealis"], ())
+        clause = s.clause_start[hit.start] if cues else 0  # (clauses read only when needed)
+        for cue in cues:
             if not (cue.end <= hit.start and cue.start >= clause):
                 continue
             if hit.start - cue.end > IRREALIS_WINDOW:
@@ -2990,8 +2991,9 @@ class Matcher:
             again = self._cue_before(s, hit, "resume", CESSATION_WINDOW)
             if again is not None:
                 return f"talks taken up again: {again.phrase!r}"
-        clause = s.clause_start[hit.start]
-        for cue in s.hits.get(_G["cond"], ()):
+        conds = s.hits.get(_G["cond"], ())
+        clause = s.clause_start[hit.start] if conds else 0  # (clauses read only when needed)
+        for cue in conds:
             if s.clause_start[cue.start] != clause:
                 continue
             if cue.phrase == "any" and not (cue.end <= hit.start <= cue.end + 2):
