@@ -99,11 +99,14 @@ def _split_paragraph(para: str) -> list[str]:
     start = 0
     for m in _BOUNDARY.finditer(para):
         end = m.end()
-        rest = para[end:].lstrip("\"'(")
-        if not rest or not (rest[0].isupper() or rest[0].isdigit()):
+        nxt = end  # the first character after the boundary, past opening quotes
+        while nxt < len(para) and para[nxt] in "\"'(":
+            nxt += 1
+        first = para[nxt : nxt + 1]
+        if not first or not (first.isupper() or first.isdigit()):
             continue
         glued = not m.group().endswith((" ", "\n"))
-        if glued and rest[0].isdigit():
+        if glued and first.isdigit():
             continue
         wm = _WORD_BEFORE.search(para[max(0, m.start() - 30) : m.start()])
         if glued and not wm:  # "?Aa": no word ends there, so no sentence either
