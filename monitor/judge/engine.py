@@ -1648,7 +1648,7 @@ class Matcher:
         breach = label is Label.BREACH
         live, first_block = self._live(rule, s, label, sig)
         w = _Weighing(rule, s, art, breach, sig, live, strong)
-        w.signals = tuple(dict.fromkeys(h.phrase for h in (live or sig)))
+        w.signals = tuple(dict.fromkeys([h.phrase for h in live or sig]))
         if not live:
             w.blocks.append(first_block or "guarded")
         label_keys = rule.breach if breach else rule.met
@@ -2077,7 +2077,7 @@ class Matcher:
         """The sentence's dates with the tokens they span (first, last), found once."""
         if s.token_dates is None:
             s.token_dates = []
-            if _DATE_WORDS.intersection(s.tokens) or _DIGIT.search(s.text):
+            if not _DATE_WORDS.isdisjoint(s.tokens) or _DIGIT.search(s.text):
                 tokens = s.tokens
                 # "October's" was split at its apostrophe; "October 17, 2025" keeps its comma
                 pieces = [
