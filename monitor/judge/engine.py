@@ -869,25 +869,9 @@ class Matcher:
         profiles: dict[tuple[object, ...], int] = {}
         rules = [_weak_pairs(_rule(c, canon, profiles), pairs) for c in commitments]
         self._index = PhraseIndex(entries)
-        #: The index's phrases that name entities -> those entities ("E:<id>" keys -> ids).
-        self._entity_ids = {
-            phrase: ids
-            for phrase, keys in self._index.keys_by_phrase().items()
-            if (ids := tuple(k[2:] for k in keys if k[:2] == "E:"))
-        }
         self._rules = tuple(rules)
-        self._own_phrases = frozenset(m[2:] for r in rules for m in r.own_marks)
-        #: The profiles more than one rule has (only those rules can share a judgement).
-        self._shared_profiles = frozenset(
-            p for p, n in Counter(r.profile for r in rules).items() if n > 1
-        )
         self._pairs = tuple(pairs)
-        #: A first cue's key -> the pairs (their places in ``_pairs``) it opens.
-        self._pairs_by_first: dict[str, list[int]] = {}
-        for i, spec in enumerate(pairs):
-            for k in dict.fromkeys(spec.first):
-                self._pairs_by_first.setdefault(k, []).append(i)
-        self._pair_first_keys = frozenset(self._pairs_by_first)
+        self._lookups()
         #: The kinds' met keys: a breach word inside another kind's met event does not count.
         self._met_keys = tuple(f"K:{name}:M" for name in vocabularies)
         #: Two-cue signals end where their second cue ends, not where a phrase would.
@@ -899,6 +883,26 @@ class Matcher:
         self._places = frozenset(x for c in commitments for x in c.subjects) - self._actors
         self._exclude_keys = frozenset(f"C:{c.id}:X" for c in commitments if c.exclude)
         self._own = _own_names_of(entities, named)
+
+    def _lookups(self) -> None:
+        """What the hot paths look up, computed once from the index, rules and pairs."""
+        #: The index's phrases that name entities -> those entities ("E:<id>" keys -> ids).
+        self._entity_ids = {
+            phrase: ids
+            for phrase, keys in self._index.keys_by_phrase().items()
+            if (ids := tuple(k[2:] for k in keys if k[:2] == "E:"))
+        }
+        self._own_phrases = frozenset(m[2:] for r in self._rules for m in r.own_marks)
+        #: The profiles more than one rule has (only those rules can share a judgement).
+        self._shared_profiles = frozenset(
+            p for p, n in Counter(r.profile for r in self._rules).items() if n > 1
+        )
+        #: A first cue's key -> the pairs (their places in ``_pairs``) it opens.
+        self._pairs_by_first: dict[str, list[int]] = {}
+        for i, spec in enumerate(self._pairs):
+            for k in dict.fromkeys(spec.first):
+                self._pairs_by_first.setdefault(k, []).append(i)
+        self._pair_first_keys = frozenset(self._pairs_by_first)
 
     # -- public -------------------------------------------------------------------------------
 
