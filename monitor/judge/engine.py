@@ -897,6 +897,11 @@ class Matcher:
         self._shared_profiles = frozenset(
             p for p, n in Counter(r.profile for r in self._rules).items() if n > 1
         )
+        #: Each rule's own phrases (``own_marks``) less those every rule of its profile has.
+        common: dict[int, frozenset[str]] = {}
+        for r in self._rules:
+            common[r.profile] = common.get(r.profile, r.own_marks) & r.own_marks
+        self._own_marks = tuple(r.own_marks - common[r.profile] for r in self._rules)
         #: A first cue's key -> the pairs (their places in ``_pairs``) it opens.
         self._pairs_by_first: dict[str, list[int]] = {}
         for i, spec in enumerate(self._pairs):
@@ -920,14 +925,16 @@ class Matcher:
             art.entities.update(s.entities)
             art.keys.update(s.hits)
         marks = self._found_marks(sentences) if self._shared_profiles else set()
-        done: dict[tuple[object, ...], Verdict] = {}
+        done: dict[object, Verdict] = {}
         out: list[Verdict] = []
-        for rule in self._rules:
+        for rule, own in zip(self._rules, self._own_marks, strict=True):
             if rule.profile not in self._shared_profiles:
                 out.append(self._verdict(rule, art))  # no other rule can judge alike
                 continue
-            # rules of one profile whose own phrases found are the same judge alike
-            sig = (rule.profile, rule.own_marks & marks)
+            # Rules of one profile whose own phrases found are the same judge alike; the
+            # phrases all of them have are the same for all, so the others decide.
+            mine = own & marks
+            sig: object = (rule.profile, mine) if mine else rule.profile
             v = done.get(sig)
             if v is None:
                 v = done[sig] = self._verdict(rule, art)
