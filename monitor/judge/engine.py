@@ -1035,14 +1035,21 @@ class Matcher:
         conflict."""
         named, pairs = self._own
         inside = [m for eid, ms in entities.items() if eid in named for m in ms]
+        # One hit is filed under the key of every rule that excludes its phrase: each is read
+        # once (by identity: the same hit object is in each of those lists).
+        dropped: dict[int, bool] = {}
         for key in self._exclude_keys.intersection(hits):
-            kept = [
-                h
-                for h in hits[key]
-                if not any(m.start <= h.start and h.end <= m.end for m in inside)
-                and not (h.start and (tokens[h.start - 1], tokens[h.start]) in pairs)
-                and not (h.end < len(tokens) and (tokens[h.end - 1], tokens[h.end]) in pairs)
-            ]
+            kept = []
+            for h in hits[key]:
+                drop = dropped.get(id(h))
+                if drop is None:
+                    drop = dropped[id(h)] = (
+                        any(m.start <= h.start and h.end <= m.end for m in inside)
+                        or bool(h.start and (tokens[h.start - 1], tokens[h.start]) in pairs)
+                        or (h.end < len(tokens) and (tokens[h.end - 1], tokens[h.end]) in pairs)
+                    )
+                if not drop:
+                    kept.append(h)
             if kept:
                 hits[key] = kept
             else:
