@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
-from itertools import pairwise
+from datetime import date, datetime, timedelta
+from itertools import accumulate, pairwise
 
 from monitor.judge.data import SHIPPED, Behaviour, KindData
 from monitor.judge.inflect import auxiliary_forms, bare_forms, demonyms, phrase_forms
@@ -301,7 +302,7 @@ LEAD_WORDS = 8
 CURRENT_DAYS = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _PairSpec:
     """A ``data.Pair`` compiled to index keys."""
 
@@ -318,7 +319,7 @@ class _PairSpec:
     weak_if_statement: tuple[str, ...]  # see ``data.Pair.weak_if_statement``
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Rule:
     """One commitment, compiled."""
 
@@ -331,10 +332,13 @@ class _Rule:
     kind_topic: str
     statement_grams: frozenset[tuple[str, ...]]
     statement_words: frozenset[str]
+    gram_words: frozenset[str]  # the words of ``statement_grams``
     names: tuple[str, ...]  # parties and subjects
     near: frozenset[str]  # keys a sentence needs one of to be looked at
     profile: int  # rules with equal profiles judge alike when their own words are absent
-    own: tuple[frozenset[str], ...]  # its topic, breach, met and exclude phrases (canonical)
+    #: Its topic, breach, met and exclude phrases (canonical), each marked with its part:
+    #: "T:<phrase>", "B:...", "M:...", "X:...".
+    own_marks: frozenset[str]
     venues: frozenset[tuple[tuple[str, bool], ...]]  # the places it names (_L("venues"))
     b: Behaviour  # how its kind is judged
     mutual: bool = False  # its statement binds every party ("both sides will pull back")
@@ -343,14 +347,18 @@ class _Rule:
     #: Its kind's two-cue signals that must be with its parties, or name them (by name).
     counterpart_pairs: frozenset[str] = frozenset()
     named_pairs: frozenset[str] = frozenset()
+    #: Its breach and met keys (a sentence with none of them has nothing to weigh).
+    signal_keys: frozenset[str] = frozenset()
+    #: The days the pledge names: said, effective, deadline, window, renewals' deadlines.
+    pledge_days: tuple[date, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Sentence:
     text: str
     tokens: list[str]
     hits: dict[str, list[PhraseHit]]
-    phrases: set[str]  # every phrase found
+    phrases: set[str]  # every phrase found (kept only when rules can share a judgement)
     present: set[str]  # the keys of ``hits`` and "E:<id>" for each entity named
     entities: dict[str, list[PhraseHit]]  # longest-match entity mentions
     clauses: Callable[[], list[int]]  # computes ``clause_start``
@@ -371,7 +379,7 @@ class _Sentence:
         return self._clause_start
 
 
-@dataclass
+@dataclass(slots=True)
 class _Weighing:
     """One sentence being weighed for one label: what the guards read and write."""
 
@@ -391,7 +399,7 @@ class _Weighing:
     linked: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class _Article:
     published_at: datetime | None
     sentences: list[_Sentence]
@@ -410,8 +418,29 @@ def _grams(
 ) -> frozenset[tuple[str, ...]]:
     """The sentence's ``n``-word sequences; none through the tokens at ``skip`` (names)."""
     words = [("" if i in skip else t) for i, t in enumerate(tokens) if t[:1].isalnum()]
-    grams = (tuple(words[i : i + n]) for i in range(len(words) - n + 1))
-    return frozenset(g for g in grams if "" not in g)
+    grams = zip(*(words[k:] for k in range(n)), strict=False)  # (each run of n words)
+    return frozenset(g for g in grams if "" not in g) if skip else frozenset(grams)
+
+
+def _pledge_days(c: Commitment) -> tuple[date, ...]:
+    """The days a commitment names: said, effective, deadline, window, renewals' deadlines."""
+    times = (
+        c.said_at,
+        c.effective_at,
+        c.deadline_at,
+        c.window_start_at,
+        c.window_end_at,
+        *(r.deadline for r in c.renewals),
+    )
+    return tuple(t.date() for t in times if t is not None)
+
+
+def _may_share_grams(tokens: Sequence[str], gram_words: frozenset[str], n: int = 4) -> bool:
+    """Whether ``tokens`` can share ``RECAP_GRAMS`` of the statement's ``n``-word sequences
+    (``_grams``): those cover at least ``n + RECAP_GRAMS - 1`` of its words, each a word of
+    the statement's sequences (a cheap test before the sequences are built)."""
+    need = n + RECAP_GRAMS - 1
+    return len([t for t in tokens if t in gram_words]) >= need
 
 
 _MONTH_LEAD = frozenset(_L("month_lead"))
@@ -704,15 +733,24 @@ def _rule(
         topic=pre + "T",
         breach=(pre + "B", f"K:{kn}:B"),
         met=(pre + "M", f"K:{kn}:M"),
+        signal_keys=frozenset((pre + "B", f"K:{kn}:B", pre + "M", f"K:{kn}:M")),
+        pledge_days=_pledge_days(c),
         weak=f"K:{kn}:W",
         exclude=pre + "X",
         kind_topic=f"K:{kn}:T",
         statement_grams=grams,
         statement_words=frozenset(tokenize(c.statement)),
+        gram_words=frozenset(w for g in grams for w in g),
         names=names,
         near=frozenset({pre + "T", f"K:{kn}:T", _G["mil"], _G["both"], *(f"E:{n}" for n in names)}),
         profile=profiles.setdefault(key, len(profiles)),
-        own=(own(c.topics), own(c.breach_signals), own(c.met_signals), own(c.exclude)),
+        own_marks=frozenset(
+            f"{part}:{p}"
+            for part, phrases in zip(
+                "TBMX", (c.topics, c.breach_signals, c.met_signals, c.exclude), strict=True
+            )
+            for p in own(phrases)
+        ),
         venues=_venues(c),
         b=vocabulary.behaviour,
         counterpart_pairs=frozenset(p.name for p in vocabulary.pairs if p.counterpart_is_party),
@@ -736,6 +774,14 @@ def _weak_pairs(rule: _Rule, pairs: Sequence[_PairSpec]) -> _Rule:
     return replace(rule, weak_pairs=weak)
 
 
+def _for_commitment(v: Verdict, commitment_id: str) -> Verdict:
+    """``v`` for another commitment that judges alike.  (Its fields copied as they are: a
+    frozen dataclass's ``__init__`` is slow, and this runs for most of a long watchlist.)"""
+    out = object.__new__(Verdict)
+    out.__dict__.update(v.__dict__, commitment_id=commitment_id)
+    return out
+
+
 def _decide(
     rule: _Rule, findings: list[SentenceFinding], related: str | None, headline: str | None = None
 ) -> Verdict:
@@ -747,6 +793,10 @@ def _decide(
     When the headline counts for one label only, it says what the article reports.
     """
     c = rule.commitment
+    if not findings:  # (what the rest comes to with no findings)
+        if related is not None:
+            return Verdict(c.id, Label.RELATED, 0.0, related, (), ())
+        return Verdict(c.id, Label.NONE, 0.0, None, (), ())
     mixed = not rule.b.breach_outranks_met
     # (not for a kind that watches for calm: "holds, but ..." headlines are often the breach)
     heads = (
@@ -821,6 +871,7 @@ class Matcher:
         self._index = PhraseIndex(entries)
         self._rules = tuple(rules)
         self._pairs = tuple(pairs)
+        self._lookups()
         #: The kinds' met keys: a breach word inside another kind's met event does not count.
         self._met_keys = tuple(f"K:{name}:M" for name in vocabularies)
         #: Two-cue signals end where their second cue ends, not where a phrase would.
@@ -832,6 +883,31 @@ class Matcher:
         self._places = frozenset(x for c in commitments for x in c.subjects) - self._actors
         self._exclude_keys = frozenset(f"C:{c.id}:X" for c in commitments if c.exclude)
         self._own = _own_names_of(entities, named)
+
+    def _lookups(self) -> None:
+        """What the hot paths look up, computed once from the index, rules and pairs."""
+        #: The index's phrases that name entities -> those entities ("E:<id>" keys -> ids).
+        self._entity_ids = {
+            phrase: ids
+            for phrase, keys in self._index.keys_by_phrase().items()
+            if (ids := tuple(k[2:] for k in keys if k[:2] == "E:"))
+        }
+        self._own_phrases = frozenset(m[2:] for r in self._rules for m in r.own_marks)
+        #: The profiles more than one rule has (only those rules can share a judgement).
+        self._shared_profiles = frozenset(
+            p for p, n in Counter(r.profile for r in self._rules).items() if n > 1
+        )
+        #: Each rule's own phrases (``own_marks``) less those every rule of its profile has.
+        common: dict[int, frozenset[str]] = {}
+        for r in self._rules:
+            common[r.profile] = common.get(r.profile, r.own_marks) & r.own_marks
+        self._own_marks = tuple(r.own_marks - common[r.profile] for r in self._rules)
+        #: A first cue's key -> the pairs (their places in ``_pairs``) it opens.
+        self._pairs_by_first: dict[str, list[int]] = {}
+        for i, spec in enumerate(self._pairs):
+            for k in dict.fromkeys(spec.first):
+                self._pairs_by_first.setdefault(k, []).append(i)
+        self._pair_first_keys = frozenset(self._pairs_by_first)
 
     # -- public -------------------------------------------------------------------------------
 
@@ -845,27 +921,40 @@ class Matcher:
         ]
         headline = sentences[0].text if title.strip() and sentences else None
         art = _Article(published_at, sentences, headline)
-        found: set[str] = set()
         for s in sentences:
             art.entities.update(s.entities)
             art.keys.update(s.hits)
-            found |= s.phrases
-        for p in [p for p in found if p in self._bases]:
-            found.update(self._bases[p])
-        done: dict[tuple[object, ...], Verdict] = {}
+        marks = self._found_marks(sentences) if self._shared_profiles else set()
+        done: dict[object, Verdict] = {}
         out: list[Verdict] = []
-        for rule in self._rules:
-            t, b, m, x = rule.own
-            sig = (rule.profile, t & found, b & found, m & found, x & found)
+        for rule, own in zip(self._rules, self._own_marks, strict=True):
+            if rule.profile not in self._shared_profiles:
+                out.append(self._verdict(rule, art))  # no other rule can judge alike
+                continue
+            # Rules of one profile whose own phrases found are the same judge alike; the
+            # phrases all of them have are the same for all, so the others decide.
+            mine = own & marks
+            sig: object = (rule.profile, mine) if mine else rule.profile
             v = done.get(sig)
             if v is None:
                 v = done[sig] = self._verdict(rule, art)
             elif v.commitment_id != rule.commitment.id:
-                v = Verdict(rule.commitment.id, v.label, v.score, v.quote, v.signals, v.findings)
+                v = _for_commitment(v, rule.commitment.id)
             out.append(v)
         if self._weights is not None:
             return self._weights.apply(out, sentences, bool(title))
         return out
+
+    def _found_marks(self, sentences: Sequence[_Sentence]) -> set[str]:
+        """The rules' own phrases the article has (or a form of), marked with each part of
+        a rule they could be in (``_Rule.own_marks``): rules that differ only in phrases
+        absent from it judge alike."""
+        found: set[str] = set()
+        for s in sentences:
+            found |= s.phrases
+        for p in [p for p in found if p in self._bases]:
+            found.update(self._bases[p])
+        return {f"{part}:{p}" for p in found & self._own_phrases for part in "TBMX"}
 
     def _unread(self, title: str, lang: str, published_at: datetime | None) -> list[Verdict]:
         """An article in a language the judge does not read: its headline alone is judged
@@ -882,16 +971,23 @@ class Matcher:
         tokens = tokenize(text)
         hits: dict[str, list[PhraseHit]] = {}
         ent_hits: list[tuple[str, PhraseHit]] = []
-        phrases: set[str] = set()
-        for hit in self._index.find(tokens):
-            phrases.add(hit.phrase)
+        entity_ids = self._entity_ids
+        found = self._index.find(tokens)
+        # (only rules that can share a judgement read a sentence's phrases)
+        phrases = {hit.phrase for hit in found} if self._shared_profiles else set()
+        for hit in found:
             for key in hit.keys:
-                hits.setdefault(key, []).append(hit)
-                if key[:2] == "E:":
-                    ent_hits.append((key[2:], hit))
+                filed = hits.get(key)
+                if filed is None:
+                    hits[key] = [hit]
+                else:
+                    filed.append(hit)
+            eids = entity_ids.get(hit.phrase)
+            if eids:
+                ent_hits.extend((eid, hit) for eid in eids)
         entities: dict[str, list[PhraseHit]] = {}
         for eid, hit in ent_hits:
-            inside = any(
+            inside = len(ent_hits) > 1 and any(
                 other_id != eid
                 and o.start <= hit.start
                 and hit.end <= o.end
@@ -915,10 +1011,11 @@ class Matcher:
                 hits[_G["modal"]] = kept
             else:
                 del hits[_G["modal"]]
-        if self._exclude_keys.intersection(hits):
+        if not hits.keys().isdisjoint(self._exclude_keys):
             self._own_name_exclusions(tokens, hits, entities)
         present = set(hits)
-        present.update(f"E:{e}" for e in entities)
+        if entities:
+            present.update(f"E:{e}" for e in entities)
         s = _Sentence(
             text, tokens, hits, phrases, present, entities, lambda: self._clauses(tokens, hits)
         )
@@ -938,14 +1035,21 @@ class Matcher:
         conflict."""
         named, pairs = self._own
         inside = [m for eid, ms in entities.items() if eid in named for m in ms]
+        # One hit is filed under the key of every rule that excludes its phrase: each is read
+        # once (by identity: the same hit object is in each of those lists).
+        dropped: dict[int, bool] = {}
         for key in self._exclude_keys.intersection(hits):
-            kept = [
-                h
-                for h in hits[key]
-                if not any(m.start <= h.start and h.end <= m.end for m in inside)
-                and not (h.start and (tokens[h.start - 1], tokens[h.start]) in pairs)
-                and not (h.end < len(tokens) and (tokens[h.end - 1], tokens[h.end]) in pairs)
-            ]
+            kept = []
+            for h in hits[key]:
+                drop = dropped.get(id(h))
+                if drop is None:
+                    drop = dropped[id(h)] = (
+                        any(m.start <= h.start and h.end <= m.end for m in inside)
+                        or bool(h.start and (tokens[h.start - 1], tokens[h.start]) in pairs)
+                        or (h.end < len(tokens) and (tokens[h.end - 1], tokens[h.end]) in pairs)
+                    )
+                if not drop:
+                    kept.append(h)
             if kept:
                 hits[key] = kept
             else:
@@ -980,8 +1084,16 @@ class Matcher:
             return out
 
         present = s.present
-        for spec in self._pairs:
-            if present.isdisjoint(spec.first) or present.isdisjoint(spec.second):
+        # only the pairs whose first cue the sentence has, in their order
+        first_keys = present & self._pair_first_keys
+        if not first_keys:
+            return
+        opened: set[int] = set()
+        for k in first_keys:
+            opened.update(self._pairs_by_first[k])
+        for i in sorted(opened):
+            spec = self._pairs[i]
+            if present.isdisjoint(spec.second):
                 continue
             firsts = side(spec.first)
             seconds = side(spec.second)
@@ -1057,8 +1169,17 @@ class Matcher:
         """``venue``: the text names the place the commitment's talks are held (a subject)."""
         c = rule.commitment
         parties = c.parties
-        n = sum(1 for p in parties if p in ents)
-        subj = venue or any(s in ents for s in c.subjects)
+        # (plain loops: on Python 3.11 a comprehension costs a frame; this runs per sentence
+        # and rule)
+        n = 0
+        for p in parties:
+            if p in ents:
+                n += 1
+        subj = venue
+        for x in () if venue else c.subjects:
+            if x in ents:
+                subj = True
+                break
         about = rule.b.about
         if about == "parties":
             return n >= 2 or (n >= 1 and (subj or topic)) or (subj and topic)
@@ -1094,7 +1215,7 @@ class Matcher:
         """Whether a sentence names enough to borrow the article's context."""
         c = rule.commitment
         about = rule.b.about
-        named = any(p in s.entities for p in c.parties) or any(x in s.entities for x in c.subjects)
+        named = not s.entities.keys().isdisjoint(rule.names)  # (its parties and subjects)
         if about == "topic":
             return topic
         if about == "talks-with-group":
@@ -1111,7 +1232,8 @@ class Matcher:
         if self._ruled_out(rule, art):
             return Verdict(c.id, Label.NONE, 0.0, None)
         art_topic = rule.topic in keys or rule.kind_topic in keys
-        art_venue = any(self._own_venue(rule, s) for s in art.sentences)
+        venues = rule.b.venue_matters and bool(rule.venues)  # else no sentence names its venue
+        art_venue = venues and any(self._own_venue(rule, s) for s in art.sentences)
         art_about = self._about(
             rule, art.entities, art_topic, _G["mil"] in keys, _G["gov"] in keys, art_venue
         )
@@ -1136,9 +1258,8 @@ class Matcher:
             ents: Mapping[str, object] = s.entities
             if both and _G["both"] in s.hits:  # "both sides accused each other of ..."
                 ents = dict.fromkeys((*s.entities, *c.parties))
-            strong = self._about(
-                rule, ents, topic, mil, _G["gov"] in s.hits, self._own_venue(rule, s)
-            )
+            venue = venues and self._own_venue(rule, s)
+            strong = self._about(rule, ents, topic, mil, _G["gov"] in s.hits, venue)
             weak = not strong and art_about and not other_story and self._hook(rule, s, topic, mil)
             if not (strong or weak):
                 continue
@@ -1148,10 +1269,12 @@ class Matcher:
                 findings.append(f)
                 if f.label is Label.BREACH:
                     dated.append((f, s))
-        self._old_events(rule, dated, findings)
-        self._known_events(rule, art, dated, findings)
-        self._against_headline(rule, art, dated, findings)
-        self._borrowed_vetoes(findings)
+        if dated:  # (each of these looks at the breach findings only)
+            self._old_events(rule, dated, findings)
+            self._known_events(rule, art, dated, findings)
+            self._against_headline(rule, art, dated, findings)
+        if findings:
+            self._borrowed_vetoes(findings)
         return _decide(rule, findings, related, art.headline)
 
     def _ruled_out(self, rule: _Rule, art: _Article) -> bool:
@@ -1191,15 +1314,19 @@ class Matcher:
         """The sentence weighed for breach and for met (where it has signals of each)."""
         c, hits = rule.commitment, s.hits
         here: list[SentenceFinding] = []
+        if hits.keys().isdisjoint(rule.signal_keys):
+            return here  # no signal of either label: nothing to weigh
         firsts: dict[Label, int] = {}
         sigs: dict[Label, list[PhraseHit]] = {}
         for label, lkeys in ((Label.BREACH, rule.breach), (Label.MET, rule.met)):
             sig = [h for k in lkeys for h in hits.get(k, ())]
+            if not sig:
+                continue
             if c.exceptions:
                 sig = [h for h in sig if not _excepted(c, h, hits)]
             sig = [h for h in sig if not _noun_form(c, s.tokens, h)]
             words = hits.get(_G["mask"], [])
-            kinds = self._breach_masks(s, rule) if label is Label.BREACH else []
+            kinds = self._breach_masks(s, rule) if label is Label.BREACH and sig else []
             if (words or kinds) and sig:
                 # a signal on exactly a masked phrase's words is that phrase's own reading ("pulled
                 # out of the talks"); one that holds another kind's event and more is the more
@@ -1539,11 +1666,15 @@ class Matcher:
         breach = label is Label.BREACH
         live, first_block = self._live(rule, s, label, sig)
         w = _Weighing(rule, s, art, breach, sig, live, strong)
-        w.signals = tuple(dict.fromkeys(h.phrase for h in (live or sig)))
+        w.signals = tuple(dict.fromkeys([h.phrase for h in live or sig]))
         if not live:
             w.blocks.append(first_block or "guarded")
         label_keys = rule.breach if breach else rule.met
-        weak_hits = [h for h in s.hits.get(rule.weak, ()) if not set(label_keys).isdisjoint(h.keys)]
+        weak_hits = (
+            [h for h in s.hits[rule.weak] if not set(label_keys).isdisjoint(h.keys)]
+            if rule.weak in s.hits
+            else []
+        )
         own_key = label_keys[0]
         strong_live = [
             h
@@ -1559,13 +1690,18 @@ class Matcher:
         if live and not strong_live:
             weak_only = dict.fromkeys(h.phrase for h in live)
             w.blocks.append("weak signal only: " + ", ".join(repr(p) for p in weak_only))
-        own = any(k in h.keys for h in live for k in (rule.breach[0], rule.met[0]))
+        own = False  # (a live signal of the watchlist's own words)
+        for h in live:
+            if rule.breach[0] in h.keys or rule.met[0] in h.keys:
+                own = True
+                break
         w.score = OWN_SIGNAL if own else VOCAB_SIGNAL
-        w.score += 0.05 * min(max(_spans(live) - 1, 0), 2)
+        if len(live) > 1:  # (one signal or none: one stretch at most, no bonus)
+            w.score += 0.05 * min(max(_spans(live) - 1, 0), 2)
         w.score += 0.1 if strong else -0.1
         if not strong:
             w.notes.append(_CONTEXT)
-        w.first = min((h.start for h in live), default=sig[0].start)
+        w.first = min([h.start for h in live]) if live else sig[0].start
         return w
 
     def _time_guards(self, w: _Weighing) -> None:
@@ -1717,10 +1853,13 @@ class Matcher:
     def _called_false(s: _Sentence, target: PhraseHit) -> str | None:
         """ "Claims of a blockade are disinformation": a claim noun just before the signal, and
         after it, in its clause, a word that calls the claim false."""
+        claims = s.hits.get(_G["claim"])
+        if not claims:
+            return None
         clause = s.clause_start[target.start]
         if not any(
             c.end <= target.start and target.start - c.end <= 2 and c.start >= clause
-            for c in s.hits.get(_G["claim"], ())
+            for c in claims
         ):
             return None
         end = next(
@@ -1733,7 +1872,11 @@ class Matcher:
         """A recap of the statement; dates before the commitment; hostilities before it."""
         rule, s, breach = w.rule, w.s, w.breach
         c, published = rule.commitment, w.art.published_at
-        if rule.statement_grams and not (rule.b.met_is_refusal and not breach):
+        if (
+            rule.statement_grams
+            and not (rule.b.met_is_refusal and not breach)
+            and _may_share_grams(s.tokens, rule.gram_words)
+        ):
             if s.grams is None:
                 # "Northland and Southland agreed to extend ...": names shared with the
                 # statement do not make a recap of it.
@@ -1778,19 +1921,7 @@ class Matcher:
         end of 2025") says which pledge, not when the event reported happened."""
         if not dates:
             return dates
-        c = w.rule.commitment
-        days = [
-            t.date()
-            for t in (
-                c.said_at,
-                c.effective_at,
-                c.deadline_at,
-                c.window_start_at,
-                c.window_end_at,
-                *(r.deadline for r in c.renewals),
-            )
-            if t is not None
-        ]
+        days = w.rule.pledge_days
         return [
             d
             for d in dates
@@ -1964,17 +2095,16 @@ class Matcher:
         """The sentence's dates with the tokens they span (first, last), found once."""
         if s.token_dates is None:
             s.token_dates = []
-            if _DATE_WORDS.intersection(s.tokens) or _DIGIT.search(s.text):
-                offsets: list[int] = []
-                pieces: list[str] = []
-                pos = 0
-                for i, t in enumerate(s.tokens):
-                    # "October's" was split at its apostrophe; "October 17, 2025" keeps its comma
-                    sep = "'" if t == "s" else "" if t in _GLUED else " "
-                    pieces.append(sep + t if i else t)
-                    pos += len(sep) if i else 0
-                    offsets.append(pos)
-                    pos += len(t)
+            if not _DATE_WORDS.isdisjoint(s.tokens) or _DIGIT.search(s.text):
+                tokens = s.tokens
+                # "October's" was split at its apostrophe; "October 17, 2025" keeps its comma
+                pieces = [
+                    t if not i else "'" + t if t == "s" else t if t in _GLUED else " " + t
+                    for i, t in enumerate(tokens)
+                ]
+                # where each token starts: where its piece ends, less the token
+                ends = accumulate(map(len, pieces))
+                offsets = [end - len(t) for end, t in zip(ends, tokens, strict=True)]
                 # (the tokens lost the capital that tells the month "in May" from the verb)
                 may = "may" in s.tokens and bool(_MONTH_MAY.search(s.text))
                 ahead = _G["ahead"] in s.hits
@@ -2429,6 +2559,13 @@ class Matcher:
     def _background(self, w: _Weighing) -> list[PhraseHit]:
         """The background cues that apply to the signals (dated ones only when before)."""
         s, c, published, live = w.s, w.rule.commitment, w.art.published_at, w.live
+        earlier = w.breach and w.rule.b.after_is_background
+        if (
+            _G["bgall"] not in s.hits
+            and _G["bg"] not in s.hits
+            and not (earlier and _G["bgwar"] in s.hits)
+        ):
+            return []  # no cue of either kind (what follows would find none)
         clause = s.clause_start[w.first]
         bg = [
             h
@@ -2463,7 +2600,7 @@ class Matcher:
             else None
             for n in near
         ]
-        if w.breach and w.rule.b.after_is_background:
+        if earlier:
             near = [n or self._earlier(s, hit) for n, hit in zip(near, heads, strict=True)]
         if near and all(near):
             bg.append(next(h for h in near if h is not None))
@@ -2685,8 +2822,11 @@ class Matcher:
         s: _Sentence, hit: PhraseHit, name: str, window: int | None
     ) -> PhraseHit | None:
         """A cue of guard ``name`` in the signal's clause, ending before it (within ``window``)."""
+        cues = s.hits.get(_G[name])
+        if not cues:
+            return None
         clause = s.clause_start[hit.start]
-        for cue in s.hits.get(_G[name], ()):
+        for cue in cues:
             if (
                 cue.end <= hit.start
                 and cue.start >= clause
@@ -2715,8 +2855,9 @@ class Matcher:
         *have stalled*", "*the plan to* merge them *has been* delayed" report the stall (the
         cue opens its clause or follows a determiner, and an auxiliary stands just before the
         signal)."""
-        clause = s.clause_start[hit.start]
-        for cue in s.hits.get(_G["irrealis"], ()):
+        cues = s.hits.get(_G["irrealis"], ())
+        clause = s.clause_start[hit.start] if cues else 0  # (clauses read only when needed)
+        for cue in cues:
             if not (cue.end <= hit.start and cue.start >= clause):
                 continue
             if hit.start - cue.end > IRREALIS_WINDOW:
@@ -2784,8 +2925,11 @@ class Matcher:
     @staticmethod
     def _cue_after(s: _Sentence, hit: PhraseHit, name: str, window: int) -> PhraseHit | None:
         """A cue of guard ``name`` in the signal's clause, starting after it (within ``window``)."""
+        cues = s.hits.get(_G[name])
+        if not cues:
+            return None
         clause = s.clause_start[hit.start]
-        for cue in s.hits.get(_G[name], ()):
+        for cue in cues:
             if (
                 cue.start >= hit.end
                 and s.clause_start[cue.start] == clause
@@ -2865,8 +3009,9 @@ class Matcher:
             again = self._cue_before(s, hit, "resume", CESSATION_WINDOW)
             if again is not None:
                 return f"talks taken up again: {again.phrase!r}"
-        clause = s.clause_start[hit.start]
-        for cue in s.hits.get(_G["cond"], ()):
+        conds = s.hits.get(_G["cond"], ())
+        clause = s.clause_start[hit.start] if conds else 0  # (clauses read only when needed)
+        for cue in conds:
             if s.clause_start[cue.start] != clause:
                 continue
             if cue.phrase == "any" and not (cue.end <= hit.start <= cue.end + 2):

@@ -22,6 +22,8 @@ SAMPLE = 600
 #: Share of letters in a non-Latin script that makes the text that script's language.
 SCRIPT_SHARE = 0.3
 _WORD = re.compile(r"[^\W\d_]+")
+#: ``_WORD`` for ASCII text (letters are a-z there once lower-cased).
+_ASCII_WORD = re.compile(r"[a-z]+")
 #: A letter outside the Latin script (and its accented forms).
 _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f]")
 
@@ -52,7 +54,8 @@ class Detector:
             if len(letters) >= MIN_LETTERS and latin < len(letters) * (1 - SCRIPT_SHARE):
                 return self._script(letters)
         counts: dict[str, int] = {}
-        for w in _WORD.findall(text.lower()):
+        low = text.lower()
+        for w in _ASCII_WORD.findall(low) if low.isascii() else _WORD.findall(low):
             for lang in self.index.get(w, ()):
                 counts[lang] = counts.get(lang, 0) + 1
         if sum(counts.values()) < MIN_WORDS:
