@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 
 from monitor.judge.data import SHIPPED, Behaviour, KindData
-from monitor.judge.inflect import auxiliary_forms, bare_forms, demonyms, phrase_forms
+from monitor.judge.inflect import auxiliary_forms, bare_forms, demonyms, participle, phrase_forms
 from monitor.judge.language import DETECTOR
 from monitor.judge.text import (
     PUNCTUATION,
@@ -225,6 +225,7 @@ SIGNAL_PHRASE_WINDOW = 10
 _RELATIVE_OPENERS = frozenset({"which", "who", "whose", "whom"})
 #: Auxiliaries that make the signal after them its clause's own verb ("... *has* stalled").
 _FINITE = frozenset({"has", "have", "had", "is", "are", "was", "were", "been"})
+_HAVE = frozenset({"has", "have", "had"})
 #: Words that join names ("government *of* Northland"): no part of the name itself.
 _FUNCTION_WORDS = frozenset({"the", "of", "a", "an", "and", "in", "on", "for", "to", "s", "-"})
 #: Hostilities before a ceasefire noun this close after a ``PRIOR_TO`` cue happened before it.
@@ -455,6 +456,14 @@ def _noun_form(c: Commitment, tokens: Sequence[str], h: PhraseHit) -> bool:
 def _past_form(token: str) -> bool:
     """A regular past form ("freed", "released")."""
     return len(token) > 4 and token.endswith("ed")
+
+
+def _auxiliary_have(tokens: Sequence[str], cue: PhraseHit) -> bool:
+    """A cue ending in "has", "have" or "had" with a past participle after it is the
+    auxiliary of that verb, not possession ("had blocked the army" keeps no army)."""
+    if tokens[cue.end - 1] not in _HAVE or cue.end >= len(tokens):
+        return False
+    return participle(tokens[cue.end], SHIPPED.forms)
 
 
 def _masks(m: PhraseHit, h: PhraseHit, inside_ok: bool, subject: bool = False) -> bool:
@@ -728,12 +737,30 @@ def _weak_pairs(rule: _Rule, pairs: Sequence[_PairSpec]) -> _Rule:
     if not conditional:
         return rule
     statement = tokenize(rule.commitment.statement)
+    purposes = PhraseIndex((w, "p") for w in _L("purpose")).find(statement)
     weak = frozenset(
         p.name
         for p in conditional
-        if PhraseIndex((w, "w") for w in p.weak_if_statement).find(statement)
+        if any(
+            not _sought(hit, purposes) and not _in_a_name(hit.phrase, rule.commitment.statement)
+            for hit in PhraseIndex((w, "w") for w in p.weak_if_statement).find(statement)
+        )
     )
     return replace(rule, weak_pairs=weak)
+
+
+def _in_a_name(phrase: str, statement: str) -> bool:
+    """Every time the statement writes ``phrase`` it is inside a capitalised name ("the
+    Working Mechanism for Consultation"): the name of a body, not an outcome to produce."""
+    found = list(re.finditer(rf"(\w+)\W+({re.escape(phrase)})\b", statement, re.IGNORECASE))
+    return bool(found) and all(m[1][0].isupper() and m[2][0].isupper() for m in found)
+
+
+def _sought(outcome: PhraseHit, purposes: Sequence[PhraseHit]) -> bool:
+    """The outcome is what the talks seek, not what they must produce: a purpose cue stands
+    at most five words before it ("meet ... to seek a fair and mutually acceptable
+    settlement")."""
+    return any(0 <= outcome.start - p.end <= 5 for p in purposes)
 
 
 def _decide(
@@ -999,6 +1026,7 @@ class Matcher:
                         and self._one_clause(s, x.start, y.start)
                         and not (spec.barrier and self._barred(s, spec.barrier, x.end, y.start))
                         and not (spec.participle and self._names_known(s, x, y))
+                        and not _auxiliary_have(s.tokens, a)
                     ):
                         found = PhraseHit(x.start, y.end, spec.name, spec.keys)
                         if spec.subject_first:
