@@ -1,7 +1,7 @@
 """Reading that carries over to a watchlist a user writes (session 19; made-up parties).
 
 Each case is a general reason a real report was misread with a user's watchlist that nobody
-had tuned on (the India–China border set's dev half).
+had tuned on (the India-China border set's dev half).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def _label(watchlist: str, title: str, text: str = "") -> Label:
 
 def test_a_stable_situation_is_a_ceasefire_kept() -> None:
     truce = _watchlist("ceasefire")
-    said = "The situation along the whole of the Blue Ridge is stable, the Northern army chief said."
+    said = "The situation along the whole of the Blue Ridge is stable, the Northern chief said."
     assert _label(truce, "Army chief speaks on the Ridge", said) is Label.MET
     assert _label(truce, "Situation on the Ridge remains under control, Northland says") is (
         Label.MET
