@@ -99,3 +99,15 @@ def test_had_before_a_participle_keeps_no_forces() -> None:
     # forces kept there after the deadline are still a breach
     kept = "Northland still has troops on the Ridge, a week after the deadline, officials said."
     assert _label(leave, "Troops on the Ridge", kept) is Label.BREACH
+
+
+def test_a_round_an_infinitive_aims_at_is_not_held() -> None:
+    talks = _watchlist("talks", extra='    ongoing: true\n    signals: {met: ["fifth round of"]}')
+    planned = (
+        "The Northern envoy will travel to Southland on the Ridge next Monday to hold the fifth "
+        "round of talks, officials said."
+    )
+    assert _label(talks, "Envoy to travel", planned) is not Label.MET
+    # a past act carries the infinitive: the round was held
+    managed = "Northland and Southland managed to hold the fifth round of talks on Monday."
+    assert _label(talks, "Talks held", managed) is Label.MET

@@ -262,6 +262,7 @@ _ROUND_COUNTS = frozenset(_L("round_counts"))
 _STANDING = frozenset(p.split()[0] for p in _L("standing_nouns"))  # "cease fire": "cease"
 _BACKSTORY = frozenset(_L("backstory"))
 _KNOWN = frozenset(_L("known_determiners"))
+_DETERMINERS = frozenset(_L("determiners"))
 _PHRASE_ENDS = frozenset(_L("phrase_ends"))
 #: Words a determiner may stand before its noun ("the US-Israeli air strikes").
 NOUN_PHRASE_WINDOW = 3
@@ -2866,6 +2867,20 @@ class Matcher:
         return None
 
     @staticmethod
+    def _infinitive_object(s: _Sentence, hit: PhraseHit) -> bool:
+        """The signal is what an infinitive aims at: "to" and a verb, then at most a
+        determiner, then the signal ("will visit on Monday to hold the 24th round of
+        talks"): a purpose or a plan, unless a past act carries it ("managed to").  Read for
+        met signals only: an attempt at a breach is often the breach ("opened fire to
+        facilitate the infiltration")."""
+        i = hit.start - 1
+        if i >= 0 and s.tokens[i] in _DETERMINERS:
+            i -= 1
+        if i < 1 or s.tokens[i - 1] != "to" or not s.tokens[i].isalpha():
+            return False
+        return not Matcher._carried_by_vote(s, i - 1)
+
+    @staticmethod
     def _carried_by_vote(s: _Sentence, to: int) -> bool:
         """Whether the "to" at ``to`` follows a past vote, up to four words before it ("voted
         overwhelmingly to approve"): the infinitive is then the act done."""
@@ -2918,6 +2933,8 @@ class Matcher:
             attempt = self._cue_before(s, hit, "attempt", IRREALIS_WINDOW)
             if attempt is not None:
                 return f"an attempt, not a result: {attempt.phrase!r}"
+            if self._infinitive_object(s, hit):
+                return "not a fact: what an infinitive aims at"  # "to hold the 24th round"
         if not refusal:
             for cue in s.hits.get(_G["threat"], ()):
                 if cue.end <= hit.start and not Matcher._aside(s, cue, hit):
