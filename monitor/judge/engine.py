@@ -2868,16 +2868,19 @@ class Matcher:
 
     @staticmethod
     def _infinitive_object(s: _Sentence, hit: PhraseHit) -> bool:
-        """The signal is what an infinitive aims at: "to" and a verb, then at most a
+        """The signal is what an infinitive aims at: "to" and a verb (not a name), then a
         determiner, then the signal ("will visit on Monday to hold the 24th round of
         talks"): a purpose or a plan, unless a past act carries it ("managed to").  Read for
         met signals only: an attempt at a breach is often the breach ("opened fire to
         facilitate the infiltration")."""
-        i = hit.start - 1
-        if i >= 0 and s.tokens[i] in _DETERMINERS:
-            i -= 1
-        if i < 1 or s.tokens[i - 1] != "to" or not s.tokens[i].isalpha():
+        i = hit.start - 2  # the verb, before the determiner that opens the signal's phrase
+        if i < 1 or s.tokens[i + 1] not in _DETERMINERS or s.tokens[i - 1] != "to":
             return False
+        named = (h for hits in s.entities.values() for h in hits)
+        if not s.tokens[i].isalpha() or any(h.start <= i < h.end for h in named):
+            return False
+        if s.tokens[i] in _AUXILIARY:
+            return False  # "appears to be holding": the signal is the verb itself
         return not Matcher._carried_by_vote(s, i - 1)
 
     @staticmethod
