@@ -111,3 +111,15 @@ def test_a_round_an_infinitive_aims_at_is_not_held() -> None:
     # a past act carries the infinitive: the round was held
     managed = "Northland and Southland managed to hold the fifth round of talks on Monday."
     assert _label(talks, "Talks held", managed) is Label.MET
+
+
+def test_a_relative_clause_set_off_by_commas_is_an_aside() -> None:
+    truce = _watchlist("ceasefire", extra='    ongoing: true\n    signals: {breach: ["attack on"]}')
+    aside = (
+        "A decision to indict Marko, who took responsibility for the attack on Southern "
+        "police on the Ridge, will be made by the end of the year, the Northern prosecutor said."
+    )
+    assert _label(truce, "Prosecutor speaks", aside) is not Label.BREACH
+    # the same event told as the sentence's news is a breach
+    news = "Northern gunmen carried out an attack on Southern police on the Ridge on Tuesday."
+    assert _label(truce, "Attack on the Ridge", news) is Label.BREACH

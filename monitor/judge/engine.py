@@ -2773,6 +2773,16 @@ class Matcher:
         )
 
     @staticmethod
+    def _in_aside(s: _Sentence, hit: PhraseHit) -> bool:
+        """The signal stands in a relative clause set off by commas on both sides, which
+        tells about someone or something the sentence names ("Radoičić, *who took
+        responsibility for the attack*, ..."): background to the sentence's news."""
+        start = s.clause_start[hit.start]
+        if not 1 < start < len(s.tokens) or s.tokens[start] not in _RELATIVE_OPENERS:
+            return False
+        return s.tokens[start - 1] == "," and "," in s.tokens[hit.end :]
+
+    @staticmethod
     def _aside(s: _Sentence, cue: PhraseHit, hit: PhraseHit) -> bool:
         """Whether ``cue`` stands in a relative clause set off by commas that closes before the
         signal ("Northland, *which has threatened* to use force, said the merger stalled")."""
@@ -2896,6 +2906,8 @@ class Matcher:
         why = self._negated_or_planned(rule, s, hit)
         if why is not None:
             return why
+        if self._in_aside(s, hit):
+            return "an aside: a relative clause set off by commas"
         if b.cessation_blocks_breach and label is Label.BREACH:
             stop = self._cue_before(s, hit, "stop", CESSATION_WINDOW)
             if stop is not None:
