@@ -39,6 +39,7 @@ from monitor.bench import BenchArticle, generated_commitments, sample_articles
 from monitor.clock import FakeClock
 from monitor.config import AlertsConfig, Config, FeedConfig, OutboxConfig
 from monitor.errors import InputError
+from monitor.models import Status
 from monitor.parse import parse_feed
 
 FEEDS = 200
@@ -65,6 +66,8 @@ class ScaleReport:
     repoll_cpu: float
     repoll_new: int
     status_seconds: float
+    page_seconds: float
+    commitment_page_seconds: float
     peak_rss_mb: float
 
     def lines(self) -> list[str]:
@@ -78,8 +81,25 @@ class ScaleReport:
             f"   cpu {self.repoll_cpu:6.2f} s   (target < 1 s cpu; {self.repoll_new} new)",
             f"status (upgrade, sync, queries)   wall {self.status_seconds:6.2f} s"
             f"   (target < 0.5 s)",
+            f"status page: '/' wall {self.page_seconds:6.2f} s, a commitment's page wall "
+            f"{self.commitment_page_seconds:6.2f} s",
             f"peak RSS of the measuring process   {self.peak_rss_mb:6.1f} MB   (target < 150 MB)",
         ]
+
+
+def _page_seconds(m: pipeline.Monitor, path: str) -> float:
+    """Wall seconds to render one page of the status site (in process, no server)."""
+    from werkzeug.test import Client
+
+    from monitor import web
+
+    client = Client(web.WebApp(m))
+    wall = time.perf_counter()
+    response = client.get(path)
+    seconds = time.perf_counter() - wall
+    if response.status_code != 200:
+        raise RuntimeError(f"status page {path}: HTTP {response.status_code}")
+    return seconds
 
 
 # --- the feeds, served locally ------------------------------------------------------------
@@ -251,8 +271,8 @@ def fill(url: str, n: int, feed_ids: Sequence[int], commitment_ids: Sequence[str
         history = [
             {
                 "commitment_id": cid,
-                "from_status": "pending",
-                "to_status": "at_risk",
+                "from_status": Status.PENDING.value,
+                "to_status": Status.AT_RISK.value,
                 "at": now - timedelta(days=30),
                 "reason": "bench",
                 "evidence_ids": [],
@@ -446,6 +466,9 @@ def run_scale(
             status_store.outbox_counts()
             status_store.outbox(limit=200)
             status_seconds = time.perf_counter() - wall
+            say("status page ...")
+            page_seconds = _page_seconds(sm, "/")
+            commitment_page_seconds = _page_seconds(sm, f"/commitments/{config.commitments[0].id}")
         finally:
             status_store.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
@@ -464,6 +487,8 @@ def run_scale(
         repoll_cpu=repoll_cpu,
         repoll_new=second.poll.new_articles,
         status_seconds=status_seconds,
+        page_seconds=page_seconds,
+        commitment_page_seconds=commitment_page_seconds,
         peak_rss_mb=peak,
     )
 

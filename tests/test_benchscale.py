@@ -22,6 +22,7 @@ def test_bench_scale_fills_and_measures(tmp_path: Path) -> None:
     assert re.search(r"cycle with 100 new articles\s+wall\s+\d+\.\d\d s", out)
     assert re.search(r"re-poll of 200 unchanged feeds .*\(target < 1 s cpu; 0 new\)", out)
     assert re.search(r"status \(upgrade, sync, queries\)\s+wall\s+\d+\.\d\d s", out)
+    assert re.search(r"status page: '/' wall\s+\d+\.\d\d s, a commitment's page wall\s+\d+", out)
     assert re.search(r"peak RSS of the measuring process\s+\d+\.\d MB", out)
 
 
