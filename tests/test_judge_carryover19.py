@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from monitor.config import parse_config
 from monitor.judge import Matcher
 from monitor.models import Label
@@ -85,41 +87,43 @@ def test_talks_held_are_the_promise_when_the_statement_only_seeks_an_outcome() -
     assert _label(produce, "Envoys meet", held) is not Label.MET
 
 
-def test_had_before_a_participle_keeps_no_forces() -> None:
-    leave = _watchlist(
-        "withdrawal",
-        "Northland withdraws its troops from the Ridge.",
-        "    deadline: 2025-11-05",
-    )
-    blocked = (
+# Told, not reported: in each case the first story does not count as the label, and the
+# same event told as the news does.
+TOLD = [
+    pytest.param(
+        ("withdrawal", "Northland withdraws from the Ridge.", "    deadline: 2025-11-05"),
+        # "had" before a participle is that verb's auxiliary: no forces kept
         "Northland had blocked the Southern army from patrolling the Ridge, but the blockade "
-        "will now be removed, officials said."
-    )
-    assert _label(leave, "Patrols on the Ridge", blocked) is not Label.BREACH
-    # forces kept there after the deadline are still a breach
-    kept = "Northland still has troops on the Ridge, a week after the deadline, officials said."
-    assert _label(leave, "Troops on the Ridge", kept) is Label.BREACH
-
-
-def test_a_round_an_infinitive_aims_at_is_not_held() -> None:
-    talks = _watchlist("talks", extra='    ongoing: true\n    signals: {met: ["fifth round of"]}')
-    planned = (
+        "will now be removed, officials said.",
+        "Northland still has troops on the Ridge, a week after the deadline, officials said.",
+        Label.BREACH,
+        id="had-is-an-auxiliary",
+    ),
+    pytest.param(
+        ("talks", "", '    ongoing: true\n    signals: {met: ["fifth round of"]}'),
+        # what an infinitive aims at is a plan, unless a past act carries it
         "The Northern envoy will travel to Southland on the Ridge next Monday to hold the fifth "
-        "round of talks, officials said."
-    )
-    assert _label(talks, "Envoy to travel", planned) is not Label.MET
-    # a past act carries the infinitive: the round was held
-    managed = "Northland and Southland managed to hold the fifth round of talks on Monday."
-    assert _label(talks, "Talks held", managed) is Label.MET
-
-
-def test_a_relative_clause_set_off_by_commas_is_an_aside() -> None:
-    truce = _watchlist("ceasefire", extra='    ongoing: true\n    signals: {breach: ["attack on"]}')
-    aside = (
+        "round of talks, officials said.",
+        "Northland and Southland managed to hold the fifth round of talks on Monday.",
+        Label.MET,
+        id="an-infinitive-aims-at-it",
+    ),
+    pytest.param(
+        ("ceasefire", "", '    ongoing: true\n    signals: {breach: ["attack on"]}'),
+        # a relative clause set off by commas tells about someone: an aside
         "A decision to indict Marko, who took responsibility for the attack on Southern "
-        "police on the Ridge, will be made by the end of the year, the Northern prosecutor said."
-    )
-    assert _label(truce, "Prosecutor speaks", aside) is not Label.BREACH
-    # the same event told as the sentence's news is a breach
-    news = "Northern gunmen carried out an attack on Southern police on the Ridge on Tuesday."
-    assert _label(truce, "Attack on the Ridge", news) is Label.BREACH
+        "police on the Ridge, will be made by the end of the year, the Northern prosecutor said.",
+        "Northern gunmen carried out an attack on Southern police on the Ridge on Tuesday.",
+        Label.BREACH,
+        id="a-relative-clause-aside",
+    ),
+]
+
+
+@pytest.mark.parametrize(("watchlist", "told", "news", "label"), TOLD)
+def test_an_event_told_is_not_reported(
+    watchlist: tuple[str, str, str], told: str, news: str, label: Label
+) -> None:
+    wl = _watchlist(*watchlist)
+    assert _label(wl, "A story from the Ridge", told) is not label
+    assert _label(wl, "News from the Ridge", news) is label
