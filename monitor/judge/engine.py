@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from itertools import accumulate, pairwise
 
 from monitor.judge.data import SHIPPED, Behaviour, KindData
-from monitor.judge.inflect import auxiliary_forms, bare_forms, demonyms, phrase_forms
+from monitor.judge.inflect import auxiliary_forms, bare_forms, demonyms, participle, phrase_forms
 from monitor.judge.language import DETECTOR
 from monitor.judge.text import (
     PUNCTUATION,
@@ -226,6 +226,7 @@ SIGNAL_PHRASE_WINDOW = 10
 _RELATIVE_OPENERS = frozenset({"which", "who", "whose", "whom"})
 #: Auxiliaries that make the signal after them its clause's own verb ("... *has* stalled").
 _FINITE = frozenset({"has", "have", "had", "is", "are", "was", "were", "been"})
+_HAVE = frozenset({"has", "have", "had"})
 #: Words that join names ("government *of* Northland"): no part of the name itself.
 _FUNCTION_WORDS = frozenset({"the", "of", "a", "an", "and", "in", "on", "for", "to", "s", "-"})
 #: Hostilities before a ceasefire noun this close after a ``PRIOR_TO`` cue happened before it.
@@ -262,6 +263,7 @@ _ROUND_COUNTS = frozenset(_L("round_counts"))
 _STANDING = frozenset(p.split()[0] for p in _L("standing_nouns"))  # "cease fire": "cease"
 _BACKSTORY = frozenset(_L("backstory"))
 _KNOWN = frozenset(_L("known_determiners"))
+_DETERMINERS = frozenset(_L("determiners"))
 _PHRASE_ENDS = frozenset(_L("phrase_ends"))
 #: Words a determiner may stand before its noun ("the US-Israeli air strikes").
 NOUN_PHRASE_WINDOW = 3
@@ -484,6 +486,14 @@ def _noun_form(c: Commitment, tokens: Sequence[str], h: PhraseHit) -> bool:
 def _past_form(token: str) -> bool:
     """A regular past form ("freed", "released")."""
     return len(token) > 4 and token.endswith("ed")
+
+
+def _auxiliary_have(tokens: Sequence[str], cue: PhraseHit) -> bool:
+    """A cue ending in "has", "have" or "had" with a past participle after it is the
+    auxiliary of that verb, not possession ("had blocked the army" keeps no army)."""
+    if tokens[cue.end - 1] not in _HAVE or cue.end >= len(tokens):
+        return False
+    return participle(tokens[cue.end], SHIPPED.forms)
 
 
 def _masks(m: PhraseHit, h: PhraseHit, inside_ok: bool, subject: bool = False) -> bool:
@@ -726,7 +736,7 @@ def _rule(
     grams = _grams(tokenize(c.statement))
     key: tuple[object, ...] = (kn, c.topics_required, c.exceptions, c.parties)
     key += (c.subjects, c.effective_at, c.window_start_at, c.deadline_at, c.ended_at)
-    key += (c.ongoing, grams)
+    key += (c.ongoing, grams, c.statement)  # (the statement's case too: see _in_a_name)
     names = (*c.parties, *c.subjects)
     return _Rule(
         commitment=c,
@@ -766,10 +776,14 @@ def _weak_pairs(rule: _Rule, pairs: Sequence[_PairSpec]) -> _Rule:
     if not conditional:
         return rule
     statement = tokenize(rule.commitment.statement)
+    purposes = PhraseIndex((w, "p") for w in _L("purpose")).find(statement)
     weak = frozenset(
         p.name
         for p in conditional
-        if PhraseIndex((w, "w") for w in p.weak_if_statement).find(statement)
+        if any(
+            not _sought(hit, purposes) and not _in_a_name(hit.phrase, rule.commitment.statement)
+            for hit in PhraseIndex((w, "w") for w in p.weak_if_statement).find(statement)
+        )
     )
     return replace(rule, weak_pairs=weak)
 
@@ -780,6 +794,20 @@ def _for_commitment(v: Verdict, commitment_id: str) -> Verdict:
     out = object.__new__(Verdict)
     out.__dict__.update(v.__dict__, commitment_id=commitment_id)
     return out
+
+
+def _in_a_name(phrase: str, statement: str) -> bool:
+    """Every time the statement writes ``phrase`` it is inside a capitalised name ("the
+    Working Mechanism for Consultation"): the name of a body, not an outcome to produce."""
+    found = list(re.finditer(rf"(\w+)\W+({re.escape(phrase)})\b", statement, re.IGNORECASE))
+    return bool(found) and all(m[1][0].isupper() and m[2][0].isupper() for m in found)
+
+
+def _sought(outcome: PhraseHit, purposes: Sequence[PhraseHit]) -> bool:
+    """The outcome is what the talks seek, not what they must produce: a purpose cue stands
+    at most five words before it ("meet ... to seek a fair and mutually acceptable
+    settlement")."""
+    return any(0 <= outcome.start - p.end <= 5 for p in purposes)
 
 
 def _decide(
@@ -1111,6 +1139,7 @@ class Matcher:
                         and self._one_clause(s, x.start, y.start)
                         and not (spec.barrier and self._barred(s, spec.barrier, x.end, y.start))
                         and not (spec.participle and self._names_known(s, x, y))
+                        and not _auxiliary_have(s.tokens, a)
                     ):
                         found = PhraseHit(x.start, y.end, spec.name, spec.keys)
                         if spec.subject_first:
@@ -2885,6 +2914,16 @@ class Matcher:
         )
 
     @staticmethod
+    def _in_aside(s: _Sentence, hit: PhraseHit) -> bool:
+        """The signal stands in a relative clause set off by commas on both sides, which
+        tells about someone or something the sentence names ("Radoičić, *who took
+        responsibility for the attack*, ..."): background to the sentence's news."""
+        start = s.clause_start[hit.start]
+        if not 1 < start < len(s.tokens) or s.tokens[start] not in _RELATIVE_OPENERS:
+            return False
+        return s.tokens[start - 1] == "," and "," in s.tokens[hit.end :]
+
+    @staticmethod
     def _aside(s: _Sentence, cue: PhraseHit, hit: PhraseHit) -> bool:
         """Whether ``cue`` stands in a relative clause set off by commas that closes before the
         signal ("Northland, *which has threatened* to use force, said the merger stalled")."""
@@ -2982,6 +3021,23 @@ class Matcher:
         return None
 
     @staticmethod
+    def _infinitive_object(s: _Sentence, hit: PhraseHit) -> bool:
+        """The signal is what an infinitive aims at: "to" and a verb (not a name), then a
+        determiner, then the signal ("will visit on Monday to hold the 24th round of
+        talks"): a purpose or a plan, unless a past act carries it ("managed to").  Read for
+        met signals only: an attempt at a breach is often the breach ("opened fire to
+        facilitate the infiltration")."""
+        i = hit.start - 2  # the verb, before the determiner that opens the signal's phrase
+        if i < 1 or s.tokens[i + 1] not in _DETERMINERS or s.tokens[i - 1] != "to":
+            return False
+        named = (h for hits in s.entities.values() for h in hits)
+        if not s.tokens[i].isalpha() or any(h.start <= i < h.end for h in named):
+            return False
+        if s.tokens[i] in _AUXILIARY:
+            return False  # "appears to be holding": the signal is the verb itself
+        return not Matcher._carried_by_vote(s, i - 1)
+
+    @staticmethod
     def _carried_by_vote(s: _Sentence, to: int) -> bool:
         """Whether the "to" at ``to`` follows a past vote, up to four words before it ("voted
         overwhelmingly to approve"): the infinitive is then the act done."""
@@ -2994,6 +3050,8 @@ class Matcher:
         why = self._negated_or_planned(rule, s, hit)
         if why is not None:
             return why
+        if self._in_aside(s, hit):
+            return "an aside: a relative clause set off by commas"
         if b.cessation_blocks_breach and label is Label.BREACH:
             stop = self._cue_before(s, hit, "stop", CESSATION_WINDOW)
             if stop is not None:
@@ -3035,6 +3093,8 @@ class Matcher:
             attempt = self._cue_before(s, hit, "attempt", IRREALIS_WINDOW)
             if attempt is not None:
                 return f"an attempt, not a result: {attempt.phrase!r}"
+            if self._infinitive_object(s, hit):
+                return "not a fact: what an infinitive aims at"  # "to hold the 24th round"
         if not refusal:
             for cue in s.hits.get(_G["threat"], ()):
                 if cue.end <= hit.start and not Matcher._aside(s, cue, hit):

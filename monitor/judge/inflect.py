@@ -65,7 +65,7 @@ def bare_forms(phrase: str, irregular: Mapping[str, tuple[str, ...]] | None = No
     if not words or words[0][1]:
         return set()
     first = words[0][0]
-    if irregular and first in irregular and _participle(first, irregular):
+    if irregular and first in irregular and participle(first, irregular):
         return {irregular[first][0]}
     if not first.endswith("ed"):
         return set()
@@ -130,7 +130,7 @@ AUXILIARIES = (
 )
 
 
-def _participle(word: str, irregular: Mapping[str, tuple[str, ...]]) -> bool:
+def participle(word: str, irregular: Mapping[str, tuple[str, ...]]) -> bool:
     """A past form: a regular -ed word, or an irregular form other than the base, -s, -ing."""
     if word in irregular:
         group = irregular[word]
@@ -149,7 +149,7 @@ def auxiliary_forms(phrase: str, irregular: Mapping[str, tuple[str, ...]]) -> li
         before = words[i - 1][0]
         if prefix or before in irregular.get("be", ()) or before in irregular.get("have", ()):
             return []
-        if _participle(w, irregular):
+        if participle(w, irregular):
             return [" ".join([*spelled[:i], aux, *spelled[i:]]) for aux in AUXILIARIES]
     return []
 
