@@ -324,6 +324,8 @@ class ParsePool:
         with self._lock:
             if self._pending:
                 return False
+        # Read without the dispatcher's lock: a job in hand between the queue and a worker
+        # can be missed, which only makes the poll act a moment early, never lose anything.
         busy = [w for w in list(self._workers) if w.job is not None]
         return bool(busy) and all(w.slowed for w in busy)
 

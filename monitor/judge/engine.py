@@ -3009,7 +3009,7 @@ class Matcher:
             and s.tokens[hit.start] in self._bare
             and not set(hit.keys).isdisjoint((rule.breach[0], rule.met[0]))
             and phrase_words(hit.phrase) not in self._written_bare
-            and not self._carried_by_vote(s, hit.start - 1)
+            and not self._carried_by_past_act(s, hit.start - 1)
         ):
             return "not a fact: an infinitive"  # "for Northland to lift its measures"
         for cue in s.hits.get(_G["expected"], ()):
@@ -3035,12 +3035,13 @@ class Matcher:
             return False
         if s.tokens[i] in _AUXILIARY:
             return False  # "appears to be holding": the signal is the verb itself
-        return not Matcher._carried_by_vote(s, i - 1)
+        return not Matcher._carried_by_past_act(s, i - 1)
 
     @staticmethod
-    def _carried_by_vote(s: _Sentence, to: int) -> bool:
-        """Whether the "to" at ``to`` follows a past vote, up to four words before it ("voted
-        overwhelmingly to approve"): the infinitive is then the act done."""
+    def _carried_by_past_act(s: _Sentence, to: int) -> bool:
+        """Whether the "to" at ``to`` follows a past act that carries it out, up to four words
+        before it ("voted overwhelmingly to approve", "managed to hold"; ``carried_by``): the
+        infinitive is then the act done."""
         before = s.tokens[max(0, to - 5) : to]
         return not _CARRIED_BY.isdisjoint(before) and PUNCTUATION.isdisjoint(before)
 
