@@ -344,7 +344,8 @@ class _Rule:
     venues: frozenset[tuple[tuple[str, bool], ...]]  # the places it names (_L("venues"))
     b: Behaviour  # how its kind is judged
     mutual: bool = False  # its statement binds every party ("both sides will pull back")
-    #: Two-cue signals that are weak for it: its statement names an outcome they do not show.
+    #: Two-cue signals that are weak for it: its statement names an outcome they do not show;
+    #: and signals that tell only of an outcome not produced, when its statement names none.
     weak_pairs: frozenset[str] = frozenset()
     #: Its kind's two-cue signals that must be with its parties, or name them (by name).
     counterpart_pairs: frozenset[str] = frozenset()
@@ -353,6 +354,8 @@ class _Rule:
     signal_keys: frozenset[str] = frozenset()
     #: The days the pledge names: said, effective, deadline, window, renewals' deadlines.
     pledge_days: tuple[date, ...] = ()
+    #: Its topics of one word written in lower case ("road"), not a name ("Jeddah").
+    common_topics: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -422,6 +425,13 @@ def _grams(
     words = [("" if i in skip else t) for i, t in enumerate(tokens) if t[:1].isalnum()]
     grams = zip(*(words[k:] for k in range(n)), strict=False)  # (each run of n words)
     return frozenset(g for g in grams if "" not in g) if skip else frozenset(grams)
+
+
+def _common_topics_only(rule: _Rule, art: _Article) -> bool:
+    """Whether every topic word the article has of the commitment is a common word of one
+    (its kind's, or one the user wrote in lower case: "road", "traffic"), no name."""
+    common = rule.common_topics
+    return all(h.phrase in common for s in art.sentences for h in s.hits.get(rule.topic, ()))
 
 
 def _pledge_days(c: Commitment) -> tuple[date, ...]:
@@ -745,6 +755,7 @@ def _rule(
         met=(pre + "M", f"K:{kn}:M"),
         signal_keys=frozenset((pre + "B", f"K:{kn}:B", pre + "M", f"K:{kn}:M")),
         pledge_days=_pledge_days(c),
+        common_topics=own([t for t in c.topics if " " not in t.strip() and t.islower()]),
         weak=f"K:{kn}:W",
         exclude=pre + "X",
         kind_topic=f"K:{kn}:T",
@@ -769,23 +780,31 @@ def _rule(
     )
 
 
-def _weak_pairs(rule: _Rule, pairs: Sequence[_PairSpec]) -> _Rule:
-    """The rule with the names of its kind's pairs that its statement makes weak."""
-    kind = f"K:{_vocabulary(rule.commitment).name}:"
+def _weak_pairs(
+    rule: _Rule,
+    pairs: Sequence[_PairSpec],
+    canon: Mapping[tuple[tuple[str, bool], ...], str],
+) -> _Rule:
+    """The rule with the names of its kind's pairs that its statement makes weak, and of its
+    kind's ``outcome_breach`` signals when the statement names none of the kind's outcomes."""
+    vocabulary = _vocabulary(rule.commitment)
+    kind = f"K:{vocabulary.name}:"
     conditional = [p for p in pairs if p.weak_if_statement and p.key.startswith(kind)]
-    if not conditional:
+    if not conditional and not vocabulary.outcome_breach:
         return rule
     statement = tokenize(rule.commitment.statement)
     purposes = PhraseIndex((w, "p") for w in _L("purpose")).find(statement)
-    weak = frozenset(
-        p.name
-        for p in conditional
-        if any(
+
+    def names_one(phrases: Sequence[str]) -> bool:
+        return any(
             not _sought(hit, purposes) and not _in_a_name(hit.phrase, rule.commitment.statement)
-            for hit in PhraseIndex((w, "w") for w in p.weak_if_statement).find(statement)
+            for hit in PhraseIndex((w, "w") for w in phrases).find(statement)
         )
-    )
-    return replace(rule, weak_pairs=weak)
+
+    weak = {p.name for p in conditional if names_one(p.weak_if_statement)}
+    if vocabulary.outcome_breach and not names_one(vocabulary.outcomes):
+        weak.update(canon.get(phrase_words(p), p) for p in vocabulary.outcome_breach)
+    return replace(rule, weak_pairs=frozenset(weak))
 
 
 def _for_commitment(v: Verdict, commitment_id: str) -> Verdict:
@@ -895,7 +914,7 @@ class Matcher:
             canon.setdefault(phrase_words(phrase), phrase)
         self._bases = _form_bases(forms, canon)
         profiles: dict[tuple[object, ...], int] = {}
-        rules = [_weak_pairs(_rule(c, canon, profiles), pairs) for c in commitments]
+        rules = [_weak_pairs(_rule(c, canon, profiles), pairs, canon) for c in commitments]
         self._index = PhraseIndex(entries)
         self._rules = tuple(rules)
         self._pairs = tuple(pairs)
@@ -907,6 +926,10 @@ class Matcher:
         self._cond_multi = frozenset(p for p in _L("conditional") if " " in p)
         #: Every party the watchlist binds (who may act in someone else's commitment).
         self._actors = frozenset(p for c in commitments for p in c.parties)
+        #: The parties of its truces (kinds where militant attacks are no breach): who fights.
+        self._fighters = frozenset(
+            p for r in rules if r.b.militant_attack_not_breach for p in r.commitment.parties
+        )
         #: The subjects no commitment binds: places and things, which never act.
         self._places = frozenset(x for c in commitments for x in c.subjects) - self._actors
         self._exclude_keys = frozenset(f"C:{c.id}:X" for c in commitments if c.exclude)
@@ -1318,8 +1341,9 @@ class Matcher:
         if c.topics_required and rule.topic not in keys:
             return True
         art_topic = rule.topic in keys or rule.kind_topic in keys
-        if not art_topic and _G["mil"] not in keys and not any(n in art.entities for n in names):
-            return True
+        if not any(n in art.entities for n in names) and _G["mil"] not in keys:
+            if not art_topic or _common_topics_only(rule, art):
+                return True
         if not art_topic and self._at_another_place(c, art):
             return True
         excluded = art.count(rule.exclude) if rule.exclude in keys else 0
@@ -1368,7 +1392,11 @@ class Matcher:
                 ]
             if sig:
                 here.append(self._weigh(rule, s, art, label, sig, strong))
-                firsts[label] = min(h.start for h in sig)
+                # (a signal its statement makes weak contradicts nothing: "held, but no
+                # breakthrough" for talks that need only be held)
+                contra = [h.start for h in sig if h.phrase not in rule.weak_pairs]
+                if contra:
+                    firsts[label] = min(contra)
                 sigs[label] = sig
         self._conceded(s, here, firsts)
         self._backstory(rule, s, here, sigs)
@@ -2219,6 +2247,10 @@ class Matcher:
             third = self._third_party_subject(w)
             if third is not None:
                 w.blocks.append(f"{third} acts, not a party to it")
+            else:
+                other = self._others_fighting(w)
+                if other is not None:
+                    w.blocks.append(f"fighting with {other}, a party of another commitment")
         if breach and b.breach_needs_group and len(c.parties) > 1:
             if c.parties[-1] not in s.entities:
                 w.blocks.append("the group is not named in the sentence")
@@ -2360,6 +2392,23 @@ class Matcher:
                 return None
             found = subject
         return found
+
+    def _others_fighting(self, w: _Weighing) -> str | None:
+        """ "Clashes between government forces and Eastern tribes", for a truce between
+        Westland and the government: hostilities in a clause that names a party of another of
+        the watchlist's truces (neither a party nor a subject of this one), in a sentence that
+        names fewer than two of this one's parties.  That other truce's fighting."""
+        s, c = w.s, w.rule.commitment
+        if len(c.parties) < 2 or _G["both"] in s.hits or self._acting_parties(s, c) >= 2:
+            return None
+        known = {*c.parties, *c.subjects}
+        clauses = {s.clause_start[h.start] for h in w.live}
+        for eid, ms in s.entities.items():
+            if eid in known or eid not in self._fighters:
+                continue
+            if any(s.clause_start[m.start] in clauses for m in ms):
+                return eid
+        return None
 
     @staticmethod
     def _militant_clause(w: _Weighing) -> bool:
@@ -2698,7 +2747,11 @@ class Matcher:
         """The sentence's venue mentions: the commitment's own, and others."""
         own: list[PhraseHit] = []
         other: list[PhraseHit] = []
+        tokens = s.tokens
         for h in s.hits.get(_G["venue"], ()):
+            before = tokens[max(0, h.start - 4) : h.start]
+            if before[-1:] == ["between"] or (before[-1:] == ["and"] and "between" in before):
+                continue  # "the gap between Eastport and Westport": governments, not a venue
             (own if phrase_words(h.phrase) in rule.venues else other).append(h)
         return own, other
 
