@@ -2271,6 +2271,10 @@ class Matcher:
             if ground is not None:
                 w.blocks.append(f"one side's operation on its own ground: {ground!r}")
         self._counterpart_guards(w)
+        if b.own_place_only and c.subjects:
+            place = self._other_place(c, s, w.art)
+            if place is not None:
+                w.blocks.append(f"at another commitment's place: {place}")
         if not breach and b.met_names_the_told and not self._names_the_told(w):
             w.blocks.append("names no one it must tell (its other parties or the mediators)")
         label = "breach" if breach else "met"
@@ -2292,6 +2296,17 @@ class Matcher:
             named = sum(1 for p in c.parties if p in s.entities)
             if named < 2 or any(e not in known and e in self._actors for e in s.entities):
                 w.blocks.append("not named as between its parties")
+
+    def _other_place(self, c: Commitment, s: _Sentence, art: _Article) -> str | None:
+        """A place of another of the watchlist's commitments that the sentence is at: one it
+        names, with none of the commitment's own; or, when it names no place, one the article
+        names, when the article names none of the commitment's own."""
+        if not s.entities.keys().isdisjoint(c.subjects):
+            return None
+        place = next((e for e in s.entities if e in self._places), None)
+        if place is not None or any(x in art.entities for x in c.subjects):
+            return place
+        return next((e for e in art.entities if e in self._places), None)
 
     @staticmethod
     def _acting_parties(s: _Sentence, c: Commitment) -> int:
