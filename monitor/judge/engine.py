@@ -427,6 +427,17 @@ def _grams(
     return frozenset(g for g in grams if "" not in g) if skip else frozenset(grams)
 
 
+def _attributive(tokens: Sequence[str], cue: PhraseHit) -> bool:
+    """A one-word past participle after a determiner (and an adverb): it describes the noun
+    after it ("the recently *signed* declaration"), a known thing, not an event told."""
+    if cue.end - cue.start != 1 or not participle(tokens[cue.start], SHIPPED.forms):
+        return False
+    i = cue.start - 1
+    if i > 0 and tokens[i].endswith("ly"):
+        i -= 1
+    return i >= 0 and tokens[i] in _DETERMINERS
+
+
 def _common_topics_only(rule: _Rule, art: _Article) -> bool:
     """Whether every topic word the article has of the commitment is a common word of one
     (its kind's, or one the user wrote in lower case: "road", "traffic"), no name."""
@@ -1160,6 +1171,7 @@ class Matcher:
                     if (
                         gap <= spec.window
                         and self._one_clause(s, x.start, y.start)
+                        and not (x is a and _attributive(s.tokens, a))
                         and not (spec.barrier and self._barred(s, spec.barrier, x.end, y.start))
                         and not (spec.participle and self._names_known(s, x, y))
                         and not _auxiliary_have(s.tokens, a)
