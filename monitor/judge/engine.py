@@ -2259,10 +2259,11 @@ class Matcher:
             third = self._third_party_subject(w)
             if third is not None:
                 w.blocks.append(f"{third} acts, not a party to it")
-            else:
-                other = self._others_fighting(w)
-                if other is not None:
-                    w.blocks.append(f"fighting with {other}, a party of another commitment")
+        if b.militant_attack_not_breach and w.live and not w.blocks:
+            other = self._others_fighting(w)
+            if other is not None:
+                what = "fighting" if breach else "calm"
+                w.blocks.append(f"{what} with {other}, a party of another truce")
         if breach and b.breach_needs_group and len(c.parties) > 1:
             if c.parties[-1] not in s.entities:
                 w.blocks.append("the group is not named in the sentence")
@@ -2422,19 +2423,27 @@ class Matcher:
 
     def _others_fighting(self, w: _Weighing) -> str | None:
         """ "Clashes between government forces and Eastern tribes", for a truce between
-        Westland and the government: hostilities in a clause that names a party of another of
-        the watchlist's truces (neither a party nor a subject of this one), in a sentence that
-        names fewer than two of this one's parties.  That other truce's fighting."""
+        Westland and the government: hostilities in a sentence that names fewer than two of
+        this one's parties and a party of another of the watchlist's truces (neither a party
+        nor a subject of this one), or in an article that names such parties more often than
+        this one's parties the sentence leaves out.  That other truce's fighting."""
         s, c = w.s, w.rule.commitment
-        if len(c.parties) < 2 or _G["both"] in s.hits or self._acting_parties(s, c) >= 2:
+        if len(c.parties) < 2 or self._acting_parties(s, c) >= 2:
             return None
         known = {*c.parties, *c.subjects}
-        clauses = {s.clause_start[h.start] for h in w.live}
-        for eid, ms in s.entities.items():
-            if eid in known or eid not in self._fighters:
-                continue
-            if any(s.clause_start[m.start] in clauses for m in ms):
-                return eid
+        other = next((e for e in s.entities if e not in known and e in self._fighters), None)
+        if other is not None and _G["both"] not in s.hits:
+            return other
+        # naming no one else ("both sides" included): the article's other fighters, when it
+        # names them more often than this one's parties the sentence leaves out ("Clashes
+        # erupted in Eastvale" in a story of the tribes' truce)
+        absent = [p for p in c.parties if p not in s.entities]
+        others = [e for e in w.art.entities if e not in known and e in self._fighters]
+        if not others:
+            return None
+        mentions = Counter(e for t in w.art.sentences for e, ms in t.entities.items() for _ in ms)
+        if sum(mentions[e] for e in others) > sum(mentions[p] for p in absent):
+            return max(others, key=lambda e: mentions[e])
         return None
 
     @staticmethod
