@@ -941,6 +941,13 @@ class Matcher:
         self._fighters = frozenset(
             p for r in rules if r.b.militant_attack_not_breach for p in r.commitment.parties
         )
+        #: Each of them -> the parties of the truces it is a party of.
+        mates: dict[str, set[str]] = {}
+        for r in rules:
+            if r.b.militant_attack_not_breach:
+                for p in r.commitment.parties:
+                    mates.setdefault(p, set()).update(r.commitment.parties)
+        self._truce_mates = {p: frozenset(ps) for p, ps in mates.items()}
         #: The subjects no commitment binds: places and things, which never act.
         self._places = frozenset(x for c in commitments for x in c.subjects) - self._actors
         self._exclude_keys = frozenset(f"C:{c.id}:X" for c in commitments if c.exclude)
@@ -2426,7 +2433,8 @@ class Matcher:
         Westland and the government: hostilities in a sentence that names fewer than two of
         this one's parties and a party of another of the watchlist's truces (neither a party
         nor a subject of this one), or in an article that names such parties more often than
-        this one's parties the sentence leaves out.  That other truce's fighting."""
+        this one's own parties (not the other truce's too) that the sentence leaves out.  That
+        other truce's fighting."""
         s, c = w.s, w.rule.commitment
         if len(c.parties) < 2 or self._acting_parties(s, c) >= 2:
             return None
@@ -2437,10 +2445,12 @@ class Matcher:
         # naming no one else ("both sides" included): the article's other fighters, when it
         # names them more often than this one's parties the sentence leaves out ("Clashes
         # erupted in Eastvale" in a story of the tribes' truce)
-        absent = [p for p in c.parties if p not in s.entities]
         others = [e for e in w.art.entities if e not in known and e in self._fighters]
         if not others:
             return None
+        # (this one's parties that are not the other truces' too)
+        shared = {p for e in others for p in self._truce_mates[e]}
+        absent = [p for p in c.parties if p not in s.entities and p not in shared]
         mentions = Counter(e for t in w.art.sentences for e, ms in t.entities.items() for _ in ms)
         if sum(mentions[e] for e in others) > sum(mentions[p] for p in absent):
             return max(others, key=lambda e: mentions[e])

@@ -1,0 +1,144 @@
+"""Reading that carries over to a watchlist a user writes (session 20; made-up parties).
+
+Each case is a general reason a real report was misread with a user's watchlist that nobody
+had tuned on (the dev halves of three new real-news sets): two truces that share a party and
+a place, talks that need only be held, a capital named for its government, topic words that
+are common words, a withdrawal from another commitment's place, a participle that describes
+its noun.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from monitor.config import parse_config
+from monitor.judge import Matcher
+from monitor.models import Label
+from tests.helpers import first_label, made_up_watchlist
+
+AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
+
+ENTITIES = """
+entities:
+  north: {name: North, aliases: [North, Northern, Northland, Northern jets]}
+  south: {name: South, aliases: [South, Southern, Southland, Southern forces, government forces]}
+  tribes: {name: the tribes, aliases: [tribesmen, tribal fighters, Eastern tribes]}
+  vale: {name: Eastvale, aliases: [Eastvale]}
+  ridge: {name: the Ridge, aliases: [Ridge, the Ridge, Blue Ridge]}
+"""
+
+# A second truce: the South and the tribes, in Eastvale.
+TRIBES = """  - id: tribes
+    title: The Eastvale truce holds
+    statement: Southern forces and the tribes stop fighting in Eastvale.
+    kind: ceasefire
+    said_by: A mediator
+    parties: [south, tribes]
+    subjects: [vale]
+    effective: 2025-11-01
+    ongoing: true
+"""
+
+
+def _label(watchlist: str, title: str, text: str = "") -> Label:
+    return first_label(watchlist, title, text, AT)
+
+
+def test_another_truces_fighting_is_not_this_ones() -> None:
+    truce = made_up_watchlist(ENTITIES, "ceasefire", subjects="[vale, ridge]", more=TRIBES)
+    tribal = "Clashes broke out in Eastvale on Tuesday between Southern forces and tribesmen."
+    assert _label(truce, "Eastvale fighting", tribal) is not Label.BREACH
+    # the same words, with this truce's other party: its breach
+    ours = "Clashes broke out in Eastvale on Tuesday between Southern forces and Northern troops."
+    assert _label(truce, "Eastvale fighting", ours) is Label.BREACH
+    # naming no one, in a story of the tribes' fighting; with the North named once in passing
+    story = (
+        "Fierce clashes erupted in Eastvale on Tuesday, residents said. The tribal fighters "
+        "accused Southern forces of shelling their villages, and the Eastern tribes called for "
+        "help. Northland said it was watching."
+    )
+    assert _label(truce, "Clashes erupt in Eastvale", story) is not Label.BREACH
+    # and its calm is that truce's calm, not this one's
+    calm = "Calm returned to Eastvale on Sunday after tribal fighters and Southern forces agreed."
+    assert _label(truce, "Calm in Eastvale", calm) is not Label.MET
+
+
+def test_talks_that_need_only_be_held_are_held_without_a_breakthrough() -> None:
+    text = (
+        "The fifth round of talks between Northland and Southland concluded on Friday on the "
+        "Ridge, with officials citing partial progress but no breakthrough."
+    )
+    held = made_up_watchlist(
+        ENTITIES, "talks", statement="Northland and Southland keep meeting in further rounds."
+    )
+    assert _label(held, "Fifth round ends", text) is Label.MET
+    # when the statement names an outcome to produce, "no breakthrough" is its failure
+    deal = made_up_watchlist(
+        ENTITIES, "talks", statement="Northland and Southland reach an agreement at talks."
+    )
+    assert _label(deal, "Fifth round ends", text) is Label.BREACH
+
+
+def test_a_capital_between_two_governments_is_not_where_talks_are() -> None:
+    talks = made_up_watchlist(
+        ENTITIES, "talks", statement="Northland and Southland hold further rounds in Muscat."
+    )
+    cfg = parse_config(talks, env={})
+    matcher = Matcher(cfg.commitments, cfg.entities)
+    held = "The fifth round of talks between Northland and Southland concluded on Friday."
+
+    def score(text: str) -> float:
+        verdict = matcher.judge("Fifth round ends", text, AT)[0]
+        assert verdict.label is Label.MET
+        return verdict.score
+
+    alone = score(held)
+    assert score(held + " Mediators bridged the gap between Tehran and Washington.") == alone
+    # talks told as held in another city count less
+    assert score(held + " Mediators then flew to Tehran.") < alone
+
+
+def test_topic_words_alone_must_name_something() -> None:
+    road = made_up_watchlist(
+        ENTITIES,
+        "other",
+        subjects="[vale]",
+        signals='{breach: [blocked], met: ["traffic resumed"]}',
+        tail="    ongoing: true\n    topics: [road, traffic]",
+    )
+    elsewhere = "Protesters removed barricades that had blocked roads, and traffic resumed."
+    assert _label(road, "Roads reopen", elsewhere) is Label.NONE
+    # a topic that is a name makes the article about it
+    named = road.replace("topics: [road, traffic]", 'topics: ["Coast Road", traffic]')
+    here = "Protesters removed barricades on the Coast Road, and traffic resumed."
+    assert _label(named, "Roads reopen", here) is Label.MET
+
+
+def test_a_withdrawal_from_another_commitments_place_is_not_this_one() -> None:
+    leave = made_up_watchlist(
+        ENTITIES,
+        "withdrawal",
+        statement="Northland withdraws its troops from the Ridge.",
+        subjects="[ridge]",
+        more=TRIBES,
+    )
+    vale = "Northland says tribal fighters withdrew from Eastvale on Sunday."
+    assert _label(leave, "Eastvale", vale) is not Label.MET
+    # a sentence that names no place, in a story of Eastvale
+    story = "Calm returned to Eastvale on Sunday. Tanks were withdrawn from Northern positions."
+    assert _label(leave, "Eastvale", story) is not Label.MET
+    ridge = "Northern troops withdrew from the Ridge on Sunday, officials said."
+    assert _label(leave, "Ridge", ridge) is Label.MET
+
+
+def test_a_participle_after_a_determiner_describes_its_noun() -> None:
+    talks = made_up_watchlist(
+        ENTITIES, "talks", statement="Northland and Southland sign a declaration on the Ridge."
+    )
+    known = (
+        "The recently signed Blue Declaration bars Northland from interfering on the Ridge, "
+        "the Southern minister said."
+    )
+    assert _label(talks, "Minister speaks", known) is not Label.MET
+    done = "Northland and Southland signed a declaration at talks on the Ridge on Friday."
+    assert _label(talks, "Declaration signed", done) is Label.MET
