@@ -136,8 +136,8 @@ def test_a_participle_after_a_determiner_describes_its_noun() -> None:
         ENTITIES, "talks", statement="Northland and Southland sign a declaration on the Ridge."
     )
     known = (
-        "The recently signed Blue Declaration bars Northland from interfering on the Ridge, "
-        "the Southern minister said."
+        "At the talks on the Ridge, the Southern minister said the recently signed declaration "
+        "bars Northland from interfering."
     )
     assert _label(talks, "Minister speaks", known) is not Label.MET
     done = "Northland and Southland signed a declaration at talks on the Ridge on Friday."
