@@ -2,9 +2,8 @@
 
 Each case is a general reason a real report was misread with a user's watchlist that nobody
 had tuned on (the dev halves of three new real-news sets): two truces that share a party and
-a place, talks that need only be held, a capital named for its government, topic words that
-are common words, a withdrawal from another commitment's place, a participle that describes
-its noun.
+a place, a capital named for its government, topic words that are common words, a withdrawal
+from another commitment's place, a participle that describes its noun.
 """
 
 from __future__ import annotations
@@ -61,22 +60,6 @@ def test_another_truces_fighting_is_not_this_ones() -> None:
     # and its calm is that truce's calm, not this one's
     calm = "Calm returned to Eastvale on Sunday after tribal fighters and Southern forces agreed."
     assert _label(truce, "Calm in Eastvale", calm) is not Label.MET
-
-
-def test_talks_that_need_only_be_held_are_held_without_a_breakthrough() -> None:
-    text = (
-        "The fifth round of talks between Northland and Southland concluded on Friday on the "
-        "Ridge, with officials citing partial progress but no breakthrough."
-    )
-    held = made_up_watchlist(
-        ENTITIES, "talks", statement="Northland and Southland keep meeting in further rounds."
-    )
-    assert _label(held, "Fifth round ends", text) is Label.MET
-    # when the statement names an outcome to produce, "no breakthrough" is its failure
-    deal = made_up_watchlist(
-        ENTITIES, "talks", statement="Northland and Southland reach an agreement at talks."
-    )
-    assert _label(deal, "Fifth round ends", text) is Label.BREACH
 
 
 def test_a_capital_between_two_governments_is_not_where_talks_are() -> None:

@@ -26,7 +26,7 @@ import yaml
 from monitor.models import Entity
 
 #: The keys of a kind file that hold phrases.
-PHRASE_KEYS = ("topics", "breach", "met", "weak", "outcomes", "outcome_breach")
+PHRASE_KEYS = ("topics", "breach", "met", "weak")
 _PAIR_KEYS = frozenset(
     {"label", "name", "first", "second", "window", "ordered", "subject_first", "weak"}
     | {"barrier", "participle", "weak_if_statement", "counterpart_is_party", "names_the_parties"}
@@ -170,11 +170,6 @@ class KindData:
     breach: tuple[str, ...] = ()
     met: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()
-    #: What a commitment of the kind may have to produce (an agreement, a mechanism), and
-    #: the breach signals that tell only that it was not produced: those are weak for a
-    #: commitment whose statement names no outcome (only talks to hold).
-    outcomes: tuple[str, ...] = ()
-    outcome_breach: tuple[str, ...] = ()
     pairs: tuple[Pair, ...] = ()
     behaviour: Behaviour = field(default_factory=Behaviour)
 

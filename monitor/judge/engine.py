@@ -344,8 +344,7 @@ class _Rule:
     venues: frozenset[tuple[tuple[str, bool], ...]]  # the places it names (_L("venues"))
     b: Behaviour  # how its kind is judged
     mutual: bool = False  # its statement binds every party ("both sides will pull back")
-    #: Two-cue signals that are weak for it: its statement names an outcome they do not show;
-    #: and signals that tell only of an outcome not produced, when its statement names none.
+    #: Two-cue signals that are weak for it: its statement names an outcome they do not show.
     weak_pairs: frozenset[str] = frozenset()
     #: Its kind's two-cue signals that must be with its parties, or name them (by name).
     counterpart_pairs: frozenset[str] = frozenset()
@@ -439,10 +438,11 @@ def _attributive(tokens: Sequence[str], cue: PhraseHit) -> bool:
 
 
 def _common_topics_only(rule: _Rule, art: _Article) -> bool:
-    """Whether every topic word the article has of the commitment is a common word of one
-    (its kind's, or one the user wrote in lower case: "road", "traffic"), no name."""
+    """Whether the article has topic words of the commitment's own and every one is a common
+    word the user wrote in lower case ("road", "traffic"), no name."""
     common = rule.common_topics
-    return all(h.phrase in common for s in art.sentences for h in s.hits.get(rule.topic, ()))
+    hits = [h for s in art.sentences for h in s.hits.get(rule.topic, ())]
+    return bool(hits) and all(h.phrase in common for h in hits)
 
 
 def _pledge_days(c: Commitment) -> tuple[date, ...]:
@@ -791,31 +791,23 @@ def _rule(
     )
 
 
-def _weak_pairs(
-    rule: _Rule,
-    pairs: Sequence[_PairSpec],
-    canon: Mapping[tuple[tuple[str, bool], ...], str],
-) -> _Rule:
-    """The rule with the names of its kind's pairs that its statement makes weak, and of its
-    kind's ``outcome_breach`` signals when the statement names none of the kind's outcomes."""
-    vocabulary = _vocabulary(rule.commitment)
-    kind = f"K:{vocabulary.name}:"
+def _weak_pairs(rule: _Rule, pairs: Sequence[_PairSpec]) -> _Rule:
+    """The rule with the names of its kind's pairs that its statement makes weak."""
+    kind = f"K:{_vocabulary(rule.commitment).name}:"
     conditional = [p for p in pairs if p.weak_if_statement and p.key.startswith(kind)]
-    if not conditional and not vocabulary.outcome_breach:
+    if not conditional:
         return rule
     statement = tokenize(rule.commitment.statement)
     purposes = PhraseIndex((w, "p") for w in _L("purpose")).find(statement)
-
-    def names_one(phrases: Sequence[str]) -> bool:
-        return any(
+    weak = frozenset(
+        p.name
+        for p in conditional
+        if any(
             not _sought(hit, purposes) and not _in_a_name(hit.phrase, rule.commitment.statement)
-            for hit in PhraseIndex((w, "w") for w in phrases).find(statement)
+            for hit in PhraseIndex((w, "w") for w in p.weak_if_statement).find(statement)
         )
-
-    weak = {p.name for p in conditional if names_one(p.weak_if_statement)}
-    if vocabulary.outcome_breach and not names_one(vocabulary.outcomes):
-        weak.update(canon.get(phrase_words(p), p) for p in vocabulary.outcome_breach)
-    return replace(rule, weak_pairs=frozenset(weak))
+    )
+    return replace(rule, weak_pairs=weak)
 
 
 def _for_commitment(v: Verdict, commitment_id: str) -> Verdict:
@@ -925,7 +917,7 @@ class Matcher:
             canon.setdefault(phrase_words(phrase), phrase)
         self._bases = _form_bases(forms, canon)
         profiles: dict[tuple[object, ...], int] = {}
-        rules = [_weak_pairs(_rule(c, canon, profiles), pairs, canon) for c in commitments]
+        rules = [_weak_pairs(_rule(c, canon, profiles), pairs) for c in commitments]
         self._index = PhraseIndex(entries)
         self._rules = tuple(rules)
         self._pairs = tuple(pairs)
@@ -1411,11 +1403,7 @@ class Matcher:
                 ]
             if sig:
                 here.append(self._weigh(rule, s, art, label, sig, strong))
-                # (a signal its statement makes weak contradicts nothing: "held, but no
-                # breakthrough" for talks that need only be held)
-                contra = [h.start for h in sig if h.phrase not in rule.weak_pairs]
-                if contra:
-                    firsts[label] = min(contra)
+                firsts[label] = min(h.start for h in sig)
                 sigs[label] = sig
         self._conceded(s, here, firsts)
         self._backstory(rule, s, here, sigs)
