@@ -2433,11 +2433,18 @@ class Matcher:
         # naming no one else ("both sides" included): the article's other fighters, when it
         # names them more often than this one's parties the sentence leaves out ("Clashes
         # erupted in Eastvale" in a story of the tribes' truce)
-        others = [e for e in w.art.entities if e not in known and e in self._fighters]
+        return self._story_of_others(w, self._truce_mates)
+
+    def _story_of_others(self, w: _Weighing, mates: Mapping[str, frozenset[str]]) -> str | None:
+        """The party of another commitment (one of ``mates``: a party -> the parties it shares
+        a commitment with) that the article names more often than this commitment's own
+        parties (not that one's too) the sentence leaves out: whose story the article is."""
+        s, c = w.s, w.rule.commitment
+        known = {*c.parties, *c.subjects}
+        others = [e for e in w.art.entities if e not in known and e in mates]
         if not others:
             return None
-        # (this one's parties that are not the other truces' too)
-        shared = {p for e in others for p in self._truce_mates[e]}
+        shared = {p for e in others for p in mates[e]}
         absent = [p for p in c.parties if p not in s.entities and p not in shared]
         mentions = Counter(e for t in w.art.sentences for e, ms in t.entities.items() for _ in ms)
         if sum(mentions[e] for e in others) > sum(mentions[p] for p in absent):
