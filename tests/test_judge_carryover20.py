@@ -125,3 +125,16 @@ def test_a_participle_after_a_determiner_describes_its_noun() -> None:
     assert _label(talks, "Minister speaks", known) is not Label.MET
     done = "Northland and Southland signed a declaration at talks on the Ridge on Friday."
     assert _label(talks, "Declaration signed", done) is Label.MET
+
+
+def test_a_refusal_that_waits_for_guarantees_is_conditional() -> None:
+    talks = made_up_watchlist(ENTITIES, "talks", statement="Northland and Southland talk again.")
+    assert _label(talks, "Northland rules out talks with Southland") is Label.BREACH
+    waits = "Northland rules out talks with Southland without guarantees"
+    assert _label(talks, waits) is Label.RELATED
+    # for a pledge not to negotiate, the refusal stands until then: it is kept
+    vow = made_up_watchlist(
+        ENTITIES, "no-talks", statement="Northland will not negotiate with Southland."
+    )
+    unless = "Northland will not negotiate with Southland unless sanctions are lifted"
+    assert _label(vow, unless) is Label.MET

@@ -3169,6 +3169,8 @@ class Matcher:
                 continue
             if cue.phrase == "any" and not (cue.end <= hit.start <= cue.end + 2):
                 continue
+            if refusal and cue.start >= hit.end:
+                continue  # "will not negotiate unless ...": the refusal stands until then
             return f"conditional: {cue.phrase!r}"
         if not refusal:
             modal = self._cue_before(s, hit, "modal", MODAL_WINDOW)
