@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 
 from monitor.config import parse_config
 from monitor.judge import Matcher
+from monitor.judge.engine import _OBJECT_NOT as OBJECT_NOT
+from monitor.judge.inflect import determiner_forms
 from monitor.models import Label
 from tests.helpers import first_label, made_up_watchlist
 
@@ -138,3 +140,18 @@ def test_a_refusal_that_waits_for_guarantees_is_conditional() -> None:
     )
     unless = "Northland will not negotiate with Southland unless sanctions are lifted"
     assert _label(vow, unless) is Label.MET
+
+
+def test_a_users_verb_and_object_match_with_a_determiner_between() -> None:
+    other = made_up_watchlist(
+        ENTITIES,
+        "other",
+        statement="Northland triggers the snapback.",
+        signals='{met: ["triggered snapback"]}',
+    )
+    assert _label(other, "Northland triggered snapback against Southland") is Label.MET
+    assert _label(other, "Northland triggered the snapback against Southland") is Label.MET
+    assert _label(other, "Northland triggers its snapback on Southland") is Label.MET
+    # a particle after the verb is no object: "pulled out troops" gets no "pulled the out"
+    for phrase in ("pulled out troops", "snapback triggered"):
+        assert determiner_forms(phrase, [phrase], {}, ["the"], OBJECT_NOT) == []

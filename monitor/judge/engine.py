@@ -26,7 +26,14 @@ from datetime import date, datetime, timedelta
 from itertools import accumulate, pairwise
 
 from monitor.judge.data import SHIPPED, Behaviour, KindData
-from monitor.judge.inflect import auxiliary_forms, bare_forms, demonyms, participle, phrase_forms
+from monitor.judge.inflect import (
+    auxiliary_forms,
+    bare_forms,
+    demonyms,
+    determiner_forms,
+    participle,
+    phrase_forms,
+)
 from monitor.judge.language import DETECTOR
 from monitor.judge.text import (
     PUNCTUATION,
@@ -264,6 +271,9 @@ _STANDING = frozenset(p.split()[0] for p in _L("standing_nouns"))  # "cease fire
 _BACKSTORY = frozenset(_L("backstory"))
 _KNOWN = frozenset(_L("known_determiners"))
 _DETERMINERS = frozenset(_L("determiners"))
+_DETERMINER_LIST = tuple(_L("determiners"))
+#: Words after a verb that are not its object (a preposition, a particle): "pulled out of".
+_OBJECT_NOT = frozenset((*_L("phrase_ends"), *_L("particles")))
 _PHRASE_ENDS = frozenset(_L("phrase_ends"))
 #: Words a determiner may stand before its noun ("the US-Israeli air strikes").
 NOUN_PHRASE_WINDOW = 3
@@ -600,9 +610,12 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
 
 
 def _signal_forms(phrase: str) -> list[str]:
-    """A user's phrase, its inflections, and the same with an auxiliary before its past form
-    ("elections postponed" ~ "elections were postponed")."""
-    return [*phrase_forms(phrase, SHIPPED.forms), *auxiliary_forms(phrase, SHIPPED.forms)]
+    """A user's phrase, its inflections, the same with an auxiliary before its past form
+    ("elections postponed" ~ "elections were postponed"), and with a determiner before its
+    object ("triggered snapback" ~ "triggered the snapback")."""
+    forms = phrase_forms(phrase, SHIPPED.forms)
+    with_det = determiner_forms(phrase, forms, SHIPPED.forms, _DETERMINER_LIST, _OBJECT_NOT)
+    return [*forms, *auxiliary_forms(phrase, SHIPPED.forms), *with_det]
 
 
 def _title_elsewhere(rule: _Rule, art: _Article) -> bool:
