@@ -2,13 +2,57 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from monitor.config import parse_config
+from monitor.judge import Matcher
+from monitor.models import Label
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WATCHLIST = ROOT / "config" / "watchlist.yaml"
+
+
+def made_up_watchlist(
+    entities: str,
+    kind: str,
+    *,
+    statement: str = "Northland and Southland will keep their promise.",
+    subjects: str = "[]",
+    effective: str = "2025-11-01",
+    signals: str = "",
+    tail: str = "    ongoing: true",
+    more: str = "",
+) -> str:
+    """A watchlist of made-up parties (``entities``, a YAML ``entities:`` block) whose first
+    commitment, ``it``, binds north and south; ``tail`` ends it (``ongoing`` by default),
+    ``more`` adds commitments after it."""
+    return (
+        entities
+        + f"""
+commitments:
+  - id: it
+    title: Northland and Southland keep their promise
+    statement: {statement}
+    kind: {kind}
+    said_by: A mediator
+    parties: [north, south]
+    subjects: {subjects}
+    effective: {effective}
+{f"    signals: {signals}" if signals else ""}
+{tail}
+"""
+        + more
+    )
+
+
+def first_label(watchlist: str, title: str, text: str, at: datetime) -> Label:
+    """The judge's label for the watchlist's first commitment."""
+    cfg = parse_config(watchlist, env={})
+    return Matcher(cfg.commitments, cfg.entities).judge(title, text, at)[0].label
 
 
 def write_watchlist(

@@ -17,6 +17,7 @@ from monitor.judge import Matcher, engine
 from monitor.judge.data import SHIPPED
 from monitor.judge.inflect import phrase_forms
 from monitor.models import Label
+from tests.helpers import first_label, made_up_watchlist
 
 AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
 
@@ -30,21 +31,7 @@ entities:
 """
 
 
-def _watchlist(kind: str, signals: str = "{}") -> str:
-    return (
-        ENTITIES
-        + f"""
-commitments:
-  - id: it
-    title: Northland and Southland keep their promise
-    statement: Northland and Southland will keep their promise.
-    kind: {kind}
-    said_by: A mediator
-    parties: [north, south]
-    effective: 2025-11-01
-    ongoing: true
-    signals: {signals}
-  - id: group
+MORE = """  - id: group
     title: Northland does not talk to the Front
     statement: Northland will not negotiate with the Front.
     kind: no-talks
@@ -60,12 +47,14 @@ commitments:
     parties: [north, east]
     effective: 2025-11-01
 """
-    )
+
+
+def _watchlist(kind: str, signals: str = "{}") -> str:
+    return made_up_watchlist(ENTITIES, kind, signals=signals, more=MORE)
 
 
 def _label(watchlist: str, title: str, text: str = "", at: datetime = AT) -> Label:
-    cfg = parse_config(watchlist, env={})
-    return Matcher(cfg.commitments, cfg.entities).judge(title, text, at)[0].label
+    return first_label(watchlist, title, text, at)
 
 
 def test_a_phrase_varies_each_word_before_the_cap() -> None:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from monitor.config import parse_config
-from monitor.judge import Matcher
 from monitor.judge.text import find_dates
 from monitor.models import Label
+from tests.helpers import first_label, made_up_watchlist
 
 AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
 
@@ -24,24 +23,7 @@ entities:
 """
 
 
-def _watchlist(
-    kind: str, signals: str = "{}", subjects: str = "[]", effective: str = "2025-11-01"
-) -> str:
-    return (
-        ENTITIES
-        + f"""
-commitments:
-  - id: it
-    title: Northland and Southland keep their promise
-    statement: Northland and Southland will keep their promise.
-    kind: {kind}
-    said_by: A mediator
-    parties: [north, south]
-    subjects: {subjects}
-    effective: {effective}
-    ongoing: true
-    signals: {signals}
-  - id: calm
+CALM = """  - id: calm
     title: Northland and Southland keep the sea calm
     statement: Northland and Southland will keep the sea calm.
     kind: ceasefire
@@ -51,12 +33,18 @@ commitments:
     effective: 2025-11-01
     ongoing: true
 """
+
+
+def _watchlist(
+    kind: str, signals: str = "{}", subjects: str = "[]", effective: str = "2025-11-01"
+) -> str:
+    return made_up_watchlist(
+        ENTITIES, kind, signals=signals, subjects=subjects, effective=effective, more=CALM
     )
 
 
 def _label(watchlist: str, title: str, text: str = "", at: datetime = AT) -> Label:
-    cfg = parse_config(watchlist, env={})
-    return Matcher(cfg.commitments, cfg.entities).judge(title, text, at)[0].label
+    return first_label(watchlist, title, text, at)
 
 
 def test_an_article_about_another_commitments_place_is_not_about_this_one() -> None:

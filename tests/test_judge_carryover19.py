@@ -10,9 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from monitor.config import parse_config
-from monitor.judge import Matcher
 from monitor.models import Label
+from tests.helpers import first_label, made_up_watchlist
 
 AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
 
@@ -26,26 +25,13 @@ entities:
 
 def _watchlist(kind: str, statement: str = "", extra: str = "") -> str:
     statement = statement or "Northland and Southland will keep their promise."
-    return (
-        ENTITIES
-        + f"""
-commitments:
-  - id: it
-    title: Northland and Southland keep their promise
-    statement: {statement}
-    kind: {kind}
-    said_by: A mediator
-    parties: [north, south]
-    subjects: [ridge]
-    effective: 2025-11-01
-{extra or "    ongoing: true"}
-"""
+    return made_up_watchlist(
+        ENTITIES, kind, statement=statement, subjects="[ridge]", tail=extra or "    ongoing: true"
     )
 
 
 def _label(watchlist: str, title: str, text: str = "") -> Label:
-    cfg = parse_config(watchlist, env={})
-    return Matcher(cfg.commitments, cfg.entities).judge(title, text, AT)[0].label
+    return first_label(watchlist, title, text, AT)
 
 
 def test_a_stable_situation_is_a_ceasefire_kept() -> None:

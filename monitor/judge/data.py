@@ -123,6 +123,7 @@ class Behaviour:
     presence_before_deadline: str = ""
     breach_grace_hours: int = 0
     met_names_the_told: bool = False
+    own_place_only: bool = False
 
 
 def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:

@@ -26,7 +26,14 @@ from datetime import date, datetime, timedelta
 from itertools import accumulate, pairwise
 
 from monitor.judge.data import SHIPPED, Behaviour, KindData
-from monitor.judge.inflect import auxiliary_forms, bare_forms, demonyms, participle, phrase_forms
+from monitor.judge.inflect import (
+    auxiliary_forms,
+    bare_forms,
+    demonyms,
+    determiner_forms,
+    participle,
+    phrase_forms,
+)
 from monitor.judge.language import DETECTOR
 from monitor.judge.text import (
     PUNCTUATION,
@@ -264,6 +271,9 @@ _STANDING = frozenset(p.split()[0] for p in _L("standing_nouns"))  # "cease fire
 _BACKSTORY = frozenset(_L("backstory"))
 _KNOWN = frozenset(_L("known_determiners"))
 _DETERMINERS = frozenset(_L("determiners"))
+_DETERMINER_LIST = tuple(_L("determiners"))
+#: Words after a verb that are not its object (a preposition, a particle): "pulled out of".
+_OBJECT_NOT = frozenset((*_L("phrase_ends"), *_L("particles")))
 _PHRASE_ENDS = frozenset(_L("phrase_ends"))
 #: Words a determiner may stand before its noun ("the US-Israeli air strikes").
 NOUN_PHRASE_WINDOW = 3
@@ -353,6 +363,8 @@ class _Rule:
     signal_keys: frozenset[str] = frozenset()
     #: The days the pledge names: said, effective, deadline, window, renewals' deadlines.
     pledge_days: tuple[date, ...] = ()
+    #: Its topics of one word written in lower case ("road"), not a name ("Jeddah").
+    common_topics: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -422,6 +434,25 @@ def _grams(
     words = [("" if i in skip else t) for i, t in enumerate(tokens) if t[:1].isalnum()]
     grams = zip(*(words[k:] for k in range(n)), strict=False)  # (each run of n words)
     return frozenset(g for g in grams if "" not in g) if skip else frozenset(grams)
+
+
+def _attributive(tokens: Sequence[str], cue: PhraseHit) -> bool:
+    """A one-word past participle after a determiner (and an adverb): it describes the noun
+    after it ("the recently *signed* declaration"), a known thing, not an event told."""
+    if cue.end - cue.start != 1 or not participle(tokens[cue.start], SHIPPED.forms):
+        return False
+    i = cue.start - 1
+    if i > 0 and tokens[i].endswith("ly"):
+        i -= 1
+    return i >= 0 and tokens[i] in _DETERMINERS
+
+
+def _common_topics_only(rule: _Rule, art: _Article) -> bool:
+    """Whether the article has topic words of the commitment's own and every one is a common
+    word the user wrote in lower case ("road", "traffic"), no name."""
+    common = rule.common_topics
+    hits = [h for s in art.sentences for h in s.hits.get(rule.topic, ())]
+    return bool(hits) and all(h.phrase in common for h in hits)
 
 
 def _pledge_days(c: Commitment) -> tuple[date, ...]:
@@ -579,9 +610,12 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
 
 
 def _signal_forms(phrase: str) -> list[str]:
-    """A user's phrase, its inflections, and the same with an auxiliary before its past form
-    ("elections postponed" ~ "elections were postponed")."""
-    return [*phrase_forms(phrase, SHIPPED.forms), *auxiliary_forms(phrase, SHIPPED.forms)]
+    """A user's phrase, its inflections, the same with an auxiliary before its past form
+    ("elections postponed" ~ "elections were postponed"), and with a determiner before its
+    object ("triggered snapback" ~ "triggered the snapback")."""
+    forms = phrase_forms(phrase, SHIPPED.forms)
+    with_det = determiner_forms(phrase, forms, SHIPPED.forms, _DETERMINER_LIST, _OBJECT_NOT)
+    return [*forms, *auxiliary_forms(phrase, SHIPPED.forms), *with_det]
 
 
 def _title_elsewhere(rule: _Rule, art: _Article) -> bool:
@@ -745,6 +779,7 @@ def _rule(
         met=(pre + "M", f"K:{kn}:M"),
         signal_keys=frozenset((pre + "B", f"K:{kn}:B", pre + "M", f"K:{kn}:M")),
         pledge_days=_pledge_days(c),
+        common_topics=own([t for t in c.topics if " " not in t.strip() and t.islower()]),
         weak=f"K:{kn}:W",
         exclude=pre + "X",
         kind_topic=f"K:{kn}:T",
@@ -907,6 +942,17 @@ class Matcher:
         self._cond_multi = frozenset(p for p in _L("conditional") if " " in p)
         #: Every party the watchlist binds (who may act in someone else's commitment).
         self._actors = frozenset(p for c in commitments for p in c.parties)
+        #: The parties of its truces (kinds where militant attacks are no breach): who fights.
+        self._fighters = frozenset(
+            p for r in rules if r.b.militant_attack_not_breach for p in r.commitment.parties
+        )
+        #: Each of them -> the parties of the truces it is a party of.
+        mates: dict[str, set[str]] = {}
+        for r in rules:
+            if r.b.militant_attack_not_breach:
+                for p in r.commitment.parties:
+                    mates.setdefault(p, set()).update(r.commitment.parties)
+        self._truce_mates = {p: frozenset(ps) for p, ps in mates.items()}
         #: The subjects no commitment binds: places and things, which never act.
         self._places = frozenset(x for c in commitments for x in c.subjects) - self._actors
         self._exclude_keys = frozenset(f"C:{c.id}:X" for c in commitments if c.exclude)
@@ -1137,6 +1183,7 @@ class Matcher:
                     if (
                         gap <= spec.window
                         and self._one_clause(s, x.start, y.start)
+                        and not (x is a and _attributive(s.tokens, a))
                         and not (spec.barrier and self._barred(s, spec.barrier, x.end, y.start))
                         and not (spec.participle and self._names_known(s, x, y))
                         and not _auxiliary_have(s.tokens, a)
@@ -1318,8 +1365,9 @@ class Matcher:
         if c.topics_required and rule.topic not in keys:
             return True
         art_topic = rule.topic in keys or rule.kind_topic in keys
-        if not art_topic and _G["mil"] not in keys and not any(n in art.entities for n in names):
-            return True
+        if not any(n in art.entities for n in names) and _G["mil"] not in keys:
+            if not art_topic or _common_topics_only(rule, art):
+                return True
         if not art_topic and self._at_another_place(c, art):
             return True
         excluded = art.count(rule.exclude) if rule.exclude in keys else 0
@@ -2219,6 +2267,11 @@ class Matcher:
             third = self._third_party_subject(w)
             if third is not None:
                 w.blocks.append(f"{third} acts, not a party to it")
+        if b.militant_attack_not_breach and w.live and not w.blocks:
+            other = self._others_fighting(w)
+            if other is not None:
+                what = "fighting" if breach else "calm"
+                w.blocks.append(f"{what} with {other}, a party of another truce")
         if breach and b.breach_needs_group and len(c.parties) > 1:
             if c.parties[-1] not in s.entities:
                 w.blocks.append("the group is not named in the sentence")
@@ -2239,6 +2292,10 @@ class Matcher:
             if ground is not None:
                 w.blocks.append(f"one side's operation on its own ground: {ground!r}")
         self._counterpart_guards(w)
+        if b.own_place_only and c.subjects:
+            place = self._other_place(c, s, w.art)
+            if place is not None:
+                w.blocks.append(f"at another commitment's place: {place}")
         if not breach and b.met_names_the_told and not self._names_the_told(w):
             w.blocks.append("names no one it must tell (its other parties or the mediators)")
         label = "breach" if breach else "met"
@@ -2260,6 +2317,17 @@ class Matcher:
             named = sum(1 for p in c.parties if p in s.entities)
             if named < 2 or any(e not in known and e in self._actors for e in s.entities):
                 w.blocks.append("not named as between its parties")
+
+    def _other_place(self, c: Commitment, s: _Sentence, art: _Article) -> str | None:
+        """A place of another of the watchlist's commitments that the sentence is at: one it
+        names, with none of the commitment's own; or, when it names no place, one the article
+        names, when the article names none of the commitment's own."""
+        if not s.entities.keys().isdisjoint(c.subjects):
+            return None
+        place = next((e for e in s.entities if e in self._places), None)
+        if place is not None or any(x in art.entities for x in c.subjects):
+            return place
+        return next((e for e in art.entities if e in self._places), None)
 
     @staticmethod
     def _acting_parties(s: _Sentence, c: Commitment) -> int:
@@ -2360,6 +2428,41 @@ class Matcher:
                 return None
             found = subject
         return found
+
+    def _others_fighting(self, w: _Weighing) -> str | None:
+        """ "Clashes between government forces and Eastern tribes", for a truce between
+        Westland and the government: hostilities in a sentence that names fewer than two of
+        this one's parties and a party of another of the watchlist's truces (neither a party
+        nor a subject of this one), or in an article that names such parties more often than
+        this one's own parties (not the other truce's too) that the sentence leaves out.  That
+        other truce's fighting."""
+        s, c = w.s, w.rule.commitment
+        if len(c.parties) < 2 or self._acting_parties(s, c) >= 2:
+            return None
+        known = {*c.parties, *c.subjects}
+        other = next((e for e in s.entities if e not in known and e in self._fighters), None)
+        if other is not None and _G["both"] not in s.hits:
+            return other
+        # naming no one else ("both sides" included): the article's other fighters, when it
+        # names them more often than this one's parties the sentence leaves out ("Clashes
+        # erupted in Eastvale" in a story of the tribes' truce)
+        return self._story_of_others(w, self._truce_mates)
+
+    def _story_of_others(self, w: _Weighing, mates: Mapping[str, frozenset[str]]) -> str | None:
+        """The party of another commitment (one of ``mates``: a party -> the parties it shares
+        a commitment with) that the article names more often than this commitment's own
+        parties (not that one's too) the sentence leaves out: whose story the article is."""
+        s, c = w.s, w.rule.commitment
+        known = {*c.parties, *c.subjects}
+        others = [e for e in w.art.entities if e not in known and e in mates]
+        if not others:
+            return None
+        shared = {p for e in others for p in mates[e]}
+        absent = [p for p in c.parties if p not in s.entities and p not in shared]
+        mentions = Counter(e for t in w.art.sentences for e, ms in t.entities.items() for _ in ms)
+        if sum(mentions[e] for e in others) > sum(mentions[p] for p in absent):
+            return max(others, key=lambda e: mentions[e])
+        return None
 
     @staticmethod
     def _militant_clause(w: _Weighing) -> bool:
@@ -2698,7 +2801,11 @@ class Matcher:
         """The sentence's venue mentions: the commitment's own, and others."""
         own: list[PhraseHit] = []
         other: list[PhraseHit] = []
+        tokens = s.tokens
         for h in s.hits.get(_G["venue"], ()):
+            before = tokens[max(0, h.start - 4) : h.start]
+            if before[-1:] == ["between"] or (before[-1:] == ["and"] and "between" in before):
+                continue  # "the gap between Eastport and Westport": governments, not a venue
             (own if phrase_words(h.phrase) in rule.venues else other).append(h)
         return own, other
 
@@ -3075,6 +3182,8 @@ class Matcher:
                 continue
             if cue.phrase == "any" and not (cue.end <= hit.start <= cue.end + 2):
                 continue
+            if refusal and cue.start >= hit.end:
+                continue  # "will not negotiate unless ...": the refusal stands until then
             return f"conditional: {cue.phrase!r}"
         if not refusal:
             modal = self._cue_before(s, hit, "modal", MODAL_WINDOW)

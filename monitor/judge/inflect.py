@@ -154,6 +154,28 @@ def auxiliary_forms(phrase: str, irregular: Mapping[str, tuple[str, ...]]) -> li
     return []
 
 
+def determiner_forms(
+    phrase: str,
+    forms: Sequence[str],
+    irregular: Mapping[str, tuple[str, ...]],
+    determiners: Sequence[str],
+    function_words: frozenset[str],
+) -> list[str]:
+    """A user's phrase that starts with a past form and its object ("triggered snapback"):
+    its ``forms`` with a determiner before the object too ("triggered the snapback", "triggers
+    its snapback"); [] for any other phrase."""
+    words = phrase_words(phrase)
+    if len(words) < 2 or words[0][1] or not participle(words[0][0], irregular):
+        return []
+    if words[1][0] in function_words or words[1][0] in determiners:
+        return []
+    out: list[str] = []
+    for form in forms:
+        first, _, rest = form.partition(" ")
+        out.extend(f"{first} {d} {rest}" for d in determiners if rest)
+    return out
+
+
 def demonyms(name: str, endings: Sequence[str]) -> list[str]:
     """A one-word name and the people or adjective forms of it ("Russia" -> "Russian" ...)."""
     words = phrase_words(name)
