@@ -942,11 +942,8 @@ class Matcher:
         self._cond_multi = frozenset(p for p in _L("conditional") if " " in p)
         #: Every party the watchlist binds (who may act in someone else's commitment).
         self._actors = frozenset(p for c in commitments for p in c.parties)
-        #: The parties of its truces (kinds where militant attacks are no breach): who fights.
-        self._fighters = frozenset(
-            p for r in rules if r.b.militant_attack_not_breach for p in r.commitment.parties
-        )
-        #: Each of them -> the parties of the truces it is a party of.
+        #: Each party of a truce (a kind where militant attacks are no breach): who fights ->
+        #: the parties of the truces it is a party of.
         mates: dict[str, set[str]] = {}
         for r in rules:
             if r.b.militant_attack_not_breach:
@@ -2440,20 +2437,13 @@ class Matcher:
         if len(c.parties) < 2 or self._acting_parties(s, c) >= 2:
             return None
         known = {*c.parties, *c.subjects}
-        other = next((e for e in s.entities if e not in known and e in self._fighters), None)
+        mates = self._truce_mates
+        other = next((e for e in s.entities if e not in known and e in mates), None)
         if other is not None and _G["both"] not in s.hits:
             return other
         # naming no one else ("both sides" included): the article's other fighters, when it
         # names them more often than this one's parties the sentence leaves out ("Clashes
         # erupted in Eastvale" in a story of the tribes' truce)
-        return self._story_of_others(w, self._truce_mates)
-
-    def _story_of_others(self, w: _Weighing, mates: Mapping[str, frozenset[str]]) -> str | None:
-        """The party of another commitment (one of ``mates``: a party -> the parties it shares
-        a commitment with) that the article names more often than this commitment's own
-        parties (not that one's too) the sentence leaves out: whose story the article is."""
-        s, c = w.s, w.rule.commitment
-        known = {*c.parties, *c.subjects}
         others = [e for e in w.art.entities if e not in known and e in mates]
         if not others:
             return None
