@@ -447,6 +447,17 @@ def _attributive(tokens: Sequence[str], cue: PhraseHit) -> bool:
     return i >= 0 and tokens[i] in _DETERMINERS
 
 
+def _truce_mates(rules: Sequence[_Rule]) -> dict[str, frozenset[str]]:
+    """Each party of a truce (a kind where militant attacks are no breach), who fights -> the
+    parties of the truces it is a party of."""
+    mates: dict[str, set[str]] = {}
+    for r in rules:
+        if r.b.militant_attack_not_breach:
+            for p in r.commitment.parties:
+                mates.setdefault(p, set()).update(r.commitment.parties)
+    return {p: frozenset(ps) for p, ps in mates.items()}
+
+
 def _common_topics_only(rule: _Rule, art: _Article) -> bool:
     """Whether the article has topic words of the commitment's own and every one is a common
     word the user wrote in lower case ("road", "traffic"), no name."""
@@ -942,14 +953,7 @@ class Matcher:
         self._cond_multi = frozenset(p for p in _L("conditional") if " " in p)
         #: Every party the watchlist binds (who may act in someone else's commitment).
         self._actors = frozenset(p for c in commitments for p in c.parties)
-        #: Each party of a truce (a kind where militant attacks are no breach): who fights ->
-        #: the parties of the truces it is a party of.
-        mates: dict[str, set[str]] = {}
-        for r in rules:
-            if r.b.militant_attack_not_breach:
-                for p in r.commitment.parties:
-                    mates.setdefault(p, set()).update(r.commitment.parties)
-        self._truce_mates = {p: frozenset(ps) for p, ps in mates.items()}
+        self._truce_mates = _truce_mates(rules)
         #: The subjects no commitment binds: places and things, which never act.
         self._places = frozenset(x for c in commitments for x in c.subjects) - self._actors
         self._exclude_keys = frozenset(f"C:{c.id}:X" for c in commitments if c.exclude)
