@@ -155,3 +155,14 @@ def test_a_users_verb_and_object_match_with_a_determiner_between() -> None:
     # a particle after the verb is no object: "pulled out troops" gets no "pulled the out"
     for phrase in ("pulled out troops", "snapback triggered"):
         assert determiner_forms(phrase, [phrase], {}, ["the"], OBJECT_NOT) == []
+
+
+def test_fighting_named_as_the_time_of_another_event_is_not_reported() -> None:
+    truce = made_up_watchlist(ENTITIES, "ceasefire", subjects="[ridge]")
+    told = (
+        "The envoys of Northland and Southland met in Eastport on Monday, their first meeting "
+        "since they held talks during the eruption of fighting on the Ridge."
+    )
+    assert _label(truce, "Envoys meet", told) is not Label.BREACH
+    news = "Fighting erupted between Northern and Southern troops on the Ridge on Tuesday."
+    assert _label(truce, "Fighting on the Ridge", news) is Label.BREACH
