@@ -271,7 +271,7 @@ _STANDING = frozenset(p.split()[0] for p in _L("standing_nouns"))  # "cease fire
 _BACKSTORY = frozenset(_L("backstory"))
 _KNOWN = frozenset(_L("known_determiners"))
 _DETERMINERS = frozenset(_L("determiners"))
-_DETERMINER_LIST = tuple(_L("determiners"))
+_OBJECT_DETERMINERS = tuple(_L("object_determiners"))
 #: Words after a verb that are not its object (a preposition, a particle): "pulled out of".
 _OBJECT_NOT = frozenset((*_L("phrase_ends"), *_L("particles")))
 _PHRASE_ENDS = frozenset(_L("phrase_ends"))
@@ -625,7 +625,7 @@ def _signal_forms(phrase: str) -> list[str]:
     ("elections postponed" ~ "elections were postponed"), and with a determiner before its
     object ("triggered snapback" ~ "triggered the snapback")."""
     forms = phrase_forms(phrase, SHIPPED.forms)
-    with_det = determiner_forms(phrase, forms, SHIPPED.forms, _DETERMINER_LIST, _OBJECT_NOT)
+    with_det = determiner_forms(phrase, forms, SHIPPED.forms, _OBJECT_DETERMINERS, _OBJECT_NOT)
     return [*forms, *auxiliary_forms(phrase, SHIPPED.forms), *with_det]
 
 

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 # --- normalisation ---------------------------------------------------------------------------
@@ -206,11 +207,12 @@ def _contractions(low: str) -> str:
     return low
 
 
+@lru_cache(maxsize=1 << 16)
 def phrase_words(phrase: str) -> tuple[tuple[str, bool], ...]:
     """A phrase as (word, is_prefix) pairs: "violat* the truce" -> (violat, True), ...
 
     Contractions are read as in ``tokenize``: "cannot be held" matches "cannot be held" and
-    "can't be held".
+    "can't be held".  (Cached: a long watchlist names the same phrases many times.)
     """
     return _words(_contractions(phrase.lower()))
 
