@@ -272,8 +272,9 @@ _BACKSTORY = frozenset(_L("backstory"))
 _KNOWN = frozenset(_L("known_determiners"))
 _DETERMINERS = frozenset(_L("determiners"))
 _OBJECT_DETERMINERS = tuple(_L("object_determiners"))
-#: Words after a verb that are not its object (a preposition, a particle): "pulled out of".
-_OBJECT_NOT = frozenset((*_L("phrase_ends"), *_L("particles")))
+#: Words after a verb that do not start its object (a preposition, a particle, a determiner
+#: already there): "pulled out of", "triggered the snapback".
+_OBJECT_NOT = frozenset((*_L("phrase_ends"), *_L("particles"), *_L("determiners")))
 _PHRASE_ENDS = frozenset(_L("phrase_ends"))
 #: Words a determiner may stand before its noun ("the US-Israeli air strikes").
 NOUN_PHRASE_WINDOW = 3

@@ -163,11 +163,12 @@ def determiner_forms(
 ) -> list[str]:
     """A user's phrase that starts with a past form and its object ("triggered snapback"):
     its ``forms`` with a determiner before the object too ("triggered the snapback", "triggers
-    its snapback"); [] for any other phrase."""
+    its snapback"); [] for any other phrase, or when its second word is one of
+    ``function_words`` (a preposition, a particle, a determiner already there)."""
     words = phrase_words(phrase)
     if len(words) < 2 or words[0][1] or not participle(words[0][0], irregular):
         return []
-    if words[1][0] in function_words or words[1][0] in determiners:
+    if words[1][0] in function_words:
         return []
     out: list[str] = []
     for form in forms:
