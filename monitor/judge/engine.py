@@ -27,10 +27,12 @@ from itertools import accumulate, pairwise
 
 from monitor.judge.data import SHIPPED, Behaviour, KindData
 from monitor.judge.inflect import (
+    AUXILIARIES,
     auxiliary_forms,
     bare_forms,
     demonyms,
     determiner_forms,
+    modifier_forms,
     participle,
     phrase_forms,
 )
@@ -276,6 +278,19 @@ _OBJECT_DETERMINERS = tuple(_L("object_determiners"))
 #: already there): "pulled out of", "triggered the snapback".
 _OBJECT_NOT = frozenset((*_L("phrase_ends"), *_L("particles"), *_L("determiners")))
 _PHRASE_ENDS = frozenset(_L("phrase_ends"))
+#: Words that do not stand between a user's verb and its object's noun as a modifier
+#: ("triggered the UN snapback", not "released no prisoners" or "released them to").
+_GAP_NOT = _OBJECT_NOT | frozenset(
+    w
+    for w in (
+        *_L("negation"),
+        *_L("relative_words"),
+        *_L("past_markers"),
+        *AUXILIARIES,
+        *_L("not_modifiers"),
+    )
+    if " " not in w
+)
 #: Words a determiner may stand before its noun ("the US-Israeli air strikes").
 NOUN_PHRASE_WINDOW = 3
 #: The reasons that date a breach too early (before the commitment, weeks back).
@@ -627,7 +642,8 @@ def _signal_forms(phrase: str) -> list[str]:
     object ("triggered snapback" ~ "triggered the snapback")."""
     forms = phrase_forms(phrase, SHIPPED.forms)
     with_det = determiner_forms(phrase, forms, SHIPPED.forms, _OBJECT_DETERMINERS, _OBJECT_NOT)
-    return [*forms, *auxiliary_forms(phrase, SHIPPED.forms), *with_det]
+    modified = modifier_forms(phrase, forms, SHIPPED.forms, _OBJECT_DETERMINERS, _OBJECT_NOT)
+    return [*forms, *auxiliary_forms(phrase, SHIPPED.forms), *with_det, *modified]
 
 
 def _title_elsewhere(rule: _Rule, art: _Article) -> bool:
@@ -943,7 +959,7 @@ class Matcher:
         self._bases = _form_bases(forms, canon)
         profiles: dict[tuple[object, ...], int] = {}
         rules = [_weak_pairs(_rule(c, canon, profiles), pairs) for c in commitments]
-        self._index = PhraseIndex(entries)
+        self._index = PhraseIndex(entries, _GAP_NOT)
         self._rules = tuple(rules)
         self._pairs = tuple(pairs)
         self._lookups()

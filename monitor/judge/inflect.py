@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from itertools import product
 
-from monitor.judge.text import phrase_words
+from monitor.judge.text import GAP, phrase_words
 
 #: At most this many forms of one phrase (the phrase itself first).
 MAX_FORMS = 12
@@ -175,6 +175,36 @@ def determiner_forms(
         first, _, rest = form.partition(" ")
         out.extend(f"{first} {d} {rest}" for d in determiners if rest)
     return out
+
+
+def modifier_forms(
+    phrase: str,
+    forms: Sequence[str],
+    irregular: Mapping[str, tuple[str, ...]],
+    determiners: Sequence[str],
+    function_words: frozenset[str],
+) -> list[str]:
+    """A user's phrase that starts with a past form and its object ("triggered snapback",
+    "released the prisoners"): the forms of its verb with one more word before the object's
+    noun, after a determiner or none ("triggered the UN snapback", "releases 50 prisoners";
+    headlines drop the determiner).
+    The object as written; [] for any other phrase, one whose second word is one of
+    ``function_words`` other than a determiner ("pulled out of"), or whose object is a name
+    ("met Dermer")."""
+    words = phrase_words(phrase)
+    if len(words) < 2 or words[0][1] or not participle(words[0][0], irregular):
+        return []
+    second = words[1][0]
+    has_det = second in determiners
+    if (second in function_words and not has_det) or len(words) < 2 + has_det:
+        return []
+    written = phrase.split()
+    if len(written) == len(words) and written[1 + has_det][:1].isupper():
+        return []  # a name takes no modifier
+    rest = [w + ("*" if p else "") for w, p in words[1 + has_det :]]
+    fronts = [[second], []] if has_det else [[], *([d] for d in determiners)]
+    verbs = dict.fromkeys(f.partition(" ")[0] for f in forms)
+    return [" ".join([v, *front, GAP, *rest]) for v in verbs for front in fronts]
 
 
 def demonyms(name: str, endings: Sequence[str]) -> list[str]:

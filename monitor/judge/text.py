@@ -217,10 +217,17 @@ def phrase_words(phrase: str) -> tuple[tuple[str, bool], ...]:
     return _words(_contractions(phrase.lower()))
 
 
+#: A phrase word that stands for any one word ("triggered _ snapback" ~ "triggered UN
+#: snapback"): the index's other forms of a user's phrase use it; see ``PhraseIndex``.
+GAP = "_"
+
+
 def _words(low: str) -> tuple[tuple[str, bool], ...]:
     words = []
     for w in _PHRASE_WORD.findall(low):
-        if w.endswith("*"):
+        if w == GAP:
+            words.append(("", True))  # every token starts with ""
+        elif w.endswith("*"):
             words.append((w[:-1], True))
         else:
             words.append((w, False))
@@ -267,6 +274,8 @@ class _Pattern:
     words: tuple[tuple[str, bool], ...]
     phrase: str
     keys: tuple[str, ...]
+    #: The positions of its ``GAP`` words.
+    gaps: tuple[int, ...]
 
 
 _Candidates = tuple[tuple[_Pattern, ...], dict[str, tuple[_Pattern, ...]], tuple[_Pattern, ...]]
@@ -277,11 +286,15 @@ class PhraseIndex:
 
     Every occurrence of every phrase is reported, overlapping ones included.
     Built once; ``find`` keeps a cache of the candidates for each first token.
+    A ``GAP`` word matches one word token that is not in ``gap_not`` (never punctuation).
     """
 
     _CACHE_LIMIT = 200_000
 
-    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+    def __init__(
+        self, entries: Iterable[tuple[str, str]], gap_not: frozenset[str] = frozenset()
+    ) -> None:
+        self._gap_not = gap_not
         grouped: dict[tuple[tuple[str, bool], ...], tuple[str, list[str]]] = {}
         for phrase, key in entries:
             words = phrase_words(phrase)
@@ -293,7 +306,8 @@ class PhraseIndex:
         self._exact: dict[str, list[_Pattern]] = {}
         self._prefix: list[_Pattern] = []
         for words, (text, keys) in grouped.items():
-            pat = _Pattern(words, text, tuple(keys))
+            gaps = tuple(i for i, (w, prefix) in enumerate(words) if prefix and not w)
+            pat = _Pattern(words, text, tuple(keys), gaps)
             first, is_prefix = words[0]
             if is_prefix:
                 self._prefix.append(pat)
@@ -368,8 +382,16 @@ class PhraseIndex:
                     if not (t.startswith(w) if is_prefix else t == w):
                         break
                 else:
+                    if pat.gaps and not self._gap_fits(tokens, i, pat.gaps):
+                        continue
                     hits.append(_hit(PhraseHit, (i, i + k, pat.phrase, pat.keys)))
         return hits
+
+    def _gap_fits(self, tokens: Sequence[str], start: int, gaps: tuple[int, ...]) -> bool:
+        """The words standing in a pattern's gaps are words, and none of ``gap_not``."""
+        return all(
+            tokens[start + g][:1].isalnum() and tokens[start + g] not in self._gap_not for g in gaps
+        )
 
 
 # --- dates -----------------------------------------------------------------------------------
