@@ -2,7 +2,8 @@
 
 A user's phrase names a verb and its object ("triggered the snapback", "released the
 prisoners"); real reports put a word before the noun ("triggered the UN snapback",
-"releases 50 prisoners").
+"releases 50 prisoners") or drop the determiner ("extend truce"); a user writes "*" for any
+one word; a kind the user adds is written the way a user writes signals.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from datetime import UTC, datetime
 
 from monitor.judge.engine import _GAP_NOT as GAP_NOT
 from monitor.judge.engine import _OBJECT_NOT as OBJECT_NOT
-from monitor.judge.inflect import modifier_forms
-from monitor.judge.text import PhraseIndex, tokenize
+from monitor.judge.inflect import determiner_forms, modifier_forms
+from monitor.judge.text import PhraseIndex, phrase_words, tokenize
 from monitor.models import Label
 from tests.helpers import first_label, made_up_watchlist
 
@@ -31,9 +32,9 @@ def _label(watchlist: str, title: str, text: str = "") -> Label:
 
 
 def test_a_gap_word_stands_for_one_word_that_is_not_a_function_word() -> None:
-    index = PhraseIndex([("triggered _ snapback", "k")], frozenset({"no", "the"}))
+    index = PhraseIndex([("triggered * snapback", "k")], frozenset({"no", "the"}))
     assert [h.phrase for h in index.find(tokenize("they triggered UN snapback"))] == [
-        "triggered _ snapback"
+        "triggered * snapback"
     ]
     for text in ("triggered no snapback", "triggered the snapback", "triggered , snapback"):
         assert index.find(tokenize(text)) == [], text
@@ -68,4 +69,56 @@ def test_a_name_or_a_particle_after_the_verb_gets_no_modifier() -> None:
     assert modifier_forms("troops pulled", ["troops pulled"], {}, ["the"], OBJECT_NOT) == []
     assert modifier_forms("released the", ["released the"], {}, ["the"], OBJECT_NOT) == []
     forms = modifier_forms("released the prisoners", ["released the prisoners"], {}, ["the"], set())
-    assert forms == ["released the _ prisoners", "released _ prisoners"]
+    assert forms == ["released the * prisoners", "released * prisoners"]
+
+
+def test_a_star_alone_in_a_users_phrase_stands_for_one_word() -> None:
+    other = made_up_watchlist(
+        ENTITIES,
+        "other",
+        statement="Northland buys Southland grain.",
+        signals='{met: ["bought * cargoes"]}',
+    )
+    said = "traders said on Wednesday, citing shipping data from the ports."
+    title = "Northland bought twelve cargoes of Southland grain"
+    assert _label(other, title, f"{title}, {said}") is Label.MET
+    title = "Northland bought cargoes of Southland grain"  # the star is one word, not none
+    assert _label(other, title, f"{title}, {said}") is not Label.MET
+    assert phrase_words("* bought *") == (("bought", False),)  # a star at an end is nothing
+
+
+def test_a_headline_drops_the_determiner_of_a_users_phrase() -> None:
+    other = made_up_watchlist(
+        ENTITIES,
+        "other",
+        statement="Northland and Southland extend the truce.",
+        signals='{met: ["extended the truce"]}',
+    )
+    said = "the two governments said on Wednesday in a joint statement."
+    title = "Northland and Southland extend truce for 90 days"
+    assert _label(other, title, f"{title}, {said}") is Label.MET
+    assert determiner_forms("extended the", ["extended the"], {}, ["the"], OBJECT_NOT) == []
+
+
+KIND = """
+kinds:
+  grain-pledge:
+    like: other
+    met: ["extended the grain truce", "lowered duties"]
+"""
+
+
+def test_a_kind_the_user_adds_gets_the_forms_of_a_users_phrase() -> None:
+    pledge = made_up_watchlist(ENTITIES + KIND, "grain-pledge", statement="Duties fall.")
+    said = "the two governments said on Wednesday in a joint statement."
+    for title in (
+        "Northland and Southland extend the grain truce by 90 days",  # another form
+        "Northland lowers duties on Southland goods",
+    ):
+        assert _label(pledge, title, f"{title}, {said}") is Label.MET, title
+    # its bare forms read as a user's: an infinitive is a plan, after a determiner an attribute
+    for title in (
+        "Northland wants to lower duties on Southland goods",
+        "Southland goods face a lower duties regime in Northland",
+    ):
+        assert _label(pledge, title, f"{title}, {said}") is not Label.MET, title

@@ -661,14 +661,26 @@ def _excepted(c: Commitment, hit: PhraseHit, hits: Mapping[str, list[PhraseHit]]
     return any(f"{pre}S{i}" in hit.keys and f"{pre}U{i}" in hits for i in range(len(c.exceptions)))
 
 
+#: Every phrase of the shipped kinds (they list their forms); a kind's phrase that is not one
+#: of them is a user's (a kind the watchlist adds or extends) and gets a user phrase's forms.
+_SHIPPED_KIND_PHRASES = frozenset(
+    p for kd in SHIPPED.kinds.values() for p in (*kd.topics, *kd.breach, *kd.met, *kd.weak)
+)
+
+
+def _users_kind_phrases(kd: KindData) -> list[str]:
+    """The signals a user wrote into a kind (not the shipped kinds' own)."""
+    return [p for p in (*kd.breach, *kd.met, *kd.weak) if p not in _SHIPPED_KIND_PHRASES]
+
+
 def _kind_entries(kd: KindData) -> list[tuple[str, str]]:
-    """Index entries for a kind's one-phrase signals and topics."""
+    """Index entries for a kind's one-phrase signals and topics (a user's with its forms)."""
     pre = f"K:{kd.name}:"
     return [
-        *((p, pre + "T") for p in kd.topics),
-        *((p, pre + "B") for p in kd.breach),
-        *((p, pre + "M") for p in kd.met),
-        *((p, pre + "W") for p in kd.weak),
+        (f, pre + suffix)
+        for suffix, phrases in (("T", kd.topics), ("B", kd.breach), ("M", kd.met), ("W", kd.weak))
+        for p in phrases
+        for f in ([p] if p in _SHIPPED_KIND_PHRASES else _signal_forms(p))
     ]
 
 
@@ -938,20 +950,18 @@ class Matcher:
         forms: dict[str, list[str]] = {}
         for c in commitments:
             entries.extend(_own_entries(c, forms))
-        #: Bare forms of the watchlist's past-tense signals ("to lift its measures").
-        self._bare = frozenset(
-            f
-            for c in commitments
-            for p in (*c.breach_signals, *c.met_signals)
-            for f in bare_forms(p, SHIPPED.forms)
+        in_kinds = [p for kd in vocabularies.values() for p in _users_kind_phrases(kd)]
+        users = [*(p for c in commitments for p in (*c.breach_signals, *c.met_signals)), *in_kinds]
+        #: The forms of the signals a user wrote into a kind.
+        self._users_kind_forms = frozenset(
+            phrase_words(f) for p in in_kinds for f in _signal_forms(p)
         )
+        #: Bare forms of the watchlist's past-tense signals ("to lift its measures").
+        self._bare = frozenset(f for p in users for f in bare_forms(p, SHIPPED.forms))
         #: The watchlist's signals written with a bare first word ("resume cooperation"): the
         #: user says that infinitive is the event.
         self._written_bare = frozenset(
-            phrase_words(p)
-            for c in commitments
-            for p in (*c.breach_signals, *c.met_signals)
-            if phrase_words(p) and not bare_forms(p, SHIPPED.forms)
+            phrase_words(p) for p in users if phrase_words(p) and not bare_forms(p, SHIPPED.forms)
         )
         canon: dict[tuple[tuple[str, bool], ...], str] = {}
         for phrase, _ in entries:  # the index names a phrase by its first spelling
@@ -3122,14 +3132,20 @@ class Matcher:
             hit.start
         ].endswith("ed"):
             return "not a fact: 'to be'"  # "detainees to be exchanged"
+        before = s.tokens[hit.start - 1 : hit.start]
         if (
-            s.tokens[hit.start - 1 : hit.start] == ["to"]
+            before
             and s.tokens[hit.start] in self._bare
-            and not set(hit.keys).isdisjoint((rule.breach[0], rule.met[0]))
+            and (before[0] == "to" or before[0] in _DETERMINERS)
+            and self._users(rule, hit)
             and phrase_words(hit.phrase) not in self._written_bare
-            and not self._carried_by_past_act(s, hit.start - 1)
         ):
-            return "not a fact: an infinitive"  # "for Northland to lift its measures"
+            if before[0] in _DETERMINERS:  # "faces a lower tariff rate", not "the close of"
+                if s.tokens[hit.start + 1 : hit.start + 2] != ["of"]:
+                    return f"describes its noun: {before[0]} {s.tokens[hit.start]!r}"
+                return None
+            if not self._carried_by_past_act(s, hit.start - 1):
+                return "not a fact: an infinitive"  # "for Northland to lift its measures"
         for cue in s.hits.get(_G["expected"], ()):
             if hit.end <= cue.start <= hit.end + 2 or self._noun_subject(s, hit, cue):
                 return f"not a fact: {cue.phrase!r}"  # "the first exchanges are expected"
@@ -3137,6 +3153,14 @@ class Matcher:
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
             return "followed by a negation: 'not'"
         return None
+
+    def _users(self, rule: _Rule, hit: PhraseHit) -> bool:
+        """A hit of a phrase the user wrote: the commitment's own signal, or a signal of a kind
+        the user added or extended."""
+        return (
+            not set(hit.keys).isdisjoint((rule.breach[0], rule.met[0]))
+            or phrase_words(hit.phrase) in self._users_kind_forms
+        )
 
     @staticmethod
     def _infinitive_object(s: _Sentence, hit: PhraseHit) -> bool:

@@ -163,14 +163,21 @@ def determiner_forms(
 ) -> list[str]:
     """A user's phrase that starts with a past form and its object ("triggered snapback"):
     its ``forms`` with a determiner before the object too ("triggered the snapback", "triggers
-    its snapback"); [] for any other phrase, or when its second word is one of
-    ``function_words`` (a preposition, a particle, a determiner already there)."""
+    its snapback"), or, when one of ``determiners`` is there, without it ("extended the
+    truce" ~ "extends truce", as headlines write it); [] for any other phrase, or when its
+    second word is one of ``function_words`` (a preposition, a particle)."""
     words = phrase_words(phrase)
     if len(words) < 2 or words[0][1] or not participle(words[0][0], irregular):
         return []
+    out: list[str] = []
+    if words[1][0] in determiners:  # headlines drop it: "extend trade truce"
+        if len(words) > 2:
+            for form in forms:
+                first, _, rest = form.partition(" ")
+                out.append(f"{first} {rest.partition(' ')[2]}")
+        return out
     if words[1][0] in function_words:
         return []
-    out: list[str] = []
     for form in forms:
         first, _, rest = form.partition(" ")
         out.extend(f"{first} {d} {rest}" for d in determiners if rest)

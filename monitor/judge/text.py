@@ -194,7 +194,7 @@ def tokenize(text: str) -> list[str]:
 
 # --- phrases ---------------------------------------------------------------------------------
 
-_PHRASE_WORD = re.compile(r"\w+\*?")
+_PHRASE_WORD = re.compile(r"\w+\*?|(?<!\S)\*(?!\S)")
 
 
 def _contractions(low: str) -> str:
@@ -217,20 +217,26 @@ def phrase_words(phrase: str) -> tuple[tuple[str, bool], ...]:
     return _words(_contractions(phrase.lower()))
 
 
-#: A phrase word that stands for any one word ("triggered _ snapback" ~ "triggered UN
-#: snapback"): the index's other forms of a user's phrase use it; see ``PhraseIndex``.
-GAP = "_"
+#: A phrase word that stands for any one word ("triggered * snapback" ~ "triggered UN
+#: snapback"): a user may write it, and the other forms of a user's phrase use it; see
+#: ``PhraseIndex``.
+GAP = "*"
+_ANY = ("", True)  # every token starts with ""
 
 
 def _words(low: str) -> tuple[tuple[str, bool], ...]:
     words = []
     for w in _PHRASE_WORD.findall(low):
         if w == GAP:
-            words.append(("", True))  # every token starts with ""
+            words.append(_ANY)
         elif w.endswith("*"):
             words.append((w[:-1], True))
         else:
             words.append((w, False))
+    while words and words[-1] == _ANY:
+        words.pop()  # a gap at either end stands for nothing
+    while words and words[0] == _ANY:
+        words.pop(0)
     return tuple(words)
 
 
@@ -241,7 +247,7 @@ def phrase_pattern(phrase: str) -> str:
     words = _words(phrase.lower())
     if not words:
         raise ValueError(f"empty phrase: {phrase!r}")
-    parts = [re.escape(w) + (r"\w*" if prefix else "") for w, prefix in words]
+    parts = [re.escape(w) + ((r"\w*" if w else r"\w+") if prefix else "") for w, prefix in words]
     return r"(?<!\w)" + r"(?:\s+|\s*-\s*|'s\s+)".join(parts) + r"(?!\w)"
 
 
