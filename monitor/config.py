@@ -803,6 +803,7 @@ def to_commitment(
         exceptions=c.signals.exceptions(),
         exclude=tuple(c.exclude),
         effective_at=_start_of(c.effective),
+        effective_day=c.effective.date() if isinstance(c.effective, datetime) else c.effective,
         window_start_at=_start_of(c.window.start) if c.window else None,
         window_end_at=_end_of(c.window.end) if c.window else None,
         deadline_at=_end_of(c.last_deadline),

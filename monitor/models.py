@@ -7,7 +7,7 @@ name ends in ``_at``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -103,6 +103,10 @@ class Commitment:
     #: (signal, phrases): the signal does not count in a sentence naming one of the phrases.
     exceptions: tuple[tuple[str, tuple[str, ...]], ...] = ()
     effective_at: datetime | None = None
+    #: The day ``effective`` names in its own time zone (None: ``effective_at``'s UTC day).
+    #: An article dates events by local days: with effective 2025-05-15T00:00+02:00, "May 14"
+    #: is before it.
+    effective_day: date | None = None
     window_start_at: datetime | None = None
     window_end_at: datetime | None = None
     deadline_at: datetime | None = None
@@ -116,6 +120,13 @@ class Commitment:
     #: published from then on are not judged against this one, and it cannot become overdue.
     superseded_by: str | None = None
     ended_at: datetime | None = None
+
+    @property
+    def effective_date(self) -> date | None:
+        """The day it takes effect, as an article's dates would name it."""
+        if self.effective_day is not None:
+            return self.effective_day
+        return None if self.effective_at is None else self.effective_at.date()
 
 
 @dataclass(frozen=True)

@@ -122,3 +122,19 @@ def test_a_kind_the_user_adds_gets_the_forms_of_a_users_phrase() -> None:
         "Southland goods face a lower duties regime in Northland",
     ):
         assert _label(pledge, title, f"{title}, {said}") is not Label.MET, title
+
+
+def test_an_effective_time_is_read_in_its_own_time_zone() -> None:
+    """Effective at local midnight on 15 May (22:00 UTC on the 14th): "May 14" is before it."""
+    truce = made_up_watchlist(ENTITIES, "ceasefire", effective="2025-05-15T00:00:00+02:00")
+    clash = (
+        "Clashes broke out in the early hours of May 14 between Northern fighters and Southern "
+        "forces, with smoke rising from buildings, the committee said on Sunday."
+    )
+    at = datetime(2025, 5, 19, 12, tzinfo=UTC)
+    title = "Truce committee formed in the capital"
+    assert first_label(truce, title, f"A truce committee was formed. {clash}", at) is not (
+        Label.BREACH
+    )
+    later = clash.replace("May 14", "May 16")
+    assert first_label(truce, title, f"A truce committee was formed. {later}", at) is Label.BREACH

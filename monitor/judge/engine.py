@@ -1991,11 +1991,11 @@ class Matcher:
                 s.grams = _grams(s.tokens, skip=names)
             if len(s.grams & rule.statement_grams) >= RECAP_GRAMS and self._quoted(w):
                 w.blocks.append("recap of the original statement")
-        if published is not None and c.effective_at is not None:
+        eff = c.effective_date
+        if published is not None and eff is not None:
             # (an agreement's date does not date a breach: "violated the truce of October 19")
             dated = self._events_dated(w, published) if breach else self._dates(s, published)
             dates = self._pledge_free(w, dated)
-            eff = c.effective_at.date()
             if dates and all(d.last < eff for d in dates):
                 w.blocks.append(f"{_BEFORE} {eff.isoformat()}: {dates[0].text!r}")
             elif (
@@ -2047,9 +2047,9 @@ class Matcher:
         """ "Soldiers captured in July clashes": every live signal is named with a period that
         began before the commitment, whatever else the sentence dates."""
         c, s, published = w.rule.commitment, w.s, w.art.published_at
-        if published is None or c.effective_at is None:
+        eff = c.effective_date
+        if published is None or eff is None:
             return None
-        eff = c.effective_at.date()
         found: str | None = None
         for hit in w.live:
             before = " ".join(s.tokens[max(0, hit.start - DATED_SIGNAL_WINDOW) : hit.start])
@@ -2132,7 +2132,7 @@ class Matcher:
         c, published = w.rule.commitment, w.art.published_at
         if published is None or any(_BEFORE in b or "recap" in b for b in w.blocks):
             return None
-        eff = c.effective_at.date() if c.effective_at is not None else None
+        eff = c.effective_date
         stale = published.date() - (STALE_BREACH if w.breach else STALE_MET)
         found: str | None = None
         opener = self._opener(w.s)
@@ -2773,9 +2773,9 @@ class Matcher:
     @staticmethod
     def _after_effective(c: Commitment, cue: PhraseHit, published: datetime | None) -> bool:
         """Whether a relative time cue ("last month") dates wholly after the commitment began."""
-        if published is None or c.effective_at is None:
+        eff = c.effective_date
+        if published is None or eff is None:
             return False
-        eff = c.effective_at.date()
         day = published.date()
         if cue.phrase.endswith("this month"):
             return day.replace(day=1) >= eff
@@ -2786,9 +2786,9 @@ class Matcher:
 
     def _dated_after(self, c: Commitment, s: _Sentence, published: datetime | None) -> bool:
         """Whether the sentence names a day on or after the commitment took effect."""
-        if published is None or c.effective_at is None:
+        eff = c.effective_date
+        if published is None or eff is None:
             return False
-        eff = c.effective_at.date()
         return any(d.first >= eff and d.first == d.last for d in self._dates(s, published))
 
     def _dates(self, s: _Sentence, published: datetime) -> list[DateRef]:
