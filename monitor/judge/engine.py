@@ -809,7 +809,14 @@ def _rule(
     kn = vocabulary.name
     grams = _grams(tokenize(c.statement))
     key: tuple[object, ...] = (kn, c.topics_required, c.exceptions, c.parties)
-    key += (c.subjects, c.effective_at, c.window_start_at, c.deadline_at, c.ended_at)
+    key += (
+        c.subjects,
+        c.effective_at,
+        c.effective_day,
+        c.window_start_at,
+        c.deadline_at,
+        c.ended_at,
+    )
     key += (c.ongoing, grams, c.statement)  # (the statement's case too: see _in_a_name)
     names = (*c.parties, *c.subjects)
     return _Rule(
