@@ -138,3 +138,30 @@ def test_an_effective_time_is_read_in_its_own_time_zone() -> None:
     )
     later = clash.replace("May 14", "May 16")
     assert first_label(truce, title, f"A truce committee was formed. {later}", at) is Label.BREACH
+
+
+def test_a_clash_with_someone_the_watchlist_does_not_name_is_someone_elses() -> None:
+    truce = made_up_watchlist(ENTITIES, "ceasefire")
+    title = "Residents flee homes near the Northland border"
+    tail = "residents said on Monday. Northland said it was watching the border."
+    for text in (
+        "Southern forces clashed with soldiers from the semi-autonomous Hill state in the town,",
+        "Clashes between Southern forces and Hill state soldiers erupted in the town,",
+    ):
+        assert _label(truce, title, f"{text} {tail}") is not Label.BREACH, text
+    for text in (
+        "Southern forces clashed with Northern troops in the town,",
+        "Clashes between Southern forces and Northern troops erupted in the town,",
+        "Southern and Northern troops clashed with each other in the town,",
+        "Southern forces clashed with them again in the town,",  # "them": the sides
+    ):
+        assert _label(truce, title, f"{text} {tail}") is Label.BREACH, text
+
+
+def test_talks_commenced_or_resumed_are_talks_held() -> None:
+    talks = made_up_watchlist(ENTITIES, "talks", statement="Northland and Southland hold talks.")
+    text = (
+        "Northland and Southland commenced high-level technical discussions in the capital on "
+        "Tuesday to carry out an agreement reached last year, officials said."
+    )
+    assert _label(talks, "Technical discussions open", text) is Label.MET

@@ -297,6 +297,10 @@ NOUN_PHRASE_WINDOW = 3
 _TIME_BLOCKS = (_BEFORE, "dated only to a period", "a recap", "the hostilities are dated before")
 _TIME_RELATIVE = frozenset(_L("time_relative"))
 _TIME_SPANS = frozenset(_L("time_spans"))
+#: Words after "clashes with" or "between" that name whom the clash is with.
+FOE_WINDOW = 8
+#: Words after "clashes with" that name the sides themselves ("with each other", "with them").
+_EACH_OTHER = frozenset(_L("each_other"))
 #: Words between a backstory word and "<span> of" ("after enduring over 50 days of shelling").
 SPAN_WINDOW = 5
 _PAST_MARKERS = frozenset(_L("past_markers"))
@@ -2302,6 +2306,10 @@ class Matcher:
             third = self._third_party_subject(w)
             if third is not None:
                 w.blocks.append(f"{third} acts, not a party to it")
+            elif not w.linked and self._acting_parties(s, c) < 2:
+                foe = self._unnamed_foe(w)
+                if foe is not None:
+                    w.blocks.append(f"fighting with someone it does not name: {foe!r}")
         if b.militant_attack_not_breach and w.live and not w.blocks:
             other = self._others_fighting(w)
             if other is not None:
@@ -2363,6 +2371,34 @@ class Matcher:
         if place is not None or any(x in art.entities for x in c.subjects):
             return place
         return next((e for e in art.entities if e in self._places), None)
+
+    @staticmethod
+    def _unnamed_foe(w: _Weighing) -> str | None:
+        """ "Federal forces clashed with soldiers from the Jubaland state", "clashes between
+        federal forces and Jubaland soldiers": a clash with (or between) those the sentence
+        names right after it, none of them the commitment's, is someone else's fight."""
+        s, c = w.s, w.rule.commitment
+        known = {*c.parties, *c.subjects}
+        for hit in w.live:
+            mark = s.tokens[hit.end : hit.end + 1]
+            if mark != ["with"] and mark != ["between"]:
+                return None
+            end = hit.end + 1
+            while end < len(s.tokens) and end - hit.end <= FOE_WINDOW:
+                if s.tokens[end] in PUNCTUATION:
+                    break
+                end += 1
+            span = range(hit.end + 1, end)
+            names = {e for e, ms in s.entities.items() for m in ms if m.start in span}
+            if end == hit.end + 1 or s.tokens[hit.end + 1] in _EACH_OTHER:
+                return None  # "clashed with each other", "with them"
+            if mark == ["with"] and not names.isdisjoint(known):
+                return None
+            if mark == ["between"] and (
+                "and" not in s.tokens[hit.end + 1 : end] or len(names & known) != 1
+            ):
+                return None  # "between the two sides", "between Northern and Southern troops"
+        return " ".join(s.tokens[w.live[0].end : w.live[0].end + 4])
 
     @staticmethod
     def _acting_parties(s: _Sentence, c: Commitment) -> int:
