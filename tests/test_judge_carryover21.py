@@ -8,12 +8,12 @@ one word; a kind the user adds is written the way a user writes signals.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from monitor.judge.engine import _GAP_NOT as GAP_NOT
 from monitor.judge.engine import _OBJECT_NOT as OBJECT_NOT
 from monitor.judge.inflect import determiner_forms, modifier_forms
-from monitor.judge.text import PhraseIndex, phrase_words, tokenize
+from monitor.judge.text import PhraseIndex, find_dates, phrase_words, tokenize
 from monitor.models import Label
 from tests.helpers import first_label, made_up_watchlist
 
@@ -165,3 +165,29 @@ def test_talks_commenced_or_resumed_are_talks_held() -> None:
         "Tuesday to carry out an agreement reached last year, officials said."
     )
     assert _label(talks, "Technical discussions open", text) is Label.MET
+
+
+def test_a_day_named_soon_after_publication_is_the_coming_one() -> None:
+    published = datetime(2025, 7, 30, 12, tzinfo=UTC)
+    (soon,) = find_dates("tariffs would snap back on August 12", published)
+    assert soon.first == date(2025, 8, 12)
+    (later,) = find_dates("the clashes of October 3", published)
+    assert later.first == date(2024, 10, 3)  # months ahead: last year's
+
+
+STATEMENT = (
+    "Northland and Southland will establish a mechanism to continue discussions on trade; the "
+    "discussions may be held in a third country upon agreement."
+)
+
+
+def test_a_mechanism_for_talks_or_consent_is_not_an_outcome_the_talks_must_produce() -> None:
+    talks = made_up_watchlist(ENTITIES, "talks", statement=STATEMENT)
+    title = "Northland and Southland officials meet in Eastport for trade talks"
+    text = f"{title}, the two governments said in a joint statement on Wednesday."
+    assert _label(talks, title, text) is Label.MET
+    # where the statement names an outcome, a meeting alone does not keep the promise
+    outcome = made_up_watchlist(
+        ENTITIES, "talks", statement="Northland and Southland will meet to sign an agreement."
+    )
+    assert _label(outcome, title, text) is not Label.MET

@@ -424,7 +424,7 @@ def test_recap_articles_read_events_at_their_own_dates(title: str, text: str, la
     ("text", "dates"),
     [
         ("the bodies of 13 deceased hostages", []),
-        ("on 13 Dec. the troops", ["2024-12-13"]),
+        ("on 13 Dec. the troops", ["2025-12-13"]),  # within a month after: the coming one
         ("the Oct. 19 truce", ["2025-10-19"]),
         ("since 19 Oct", ["2025-10-19"]),
     ],

@@ -176,7 +176,9 @@ PUB = datetime(2025, 12, 9, 12, tzinfo=UTC)  # a Tuesday
         ("on Friday", date(2025, 12, 5), date(2025, 12, 5), False),
         ("last Tuesday", date(2025, 12, 2), date(2025, 12, 2), False),
         ("yesterday", date(2025, 12, 8), date(2025, 12, 8), False),
-        ("on December 30", date(2024, 12, 30), date(2024, 12, 30), False),
+        ("on December 30", date(2025, 12, 30), date(2025, 12, 30), False),  # coming soon
+        ("on January 5", date(2026, 1, 5), date(2026, 1, 5), False),  # in the new year
+        ("on January 20", date(2025, 1, 20), date(2025, 1, 20), False),  # not soon: past
     ],
 )
 def test_find_dates(text: str, first: date, last: date, since: bool) -> None:

@@ -862,12 +862,15 @@ def _weak_pairs(rule: _Rule, pairs: Sequence[_PairSpec]) -> _Rule:
     if not conditional:
         return rule
     statement = tokenize(rule.commitment.statement)
-    purposes = PhraseIndex((w, "p") for w in _L("purpose")).find(statement)
+    cues = {
+        name: PhraseIndex((w, name) for w in _L(name)).find(statement)
+        for name in ("purpose", "vehicle_of", "by_consent")
+    }
     weak = frozenset(
         p.name
         for p in conditional
         if any(
-            not _sought(hit, purposes) and not _in_a_name(hit.phrase, rule.commitment.statement)
+            _an_outcome(hit, cues, rule.commitment.statement)
             for hit in PhraseIndex((w, "w") for w in p.weak_if_statement).find(statement)
         )
     )
@@ -889,11 +892,18 @@ def _in_a_name(phrase: str, statement: str) -> bool:
     return bool(found) and all(m[1][0].isupper() and m[2][0].isupper() for m in found)
 
 
-def _sought(outcome: PhraseHit, purposes: Sequence[PhraseHit]) -> bool:
-    """The outcome is what the talks seek, not what they must produce: a purpose cue stands
-    at most five words before it ("meet ... to seek a fair and mutually acceptable
-    settlement")."""
-    return any(0 <= outcome.start - p.end <= 5 for p in purposes)
+def _an_outcome(hit: PhraseHit, cues: Mapping[str, list[PhraseHit]], statement: str) -> bool:
+    """An outcome noun of the statement that the talks must produce; not one they seek (a
+    purpose cue at most five words before it: "meet ... to seek a fair settlement"), the
+    talks' own vehicle (a talk word up to three words after it: "establish a mechanism to
+    continue discussions"), consent ("held in a third country upon agreement") or part of a
+    name ("the Working Mechanism")."""
+    return not (
+        any(0 <= hit.start - p.end <= 5 for p in cues["purpose"])
+        or any(0 <= v.start - hit.end <= 2 for v in cues["vehicle_of"])
+        or any(c.end == hit.start for c in cues["by_consent"])
+        or _in_a_name(hit.phrase, statement)
+    )
 
 
 def _decide(

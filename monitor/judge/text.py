@@ -467,10 +467,17 @@ def _month_range(year: int, month: int, part: str | None) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, days)
 
 
-def _year_for(month: int, day: int, ref: date, explicit: str | None, ahead: bool = False) -> int:
-    """The year of a day named without one: the latest not more than a week after ``ref``;
-    with ``ahead`` (the sentence speaks of what is to come), the next one when that is
-    within ``AHEAD`` of ``ref``."""
+def _year_for(
+    month: int,
+    day: int,
+    ref: date,
+    explicit: str | None,
+    ahead: bool = False,
+    soon: timedelta = timedelta(days=7),
+) -> int:
+    """The year of a day named without one: the latest not more than ``soon`` after ``ref``
+    (a week; ``SOON`` for a day named by its date); with ``ahead`` (the sentence speaks of
+    what is to come), the next one when that is within ``AHEAD`` of ``ref``."""
     if explicit:
         return int(explicit)
     year = ref.year
@@ -479,7 +486,9 @@ def _year_for(month: int, day: int, ref: date, explicit: str | None, ahead: bool
             for y in (year, year + 1):
                 if timedelta(days=-7) <= date(y, month, min(day, 28)) - ref <= AHEAD:
                     return y
-        if date(year, month, min(day, 28)) > ref + timedelta(days=7):
+        if date(year + 1, month, min(day, 28)) <= ref + soon:
+            year += 1  # "on January 5" in a report of December 28
+        elif date(year, month, min(day, 28)) > ref + soon:
             year -= 1
     except ValueError:
         pass
@@ -487,6 +496,10 @@ def _year_for(month: int, day: int, ref: date, explicit: str | None, ahead: bool
 
 
 AHEAD = timedelta(days=183)
+#: A day named by its date without a year up to this long after publication is the coming one
+#: ("tariffs snap back on August 12" in a July report); later, last year's.  (A month alone,
+#: "in January", is the coming one only in a sentence about the future: ``AHEAD``.)
+SOON = timedelta(days=31)
 
 
 _NUMBERS = {
@@ -565,7 +578,7 @@ def _named_days(
     if g["m1"] or g["m2"]:
         month = _MONTHS[str(g["m1"] or g["m2"]).lower()]
         day = int(str(g["d1"] or g["d2"]))
-        year = _year_for(month, day, ref, g["y1"] or g["y2"], ahead)
+        year = _year_for(month, day, ref, g["y1"] or g["y2"], ahead, SOON)
         return date(year, month, day), date(year, month, day)
     month = _MONTHS[str(g["m3"] or g["m4"]).lower()]
     q = (g["q"] or "").lower()
