@@ -191,3 +191,15 @@ def test_a_mechanism_for_talks_or_consent_is_not_an_outcome_the_talks_must_produ
         ENTITIES, "talks", statement="Northland and Southland will meet to sign an agreement."
     )
     assert _label(outcome, title, text) is not Label.MET
+
+
+def test_an_attack_carried_out_by_the_other_sides_forces_breaks_a_truce() -> None:
+    truce = made_up_watchlist(ENTITIES, "ceasefire")
+    title = "Southland condemns violence in the border town"
+    text = (
+        "Southland has issued a strong condemnation of a violent attack carried out by Northern "
+        "forces in the border town, the foreign ministry said on Monday."
+    )
+    assert _label(truce, title, text) is Label.BREACH
+    plan = text.replace("a violent attack carried out by Northern forces", "any attack")
+    assert _label(truce, title, plan) is not Label.BREACH
