@@ -203,3 +203,17 @@ def test_an_attack_carried_out_by_the_other_sides_forces_breaks_a_truce() -> Non
     assert _label(truce, title, text) is Label.BREACH
     plan = text.replace("a violent attack carried out by Northern forces", "any attack")
     assert _label(truce, title, plan) is not Label.BREACH
+
+
+def test_a_refusal_in_the_past_perfect_is_backstory() -> None:
+    vow = made_up_watchlist(
+        ENTITIES, "no-talks", statement="Northland will not negotiate with Southland."
+    )
+    title = "Northland leader speaks on Southland"
+    now = "Northland ruled out direct talks with Southland on Tuesday."
+    assert _label(vow, title, now) is Label.MET
+    before = (
+        "Northland had consistently ruled out direct talks with Southland - until just hours "
+        "before the surprise announcement."
+    )
+    assert _label(vow, title, before) is not Label.MET

@@ -2100,7 +2100,7 @@ class Matcher:
         if not w.breach and all(self._anchor(s, h) for h in w.live):
             anchor = self._anchor(s, w.live[0])
             w.blocks.append(f"named only to date another event: {anchor!r}")
-        perfect = w.breach and not w.blocks and not _PAST_PERFECT.isdisjoint(s.tokens)
+        perfect = not w.blocks and not _PAST_PERFECT.isdisjoint(s.tokens)
         if perfect and self._backstory_perfect(w):
             w.factor *= BACKGROUND_FACTOR
             w.notes.append("background: the past perfect ('had'), not reported speech")
