@@ -26,7 +26,7 @@ commitments:
     topics_required: true
     signals:
       breach: ["Russian shelling", "the", "k*", {phrase: "opened fire", unless: [fire]}]
-      met: ["talks held", "the"]
+      met: ["talks held", "the", "bought * cargoes", "bought *"]
     exclude: [Russia, Ukraine, Kyiv]
 """
 
@@ -37,6 +37,8 @@ def test_dead_configuration_is_found() -> None:
     assert "'Russian shelling' names the excluded 'Russia'" in warnings
     assert "breach signal 'the' is only common words" in warnings
     assert "'k*' is a very short prefix" in warnings
+    assert "'bought *' starts or ends with a lone *" in warnings
+    assert "'bought * cargoes' starts" not in warnings  # between words: any one word
     assert "'the' is both a breach and a met signal" in warnings
     assert "exception 'fire', which it contains" in warnings
     assert "every name of 'ukraine' is excluded" in warnings

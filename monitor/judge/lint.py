@@ -49,6 +49,11 @@ def _signal_warnings(c: Commitment) -> Iterable[str]:
                 yield f"{which} signal {p!r} is only common words: it matches almost anything"
             if words and len(words) == 1 and words[0][1] and len(words[0][0]) < 3:
                 yield f"{which} signal {p!r} is a very short prefix: it matches almost anything"
+            if p.split()[:1] == ["*"] or p.split()[-1:] == ["*"]:
+                yield (
+                    f"{which} signal {p!r} starts or ends with a lone *: there it stands for "
+                    "nothing (a lone * between words is any one word)"
+                )
     both = {phrase_words(p) for p in c.breach_signals} & {phrase_words(p) for p in c.met_signals}
     for words in sorted(both):
         yield f"{' '.join(w for w, _ in words)!r} is both a breach and a met signal"
