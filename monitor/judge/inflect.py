@@ -163,19 +163,21 @@ def determiner_forms(
 ) -> list[str]:
     """A user's phrase that starts with a past form and its object ("triggered snapback"):
     its ``forms`` with a determiner before the object too ("triggered the snapback", "triggers
-    its snapback"), or, when one of ``determiners`` is there, without it ("extended the
-    truce" ~ "extends truce", as headlines write it); [] for any other phrase, or when its
-    second word is one of ``function_words`` (a preposition, a particle)."""
+    its snapback"), or, when one of ``determiners`` is there, without it or with another
+    ("extended the truce" ~ "extends truce", as headlines write it, "extended its truce");
+    [] for any other phrase, or when its second word is one of ``function_words`` (a
+    preposition, a particle)."""
     words = phrase_words(phrase)
     if len(words) < 2 or words[0][1] or not participle(words[0][0], irregular):
         return []
     out: list[str] = []
-    if words[1][0] in determiners:  # headlines drop it: "extend trade truce"
+    if words[1][0] in determiners:  # headlines drop it ("extend trade truce"), or say "its"
         if len(words) > 2:
             for form in forms:
                 first, _, rest = form.partition(" ")
-                out.append(f"{first} {rest.partition(' ')[2]}")
-        return out
+                noun = rest.partition(" ")[2]
+                out.extend(f"{first} {d} {noun}" for d in ("", *determiners) if d != words[1][0])
+        return [" ".join(f.split()) for f in out]
     if words[1][0] in function_words:
         return []
     for form in forms:
@@ -193,8 +195,8 @@ def modifier_forms(
 ) -> list[str]:
     """A user's phrase that starts with a past form and its object ("triggered snapback",
     "released the prisoners"): the forms of its verb with one more word before the object's
-    noun, after a determiner or none ("triggered the UN snapback", "releases 50 prisoners";
-    headlines drop the determiner).
+    noun, after any of ``determiners`` or none, whichever the user wrote ("triggered the UN
+    snapback", "releases 50 prisoners", "suspended its expanded export controls").
     The object as written; [] for any other phrase, one whose second word is one of
     ``function_words`` other than a determiner ("pulled out of"), or whose object is a name
     ("met Dermer")."""
@@ -209,7 +211,7 @@ def modifier_forms(
     if len(written) == len(words) and written[1 + has_det][:1].isupper():
         return []  # a name takes no modifier
     rest = [w + ("*" if p else "") for w, p in words[1 + has_det :]]
-    fronts = [[second], []] if has_det else [[], *([d] for d in determiners)]
+    fronts = [[], *([d] for d in determiners)]
     verbs = dict.fromkeys(f.partition(" ")[0] for f in forms)
     return [" ".join([v, *front, GAP, *rest]) for v in verbs for front in fronts]
 
