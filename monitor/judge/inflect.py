@@ -154,6 +154,16 @@ def auxiliary_forms(phrase: str, irregular: Mapping[str, tuple[str, ...]]) -> li
     return []
 
 
+def _verb_and_object(
+    phrase: str, irregular: Mapping[str, tuple[str, ...]]
+) -> tuple[tuple[str, bool], ...]:
+    """The words of a phrase that starts with a past form and goes on; () for any other."""
+    words = phrase_words(phrase)
+    if len(words) < 2 or words[0][1] or not participle(words[0][0], irregular):
+        return ()
+    return words
+
+
 def determiner_forms(
     phrase: str,
     forms: Sequence[str],
@@ -167,8 +177,8 @@ def determiner_forms(
     ("extended the truce" ~ "extends truce", as headlines write it, "extended its truce");
     [] for any other phrase, or when its second word is one of ``function_words`` (a
     preposition, a particle)."""
-    words = phrase_words(phrase)
-    if len(words) < 2 or words[0][1] or not participle(words[0][0], irregular):
+    words = _verb_and_object(phrase, irregular)
+    if not words:
         return []
     out: list[str] = []
     if words[1][0] in determiners:  # headlines drop it ("extend trade truce"), or say "its"
@@ -200,8 +210,8 @@ def modifier_forms(
     The object as written; [] for any other phrase, one whose second word is one of
     ``function_words`` other than a determiner ("pulled out of"), or whose object is a name
     ("met Dermer")."""
-    words = phrase_words(phrase)
-    if len(words) < 2 or words[0][1] or not participle(words[0][0], irregular):
+    words = _verb_and_object(phrase, irregular)
+    if not words:
         return []
     second = words[1][0]
     has_det = second in determiners
