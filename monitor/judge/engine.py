@@ -3193,11 +3193,10 @@ class Matcher:
             and self._users(rule, hit)
             and phrase_words(hit.phrase) not in self._written_bare
         ):
-            if before[0] in _DETERMINERS:  # "faces a lower tariff rate", not "the close of"
+            if before[0] != "to":  # "faces a lower tariff rate", not "the close of"
                 if s.tokens[hit.start + 1 : hit.start + 2] != ["of"]:
                     return f"describes its noun: {before[0]} {s.tokens[hit.start]!r}"
-                return None
-            if not self._carried_by_past_act(s, hit.start - 1):
+            elif not self._carried_by_past_act(s, hit.start - 1):
                 return "not a fact: an infinitive"  # "for Northland to lift its measures"
         for cue in s.hits.get(_G["expected"], ()):
             if hit.end <= cue.start <= hit.end + 2 or self._noun_subject(s, hit, cue):
