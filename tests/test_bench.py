@@ -121,6 +121,9 @@ def test_bench_poll_hostile_times_the_other_feeds_alerts_beside_a_control(
     whole = next(line for line in lines if line.startswith("hostile cycle: whole"))
     assert "articles judged in the cycle" in control and " 0 articles" not in control, control
     assert " 0 articles" not in hostile, hostile
-    # the hostile feed is in the cycle, and goes over its budget (1 s here)
-    assert "parse over its CPU budget (1 s)" in whole, whole
+    # the hostile feed is in the cycle, and goes over its budget (1 s of CPU here; on a machine
+    # so loaded that the parse gets less than that in its wall-clock budget, that one)
+    assert "parse over its CPU budget (1 s)" in whole or "parse over its time budget" in whole, (
+        whole
+    )
     assert any(line.startswith("the hostile feed delayed the other 6 feeds") for line in lines)
