@@ -2312,6 +2312,8 @@ class Matcher:
         ):
             if not w.linked and self._acting_parties(s, c) < 2:
                 w.blocks.append("militant attack, not a clash between the parties")
+            elif not w.linked and w.live and self._militant_foe(w):
+                w.blocks.append("fighting militants, not a clash between the parties")
         if breach and b.militant_attack_not_breach and w.live:
             third = self._third_party_subject(w)
             if third is not None:
@@ -2409,6 +2411,27 @@ class Matcher:
             ):
                 return None  # "between the two sides", "between Northern and Southern troops"
         return " ".join(s.tokens[w.live[0].end : w.live[0].end + 4])
+
+    @staticmethod
+    def _militant_foe(w: _Weighing) -> bool:
+        """ "The role Eastern forces play in fighting terrorist organizations", "clashes with
+        militants": the militants are what every hostilities word is aimed at, named right
+        after it, before any of the commitment's parties."""
+        s, known = w.s, w.rule.commitment.parties
+        mil = [m.start for m in s.hits.get(_G["mil"], ())]
+        mil += [m.start for e in _GROUPS.intersection(s.entities) for m in s.entities[e]]
+        for hit in w.live:
+            end = hit.end
+            while end < len(s.tokens) and end - hit.end < FOE_WINDOW:
+                if s.tokens[end] in PUNCTUATION:
+                    break
+                end += 1
+            foe = min((m for m in mil if hit.end <= m < end), default=None)
+            if foe is None or any(
+                hit.end <= m.start < foe for p in known for m in s.entities.get(p, ())
+            ):
+                return False
+        return True
 
     @staticmethod
     def _acting_parties(s: _Sentence, c: Commitment) -> int:

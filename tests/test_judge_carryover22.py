@@ -1,0 +1,36 @@
+"""Reading that carries over to a watchlist a user writes (session 22; made-up parties)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from monitor.models import Label
+from tests.helpers import first_label, made_up_watchlist
+
+AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
+
+ENTITIES = """
+entities:
+  north: {name: North, aliases: [North, Northern, Northland]}
+  south: {name: South, aliases: [South, Southern, Southland]}
+"""
+
+
+def _label(watchlist: str, title: str, text: str = "") -> Label:
+    return first_label(watchlist, title, text, AT)
+
+
+def test_fighting_aimed_at_militants_is_no_clash_between_the_parties() -> None:
+    truce = made_up_watchlist(ENTITIES, "ceasefire")
+    title = "Northern army chief visits Southland"
+    tail = "the ministry said on Monday after the visit."
+    for text in (
+        "Northland praised the role Southern forces play in fighting terrorist groups,",
+        "Northern and Southern troops clashed with militants near the town,",
+    ):
+        assert _label(truce, title, f"{text} {tail}") is not Label.BREACH, text
+    for text in (
+        "Northland accused Southern forces of fighting Northern troops near the town,",
+        "Northern troops clashed with Southern soldiers and militants near the town,",
+    ):
+        assert _label(truce, title, f"{text} {tail}") is Label.BREACH, text
