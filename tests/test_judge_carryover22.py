@@ -34,3 +34,18 @@ def test_fighting_aimed_at_militants_is_no_clash_between_the_parties() -> None:
         "Northern troops clashed with Southern soldiers and militants near the town,",
     ):
         assert _label(truce, title, f"{text} {tail}") is Label.BREACH, text
+
+
+def test_a_breach_signal_inside_a_longer_met_signal_is_that_met_event() -> None:
+    curbs = made_up_watchlist(
+        ENTITIES,
+        "other",
+        statement="Northland lifts its export curbs on Southland.",
+        signals='{breach: ["expanded export curbs"], met: ["suspended its * export curbs"]}',
+    )
+    title = "Northland eases trade tension with Southland"
+    tail = "the commerce ministry said on Monday in a statement."
+    lifted = "Northland has suspended its expanded export curbs on Southland metals,"
+    assert _label(curbs, title, f"{lifted} {tail}") is Label.MET
+    imposed = "Northland imposed expanded export curbs on Southland metals,"
+    assert _label(curbs, title, f"{imposed} {tail}") is Label.BREACH

@@ -1451,6 +1451,8 @@ class Matcher:
             if c.exceptions:
                 sig = [h for h in sig if not _excepted(c, h, hits)]
             sig = [h for h in sig if not _noun_form(c, s.tokens, h)]
+            if label is Label.BREACH and sig:
+                sig = self._outside_met(rule, hits, sig)
             words = hits.get(_G["mask"], [])
             kinds = self._breach_masks(s, rule) if label is Label.BREACH and sig else []
             if (words or kinds) and sig:
@@ -1477,6 +1479,22 @@ class Matcher:
                 reasons=("the sentence reports action against it (met)", *here[0].reasons),
             )
         return here
+
+    @staticmethod
+    def _outside_met(
+        rule: _Rule, hits: Mapping[str, list[PhraseHit]], sig: list[PhraseHit]
+    ) -> list[PhraseHit]:
+        """Breach signals not inside a longer met signal of the same commitment: "suspended
+        its expanded export controls" is the lifting of the controls its breach signal names."""
+        met = [h for k in rule.met for h in hits.get(k, ())]
+        return [
+            h
+            for h in sig
+            if not any(
+                m.start <= h.start and h.end <= m.end and m.end - m.start > h.end - h.start
+                for m in met
+            )
+        ]
 
     def _breach_masks(self, s: _Sentence, rule: _Rule) -> list[PhraseHit]:
         """Spans where a breach word names people held ("captured Northern soldiers"), or lies
