@@ -49,3 +49,18 @@ def test_a_breach_signal_inside_a_longer_met_signal_is_that_met_event() -> None:
     assert _label(curbs, title, f"{lifted} {tail}") is Label.MET
     imposed = "Northland imposed expanded export curbs on Southland metals,"
     assert _label(curbs, title, f"{imposed} {tail}") is Label.BREACH
+
+
+def test_a_headline_in_the_present_that_hosts_or_chairs_the_talks_reports_them_held() -> None:
+    talks = made_up_watchlist(ENTITIES, "talks", statement="Northland and Southland hold talks.")
+    tail = "officials said on Tuesday after the session."
+    for title in (
+        "Northern premier presides over Northland-Southland meeting on the border",
+        "Mediator hosts informal meeting of Northland and Southland",
+    ):
+        assert _label(talks, title, f"{title}, {tail}") is Label.MET, title
+    for title in (  # the bare form is a plan or is negated
+        "Northland would not hold talks with Southland on the border",
+        "Mediator to host meeting of Northland and Southland",
+    ):
+        assert _label(talks, title, f"{title}, {tail}") is not Label.MET, title
