@@ -64,3 +64,24 @@ def test_a_headline_in_the_present_that_hosts_or_chairs_the_talks_reports_them_h
         "Mediator to host meeting of Northland and Southland",
     ):
         assert _label(talks, title, f"{title}, {tail}") is not Label.MET, title
+
+
+def test_the_ing_form_of_a_users_phrase_after_including_or_on_is_a_topic() -> None:
+    crossings = made_up_watchlist(
+        ENTITIES,
+        "other",
+        statement="Northland and Southland open new crossing points.",
+        signals='{met: ["opened a new crossing"]}',
+    )
+    title = "Northland and Southland leaders meet in the capital"
+    tail = "the mediator said on Monday after the meeting."
+    for text in (
+        "Northland and Southland discussed steps including opening a new crossing point,",
+        "Northland and Southland held talks on opening a new crossing point,",
+    ):
+        assert _label(crossings, title, f"{text} {tail}") is not Label.MET, text
+    for text in (
+        "Northland and Southland opened a new crossing point,",
+        "Northland and Southland are opening a new crossing point today,",
+    ):
+        assert _label(crossings, title, f"{text} {tail}") is Label.MET, text

@@ -156,6 +156,7 @@ _DATE_WORDS = frozenset(
     saturday sunday last past yesterday ago spring summer autumn fall winter""".split()
 )
 _CARRIED_BY = frozenset(_L("carried_by"))
+_GERUND_TOPIC = frozenset(_L("gerund_topic"))
 _EXAMPLES = frozenset(_L("examples"))
 _DRILLS = frozenset(_L("drills"))
 #: The month (not the verb): "in May", "early May", "May 12".
@@ -984,6 +985,7 @@ class Matcher:
         self._written_bare = frozenset(
             phrase_words(p) for p in users if phrase_words(p) and not bare_forms(p, SHIPPED.forms)
         )
+        self._written = frozenset(map(phrase_words, users))  #: the signals as the user wrote them
         canon: dict[tuple[tuple[str, bool], ...], str] = {}
         for phrase, _ in entries:  # the index names a phrase by its first spelling
             canon.setdefault(phrase_words(phrase), phrase)
@@ -3239,6 +3241,8 @@ class Matcher:
                     return f"describes its noun: {before[0]} {s.tokens[hit.start]!r}"
             elif not self._carried_by_past_act(s, hit.start - 1):
                 return "not a fact: an infinitive"  # "for Northland to lift its measures"
+        if before and before[0] in _GERUND_TOPIC and self._gerund_of_users(rule, s, hit):
+            return f"a topic, not an event: {before[0]} {s.tokens[hit.start]!r}"
         for cue in s.hits.get(_G["expected"], ()):
             if hit.end <= cue.start <= hit.end + 2 or self._noun_subject(s, hit, cue):
                 return f"not a fact: {cue.phrase!r}"  # "the first exchanges are expected"
@@ -3246,6 +3250,15 @@ class Matcher:
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
             return "followed by a negation: 'not'"
         return None
+
+    def _gerund_of_users(self, rule: _Rule, s: _Sentence, hit: PhraseHit) -> bool:
+        """The signal starts with an -ing form of a phrase the user wrote in another form
+        ("opening" of "opened a new crossing")."""
+        return (
+            s.tokens[hit.start].endswith("ing")
+            and self._users(rule, hit)
+            and phrase_words(hit.phrase) not in self._written
+        )
 
     def _users(self, rule: _Rule, hit: PhraseHit) -> bool:
         """A hit of a phrase the user wrote: the commitment's own signal, or a signal of a kind
