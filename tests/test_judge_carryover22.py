@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from monitor.judge.text import find_dates
 from monitor.models import Label
 from tests.helpers import first_label, made_up_watchlist
 
@@ -85,3 +86,42 @@ def test_the_ing_form_of_a_users_phrase_after_including_or_on_is_a_topic() -> No
         "Northland and Southland are opening a new crossing point today,",
     ):
         assert _label(crossings, title, f"{text} {tail}") is Label.MET, text
+
+
+def test_a_bare_weekday_dates_an_event() -> None:
+    published = datetime(2025, 3, 19, 12, tzinfo=UTC)  # a Wednesday
+    found = find_dates("the army said Monday that the town came under shelling", published)
+    assert [(d.text, d.first) for d in found] == [("Monday", date(2025, 3, 17))]
+    found = find_dates("on the preceding Monday, troops entered the town", published)
+    assert [d.first for d in found] == [date(2025, 3, 17)]
+    for text in ("talks resume next Monday", "the Good Friday agreement", "until Monday"):
+        assert find_dates(text, published) == [], text
+    truce = made_up_watchlist(ENTITIES, "ceasefire", effective="2025-03-18T00:00:00+02:00")
+    text = (
+        "Northland's army said Monday that the border town came under shelling from the "
+        "Southern side, a day before the truce."
+    )
+    assert first_label(truce, "Border town calm", text, published) is not Label.BREACH
+    later = text.replace("Monday", "Wednesday").replace(", a day before the truce", "")
+    assert first_label(truce, "Border town calm", later, published) is Label.BREACH
+
+
+def test_a_users_signal_that_opens_with_a_name_names_who_acts() -> None:
+    pullback = made_up_watchlist(
+        ENTITIES,
+        "withdrawal",
+        statement="Northland withdraws its troops from Hilltown.",
+        subjects="[hill]",
+        signals='{met: ["Southern army entered"]}',
+    ).replace("entities:\n", "entities:\n  hill: {name: Hilltown, aliases: [Hilltown]}\n", 1)
+    text = "The Southern army has entered Hilltown to secure the border, officials said on Monday."
+    assert _label(pullback, "Army enters Hilltown", text) is Label.MET
+
+
+def test_a_verb_after_another_nouns_relative_word_is_not_the_talks() -> None:
+    talks = made_up_watchlist(ENTITIES, "talks", statement="Northland and Southland hold talks.")
+    tail = "officials said on Monday."
+    text = "Northland and Southland say the meeting builds on a thaw that began on Sunday,"
+    assert _label(talks, "Leaders seek a reset", f"{text} {tail}") is not Label.MET
+    text = "Northland and Southland say the meeting that began in the capital went well,"
+    assert _label(talks, "Leaders seek a reset", f"{text} {tail}") is Label.MET

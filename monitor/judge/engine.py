@@ -262,6 +262,7 @@ _DATED_BACKGROUND = frozenset(_L("dated_background"))
 #: An event's own time: relative clauses, the past perfect and its reported-speech exception,
 #: rounds named by ordinal, agreements named by their date, backstory clauses (``en.yaml``).
 _RELATIVE = frozenset(_L("relative_words"))
+_RELATIVE_THAT = _RELATIVE | {"that"}
 _PAST_PERFECT = frozenset(_L("past_perfect"))
 _REPORTING = frozenset(p.split()[0] for p in _L("reporting"))
 _ORDINAL = {w: i + 1 for i, w in enumerate(_L("ordinals"))} | {
@@ -531,6 +532,16 @@ def _venues(c: Commitment) -> frozenset[tuple[tuple[str, bool], ...]]:
     text = " ".join((c.statement, c.title, " ; ".join(c.topics)))
     found = PhraseIndex((v, "v") for v in _L("venues")).find(tokenize(text))
     return frozenset(phrase_words(h.phrase) for h in found)
+
+
+def _another_relative(tokens: Sequence[str], start: int, end: int) -> bool:
+    """A relative word in ``start``..``end`` that is not right after the noun before
+    ``start`` ("the meeting builds on a rapprochement *that* began": another noun's verb;
+    not "the meeting that began", "the talks, which began")."""
+    return any(
+        tokens[i] in _RELATIVE_THAT and i != start and not (i == start + 1 and tokens[start] == ",")
+        for i in range(start, end)
+    )
 
 
 def _noun_form(c: Commitment, tokens: Sequence[str], h: PhraseHit) -> bool:
@@ -1238,6 +1249,7 @@ class Matcher:
                         and not (spec.barrier and self._barred(s, spec.barrier, x.end, y.start))
                         and not (spec.participle and self._names_known(s, x, y))
                         and not _auxiliary_have(s.tokens, a)
+                        and not (spec.subject_first and _another_relative(s.tokens, x.end, y.start))
                     ):
                         found = PhraseHit(x.start, y.end, spec.name, spec.keys)
                         if spec.subject_first:
@@ -1482,13 +1494,15 @@ class Matcher:
             )
         return here
 
-    @staticmethod
     def _outside_met(
-        rule: _Rule, hits: Mapping[str, list[PhraseHit]], sig: list[PhraseHit]
+        self, rule: _Rule, hits: Mapping[str, list[PhraseHit]], sig: list[PhraseHit]
     ) -> list[PhraseHit]:
-        """Breach signals not inside a longer met signal of the same commitment: "suspended
-        its expanded export controls" is the lifting of the controls its breach signal names."""
-        met = [h for k in rule.met for h in hits.get(k, ())]
+        """Breach signals not inside a longer met phrase of the same commitment: "suspended
+        its expanded export controls" is the lifting of the controls its breach signal names.
+        (A two-cue signal is no phrase: "no ... reported" leaves what is between it to the
+        other guards.)"""
+        pairs = self._pair_names
+        met = [h for k in rule.met for h in hits.get(k, ()) if h.phrase not in pairs]
         return [
             h
             for h in sig
@@ -2697,9 +2711,13 @@ class Matcher:
         if not cues:
             return False
         # "took over the group's positions": taken from a third party, not from the bound one
+        # (a name that is also one of the commitment's own, as another entity's alias, is its own)
         known = set(c.parties) | set(c.subjects)
+        own = {(m.start, m.end) for eid in known for m in s.entities.get(eid, ())}
         return not any(
-            m.start >= cues[0].end and s.clause_start[m.start] == clause
+            m.start >= cues[0].end
+            and s.clause_start[m.start] == clause
+            and (m.start, m.end) not in own
             for eid, mentions in s.entities.items()
             if eid not in known
             for m in mentions
@@ -3066,7 +3084,8 @@ class Matcher:
                     continue  # "Northland tells the mediators it needs ...": who is told
                 if any(m.end <= r.start <= m.end + 3 for r in reactions):
                     continue  # "Northland welcomed the arrest": who reacts, not who acted
-                if m.end <= first and (best is None or m.start > best[0]):
+                # (a signal that opens with a name, "Lebanese army entered", names its actor)
+                if (m.end <= first or m.start == first) and (best is None or m.start > best[0]):
                     best = (m.start, eid)
         return None if best is None else best[1]
 

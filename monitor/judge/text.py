@@ -430,8 +430,9 @@ _DATE_RE = re.compile(
     r"\s+(?P<ago>day|week|month|year)s?\s+ago\b"
     r"|\b(?P<lm>last|past)\s+(?P<unit>month|year|week)\b"
     r"|\b(?P<y4>(?:19|20)\d{2})\b"
-    r"|\b(?P<rel>last|on|late|early|this|since)\s+(?P<wd>monday|tuesday|wednesday|thursday"
-    r"|friday|saturday|sunday)\b"
+    r"|(?:\b(?P<rel>last|on|late|early|this|since|preceding|previous)\s+|(?<!next\s)"
+    r"(?<!coming\s)(?<!until\s)(?<!by\s)(?<!good\s)(?<!black\s)\b)(?P<wd>monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?P<yday>yesterday)\b"
     r"|\b(?P<sq>in\s+the|last|this|since\s+the)\s+(?P<season>spring|summer|autumn|fall|winter)"
     r"(?:\s+(?:of\s+)?(?P<y5>\d{4}))?\b(?!\s+of\b)))",
@@ -441,7 +442,7 @@ _DATE_RE = re.compile(
 #: there a date can only start with a digit or one of these letters (its alternatives' first
 #: letters), which the look-ahead tests first.
 _DATE_RE_LOWER = re.compile(
-    _DATE_RE.pattern.replace(r"(?<!\w)(?=\w)", r"(?<!\w)(?=[\dadefijlmnopsty])", 1)
+    _DATE_RE.pattern.replace(r"(?<!\w)(?=\w)", r"(?<!\w)(?=[\dadefijlmnopstwy])", 1)
 )
 
 
