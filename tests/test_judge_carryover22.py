@@ -125,3 +125,12 @@ def test_a_verb_after_another_nouns_relative_word_is_not_the_talks() -> None:
     assert _label(talks, "Leaders seek a reset", f"{text} {tail}") is not Label.MET
     text = "Northland and Southland say the meeting that began in the capital went well,"
     assert _label(talks, "Leaders seek a reset", f"{text} {tail}") is Label.MET
+
+
+def test_hostilities_abandoned_are_no_breach() -> None:
+    truce = made_up_watchlist(ENTITIES, "ceasefire")
+    tail = "analysts said on Monday."
+    title = "Northern factions abandon attacks on Southern forces for politics"
+    assert _label(truce, title, f"{title}, {tail}") is not Label.BREACH
+    title = "Northern factions resume attacks on Southern forces"
+    assert _label(truce, title, f"{title}, {tail}") is Label.BREACH
