@@ -130,7 +130,7 @@ def test_a_verb_after_another_nouns_relative_word_is_not_the_talks() -> None:
 def test_hostilities_abandoned_are_no_breach() -> None:
     truce = made_up_watchlist(ENTITIES, "ceasefire")
     tail = "analysts said on Monday."
-    title = "Northern factions abandon attacks on Southern forces for politics"
+    title = "Northern forces abandon drone strikes on Southern positions"
     assert _label(truce, title, f"{title}, {tail}") is not Label.BREACH
-    title = "Northern factions resume attacks on Southern forces"
+    title = "Northern forces carry out drone strikes on Southern positions"
     assert _label(truce, title, f"{title}, {tail}") is Label.BREACH
