@@ -134,3 +134,15 @@ def test_hostilities_abandoned_are_no_breach() -> None:
     assert _label(truce, title, f"{title}, {tail}") is not Label.BREACH
     title = "Northern forces carry out drone strikes on Southern positions"
     assert _label(truce, title, f"{title}, {tail}") is Label.BREACH
+
+
+def test_a_hyphened_pair_with_an_outsider_is_about_that_other_pair() -> None:
+    truce = made_up_watchlist(ENTITIES, "ceasefire")
+    tail = "the border service said on Monday."
+    text = "The situation at the Northern-Eastern border is stable and calm,"
+    assert _label(truce, "Trucks wait at the border", f"{text} {tail}") is not Label.MET
+    for text in (
+        "The situation at the Northern-Southern border is stable and calm,",
+        "The situation on the Pro-Northern side of the Southern border is stable and calm,",
+    ):
+        assert _label(truce, "Trucks wait at the border", f"{text} {tail}") is Label.MET, text

@@ -263,6 +263,9 @@ _DATED_BACKGROUND = frozenset(_L("dated_background"))
 #: rounds named by ordinal, agreements named by their date, backstory clauses (``en.yaml``).
 _RELATIVE = frozenset(_L("relative_words"))
 _RELATIVE_THAT = _RELATIVE | {"that"}
+#: Two capitalised names joined by a hyphen ("Kyrgyz-Kazakh border").
+_HYPHEN_PAIR = re.compile(r"\b([A-Z][\w']+)[-\u2013]([A-Z][\w']+)\b")
+_HYPHEN_PREFIXES = frozenset(_L("hyphen_prefixes"))
 _PAST_PERFECT = frozenset(_L("past_perfect"))
 _REPORTING = frozenset(p.split()[0] for p in _L("reporting"))
 _ORDINAL = {w: i + 1 for i, w in enumerate(_L("ordinals"))} | {
@@ -1029,6 +1032,8 @@ class Matcher:
             if (ids := tuple(k[2:] for k in keys if k[:2] == "E:"))
         }
         self._own_phrases = frozenset(m[2:] for r in self._rules for m in r.own_marks)
+        #: The same, by lower-case spelling (for names read from a sentence's raw text).
+        self._alias_ids = {phrase.lower(): ids for phrase, ids in self._entity_ids.items()}
         #: The profiles more than one rule has (only those rules can share a judgement).
         self._shared_profiles = frozenset(
             p for p, n in Counter(r.profile for r in self._rules).items() if n > 1
@@ -2381,6 +2386,9 @@ class Matcher:
             if ground is not None:
                 w.blocks.append(f"one side's operation on its own ground: {ground!r}")
         self._counterpart_guards(w)
+        pair = self._outsider_pair(w)
+        if pair is not None:
+            w.blocks.append(f"about another pair: {pair!r}")
         if b.own_place_only and c.subjects:
             place = self._other_place(c, s, w.art)
             if place is not None:
@@ -2406,6 +2414,23 @@ class Matcher:
             named = sum(1 for p in c.parties if p in s.entities)
             if named < 2 or any(e not in known and e in self._actors for e in s.entities):
                 w.blocks.append("not named as between its parties")
+
+    def _outsider_pair(self, w: _Weighing) -> str | None:
+        """ "The situation at the Kyrgyz-Kazakh border is stable": a hyphened pair of names,
+        one of the commitment's parties and one that is none of its own, in a sentence that
+        names fewer than two of its parties, is about that other pair.  The pair, or None."""
+        s, c = w.s, w.rule.commitment
+        if "-" not in s.text or sum(1 for p in c.parties if p in s.entities) > 1:
+            return None
+        own = {*c.parties, *c.subjects}
+        for m in _HYPHEN_PAIR.finditer(s.text):
+            a, b = m.group(1).lower(), m.group(2).lower()
+            if a in _HYPHEN_PREFIXES:
+                continue
+            sides = [set(self._alias_ids.get(x, ())) for x in (a, b)]
+            if any(ids & set(c.parties) for ids in sides) and any(not ids & own for ids in sides):
+                return m.group()
+        return None
 
     def _other_place(self, c: Commitment, s: _Sentence, art: _Article) -> str | None:
         """A place of another of the watchlist's commitments that the sentence is at: one it
