@@ -146,3 +146,12 @@ def test_a_hyphened_pair_with_an_outsider_is_about_that_other_pair() -> None:
         "The situation on the Pro-Northern side of the Southern border is stable and calm,",
     ):
         assert _label(truce, "Trucks wait at the border", f"{text} {tail}") is Label.MET, text
+
+
+def test_once_the_agreement_is_signed_is_a_condition() -> None:
+    talks = made_up_watchlist(ENTITIES, "talks", statement="Northland and Southland hold talks.")
+    tail = "the envoy said on Monday."
+    text = "In the talks, prisoners will be moved once the agreement is signed by Northland,"
+    assert _label(talks, "Prisoner deal approved", f"{text} {tail}") is not Label.MET
+    text = "In the talks, the prisoner agreement was signed by Northland and Southland,"
+    assert _label(talks, "Prisoner deal approved", f"{text} {tail}") is Label.MET
