@@ -155,3 +155,15 @@ def test_once_the_agreement_is_signed_is_a_condition() -> None:
     assert _label(talks, "Prisoner deal approved", f"{text} {tail}") is not Label.MET
     text = "In the talks, the prisoner agreement was signed by Northland and Southland,"
     assert _label(talks, "Prisoner deal approved", f"{text} {tail}") is Label.MET
+
+
+def test_what_a_truce_declared_on_its_first_day_followed_came_before_it() -> None:
+    truce = made_up_watchlist(ENTITIES, "ceasefire", effective="2025-11-05")
+    title = "Aid reaches the valley"
+    text = (
+        "A truce was declared in the valley on November 5 following a surge in violence and "
+        "Northern shelling of Southern villages, officials said on Monday."
+    )
+    assert _label(truce, title, text) is not Label.BREACH
+    later = text.replace("November 5", "November 9")
+    assert _label(truce, title, later) is Label.BREACH

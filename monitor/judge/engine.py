@@ -1489,7 +1489,7 @@ class Matcher:
                 firsts[label] = min(h.start for h in sig)
                 sigs[label] = sig
         self._conceded(s, here, firsts)
-        self._backstory(rule, s, here, sigs)
+        self._backstory(rule, s, here, sigs, art.published_at)
         if rule.b.met_wins_in_sentence and len(here) == 2 and all(f.counted for f in here):
             # "Southland police detain Front commanders in Eastvale": the action, not the presence.
             here[0] = replace(
@@ -1687,11 +1687,14 @@ class Matcher:
         s: _Sentence,
         here: list[SentenceFinding],
         sigs: Mapping[Label, list[PhraseHit]],
+        published: datetime | None,
     ) -> None:
         """ "Talks resumed in Eastport on Monday, *after* the last round collapsed": a breach in
         a clause opened by a backstory word (``backstory``), after a clause that reports the
-        commitment kept (a live met signal), is what came before; not when a short gap says
-        it just happened ("hours after", "a day after"; ``recent_gap``)."""
+        commitment kept (a live met signal), or one dated no later than the commitment's first
+        day ("a truce was declared on July 19 *following* airstrikes"), is what came before;
+        not when a short gap says it just happened ("hours after", "a day after";
+        ``recent_gap``)."""
         if Label.BREACH not in sigs:
             return
         i = next((i for i, f in enumerate(here) if f.label is Label.BREACH and f.counted), None)
@@ -1708,6 +1711,14 @@ class Matcher:
         main = [h for h in sigs.get(Label.MET, ()) if h.end <= first]
         if main and self._live(rule, s, Label.MET, main)[0]:
             why = "what came before the sentence's own event (the commitment kept)"
+            here[i] = replace(here[i], counted=False, reasons=(why, *here[i].reasons))
+            return
+        eff = rule.commitment.effective_date
+        if eff is None or published is None:
+            return
+        dates = [d for d, _, last in self._token_dates(s, published) if last < first and not d.since]
+        if dates and all(d.last <= eff for d in dates):
+            why = f"{_BEFORE} {eff.isoformat()}: what came before {dates[0].text!r}"
             here[i] = replace(here[i], counted=False, reasons=(why, *here[i].reasons))
 
     @staticmethod
