@@ -1716,7 +1716,8 @@ class Matcher:
         eff = rule.commitment.effective_date
         if eff is None or published is None:
             return
-        dates = [d for d, _, last in self._token_dates(s, published) if last < first and not d.since]
+        found = self._token_dates(s, published)
+        dates = [d for d, _, last in found if last < first and not d.since]
         if dates and all(d.last <= eff for d in dates):
             why = f"{_BEFORE} {eff.isoformat()}: what came before {dates[0].text!r}"
             here[i] = replace(here[i], counted=False, reasons=(why, *here[i].reasons))
