@@ -167,3 +167,12 @@ def test_what_a_truce_declared_on_its_first_day_followed_came_before_it() -> Non
     assert _label(truce, title, text) is not Label.BREACH
     later = text.replace("November 5", "November 9")
     assert _label(truce, title, later) is Label.BREACH
+
+
+def test_the_aftermath_of_clashes_is_background() -> None:
+    truce = made_up_watchlist(ENTITIES, "ceasefire")
+    text = "analysts in the capital said on Monday."
+    title = "Aftermath of Northern-Southern clashes puts the truce to the test"
+    assert _label(truce, title, f"{title}, {text}") is not Label.BREACH
+    title = "Northern-Southern clashes put the truce to the test"
+    assert _label(truce, title, f"{title}, {text}") is Label.BREACH
