@@ -176,3 +176,14 @@ def test_the_aftermath_of_clashes_is_background() -> None:
     assert _label(truce, title, f"{title}, {text}") is not Label.BREACH
     title = "Northern-Southern clashes put the truce to the test"
     assert _label(truce, title, f"{title}, {text}") is Label.BREACH
+
+
+def test_a_mission_wound_down_is_a_withdrawal() -> None:
+    leave = made_up_watchlist(
+        ENTITIES, "withdrawal", statement="Northland ends its military mission in Southland."
+    )
+    tail = "officials in the Southern capital said on Monday."
+    title = "Southland hails the day as Northern-led coalition winds down mission"
+    assert _label(leave, title, f"{title}, {tail}") is Label.MET
+    title = "Southland hails the day as Northern-led coalition extends mission"
+    assert _label(leave, title, f"{title}, {tail}") is not Label.MET
