@@ -408,6 +408,8 @@ class _Sentence:
     #: Its dates with the tokens they span (first, last); filled on first use.
     token_dates: list[tuple[DateRef, int, int]] | None = None
     grams: frozenset[tuple[str, ...]] | None = None
+    #: Hyphened pairs of capitalised names ("Kyrgyz-Kazakh"), lower-cased; on first use.
+    name_pairs: list[tuple[str, str, str]] | None = None
     _clause_start: list[int] | None = None
 
     @property
@@ -2434,14 +2436,17 @@ class Matcher:
         s, c = w.s, w.rule.commitment
         if "-" not in s.text or sum(1 for p in c.parties if p in s.entities) > 1:
             return None
+        if s.name_pairs is None:
+            s.name_pairs = [
+                (m.group(1).lower(), m.group(2).lower(), m.group())
+                for m in _HYPHEN_PAIR.finditer(s.text)
+                if m.group(1).lower() not in _HYPHEN_PREFIXES
+            ]
         own = {*c.parties, *c.subjects}
-        for m in _HYPHEN_PAIR.finditer(s.text):
-            a, b = m.group(1).lower(), m.group(2).lower()
-            if a in _HYPHEN_PREFIXES:
-                continue
+        for a, b, pair in s.name_pairs:
             sides = [set(self._alias_ids.get(x, ())) for x in (a, b)]
             if any(ids & set(c.parties) for ids in sides) and any(not ids & own for ids in sides):
-                return m.group()
+                return pair
         return None
 
     def _other_place(self, c: Commitment, s: _Sentence, art: _Article) -> str | None:
