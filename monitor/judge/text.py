@@ -430,8 +430,7 @@ _DATE_RE = re.compile(
     r"\s+(?P<ago>day|week|month|year)s?\s+ago\b"
     r"|\b(?P<lm>last|past)\s+(?P<unit>month|year|week)\b"
     r"|\b(?P<y4>(?:19|20)\d{2})\b"
-    r"|(?:\b(?P<rel>last|on|late|early|this|since|preceding|previous)\s+|(?<!next\s)"
-    r"(?<!coming\s)(?<!until\s)(?<!by\s)(?<!good\s)(?<!black\s)\b)(?P<wd>monday|tuesday"
+    r"|\b(?P<rel>last|on|late|early|this|since|preceding|previous)\s+(?P<wd>monday|tuesday"
     r"|wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?P<yday>yesterday)\b"
     r"|\b(?P<sq>in\s+the|last|this|since\s+the)\s+(?P<season>spring|summer|autumn|fall|winter)"
@@ -441,8 +440,15 @@ _DATE_RE = re.compile(
 #: ``_DATE_RE`` without case folding, for lower-case ASCII text (its words are lower-case);
 #: there a date can only start with a digit or one of these letters (its alternatives' first
 #: letters), which the look-ahead tests first.
+#: A weekday without a word before it that dates it ("said Monday that"): the latest such day,
+#: unless the word before makes it another ("next Monday", "until Monday", "Good Friday").
+_BARE_WEEKDAY = re.compile(
+    r"(?<!next\s)(?<!coming\s)(?<!until\s)(?<!by\s)(?<!good\s)(?<!black\s)"
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
 _DATE_RE_LOWER = re.compile(
-    _DATE_RE.pattern.replace(r"(?<!\w)(?=\w)", r"(?<!\w)(?=[\dadefijlmnopstwy])", 1)
+    _DATE_RE.pattern.replace(r"(?<!\w)(?=\w)", r"(?<!\w)(?=[\dadefijlmnopsty])", 1)
 )
 
 
@@ -568,7 +574,22 @@ def find_dates(
             continue
         if days is not None:
             out.append(DateRef(m.group().strip(), days[0], days[1], since, m.start()))
+    if "day" in text or "DAY" in text:
+        _bare_weekdays(text, ref, out)
     return out
+
+
+def _bare_weekdays(text: str, ref: date, out: list[DateRef]) -> None:
+    """Add the weekdays no other date covers ("said Monday that"), in text order."""
+    taken = [(d.start, d.start + len(d.text)) for d in out]
+    added = False
+    for m in _BARE_WEEKDAY.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            day = ref - timedelta(days=(ref.weekday() - _WEEKDAYS[m.group(1).lower()]) % 7)
+            out.append(DateRef(m.group(), day, day, False, m.start()))
+            added = True
+    if added:
+        out.sort(key=lambda d: d.start)
 
 
 def _named_days(
