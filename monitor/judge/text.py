@@ -443,10 +443,9 @@ _DATE_RE = re.compile(
 #: A weekday without a word before it that dates it ("said Monday that"): the latest such day,
 #: unless the word before makes it another ("next Monday", "until Monday", "Good Friday").
 _BARE_WEEKDAY = re.compile(
-    r"(?<!next\s)(?<!coming\s)(?<!until\s)(?<!by\s)(?<!good\s)(?<!black\s)"
-    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
-    re.IGNORECASE,
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE
 )
+_NOT_BEFORE_WEEKDAY = frozenset({"next", "coming", "until", "by", "good", "black"})
 _DATE_RE_LOWER = re.compile(
     _DATE_RE.pattern.replace(r"(?<!\w)(?=\w)", r"(?<!\w)(?=[\dadefijlmnopsty])", 1)
 )
@@ -584,6 +583,9 @@ def _bare_weekdays(text: str, ref: date, out: list[DateRef]) -> None:
     taken = [(d.start, d.start + len(d.text)) for d in out]
     added = False
     for m in _BARE_WEEKDAY.finditer(text):
+        before = text[max(0, m.start() - 8) : m.start()].split()[-1:]
+        if before and before[0].lower() in _NOT_BEFORE_WEEKDAY:
+            continue
         if not any(a <= m.start() < b for a, b in taken):
             day = ref - timedelta(days=(ref.weekday() - _WEEKDAYS[m.group(1).lower()]) % 7)
             out.append(DateRef(m.group(), day, day, False, m.start()))
