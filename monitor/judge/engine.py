@@ -263,7 +263,7 @@ _DATED_BACKGROUND = frozenset(_L("dated_background"))
 #: rounds named by ordinal, agreements named by their date, backstory clauses (``en.yaml``).
 _RELATIVE = frozenset(_L("relative_words"))
 _RELATIVE_THAT = _RELATIVE | {"that"}
-#: Two capitalised names joined by a hyphen ("Kyrgyz-Kazakh border").
+#: Two capitalised names joined by a hyphen ("the Northern-Eastern border").
 _HYPHEN_PAIR = re.compile(r"\b([A-Z][\w']+)[-\u2013]([A-Z][\w']+)\b")
 _HYPHEN_PREFIXES = frozenset(_L("hyphen_prefixes"))
 _PAST_PERFECT = frozenset(_L("past_perfect"))
@@ -408,7 +408,7 @@ class _Sentence:
     #: Its dates with the tokens they span (first, last); filled on first use.
     token_dates: list[tuple[DateRef, int, int]] | None = None
     grams: frozenset[tuple[str, ...]] | None = None
-    #: Hyphened pairs of capitalised names ("Kyrgyz-Kazakh"), lower-cased; on first use.
+    #: Hyphened pairs of capitalised names ("Northern-Eastern"), lower-cased; on first use.
     name_pairs: list[tuple[str, str, str]] | None = None
     _clause_start: list[int] | None = None
 
@@ -2430,7 +2430,7 @@ class Matcher:
                 w.blocks.append("not named as between its parties")
 
     def _outsider_pair(self, w: _Weighing) -> str | None:
-        """ "The situation at the Kyrgyz-Kazakh border is stable": a hyphened pair of names,
+        """ "The situation at the Northern-Eastern border is stable": a hyphened pair of names,
         one of the commitment's parties and one that is none of its own, in a sentence that
         names fewer than two of its parties, is about that other pair.  The pair, or None."""
         s, c = w.s, w.rule.commitment
@@ -3126,7 +3126,7 @@ class Matcher:
                     continue  # "Northland tells the mediators it needs ...": who is told
                 if any(m.end <= r.start <= m.end + 3 for r in reactions):
                     continue  # "Northland welcomed the arrest": who reacts, not who acted
-                # (a signal that opens with a name, "Lebanese army entered", names its actor)
+                # (a signal that opens with a name, "Southern army entered", names its actor)
                 if (m.end <= first or m.start == first) and (best is None or m.start > best[0]):
                     best = (m.start, eid)
         return None if best is None else best[1]
