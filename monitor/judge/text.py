@@ -440,15 +440,15 @@ _DATE_RE = re.compile(
 #: ``_DATE_RE`` without case folding, for lower-case ASCII text (its words are lower-case);
 #: there a date can only start with a digit or one of these letters (its alternatives' first
 #: letters), which the look-ahead tests first.
+_DATE_RE_LOWER = re.compile(
+    _DATE_RE.pattern.replace(r"(?<!\w)(?=\w)", r"(?<!\w)(?=[\dadefijlmnopsty])", 1)
+)
 #: A weekday without a word before it that dates it ("said Monday that"): the latest such day,
 #: unless the word before makes it another ("next Monday", "until Monday", "Good Friday").
 _BARE_WEEKDAY = re.compile(
     r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE
 )
 _NOT_BEFORE_WEEKDAY = frozenset({"next", "coming", "until", "by", "good", "black"})
-_DATE_RE_LOWER = re.compile(
-    _DATE_RE.pattern.replace(r"(?<!\w)(?=\w)", r"(?<!\w)(?=[\dadefijlmnopsty])", 1)
-)
 
 
 @dataclass(frozen=True)
@@ -578,6 +578,12 @@ def find_dates(
     return out
 
 
+def _latest_weekday(ref: date, name: str, *, last: bool) -> date:
+    """The latest such weekday not after ``ref`` ("last": before it, if ``ref`` is one)."""
+    back = (ref.weekday() - _WEEKDAYS[name.lower()]) % 7
+    return ref - timedelta(days=7 if last and back == 0 else back)
+
+
 def _bare_weekdays(text: str, ref: date, out: list[DateRef]) -> None:
     """Add the weekdays no other date covers ("said Monday that"), in text order."""
     taken = [(d.start, d.start + len(d.text)) for d in out]
@@ -587,7 +593,7 @@ def _bare_weekdays(text: str, ref: date, out: list[DateRef]) -> None:
         if before and before[0].lower() in _NOT_BEFORE_WEEKDAY:
             continue
         if not any(a <= m.start() < b for a, b in taken):
-            day = ref - timedelta(days=(ref.weekday() - _WEEKDAYS[m.group(1).lower()]) % 7)
+            day = _latest_weekday(ref, m.group(1), last=False)
             out.append(DateRef(m.group(), day, day, False, m.start()))
             added = True
     if added:
@@ -636,10 +642,8 @@ def _relative_days(g: dict[str, str | None], ref: date) -> tuple[date, date] | N
         year = int(g["y4"])
         return date(year, 1, 1), date(year, 12, 31)
     if g["wd"]:
-        back = (ref.weekday() - _WEEKDAYS[g["wd"].lower()]) % 7
-        if str(g["rel"]).lower() == "last" and back == 0:
-            back = 7
-        return ref - timedelta(days=back), ref - timedelta(days=back)
+        day = _latest_weekday(ref, g["wd"], last=str(g["rel"]).lower() == "last")
+        return day, day
     if g["yday"]:
         return ref - timedelta(days=1), ref - timedelta(days=1)
     if g["season"]:
