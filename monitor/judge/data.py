@@ -30,6 +30,7 @@ PHRASE_KEYS = ("topics", "breach", "met", "weak")
 _PAIR_KEYS = frozenset(
     {"label", "name", "first", "second", "window", "ordered", "subject_first", "weak"}
     | {"barrier", "participle", "weak_if_statement", "counterpart_is_party", "names_the_parties"}
+    | {"bare"}
 )
 
 
@@ -55,7 +56,9 @@ class Pair:
     clause ("talks with the Front"): it does not count when they are another commitment's
     party, not this one's.  ``names_the_parties``: it counts only in a sentence that names
     two of the commitment's parties and no other commitment's party ("rules out talks with
-    Southland", not "rules out talks with the Front").
+    Southland", not "rules out talks with the Front").  ``bare``: more first cues, bare
+    verbs (a headline's present: "Northland, Southland hold talks"); after "to", a modal or
+    a determiner one is a plan or a noun ("will visit to hold talks"), not the event.
     """
 
     label: str  # "breach" or "met"
@@ -71,6 +74,7 @@ class Pair:
     weak_if_statement: tuple[str, ...] = ()
     counterpart_is_party: bool = False
     names_the_parties: bool = False
+    bare: tuple[str, ...] = ()
 
 
 #: The values of ``behaviour.about``: what a sentence must name to be about a commitment.
@@ -220,7 +224,8 @@ def _pair(raw: Any, lists: Mapping[str, tuple[str, ...]], where: str) -> Pair:
     return Pair(
         label=raw["label"],
         name=str(raw.get("name") or f"{raw['label']} pair"),
-        first=_phrases(raw.get("first"), lists, f"{where}.first"),
+        first=_phrases(raw.get("first"), lists, f"{where}.first")
+        + _phrases(raw.get("bare"), lists, f"{where}.bare"),
         second=_phrases(raw.get("second"), lists, f"{where}.second"),
         window=raw["window"],
         ordered=bool(raw.get("ordered", True)),
@@ -233,6 +238,7 @@ def _pair(raw: Any, lists: Mapping[str, tuple[str, ...]], where: str) -> Pair:
         ),
         counterpart_is_party=bool(raw.get("counterpart_is_party", False)),
         names_the_parties=bool(raw.get("names_the_parties", False)),
+        bare=_phrases(raw.get("bare"), lists, f"{where}.bare"),
     )
 
 

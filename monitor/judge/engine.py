@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from itertools import accumulate, pairwise
@@ -278,6 +278,13 @@ _STANDING = frozenset(p.split()[0] for p in _L("standing_nouns"))  # "cease fire
 _BACKSTORY = frozenset(_L("backstory"))
 _KNOWN = frozenset(_L("known_determiners"))
 _DETERMINERS = frozenset(_L("determiners"))
+#: The one-word modals: before a negation they make it a refusal or a forecast ("would not
+#: hold talks"), not a report that what was due did not happen.
+_INTENT = frozenset(w for w in _L("modal") if w.isalpha())
+#: Before a kind's bare verb ("to hold talks", "will hold talks"): a plan, not the event.
+_BEFORE_BARE = _INTENT | {"to"} | _DETERMINERS  # ("the launch of": a noun)
+#: What joins a list of names ("Eastland, Northland and Westland").
+_LIST_MARKS = frozenset({",", "and"})
 _OBJECT_DETERMINERS = tuple(_L("object_determiners"))
 #: Words after a verb that do not start its object (a preposition, a particle, a determiner
 #: already there): "pulled out of", "triggered the snapback".
@@ -732,6 +739,17 @@ def _kind_pairs(
     return out
 
 
+def _bare_cues(kinds: Iterable[KindData]) -> dict[str, frozenset[str]]:
+    """Each pair's name -> the first words of its ``bare`` cues (after "to": a plan)."""
+    out: dict[str, set[str]] = {}
+    for kd in kinds:
+        for pair in kd.pairs:
+            words = {phrase_words(b)[0][0] for b in pair.bare if phrase_words(b)}
+            if words:
+                out.setdefault(pair.name, set()).update(words)
+    return {name: frozenset(words) for name, words in out.items()}
+
+
 def _base_entries(
     entities: Mapping[str, Entity], named: Sequence[str] = ()
 ) -> list[tuple[str, str]]:
@@ -1002,6 +1020,7 @@ class Matcher:
             phrase_words(p) for p in users if phrase_words(p) and not bare_forms(p, SHIPPED.forms)
         )
         self._written = frozenset(map(phrase_words, users))  #: the signals as the user wrote them
+        self._kind_bare = _bare_cues(vocabularies.values())
         canon: dict[tuple[tuple[str, bool], ...], str] = {}
         for phrase, _ in entries:  # the index names a phrase by its first spelling
             canon.setdefault(phrase_words(phrase), phrase)
@@ -2423,11 +2442,40 @@ class Matcher:
             other = self._other_counterpart(w)
             if other is not None:
                 w.blocks.append(f"talks with someone else: {other!r}")
+            elif (pair := self._outsider_subjects(w)) is not None:
+                w.blocks.append(f"talks of another pair: {pair!r}")
         if all(h.phrase in rule.named_pairs for h in w.live):
             known = {*c.parties, *c.subjects}
             named = sum(1 for p in c.parties if p in s.entities)
             if named < 2 or any(e not in known and e in self._actors for e in s.entities):
                 w.blocks.append("not named as between its parties")
+
+    @staticmethod
+    def _outsider_subjects(w: _Weighing) -> str | None:
+        """ "Eastland, Northland hold first meeting": names listed right before the signal (by
+        commas or "and"), one of them a party and one none of the commitment's own (an entity
+        or another conflict's party), in a sentence that names fewer than two of its parties:
+        the talks of that other pair."""
+        s, c = w.s, w.rule.commitment
+        if sum(1 for p in c.parties if p in s.entities) > 1:
+            return None
+        ends = {m.end: (eid, m) for eid, ms in s.entities.items() for m in ms}
+        for m in s.hits.get(_G["others"], ()):  # another conflict's party ("other_parties")
+            ends.setdefault(m.end, ("", m))
+        own = {*c.parties, *c.subjects}
+        for hit in w.live:
+            names: list[str] = []
+            at = first = hit.start
+            while at in ends:
+                eid, m = ends[at]
+                names.append(eid)
+                first = m.start
+                if not m.start or s.tokens[m.start - 1] not in _LIST_MARKS:
+                    break
+                at = m.start - 1
+            if any(n in c.parties for n in names) and any(n not in own for n in names):
+                return " ".join(s.tokens[first : hit.start])
+        return None
 
     def _outsider_pair(self, w: _Weighing) -> str | None:
         """ "The situation at the Northern-Eastern border is stable": a hyphened pair of names,
@@ -3278,18 +3326,25 @@ class Matcher:
     def _negated_or_planned(self, rule: _Rule, s: _Sentence, hit: PhraseHit) -> str | None:
         """Negation before or just after the signal; a plan ("to be exchanged", "are
         expected", an infinitive of a past-tense signal)."""
+        before = s.tokens[hit.start - 1 : hit.start]
+        if s.tokens[hit.start] in self._kind_bare.get(hit.phrase, ()):
+            # (a kind's bare verb: a plan is no event, so its negation is no breach either)
+            plan = self._bare_plan(s, hit.start)
+            if plan is not None:
+                return f"not a fact: {plan} {s.tokens[hit.start]!r}"  # "visit to hold talks"
         neg = self._cue_before(s, hit, "neg", NEGATION_WINDOW)
         if (
             neg is not None
             and s.tokens[neg.end : neg.end + 1] != ["only"]
             and not self._denied_negation(s, neg)
         ):
+            if s.tokens[neg.start - 1 : neg.start] and s.tokens[neg.start - 1] in _INTENT:
+                return f"negated intent: {s.tokens[neg.start - 1]} {neg.phrase!r}"  # "would not"
             return f"negated: {neg.phrase!r}"
         if s.tokens[max(0, hit.start - 2) : hit.start] == ["to", "be"] and s.tokens[
             hit.start
         ].endswith("ed"):
             return "not a fact: 'to be'"  # "detainees to be exchanged"
-        before = s.tokens[hit.start - 1 : hit.start]
         if (
             before
             and s.tokens[hit.start] in self._bare
@@ -3310,6 +3365,22 @@ class Matcher:
         after = s.tokens[hit.end : hit.end + 3]
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
             return "followed by a negation: 'not'"
+        return None
+
+    @staticmethod
+    def _bare_plan(s: _Sentence, at: int) -> str | None:
+        """What makes the bare verb at ``at`` a plan or a noun: "to", a modal or a determiner
+        right before it ("to hold talks", "will hold talks", "the launch of"), or "to" and a
+        verb before its "and" ("to travel there and hold talks"); None for an event."""
+        before = s.tokens[at - 1] if at else ""
+        if before == "and":
+            words = s.tokens[max(0, at - 5) : at - 1]
+            to = len(words) - 1 - words[::-1].index("to") if "to" in words else -1
+            if to < 0 or not PUNCTUATION.isdisjoint(words[to:]):
+                return None
+            at, before = at - len(words) + to + 1, "to"
+        if before in _BEFORE_BARE and not Matcher._carried_by_past_act(s, at - 1):
+            return before
         return None
 
     def _gerund_of_users(self, rule: _Rule, s: _Sentence, hit: PhraseHit) -> bool:

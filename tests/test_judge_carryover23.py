@@ -1,0 +1,60 @@
+"""Reading that carries over to a watchlist a user writes (session 23; made-up parties)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from monitor.models import Label
+from tests.helpers import first_label, made_up_watchlist
+
+AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
+
+ENTITIES = """
+entities:
+  north: {name: North, aliases: [North, Northern, Northland]}
+  south: {name: South, aliases: [South, Southern, Southland]}
+  east: {name: East, aliases: [East, Eastern, Eastland]}
+"""
+
+TALKS = made_up_watchlist(ENTITIES, "talks", statement="Northland and Southland hold talks.")
+TAIL = "officials said on Tuesday after the session."
+
+
+def _label(watchlist: str, title: str, text: str = "") -> Label:
+    return first_label(watchlist, title, text, AT)
+
+
+def test_a_headlines_bare_present_reports_the_talks_held() -> None:
+    for title in (
+        "Northland, Southland hold talks on the border",
+        "Northland and Southland launch first round of dialogue",
+        "Northland, Southland sign memorandum on the border",
+    ):
+        assert _label(TALKS, title, f"{title}, {TAIL}") is Label.MET, title
+
+
+def test_a_bare_verb_after_to_a_modal_or_a_determiner_is_no_event() -> None:
+    for title in (
+        "Northland envoy to visit Southland to hold talks on the border",
+        "Northland and Southland will hold talks on the border",
+        "Mediator told the envoy to travel to Southland and hold talks with Northland",
+        "Northland announces the launch of a consultation with Southland",
+        "Northland has no reason to sign an agreement with Southland",
+    ):
+        assert _label(TALKS, title, f"{title}, {TAIL}") is not Label.MET, title
+
+
+def test_a_refusal_to_hold_talks_with_others_is_no_report_that_these_failed() -> None:
+    # "would not hold talks" is what one side intends, not talks that were due and did not
+    # happen; "did not hold talks" is that report.
+    refused = "Northland said it would not hold talks with the Eastern rebels this month,"
+    assert _label(TALKS, "Northland minister speaks", f"{refused} {TAIL}") is not Label.BREACH
+    failed = "Northland and Southland did not hold talks as planned this month,"
+    assert _label(TALKS, "Northland minister speaks", f"{failed} {TAIL}") is Label.BREACH
+
+
+def test_names_listed_before_the_talks_with_an_outsider_are_another_pair() -> None:
+    title = "Eastland, Northland hold first meeting of border commission"
+    assert _label(TALKS, title, f"{title}, {TAIL}") is not Label.MET
+    title = "Southland, Northland hold first meeting of border commission"
+    assert _label(TALKS, title, f"{title}, {TAIL}") is Label.MET
