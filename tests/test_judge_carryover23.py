@@ -58,3 +58,17 @@ def test_names_listed_before_the_talks_with_an_outsider_are_another_pair() -> No
     assert _label(TALKS, title, f"{title}, {TAIL}") is not Label.MET
     title = "Southland, Northland hold first meeting of border commission"
     assert _label(TALKS, title, f"{title}, {TAIL}") is Label.MET
+
+
+def test_a_headlines_bare_present_reports_the_captives_released() -> None:
+    swap = made_up_watchlist(
+        ENTITIES, "release", statement="Northland and Southland exchange their prisoners."
+    )
+    tail = "the mediator said on Tuesday."
+    title = "Northland, Southland swap 100 prisoners at the border"
+    assert _label(swap, title, f"{title}, {tail}") is Label.MET
+    for title in (
+        "Northland, Southland agree to swap 100 prisoners at the border",
+        "Northland demands swap of prisoners with Southland at the border",
+    ):
+        assert _label(swap, title, f"{title}, {tail}") is not Label.MET, title
