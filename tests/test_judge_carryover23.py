@@ -72,3 +72,24 @@ def test_a_headlines_bare_present_reports_the_captives_released() -> None:
         "Northland demands swap of prisoners with Southland at the border",
     ):
         assert _label(swap, title, f"{title}, {tail}") is not Label.MET, title
+
+
+def test_a_promise_not_implemented_is_a_breach() -> None:
+    border = made_up_watchlist(
+        ENTITIES,
+        "other",
+        statement="Northland opens its border to Southland travellers.",
+        signals='{met: ["opened the border"]}',
+    )
+    title = "Northland and Southland border talks"
+    tail = "the Southern foreign minister said on Tuesday."
+    for text in (
+        "Northland is still not taking any steps to implement the border agreement with Southland,",
+        "Northland has failed to fulfil its border pledge to Southland,",
+    ):
+        assert _label(border, title, f"{text} {tail}") is Label.BREACH, text
+    for text in (
+        "There is no doubt that the implementation of the deal will help Northland and Southland,",
+        "Northland said no offensive operations against Southland had been carried out,",
+    ):
+        assert _label(border, title, f"{text} {tail}") is not Label.BREACH, text
