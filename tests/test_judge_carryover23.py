@@ -93,3 +93,11 @@ def test_a_promise_not_implemented_is_a_breach() -> None:
         "Northland said no offensive operations against Southland had been carried out,",
     ):
         assert _label(border, title, f"{text} {tail}") is not Label.BREACH, text
+
+
+def test_an_accord_of_one_party_with_another_conflicts_party_is_not_these_talks() -> None:
+    # (``other_parties`` in entities/world.yaml names other conflicts' parties)
+    text = "The Azerbaijani and Northern foreign ministers initialled a peace agreement,"
+    assert _label(TALKS, "Ministers meet in the capital", f"{text} {TAIL}") is not Label.MET
+    text = "The Southern and Northern foreign ministers initialled a peace agreement,"
+    assert _label(TALKS, "Ministers meet in the capital", f"{text} {TAIL}") is Label.MET

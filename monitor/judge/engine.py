@@ -2599,8 +2599,8 @@ class Matcher:
     def _met_by_others(self, w: _Weighing, known: set[str]) -> str | None:
         """ "Eastern and Western envoys held talks": who met, named before the signal in its
         clause, are one of the commitment's parties and a party of another of the watchlist's
-        commitments, and the sentence names fewer than two of its parties: the first of those
-        others."""
+        commitments (or another conflict's party, ``other_parties``), and the sentence names
+        fewer than two of its parties: the first of those others."""
         s, c = w.s, w.rule.commitment
         if sum(1 for p in c.parties if p in s.entities) >= 2:
             return None
@@ -2614,7 +2614,17 @@ class Matcher:
         ]
         if not any(e in c.parties for e in before):
             return None
-        return next((e for e in before if e not in known and e in self._actors), None)
+        other = next((e for e in before if e not in known and e in self._actors), None)
+        if other is None:  # another conflict's party ("Eastern President Ivo and Northland's")
+            other = next(
+                (
+                    h.phrase
+                    for h in s.hits.get(_G["others"], ())
+                    if h.end <= first and s.clause_start[h.start] == clause
+                ),
+                None,
+            )
+        return other
 
     @staticmethod
     def _names_the_told(w: _Weighing) -> bool:
