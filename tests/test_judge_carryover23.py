@@ -101,3 +101,14 @@ def test_an_accord_of_one_party_with_another_conflicts_party_is_not_these_talks(
     assert _label(TALKS, "Ministers meet in the capital", f"{text} {TAIL}") is not Label.MET
     text = "The Southern and Northern foreign ministers initialled a peace agreement,"
     assert _label(TALKS, "Ministers meet in the capital", f"{text} {TAIL}") is Label.MET
+
+
+def test_a_headlines_bare_present_reports_forces_withdrawn() -> None:
+    pullback = made_up_watchlist(
+        ENTITIES, "withdrawal", statement="Northland and Southland pull their forces back."
+    )
+    tail = "the mediator said on Tuesday."
+    title = "Northland, Southland withdraw heavy weapons from the border"
+    assert _label(pullback, title, f"{title}, {tail}") is Label.MET
+    title = "Northland agreed to unilaterally withdraw heavy weapons from the border"
+    assert _label(pullback, title, f"{title}, {tail}") is not Label.MET

@@ -2825,8 +2825,13 @@ class Matcher:
 
     @staticmethod
     def _joint(s: _Sentence, bound: str, actor: str) -> bool:
-        """ "Northland and Southland began withdrawing": the bound party acts with the other."""
-        ands = {m.end for m in s.entities.get(bound, ()) if s.tokens[m.end : m.end + 1] == ["and"]}
+        """ "Northland and Southland began withdrawing", a headline's "Northland, Southland
+        withdraw": the bound party acts with the other."""
+        ands = {
+            m.end
+            for m in s.entities.get(bound, ())
+            if s.tokens[m.end : m.end + 1] in (["and"], [","])
+        }
         # "and" just before the actor, or one word before it ("and neighbouring Southland")
         return any(m.start - 1 in ands or m.start - 2 in ands for m in s.entities.get(actor, ()))
 
@@ -3380,9 +3385,13 @@ class Matcher:
     @staticmethod
     def _bare_plan(s: _Sentence, at: int) -> str | None:
         """What makes the bare verb at ``at`` a plan or a noun: "to", a modal or a determiner
-        right before it ("to hold talks", "will hold talks", "the launch of"), or "to" and a
-        verb before its "and" ("to travel there and hold talks"); None for an event."""
+        right before it ("to hold talks", "will hold talks", "the launch of"; an adverb may
+        stand between: "to unilaterally redeploy"), or "to" and a verb before its "and" ("to
+        travel there and hold talks"); None for an event."""
         before = s.tokens[at - 1] if at else ""
+        if before.endswith("ly") and at > 1:  # "to unilaterally redeploy": the adverb aside
+            at -= 1
+            before = s.tokens[at - 1]
         if before == "and":
             words = s.tokens[max(0, at - 5) : at - 1]
             to = len(words) - 1 - words[::-1].index("to") if "to" in words else -1
