@@ -112,3 +112,17 @@ def test_a_headlines_bare_present_reports_forces_withdrawn() -> None:
     assert _label(pullback, title, f"{title}, {tail}") is Label.MET
     title = "Northland agreed to unilaterally withdraw heavy weapons from the border"
     assert _label(pullback, title, f"{title}, {tail}") is not Label.MET
+
+
+def test_refraining_from_an_act_negates_it() -> None:
+    meddling = made_up_watchlist(
+        ENTITIES,
+        "other",
+        statement="Northland and Southland will not interfere in each other's affairs.",
+        signals='{breach: ["interfering in"]}',
+    )
+    tail = "the two ministers said in a statement on Tuesday."
+    text = "Northland and Southland stressed the need to refrain from interfering in their affairs,"
+    assert _label(meddling, "Ministers meet", f"{text} {tail}") is not Label.BREACH
+    text = "Southland accused Northland of interfering in its affairs,"
+    assert _label(meddling, "Ministers meet", f"{text} {tail}") is Label.BREACH
