@@ -126,3 +126,19 @@ def test_refraining_from_an_act_negates_it() -> None:
     assert _label(meddling, "Ministers meet", f"{text} {tail}") is not Label.BREACH
     text = "Southland accused Northland of interfering in its affairs,"
     assert _label(meddling, "Ministers meet", f"{text} {tail}") is Label.BREACH
+
+
+def test_a_decision_to_break_a_commitment_is_its_breach() -> None:
+    handover = made_up_watchlist(
+        ENTITIES,
+        "other",
+        statement="Northland hands over its remaining weapons.",
+        signals='{breach: ["suspended the handover"], met: ["completed the handover"]}',
+    )
+    tail = "the mediator said on Tuesday."
+    text = "The mediator regretted Northland's decision to suspend the handover of weapons,"
+    assert _label(handover, "Handover in doubt", f"{text} {tail}") is Label.BREACH
+    text = "The mediator urged Northland not to suspend the handover of weapons,"
+    assert _label(handover, "Handover in doubt", f"{text} {tail}") is not Label.BREACH
+    text = "Northland took a decision to complete the handover of weapons,"
+    assert _label(handover, "Handover in doubt", f"{text} {tail}") is not Label.MET

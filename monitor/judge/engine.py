@@ -156,6 +156,8 @@ _DATE_WORDS = frozenset(
     saturday sunday last past yesterday ago spring summer autumn fall winter""".split()
 )
 _CARRIED_BY = frozenset(_L("carried_by"))
+#: A decision carries out the breach its infinitive names ("decided to suspend").
+_DECIDED = frozenset(_L("decided"))
 _GERUND_TOPIC = frozenset(_L("gerund_topic"))
 _EXAMPLES = frozenset(_L("examples"))
 _DRILLS = frozenset(_L("drills"))
@@ -3338,9 +3340,12 @@ class Matcher:
             why = self._governs(rule, s, pred, label)
         return why
 
-    def _negated_or_planned(self, rule: _Rule, s: _Sentence, hit: PhraseHit) -> str | None:
+    def _negated_or_planned(
+        self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label
+    ) -> str | None:
         """Negation before or just after the signal; a plan ("to be exchanged", "are
-        expected", an infinitive of a past-tense signal)."""
+        expected", an infinitive of a past-tense signal, unless a decision carries a breach:
+        "the Front's decision to suspend the handover")."""
         before = s.tokens[hit.start - 1 : hit.start]
         if s.tokens[hit.start] in self._kind_bare.get(hit.phrase, ()):
             # (a kind's bare verb: a plan is no event, so its negation is no breach either)
@@ -3370,7 +3375,10 @@ class Matcher:
             if before[0] != "to":  # "faces a lower tariff rate", not "the close of"
                 if s.tokens[hit.start + 1 : hit.start + 2] != ["of"]:
                     return f"describes its noun: {before[0]} {s.tokens[hit.start]!r}"
-            elif not self._carried_by_past_act(s, hit.start - 1):
+            elif not self._carried_by_past_act(s, hit.start - 1) and not (
+                label is Label.BREACH
+                and not _DECIDED.isdisjoint(s.tokens[max(0, hit.start - 6) : hit.start - 1])
+            ):
                 return "not a fact: an infinitive"  # "for Northland to lift its measures"
         if before and before[0] in _GERUND_TOPIC and self._gerund_of_users(rule, s, hit):
             return f"a topic, not an event: {before[0]} {s.tokens[hit.start]!r}"
@@ -3447,7 +3455,7 @@ class Matcher:
     def _governs(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
         b = rule.b
         refusal = b.met_is_refusal and label is Label.MET
-        why = self._negated_or_planned(rule, s, hit)
+        why = self._negated_or_planned(rule, s, hit, label)
         if why is not None:
             return why
         if self._in_aside(s, hit):
