@@ -142,3 +142,17 @@ def test_a_decision_to_break_a_commitment_is_its_breach() -> None:
     assert _label(handover, "Handover in doubt", f"{text} {tail}") is not Label.BREACH
     text = "Northland took a decision to complete the handover of weapons,"
     assert _label(handover, "Handover in doubt", f"{text} {tail}") is not Label.MET
+
+
+def test_what_a_signal_should_or_must_be_is_no_event() -> None:
+    returns = made_up_watchlist(
+        ENTITIES,
+        "other",
+        statement="Southland takes back the refugees who fled to Northland.",
+        signals='{met: ["refugee returns"]}',
+    )
+    tail = "Northern and Southern officials said on Tuesday."
+    text = "Refugee returns should be voluntary and safe,"
+    assert _label(returns, "Refugees in Northland", f"{text} {tail}") is not Label.MET
+    text = "Refugee returns began at the crossing on Monday,"
+    assert _label(returns, "Refugees in Northland", f"{text} {tail}") is Label.MET
