@@ -3376,8 +3376,7 @@ class Matcher:
                 if s.tokens[hit.start + 1 : hit.start + 2] != ["of"]:
                     return f"describes its noun: {before[0]} {s.tokens[hit.start]!r}"
             elif not self._carried_by_past_act(s, hit.start - 1) and not (
-                label is Label.BREACH
-                and not _DECIDED.isdisjoint(s.tokens[max(0, hit.start - 6) : hit.start - 1])
+                label is Label.BREACH and self._decided(s, hit.start - 1)
             ):
                 return "not a fact: an infinitive"  # "for Northland to lift its measures"
         if before and before[0] in _GERUND_TOPIC and self._gerund_of_users(rule, s, hit):
@@ -3443,6 +3442,12 @@ class Matcher:
         if s.tokens[i] in _AUXILIARY:
             return False  # "appears to be holding": the signal is the verb itself
         return not Matcher._carried_by_past_act(s, i - 1)
+
+    @staticmethod
+    def _decided(s: _Sentence, to: int) -> bool:
+        """Whether a decision stands up to five words before the "to" at ``to`` ("the
+        Front's decision to suspend", "its move to stop"; ``decided``)."""
+        return not _DECIDED.isdisjoint(s.tokens[max(0, to - 5) : to])
 
     @staticmethod
     def _carried_by_past_act(s: _Sentence, to: int) -> bool:
