@@ -221,11 +221,11 @@ def _pair(raw: Any, lists: Mapping[str, tuple[str, ...]], where: str) -> Pair:
         raise KindDataError(f"{where}: a pair is a mapping of {', '.join(sorted(_PAIR_KEYS))}")
     if raw.get("label") not in ("breach", "met") or not isinstance(raw.get("window"), int):
         raise KindDataError(f"{where}: a pair needs label breach|met and an integer window")
+    bare = _phrases(raw.get("bare"), lists, f"{where}.bare")
     return Pair(
         label=raw["label"],
         name=str(raw.get("name") or f"{raw['label']} pair"),
-        first=_phrases(raw.get("first"), lists, f"{where}.first")
-        + _phrases(raw.get("bare"), lists, f"{where}.bare"),
+        first=_phrases(raw.get("first"), lists, f"{where}.first") + bare,
         second=_phrases(raw.get("second"), lists, f"{where}.second"),
         window=raw["window"],
         ordered=bool(raw.get("ordered", True)),
@@ -238,7 +238,7 @@ def _pair(raw: Any, lists: Mapping[str, tuple[str, ...]], where: str) -> Pair:
         ),
         counterpart_is_party=bool(raw.get("counterpart_is_party", False)),
         names_the_parties=bool(raw.get("names_the_parties", False)),
-        bare=_phrases(raw.get("bare"), lists, f"{where}.bare"),
+        bare=bare,
     )
 
 
