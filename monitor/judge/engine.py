@@ -447,6 +447,8 @@ class _Weighing:
     factor: float = 1.0
     first: int = 0
     linked: bool = False
+    #: Its signals are all weak ("no statement had been released"): even negated, not a breach.
+    weak_only: bool = False
 
 
 @dataclass(slots=True)
@@ -1826,6 +1828,7 @@ class Matcher:
         return (
             not w.breach
             and w.strong  # about it in its own words, not only through the article's context
+            and not w.weak_only
             and w.rule.b.negated_met_is_breach
             and score >= COUNT_SCORE
             and bool(w.blocks)
@@ -1878,7 +1881,7 @@ class Matcher:
         own_key = label_keys[0]
         strong_live = [
             h
-            for h in live
+            for h in live or sig
             if (rule.weak not in h.keys or own_key in h.keys)
             and h.phrase not in rule.weak_pairs
             and (
@@ -1887,6 +1890,7 @@ class Matcher:
                 or not any(h.start < x.start < h.end < x.end for x in weak_hits)
             )
         ]
+        w.weak_only = not strong_live
         if live and not strong_live:
             weak_only = dict.fromkeys(h.phrase for h in live)
             w.blocks.append("weak signal only: " + ", ".join(repr(p) for p in weak_only))
@@ -2341,8 +2345,9 @@ class Matcher:
     ) -> str | None:
         """Every signal's clause names an earlier round: a lower ordinal than the headline's or
         lead's ("the second round ended without agreement" in a story of the third), or one
-        called earlier ("the previous round")."""
-        if _ROUNDS.isdisjoint(s.tokens):
+        called earlier ("the previous round"); not in a headline, whose "last round" is the
+        latest (the news's own)."""
+        if _ROUNDS.isdisjoint(s.tokens) or (art.headline and s is art.sentences[0]):
             return None
         if art.current_round is None:
             lead = art.sentences[:2]
