@@ -56,9 +56,10 @@ class Pair:
     clause ("talks with the Front"): it does not count when they are another commitment's
     party, not this one's.  ``names_the_parties``: it counts only in a sentence that names
     two of the commitment's parties and no other commitment's party ("rules out talks with
-    Southland", not "rules out talks with the Front").  ``bare``: more first cues, bare
-    verbs (a headline's present: "Northland, Southland hold talks"); after "to", a modal or
-    a determiner one is a plan or a noun ("will visit to hold talks"), not the event.
+    Southland", not "rules out talks with the Front").  ``bare``: more verb cues (first,
+    or second for a ``subject_first`` pair), bare verbs (a headline's present: "Northland,
+    Southland hold talks", "negotiations resume"); after "to", a modal or a determiner one
+    is a plan or a noun ("will visit to hold talks", "talks to resume"), not the event.
     """
 
     label: str  # "breach" or "met"
@@ -222,14 +223,16 @@ def _pair(raw: Any, lists: Mapping[str, tuple[str, ...]], where: str) -> Pair:
     if raw.get("label") not in ("breach", "met") or not isinstance(raw.get("window"), int):
         raise KindDataError(f"{where}: a pair needs label breach|met and an integer window")
     bare = _phrases(raw.get("bare"), lists, f"{where}.bare")
+    subject_first = bool(raw.get("subject_first", False))
     return Pair(
         label=raw["label"],
         name=str(raw.get("name") or f"{raw['label']} pair"),
-        first=_phrases(raw.get("first"), lists, f"{where}.first") + bare,
-        second=_phrases(raw.get("second"), lists, f"{where}.second"),
+        first=_phrases(raw.get("first"), lists, f"{where}.first") + (() if subject_first else bare),
+        second=_phrases(raw.get("second"), lists, f"{where}.second")
+        + (bare if subject_first else ()),
         window=raw["window"],
         ordered=bool(raw.get("ordered", True)),
-        subject_first=bool(raw.get("subject_first", False)),
+        subject_first=subject_first,
         weak=bool(raw.get("weak", False)),
         barrier=_phrases(raw.get("barrier"), lists, f"{where}.barrier"),
         participle=bool(raw.get("participle", False)),

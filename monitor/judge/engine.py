@@ -447,7 +447,7 @@ class _Weighing:
     factor: float = 1.0
     first: int = 0
     linked: bool = False
-    #: Its signals are all weak ("no statement had been released"): even negated, not a breach.
+    #: Its signals are all weak ("no statement had been released").
     weak_only: bool = False
 
 
@@ -744,13 +744,14 @@ def _kind_pairs(
 
 
 def _bare_cues(kinds: Iterable[KindData]) -> dict[str, frozenset[str]]:
-    """Each pair's name -> the first words of its ``bare`` cues (after "to": a plan)."""
+    """Each pair's name -> the first words of its ``bare`` cues (after "to": a plan); for a
+    ``subject_first`` pair, whose verb is its predicate, each cue -> its first word."""
     out: dict[str, set[str]] = {}
     for kd in kinds:
         for pair in kd.pairs:
-            words = {phrase_words(b)[0][0] for b in pair.bare if phrase_words(b)}
-            if words:
-                out.setdefault(pair.name, set()).update(words)
+            for b in pair.bare:
+                if words := phrase_words(b):
+                    out.setdefault(b if pair.subject_first else pair.name, set()).add(words[0][0])
     return {name: frozenset(words) for name, words in out.items()}
 
 
@@ -1828,12 +1829,21 @@ class Matcher:
         return (
             not w.breach
             and w.strong  # about it in its own words, not only through the article's context
-            and not w.weak_only
+            and (not w.weak_only or Matcher._topic_beside(w))
             and w.rule.b.negated_met_is_breach
             and score >= COUNT_SCORE
             and bool(w.blocks)
             and all(b.startswith("negated:") for b in w.blocks)
         )
+
+    @staticmethod
+    def _topic_beside(w: _Weighing) -> bool:
+        """A topic word outside the signals: a weak signal negated says that what was due did
+        not happen only beside a word of what was due ("no new round of consultations"; not
+        "no statement had been released")."""
+        rule, s = w.rule, w.s
+        hits = [*s.hits.get(rule.topic, ()), *s.hits.get(rule.kind_topic, ())]
+        return any(not any(h.start <= t.start < h.end for h in w.sig) for t in hits)
 
     def _live(
         self, rule: _Rule, s: _Sentence, label: Label, sig: list[PhraseHit]

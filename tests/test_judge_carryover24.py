@@ -1,0 +1,73 @@
+"""Reading that carries over to a watchlist a user writes (session 24; made-up parties)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from monitor.models import Label
+from tests.helpers import first_label, made_up_watchlist
+
+AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
+
+ENTITIES = """
+entities:
+  north: {name: North, aliases: [North, Northern, Northland]}
+  south: {name: South, aliases: [South, Southern, Southland]}
+"""
+
+TALKS = made_up_watchlist(ENTITIES, "talks", statement="Northland and Southland hold talks.")
+RELEASE = made_up_watchlist(
+    ENTITIES, "release", statement="Northland and Southland hand over the wanted suspects."
+)
+
+
+def _label(watchlist: str, title: str, text: str = "") -> Label:
+    return first_label(watchlist, title, text, AT)
+
+
+def test_a_plural_subjects_present_reports_the_talks_held() -> None:
+    title = "Negotiations resume between Northland and Southland over the river"
+    assert _label(TALKS, title, f"{title}, officials said on Tuesday.") is Label.MET
+    title = "Negotiations to resume between Northland and Southland over the river"
+    assert _label(TALKS, title, f"{title}, officials said on Tuesday.") is not Label.MET
+
+
+def test_a_negated_weak_signal_needs_a_word_of_what_was_due() -> None:
+    # "had been released" alone is weak: a statement released is no captive freed, and no
+    # statement released is no captive kept.
+    text = (
+        "Although no official statement had been released by Northland, travellers from "
+        "Southland were turned back at the border on Tuesday."
+    )
+    assert _label(RELEASE, "Border quiet", text) is not Label.BREACH
+    # Beside a word of what was due, its negation is that report.
+    text = (
+        "No one had been released under the exchange between Northland and Southland by "
+        "Tuesday, officials said."
+    )
+    assert _label(RELEASE, "Exchange stalls", text) is Label.BREACH
+
+
+def test_a_history_of_talks_is_no_failure_now() -> None:
+    text = (
+        "Decade-long negotiations between Northland and Southland failed to reach an agreement "
+        "on the river, while the dam filled."
+    )
+    assert _label(TALKS, "Dam filled", text) is not Label.BREACH
+    text = (
+        "Negotiations between Northland and Southland failed to reach an agreement on the "
+        "river on Tuesday, officials said."
+    )
+    assert _label(TALKS, "Talks end", text) is Label.BREACH
+
+
+def test_a_headlines_last_round_is_the_latest() -> None:
+    title = "Northland says last round of talks with Southland on the river a failure"
+    text = "Northland's ministry gave no further details of the talks with Southland."
+    assert _label(TALKS, title, text) is Label.BREACH
+    # In the body, beside the news of another round, "the last round" is an earlier one.
+    text = (
+        "The third round of talks between Northland and Southland opened on Tuesday. The last "
+        "round of talks between Northland and Southland failed in May."
+    )
+    assert _label(TALKS, "Third round of talks opens", text) is not Label.BREACH
