@@ -71,3 +71,29 @@ def test_a_headlines_last_round_is_the_latest() -> None:
         "round of talks between Northland and Southland failed in May."
     )
     assert _label(TALKS, "Third round of talks opens", text) is not Label.BREACH
+
+
+def test_a_topic_only_another_commitment_of_the_kind_names_is_that_ones() -> None:
+    # Two rounds of talks between the same sides, each named by its own topics.
+    mechanism = """
+  - id: mechanism
+    title: The border mechanism meets
+    statement: The border mechanism of Northland and Southland meets monthly.
+    kind: talks
+    said_by: A mediator
+    parties: [north, south]
+    topics: [border mechanism, mechanism meeting]
+    effective: 2025-11-01
+    ongoing: true
+"""
+    geneva = made_up_watchlist(
+        ENTITIES,
+        "talks",
+        statement="Northland and Southland meet in Geneva rounds.",
+        tail="    topics: [Geneva discussions, Geneva round]\n    ongoing: true",
+        more=mechanism,
+    )
+    text = "The 104th border mechanism meeting of Northland and Southland was held on Tuesday."
+    assert _label(geneva, "Mechanism meets", text) is not Label.MET
+    text = "The Geneva round of Northland and Southland was held on Tuesday."
+    assert _label(geneva, "Geneva round held", text) is Label.MET

@@ -895,6 +895,22 @@ def _rule(
     )
 
 
+def _sibling_topics(rules: Sequence[_Rule]) -> dict[str, tuple[str, ...]]:
+    """Each rule's topic key -> the topic keys of the other commitments of its kind that
+    share a party with it (two rounds of talks between the same sides, each named by its own
+    topics: "the Geneva discussions", "the border mechanism")."""
+    return {
+        r.topic: tuple(
+            o.topic
+            for o in rules
+            if o is not r
+            and o.kind_topic == r.kind_topic
+            and not set(o.commitment.parties).isdisjoint(r.commitment.parties)
+        )
+        for r in rules
+    }
+
+
 def _weak_pairs(rule: _Rule, pairs: Sequence[_PairSpec]) -> _Rule:
     """The rule with the names of its kind's pairs that its statement makes weak."""
     kind = f"K:{_vocabulary(rule.commitment).name}:"
@@ -1044,6 +1060,7 @@ class Matcher:
         #: Every party the watchlist binds (who may act in someone else's commitment).
         self._actors = frozenset(p for c in commitments for p in c.parties)
         self._truce_mates = _truce_mates(rules)
+        self._sibling_topics = _sibling_topics(rules)
         #: The subjects no commitment binds: places and things, which never act.
         self._places = frozenset(x for c in commitments for x in c.subjects) - self._actors
         self._exclude_keys = frozenset(f"C:{c.id}:X" for c in commitments if c.exclude)
@@ -2024,11 +2041,27 @@ class Matcher:
             nature = next((h for h in s.hits[_G["nature"]] if h.end <= first), None)
             if nature is not None:  # "Heavy snowfall closed the road, stranding ..."
                 w.blocks.append(f"weather or nature, not a party: {nature.phrase!r}")
+        sibling = self._sibling_topic(w)
+        if sibling is not None:
+            w.blocks.append(f"about another commitment of its kind: {sibling!r}")
         excl = s.hits.get(rule.exclude, ())
         if rule.b.exclude_in_clause_only:
             excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[w.first]]
         if excl:
             w.blocks.append(f"other conflict: {excl[0].phrase!r}")
+
+    def _sibling_topic(self, w: _Weighing) -> str | None:
+        """A topic only another commitment of the same kind and sides names, in a sentence
+        that names none of this one's own topics: "the 104th mechanism meeting was held" is
+        that mechanism's meeting, not a round of the other talks.  The topic, or None."""
+        rule, s = w.rule, w.s
+        if rule.topic in s.hits:
+            return None
+        for key in self._sibling_topics[rule.topic]:
+            for h in s.hits.get(key, ()):
+                if rule.kind_topic not in h.keys:  # (not the kind's own word: "round of talks")
+                    return h.phrase
+        return None
 
     @staticmethod
     def _one_side_and_another(w: _Weighing) -> bool:
