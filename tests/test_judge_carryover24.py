@@ -97,3 +97,27 @@ def test_a_topic_only_another_commitment_of_the_kind_names_is_that_ones() -> Non
     assert _label(geneva, "Mechanism meets", text) is not Label.MET
     text = "The Geneva round of Northland and Southland was held on Tuesday."
     assert _label(geneva, "Geneva round held", text) is Label.MET
+
+
+def test_talks_between_one_side_and_an_entity_none_binds_are_someone_elses() -> None:
+    # Eastland is an entity of the watchlist that no commitment binds; what those talks
+    # agree is theirs too.
+    entities = ENTITIES + "  east: {name: East, aliases: [East, Eastern, Eastland]}\n"
+    talks = made_up_watchlist(entities, "talks", statement="Northland and Southland hold talks.")
+    text = (
+        "Talks between Eastern and Northern officials concluded in Westport on Tuesday, and "
+        "the two sides reached a ceasefire."
+    )
+    assert _label(talks, "Westport talks", text) is not Label.MET
+    text = (
+        "Talks between Southern and Northern officials concluded in Westport on Tuesday, and "
+        "the two sides reached a ceasefire."
+    )
+    assert _label(talks, "Westport talks", text) is Label.MET
+
+
+def test_a_party_named_only_as_the_venue_is_the_host_not_a_side() -> None:
+    entities = ENTITIES.replace("Northland]", "Northland, Northcity]")
+    talks = made_up_watchlist(entities, "talks", statement="Northland and Southland hold talks.")
+    assert _label(talks, "Eastern peace talks resume in Northcity", "") is not Label.MET
+    assert _label(talks, "Peace talks with Southland resume in Northcity", "") is Label.MET

@@ -232,6 +232,8 @@ PLEDGE_DATE_WINDOW = 3
 _SUBJECT_LEADS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "s"})
 #: Words that end a noun-phrase signal ("graduation *of*", "handover *to*").
 _PREPOSITIONS = frozenset({"of", "from", "to", "for", "on", "with", "by", "in"})
+#: Words before a place that make it where something happens ("talks resume *in* Northcity").
+_VENUE_MARKS = frozenset({"in", "at"})
 #: How far after such a signal its noun phrase's predicate may stand.
 SIGNAL_PHRASE_WINDOW = 10
 #: Words that open a relative clause ("Northland, *which* has threatened ..., said ...").
@@ -2488,17 +2490,34 @@ class Matcher:
         rule, s, c = w.rule, w.s, w.rule.commitment
         if not w.live or len(c.parties) < 2:
             return
-        if all(h.phrase in rule.counterpart_pairs for h in w.live):
+        if any(h.phrase in rule.counterpart_pairs for h in w.live):
+            # (what such talks agree is theirs too: "talks between Eastland and Northland ...
+            # reached a ceasefire")
             other = self._other_counterpart(w)
             if other is not None:
                 w.blocks.append(f"talks with someone else: {other!r}")
             elif (pair := self._outsider_subjects(w)) is not None:
                 w.blocks.append(f"talks of another pair: {pair!r}")
+            elif (venue := self._party_as_venue(w)) is not None:
+                w.blocks.append(f"a party named only as the venue: {venue!r}")
         if all(h.phrase in rule.named_pairs for h in w.live):
             known = {*c.parties, *c.subjects}
             named = sum(1 for p in c.parties if p in s.entities)
             if named < 2 or any(e not in known and e in self._actors for e in s.entities):
                 w.blocks.append("not named as between its parties")
+
+    @staticmethod
+    def _party_as_venue(w: _Weighing) -> str | None:
+        """The one party the sentence names is named only where the talks are ("Eastern
+        peace talks resume in Northcity"): the host, not a side.  Its words, or None."""
+        s, c = w.s, w.rule.commitment
+        named = [p for p in c.parties if p in s.entities]
+        if len(named) != 1:
+            return None
+        ms = s.entities[named[0]]
+        if all(m.start and s.tokens[m.start - 1] in _VENUE_MARKS for m in ms):
+            return " ".join(s.tokens[ms[0].start - 1 : ms[0].end])
+        return None
 
     @staticmethod
     def _outsider_subjects(w: _Weighing) -> str | None:
@@ -2637,8 +2656,9 @@ class Matcher:
             for m in ms
             if s.clause_start[m.start] == clause
         )
-        others = [eid for _, eid in named if eid not in known and eid in self._actors]
-        after = [e for i, e in named if i > marks[0] and (e in known or e in self._actors)]
+        # (anyone but a place: a party of another commitment, or a shipped entity none binds)
+        others = [eid for _, eid in named if eid not in known and eid not in self._places]
+        after = [e for i, e in named if i > marks[0] and e not in self._places]
         if not others or not after:
             return None
         parties = sum(1 for p in c.parties if p in s.entities)
