@@ -2490,10 +2490,11 @@ class Matcher:
         rule, s, c = w.rule, w.s, w.rule.commitment
         if not w.live or len(c.parties) < 2:
             return
-        if any(h.phrase in rule.counterpart_pairs for h in w.live):
-            # (what such talks agree is theirs too: "talks between Eastland and Northland ...
-            # reached a ceasefire")
-            other = self._other_counterpart(w)
+        talks = sum(1 for h in w.live if h.phrase in rule.counterpart_pairs)
+        if talks:
+            # (what such talks agree is theirs too, "talks between Eastland and Northland ...
+            # reached a ceasefire"; but "which hosted the talks with Eastland" may name a host)
+            other = self._other_counterpart(w, between_only=talks < len(w.live))
             if other is not None:
                 w.blocks.append(f"talks with someone else: {other!r}")
             elif (pair := self._outsider_subjects(w)) is not None:
@@ -2637,18 +2638,22 @@ class Matcher:
             if any(tokens[m.end : m.end + 1] not in _GROUP_MODIFIERS for m in s.entities.get(p, ()))
         )
 
-    def _other_counterpart(self, w: _Weighing) -> str | None:
+    def _other_counterpart(self, w: _Weighing, between_only: bool = False) -> str | None:
         """ "Talks with the Front", "the Eastern minister held a meeting with Northern
         officials": talks in a clause with "with" or "between" are between those it names.
-        The first of them that is a party of another of the watchlist's commitments (not a
-        place), when the first named after the word is not the commitment's, or when the
-        sentence names fewer than two of its parties."""
+        The first of them that is none of the commitment's own and no place (a party of another
+        of the watchlist's commitments, or an entity none binds), when the first named after
+        the word is not the commitment's, or when the sentence names fewer than two of its
+        parties.  ``between_only``: only "between" names them (beside an outcome the talks
+        agreed, "with" may name a co-host: "Turkey, which hosted the talks with Qatar")."""
         s, c = w.s, w.rule.commitment
         known = {*c.parties, *c.subjects}
         start = min(s.clause_start[h.start] for h in w.live)
         marks = [i for i in range(start, len(s.tokens)) if s.tokens[i] in _COUNTERPART_MARKS]
         if not marks:
             return self._met_by_others(w, known)
+        if between_only and s.tokens[marks[0]] != "between":
+            return None
         clause = s.clause_start[marks[0]]
         named = sorted(
             (m.start, eid)
