@@ -121,3 +121,10 @@ def test_a_party_named_only_as_the_venue_is_the_host_not_a_side() -> None:
     talks = made_up_watchlist(entities, "talks", statement="Northland and Southland hold talks.")
     assert _label(talks, "Eastern peace talks resume in Northcity", "") is not Label.MET
     assert _label(talks, "Peace talks with Southland resume in Northcity", "") is Label.MET
+
+
+def test_a_present_verb_cue_after_a_determiner_is_a_plural_noun() -> None:
+    text = "Northland informed the co-chairs of the talks with Southland about the incident."
+    assert _label(TALKS, "Incident reported", text) is not Label.MET
+    text = "Northland co-chairs talks with Southland on the border, officials said on Tuesday."
+    assert _label(TALKS, "Talks held", text) is Label.MET

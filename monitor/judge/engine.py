@@ -232,6 +232,8 @@ PLEDGE_DATE_WINDOW = 3
 _SUBJECT_LEADS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "s"})
 #: Words that end a noun-phrase signal ("graduation *of*", "handover *to*").
 _PREPOSITIONS = frozenset({"of", "from", "to", "for", "on", "with", "by", "in"})
+#: The first parts of compound nouns, split off by the hyphen ("co-chairs", "vice-chairs").
+_COMPOUND_HEADS = frozenset({"co", "vice"})
 #: Words before a place that make it where something happens ("talks resume *in* Northcity").
 _VENUE_MARKS = frozenset({"in", "at"})
 #: How far after such a signal its noun phrase's predicate may stand.
@@ -483,6 +485,17 @@ def _attributive(tokens: Sequence[str], cue: PhraseHit) -> bool:
         return False
     i = cue.start - 1
     if i > 0 and tokens[i].endswith("ly"):
+        i -= 1
+    return i >= 0 and tokens[i] in _DETERMINERS
+
+
+def _plural_noun(tokens: Sequence[str], cue: PhraseHit) -> bool:
+    """A one-word -s verb cue after a determiner (a compound's "co-" aside): a plural noun,
+    not a headline's present ("informed *the co-chairs* of the talks", "its hosts")."""
+    if cue.end - cue.start != 1 or not tokens[cue.start].endswith("s"):
+        return False
+    i = cue.start - 1
+    if i >= 1 and tokens[i] in _COMPOUND_HEADS:  # ("co-chairs": "co", "chairs")
         i -= 1
     return i >= 0 and tokens[i] in _DETERMINERS
 
@@ -1296,6 +1309,7 @@ class Matcher:
                         gap <= spec.window
                         and self._one_clause(s, x.start, y.start)
                         and not (x is a and _attributive(s.tokens, a))
+                        and not (not spec.subject_first and _plural_noun(s.tokens, a))
                         and not (spec.barrier and self._barred(s, spec.barrier, x.end, y.start))
                         and not (spec.participle and self._names_known(s, x, y))
                         and not _auxiliary_have(s.tokens, a)
