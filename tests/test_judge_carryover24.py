@@ -128,13 +128,3 @@ def test_a_present_verb_cue_after_a_determiner_is_a_plural_noun() -> None:
     assert _label(TALKS, "Incident reported", text) is not Label.MET
     text = "Northland co-chairs talks with Southland on the border, officials said on Tuesday."
     assert _label(TALKS, "Talks held", text) is Label.MET
-
-
-def test_to_agree_on_a_mechanism_is_a_plan() -> None:
-    mechanism = made_up_watchlist(
-        ENTITIES, "talks", statement="Northland and Southland set up a monitoring mechanism."
-    )
-    title = "Northland, Southland delegations meet to agree on a monitoring mechanism"
-    assert _label(mechanism, title, "") is not Label.MET
-    title = "Northland, Southland agree on a monitoring mechanism at the border talks"
-    assert _label(mechanism, title, "") is Label.MET
