@@ -128,3 +128,16 @@ def test_a_present_verb_cue_after_a_determiner_is_a_plural_noun() -> None:
     assert _label(TALKS, "Incident reported", text) is not Label.MET
     text = "Northland co-chairs talks with Southland on the border, officials said on Tuesday."
     assert _label(TALKS, "Talks held", text) is Label.MET
+
+
+def test_two_words_may_stand_before_the_objects_noun() -> None:
+    dam = made_up_watchlist(
+        ENTITIES,
+        "other",
+        statement="Northland opens the river dam with Southland's consent.",
+        signals='{met: ["inaugurated the dam"]}',
+    )
+    title = "Northland inaugurates Grand Renaissance Dam on the river shared with Southland"
+    assert _label(dam, title, "") is Label.MET
+    title = "Northland inaugurates a new school near the dam on the river shared with Southland"
+    assert _label(dam, title, "") is not Label.MET

@@ -204,9 +204,9 @@ def modifier_forms(
     function_words: frozenset[str],
 ) -> list[str]:
     """A user's phrase that starts with a past form and its object ("triggered snapback",
-    "released the prisoners"): the forms of its verb with one more word before the object's
-    noun, after any of ``determiners`` or none, whichever the user wrote ("triggered the UN
-    snapback", "releases 50 prisoners", "suspended its expanded export controls").
+    "released the prisoners"): the forms of its verb with one or two more words before the
+    object's noun, after any of ``determiners`` or none, whichever the user wrote ("triggered
+    the UN snapback", "releases 50 prisoners", "inaugurates Grand Renaissance Dam").
     The object as written; [] for any other phrase, one whose second word is one of
     ``function_words`` other than a determiner ("pulled out of"), or whose object is a name
     ("met Dermer")."""
@@ -223,7 +223,12 @@ def modifier_forms(
     rest = [w + ("*" if p else "") for w, p in words[1 + has_det :]]
     fronts = [[], *([d] for d in determiners)]
     verbs = dict.fromkeys(f.partition(" ")[0] for f in forms)
-    return [" ".join([v, *front, GAP, *rest]) for v in verbs for front in fronts]
+    return [
+        " ".join([v, *front, *gaps, *rest])
+        for v in verbs
+        for front in fronts
+        for gaps in ([GAP], [GAP, GAP])
+    ]
 
 
 def demonyms(name: str, endings: Sequence[str]) -> list[str]:
