@@ -141,3 +141,29 @@ def test_two_words_may_stand_before_the_objects_noun() -> None:
     assert _label(dam, title, "") is Label.MET
     title = "Northland inaugurates a new school near the dam on the river shared with Southland"
     assert _label(dam, title, "") is not Label.MET
+
+
+def test_an_irregular_participle_after_to_be_is_a_plan() -> None:
+    rome = made_up_watchlist(
+        ENTITIES,
+        "talks",
+        statement="Northland and Southland hold talks.",
+        signals='{met: ["held in Westport"]}',
+    )
+    title = "Fifth round of Northland-Southland talks to be held in Westport on Friday"
+    assert _label(rome, title, "") is not Label.MET
+    title = "Fifth round of Northland-Southland talks held in Westport on Friday"
+    assert _label(rome, title, "") is Label.MET
+
+
+def test_repeated_rounds_that_failed_are_a_history() -> None:
+    text = (
+        "Repeated rounds of peace talks have so far failed to yield results for Northland and "
+        "Southland, the envoy said."
+    )
+    assert _label(TALKS, "Envoy to visit", text) is not Label.BREACH
+    text = (
+        "The latest round of peace talks has failed to yield results for Northland and "
+        "Southland, the envoy said on Tuesday."
+    )
+    assert _label(TALKS, "Envoy to visit", text) is Label.BREACH

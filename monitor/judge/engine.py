@@ -3448,10 +3448,11 @@ class Matcher:
             if s.tokens[neg.start - 1 : neg.start] and s.tokens[neg.start - 1] in _INTENT:
                 return f"negated intent: {s.tokens[neg.start - 1]} {neg.phrase!r}"  # "would not"
             return f"negated: {neg.phrase!r}"
-        if s.tokens[max(0, hit.start - 2) : hit.start] == ["to", "be"] and s.tokens[
-            hit.start
-        ].endswith("ed"):
-            return "not a fact: 'to be'"  # "detainees to be exchanged"
+        first = s.tokens[hit.start]
+        if s.tokens[max(0, hit.start - 2) : hit.start] == ["to", "be"] and (
+            first.endswith("ed") or participle(first, SHIPPED.forms)
+        ):
+            return "not a fact: 'to be'"  # "detainees to be exchanged", "talks to be held"
         if (
             before
             and s.tokens[hit.start] in self._bare
