@@ -232,10 +232,8 @@ PLEDGE_DATE_WINDOW = 3
 _SUBJECT_LEADS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "s"})
 #: Words that end a noun-phrase signal ("graduation *of*", "handover *to*").
 _PREPOSITIONS = frozenset({"of", "from", "to", "for", "on", "with", "by", "in"})
-#: The first parts of compound nouns, split off by the hyphen ("co-chairs", "vice-chairs").
-_COMPOUND_HEADS = frozenset({"co", "vice"})
-#: Words before a place that make it where something happens ("talks resume *in* Northcity").
-_VENUE_MARKS = frozenset({"in", "at"})
+_COMPOUND_HEADS = frozenset(_L("compound_heads"))
+_VENUE_MARKS = frozenset(_L("venue_marks"))
 #: How far after such a signal its noun phrase's predicate may stand.
 SIGNAL_PHRASE_WINDOW = 10
 #: Words that open a relative clause ("Northland, *which* has threatened ..., said ...").
