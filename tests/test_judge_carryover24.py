@@ -167,3 +167,11 @@ def test_repeated_rounds_that_failed_are_a_history() -> None:
         "Southland, the envoy said on Tuesday."
     )
     assert _label(TALKS, "Envoy to visit", text) is Label.BREACH
+
+
+def test_talks_rescheduled_or_pushed_back_are_put_off() -> None:
+    for title in (
+        "Northland-Southland border commission meeting rescheduled",
+        "Northland-Southland border commission meeting pushed back to Wednesday",
+    ):
+        assert _label(TALKS, title, "") is Label.BREACH, title
