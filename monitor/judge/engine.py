@@ -3514,14 +3514,29 @@ class Matcher:
 
     @staticmethod
     def _infinitive_object(s: _Sentence, hit: PhraseHit) -> bool:
-        """The signal is what an infinitive aims at: "to" and a verb (not a name), then a
-        determiner, then the signal ("will visit on Monday to hold the 24th round of
-        talks"): a purpose or a plan, unless a past act carries it ("managed to").  Read for
+        """The signal is what an infinitive aims at: "to" and a verb (not a name), then up
+        to three words (a determiner, modifiers), then the signal ("will visit on Monday to
+        hold the 24th round of talks", "to chair high-level council meeting in Ankara"): a
+        purpose or a plan, unless a past act carries it ("managed to").  Read for
         met signals only: an attempt at a breach is often the breach ("opened fire to
         facilitate the infiltration")."""
-        i = hit.start - 2  # the verb, before the determiner that opens the signal's phrase
-        if i < 1 or s.tokens[i + 1] not in _DETERMINERS or s.tokens[i - 1] != "to":
+        i = hit.start - 1  # the verb, then a determiner or modifiers before the signal
+        modifiers = 0
+        for _ in range(4):  # "to chair high-level council meeting in Ankara"
+            if i < 1 or s.tokens[i - 1] == "to":
+                break
+            t = s.tokens[i]
+            if not t.isalnum() or (t in _GAP_NOT and t not in _DETERMINERS):
+                return False
+            modifiers += t not in _DETERMINERS
+            i -= 1
+        if i < 1 or s.tokens[i - 1] != "to" or s.tokens[i] in _GAP_NOT:
             return False
+        first = s.tokens[hit.start]
+        if modifiers and (
+            first.endswith("ed") or participle(first, SHIPPED.forms) or Matcher._decided(s, i - 1)
+        ):
+            return False  # modifiers stand before a noun ("to welcome relatives freed")
         named = (h for hits in s.entities.values() for h in hits)
         if not s.tokens[i].isalpha() or any(h.start <= i < h.end for h in named):
             return False
