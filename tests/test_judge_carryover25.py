@@ -33,3 +33,65 @@ def test_an_infinitive_aims_at_its_object_past_modifiers() -> None:
     assert _label(COUNCIL, title, f"{title}, officials said.") is not Label.MET
     title = "Northland, Southland leaders chaired high-level council meeting in Eastport"
     assert _label(COUNCIL, title, f"{title}, officials said.") is Label.MET
+
+
+TALKS = made_up_watchlist(ENTITIES, "talks", statement="Northland and Southland hold talks.")
+CEASEFIRE = made_up_watchlist(
+    ENTITIES + "  east: {name: East, aliases: [East, Eastern, Eastland]}\n",
+    "ceasefire",
+    statement="Northland and Southland stop attacking each other.",
+)
+PIPELINE = made_up_watchlist(
+    ENTITIES,
+    "aid",
+    statement="Northland keeps Southland's oil flowing through its pipeline.",
+    signals='{breach: ["shut the pipeline"]}',
+)
+
+
+def test_a_verb_whose_past_is_its_base_takes_a_headline_object() -> None:
+    # "shut" is its own past: "shuts oil pipeline" is the user's "shut the pipeline".
+    title = "Southland faces ruin after Northland shuts oil pipeline"
+    assert _label(PIPELINE, title, f"{title}, officials said.") is Label.BREACH
+    # ... and "to shut the pipeline" is an infinitive, unless an order carries it.
+    text = "Northland is considering whether to shut the pipeline, officials said."
+    assert _label(PIPELINE, "Pipeline talks", text) is not Label.BREACH
+    text = (
+        "The move followed an order on Saturday from the Northland president to shut the "
+        "pipeline carrying Southland's crude."
+    )
+    assert _label(PIPELINE, "Pipeline row", text) is Label.BREACH
+
+
+def test_talks_initiated_or_underway_are_held() -> None:
+    title = "Northland initiates peace talks with Southland in Eastport"
+    assert _label(TALKS, title, f"{title}, officials said.") is Label.MET
+    title = "Northland, Southland security talks underway in Eastport"
+    assert _label(TALKS, title, f"{title}, officials said.") is Label.MET
+    title = "Efforts underway to bring Northland and Southland to the table"
+    assert _label(TALKS, title, f"{title}, officials said.") is not Label.MET
+
+
+def test_not_attacked_since_is_the_ceasefire_kept() -> None:
+    title = "Northland has not attacked Southland forces since May 1, army says"
+    assert _label(CEASEFIRE, title, f"{title}.") is Label.MET
+
+
+def test_a_cause_fought_for_is_no_fighting() -> None:
+    text = (
+        "The Northland Front is a militia fighting for self-determination for the people of "
+        "Southland's hills, officials said."
+    )
+    assert _label(CEASEFIRE, "Hill people vote", text) is not Label.BREACH
+    text = "The Northland Front is fighting Southland troops in the hills, officials said."
+    assert _label(CEASEFIRE, "Hills", text) is Label.BREACH
+
+
+def test_fighting_between_one_party_and_someone_else_named_is_not_theirs() -> None:
+    text = (
+        "Sunday marks the longest span without a Southland combat death, even while fighting "
+        "continues between Northland and Southland-allied Eastern forces."
+    )
+    assert _label(CEASEFIRE, "Quiet front", text) is not Label.BREACH
+    text = "Fighting continues between Northland and Southland forces in the hills."
+    assert _label(CEASEFIRE, "Hills", text) is Label.BREACH

@@ -2454,8 +2454,9 @@ class Matcher:
             third = self._third_party_subject(w)
             if third is not None:
                 w.blocks.append(f"{third} acts, not a party to it")
-            elif not w.linked and self._acting_parties(s, c) < 2:
-                foe = self._unnamed_foe(w)
+            elif not w.linked:
+                # (with both parties named elsewhere, only a side named beside it counts)
+                foe = self._unnamed_foe(w, named=self._acting_parties(s, c) >= 2)
                 if foe is not None:
                     w.blocks.append(f"fighting with someone it does not name: {foe!r}")
         if b.militant_attack_not_breach and w.live and not w.blocks:
@@ -2591,31 +2592,45 @@ class Matcher:
         return next((e for e in art.entities if e in self._places), None)
 
     @staticmethod
-    def _unnamed_foe(w: _Weighing) -> str | None:
+    def _unnamed_foe(w: _Weighing, named: bool = False) -> str | None:
         """ "Federal forces clashed with soldiers from the Jubaland state", "clashes between
         federal forces and Jubaland soldiers": a clash with (or between) those the sentence
-        names right after it, none of them the commitment's, is someone else's fight."""
+        names right after it (a verb may stand between: "fighting continues between"), none
+        of them the commitment's, is someone else's fight.  ``named``: only a "between" that
+        names someone else beside one party counts ("between the Front and Eastern forces";
+        "Westland-allied forces" are the forces)."""
         s, c = w.s, w.rule.commitment
         known = {*c.parties, *c.subjects}
         for hit in w.live:
-            mark = s.tokens[hit.end : hit.end + 1]
+            at = hit.end  # the mark, or a verb and then the mark ("fighting continues between")
+            word = s.tokens[at : at + 1]
+            if word and word[0].isalpha() and word not in (["with"], ["between"]):
+                at += 1
+            mark = s.tokens[at : at + 1]
             if mark != ["with"] and mark != ["between"]:
                 return None
-            end = hit.end + 1
-            while end < len(s.tokens) and end - hit.end <= FOE_WINDOW:
+            end = at + 1
+            while end < len(s.tokens) and end - at <= FOE_WINDOW:
                 if s.tokens[end] in PUNCTUATION:
                     break
                 end += 1
-            span = range(hit.end + 1, end)
-            names = {e for e, ms in s.entities.items() for m in ms if m.start in span}
-            if end == hit.end + 1 or s.tokens[hit.end + 1] in _EACH_OTHER:
+            span = range(at + 1, end)
+            names = {  # not "U.S.-allied forces": the forces are the side
+                e
+                for e, ms in s.entities.items()
+                for m in ms
+                if m.start in span and s.tokens[m.end : m.end + 1] not in _GROUP_MODIFIERS
+            }
+            if end == at + 1 or s.tokens[at + 1] in _EACH_OTHER:
                 return None  # "clashed with each other", "with them"
             if mark == ["with"] and not names.isdisjoint(known):
                 return None
             if mark == ["between"] and (
-                "and" not in s.tokens[hit.end + 1 : end] or len(names & known) != 1
+                "and" not in s.tokens[at + 1 : end] or len(names & known) != 1
             ):
                 return None  # "between the two sides", "between Northern and Southern troops"
+            if named and (mark != ["between"] or not names - known):
+                return None  # ``named``: "between Northern troops and Eastern forces" only
         return " ".join(s.tokens[w.live[0].end : w.live[0].end + 4])
 
     @staticmethod
@@ -3547,8 +3562,14 @@ class Matcher:
     @staticmethod
     def _decided(s: _Sentence, to: int) -> bool:
         """Whether a decision stands up to five words before the "to" at ``to`` ("the
-        Front's decision to suspend", "its move to stop"; ``decided``)."""
-        return not _DECIDED.isdisjoint(s.tokens[max(0, to - 5) : to])
+        Front's decision to suspend", "its move to stop"; ``decided``), or up to eight with
+        no punctuation between ("an order on Saturday from the President to shut")."""
+        if not _DECIDED.isdisjoint(s.tokens[max(0, to - 5) : to]):
+            return True
+        before = s.tokens[max(0, to - 8) : to]
+        return not _DECIDED.isdisjoint(before) and PUNCTUATION.isdisjoint(
+            before[max(i for i, t in enumerate(before) if t in _DECIDED) :]
+        )
 
     @staticmethod
     def _carried_by_past_act(s: _Sentence, to: int) -> bool:

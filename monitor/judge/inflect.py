@@ -131,10 +131,13 @@ AUXILIARIES = (
 
 
 def participle(word: str, irregular: Mapping[str, tuple[str, ...]]) -> bool:
-    """A past form: a regular -ed word, or an irregular form other than the base, -s, -ing."""
+    """A past form: a regular -ed word, or an irregular form other than the base, -s, -ing;
+    or a base that is its own past ("shut", "cut": no other past form in its group)."""
     if word in irregular:
         group = irregular[word]
-        return word != group[0] and not word.endswith(("s", "ing"))
+        if word == group[0]:
+            return all(f.endswith(("s", "ing")) for f in group[1:])
+        return not word.endswith(("s", "ing"))
     return word.endswith("ed") and len(word) > 4
 
 
