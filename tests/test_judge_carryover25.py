@@ -95,3 +95,30 @@ def test_fighting_between_one_party_and_someone_else_named_is_not_theirs() -> No
     assert _label(CEASEFIRE, "Quiet front", text) is not Label.BREACH
     text = "Fighting continues between Northland and Southland forces in the hills."
     assert _label(CEASEFIRE, "Hills", text) is Label.BREACH
+
+
+def test_a_users_verb_and_object_also_match_object_first() -> None:
+    exports = made_up_watchlist(
+        ENTITIES,
+        "aid",
+        statement="Northland lets Southland's oil through its pipeline.",
+        signals='{met: ["resumed oil exports"]}',
+    )
+    title = "Southland oil exports resumed through Northland pipeline"
+    assert _label(exports, title, f"{title}, officials said.") is Label.MET
+    title = "Southland oil exports were resumed through the Northland pipeline"
+    assert _label(exports, title, f"{title}, officials said.") is Label.MET
+    title = "Northland and Southland to discuss oil exports"
+    assert _label(exports, title, f"{title}, officials said.") is not Label.MET
+
+
+def test_object_first_forms_keep_names_and_gaps_out() -> None:
+    from monitor.judge.inflect import object_first_forms
+
+    group = ("break", "breaks", "broke", "broken", "breaking")
+    irregular = dict.fromkeys(group, group)
+    forms = object_first_forms("broke the ceasefire", irregular, ["the"], frozenset({"of"}))
+    assert "ceasefire broken" in forms and "ceasefire was broken" in forms
+    assert "ceasefire has broken" not in forms  # an agent, not a passive
+    assert object_first_forms("met Dermer", {}, ["the"], frozenset()) == []
+    assert object_first_forms("pulled out of Abyei", {}, ["the"], frozenset({"out", "of"})) == []

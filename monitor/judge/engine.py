@@ -33,6 +33,7 @@ from monitor.judge.inflect import (
     demonyms,
     determiner_forms,
     modifier_forms,
+    object_first_forms,
     participle,
     phrase_forms,
 )
@@ -688,7 +689,8 @@ def _signal_forms(phrase: str) -> list[str]:
     forms = phrase_forms(phrase, SHIPPED.forms)
     with_det = determiner_forms(phrase, forms, SHIPPED.forms, _OBJECT_DETERMINERS, _OBJECT_NOT)
     modified = modifier_forms(phrase, forms, SHIPPED.forms, _OBJECT_DETERMINERS, _OBJECT_NOT)
-    return [*forms, *auxiliary_forms(phrase, SHIPPED.forms), *with_det, *modified]
+    reordered = object_first_forms(phrase, SHIPPED.forms, _OBJECT_DETERMINERS, _OBJECT_NOT)
+    return [*forms, *auxiliary_forms(phrase, SHIPPED.forms), *with_det, *modified, *reordered]
 
 
 def _title_elsewhere(rule: _Rule, art: _Article) -> bool:

@@ -234,6 +234,36 @@ def modifier_forms(
     ]
 
 
+def object_first_forms(
+    phrase: str,
+    irregular: Mapping[str, tuple[str, ...]],
+    determiners: Sequence[str],
+    function_words: frozenset[str],
+) -> list[str]:
+    """A user's phrase that starts with a past form and its object ("released the
+    prisoners", "resumed oil exports"): the object first, then the past participle, as
+    headlines and passives write it ("prisoners released", "oil exports were resumed",
+    "ceasefire broken"); [] for any other phrase, one whose object holds a function word or
+    a gap ("pulled out of", "handed over * barrels"), or names someone ("met Dermer")."""
+    words = _verb_and_object(phrase, irregular)
+    if not words:
+        return []
+    obj = list(words[1:])
+    if obj[0][0] in determiners:
+        obj = obj[1:]
+    if not obj or len(obj) > 3 or any(p or w in function_words or not w for w, p in obj):
+        return []
+    written = phrase.split()
+    if any(w[:1].isupper() for w in written[len(written) - len(obj) :]):
+        return []  # a name does not go first ("met Dermer")
+    verb = words[0][0]
+    group = irregular.get(verb, (verb,))
+    pasts = [f for f in group if participle(f, irregular)] or [verb]
+    noun = " ".join(w for w, _ in obj)
+    passive = [a for a in AUXILIARIES if a not in ("has", "have", "had")]  # not "they have freed"
+    return [f"{noun} {aux} {v}".replace("  ", " ") for v in pasts for aux in ("", *passive)]
+
+
 def demonyms(name: str, endings: Sequence[str]) -> list[str]:
     """A one-word name and the people or adjective forms of it ("Russia" -> "Russian" ...)."""
     words = phrase_words(name)
