@@ -122,3 +122,30 @@ def test_object_first_forms_keep_names_and_gaps_out() -> None:
     assert "ceasefire has broken" not in forms  # an agent, not a passive
     assert object_first_forms("met Dermer", {}, ["the"], frozenset()) == []
     assert object_first_forms("pulled out of Abyei", {}, ["the"], frozenset({"out", "of"})) == []
+
+
+def test_a_users_verb_matches_its_synonyms_in_the_same_tense() -> None:
+    exports = made_up_watchlist(
+        ENTITIES,
+        "aid",
+        statement="Northland lets Southland's oil through its pipeline.",
+        signals='{met: ["resumed oil exports"]}',
+    )
+    title = "Southland restarts oil exports through Northland after months-long halt"
+    assert _label(exports, title, f"{title}, officials said.") is Label.MET
+    text = "Northland agreed to restart oil exports from Southland next month, officials said."
+    assert _label(exports, "Pipeline deal", text) is not Label.MET
+
+
+def test_synonym_phrases_keep_the_tense_and_skip_lone_words() -> None:
+    from monitor.judge.data import SHIPPED
+    from monitor.judge.inflect import synonym_phrases
+
+    def syn(p: str) -> list[str]:
+        return synonym_phrases(p, SHIPPED.synonyms, SHIPPED.forms)
+
+    assert "stopped exports" in syn("halted exports")
+    assert "stop exports" in syn("halt exports")
+    assert "closed the pipeline" in syn("shut the pipeline")
+    assert syn("halted") == []  # one word reads too widely already
+    assert syn("halts exports") == []

@@ -190,6 +190,9 @@ class Knowledge:
     forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Endings that make a people or an adjective of a place name (``demonym_endings``).
     demonym_endings: tuple[str, ...] = ()
+    #: Verbs that report the same event (language file ``synonyms``): each base form -> its
+    #: group.
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def cue(self, name: str) -> tuple[str, ...]:
         """A named list ("negation"); a missing list is empty (a language may lack one)."""
@@ -271,6 +274,12 @@ def _add_language(k: Knowledge, doc: Mapping[str, Any], where: str) -> None:
         for w in forms:
             k.forms[w.lower()] = tuple(f.lower() for f in forms)
     k.demonym_endings = _phrases(doc.get("demonym_endings"), k.lists, f"{where}: demonym_endings")
+    for i, group in enumerate(doc.get("synonyms") or ()):
+        verbs = tuple(v.lower() for v in _phrases(group, k.lists, f"{where}: synonyms[{i}]"))
+        if any(" " in v for v in verbs):
+            raise KindDataError(f"{where}: synonyms[{i}]: one word per verb")
+        for v in verbs:
+            k.synonyms[v] = verbs
 
 
 def _add_entities(k: Knowledge, doc: Mapping[str, Any], where: str) -> None:

@@ -36,6 +36,7 @@ from monitor.judge.inflect import (
     object_first_forms,
     participle,
     phrase_forms,
+    synonym_phrases,
 )
 from monitor.judge.language import DETECTOR
 from monitor.judge.text import (
@@ -683,6 +684,15 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
 
 
 def _signal_forms(phrase: str) -> list[str]:
+    """A user's phrase and the same with its verb's synonyms ("resumed oil exports" ~
+    "restarted oil exports"), each in the forms of ``_phrase_forms``."""
+    out = _phrase_forms(phrase)
+    for other in synonym_phrases(phrase, SHIPPED.synonyms, SHIPPED.forms):
+        out.extend(_phrase_forms(other))
+    return list(dict.fromkeys(out))
+
+
+def _phrase_forms(phrase: str) -> list[str]:
     """A user's phrase, its inflections, the same with an auxiliary before its past form
     ("elections postponed" ~ "elections were postponed"), and with a determiner before its
     object ("triggered snapback" ~ "triggered the snapback")."""
@@ -1048,12 +1058,17 @@ class Matcher:
         self._users_kind_forms = frozenset(
             phrase_words(f) for p in in_kinds for f in _signal_forms(p)
         )
+        # (with their verbs' synonyms: "to restart talks" is a plan for "resumed talks" too)
+        said = [
+            *users,
+            *(o for p in users for o in synonym_phrases(p, SHIPPED.synonyms, SHIPPED.forms)),
+        ]
         #: Bare forms of the watchlist's past-tense signals ("to lift its measures").
-        self._bare = frozenset(f for p in users for f in bare_forms(p, SHIPPED.forms))
+        self._bare = frozenset(f for p in said for f in bare_forms(p, SHIPPED.forms))
         #: The watchlist's signals written with a bare first word ("resume cooperation"): the
         #: user says that infinitive is the event.
         self._written_bare = frozenset(
-            phrase_words(p) for p in users if phrase_words(p) and not bare_forms(p, SHIPPED.forms)
+            phrase_words(p) for p in said if phrase_words(p) and not bare_forms(p, SHIPPED.forms)
         )
         self._written = frozenset(map(phrase_words, users))  #: the signals as the user wrote them
         self._kind_bare = _bare_cues(vocabularies.values())

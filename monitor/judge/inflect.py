@@ -264,6 +264,41 @@ def object_first_forms(
     return [f"{noun} {aux} {v}".replace("  ", " ") for v in pasts for aux in ("", *passive)]
 
 
+def synonym_phrases(
+    phrase: str,
+    synonyms: Mapping[str, tuple[str, ...]],
+    irregular: Mapping[str, tuple[str, ...]],
+) -> list[str]:
+    """A user's phrase with its first verb swapped for each verb that reports the same event,
+    in the same tense ("resumed oil exports" -> "restarted oil exports"; "halt exports" ->
+    "stop exports", "suspend exports"); [] when its first word is no such verb, or stands
+    alone (a one-word signal reads too widely already: "halted")."""
+    written = phrase.split()
+    words = phrase_words(phrase)
+    if len(words) < 2 or words[0][1] or written[0].lower() != words[0][0]:
+        return []
+    first = words[0][0]
+    base = irregular[first][0] if first in irregular else None
+    if base not in synonyms:
+        base = next((b for b in (first, *_stems(first)) if b in synonyms), None)
+    if base is None or first not in (base, *_past_forms(base, irregular)):
+        return []  # only the base or the past ("halts", "halting" vary from those)
+    past = participle(first, irregular)
+    out = []
+    for other in synonyms[base]:
+        if other != base:
+            for form in _past_forms(other, irregular)[:1] if past else [other]:
+                out.append(" ".join([form, *written[1:]]))
+    return out
+
+
+def _past_forms(base: str, irregular: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """A verb's past forms ("stop" -> stopped; "shut" -> shut; "begin" -> began, begun)."""
+    if base in irregular:
+        return [f for f in irregular[base] if participle(f, irregular)]
+    return [_regular(base)[2]] if len(base) > 2 else []
+
+
 def demonyms(name: str, endings: Sequence[str]) -> list[str]:
     """A one-word name and the people or adjective forms of it ("Russia" -> "Russian" ...)."""
     words = phrase_words(name)
