@@ -149,3 +149,23 @@ def test_synonym_phrases_keep_the_tense_and_skip_lone_words() -> None:
     assert "closed the pipeline" in syn("shut the pipeline")
     assert syn("halted") == []  # one word reads too widely already
     assert syn("halts exports") == []
+
+
+def test_a_time_clauses_present_is_what_is_to_come() -> None:
+    text = (
+        "Northland will free 1,500 prisoners as a gesture of goodwill before negotiations "
+        "begin with Southland, officials said."
+    )
+    assert _label(TALKS, "Prisoners to go free", text) is not Label.MET
+    text = "Negotiations begin between Northland and Southland in Eastport, officials said."
+    assert _label(TALKS, "Talks open", text) is Label.MET
+
+
+def test_a_compound_participle_describes_its_noun() -> None:
+    text = (
+        "Northland and Southland representatives began long-delayed peace talks in Eastport "
+        "on Saturday."
+    )
+    assert _label(TALKS, "Talks open", text) is not Label.BREACH
+    text = "Northland delayed peace talks with Southland on Saturday, officials said."
+    assert _label(TALKS, "Talks put off", text) is Label.BREACH

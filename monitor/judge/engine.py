@@ -322,6 +322,8 @@ _EACH_OTHER = frozenset(_L("each_other"))
 #: Words between a backstory word and "<span> of" ("after enduring over 50 days of shelling").
 SPAN_WINDOW = 5
 _PAST_MARKERS = frozenset(_L("past_markers"))
+_TIME_CLAUSE = frozenset(_L("time_clause"))
+_PARTICIPLE_HEADS = frozenset(_L("participle_heads"))
 _STATIVE = frozenset(_L("stative_participles"))
 _RECENT_GAP = frozenset(_L("recent_gap"))
 #: A span of time just before "after" or "since" ("a day after", "weeks since").
@@ -479,11 +481,14 @@ def _grams(
 
 
 def _attributive(tokens: Sequence[str], cue: PhraseHit) -> bool:
-    """A one-word past participle after a determiner (and an adverb): it describes the noun
-    after it ("the recently *signed* declaration"), a known thing, not an event told."""
+    """A one-word past participle after a determiner (and an adverb), or in a compound
+    adjective: it describes the noun after it ("the recently *signed* declaration",
+    "long-*delayed* peace talks"), a known thing, not an event told."""
     if cue.end - cue.start != 1 or not participle(tokens[cue.start], SHIPPED.forms):
         return False
     i = cue.start - 1
+    if i >= 0 and tokens[i] in _PARTICIPLE_HEADS:
+        return True
     if i > 0 and tokens[i].endswith("ly"):
         i -= 1
     return i >= 0 and tokens[i] in _DETERMINERS
@@ -3469,6 +3474,8 @@ class Matcher:
             plan = self._bare_plan(s, hit.start)
             if plan is not None:
                 return f"not a fact: {plan} {s.tokens[hit.start]!r}"  # "visit to hold talks"
+        if hit in s.predicates and self._time_clause(s, hit):
+            return "not a fact: a time clause's present"  # "before negotiations begin"
         neg = self._cue_before(s, hit, "neg", NEGATION_WINDOW)
         if (
             neg is not None
@@ -3506,6 +3513,17 @@ class Matcher:
         if ("not" in after or "never" in after) and all(t not in PUNCTUATION for t in after):
             return "followed by a negation: 'not'"
         return None
+
+    @staticmethod
+    def _time_clause(s: _Sentence, hit: PhraseHit) -> bool:
+        """A subject-first signal whose verb is in the present, in a clause that a time word
+        opens up to three words before its subject ("before negotiations begin", "until the
+        talks resume"): what is to come.  ("After the talks began" is a fact.)"""
+        verb = s.tokens[s.predicates[hit].start]
+        if verb.endswith("ed") or participle(verb, SHIPPED.forms):
+            return False
+        before = s.tokens[max(0, hit.start - 3) : hit.start]
+        return not _TIME_CLAUSE.isdisjoint(before) and PUNCTUATION.isdisjoint(before)
 
     @staticmethod
     def _bare_plan(s: _Sentence, at: int) -> str | None:
