@@ -169,3 +169,15 @@ def test_a_compound_participle_describes_its_noun() -> None:
     assert _label(TALKS, "Talks open", text) is not Label.BREACH
     text = "Northland delayed peace talks with Southland on Saturday, officials said."
     assert _label(TALKS, "Talks put off", text) is Label.BREACH
+
+
+def test_rebels_or_gunmen_that_no_party_names_are_no_party() -> None:
+    text = "Rebels attacked Northland army positions near the border on Saturday, officials said."
+    assert _label(CEASEFIRE, "Border attack", text) is not Label.BREACH
+    text = "Armed men attacked a Northland bus near the border on Saturday, officials said."
+    assert _label(CEASEFIRE, "Bus attack", text) is not Label.BREACH
+    text = (
+        "Southland troops attacked Northland army positions near the border on Saturday, "
+        "officials said."
+    )
+    assert _label(CEASEFIRE, "Border attack", text) is Label.BREACH
