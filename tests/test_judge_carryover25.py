@@ -22,6 +22,13 @@ COUNCIL = made_up_watchlist(
     signals='{met: ["meeting in Eastport"]}',
 )
 
+EXPORTS = made_up_watchlist(
+    ENTITIES,
+    "aid",
+    statement="Northland lets Southland's oil through its pipeline.",
+    signals='{met: ["resumed oil exports"]}',
+)
+
 
 def _label(watchlist: str, title: str, text: str = "") -> Label:
     return first_label(watchlist, title, text, AT)
@@ -98,18 +105,12 @@ def test_fighting_between_one_party_and_someone_else_named_is_not_theirs() -> No
 
 
 def test_a_users_verb_and_object_also_match_object_first() -> None:
-    exports = made_up_watchlist(
-        ENTITIES,
-        "aid",
-        statement="Northland lets Southland's oil through its pipeline.",
-        signals='{met: ["resumed oil exports"]}',
-    )
     title = "Southland oil exports resumed through Northland pipeline"
-    assert _label(exports, title, f"{title}, officials said.") is Label.MET
+    assert _label(EXPORTS, title, f"{title}, officials said.") is Label.MET
     title = "Southland oil exports were resumed through the Northland pipeline"
-    assert _label(exports, title, f"{title}, officials said.") is Label.MET
+    assert _label(EXPORTS, title, f"{title}, officials said.") is Label.MET
     title = "Northland and Southland to discuss oil exports"
-    assert _label(exports, title, f"{title}, officials said.") is not Label.MET
+    assert _label(EXPORTS, title, f"{title}, officials said.") is not Label.MET
 
 
 def test_object_first_forms_keep_names_and_gaps_out() -> None:
@@ -125,16 +126,10 @@ def test_object_first_forms_keep_names_and_gaps_out() -> None:
 
 
 def test_a_users_verb_matches_its_synonyms_in_the_same_tense() -> None:
-    exports = made_up_watchlist(
-        ENTITIES,
-        "aid",
-        statement="Northland lets Southland's oil through its pipeline.",
-        signals='{met: ["resumed oil exports"]}',
-    )
     title = "Southland restarts oil exports through Northland after months-long halt"
-    assert _label(exports, title, f"{title}, officials said.") is Label.MET
+    assert _label(EXPORTS, title, f"{title}, officials said.") is Label.MET
     text = "Northland agreed to restart oil exports from Southland next month, officials said."
-    assert _label(exports, "Pipeline deal", text) is not Label.MET
+    assert _label(EXPORTS, "Pipeline deal", text) is not Label.MET
 
 
 def test_synonym_phrases_keep_the_tense_and_skip_lone_words() -> None:
