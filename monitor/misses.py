@@ -35,7 +35,8 @@ from datetime import datetime
 from monitor.evaluate import SCORED, CorpusItem
 from monitor.judge import Matcher
 from monitor.judge.data import SHIPPED, KindData
-from monitor.judge.inflect import auxiliary_forms, bare_forms, phrase_forms
+from monitor.judge.engine import signal_forms
+from monitor.judge.inflect import bare_forms, synonym_phrases
 from monitor.judge.text import PhraseIndex, article_sentences, phrase_words, tokenize
 from monitor.models import Commitment, Entity, Label, SentenceFinding, Verdict
 
@@ -481,14 +482,12 @@ def _phrase_ok(
 
 
 def _forms(phrase: str) -> list[str]:
-    """Every form under which the judge could find ``phrase`` as a signal, and the bare forms
-    it reads after "to": an article without any of them is judged as if it were not there."""
+    """Every form under which the judge could find ``phrase`` as a signal (the judge's own
+    ``signal_forms``: inflections, object first, synonyms ...), and the bare forms it reads
+    after "to": an article without any of them is judged as if it were not there."""
     f = SHIPPED.forms
-    return [
-        *phrase_forms(phrase, f),
-        *auxiliary_forms(phrase, f),
-        *sorted(bare_forms(phrase, f)),
-    ]
+    said = [phrase, *synonym_phrases(phrase, SHIPPED.synonyms, f)]
+    return [*signal_forms(phrase), *sorted({b for p in said for b in bare_forms(p, f)})]
 
 
 def _with_signals(

@@ -677,7 +677,7 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
         ("M", c.met_signals),
     ):
         for p in phrases:
-            forms[p] = forms.get(p) or _signal_forms(p)
+            forms[p] = forms.get(p) or signal_forms(p)
             out.extend((f, pre + suffix) for f in forms[p])
     for p in c.exclude:
         forms[p] = forms.get(p) or demonyms(p, SHIPPED.demonym_endings)
@@ -688,7 +688,7 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
     return out
 
 
-def _signal_forms(phrase: str) -> list[str]:
+def signal_forms(phrase: str) -> list[str]:
     """A user's phrase and the same with its verb's synonyms ("resumed oil exports" ~
     "restarted oil exports"), each in the forms of ``_phrase_forms``."""
     out = _phrase_forms(phrase)
@@ -742,7 +742,7 @@ def _kind_entries(kd: KindData) -> list[tuple[str, str]]:
         (f, pre + suffix)
         for suffix, phrases in (("T", kd.topics), ("B", kd.breach), ("M", kd.met), ("W", kd.weak))
         for p in phrases
-        for f in ([p] if p in _SHIPPED_KIND_PHRASES else _signal_forms(p))
+        for f in ([p] if p in _SHIPPED_KIND_PHRASES else signal_forms(p))
     ]
 
 
@@ -1061,7 +1061,7 @@ class Matcher:
         users = [*(p for c in commitments for p in (*c.breach_signals, *c.met_signals)), *in_kinds]
         #: The forms of the signals a user wrote into a kind.
         self._users_kind_forms = frozenset(
-            phrase_words(f) for p in in_kinds for f in _signal_forms(p)
+            phrase_words(f) for p in in_kinds for f in signal_forms(p)
         )
         # (with their verbs' synonyms: "to restart talks" is a plan for "resumed talks" too)
         said = [
