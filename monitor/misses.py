@@ -35,8 +35,8 @@ from datetime import datetime
 from monitor.evaluate import SCORED, CorpusItem
 from monitor.judge import Matcher
 from monitor.judge.data import SHIPPED, KindData
-from monitor.judge.engine import signal_forms
-from monitor.judge.inflect import bare_forms, synonym_phrases
+from monitor.judge.engine import signal_forms, with_synonyms
+from monitor.judge.inflect import bare_forms
 from monitor.judge.text import PhraseIndex, article_sentences, phrase_words, tokenize
 from monitor.models import Commitment, Entity, Label, SentenceFinding, Verdict
 
@@ -485,9 +485,8 @@ def _forms(phrase: str) -> list[str]:
     """Every form under which the judge could find ``phrase`` as a signal (the judge's own
     ``signal_forms``: inflections, object first, synonyms ...), and the bare forms it reads
     after "to": an article without any of them is judged as if it were not there."""
-    f = SHIPPED.forms
-    said = [phrase, *synonym_phrases(phrase, SHIPPED.synonyms, f)]
-    return [*signal_forms(phrase), *sorted({b for p in said for b in bare_forms(p, f)})]
+    bare = {b for p in with_synonyms(phrase) for b in bare_forms(p, SHIPPED.forms)}
+    return [*signal_forms(phrase), *sorted(bare)]
 
 
 def _with_signals(

@@ -688,13 +688,16 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
     return out
 
 
+def with_synonyms(phrase: str) -> list[str]:
+    """A user's phrase, then the same with its verb's synonyms ("resumed oil exports",
+    "restarted oil exports"; the language file's ``synonyms``)."""
+    return [phrase, *synonym_phrases(phrase, SHIPPED.synonyms, SHIPPED.forms)]
+
+
 def signal_forms(phrase: str) -> list[str]:
-    """A user's phrase and the same with its verb's synonyms ("resumed oil exports" ~
-    "restarted oil exports"), each in the forms of ``_phrase_forms``."""
-    out = _phrase_forms(phrase)
-    for other in synonym_phrases(phrase, SHIPPED.synonyms, SHIPPED.forms):
-        out.extend(_phrase_forms(other))
-    return list(dict.fromkeys(out))
+    """Every form of a user's phrase and of its synonyms (``with_synonyms``) that the judge
+    looks for, each in the forms of ``_phrase_forms``."""
+    return list(dict.fromkeys(f for p in with_synonyms(phrase) for f in _phrase_forms(p)))
 
 
 def _phrase_forms(phrase: str) -> list[str]:
@@ -1064,10 +1067,7 @@ class Matcher:
             phrase_words(f) for p in in_kinds for f in signal_forms(p)
         )
         # (with their verbs' synonyms: "to restart talks" is a plan for "resumed talks" too)
-        said = [
-            *users,
-            *(o for p in users for o in synonym_phrases(p, SHIPPED.synonyms, SHIPPED.forms)),
-        ]
+        said = [o for p in users for o in with_synonyms(p)]
         #: Bare forms of the watchlist's past-tense signals ("to lift its measures").
         self._bare = frozenset(f for p in said for f in bare_forms(p, SHIPPED.forms))
         #: The watchlist's signals written with a bare first word ("resume cooperation"): the
