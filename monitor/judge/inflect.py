@@ -261,7 +261,7 @@ def object_first_forms(
     pasts = [f for f in group if participle(f, irregular)] or [verb]
     noun = " ".join(w for w, _ in obj)
     passive = [a for a in AUXILIARIES if a not in ("has", "have", "had")]  # not "they have freed"
-    return [f"{noun} {aux} {v}".replace("  ", " ") for v in pasts for aux in ("", *passive)]
+    return [" ".join(filter(None, (noun, aux, v))) for v in pasts for aux in ("", *passive)]
 
 
 def synonym_phrases(
