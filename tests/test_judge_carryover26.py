@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from monitor.models import Label
+from monitor.config import parse_config
+from monitor.judge import Matcher
+from monitor.models import Label, Verdict
 from tests.helpers import first_label, made_up_watchlist
 
 AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
@@ -35,3 +37,23 @@ def test_not_stopping_the_fighting_is_fighting() -> None:
     # ... while fighting that has stopped is not.
     text = "Northland and Southland forces have stopped fighting along the border, residents said."
     assert _label(CEASEFIRE, "Border town calm", text) is not Label.BREACH
+
+
+def _verdict(watchlist: str, text: str) -> Verdict:
+    cfg = parse_config(watchlist, env={})
+    return Matcher(cfg.commitments, cfg.entities).judge("", text, AT)[0]
+
+
+def test_a_partys_capital_speaking_is_not_a_venue() -> None:
+    # Southland's capital shares its name with a city that hosts talks ("venues" in the
+    # world data); named as the one who speaks, it is the government, not where talks were.
+    geneva = made_up_watchlist(
+        ENTITIES.replace("Southland]", "Southland, Cairo]"),
+        "talks",
+        statement="Northland and Southland hold talks in Geneva.",
+    )
+    said = _verdict(geneva, "Talks between Northland and Southland failed on Monday, Cairo said.")
+    held = _verdict(geneva, "Talks between Northland and Southland in Cairo failed on Monday.")
+    notes = [" | ".join(f.reasons) for v in (said, held) for f in v.findings]
+    assert said.label is Label.BREACH and "talks elsewhere" not in notes[0]
+    assert "talks elsewhere: 'Cairo'" in notes[1]

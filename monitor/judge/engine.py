@@ -3166,10 +3166,13 @@ class Matcher:
         own: list[PhraseHit] = []
         other: list[PhraseHit] = []
         tokens = s.tokens
+        named = {i for ms in s.entities.values() for m in ms for i in range(m.start, m.end)}
         for h in s.hits.get(_G["venue"], ()):
             before = tokens[max(0, h.start - 4) : h.start]
             if before[-1:] == ["between"] or (before[-1:] == ["and"] and "between" in before):
                 continue  # "the gap between Eastport and Westport": governments, not a venue
+            if h.start in named and not _VENUE_MARKS.intersection(before[-1:]):
+                continue  # "Eastport said the talks failed": an entity's capital, its government
             (own if phrase_words(h.phrase) in rule.venues else other).append(h)
         return own, other
 
