@@ -57,3 +57,11 @@ def test_a_partys_capital_speaking_is_not_a_venue() -> None:
     notes = [" | ".join(f.reasons) for v in (said, held) for f in v.findings]
     assert said.label is Label.BREACH and "talks elsewhere" not in notes[0]
     assert "talks elsewhere: 'Cairo'" in notes[1]
+
+
+def test_an_anti_prefix_makes_a_name_its_opponent() -> None:
+    # "anti-Northland rebels" are not Northland: the article is not about the pair at all.
+    text = "Anti-Northland rebels shelled border posts overnight, killing two soldiers."
+    assert _label(CEASEFIRE, "Border attack", text) is Label.NONE
+    text = "Northland troops shelled Southland border posts overnight, killing two soldiers."
+    assert _label(CEASEFIRE, "Border attack", text) is Label.BREACH

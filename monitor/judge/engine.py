@@ -272,6 +272,7 @@ _RELATIVE_THAT = _RELATIVE | {"that"}
 #: Two capitalised names joined by a hyphen ("the Northern-Eastern border").
 _HYPHEN_PAIR = re.compile(r"\b([A-Z][\w']+)[-\u2013]([A-Z][\w']+)\b")
 _HYPHEN_PREFIXES = frozenset(_L("hyphen_prefixes"))
+_OPPOSING = frozenset(_L("opposing_prefixes"))
 _PAST_PERFECT = frozenset(_L("past_perfect"))
 _REPORTING = frozenset(p.split()[0] for p in _L("reporting"))
 _ORDINAL = {w: i + 1 for i, w in enumerate(_L("ordinals"))} | {
@@ -1206,6 +1207,8 @@ class Matcher:
                 ent_hits.extend((eid, hit) for eid in eids)
         entities: dict[str, list[PhraseHit]] = {}
         for eid, hit in ent_hits:
+            if hit.start and tokens[hit.start - 1] in _OPPOSING:
+                continue  # "anti-government protesters": not the government
             inside = len(ent_hits) > 1 and any(
                 other_id != eid
                 and o.start <= hit.start
