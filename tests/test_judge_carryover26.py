@@ -65,3 +65,13 @@ def test_an_anti_prefix_makes_a_name_its_opponent() -> None:
     assert _label(CEASEFIRE, "Border attack", text) is Label.NONE
     text = "Northland troops shelled Southland border posts overnight, killing two soldiers."
     assert _label(CEASEFIRE, "Border attack", text) is Label.BREACH
+
+
+def test_a_clash_a_month_before_the_article_is_its_backstory() -> None:
+    # On 20 December, a clash of 10 November is the backstory of other news ...
+    at = datetime(2025, 12, 20, 9, tzinfo=UTC)
+    text = "Northland and Southland troops clashed near the border on November 10, officials said."
+    assert first_label(CEASEFIRE, "Border families wait", text, at) is Label.RELATED
+    # ... while one of 5 December is still news.
+    text = "Northland and Southland troops clashed near the border on December 5, officials said."
+    assert first_label(CEASEFIRE, "Border families wait", text, at) is Label.BREACH

@@ -62,8 +62,9 @@ VOCAB_SIGNAL = 0.7
 VENUE_FACTOR = 0.85
 #: Hostilities reported this soon after a ceasefire need an explicit link to it.
 BREACH_GRACE = timedelta(days=1)
-#: A breach sentence whose every date is this much older than the article is a recap.
-STALE_BREACH = timedelta(days=45)
+#: A breach sentence whose every date is this much older than the article is a recap (a month:
+#: outlets report a clash within days; one named weeks later is the backstory of other news).
+STALE_BREACH = timedelta(days=30)
 #: ... and a met event whose own clause dates it this much older (it was news then).
 STALE_MET = timedelta(days=14)
 
