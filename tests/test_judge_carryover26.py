@@ -75,3 +75,23 @@ def test_a_clash_a_month_before_the_article_is_its_backstory() -> None:
     # ... while one of 5 December is still news.
     text = "Northland and Southland troops clashed near the border on December 5, officials said."
     assert first_label(CEASEFIRE, "Border families wait", text, at) is Label.BREACH
+
+
+RELEASE = made_up_watchlist(
+    ENTITIES, "release", statement="Northland frees the Southland detainees it holds."
+)
+
+
+def test_withholding_the_names_of_captives_is_not_holding_them_back() -> None:
+    text = "Northland withheld the names of Southland prisoners, officials said."
+    assert _label(RELEASE, "Prison list", text) is not Label.BREACH
+    text = "Northland withheld the Southland prisoners, officials said."
+    assert _label(RELEASE, "Prison list", text) is Label.BREACH
+
+
+def test_several_years_ago_dates_an_event() -> None:
+    # "several years ago" is before the commitment (effective 1 November 2025): background.
+    text = "Northland released the Southland detainees several years ago, officials said."
+    assert _label(RELEASE, "Prison list", text) is not Label.MET
+    text = "Northland released the Southland detainees on Monday, officials said."
+    assert _label(RELEASE, "Prison list", text) is Label.MET

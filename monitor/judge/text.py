@@ -426,7 +426,8 @@ _DATE_RE = re.compile(
     + _MONTH_RE.replace("(", "(?P<m3>", 1)
     + r"(?:\s+(?P<y3>\d{4})|\s+(?P<ly>last|this)\s+year)?\b(?!\.?\s*\d)"
     r"|\b" + _MONTH_RE.replace("(", "(?P<m4>", 1) + r"'s\b"
-    r"|\b(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+    r"|\b(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}"
+    r"|several|a\s+few|a\s+couple\s+of|many|some)"
     r"\s+(?P<ago>day|week|month|year)s?\s+ago\b"
     r"|\b(?P<lm>last|past)\s+(?P<unit>month|year|week)\b"
     r"|\b(?P<y4>(?:19|20)\d{2})\b"
@@ -516,8 +517,15 @@ _NUMBERS = {
 } | {"a": 1, "an": 1}
 
 
+#: Counts that name no number ("several years ago"): the fewest and the most they may mean.
+_VAGUE = {"several": (3, 9), "a few": (2, 5), "a couple of": (2, 3), "many": (5, 30), "some": (2, 9)}
+
+
 def _ago(ref: date, count: str, unit: str) -> tuple[date, date]:
     """The days meant by "<count> <unit>s ago" before ``ref``."""
+    vague = _VAGUE.get(" ".join(count.split()))
+    if vague is not None:  # "several years ago": from the most to the fewest
+        return _ago(ref, str(vague[1]), unit)[0], _ago(ref, str(vague[0]), unit)[1]
     n = _NUMBERS[count] if count in _NUMBERS else int(count)
     if unit == "day":
         day = ref - timedelta(days=n)
