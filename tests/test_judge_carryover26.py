@@ -95,3 +95,10 @@ def test_several_years_ago_dates_an_event() -> None:
     assert _label(RELEASE, "Prison list", text) is not Label.MET
     text = "Northland released the Southland detainees on Monday, officials said."
     assert _label(RELEASE, "Prison list", text) is Label.MET
+
+
+def test_what_needed_to_happen_has_not() -> None:
+    text = "Northland said the situation on the Southland border needed to be more stable first."
+    assert _label(CEASEFIRE, "Border talks", text) is Label.RELATED
+    text = "Northland said the situation on the Southland border was stable on Monday."
+    assert _label(CEASEFIRE, "Border talks", text) is Label.MET
