@@ -102,3 +102,10 @@ def test_what_needed_to_happen_has_not() -> None:
     assert _label(CEASEFIRE, "Border talks", text) is Label.RELATED
     text = "Northland said the situation on the Southland border was stable on Monday."
     assert _label(CEASEFIRE, "Border talks", text) is Label.MET
+
+
+def test_a_camp_assaulted_is_an_attack() -> None:
+    text = "Southland fighters assaulted a military camp on the outskirts of the border town."
+    assert _label(CEASEFIRE, "Camp attacked", f"{text} Northland said.") is Label.BREACH
+    text = "Southland fighters visited a military camp on the outskirts of the border town."
+    assert _label(CEASEFIRE, "Camp visit", f"{text} Northland said.") is not Label.BREACH
