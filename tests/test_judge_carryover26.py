@@ -109,3 +109,10 @@ def test_a_camp_assaulted_is_an_attack() -> None:
     assert _label(CEASEFIRE, "Camp attacked", f"{text} Northland said.") is Label.BREACH
     text = "Southland fighters visited a military camp on the outskirts of the border town."
     assert _label(CEASEFIRE, "Camp visit", f"{text} Northland said.") is not Label.BREACH
+
+
+def test_a_stronghold_seized_is_ground_taken() -> None:
+    text = "Northland forces on Wednesday seized a stronghold of Southland's former president."
+    assert _label(CEASEFIRE, "Stronghold falls", text) is Label.BREACH
+    text = "Northland forces on Wednesday visited a stronghold of Southland's former president."
+    assert _label(CEASEFIRE, "Stronghold visit", text) is not Label.BREACH
