@@ -93,12 +93,6 @@ ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]]?(?:\s+|(?=[\"(]?[A-Z][a-z]))")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _BULLET = re.compile(r"^(?:[-*>#]+|\d+[.)])\s+")
-#: A line that links to another story ("READ: ...", "Also read | ..."): not this article's news.
-LINK_LINE = re.compile(
-    r"^(?:also read|read also|read more|read|related(?: stories| articles?| news)?|see also"
-    r"|more on this|recommended|watch)\s*[:|]",
-    re.IGNORECASE,
-)
 
 
 def _split_paragraph(para: str) -> list[str]:
@@ -148,8 +142,6 @@ def split_sentences(text: str) -> list[str]:
         line = line.strip()
         if line[:1] in "-*>#0123456789":
             line = _BULLET.sub("", line)
-        if line[:1] in "ARSMWarsmw" and LINK_LINE.match(line):
-            continue
         if line:
             out.extend(_split_paragraph(line))
     return out
@@ -526,13 +518,7 @@ _NUMBERS = {
 
 
 #: Counts that name no number ("several years ago"): the fewest and the most they may mean.
-_VAGUE = {
-    "several": (3, 9),
-    "a few": (2, 5),
-    "a couple of": (2, 3),
-    "many": (5, 30),
-    "some": (2, 9),
-}
+_VAGUE = {"several": (3, 9), "a few": (2, 5), "a couple of": (2, 3), "many": (5, 30), "some": (2, 9)}
 
 
 def _ago(ref: date, count: str, unit: str) -> tuple[date, date]:
