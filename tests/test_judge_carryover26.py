@@ -116,3 +116,8 @@ def test_a_stronghold_seized_is_ground_taken() -> None:
     assert _label(CEASEFIRE, "Stronghold falls", text) is Label.BREACH
     text = "Northland forces on Wednesday visited a stronghold of Southland's former president."
     assert _label(CEASEFIRE, "Stronghold visit", text) is not Label.BREACH
+
+
+def test_a_bare_read_line_links_to_another_story() -> None:
+    text = "The board named 15 players for the series.\nREAD: Northland and Southland troops clash"
+    assert _label(CEASEFIRE, "Cricket board names squad", text) is Label.NONE
