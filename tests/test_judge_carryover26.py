@@ -121,3 +121,11 @@ def test_a_stronghold_seized_is_ground_taken() -> None:
 def test_a_bare_read_line_links_to_another_story() -> None:
     text = "The board named 15 players for the series.\nREAD: Northland and Southland troops clash"
     assert _label(CEASEFIRE, "Cricket board names squad", text) is Label.NONE
+
+
+def test_an_invitation_to_the_talks_turned_down_is_refusal() -> None:
+    talks = made_up_watchlist(ENTITIES, "talks", statement="Northland and Southland hold talks.")
+    text = "Southland has turned down Northland President Ivo Tam's invitation to the talks."
+    assert _label(talks, "Talks snub", text) is Label.BREACH
+    text = "Southland has accepted Northland President Ivo Tam's invitation to the talks."
+    assert _label(talks, "Talks snub", text) is not Label.BREACH
