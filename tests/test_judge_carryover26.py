@@ -129,3 +129,16 @@ def test_an_invitation_to_the_talks_turned_down_is_refusal() -> None:
     assert _label(talks, "Talks snub", text) is Label.BREACH
     text = "Southland has accepted Northland President Ivo Tam's invitation to the talks."
     assert _label(talks, "Talks snub", text) is not Label.BREACH
+
+
+def test_leaving_an_anti_government_coalition_is_not_leaving_the_government() -> None:
+    cabinet = made_up_watchlist(
+        ENTITIES,
+        "other",
+        statement="Southland's rebels join Northland's government.",
+        signals='{breach: ["left the government"]}',
+    )
+    title = "Southland rebels say leaving anti-government coalition in Northland"
+    assert _label(cabinet, title, f"{title}, officials said.") is not Label.BREACH
+    title = "Southland rebels say leaving Northland unity government"
+    assert _label(cabinet, title, f"{title}, officials said.") is Label.BREACH
