@@ -142,3 +142,9 @@ def test_leaving_an_anti_government_coalition_is_not_leaving_the_government() ->
     assert _label(cabinet, title, f"{title}, officials said.") is not Label.BREACH
     title = "Southland rebels say leaving Northland unity government"
     assert _label(cabinet, title, f"{title}, officials said.") is Label.BREACH
+
+
+def test_a_span_after_the_signal_dates_it_from_an_older_event() -> None:
+    # "two months after" follows the shelling: the talks' collapse is the backstory, not it.
+    text = "Northland troops shelled Southland border posts two months after the talks collapsed."
+    assert _label(CEASEFIRE, "Border shelling", text) is Label.BREACH

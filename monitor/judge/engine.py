@@ -3056,6 +3056,18 @@ class Matcher:
                     return False
         return True
 
+    @staticmethod
+    def _anchors(s: _Sentence, cue: PhraseHit, last: int) -> bool:
+        """ "The offensive is launched two months *after* the soldiers' deaths": a span then
+        "after" or "before" that follows every signal in its clause dates them from another
+        event; they are the news, that event the backstory."""
+        return (
+            last >= 0
+            and cue.start > last
+            and s.tokens[cue.end - 1] in ("after", "before")
+            and s.clause_start[cue.start] == s.clause_start[last]
+        )
+
     def _background(self, w: _Weighing) -> list[PhraseHit]:
         """The background cues that apply to the signals (dated ones only when before)."""
         s, c, published, live = w.s, w.rule.commitment, w.art.published_at, w.live
@@ -3067,11 +3079,17 @@ class Matcher:
         ):
             return []  # no cue of either kind (what follows would find none)
         clause = s.clause_start[w.first]
+        last = max((h.start for h in live), default=-1)
         bg = [
             h
             for h in s.hits.get(_G["bgall"], ())
-            if h.phrase not in _DATED_BACKGROUND
-            or (s.clause_start[h.start] == clause and not self._after_effective(c, h, published))
+            if not self._anchors(s, h, last)
+            and (
+                h.phrase not in _DATED_BACKGROUND
+                or (
+                    s.clause_start[h.start] == clause and not self._after_effective(c, h, published)
+                )
+            )
         ]
         if bg and any(
             self._cue_before(s, s.predicates.get(h, h), "ongoing", ONGOING_WINDOW)

@@ -518,7 +518,13 @@ _NUMBERS = {
 
 
 #: Counts that name no number ("several years ago"): the fewest and the most they may mean.
-_VAGUE = {"several": (3, 9), "a few": (2, 5), "a couple of": (2, 3), "many": (5, 30), "some": (2, 9)}
+_VAGUE = {
+    "several": (3, 9),
+    "a few": (2, 5),
+    "a couple of": (2, 3),
+    "many": (5, 30),
+    "some": (2, 9),
+}
 
 
 def _ago(ref: date, count: str, unit: str) -> tuple[date, date]:
