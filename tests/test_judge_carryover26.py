@@ -148,3 +148,11 @@ def test_a_span_after_the_signal_dates_it_from_an_older_event() -> None:
     # "two months after" follows the shelling: the talks' collapse is the backstory, not it.
     text = "Northland troops shelled Southland border posts two months after the talks collapsed."
     assert _label(CEASEFIRE, "Border town", text) is Label.BREACH
+
+
+def test_plural_talk_nouns() -> None:
+    talks = made_up_watchlist(ENTITIES, "talks", statement="Northland and Southland hold talks.")
+    title = "Northland, Southland hold online peace dialogues"
+    assert _label(talks, title, f"{title}, officials said.") is Label.MET
+    title = "Northland-Southland joint committee meetings postponed"
+    assert _label(talks, title, f"{title}, officials said.") is Label.BREACH
