@@ -156,3 +156,12 @@ def test_plural_talk_nouns() -> None:
     assert _label(talks, title, f"{title}, officials said.") is Label.MET
     title = "Northland-Southland joint committee meetings postponed"
     assert _label(talks, title, f"{title}, officials said.") is Label.BREACH
+
+
+def test_an_offensive_carried_out_is_an_attack() -> None:
+    text = "Northland's army carried out air and ground operations near the Southland border."
+    assert _label(CEASEFIRE, "Border town", text) is Label.BREACH
+    text = "Northland's army carried out no offensive operations near the Southland border."
+    assert _label(CEASEFIRE, "Border town", text) is not Label.BREACH
+    text = "Northland's units desisted from carrying out offensive operations near Southland."
+    assert _label(CEASEFIRE, "Border town", text) is not Label.BREACH
