@@ -165,3 +165,12 @@ def test_an_offensive_carried_out_is_an_attack() -> None:
     assert _label(CEASEFIRE, "Border town", text) is not Label.BREACH
     text = "Northland's units desisted from carrying out offensive operations near Southland."
     assert _label(CEASEFIRE, "Border town", text) is not Label.BREACH
+
+
+def test_talks_that_come_after_an_earlier_round_are_under_way() -> None:
+    talks = made_up_watchlist(ENTITIES, "talks", statement="Northland and Southland hold talks.")
+    text = (
+        "The negotiations come six months after a first round of discussions between Northland "
+        "and Southland ended without an agreement."
+    )
+    assert _label(talks, "Peace push", text) is Label.MET
