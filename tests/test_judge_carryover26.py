@@ -174,16 +174,3 @@ def test_talks_that_come_after_an_earlier_round_are_under_way() -> None:
         "and Southland ended without an agreement."
     )
     assert _label(talks, "Peace push", text) is Label.MET
-
-
-def test_a_signal_that_names_an_entity_matches_its_other_names() -> None:
-    named = made_up_watchlist(
-        ENTITIES + "  front: {name: Front, aliases: [Eastern Front, EF, Front fighters]}\n",
-        "other",
-        statement="Northland cuts its ties with the Eastern Front.",
-        signals='{met: ["cut ties with Eastern Front"]}',
-    )
-    text = "Northland cut ties with EF on Monday, officials said."
-    assert _label(named, "Northland acts", text) is Label.MET
-    text = "Northland cut ties with Westland on Monday, officials said."
-    assert _label(named, "Northland acts", text) is not Label.MET

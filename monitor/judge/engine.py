@@ -666,48 +666,10 @@ def _vocabulary(c: Commitment) -> KindData:
     return c.vocabulary if c.vocabulary is not None else SHIPPED.kinds[c.kind]
 
 
-#: At most this many other names of an entity stand in for the one a signal names.
-MAX_NAME_VARIANTS = 12
-
-
-def _names_of(entities: Mapping[str, Entity]) -> dict[tuple[str, ...], tuple[str, ...]]:
-    """Each name of the watchlist's entities (as tokens) -> that entity's other names."""
-    out: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for ent in entities.values():
-        names = [a for a in ent.aliases if "*" not in a]
-        for a in names:
-            key = tuple(tokenize(a))
-            if key:
-                out[key] = tuple(b for b in names if tuple(tokenize(b)) != key)
-    return out
-
-
-def _name_variants(phrase: str, names: Mapping[tuple[str, ...], tuple[str, ...]]) -> list[str]:
-    """A user's phrase that names an entity ("cut ties with al-Qaeda"), with each of that
-    entity's other names in its place ("cut ties with al-Qaida", "cut ties with AQ")."""
-    if not names or "*" in phrase:
-        return []
-    toks = tokenize(phrase)
-    for n in range(min(len(toks), 6), 0, -1):  # the longest name first
-        for i in range(len(toks) - n + 1):
-            others = names.get(tuple(toks[i : i + n]))
-            if others and n < len(toks):
-                return [
-                    " ".join([*toks[:i], *tokenize(o), *toks[i + n :]])
-                    for o in others[:MAX_NAME_VARIANTS]
-                ]
-    return []
-
-
-def _own_entries(
-    c: Commitment,
-    forms: dict[str, list[str]],
-    names: Mapping[tuple[str, ...], tuple[str, ...]] | None = None,
-) -> list[tuple[str, str]]:
+def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, str]]:
     """Index entries for a commitment's own phrases, with their other forms.
 
-    ``forms`` collects phrase -> its forms (inflections; demonyms for ``exclude``; a signal
-    that names an entity, with its other ``names``).
+    ``forms`` collects phrase -> its forms (inflections; demonyms for ``exclude``).
     """
     pre = f"C:{c.id}:"
     out: list[tuple[str, str]] = []
@@ -717,11 +679,7 @@ def _own_entries(
         ("M", c.met_signals),
     ):
         for p in phrases:
-            if not forms.get(p):
-                variants = _name_variants(p, names or {}) if suffix != "T" else []
-                found = signal_forms(p)
-                found += [f for v in variants for f in signal_forms(v)]
-                forms[p] = list(dict.fromkeys(found))
+            forms[p] = forms.get(p) or signal_forms(p)
             out.extend((f, pre + suffix) for f in forms[p])
     for p in c.exclude:
         forms[p] = forms.get(p) or demonyms(p, SHIPPED.demonym_endings)
@@ -1102,9 +1060,8 @@ class Matcher:
             entries.extend(_kind_entries(kd))
             pairs.extend(_kind_pairs(kd, entries, tuple(others)))
         forms: dict[str, list[str]] = {}
-        names = _names_of(entities)
         for c in commitments:
-            entries.extend(_own_entries(c, forms, names))
+            entries.extend(_own_entries(c, forms))
         in_kinds = [p for kd in vocabularies.values() for p in _users_kind_phrases(kd)]
         users = [*(p for c in commitments for p in (*c.breach_signals, *c.met_signals)), *in_kinds]
         #: The forms of the signals a user wrote into a kind.
