@@ -3058,13 +3058,13 @@ class Matcher:
 
     @staticmethod
     def _anchors(s: _Sentence, cue: PhraseHit, last: int) -> bool:
-        """ "The offensive is launched two months *after* the soldiers' deaths": a span then
-        "after" or "before" that follows every signal in its clause dates them from another
-        event; they are the news, that event the backstory."""
+        """ "The offensive is launched two months *after* the soldiers' deaths": a span cue
+        ("months after", "years before") that follows every signal in its clause dates them
+        from another event; they are the news, that event the backstory."""
         return (
             last >= 0
             and cue.start > last
-            and s.tokens[cue.end - 1] in ("after", "before")
+            and s.tokens[cue.start] in _TIME_SPANS
             and s.clause_start[cue.start] == s.clause_start[last]
         )
 
