@@ -15,6 +15,14 @@ from monitor.models import Label
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WATCHLIST = ROOT / "config" / "watchlist.yaml"
 
+#: The two made-up parties most judge tests bind (an ``entities:`` block for
+#: ``made_up_watchlist``; add entities by appending lines).
+NORTH_SOUTH = """
+entities:
+  north: {name: North, aliases: [North, Northern, Northland]}
+  south: {name: South, aliases: [South, Southern, Southland]}
+"""
+
 
 def made_up_watchlist(
     entities: str,

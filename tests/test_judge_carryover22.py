@@ -6,15 +6,11 @@ from datetime import UTC, date, datetime
 
 from monitor.judge.text import find_dates
 from monitor.models import Label
-from tests.helpers import first_label, made_up_watchlist
+from tests.helpers import NORTH_SOUTH, first_label, made_up_watchlist
 
 AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
 
-ENTITIES = """
-entities:
-  north: {name: North, aliases: [North, Northern, Northland]}
-  south: {name: South, aliases: [South, Southern, Southland]}
-"""
+ENTITIES = NORTH_SOUTH
 
 
 def _label(watchlist: str, title: str, text: str = "") -> Label:

@@ -5,15 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from monitor.models import Label
-from tests.helpers import first_label, made_up_watchlist
+from tests.helpers import NORTH_SOUTH, first_label, made_up_watchlist
 
 AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
 
-ENTITIES = """
-entities:
-  north: {name: North, aliases: [North, Northern, Northland]}
-  south: {name: South, aliases: [South, Southern, Southland]}
-"""
+ENTITIES = NORTH_SOUTH
 
 TALKS = made_up_watchlist(ENTITIES, "talks", statement="Northland and Southland hold talks.")
 RELEASE = made_up_watchlist(

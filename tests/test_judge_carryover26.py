@@ -9,15 +9,11 @@ import pytest
 from monitor.config import parse_config
 from monitor.judge import Matcher
 from monitor.models import Label, Verdict
-from tests.helpers import first_label, made_up_watchlist
+from tests.helpers import NORTH_SOUTH, first_label, made_up_watchlist
 
 AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
 
-ENTITIES = """
-entities:
-  north: {name: North, aliases: [North, Northern, Northland]}
-  south: {name: South, aliases: [South, Southern, Southland]}
-"""
+ENTITIES = NORTH_SOUTH
 
 CEASEFIRE = made_up_watchlist(
     ENTITIES, "ceasefire", statement="Northland and Southland stop attacking each other."
