@@ -1700,9 +1700,12 @@ class Matcher:
     @staticmethod
     def _known(s: _Sentence, hit: PhraseHit) -> bool:
         """A known-thing determiner opens the signal's noun phrase ("*those* strikes"), not one
-        called new ("fresh strikes"); a signal in -ed is a verb ("bombed"), not a noun."""
+        called new ("fresh strikes"); a signal in -ed ("bombed") or followed by its object ("bombards
+        the bases") is a verb, not a noun."""
         if s.tokens[hit.start].endswith("ed"):
             return False
+        if hit.end < len(s.tokens) and s.tokens[hit.end] in _OBJECT_DETERMINERS:
+            return False  # "the military bombards the bases": a verb taking its object
         if any(0 <= hit.start - c.end <= 2 for c in s.hits.get(_G["current"], ())):
             return False  # "fresh strikes", "the renewed fighting": new ones
         clause = s.clause_start[hit.start]

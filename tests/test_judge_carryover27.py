@@ -1,0 +1,51 @@
+"""Reading that carries over to a watchlist a user writes (session 27; made-up parties)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.config import parse_config
+from monitor.judge import Matcher
+from monitor.models import Label
+from tests.helpers import NORTH_SOUTH, made_up_watchlist
+
+AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
+
+CEASEFIRE = made_up_watchlist(
+    NORTH_SOUTH, "ceasefire", statement="Northland and Southland stop attacking each other."
+)
+WATCHLISTS = {"ceasefire": CEASEFIRE}
+
+B, M, R, N = Label.BREACH, Label.MET, Label.RELATED, Label.NONE
+#: Clashes dated before the commitment open every "known" case below.
+EARLIER = "Clashes between Northland and Southland troops on October 20 killed five soldiers. "
+#: (watchlist, headline, text, the label it must get, or "not" it). Each mechanism comes with
+#: the case that must still count (or still not), so that a guard cannot pass by silencing all.
+CASES = [
+    # "the army bombards the bases": "the" opens the subject, and the signal is a verb taking
+    # its object, so these are new strikes, not the earlier ones named as known ...
+    (
+        "ceasefire",
+        "Residents flee",
+        EARLIER + "Residents are fleeing as the Northland army bombards the bases of Southland.",
+        B,
+        "is",
+    ),
+    # ... while "the bombardments of" names the earlier ones.
+    (
+        "ceasefire",
+        "Residents flee",
+        EARLIER + "Residents are still counting the Northland bombardments of Southland bases.",
+        B,
+        "not",
+    ),
+]
+
+
+@pytest.mark.parametrize(("watchlist", "title", "text", "label", "how"), CASES)
+def test_reading_carries_over(watchlist: str, title: str, text: str, label: Label, how: str) -> None:
+    cfg = parse_config(WATCHLISTS[watchlist])
+    (verdict,) = Matcher(list(cfg.commitments), cfg.entities).judge(title, text, AT)[:1]
+    assert (verdict.label == label) == (how == "is"), (verdict.label, verdict.evidence)
