@@ -48,4 +48,4 @@ CASES = [
 def test_reading_carries_over(watchlist: str, title: str, text: str, label: Label, how: str) -> None:
     cfg = parse_config(WATCHLISTS[watchlist])
     (verdict,) = Matcher(list(cfg.commitments), cfg.entities).judge(title, text, AT)[:1]
-    assert (verdict.label == label) == (how == "is"), (verdict.label, verdict.evidence)
+    assert (verdict.label == label) == (how == "is"), (verdict.label, verdict.quote)
