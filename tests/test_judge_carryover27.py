@@ -45,7 +45,24 @@ CASES = [
 
 
 @pytest.mark.parametrize(("watchlist", "title", "text", "label", "how"), CASES)
-def test_reading_carries_over(watchlist: str, title: str, text: str, label: Label, how: str) -> None:
+def test_reading_carries_over(
+    watchlist: str, title: str, text: str, label: Label, how: str
+) -> None:
     cfg = parse_config(WATCHLISTS[watchlist])
     (verdict,) = Matcher(list(cfg.commitments), cfg.entities).judge(title, text, AT)[:1]
     assert (verdict.label == label) == (how == "is"), (verdict.label, verdict.quote)
+
+
+def test_talks_borrow_context_only_from_an_article_naming_both_sides() -> None:
+    """Talks with one side named in the whole article are any talks of that side ("the two
+    parties cancelled talks on the speaker's post"); naming the other side lends context."""
+    cfg = parse_config(
+        made_up_watchlist(NORTH_SOUTH, "talks", statement="Northland and Southland hold talks.")
+    )
+    matcher = Matcher(list(cfg.commitments), cfg.entities)
+    one = "Northland's coalition is in trouble. The talks were postponed indefinitely on Monday."
+    both = one.replace("coalition", "coalition with Southland")
+    (alone,) = matcher.judge("Coalition trouble", one, AT)[:1]
+    (paired,) = matcher.judge("Coalition trouble", both, AT)[:1]
+    assert alone.label is not Label.BREACH, alone.quote
+    assert paired.label is Label.BREACH, paired.quote

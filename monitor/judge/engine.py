@@ -1464,6 +1464,8 @@ class Matcher:
         art_about = self._about(
             rule, art.entities, art_topic, _G["mil"] in keys, _G["gov"] in keys, art_venue
         )
+        if art_about and rule.b.about == "topic" and len(c.parties) > 1:
+            art_about = self._own_context(rule, art, art_venue)
         findings: list[SentenceFinding] = []
         dated: list[tuple[SentenceFinding, _Sentence]] = []
         related: str | None = None
@@ -1503,6 +1505,19 @@ class Matcher:
         if findings:
             self._borrowed_vetoes(findings)
         return _decide(rule, findings, related, art.headline)
+
+    @staticmethod
+    def _own_context(rule: _Rule, art: _Article, venue: bool) -> bool:
+        """An article lends a ``topic`` commitment its context only when it names both sides,
+        or one of the commitment's own words (its topics, subjects or venue): talks and one
+        side ("the two largest parties cancelled talks", in an article naming one government)
+        are any talks of that side."""
+        c = rule.commitment
+        if venue or rule.topic in art.keys:
+            return True
+        return all(p in art.entities for p in c.parties) or any(
+            x in art.entities for x in c.subjects
+        )
 
     def _ruled_out(self, rule: _Rule, art: _Article) -> bool:
         """Whether the article cannot be about the commitment at all."""
@@ -1700,8 +1715,8 @@ class Matcher:
     @staticmethod
     def _known(s: _Sentence, hit: PhraseHit) -> bool:
         """A known-thing determiner opens the signal's noun phrase ("*those* strikes"), not one
-        called new ("fresh strikes"); a signal in -ed ("bombed") or followed by its object ("bombards
-        the bases") is a verb, not a noun."""
+        called new ("fresh strikes"); a signal in -ed ("bombed") or followed by its object
+        ("bombards the bases") is a verb, not a noun."""
         if s.tokens[hit.start].endswith("ed"):
             return False
         if hit.end < len(s.tokens) and s.tokens[hit.end] in _OBJECT_DETERMINERS:
