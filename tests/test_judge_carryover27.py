@@ -16,7 +16,10 @@ AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
 CEASEFIRE = made_up_watchlist(
     NORTH_SOUTH, "ceasefire", statement="Northland and Southland stop attacking each other."
 )
-WATCHLISTS = {"ceasefire": CEASEFIRE}
+RELEASE = made_up_watchlist(
+    NORTH_SOUTH, "release", statement="Northland frees the Southland detainees it holds."
+)
+WATCHLISTS = {"ceasefire": CEASEFIRE, "release": RELEASE}
 
 B, M, R, N = Label.BREACH, Label.MET, Label.RELATED, Label.NONE
 #: Clashes dated before the commitment open every "known" case below.
@@ -40,6 +43,36 @@ CASES = [
         EARLIER + "Residents are still counting the Northland bombardments of Southland bases.",
         B,
         "not",
+    ),
+    # Videos, figures or results released are made public, not people freed ...
+    (
+        "release",
+        "Northland rebels release videos showing kidnapped Southland soldiers alive",
+        "The footage was posted online.",
+        M,
+        "not",
+    ),
+    (
+        "release",
+        "Detainee talks",
+        "Northland has yet to release any figures on the Southland detainees it holds.",
+        B,
+        "not",
+    ),
+    # ... while the captives themselves are.
+    (
+        "release",
+        "Northland rebels release kidnapped Southland soldiers",
+        "The soldiers were handed to the Red Cross.",
+        M,
+        "is",
+    ),
+    (
+        "release",
+        "Detainee talks",
+        "Northland has yet to release the Southland detainees it holds, officials said.",
+        B,
+        "is",
     ),
 ]
 
