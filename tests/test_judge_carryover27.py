@@ -19,7 +19,13 @@ CEASEFIRE = made_up_watchlist(
 RELEASE = made_up_watchlist(
     NORTH_SOUTH, "release", statement="Northland frees the Southland detainees it holds."
 )
-WATCHLISTS = {"ceasefire": CEASEFIRE, "release": RELEASE}
+PAYMENT = made_up_watchlist(
+    NORTH_SOUTH,
+    "other",
+    statement="Northland pays the Southland salaries.",
+    signals='{met: ["paid the salaries"]}',
+)
+WATCHLISTS = {"ceasefire": CEASEFIRE, "release": RELEASE, "payment": PAYMENT}
 
 B, M, R, N = Label.BREACH, Label.MET, Label.RELATED, Label.NONE
 #: Clashes dated before the commitment open every "known" case below.
@@ -73,6 +79,22 @@ CASES = [
         "Northland has yet to release the Southland detainees it holds, officials said.",
         B,
         "is",
+    ),
+    # An undertaking "remains unfulfilled" (or "unimplemented", "a dead letter") is not done ...
+    (
+        "payment",
+        "Salary row",
+        "Northland's pledge to pay the Southland salaries remains unfulfilled, officials said.",
+        B,
+        "is",
+    ),
+    # ... and one fulfilled is no breach.
+    (
+        "payment",
+        "Salary row",
+        "Northland's pledge to pay the Southland salaries was fulfilled, officials said.",
+        B,
+        "not",
     ),
 ]
 
