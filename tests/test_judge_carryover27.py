@@ -25,7 +25,13 @@ PAYMENT = made_up_watchlist(
     statement="Northland pays the Southland salaries.",
     signals='{met: ["paid the salaries"]}',
 )
-WATCHLISTS = {"ceasefire": CEASEFIRE, "release": RELEASE, "payment": PAYMENT}
+VOTE = made_up_watchlist(
+    NORTH_SOUTH,
+    "other",
+    statement="Northland holds the referendum Southland asked for.",
+    signals='{met: ["announced the referendum"]}',
+)
+WATCHLISTS = {"ceasefire": CEASEFIRE, "release": RELEASE, "payment": PAYMENT, "vote": VOTE}
 
 B, M, R, N = Label.BREACH, Label.MET, Label.RELATED, Label.NONE
 #: Clashes dated before the commitment open every "known" case below.
@@ -94,6 +100,24 @@ CASES = [
         "Salary row",
         "Northland's pledge to pay the Southland salaries was fulfilled, officials said.",
         B,
+        "not",
+    ),
+    # A month named with an election date is the coming one (February next year, in a November
+    # article), not an event before the commitment ...
+    (
+        "vote",
+        "Referendum",
+        "Northland announced the referendum Southland asked for, with the election date of "
+        "February 3.",
+        M,
+        "is",
+    ),
+    # ... while a plain "on February 3" is the last one.
+    (
+        "vote",
+        "Referendum",
+        "Northland announced the referendum Southland asked for on February 3.",
+        M,
         "not",
     ),
 ]
