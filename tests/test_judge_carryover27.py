@@ -31,7 +31,14 @@ VOTE = made_up_watchlist(
     statement="Northland holds the referendum Southland asked for.",
     signals='{met: ["announced the referendum"]}',
 )
-WATCHLISTS = {"ceasefire": CEASEFIRE, "release": RELEASE, "payment": PAYMENT, "vote": VOTE}
+TALKS = made_up_watchlist(NORTH_SOUTH, "talks", statement="Northland and Southland hold talks.")
+WATCHLISTS = {
+    "ceasefire": CEASEFIRE,
+    "release": RELEASE,
+    "payment": PAYMENT,
+    "vote": VOTE,
+    "talks": TALKS,
+}
 
 B, M, R, N = Label.BREACH, Label.MET, Label.RELATED, Label.NONE
 #: Clashes dated before the commitment open every "known" case below.
@@ -118,6 +125,24 @@ CASES = [
         "Referendum",
         "Northland announced the referendum Southland asked for on February 3.",
         M,
+        "not",
+    ),
+    # "Will not hold talks until ..." is a refusal with a precondition, a breach ...
+    (
+        "talks",
+        "Border row",
+        "Northland announced today that it will not hold border talks with Southland until it "
+        "withdraws its forces from the disputed areas.",
+        B,
+        "is",
+    ),
+    # ... while "will not hold talks" alone is an intent, not talks that failed.
+    (
+        "talks",
+        "Border row",
+        "Northland announced today that it will not hold border talks with Southland, officials "
+        "said.",
+        B,
         "not",
     ),
 ]

@@ -289,6 +289,8 @@ _DETERMINERS = frozenset(_L("determiners"))
 #: The one-word modals: before a negation they make it a refusal or a forecast ("would not
 #: hold talks"), not a report that what was due did not happen.
 _INTENT = frozenset(w for w in _L("modal") if w.isalpha())
+#: After a negated intent, a precondition makes it a refusal: "will not hold talks until ...".
+_PRECONDITION = frozenset(_L("precondition"))
 #: Before a kind's bare verb ("to hold talks", "will hold talks"): a plan, not the event.
 _BEFORE_BARE = _INTENT | {"to"} | _DETERMINERS  # ("the launch of": a noun)
 #: What joins a list of names ("Eastland, Northland and Westland").
@@ -3525,9 +3527,13 @@ class Matcher:
             and s.tokens[neg.end : neg.end + 1] != ["only"]
             and not self._denied_negation(s, neg)
         ):
-            if s.tokens[neg.start - 1 : neg.start] and s.tokens[neg.start - 1] in _INTENT:
+            if (
+                s.tokens[neg.start - 1 : neg.start]
+                and s.tokens[neg.start - 1] in _INTENT
+                and _PRECONDITION.isdisjoint(s.tokens[hit.end :])
+            ):
                 return f"negated intent: {s.tokens[neg.start - 1]} {neg.phrase!r}"  # "would not"
-            return f"negated: {neg.phrase!r}"
+            return f"negated: {neg.phrase!r}"  # ("will not hold talks until ...": a refusal)
         first = s.tokens[hit.start]
         if s.tokens[max(0, hit.start - 2) : hit.start] == ["to", "be"] and (
             first.endswith("ed") or participle(first, SHIPPED.forms)
