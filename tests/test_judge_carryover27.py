@@ -31,6 +31,12 @@ VOTE = made_up_watchlist(
     statement="Northland holds the referendum Southland asked for.",
     signals='{met: ["announced the referendum"]}',
 )
+POLICE = made_up_watchlist(
+    NORTH_SOUTH,
+    "other",
+    statement="Northland sends police officers to Southland.",
+    signals='{met: ["arrived in Southland"]}',
+)
 TALKS = made_up_watchlist(NORTH_SOUTH, "talks", statement="Northland and Southland hold talks.")
 WATCHLISTS = {
     "ceasefire": CEASEFIRE,
@@ -38,6 +44,7 @@ WATCHLISTS = {
     "payment": PAYMENT,
     "vote": VOTE,
     "talks": TALKS,
+    "police": POLICE,
 }
 
 B, M, R, N = Label.BREACH, Label.MET, Label.RELATED, Label.NONE
@@ -143,6 +150,22 @@ CASES = [
         "Northland announced today that it will not hold border talks with Southland, officials "
         "said.",
         B,
+        "not",
+    ),
+    # "The first contingent ... to arrive" names who arrived: the infinitive is the act done ...
+    (
+        "police",
+        "Police",
+        "The 400 officers are the first contingent of Northland police to arrive in Southland.",
+        M,
+        "is",
+    ),
+    # ... while "the first step ... to arrive" is still a plan.
+    (
+        "police",
+        "Police",
+        "The vote is the first step for Northland police to arrive in Southland.",
+        M,
         "not",
     ),
 ]

@@ -159,6 +159,10 @@ _DATE_WORDS = frozenset(
     saturday sunday last past yesterday ago spring summer autumn fall winter""".split()
 )
 _CARRIED_BY = frozenset(_L("carried_by"))
+#: "The first contingent ... to arrive" names who did it; "the first step to ..." is a plan.
+_ORDINALS = frozenset(_L("ordinals"))
+_PLAN_NOUNS = frozenset(_L("plan_nouns"))
+ORDINAL_WINDOW = 8
 #: A decision carries out the breach its infinitive names ("decided to suspend").
 _DECIDED = frozenset(_L("decided"))
 _GERUND_TOPIC = frozenset(_L("gerund_topic"))
@@ -3658,10 +3662,21 @@ class Matcher:
     @staticmethod
     def _carried_by_past_act(s: _Sentence, to: int) -> bool:
         """Whether the "to" at ``to`` follows a past act that carries it out, up to four words
-        before it ("voted overwhelmingly to approve", "managed to hold"; ``carried_by``): the
-        infinitive is then the act done."""
+        before it ("voted overwhelmingly to approve", "managed to hold"; ``carried_by``), or an
+        ordinal's noun ("the first contingent of officers to arrive"; not "the first step to"):
+        the infinitive is then the act done."""
         before = s.tokens[max(0, to - 5) : to]
-        return not _CARRIED_BY.isdisjoint(before) and PUNCTUATION.isdisjoint(before)
+        if not _CARRIED_BY.isdisjoint(before) and PUNCTUATION.isdisjoint(before):
+            return True
+        # "the first contingent of police officers to arrive": who did it, by their order
+        before = s.tokens[max(0, to - ORDINAL_WINDOW) : to]
+        for i in range(len(before) - 1, -1, -1):
+            t = before[i]
+            if t in PUNCTUATION or t in _PLAN_NOUNS:
+                return False
+            if t in _ORDINALS:
+                return i < len(before) - 1  # (a word between: "first to" alone is no subject)
+        return False
 
     def _governs(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
         b = rule.b
