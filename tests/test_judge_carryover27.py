@@ -85,7 +85,30 @@ CASES = [
         B,
         "not",
     ),
-    # ... while the captives themselves are.
+    # New conditions for another deal are not for the release ...
+    (
+        "release",
+        "Truce row",
+        "Northland set new conditions to accept the proposal to extend the truce with Southland.",
+        B,
+        "not",
+    ),
+    # ... and talks that "have not fulfilled our expectations" broke no promise of a release.
+    (
+        "release",
+        "Talks end",
+        "The talks with Southland have not fulfilled our expectations, Northland's envoy said.",
+        B,
+        "not",
+    ),
+    # ... while the captives themselves are, and new conditions for their release.
+    (
+        "release",
+        "Prisoner row",
+        "Northland set new conditions for the release of the Southland detainees.",
+        B,
+        "is",
+    ),
     (
         "release",
         "Northland rebels release kidnapped Southland soldiers",
