@@ -101,6 +101,23 @@ CASES = [
         B,
         "not",
     ),
+    # What a deal holds, listed after "included", is no event ...
+    (
+        "release",
+        "Deal terms",
+        "The Northland deal with Southland included paying salaries, opening roads and "
+        "releasing all detainees.",
+        M,
+        "not",
+    ),
+    # ... while the violations a report lists are reported.
+    (
+        "ceasefire",
+        "Truce report",
+        "Violations included shelling of Southland posts by Northland troops on Monday.",
+        B,
+        "is",
+    ),
     # ... while the captives themselves are, and new conditions for their release.
     (
         "release",

@@ -166,6 +166,7 @@ ORDINAL_WINDOW = 8
 #: A decision carries out the breach its infinitive names ("decided to suspend").
 _DECIDED = frozenset(_L("decided"))
 _GERUND_TOPIC = frozenset(_L("gerund_topic"))
+_CONTENTS = frozenset(_L("contents"))
 _EXAMPLES = frozenset(_L("examples"))
 _DRILLS = frozenset(_L("drills"))
 #: The month (not the verb): "in May", "early May", "May 12".
@@ -3559,6 +3560,8 @@ class Matcher:
                 return "not a fact: an infinitive"  # "for Northland to lift its measures"
         if before and before[0] in _GERUND_TOPIC and self._gerund_of_users(rule, s, hit):
             return f"a topic, not an event: {before[0]} {s.tokens[hit.start]!r}"
+        if label is Label.MET and self._listed_contents(s, hit.start):
+            return "what a deal or proposal holds, not an event: a list after 'included'"
         for cue in s.hits.get(_G["expected"], ()):
             if hit.end <= cue.start <= hit.end + 2 or self._noun_subject(s, hit, cue):
                 return f"not a fact: {cue.phrase!r}"  # "the first exchanges are expected"
@@ -3597,6 +3600,24 @@ class Matcher:
         if before in _BEFORE_BARE and not Matcher._carried_by_past_act(s, at - 1):
             return before
         return None
+
+    @staticmethod
+    def _listed_contents(s: _Sentence, start: int) -> bool:
+        """An -ing form in a list that a contents word opens with an -ing form ("the truce
+        included allowing 18 fuel ships into the port", "the proposal included paying salaries,
+        opening routes and allowing fuel ships"): what a deal holds, not an event.  (Met only:
+        "violations included shelling" reports them.)"""
+        tokens = s.tokens
+        if not tokens[start].endswith("ing"):
+            return False
+        for i in range(start - 1, -1, -1):
+            if tokens[i] not in _CONTENTS:
+                continue
+            j = i + 1
+            while j < start and tokens[j] in ('"', "'"):  # (an opening quote)
+                j += 1
+            return tokens[j].endswith("ing")
+        return False
 
     def _gerund_of_users(self, rule: _Rule, s: _Sentence, hit: PhraseHit) -> bool:
         """The signal starts with an -ing form of a phrase the user wrote in another form
