@@ -31,6 +31,12 @@ VOTE = made_up_watchlist(
     statement="Northland holds the referendum Southland asked for.",
     signals='{met: ["announced the referendum"]}',
 )
+POLL = made_up_watchlist(
+    NORTH_SOUTH,
+    "other",
+    statement="Northland holds the provincial elections with Southland observers.",
+    signals='{breach: ["postponed the elections"]}',
+)
 POLICE = made_up_watchlist(
     NORTH_SOUTH,
     "other",
@@ -45,6 +51,7 @@ WATCHLISTS = {
     "vote": VOTE,
     "talks": TALKS,
     "police": POLICE,
+    "poll": POLL,
 }
 
 B, M, R, N = Label.BREACH, Label.MET, Label.RELATED, Label.NONE
@@ -206,6 +213,22 @@ CASES = [
         "Police",
         "The vote is the first step for Northland police to arrive in Southland.",
         M,
+        "not",
+    ),
+    # A headline's "votes to postpone" is the vote done, as "voted to" is ...
+    (
+        "poll",
+        "Northland parliament votes to postpone elections",
+        "Southland observers had been invited.",
+        B,
+        "is",
+    ),
+    # ... and "wants to postpone" is not.
+    (
+        "poll",
+        "Northland parliament wants to postpone elections",
+        "Southland observers had been invited.",
+        B,
         "not",
     ),
 ]
