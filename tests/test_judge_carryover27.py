@@ -215,6 +215,22 @@ CASES = [
         M,
         "not",
     ),
+    # Talks with "no outcome" failed, as talks "without an outcome" did.
+    (
+        "talks",
+        "Northland-Southland talks: no outcome after three days",
+        "Delegations met in the capital.",
+        B,
+        "is",
+    ),
+    # Prisoners who "were flown" home, or airlifted, are released.
+    (
+        "release",
+        "Prisoners home",
+        "More than 100 Southland prisoners of war were flown from Northland on Monday.",
+        M,
+        "is",
+    ),
     # A headline's "votes to postpone" is the vote done, as "voted to" is ...
     (
         "poll",
