@@ -37,6 +37,20 @@ POLL = made_up_watchlist(
     statement="Northland holds the provincial elections with Southland observers.",
     signals='{breach: ["postponed the elections"]}',
 )
+REFERENDUM = made_up_watchlist(
+    NORTH_SOUTH,
+    "other",
+    statement="Northland holds the referendum on Southland's status.",
+    signals='{met: ["referendum was held"]}',
+    tail="    ongoing: true\n    topics: [referendum]",
+)
+HALT = made_up_watchlist(
+    NORTH_SOUTH,
+    "other",
+    statement="Northland suspends the referendum on Southland's status.",
+    signals='{met: ["referendum was suspended"]}',
+    tail="    ongoing: true\n    topics: [referendum]",
+)
 POLICE = made_up_watchlist(
     NORTH_SOUTH,
     "other",
@@ -52,6 +66,8 @@ WATCHLISTS = {
     "talks": TALKS,
     "police": POLICE,
     "poll": POLL,
+    "referendum": REFERENDUM,
+    "halt": HALT,
 }
 
 B, M, R, N = Label.BREACH, Label.MET, Label.RELATED, Label.NONE
@@ -244,6 +260,22 @@ CASES = [
         "poll",
         "Northland parliament wants to postpone elections",
         "Southland observers had been invited.",
+        B,
+        "not",
+    ),
+    # A commitment's own topic held up ("postponed the referendum") is its breach ...
+    (
+        "referendum",
+        "Referendum row",
+        "Northland postponed the referendum on Southland's status, officials said.",
+        B,
+        "is",
+    ),
+    # ... unless a halt is what was promised.
+    (
+        "halt",
+        "Referendum row",
+        "Northland postponed the referendum on Southland's status, officials said.",
         B,
         "not",
     ),

@@ -129,6 +129,7 @@ class Behaviour:
     breach_grace_hours: int = 0
     met_names_the_told: bool = False
     own_place_only: bool = False
+    topic_held_up_is_breach: bool = False
 
 
 def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:

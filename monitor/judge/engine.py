@@ -167,6 +167,8 @@ ORDINAL_WINDOW = 8
 _DECIDED = frozenset(_L("decided"))
 _GERUND_TOPIC = frozenset(_L("gerund_topic"))
 _CONTENTS = frozenset(_L("contents"))
+_HELD_UP = tuple(_L("held_up"))
+_HALT_STEMS = tuple(_L("halt_stems"))
 _EXAMPLES = frozenset(_L("examples"))
 _DRILLS = frozenset(_L("drills"))
 #: The month (not the verb): "in May", "early May", "May 12".
@@ -682,7 +684,7 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
     out: list[tuple[str, str]] = []
     for suffix, phrases in (
         ("T", c.topics),
-        ("B", c.breach_signals),
+        ("B", _breach_phrases(c)),
         ("M", c.met_signals),
     ):
         for p in phrases:
@@ -695,6 +697,24 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
         out.extend((f, f"{pre}S{i}") for f in phrase_forms(signal, SHIPPED.forms))
         out.extend((f, f"{pre}U{i}") for p in unless for f in phrase_forms(p, SHIPPED.forms))
     return out
+
+
+def _breach_phrases(c: Commitment) -> tuple[str, ...]:
+    """The commitment's breach signals, and for a kind whose behaviour has
+    ``topic_held_up_is_breach`` each of its topics held up ("postponed the elections",
+    "referendum delayed"; ``held_up`` in the language file), unless its title or statement
+    is itself a halt ("suspends the joint exercises", ``halt_stems``): then a halt is what
+    was promised."""
+    kind = _vocabulary(c)
+    if not kind.behaviour.topic_held_up_is_breach:
+        return c.breach_signals
+    said = tokenize(f"{c.title} {c.statement}")
+    if any(w.startswith(_HALT_STEMS) for w in said):
+        return c.breach_signals
+    users = () if kind.name in SHIPPED.kinds else kind.topics
+    topics = [t for t in dict.fromkeys((*c.topics, *users)) if not t.endswith("*")]
+    held = tuple(f"{h} {t}" for t in topics for h in _HELD_UP)
+    return (*c.breach_signals, *held)
 
 
 def with_synonyms(phrase: str) -> list[str]:
@@ -925,7 +945,7 @@ def _rule(
         own_marks=frozenset(
             f"{part}:{p}"
             for part, phrases in zip(
-                "TBMX", (c.topics, c.breach_signals, c.met_signals, c.exclude), strict=True
+                "TBMX", (c.topics, _breach_phrases(c), c.met_signals, c.exclude), strict=True
             )
             for p in own(phrases)
         ),
