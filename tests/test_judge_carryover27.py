@@ -279,6 +279,22 @@ CASES = [
         B,
         "not",
     ),
+    # An -ing form after "about" is what a meeting is about, not an event ...
+    (
+        "release",
+        "No-show",
+        "Northland officials missed a meeting with Southland about releasing the detainees.",
+        M,
+        "not",
+    ),
+    # ... while one after a verb of doing is the event.
+    (
+        "release",
+        "Prisoners home",
+        "Northland began releasing the Southland detainees on Monday, officials said.",
+        M,
+        "is",
+    ),
 ]
 
 

@@ -167,6 +167,9 @@ ORDINAL_WINDOW = 8
 _DECIDED = frozenset(_L("decided"))
 _GERUND_TOPIC = frozenset(_L("gerund_topic"))
 _CONTENTS = frozenset(_L("contents"))
+#: Before any signal's -ing form, what a meeting or talk is about: "a meeting about
+#: repatriating the remains" (``gerund_topic`` holds more, for a user's own phrases).
+_TOPIC_PREPOSITIONS = frozenset(_L("topic_prepositions"))
 _HELD_UP = tuple(_L("held_up"))
 _HALT_STEMS = tuple(_L("halt_stems"))
 _EXAMPLES = frozenset(_L("examples"))
@@ -3580,6 +3583,8 @@ class Matcher:
                 return "not a fact: an infinitive"  # "for Northland to lift its measures"
         if before and before[0] in _GERUND_TOPIC and self._gerund_of_users(rule, s, hit):
             return f"a topic, not an event: {before[0]} {s.tokens[hit.start]!r}"
+        if before and before[0] in _TOPIC_PREPOSITIONS and s.tokens[hit.start].endswith("ing"):
+            return f"a topic, not an event: {before[0]} {s.tokens[hit.start]!r}"  # "about ..."
         if label is Label.MET and self._listed_contents(s, hit.start):
             return "what a deal or proposal holds, not an event: a list after 'included'"
         for cue in s.hits.get(_G["expected"], ()):
