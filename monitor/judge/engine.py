@@ -709,7 +709,8 @@ def _breach_phrases(c: Commitment) -> tuple[str, ...]:
     is itself a halt ("suspends the joint exercises", ``halt_stems``): then a halt is what
     was promised."""
     kind = _vocabulary(c)
-    if not kind.behaviour.topic_held_up_is_breach:
+    b = kind.behaviour
+    if not b.topic_held_up_is_breach:
         return c.breach_signals
     said = tokenize(f"{c.title} {c.statement}")
     if any(w.startswith(_HALT_STEMS) for w in said):
