@@ -320,3 +320,53 @@ def test_talks_borrow_context_only_from_an_article_naming_both_sides() -> None:
     (paired,) = matcher.judge("Coalition trouble", both, AT)[:1]
     assert alone.label is not Label.BREACH, alone.quote
     assert paired.label is Label.BREACH, paired.quote
+
+
+TWO_TRUCES = (
+    NORTH_SOUTH
+    + """
+kinds:
+  quake-truce:
+    extends: ceasefire
+commitments:
+  - id: eid
+    title: Northland and Southland keep the Eid truce
+    statement: Northland and Southland stop fighting over Eid.
+    kind: ceasefire
+    said_by: A mediator
+    parties: [north, south]
+    topics: [Eid truce, ceasefire]
+    effective: 2025-11-01
+    ongoing: true
+  - id: quake
+    title: Northland and Southland keep the earthquake ceasefire
+    statement: Northland and Southland stop fighting after the earthquake.
+    kind: quake-truce
+    said_by: A mediator
+    parties: [north, south]
+    topics: [earthquake ceasefire, ceasefire]
+    effective: 2025-11-01
+    ongoing: true
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "eid", "quake"),
+    [
+        ("Northland extends earthquake ceasefire with Southland", R, M),
+        ("Northland extends Eid truce with Southland", M, R),
+        ("Northland, Southland extend ceasefire", M, M),
+    ],
+)
+def test_a_truce_named_by_a_sibling_of_its_family_is_the_siblings(
+    title: str, eid: Label, quake: Label
+) -> None:
+    """Two truces between the same sides, of one family (a kind that extends the ceasefire is
+    of the ceasefire's): a sentence naming only the other's own topic is the other's; one
+    naming only the topic both share is both's."""
+    cfg = parse_config(TWO_TRUCES)
+    verdicts = Matcher(list(cfg.commitments), cfg.entities).judge(
+        title, "Officials confirmed the extension on Monday.", AT
+    )
+    assert [v.label for v in verdicts] == [eid, quake]

@@ -961,8 +961,14 @@ def _rule(
     )
 
 
+def _family(c: Commitment) -> str:
+    """The shipped kind a commitment's kind starts from (a kind that extends the ceasefire is
+    of the ceasefire's family; one judged like `other`, of the other's)."""
+    return _vocabulary(c).like
+
+
 def _sibling_topics(rules: Sequence[_Rule]) -> dict[str, tuple[str, ...]]:
-    """Each rule's topic key -> the topic keys of the other commitments of its kind that
+    """Each rule's topic key -> the topic keys of the other commitments of its kind's family that
     share a party with it (two rounds of talks between the same sides, each named by its own
     topics: "the Geneva discussions", "the border mechanism")."""
     return {
@@ -970,7 +976,7 @@ def _sibling_topics(rules: Sequence[_Rule]) -> dict[str, tuple[str, ...]]:
             o.topic
             for o in rules
             if o is not r
-            and o.kind_topic == r.kind_topic
+            and _family(o.commitment) == _family(r.commitment)
             and not set(o.commitment.parties).isdisjoint(r.commitment.parties)
         )
         for r in rules
@@ -2144,12 +2150,17 @@ class Matcher:
         that names none of this one's own topics: "the 104th mechanism meeting was held" is
         that mechanism's meeting, not a round of the other talks.  The topic, or None."""
         rule, s = w.rule, w.s
-        if rule.topic in s.hits:
+        siblings = self._sibling_topics[rule.topic]
+        if not siblings:
             return None
-        for key in self._sibling_topics[rule.topic]:
+        siblings_of = frozenset(siblings)
+        # (its own topic words that a sibling shares, "ceasefire" in both, name neither)
+        if any(siblings_of.isdisjoint(h.keys) for h in s.hits.get(rule.topic, ())):
+            return None
+        for key in siblings:
             for h in s.hits.get(key, ()):
-                if rule.kind_topic not in h.keys:  # (not the kind's own word: "round of talks")
-                    return h.phrase
+                if rule.kind_topic not in h.keys and rule.topic not in h.keys:
+                    return h.phrase  # (not the kind's own word: "round of talks")
         return None
 
     @staticmethod
