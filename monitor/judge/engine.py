@@ -2154,7 +2154,7 @@ class Matcher:
         if not siblings:
             return None
         siblings_of = frozenset(siblings)
-        # (its own topic words that a sibling shares, "ceasefire" in both, name neither)
+        # (its own topic words that a sibling lists too, a truce word in both, name neither)
         if any(siblings_of.isdisjoint(h.keys) for h in s.hits.get(rule.topic, ())):
             return None
         for key in siblings:
