@@ -63,6 +63,15 @@ def first_label(watchlist: str, title: str, text: str, at: datetime) -> Label:
     return Matcher(cfg.commitments, cfg.entities).judge(title, text, at)[0].label
 
 
+def assert_reads(
+    watchlist: str, title: str, text: str, at: datetime, label: Label, how: str
+) -> None:
+    """One row of a carry-over table: the first commitment's label is ``label`` (``how`` is
+    "is") or is not (any other ``how``)."""
+    got = first_label(watchlist, title, text, at)
+    assert (got is label) == (how == "is"), got
+
+
 def write_watchlist(
     directory: Path,
     feeds: dict[str, str],

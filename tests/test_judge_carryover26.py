@@ -9,7 +9,7 @@ import pytest
 from monitor.config import parse_config
 from monitor.judge import Matcher
 from monitor.models import Label, Verdict
-from tests.helpers import NORTH_SOUTH, first_label, made_up_watchlist
+from tests.helpers import NORTH_SOUTH, assert_reads, first_label, made_up_watchlist
 
 AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
 
@@ -249,8 +249,7 @@ CASES = [
 def test_reading_carries_over(
     watchlist: str, title: str, text: str, label: Label, how: str
 ) -> None:
-    got = first_label(WATCHLISTS[watchlist], title, text, AT)
-    assert (got is label) == (how == "is"), got
+    assert_reads(WATCHLISTS[watchlist], title, text, AT, label, how)
 
 
 def test_a_clash_a_month_before_the_article_is_its_backstory() -> None:

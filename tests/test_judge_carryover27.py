@@ -9,7 +9,7 @@ import pytest
 from monitor.config import parse_config
 from monitor.judge import Matcher
 from monitor.models import Label
-from tests.helpers import NORTH_SOUTH, made_up_watchlist
+from tests.helpers import NORTH_SOUTH, assert_reads, made_up_watchlist
 
 AT = datetime(2025, 11, 12, 9, tzinfo=UTC)
 
@@ -298,13 +298,10 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("watchlist", "title", "text", "label", "how"), CASES)
-def test_reading_carries_over(
-    watchlist: str, title: str, text: str, label: Label, how: str
-) -> None:
-    cfg = parse_config(WATCHLISTS[watchlist])
-    (verdict,) = Matcher(list(cfg.commitments), cfg.entities).judge(title, text, AT)[:1]
-    assert (verdict.label == label) == (how == "is"), (verdict.label, verdict.quote)
+@pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case[0]}: {case[2][:40]}")
+def test_reading_carries_over(case: tuple[str, str, str, Label, str]) -> None:
+    name, title, text, label, how = case
+    assert_reads(WATCHLISTS[name], title, text, AT, label, how)
 
 
 def test_talks_borrow_context_only_from_an_article_naming_both_sides() -> None:
