@@ -171,7 +171,8 @@ _CONTENTS = frozenset(_L("contents"))
 #: repatriating the remains" (``gerund_topic`` holds more, for a user's own phrases).
 _TOPIC_PREPOSITIONS = frozenset(_L("topic_prepositions"))
 _HELD_UP = tuple(_L("held_up"))
-_HALT_STEMS = tuple(_L("halt_stems"))
+_HALT_WORDS = frozenset(w for w in _L("halt_words") if not w.endswith("*"))
+_HALT_STEMS = tuple(w[:-1] for w in _L("halt_words") if w.endswith("*"))
 _EXAMPLES = frozenset(_L("examples"))
 _DRILLS = frozenset(_L("drills"))
 #: The month (not the verb): "in May", "early May", "May 12".
@@ -706,14 +707,14 @@ def _breach_phrases(c: Commitment) -> tuple[str, ...]:
     """The commitment's breach signals, and for a kind whose behaviour has
     ``topic_held_up_is_breach`` each of its topics held up ("postponed the elections",
     "referendum delayed"; ``held_up`` in the language file), unless its title or statement
-    is itself a halt ("suspends the joint exercises", ``halt_stems``): then a halt is what
-    was promised."""
+    is itself a halt or a removal ("suspends the joint exercises", "lifts the ban";
+    ``halt_words``): then a halt is what was promised."""
     kind = _vocabulary(c)
     b = kind.behaviour
     if not b.topic_held_up_is_breach:
         return c.breach_signals
     said = tokenize(f"{c.title} {c.statement}")
-    if any(w.startswith(_HALT_STEMS) for w in said):
+    if not _HALT_WORDS.isdisjoint(said) or any(w.startswith(_HALT_STEMS) for w in said):
         return c.breach_signals
     users = () if kind.name in SHIPPED.kinds else kind.topics
     topics = [t for t in dict.fromkeys((*c.topics, *users)) if not t.endswith("*")]
@@ -2146,9 +2147,10 @@ class Matcher:
             w.blocks.append(f"other conflict: {excl[0].phrase!r}")
 
     def _sibling_topic(self, w: _Weighing) -> str | None:
-        """A topic only another commitment of the same kind and sides names, in a sentence
-        that names none of this one's own topics: "the 104th mechanism meeting was held" is
-        that mechanism's meeting, not a round of the other talks.  The topic, or None."""
+        """A topic only another commitment of the same kind's family and sides names, in a
+        sentence that names none that only this one names: "the 104th mechanism meeting was
+        held" is that mechanism's meeting, not a round of the other talks.  The topic, or
+        None."""
         rule, s = w.rule, w.s
         siblings = self._sibling_topics[rule.topic]
         if not siblings:
