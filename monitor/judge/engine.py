@@ -1136,6 +1136,7 @@ class Matcher:
         self._actors = frozenset(p for c in commitments for p in c.parties)
         self._truce_mates = _truce_mates(rules)
         self._sibling_topics = _sibling_topics(rules)
+        self._sibling_sets = {k: frozenset(v) for k, v in self._sibling_topics.items()}
         #: The subjects no commitment binds: places and things, which never act.
         self._places = frozenset(x for c in commitments for x in c.subjects) - self._actors
         self._exclude_keys = frozenset(f"C:{c.id}:X" for c in commitments if c.exclude)
@@ -2152,15 +2153,19 @@ class Matcher:
         held" is that mechanism's meeting, not a round of the other talks.  The topic, or
         None."""
         rule, s = w.rule, w.s
-        siblings = self._sibling_topics[rule.topic]
-        if not siblings:
+        present = [k for k in self._sibling_topics[rule.topic] if k in s.hits]
+        if not present:
             return None
-        siblings_of = frozenset(siblings)
+        siblings = self._sibling_sets[rule.topic]
         # (its own topic words that a sibling lists too, a truce word in both, name neither)
-        if any(siblings_of.isdisjoint(h.keys) for h in s.hits.get(rule.topic, ())):
+        if any(siblings.isdisjoint(h.keys) for h in s.hits.get(rule.topic, ())):
             return None
-        for key in siblings:
-            for h in s.hits.get(key, ()):
+        seen: set[int] = set()  # (a topic many siblings list is one hit for all)
+        for key in present:
+            for h in s.hits[key]:
+                if id(h) in seen:
+                    continue
+                seen.add(id(h))
                 if rule.kind_topic not in h.keys and rule.topic not in h.keys:
                     return h.phrase  # (not the kind's own word: "round of talks")
         return None
