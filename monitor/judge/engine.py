@@ -1136,6 +1136,7 @@ class Matcher:
         self._actors = frozenset(p for c in commitments for p in c.parties)
         self._truce_mates = _truce_mates(rules)
         self._sibling_topics = _sibling_topics(rules)
+        # (the same as sets, looked up on the hot path; the tuples keep the order reported)
         self._sibling_sets = {k: frozenset(v) for k, v in self._sibling_topics.items()}
         #: The subjects no commitment binds: places and things, which never act.
         self._places = frozenset(x for c in commitments for x in c.subjects) - self._actors
