@@ -179,6 +179,9 @@ PUB = datetime(2025, 12, 9, 12, tzinfo=UTC)  # a Tuesday
         ("on December 30", date(2025, 12, 30), date(2025, 12, 30), False),  # coming soon
         ("on January 5", date(2026, 1, 5), date(2026, 1, 5), False),  # in the new year
         ("on January 20", date(2025, 1, 20), date(2025, 1, 20), False),  # not soon: past
+        ("over the summer", date(2025, 6, 1), date(2025, 8, 31), False),
+        ("during the spring", date(2025, 3, 1), date(2025, 5, 31), False),
+        ("through the winter of 2023", date(2023, 12, 1), date(2024, 2, 29), False),
     ],
 )
 def test_find_dates(text: str, first: date, last: date, since: bool) -> None:

@@ -434,7 +434,7 @@ _DATE_RE = re.compile(
     r"|\b(?P<rel>last|on|late|early|this|since|preceding|previous)\s+(?P<wd>monday|tuesday"
     r"|wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?P<yday>yesterday)\b"
-    r"|\b(?P<sq>in\s+the|last|this|since\s+the)\s+(?P<season>spring|summer|autumn|fall|winter)"
+    r"|\b(?P<sq>(?:in|over|during|through)\s+the|last|this|since\s+the)\s+(?P<season>spring|summer|autumn|fall|winter)"
     r"(?:\s+(?:of\s+)?(?P<y5>\d{4}))?\b(?!\s+of\b)))",
     re.IGNORECASE,
 )

@@ -1,0 +1,47 @@
+"""Reading that carries over to a watchlist a user writes (session 28; made-up parties)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.models import Label
+from tests.helpers import NORTH_SOUTH, assert_reads, made_up_watchlist
+
+#: The commitments below took effect on 2025-11-01; this report came two months later.
+AT = datetime(2026, 1, 15, 9, tzinfo=UTC)
+
+CEASEFIRE = made_up_watchlist(
+    NORTH_SOUTH, "ceasefire", statement="Northland and Southland stop attacking each other."
+)
+WATCHLISTS = {"ceasefire": CEASEFIRE}
+
+B, M, R, N = Label.BREACH, Label.MET, Label.RELATED, Label.NONE
+#: (watchlist, headline, text, the label it must get, or "not" it). Each mechanism comes with
+#: the case that must still count (or still not), so that a guard cannot pass by silencing all.
+CASES = [
+    # "Over the summer" (or "during the spring") dates the clashes to last summer, before the
+    # commitment ...
+    (
+        "ceasefire",
+        "Troops pull back",
+        "Over the summer, Northland and Southland forces clashed in several border districts.",
+        B,
+        "not",
+    ),
+    # ... while "over the past week" is now.
+    (
+        "ceasefire",
+        "Troops pull back",
+        "Over the past week, Northland and Southland forces clashed in several border districts.",
+        B,
+        "is",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}:{c[4]}-{c[3].value}" for c in CASES])
+def test_reading_carries_over(case: tuple[str, str, str, Label, str]) -> None:
+    name, title, text, label, how = case
+    assert_reads(WATCHLISTS[name], title, text, AT, label, how)
