@@ -38,6 +38,24 @@ CASES = [
         B,
         "is",
     ),
+    # "since the war erupted on October 20" dates the start of what goes on, not the fighting
+    # the report tells of ...
+    (
+        "ceasefire",
+        "Night fighting in the border town",
+        "Northland and Southland forces fought through the night, the heaviest fighting since "
+        "war erupted on October 20.",
+        B,
+        "is",
+    ),
+    # ... while fighting that "erupted on October 20" is that day's.
+    (
+        "ceasefire",
+        "Night fighting in the border town",
+        "Fighting between Northland and Southland forces erupted on October 20.",
+        B,
+        "not",
+    ),
 ]
 
 

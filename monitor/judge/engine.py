@@ -329,6 +329,7 @@ NOUN_PHRASE_WINDOW = 3
 #: The reasons that date a breach too early (before the commitment, weeks back).
 _TIME_BLOCKS = (_BEFORE, "dated only to a period", "a recap", "the hostilities are dated before")
 _TIME_RELATIVE = frozenset(_L("time_relative"))
+_ONSET = frozenset(_L("onset"))
 _TIME_SPANS = frozenset(_L("time_spans"))
 #: Words after "clashes with" or "between" that name whom the clash is with.
 FOE_WINDOW = 8
@@ -2427,12 +2428,7 @@ class Matcher:
         for d, first, last in self._token_dates(w.s, published):
             if not start <= first < end:
                 continue
-            since = (
-                d.since
-                or (  # (a met span: "quiet since the truce of October 19")
-                    not w.breach and "since" in tokens[max(0, first - SINCE_WINDOW) : first]
-                )
-            )
+            since = d.since or self._since_clause(tokens, first, w.breach)
             if since and not (
                 tokens[last + 1 : last + 2] == [","]
                 and not _TIME_RELATIVE.isdisjoint(tokens[last + 2 : last + 3])
@@ -2445,6 +2441,16 @@ class Matcher:
             if not w.breach or (not named and not any(t.startswith(_AGREEING) for t in before)):
                 out.append(d)  # (for met, an agreement's date is the event's: "signed on ...")
         return out
+
+    @staticmethod
+    def _since_clause(tokens: Sequence[str], first: int, breach: bool) -> bool:
+        """Whether the date at token ``first`` ends a short "since ..." phrase: a met span
+        ("quiet since the truce of October 19"), or for either label the start of what goes on
+        ("fighting since the war erupted nine days ago")."""
+        window = tokens[max(0, first - SINCE_WINDOW) : first]
+        if "since" not in window:
+            return False
+        return not breach or not _ONSET.isdisjoint(window[window.index("since") :])
 
     def _token_dates(self, s: _Sentence, published: datetime) -> list[tuple[DateRef, int, int]]:
         """The sentence's dates with the tokens they span (first, last), found once."""
