@@ -56,6 +56,22 @@ CASES = [
         B,
         "not",
     ),
+    # A ceasefire "has been flouted" (the noun first) is violated ...
+    (
+        "ceasefire",
+        "Southland says the ceasefire with Northland has been flouted",
+        "Officials gave no details.",
+        B,
+        "is",
+    ),
+    # ... and a denial of it is not.
+    (
+        "ceasefire",
+        "Northland denies the ceasefire with Southland has been flouted",
+        "Officials gave no details.",
+        B,
+        "not",
+    ),
 ]
 
 

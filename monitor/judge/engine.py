@@ -2108,7 +2108,7 @@ class Matcher:
         truces = [*s.hits.get(_G["truce"], ()), *s.hits.get(rule.topic, ())]
         if not truces:
             return False
-        if any(t.startswith(("violat", "breach")) for t in s.tokens):
+        if any(t.startswith(("violat", "breach", "flout")) for t in s.tokens):
             return True
         return any(
             not _LINK_WORDS.isdisjoint(s.tokens[max(0, t.start - LINK_WINDOW) : t.start])
