@@ -79,3 +79,44 @@ CASES = [
 def test_reading_carries_over(case: tuple[str, str, str, Label, str]) -> None:
     name, title, text, label, how = case
     assert_reads(WATCHLISTS[name], title, text, AT, label, how)
+
+
+def _two_places(shared: str) -> str:
+    """A withdrawal from the Ridge and a ceasefire in Eastvale; the Ridge also goes by
+    ``shared``."""
+    entities = (
+        NORTH_SOUTH
+        + "  eastvale: {name: Eastvale, aliases: [Eastvale, Ridge Camp]}\n"
+        + f"  ridge: {{name: the Ridge, aliases: [the Ridge, {shared}]}}\n"
+    )
+    return made_up_watchlist(
+        entities,
+        "withdrawal",
+        statement="Northland withdraws its forces from the Ridge.",
+        subjects="[ridge]",
+        tail="    ongoing: false",
+        more="""  - id: truce
+    title: The Eastvale truce holds
+    statement: Northland and Southland stop fighting in Eastvale.
+    kind: ceasefire
+    said_by: A mediator
+    parties: [north, south]
+    subjects: [eastvale]
+    effective: 2025-11-01
+""",
+    )
+
+
+@pytest.mark.parametrize(("shared", "how"), [("Ridge Camp", "is"), ("Hill Camp", "not")])
+def test_places_sharing_a_name_overlap(shared: str, how: str) -> None:
+    """Two places that the watchlist gives one name (the Ridge is "Ridge Camp", in Eastvale)
+    overlap: a withdrawal "from Eastvale" may be the Ridge's.  Without a shared name, Eastvale
+    is the other commitment's place."""
+    assert_reads(
+        _two_places(shared),
+        "Northland withdraws forces from Eastvale",
+        "The last units left on Sunday.",
+        AT,
+        M,
+        how,
+    )

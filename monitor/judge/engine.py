@@ -865,6 +865,20 @@ def _names_pledge(tokens: Sequence[str], d: DateRef) -> bool:
     return False
 
 
+def _overlapping_places(
+    entities: Mapping[str, Entity], places: frozenset[str]
+) -> dict[str, frozenset[str]]:
+    """Each place -> the other places it shares a name with.  A watchlist that lists one name
+    ("Goojacade") under two places says that they overlap: naming either is not "elsewhere"
+    for the other."""
+    names = {
+        p: frozenset(tuple(tokenize(a)) for a in entities[p].aliases)
+        for p in places
+        if p in entities
+    }
+    return {p: frozenset(q for q in names if q != p and names[p] & names[q]) for p in names}
+
+
 def _own_names_of(
     entities: Mapping[str, Entity], named: Sequence[str]
 ) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
@@ -1141,6 +1155,12 @@ class Matcher:
         self._sibling_sets = {k: frozenset(v) for k, v in self._sibling_topics.items()}
         #: The subjects no commitment binds: places and things, which never act.
         self._places = frozenset(x for c in commitments for x in c.subjects) - self._actors
+        overlaps = _overlapping_places(entities, self._places)
+        #: Each commitment's id -> the places of other commitments that are not its own.
+        self._other_places = {
+            c.id: self._places.difference(c.subjects, *(overlaps.get(x, ()) for x in c.subjects))
+            for c in commitments
+        }
         self._exclude_keys = frozenset(f"C:{c.id}:X" for c in commitments if c.exclude)
         self._own = _own_names_of(entities, named)
 
@@ -1590,7 +1610,7 @@ class Matcher:
         the Coral Reef resupply blocked)."""
         if not c.subjects or any(x in art.entities for x in c.subjects):
             return False
-        return any(x in art.entities for x in self._places.difference(c.subjects))
+        return any(x in art.entities for x in self._other_places[c.id])
 
     def _sentence_findings(
         self, rule: _Rule, s: _Sentence, art: _Article, strong: bool
@@ -2686,10 +2706,11 @@ class Matcher:
         names, when the article names none of the commitment's own."""
         if not s.entities.keys().isdisjoint(c.subjects):
             return None
-        place = next((e for e in s.entities if e in self._places), None)
+        others = self._other_places[c.id]
+        place = next((e for e in s.entities if e in others), None)
         if place is not None or any(x in art.entities for x in c.subjects):
             return place
-        return next((e for e in art.entities if e in self._places), None)
+        return next((e for e in art.entities if e in others), None)
 
     @staticmethod
     def _unnamed_foe(w: _Weighing, named: bool = False) -> str | None:
