@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from monitor.judge.engine import _with_other_topics
 from monitor.models import Label
 from tests.helpers import NORTH_SOUTH, assert_reads, made_up_watchlist
 
@@ -119,4 +120,52 @@ def test_places_sharing_a_name_overlap(shared: str, how: str) -> None:
         AT,
         M,
         how,
+    )
+
+
+EMERGENCY = (
+    NORTH_SOUTH
+    + """
+kinds:
+  emergency-end:
+    like: other
+    topics: [state of emergency, emergency rule]
+    breach: ["extended the state of emergency"]
+    met: ["went to the polls"]
+commitments:
+  - id: it
+    title: Northland's state of emergency ends
+    statement: Northland ends the state of emergency in its south.
+    kind: emergency-end
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-11-01
+    ongoing: true
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "how"),
+    [
+        # a verb and its object, the object one of the topics: the verb with another topic
+        ("Northland lawmakers extend emergency rule in the south", "is"),
+        # no verb: only the topic
+        ("Northland lawmakers debate emergency rule in the south", "not"),
+    ],
+)
+def test_a_users_verb_and_topic_take_the_other_topics(title: str, how: str) -> None:
+    """A user's "extended the state of emergency" also reads "extend emergency rule" when both
+    are the kind's topics."""
+    assert_reads(EMERGENCY, title, "Officials gave no details.", AT, B, how)
+
+
+def test_a_phrase_after_a_preposition_is_an_idiom_not_a_verb_and_object() -> None:
+    """ "went to the polls" is not "went to" with an object: it takes no other topic."""
+    topics = ["polls", "state of emergency", "emergency rule"]
+    assert _with_other_topics(topics, ["went to the polls"]) == ("went to the polls",)
+    assert _with_other_topics(topics, ["extended the state of emergency"]) == (
+        "extended the state of emergency",
+        "extended polls",
+        "extended emergency rule",
     )

@@ -689,8 +689,8 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
     out: list[tuple[str, str]] = []
     for suffix, phrases in (
         ("T", c.topics),
-        ("B", _breach_phrases(c)),
-        ("M", c.met_signals),
+        ("B", _with_other_topics(_own_topics(c), _breach_phrases(c))),
+        ("M", _with_other_topics(_own_topics(c), c.met_signals)),
     ):
         for p in phrases:
             forms[p] = forms.get(p) or signal_forms(p)
@@ -702,6 +702,31 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
         out.extend((f, f"{pre}S{i}") for f in phrase_forms(signal, SHIPPED.forms))
         out.extend((f, f"{pre}U{i}") for p in unless for f in phrase_forms(p, SHIPPED.forms))
     return out
+
+
+def _own_topics(c: Commitment) -> list[str]:
+    """The commitment's topics and its own kind's (not a shipped kind's)."""
+    kind = _vocabulary(c)
+    return [*c.topics, *(() if kind.name in SHIPPED.kinds else kind.topics)]
+
+
+def _with_other_topics(topics: Sequence[str], phrases: Sequence[str]) -> tuple[str, ...]:
+    """``phrases`` and, for each that is a verb, a determiner and one of ``topics`` ("extended
+    the state of emergency"), the verb with each other topic ("extended emergency rule",
+    "extended the emergency decree"): a user's topics name one thing in several ways.  (Not
+    after a preposition: "went to the polls" is an idiom, not a verb and its object.)"""
+    named = {tuple(tokenize(t)): t for t in topics if not t.endswith("*") and t.strip()}
+    out = list(phrases)
+    for p in phrases:
+        words = tokenize(p)
+        for n in range(2, len(words)):
+            if tuple(words[n:]) in named:
+                head = words[: n - 1]
+                if words[n - 1] in _OBJECT_DETERMINERS and head[-1] not in _OBJECT_NOT:
+                    lead = " ".join(head)
+                    out.extend(f"{lead} {t}" for key, t in named.items() if key != tuple(words[n:]))
+                break
+    return tuple(dict.fromkeys(out))
 
 
 def _breach_phrases(c: Commitment) -> tuple[str, ...]:
@@ -776,10 +801,11 @@ def _users_kind_phrases(kd: KindData) -> list[str]:
 def _kind_entries(kd: KindData) -> list[tuple[str, str]]:
     """Index entries for a kind's one-phrase signals and topics (a user's with its forms)."""
     pre = f"K:{kd.name}:"
+    topics = [t for t in kd.topics if t not in _SHIPPED_KIND_PHRASES]
     return [
         (f, pre + suffix)
         for suffix, phrases in (("T", kd.topics), ("B", kd.breach), ("M", kd.met), ("W", kd.weak))
-        for p in phrases
+        for p in (phrases if suffix == "T" else _with_other_topics(topics, phrases))
         for f in ([p] if p in _SHIPPED_KIND_PHRASES else signal_forms(p))
     ]
 
