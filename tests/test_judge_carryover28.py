@@ -73,6 +73,23 @@ CASES = [
         B,
         "not",
     ),
+    # "will" after "political" (or "the", "lack of") is a noun, not what is to come ...
+    (
+        "ceasefire",
+        "Border report",
+        "Observers blamed a lack of political will for the renewed clashes between Northland "
+        "and Southland troops on Monday.",
+        B,
+        "is",
+    ),
+    # ... while "forces will clash" is.
+    (
+        "ceasefire",
+        "Border report",
+        "Observers warned that Northland and Southland troops will clash again next week.",
+        B,
+        "not",
+    ),
 ]
 
 

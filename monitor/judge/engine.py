@@ -562,14 +562,20 @@ def _may_share_grams(tokens: Sequence[str], gram_words: frozenset[str], n: int =
 
 
 _MONTH_LEAD = frozenset(_L("month_lead"))
+_WILL_NOUN_LEAD = frozenset(_L("will_noun_lead"))
 
 
-def _is_month(tokens: Sequence[str], hit: PhraseHit) -> bool:
-    """Whether a modal cue "may" is the month: after a month lead ("late May", "in May") or
-    before a day or year ("May 5", "May 2024")."""
-    if tokens[hit.start] != "may" or hit.end - hit.start != 1:
+def _not_modal(tokens: Sequence[str], hit: PhraseHit) -> bool:
+    """Whether a modal cue is a noun here: "may" the month, after a month lead ("late May",
+    "in May") or before a day or year ("May 5", "May 2024"); "will" after a word that makes
+    it a noun ("the political will", "lack of will", "goodwill")."""
+    if hit.end - hit.start != 1:
         return False
     before = tokens[hit.start - 1] if hit.start else ""
+    if tokens[hit.start] == "will":
+        return before in _WILL_NOUN_LEAD
+    if tokens[hit.start] != "may":
+        return False
     after = tokens[hit.end] if hit.end < len(tokens) else ""
     return before in _MONTH_LEAD or after.isdigit()
 
@@ -1315,8 +1321,8 @@ class Matcher:
                         hits[g] = kept
                     else:
                         del hits[g]
-        if _G["modal"] in hits:  # "late May", "May 5": the month, not the modal verb
-            kept = [h for h in hits[_G["modal"]] if not _is_month(tokens, h)]
+        if _G["modal"] in hits:  # "late May", "political will": a noun, not the modal verb
+            kept = [h for h in hits[_G["modal"]] if not _not_modal(tokens, h)]
             if kept:
                 hits[_G["modal"]] = kept
             else:
