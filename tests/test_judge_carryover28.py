@@ -90,6 +90,22 @@ CASES = [
         B,
         "not",
     ),
+    # A gunfight (a shootout, a firefight) between the sides is hostilities ...
+    (
+        "ceasefire",
+        "Two killed in border gunfight",
+        "Two soldiers were killed in a gunfight between Northland and Southland troops on Monday.",
+        B,
+        "is",
+    ),
+    # ... while police and robbers are no party to it.
+    (
+        "ceasefire",
+        "Two robbers killed in shootout",
+        "Northland police killed two armed robbers in a shootout in the capital on Monday.",
+        B,
+        "not",
+    ),
 ]
 
 
