@@ -202,3 +202,27 @@ def test_a_phrase_after_a_preposition_is_an_idiom_not_a_verb_and_object() -> Non
         "extended polls",
         "extended emergency rule",
     )
+
+
+DETAINEES = made_up_watchlist(
+    NORTH_SOUTH,
+    "release",
+    statement="Northland frees the Southland traders it holds.",
+    signals='{breach: ["were detained"], met: ["were released"]}',
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "label", "how"),
+    [
+        # a headline leaves out the passive's auxiliary: "traders released by"
+        ("Forty Southland traders released by Northland", M, "is"),
+        ("Two more Southland traders detained in Northland", B, "is"),
+        # before a noun, the participle describes it: "detained traders" are not detained now
+        ("Northland lets two detained Southland traders call home", B, "not"),
+    ],
+)
+def test_a_headline_writes_a_users_passive_bare(title: str, label: Label, how: str) -> None:
+    """A user's "were released" also reads a headline's bare "released", when the participle
+    is the headline's verb (before "by", "in", a comma or the end), not an adjective."""
+    assert_reads(DETAINEES, title, "Officials gave no details.", AT, label, how)

@@ -421,6 +421,9 @@ class _Rule:
     pledge_days: tuple[date, ...] = ()
     #: Its topics of one word written in lower case ("road"), not a name ("Jeddah").
     common_topics: frozenset[str] = frozenset()
+    #: The participles of its passive signals ("released" for "were released"), which count
+    #: bare only as a headline's verb.
+    bare_participles: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -615,6 +618,45 @@ def _noun_form(c: Commitment, tokens: Sequence[str], h: PhraseHit) -> bool:
     return tokens[h.start - 1] in _NOUN_LEADS
 
 
+#: The auxiliaries of a user's passive phrase ("were released") that a headline leaves out.
+_PASSIVE_AUX = frozenset(_L("passive_aux"))
+#: After a headline's bare participle, the words that show it is the verb ("girls released
+#: by", "Council Dissolved, ..."), not an adjective ("kidnapped merchants").
+_BARE_PARTICIPLE_NEXT = frozenset(_L("bare_participle_next"))
+
+
+def _headline_participles(phrases: Sequence[str]) -> dict[str, str]:
+    """A user's passive phrases ("were released", "has been freed") -> their participle, which
+    a headline writes bare ("82 girls released by ...")."""
+    out: dict[str, str] = {}
+    for p in phrases:
+        words = p.lower().split()
+        if len(words) >= 2 and _PASSIVE_AUX.issuperset(words[:-1]) and _past_form(words[-1]):
+            out[p] = words[-1]
+    return out
+
+
+def _bare_participle(
+    c: Commitment, bare: frozenset[str], s: _Sentence, h: PhraseHit, headline: bool
+) -> bool:
+    """Whether a hit is the bare participle of a user's passive phrase ("released" for "were
+    released") that is not the verb of a headline: it counts only in the headline, after a
+    word that is not a determiner, before "by", "in", "from", a comma or the end."""
+    tokens = s.tokens
+    if h.end - h.start != 1 or tokens[h.start] not in bare:
+        return False
+    if any(k.startswith("K:") and k.endswith((":B", ":M", ":W")) for k in h.keys):
+        return False  # a kind's own signal
+    if any(tokens[h.start] == p.lower() for p in (*c.breach_signals, *c.met_signals)):
+        return False  # the user's own word
+    if tokens[h.start - 1 : h.start] in (["were"], ["was"], ["been"], ["are"], ["is"]):
+        return False  # (the passive itself)
+    if not headline or not h.start or tokens[h.start - 1] in _DETERMINERS:
+        return True
+    after = tokens[h.end : h.end + 1]
+    return bool(after) and after[0] not in _BARE_PARTICIPLE_NEXT
+
+
 def _past_form(token: str) -> bool:
     """A regular past form ("freed", "released")."""
     return len(token) > 4 and token.endswith("ed")
@@ -701,6 +743,8 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
         for p in phrases:
             forms[p] = forms.get(p) or signal_forms(p)
             out.extend((f, pre + suffix) for f in forms[p])
+        if suffix != "T":
+            out.extend((bare, pre + suffix) for bare in _headline_participles(phrases).values())
     for p in c.exclude:
         forms[p] = forms.get(p) or demonyms(p, SHIPPED.demonym_endings)
         out.extend((f, pre + "X") for f in forms[p])
@@ -985,6 +1029,9 @@ def _rule(
         signal_keys=frozenset((pre + "B", f"K:{kn}:B", pre + "M", f"K:{kn}:M")),
         pledge_days=_pledge_days(c),
         common_topics=own([t for t in c.topics if " " not in t.strip() and t.islower()]),
+        bare_participles=frozenset(
+            _headline_participles((*c.breach_signals, *c.met_signals)).values()
+        ),
         weak=f"K:{kn}:W",
         exclude=pre + "X",
         kind_topic=f"K:{kn}:T",
@@ -1661,6 +1708,11 @@ class Matcher:
             if c.exceptions:
                 sig = [h for h in sig if not _excepted(c, h, hits)]
             sig = [h for h in sig if not _noun_form(c, s.tokens, h)]
+            if rule.bare_participles:
+                headline = art.headline is not None and s is art.sentences[0]
+                sig = [
+                    h for h in sig if not _bare_participle(c, rule.bare_participles, s, h, headline)
+                ]
             if label is Label.BREACH and sig:
                 sig = self._outside_met(rule, hits, sig)
             words = hits.get(_G["mask"], [])
