@@ -115,13 +115,13 @@ def test_reading_carries_over(case: tuple[str, str, str, Label, str]) -> None:
     assert_reads(WATCHLISTS[name], title, text, AT, label, how)
 
 
-def _two_places(shared: str) -> str:
+def _two_places(common: str) -> str:
     """A withdrawal from the Ridge and a ceasefire in Eastvale; the Ridge also goes by
-    ``shared``."""
+    ``common``."""
     entities = (
         NORTH_SOUTH
         + "  eastvale: {name: Eastvale, aliases: [Eastvale, Ridge Camp]}\n"
-        + f"  ridge: {{name: the Ridge, aliases: [the Ridge, {shared}]}}\n"
+        + f"  ridge: {{name: the Ridge, aliases: [the Ridge, {common}]}}\n"
     )
     return made_up_watchlist(
         entities,
@@ -141,13 +141,13 @@ def _two_places(shared: str) -> str:
     )
 
 
-@pytest.mark.parametrize(("shared", "how"), [("Ridge Camp", "is"), ("Hill Camp", "not")])
-def test_places_sharing_a_name_overlap(shared: str, how: str) -> None:
+@pytest.mark.parametrize(("common", "how"), [("Ridge Camp", "is"), ("Hill Camp", "not")])
+def test_places_sharing_a_name_overlap(common: str, how: str) -> None:
     """Two places that the watchlist gives one name (the Ridge is "Ridge Camp", in Eastvale)
     overlap: a withdrawal "from Eastvale" may be the Ridge's.  Without a shared name, Eastvale
     is the other commitment's place."""
     assert_reads(
-        _two_places(shared),
+        _two_places(common),
         "Northland withdraws forces from Eastvale",
         "The last units left on Sunday.",
         AT,

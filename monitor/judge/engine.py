@@ -625,15 +625,14 @@ _PASSIVE_AUX = frozenset(_L("passive_aux"))
 _BARE_PARTICIPLE_NEXT = frozenset(_L("bare_participle_next"))
 
 
-def _headline_participles(phrases: Sequence[str]) -> dict[str, str]:
-    """A user's passive phrases ("were released", "has been freed") -> their participle, which
-    a headline writes bare ("82 girls released by ...")."""
-    out: dict[str, str] = {}
-    for p in phrases:
-        words = p.lower().split()
-        if len(words) >= 2 and _PASSIVE_AUX.issuperset(words[:-1]) and _past_form(words[-1]):
-            out[p] = words[-1]
-    return out
+def _headline_participles(phrases: Sequence[str]) -> frozenset[str]:
+    """The participles of a user's passive phrases ("released" for "were released", "has been
+    freed"), which a headline writes bare ("82 girls released by ...")."""
+    return frozenset(
+        words[-1]
+        for words in (p.lower().split() for p in phrases)
+        if len(words) >= 2 and _PASSIVE_AUX.issuperset(words[:-1]) and _past_form(words[-1])
+    )
 
 
 def _bare_participle(
@@ -735,16 +734,17 @@ def _own_entries(c: Commitment, forms: dict[str, list[str]]) -> list[tuple[str, 
     """
     pre = f"C:{c.id}:"
     out: list[tuple[str, str]] = []
+    topics = _own_topics(c)
     for suffix, phrases in (
         ("T", c.topics),
-        ("B", _with_other_topics(_own_topics(c), _breach_phrases(c))),
-        ("M", _with_other_topics(_own_topics(c), c.met_signals)),
+        ("B", _with_other_topics(topics, _breach_phrases(c))),
+        ("M", _with_other_topics(topics, c.met_signals)),
     ):
         for p in phrases:
             forms[p] = forms.get(p) or signal_forms(p)
             out.extend((f, pre + suffix) for f in forms[p])
         if suffix != "T":
-            out.extend((bare, pre + suffix) for bare in _headline_participles(phrases).values())
+            out.extend((bare, pre + suffix) for bare in _headline_participles(phrases))
     for p in c.exclude:
         forms[p] = forms.get(p) or demonyms(p, SHIPPED.demonym_endings)
         out.extend((f, pre + "X") for f in forms[p])
@@ -1029,9 +1029,7 @@ def _rule(
         signal_keys=frozenset((pre + "B", f"K:{kn}:B", pre + "M", f"K:{kn}:M")),
         pledge_days=_pledge_days(c),
         common_topics=own([t for t in c.topics if " " not in t.strip() and t.islower()]),
-        bare_participles=frozenset(
-            _headline_participles((*c.breach_signals, *c.met_signals)).values()
-        ),
+        bare_participles=_headline_participles((*c.breach_signals, *c.met_signals)),
         weak=f"K:{kn}:W",
         exclude=pre + "X",
         kind_topic=f"K:{kn}:T",
