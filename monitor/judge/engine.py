@@ -330,6 +330,9 @@ NOUN_PHRASE_WINDOW = 3
 _TIME_BLOCKS = (_BEFORE, "dated only to a period", "a recap", "the hostilities are dated before")
 _TIME_RELATIVE = frozenset(_L("time_relative"))
 _ONSET = frozenset(_L("onset"))
+#: Word stems that name a violation ("violated", "breaches", "flouted"): hostilities in a
+#: sentence with one of them and a truce word are tied to the truce.
+_VIOLATION_STEMS = tuple(_L("violation_stems"))
 _TIME_SPANS = frozenset(_L("time_spans"))
 #: Words after "clashes with" or "between" that name whom the clash is with.
 FOE_WINDOW = 8
@@ -620,6 +623,8 @@ def _noun_form(c: Commitment, tokens: Sequence[str], h: PhraseHit) -> bool:
 
 #: The auxiliaries of a user's passive phrase ("were released") that a headline leaves out.
 _PASSIVE_AUX = frozenset(_L("passive_aux"))
+#: Forms of "be" before a participle: the passive itself, not a bare participle.
+_BE_FORMS = frozenset(_L("be_forms"))
 #: After a headline's bare participle, the words that show it is the verb ("girls released
 #: by", "Council Dissolved, ..."), not an adjective ("kidnapped merchants").
 _BARE_PARTICIPLE_NEXT = frozenset(_L("bare_participle_next"))
@@ -648,7 +653,7 @@ def _bare_participle(
         return False  # a kind's own signal
     if any(tokens[h.start] == p.lower() for p in (*c.breach_signals, *c.met_signals)):
         return False  # the user's own word
-    if tokens[h.start - 1 : h.start] in (["were"], ["was"], ["been"], ["are"], ["is"]):
+    if h.start and tokens[h.start - 1] in _BE_FORMS:
         return False  # (the passive itself)
     if not headline or not h.start or tokens[h.start - 1] in _DETERMINERS:
         return True
@@ -2210,7 +2215,7 @@ class Matcher:
         truces = [*s.hits.get(_G["truce"], ()), *s.hits.get(rule.topic, ())]
         if not truces:
             return False
-        if any(t.startswith(("violat", "breach", "flout")) for t in s.tokens):
+        if any(t.startswith(_VIOLATION_STEMS) for t in s.tokens):
             return True
         return any(
             not _LINK_WORDS.isdisjoint(s.tokens[max(0, t.start - LINK_WINDOW) : t.start])
