@@ -300,6 +300,8 @@ _DETERMINERS = frozenset(_L("determiners"))
 #: The one-word modals: before a negation they make it a refusal or a forecast ("would not
 #: hold talks"), not a report that what was due did not happen.
 _INTENT = frozenset(w for w in _L("modal") if w.isalpha())
+#: After a negation word, an idiom's second word ("not only", "no doubt").
+_NOT_NEGATING = frozenset(_L("not_negating"))
 #: After a negated intent, a precondition makes it a refusal: "will not hold talks until ...".
 _PRECONDITION = frozenset(_L("precondition"))
 #: Before a kind's bare verb ("to hold talks", "will hold talks"): a plan, not the event.
@@ -705,6 +707,10 @@ def _is_link_line(sentence: str) -> bool:
 #: A pair cue that stands for the parties of the kind's commitments after the first (the ones
 #: told, met or acted on: "informed @others" is "informed" and any of them).
 OTHER_PARTIES = "@others"
+#: A pair cue that stands for one of the commitment's own topics ("freed @topics": "freed"
+#: and the captive the user names): such a pair is compiled once per commitment.
+OWN_TOPICS = "@topics"
+_SPECIAL_CUES = frozenset((OTHER_PARTIES, OWN_TOPICS))
 
 
 def _side(
@@ -717,7 +723,7 @@ def _side(
     others: Sequence[str] = (),
 ) -> tuple[str, ...]:
     key = f"P:{kind}:{label}:{i}:{side}"
-    keys = [f"E:{c[1:]}" for c in cues if c.startswith("@") and c != OTHER_PARTIES]
+    keys = [f"E:{c[1:]}" for c in cues if c.startswith("@") and c not in _SPECIAL_CUES]
     if OTHER_PARTIES in cues:
         keys.extend(f"E:{p}" for p in others)
     phrases = [c for c in cues if not c.startswith("@")]
@@ -866,29 +872,42 @@ def _kind_entries(kd: KindData) -> list[tuple[str, str]]:
 
 
 def _kind_pairs(
-    kd: KindData, entries: list[tuple[str, str]], others: Sequence[str] = ()
+    kd: KindData,
+    entries: list[tuple[str, str]],
+    others: Sequence[str] = (),
+    ids: Sequence[str] = (),
 ) -> list[_PairSpec]:
     """A kind's two-cue signals compiled (their cues are added to ``entries``); ``others``: the
-    parties after the first of the commitments of this kind (what ``@others`` stands for)."""
+    parties after the first of the commitments of this kind (what ``@others`` stands for);
+    ``ids``: those commitments, for whom a pair with ``@topics`` is compiled once each (its
+    hits filed under the commitment's own key, carrying the kind's)."""
     out: list[_PairSpec] = []
     for i, pair in enumerate(kd.pairs):
         label = "B" if pair.label == "breach" else "M"
         key = f"K:{kd.name}:{label}"
-        out.append(
-            _PairSpec(
-                key,
-                pair.name,
-                _side(kd.name, label, i, "a", pair.first, entries, others),
-                _side(kd.name, label, i, "b", pair.second, entries, others),
-                pair.window,
-                pair.ordered,
-                pair.subject_first,
-                (key, f"K:{kd.name}:W") if pair.weak else (key,),
-                frozenset(pair.barrier),
-                pair.participle,
-                pair.weak_if_statement,
-            )
+        first = _side(kd.name, label, i, "a", pair.first, entries, others)
+        second = _side(kd.name, label, i, "b", pair.second, entries, others)
+        spec = _PairSpec(
+            key,
+            pair.name,
+            first,
+            second,
+            pair.window,
+            pair.ordered,
+            pair.subject_first,
+            (key, f"K:{kd.name}:W") if pair.weak else (key,),
+            frozenset(pair.barrier),
+            pair.participle,
+            pair.weak_if_statement,
         )
+        out.append(spec)
+        for cid in ids if OWN_TOPICS in (*pair.first, *pair.second) else ():
+            topic = (f"C:{cid}:T",)
+            own = replace(spec, key=f"C:{cid}:{label}")
+            if OWN_TOPICS in pair.first:
+                out.append(replace(own, first=topic))
+            if OWN_TOPICS in pair.second:
+                out.append(replace(own, second=topic))
     return out
 
 
@@ -1084,7 +1103,7 @@ def _sibling_topics(rules: Sequence[_Rule]) -> dict[str, tuple[str, ...]]:
 def _weak_pairs(rule: _Rule, pairs: Sequence[_PairSpec]) -> _Rule:
     """The rule with the names of its kind's pairs that its statement makes weak."""
     kind = f"K:{_vocabulary(rule.commitment).name}:"
-    conditional = [p for p in pairs if p.weak_if_statement and p.key.startswith(kind)]
+    conditional = [p for p in pairs if p.weak_if_statement and p.keys[0].startswith(kind)]
     if not conditional:
         return rule
     statement = tokenize(rule.commitment.statement)
@@ -1192,8 +1211,9 @@ class Matcher:
             others = dict.fromkeys(
                 p for c in commitments if _vocabulary(c).name == kd.name for p in c.parties[1:]
             )
+            ids = [c.id for c in commitments if _vocabulary(c).name == kd.name]
             entries.extend(_kind_entries(kd))
-            pairs.extend(_kind_pairs(kd, entries, tuple(others)))
+            pairs.extend(_kind_pairs(kd, entries, tuple(others), ids))
         forms: dict[str, list[str]] = {}
         for c in commitments:
             entries.extend(_own_entries(c, forms))
@@ -3686,7 +3706,7 @@ class Matcher:
         neg = self._cue_before(s, hit, "neg", NEGATION_WINDOW)
         if (
             neg is not None
-            and s.tokens[neg.end : neg.end + 1] != ["only"]
+            and _NOT_NEGATING.isdisjoint(s.tokens[neg.end : neg.end + 1])
             and not self._denied_negation(s, neg)
         ):
             if (

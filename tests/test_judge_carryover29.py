@@ -1,0 +1,91 @@
+"""Reading that carries over to a watchlist a user writes (session 29; made-up parties)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.judge.data import SHIPPED
+from monitor.judge.engine import OWN_TOPICS
+from monitor.models import Label
+from tests.helpers import NORTH_SOUTH, assert_reads, made_up_watchlist
+
+#: The commitments below took effect on 2025-11-01; this report came two months later.
+AT = datetime(2026, 1, 15, 9, tzinfo=UTC)
+
+B, M = Label.BREACH, Label.MET
+
+#: A release of one named captive: the user names him in the topics, the kind's captive
+#: nouns ("prisoners", "hostages") do not.
+ENVOY = made_up_watchlist(
+    NORTH_SOUTH,
+    "release",
+    statement="Northland frees Aldo Brenn, the Southland envoy it holds.",
+    tail='    topics: ["Aldo Brenn"]\n    ongoing: true',
+    more="""  - id: traders
+    title: Northland frees the traders
+    statement: Northland frees the Southland traders it holds.
+    kind: release
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-11-01
+    topics: ["Southland traders"]
+    ongoing: true
+""",
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "label", "how"),
+    [
+        # the kind's verb and the commitment's own captive: "frees Aldo Brenn" ...
+        ("Northland frees Aldo Brenn after Southland talks", M, "is"),
+        ("Aldo Brenn freed by Northland, Southland says", M, "is"),
+        ("Southland receives Aldo Brenn at the Northland border", M, "is"),
+        ("Northland holds back Aldo Brenn from the Southland list", B, "is"),
+        # ... not another commitment's captives, which are its topics, not this one's
+        ("Northland frees Southland traders", M, "not"),
+        # a statement released names no captive freed
+        ("Aldo Brenn statement released by Northland, Southland says", M, "not"),
+    ],
+)
+def test_a_release_reads_the_commitments_own_captives(title: str, label: Label, how: str) -> None:
+    """The release kind's pairs take ``@topics``: a mention of the commitment's own topics
+    stands where the kind's captive nouns do ("frees Aldo Brenn")."""
+    assert_reads(ENVOY, title, "Officials gave no details.", AT, label, how)
+
+
+def test_the_release_kind_uses_the_own_topics_cue() -> None:
+    """The cue is data: the shipped release kind's met pairs name it."""
+    pairs = SHIPPED.kinds["release"].pairs
+    assert any(OWN_TOPICS in (*p.first, *p.second) for p in pairs if p.label == "met")
+
+
+NO_DOUBT = made_up_watchlist(
+    NORTH_SOUTH,
+    "release",
+    statement="Northland frees the Southland prisoners it holds.",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "how"),
+    [
+        # "no doubt" is certainty, not a negation: no breach ...
+        (
+            "The Southland minister said he had no doubt the prisoners held by Northland would "
+            "be released.",
+            B,
+            "not",
+        ),
+        # ... while "not" before the same release is one
+        (
+            "The Southland minister said the prisoners held by Northland have not been released.",
+            B,
+            "is",
+        ),
+    ],
+)
+def test_no_doubt_is_no_negation(text: str, label: Label, how: str) -> None:
+    assert_reads(NO_DOUBT, "Prisoners report", text, AT, label, how)
