@@ -89,3 +89,45 @@ NO_DOUBT = made_up_watchlist(
 )
 def test_no_doubt_is_no_negation(text: str, label: Label, how: str) -> None:
     assert_reads(NO_DOUBT, "Prisoners report", text, AT, label, how)
+
+
+DELAYED = made_up_watchlist(
+    NORTH_SOUTH,
+    "other",
+    statement="Northland ratifies the border treaty with Southland.",
+    signals='{breach: ["delayed the border treaty"], met: ["ratified the border treaty"]}',
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "how"),
+    [
+        # a participle after "much" or "long" (a compound adjective) describes the noun ...
+        ("Northland ratifies Southland's much-delayed border treaty", "not"),
+        ("Northland ratifies the long delayed border treaty with Southland", "not"),
+        # ... while the verb, or the participle after an auxiliary, is the event
+        ("Northland delayed the border treaty with Southland again", "is"),
+        ("Southland says Northland has long delayed the border treaty", "is"),
+    ],
+)
+def test_a_compound_adjective_is_no_event(title: str, how: str) -> None:
+    assert_reads(DELAYED, title, "Officials gave no details.", AT, B, how)
+
+
+RECAP = made_up_watchlist(
+    NORTH_SOUTH, "ceasefire", statement="Northland and Southland stop attacking each other."
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "how"),
+    [
+        # three weeks and more before the report: the story's background ...
+        ("December 22", "not"),
+        # ... a fortnight before it: still news
+        ("January 3", "is"),
+    ],
+)
+def test_a_breach_dated_three_weeks_back_is_a_recap(day: str, how: str) -> None:
+    text = f"On {day}, Northland forces shelled Southland border villages."
+    assert_reads(RECAP, "Border report", text, AT, B, how)

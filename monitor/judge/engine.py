@@ -64,7 +64,7 @@ VENUE_FACTOR = 0.85
 BREACH_GRACE = timedelta(days=1)
 #: A breach sentence whose every date is this much older than the article is a recap (a month:
 #: outlets report a clash within days; one named weeks later is the backstory of other news).
-STALE_BREACH = timedelta(days=30)
+STALE_BREACH = timedelta(days=21)
 #: ... and a met event whose own clause dates it this much older (it was news then).
 STALE_MET = timedelta(days=14)
 
@@ -516,6 +516,21 @@ def _attributive(tokens: Sequence[str], cue: PhraseHit) -> bool:
     if i > 0 and tokens[i].endswith("ly"):
         i -= 1
     return i >= 0 and tokens[i] in _DETERMINERS
+
+
+def _compound_adjective(tokens: Sequence[str], hit: PhraseHit) -> bool:
+    """A signal that opens with a past participle after a compound's head, and no auxiliary
+    before that, describes the noun after it ("Sweden's much-delayed NATO bid", "the
+    long-postponed talks"), a known thing, not an event told ("talks were long delayed" is)."""
+    i = hit.start - 1
+    return (
+        i >= 0
+        and tokens[i] in _PARTICIPLE_HEADS
+        and (i == 0 or tokens[i - 1] not in _AUXILIARY)
+        and hit.start + 1 < len(tokens)
+        and tokens[hit.start + 1].isalpha()  # (the noun, inside the signal or after it)
+        and participle(tokens[hit.start], SHIPPED.forms)
+    )
 
 
 def _plural_noun(tokens: Sequence[str], cue: PhraseHit) -> bool:
@@ -3884,6 +3899,8 @@ class Matcher:
         why = self._negated_or_planned(rule, s, hit, label)
         if why is not None:
             return why
+        if _compound_adjective(s.tokens, hit):
+            return f"describes the noun after it: {s.tokens[hit.start - 1]}-{s.tokens[hit.start]}"
         if self._in_aside(s, hit):
             return "an aside: a relative clause set off by commas"
         if b.cessation_blocks_breach and label is Label.BREACH:
