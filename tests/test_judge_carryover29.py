@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from monitor.config import parse_config
 from monitor.judge.data import SHIPPED
-from monitor.judge.engine import OWN_TOPICS
+from monitor.judge.engine import OWN_TOPICS, Matcher
 from monitor.models import Label
 from tests.helpers import NORTH_SOUTH, assert_reads, made_up_watchlist
 
@@ -131,3 +132,69 @@ RECAP = made_up_watchlist(
 def test_a_breach_dated_three_weeks_back_is_a_recap(day: str, how: str) -> None:
     text = f"On {day}, Northland forces shelled Southland border villages."
     assert_reads(RECAP, "Border report", text, AT, B, how)
+
+
+#: A truce between a state and an armed group the shipped data lists as one (its id is in
+#: ``militant_groups``), and one between two states that the group is no party to.
+GROUP_TRUCE = """
+entities:
+  north: {name: North, aliases: [North, Northland, Northern]}
+  south: {name: South, aliases: [South, Southland, Southern]}
+  ttp: {name: Eastvale Front, aliases: [Eastvale Front, the Front]}
+commitments:
+  - id: it
+    title: The Front's truce with Northland holds
+    statement: The Eastvale Front stops its attacks on Northland.
+    kind: ceasefire
+    said_by: The Front
+    parties: [north, ttp]
+    effective: 2025-11-01
+    ongoing: true
+  - id: states
+    title: Northland and Southland keep their ceasefire
+    statement: Northland and Southland stop attacking each other.
+    kind: ceasefire
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-11-01
+    ongoing: true
+"""
+
+
+@pytest.mark.parametrize(
+    ("which", "how"),
+    [
+        # the group is a party: its attack on Northland's police breaks its truce ...
+        (0, "is"),
+        # ... not the two states' ceasefire, which militants' attacks do not break
+        (1, "not"),
+    ],
+)
+def test_a_truce_with_a_group_is_broken_by_its_attacks(which: int, how: str) -> None:
+    cfg = parse_config(GROUP_TRUCE, env={})
+    verdicts = Matcher(cfg.commitments, cfg.entities).judge(
+        "Six Northland police officers killed in ambush",
+        "Eastvale Front militants opened fire on a police post, killing six.",
+        AT,
+    )
+    assert (verdicts[which].label is B) == (how == "is"), verdicts[which]
+
+
+CALLED_OFF = made_up_watchlist(
+    NORTH_SOUTH, "ceasefire", statement="Northland and Southland stop attacking each other."
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "how"),
+    [
+        # a side ends the ceasefire, calls it off or revokes it ...
+        ("Northland ends ceasefire with Southland", "is"),
+        ("Northland calls off the truce with Southland", "is"),
+        ("Northland revokes its ceasefire with Southland", "is"),
+        # ... not a war that ended with a ceasefire
+        ("The Northland-Southland war ended with a ceasefire", "not"),
+    ],
+)
+def test_a_ceasefire_called_off_is_broken(title: str, how: str) -> None:
+    assert_reads(CALLED_OFF, title, "Officials gave no details.", AT, B, how)

@@ -2686,6 +2686,7 @@ class Matcher:
         if (
             breach
             and b.militant_attack_not_breach
+            and _GROUPS.isdisjoint(c.parties)  # (a truce with a group: its attacks break it)
             and (self._militant_clause(w) or not _GROUPS.isdisjoint(s.entities))
         ):
             if not w.linked and self._acting_parties(s, c) < 2:
