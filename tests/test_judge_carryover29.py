@@ -198,3 +198,25 @@ CALLED_OFF = made_up_watchlist(
 )
 def test_a_ceasefire_called_off_is_broken(title: str, how: str) -> None:
     assert_reads(CALLED_OFF, title, "Officials gave no details.", AT, B, how)
+
+
+ELSEWHERE = made_up_watchlist(
+    NORTH_SOUTH,
+    "ceasefire",
+    statement="Northland and Southland stop attacking each other.",
+    tail="    ongoing: true\n    exclude: [Eastvale]",
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "how"),
+    [
+        # the headline's event is at an excluded place: the body's strikes are that story's ...
+        ("Northland drones strike rebel bases in Eastvale", "not"),
+        # ... while an excluded name that is not where it happens leaves the story ours
+        ("Northland drones strike Southland bases, Eastvale says", "is"),
+    ],
+)
+def test_a_headline_event_at_an_excluded_place_is_elsewhere(title: str, how: str) -> None:
+    text = "The drone strikes on the bases killed five people, Southland officials said."
+    assert_reads(ELSEWHERE, title, text, AT, B, how)

@@ -853,7 +853,14 @@ def _title_elsewhere(rule: _Rule, art: _Article) -> bool:
     if not art.sentences:
         return False
     title = art.sentences[0]
-    return rule.exclude in title.hits and not any(n in title.entities for n in rule.names)
+    if rule.exclude not in title.hits:
+        return False
+    if not any(n in title.entities for n in rule.names):
+        return True
+    # "Iranian missiles strike bases in Pakistan": the headline's event is at an excluded place
+    return any(
+        h.start and title.tokens[h.start - 1] in _VENUE_MARKS for h in title.hits[rule.exclude]
+    )
 
 
 def _excepted(c: Commitment, hit: PhraseHit, hits: Mapping[str, list[PhraseHit]]) -> bool:
