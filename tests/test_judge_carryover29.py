@@ -220,3 +220,22 @@ ELSEWHERE = made_up_watchlist(
 def test_a_headline_event_at_an_excluded_place_is_elsewhere(title: str, how: str) -> None:
     text = "The drone strikes on the bases killed five people, Southland officials said."
     assert_reads(ELSEWHERE, title, text, AT, B, how)
+
+
+TALKS = made_up_watchlist(
+    NORTH_SOUTH, "talks", statement="Northland and Southland hold talks on their border."
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "how"),
+    [
+        # talks that continue are under way ...
+        ("Prisoners freed as Northland-Southland talks continue", "is"),
+        ("Northland and Southland talks continued for a second week", "is"),
+        # ... talks "to continue" are a plan
+        ("Northland and Southland talks to continue next month", "not"),
+    ],
+)
+def test_talks_that_continue_are_held(title: str, how: str) -> None:
+    assert_reads(TALKS, title, "Officials gave no details.", AT, M, how)
