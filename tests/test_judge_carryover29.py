@@ -239,3 +239,17 @@ TALKS = made_up_watchlist(
 )
 def test_talks_that_continue_are_held(title: str, how: str) -> None:
     assert_reads(TALKS, title, "Officials gave no details.", AT, M, how)
+
+
+@pytest.mark.parametrize(
+    ("text", "how"),
+    [
+        # captives "still imprisoned" or "remain behind bars" are not released ...
+        ("Dozens of Southland prisoners are still imprisoned in Northland.", "is"),
+        ("Forty Southland prisoners remain behind bars in Northland.", "is"),
+        # ... and that told of a year before the promise is no breach of it
+        ("In 2019, Southland prisoners were still imprisoned in Northland.", "not"),
+    ],
+)
+def test_captives_still_imprisoned_are_not_released(text: str, how: str) -> None:
+    assert_reads(NO_DOUBT, "Prisoners report", text, AT, B, how)
