@@ -62,8 +62,9 @@ VOCAB_SIGNAL = 0.7
 VENUE_FACTOR = 0.85
 #: Hostilities reported this soon after a ceasefire need an explicit link to it.
 BREACH_GRACE = timedelta(days=1)
-#: A breach sentence whose every date is this much older than the article is a recap (a month:
-#: outlets report a clash within days; one named weeks later is the backstory of other news).
+#: A breach sentence whose every date is this much older than the article is a recap (three
+#: weeks: outlets report a clash within days; one named weeks later is the backstory of other
+#: news).
 STALE_BREACH = timedelta(days=21)
 #: ... and a met event whose own clause dates it this much older (it was news then).
 STALE_MET = timedelta(days=14)
@@ -520,7 +521,7 @@ def _attributive(tokens: Sequence[str], cue: PhraseHit) -> bool:
 
 def _compound_adjective(tokens: Sequence[str], hit: PhraseHit) -> bool:
     """A signal that opens with a past participle after a compound's head, and no auxiliary
-    before that, describes the noun after it ("Sweden's much-delayed NATO bid", "the
+    before that, describes the noun after it ("Southland's much-delayed treaty", "the
     long-postponed talks"), a known thing, not an event told ("talks were long delayed" is)."""
     i = hit.start - 1
     return (
@@ -857,7 +858,7 @@ def _title_elsewhere(rule: _Rule, art: _Article) -> bool:
         return False
     if not any(n in title.entities for n in rule.names):
         return True
-    # "Iranian missiles strike bases in Pakistan": the headline's event is at an excluded place
+    # "Northern missiles strike bases in Eastvale": the headline's event is at an excluded place
     return any(
         h.start and title.tokens[h.start - 1] in _VENUE_MARKS for h in title.hits[rule.exclude]
     )
@@ -1230,12 +1231,10 @@ class Matcher:
         vocabularies = {v.name: v for v in map(_vocabulary, commitments)}
         pairs: list[_PairSpec] = []
         for kd in vocabularies.values():
-            others = dict.fromkeys(
-                p for c in commitments if _vocabulary(c).name == kd.name for p in c.parties[1:]
-            )
-            ids = [c.id for c in commitments if _vocabulary(c).name == kd.name]
+            mine = [c for c in commitments if _vocabulary(c).name == kd.name]
+            others = dict.fromkeys(p for c in mine for p in c.parties[1:])
             entries.extend(_kind_entries(kd))
-            pairs.extend(_kind_pairs(kd, entries, tuple(others), ids))
+            pairs.extend(_kind_pairs(kd, entries, tuple(others), [c.id for c in mine]))
         forms: dict[str, list[str]] = {}
         for c in commitments:
             entries.extend(_own_entries(c, forms))
