@@ -143,6 +143,13 @@ CASES = [
     ("ceasefire", "Northland ends ceasefire with Southland", NO_DETAILS, B, "is"),
     ("ceasefire", "Northland calls off the truce with Southland", NO_DETAILS, B, "is"),
     ("ceasefire", "Northland revokes its ceasefire with Southland", NO_DETAILS, B, "is"),
+    (
+        "ceasefire",
+        "Northland suspends the truce with Southland after an ambush",
+        NO_DETAILS,
+        B,
+        "is",
+    ),
     # ... not a war that ended with a ceasefire.
     ("ceasefire", "The Northland-Southland war ended with a ceasefire", NO_DETAILS, B, "not"),
     # A headline event at an excluded place: the body's strikes are that story's ...
