@@ -152,6 +152,7 @@ class FeedConfig(_Model):
 class EntityConfig(_Model):
     name: Text | None = None
     aliases: list[Phrase] = Field(default_factory=list)
+    armed_group: bool | None = None
 
 
 class Window(_Model):
@@ -770,7 +771,8 @@ def _entities(file: WatchlistFile) -> dict[str, Entity]:
     for name, ent in file.entities.items():
         base = out.get(name)
         aliases = tuple(dict.fromkeys((*(base.aliases if base else ()), *ent.aliases)))
-        out[name] = Entity(name, ent.name or (base.name if base else name), aliases)
+        group = ent.armed_group if ent.armed_group is not None else bool(base and base.armed_group)
+        out[name] = Entity(name, ent.name or (base.name if base else name), aliases, group)
     return out
 
 

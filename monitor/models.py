@@ -62,6 +62,9 @@ class Entity:
     id: str
     name: str
     aliases: tuple[str, ...] = ()
+    #: An armed group (not a state): its clashes with troops are no clash between two states,
+    #: and a truce it is bound by is broken by its attacks.
+    armed_group: bool = False
 
 
 class Renewal(NamedTuple):

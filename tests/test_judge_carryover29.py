@@ -176,20 +176,20 @@ def test_the_release_kind_uses_the_own_topics_cue() -> None:
     assert any(OWN_TOPICS in (*p.first, *p.second) for p in pairs if p.label == "met")
 
 
-#: A truce between a state and an armed group the shipped data lists as one (its id is in
-#: ``militant_groups``), and one between two states that the group is no party to.
+#: A truce between a state and an armed group the watchlist marks as one (``armed_group``),
+#: and one between two states that the group is no party to.
 GROUP_TRUCE = """
 entities:
   north: {name: North, aliases: [North, Northland, Northern]}
   south: {name: South, aliases: [South, Southland, Southern]}
-  ttp: {name: Eastvale Front, aliases: [Eastvale Front, the Front]}
+  front: {name: Eastvale Front, aliases: [Eastvale Front, the Front], armed_group: true}
 commitments:
   - id: it
     title: The Front's truce with Northland holds
     statement: The Eastvale Front stops its attacks on Northland.
     kind: ceasefire
     said_by: The Front
-    parties: [north, ttp]
+    parties: [north, front]
     effective: 2025-11-01
     ongoing: true
   - id: states
@@ -204,16 +204,19 @@ commitments:
 
 
 @pytest.mark.parametrize(
-    ("which", "how"),
+    ("flag", "which", "how"),
     [
         # the group is a party: its attack on Northland's police breaks its truce ...
-        (0, "is"),
+        ("true", 0, "is"),
         # ... not the two states' ceasefire, which militants' attacks do not break
-        (1, "not"),
+        ("true", 1, "not"),
+        # ... and unmarked, the Front's militants are others, not a party acting
+        ("false", 0, "not"),
     ],
 )
-def test_a_truce_with_a_group_is_broken_by_its_attacks(which: int, how: str) -> None:
-    cfg = parse_config(GROUP_TRUCE, env={})
+def test_a_truce_with_a_group_is_broken_by_its_attacks(flag: str, which: int, how: str) -> None:
+    watchlist = GROUP_TRUCE.replace("armed_group: true", f"armed_group: {flag}")
+    cfg = parse_config(watchlist, env={})
     verdicts = Matcher(cfg.commitments, cfg.entities).judge(
         "Six Northland police officers killed in ambush",
         "Eastvale Front militants opened fire on a police post, killing six.",

@@ -1286,6 +1286,9 @@ class Matcher:
         }
         self._exclude_keys = frozenset(f"C:{c.id}:X" for c in commitments if c.exclude)
         self._own = _own_names_of(entities, named)
+        #: The armed groups: the entity data's ``militant_groups`` and the watchlist's entities
+        #: marked ``armed_group``.
+        self._groups = _GROUPS | {e.id for e in entities.values() if e.armed_group}
 
     def _lookups(self) -> None:
         """What the hot paths look up, computed once from the index, rules and pairs."""
@@ -2692,8 +2695,8 @@ class Matcher:
         if (
             breach
             and b.militant_attack_not_breach
-            and _GROUPS.isdisjoint(c.parties)  # (a truce with a group: its attacks break it)
-            and (self._militant_clause(w) or not _GROUPS.isdisjoint(s.entities))
+            and self._groups.isdisjoint(c.parties)  # (a truce with a group: its attacks break it)
+            and (self._militant_clause(w) or not self._groups.isdisjoint(s.entities))
         ):
             if not w.linked and self._acting_parties(s, c) < 2:
                 w.blocks.append("militant attack, not a clash between the parties")
@@ -2883,14 +2886,13 @@ class Matcher:
                 return None  # ``named``: "between Northern troops and Eastern forces" only
         return " ".join(s.tokens[w.live[0].end : w.live[0].end + 4])
 
-    @staticmethod
-    def _militant_foe(w: _Weighing) -> bool:
+    def _militant_foe(self, w: _Weighing) -> bool:
         """ "The role Eastern forces play in fighting terrorist organizations", "clashes with
         militants": the militants are what every hostilities word is aimed at, named right
         after it, before any of the commitment's parties."""
         s, known = w.s, w.rule.commitment.parties
         mil = [m.start for m in s.hits.get(_G["mil"], ())]
-        mil += [m.start for e in _GROUPS.intersection(s.entities) for m in s.entities[e]]
+        mil += [m.start for e in self._groups.intersection(s.entities) for m in s.entities[e]]
         for hit in w.live:
             end = hit.end
             while end < len(s.tokens) and end - hit.end < FOE_WINDOW:
