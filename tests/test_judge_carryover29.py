@@ -223,3 +223,42 @@ def test_a_truce_with_a_group_is_broken_by_its_attacks(flag: str, which: int, ho
         AT,
     )
     assert (verdicts[which].label is B) == (how == "is"), verdicts[which]
+
+
+#: A ceasefire whose user signal reads "would continue", beside a kind of the user's whose
+#: subject-first pair has a bare cue "continue" (a plan after "to", "will" ...).
+BARE_ELSEWHERE = made_up_watchlist(
+    NORTH_SOUTH,
+    "ceasefire",
+    statement=STOP,
+    signals='{met: ["continue the ceasefire"]}',
+    more="""  - id: count
+    title: The vote count goes on
+    statement: Northland counts the votes.
+    kind: tally
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-11-01
+    ongoing: true
+
+kinds:
+  tally:
+    like: other
+    pairs:
+      - {label: met, name: count goes on, first: [count], second: [continues], bare: [continue],
+         window: 3, subject_first: true}
+""",
+)
+
+
+def test_a_bare_cue_is_its_own_pairs_only() -> None:
+    """Another kind's bare "continue" does not make the ceasefire's affirmed "would continue"
+    a plan: a bare cue belongs to its pair, not to every predicate spelt the same."""
+    assert_reads(
+        BARE_ELSEWHERE,
+        "Northland and Southland leaders meet",
+        "He said the ceasefire between Northland and Southland would continue.",
+        AT,
+        M,
+        "is",
+    )

@@ -935,14 +935,14 @@ def _kind_pairs(
 
 
 def _bare_cues(kinds: Iterable[KindData]) -> dict[str, frozenset[str]]:
-    """Each pair's name -> the first words of its ``bare`` cues (after "to": a plan); for a
-    ``subject_first`` pair, whose verb is its predicate, each cue -> its first word."""
+    """Each pair's name -> the first words of its ``bare`` cues (after "to": a plan; for a
+    ``subject_first`` pair, the verb of its predicate)."""
     out: dict[str, set[str]] = {}
     for kd in kinds:
         for pair in kd.pairs:
             for b in pair.bare:
                 if words := phrase_words(b):
-                    out.setdefault(b if pair.subject_first else pair.name, set()).add(words[0][0])
+                    out.setdefault(pair.name, set()).add(words[0][0])
     return {name: frozenset(words) for name, words in out.items()}
 
 
@@ -3710,17 +3710,18 @@ class Matcher:
         why = self._governs(rule, s, hit, label)
         pred = s.predicates.get(hit)
         if why is None and pred is not None:
-            why = self._governs(rule, s, pred, label)
+            why = self._governs(rule, s, pred, label, hit.phrase)
         return why
 
     def _negated_or_planned(
-        self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label
+        self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label, pair: str | None = None
     ) -> str | None:
         """Negation before or just after the signal; a plan ("to be exchanged", "are
         expected", an infinitive of a past-tense signal, unless a decision carries a breach:
-        "the Front's decision to suspend the handover")."""
+        "the Front's decision to suspend the handover").  ``pair``: the two-cue signal whose
+        predicate ``hit`` is."""
         before = s.tokens[hit.start - 1 : hit.start]
-        if s.tokens[hit.start] in self._kind_bare.get(hit.phrase, ()):
+        if s.tokens[hit.start] in self._kind_bare.get(pair or hit.phrase, ()):
             # (a kind's bare verb: a plan is no event, so its negation is no breach either)
             plan = self._bare_plan(s, hit.start)
             if plan is not None:
@@ -3902,10 +3903,12 @@ class Matcher:
                 return i < len(before) - 1  # (a word between: "first to" alone is no subject)
         return False
 
-    def _governs(self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label) -> str | None:
+    def _governs(
+        self, rule: _Rule, s: _Sentence, hit: PhraseHit, label: Label, pair: str | None = None
+    ) -> str | None:
         b = rule.b
         refusal = b.met_is_refusal and label is Label.MET
-        why = self._negated_or_planned(rule, s, hit, label)
+        why = self._negated_or_planned(rule, s, hit, label, pair)
         if why is not None:
             return why
         if _compound_adjective(s.tokens, hit):
