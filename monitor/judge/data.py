@@ -3,7 +3,8 @@
 Nothing about a conflict or a kind of commitment lives in Python.  The package ships
 
 - ``data/language/<lang>.yaml``: named cue lists (negation, denial, hedges, time, clauses ...);
-- ``data/entities/*.yaml``: ``entities`` (id, name, aliases) and named place/group lists;
+- ``data/entities/*.yaml``: ``entities`` (id, name, aliases, ``armed_group``) and named
+  place/group lists;
 - ``data/kinds/<kind>.yaml``: per kind ``topics``, ``breach``, ``met``, ``weak`` phrases and
   two-cue ``pairs``, and named lists of its own.
 
@@ -291,7 +292,10 @@ def _add_entities(k: Knowledge, doc: Mapping[str, Any], where: str) -> None:
         aliases = _phrases(raw.get("aliases"), k.lists, f"{where}: entities[{i}].aliases")
         old = k.entities.get(eid)
         name = str(raw.get("name") or (old.name if old else eid))
-        k.entities[eid] = Entity(eid, name, (old.aliases if old else ()) + aliases)
+        group = raw.get("armed_group", old.armed_group if old else False)
+        if not isinstance(group, bool):
+            raise KindDataError(f"{where}: entities[{i}].armed_group must be true or false")
+        k.entities[eid] = Entity(eid, name, (old.aliases if old else ()) + aliases, group)
 
 
 def _base(k: Knowledge, name: str, doc: Mapping[str, Any], where: str) -> KindData:

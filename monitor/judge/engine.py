@@ -182,7 +182,6 @@ _LINK_LINE = re.compile(
     r"\W*(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in _L("link_lines")) + r")\b",
     re.IGNORECASE,
 )
-_GROUPS = frozenset(_L("militant_groups"))
 #: "NORTHPORT:", "EASTVALE, Dec 3 -", "GENEVA (Agency) -": where the story was filed.
 _DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?::|,| \(| -)")
 _BEFORE = "about events before"
@@ -1286,9 +1285,10 @@ class Matcher:
         }
         self._exclude_keys = frozenset(f"C:{c.id}:X" for c in commitments if c.exclude)
         self._own = _own_names_of(entities, named)
-        #: The armed groups: the entity data's ``militant_groups`` and the watchlist's entities
-        #: marked ``armed_group``.
-        self._groups = _GROUPS | {e.id for e in entities.values() if e.armed_group}
+        #: The armed groups: entities marked ``armed_group`` (the watchlist's say over the data's).
+        self._groups = frozenset(
+            e.id for e in {**SHIPPED.entities, **entities}.values() if e.armed_group
+        )
 
     def _lookups(self) -> None:
         """What the hot paths look up, computed once from the index, rules and pairs."""
