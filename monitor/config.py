@@ -771,7 +771,9 @@ def _entities(file: WatchlistFile) -> dict[str, Entity]:
     for name, ent in file.entities.items():
         base = out.get(name)
         aliases = tuple(dict.fromkeys((*(base.aliases if base else ()), *ent.aliases)))
-        group = ent.armed_group if ent.armed_group is not None else bool(base and base.armed_group)
+        group = (
+            ent.armed_group if ent.armed_group is not None else (base.armed_group if base else None)
+        )
         out[name] = Entity(name, ent.name or (base.name if base else name), aliases, group)
     return out
 

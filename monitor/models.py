@@ -63,8 +63,9 @@ class Entity:
     name: str
     aliases: tuple[str, ...] = ()
     #: An armed group (not a state): its clashes with troops are no clash between two states,
-    #: and a truce it is bound by is broken by its attacks.
-    armed_group: bool = False
+    #: and a truce it is bound by is broken by its attacks.  None: unsaid (``monitor
+    #: check`` asks about a party outlets call "rebels" or "militants").
+    armed_group: bool | None = None
 
 
 class Renewal(NamedTuple):

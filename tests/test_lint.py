@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from monitor.cli import main
@@ -87,3 +88,47 @@ commitments:
     # once the name is one of the watchlist's own parties', it is theirs: no warning
     ours = parse_config(doc.replace("Westport forces]", f"Westport forces, {other}]"), env={})
     assert dead_configuration(ours.commitments, ours.entities) == []
+
+
+#: A truce with a party outlets call "rebels"; ``{flag}`` is the watchlist's say, or nothing.
+UNMARKED_GROUP = """
+entities:
+  north: {{name: Northland, aliases: [Northland]}}
+  front: {{name: Eastvale Front, aliases: [Eastvale Front, Eastvale rebels]{flag}}}
+commitments:
+  - id: truce
+    title: The Front's truce with Northland holds
+    statement: The Eastvale Front stops its attacks on Northland.
+    kind: {kind}
+    said_by: The Front
+    parties: [north, front]
+    effective: 2025-11-01
+"""
+
+
+@pytest.mark.parametrize(
+    ("kind", "flag", "asks"),
+    [
+        ("ceasefire", "", True),
+        # said either way: nothing to ask
+        ("ceasefire", ", armed_group: true", False),
+        ("ceasefire", ", armed_group: false", False),
+        # a kind where others' attacks are no question
+        ("talks", "", False),
+    ],
+)
+def test_a_truce_party_named_like_an_armed_group_is_asked_about(
+    kind: str, flag: str, asks: bool
+) -> None:
+    cfg = parse_config(UNMARKED_GROUP.format(kind=kind, flag=flag), env={})
+    warnings = dead_configuration(cfg.commitments, cfg.entities)
+    asked = [w for w in warnings if "named like an armed group" in w]
+    assert asked == (
+        [
+            "truce: party 'front' is named like an armed group ('Eastvale rebels') but not marked: "
+            "with `armed_group: true` its attacks break the truce it is bound by; "
+            "`armed_group: false` says it is none"
+        ]
+        if asks
+        else []
+    ), warnings

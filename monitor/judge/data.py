@@ -292,8 +292,8 @@ def _add_entities(k: Knowledge, doc: Mapping[str, Any], where: str) -> None:
         aliases = _phrases(raw.get("aliases"), k.lists, f"{where}: entities[{i}].aliases")
         old = k.entities.get(eid)
         name = str(raw.get("name") or (old.name if old else eid))
-        group = raw.get("armed_group", old.armed_group if old else False)
-        if not isinstance(group, bool):
+        group = raw.get("armed_group", old.armed_group if old else None)
+        if group is not None and not isinstance(group, bool):
             raise KindDataError(f"{where}: entities[{i}].armed_group must be true or false")
         k.entities[eid] = Entity(eid, name, (old.aliases if old else ()) + aliases, group)
 

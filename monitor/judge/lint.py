@@ -140,6 +140,35 @@ def _other_conflict_warnings(
                     yield c.id, f"{which} {p!r} names {found[0]!r}, {_OTHER_CONFLICT}"
 
 
+def _group_warnings(
+    commitments: Sequence[Commitment], entities: Mapping[str, Entity]
+) -> Iterable[tuple[str, str]]:
+    """A truce's party named like an armed group ("ELN rebels": ``armed_group_names``) that
+    the watchlist does not say is one or is not: its attacks on the other side would be read
+    as others', unless the sentence names both parties."""
+    index = PhraseIndex((p, "g") for p in SHIPPED.cue("armed_group_names"))
+    asked: set[str] = set()
+    for c in commitments:
+        kind = c.vocabulary or SHIPPED.kinds.get(c.kind)
+        if kind is None or not kind.behaviour.militant_attack_not_breach:
+            continue
+        for eid in c.parties:
+            ent = entities.get(eid) or SHIPPED.entities.get(eid)
+            if ent is None or ent.armed_group is not None or eid in asked:
+                continue
+            named = next((a for a in ent.aliases if index.find(tokenize(a))), None)
+            if named is not None:
+                asked.add(eid)
+                yield (
+                    c.id,
+                    (
+                        f"party {eid!r} is named like an armed group ({named!r}) but not marked: "
+                        "with `armed_group: true` its attacks break the truce it is bound by; "
+                        "`armed_group: false` says it is none"
+                    ),
+                )
+
+
 def dead_configuration(
     commitments: Sequence[Commitment], entities: Mapping[str, Entity]
 ) -> list[str]:
@@ -152,4 +181,10 @@ def dead_configuration(
             *_scope_warnings(c, entities),
             *_own_name_warnings(c, entities),
         )
-    ] + [f"{cid}: {w}" for cid, w in _other_conflict_warnings(commitments, entities)]
+    ] + [
+        f"{cid}: {w}"
+        for cid, w in (
+            *_other_conflict_warnings(commitments, entities),
+            *_group_warnings(commitments, entities),
+        )
+    ]
