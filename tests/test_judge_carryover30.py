@@ -9,9 +9,134 @@ import pytest
 from monitor.config import parse_config
 from monitor.judge.engine import Matcher
 from monitor.models import Label
+from tests.helpers import NORTH_SOUTH, assert_reads, made_up_watchlist
 
 #: The commitments below took effect on 2025-11-01; this report came two months later.
 AT = datetime(2026, 1, 15, 9, tzinfo=UTC)
+
+B, M = Label.BREACH, Label.MET
+NO_DETAILS = "Officials gave no details."
+BORDER = "Border report"
+TREATY = "Treaty report"
+
+WATCHLISTS = {
+    "ceasefire": made_up_watchlist(
+        NORTH_SOUTH, "ceasefire", statement="Northland and Southland stop attacking each other."
+    ),
+    "treaty": made_up_watchlist(
+        NORTH_SOUTH,
+        "other",
+        statement="Northland ratifies the border treaty with Southland.",
+        signals='{breach: ["delayed the border treaty"], met: ["ratified the border treaty"]}',
+    ),
+    # a user's topics name both the truce and what it stops
+    "truce": made_up_watchlist(
+        NORTH_SOUTH,
+        "other",
+        statement="Southland keeps its truce with Northland.",
+        signals='{breach: ["ended its truce", "broke its truce"]}',
+        tail='    topics: [truce, violence, "peace pledge"]\n    ongoing: true',
+    ),
+}
+
+#: (watchlist, headline, text, the label it must get, or "not" it). Each mechanism comes with
+#: the case that must still count (or still not), so that a guard cannot pass by silencing all.
+CASES = [
+    # A user's phrase is read with the commitment's other topics ...
+    ("truce", "Southland broke its peace pledge to Northland", NO_DETAILS, B, "is"),
+    ("truce", "Southland ended its truce with Northland", NO_DETAILS, B, "is"),
+    # ... but not after a verb whose object decides its sense: ending violence keeps a truce.
+    ("truce", "Southland ended its violence against Northland", NO_DETAILS, B, "not"),
+    # A ceasefire "respected" holds ...
+    ("ceasefire", "Northland-Southland ceasefire respected in general, minister says", "", M, "is"),
+    # ... one that "will be respected" is a promise.
+    ("ceasefire", "Northland-Southland ceasefire will be respected, minister says", "", M, "not"),
+    # Ground taken: "captures", "closes in on" a town or a stronghold.
+    ("ceasefire", "Northland army captures Southland border town", NO_DETAILS, B, "is"),
+    ("ceasefire", "Northland army closes in on Southland stronghold", NO_DETAILS, B, "is"),
+    # What is done "preventing" fighting is no fighting ...
+    (
+        "ceasefire",
+        BORDER,
+        "Northland and Southland patrol the border jointly, preventing renewed fighting.",
+        B,
+        "not",
+    ),
+    # ... while fighting resumed is.
+    (
+        "ceasefire",
+        BORDER,
+        "Northland and Southland troops resumed fighting near the border.",
+        B,
+        "is",
+    ),
+    # Not believing the news denies it ...
+    (
+        "treaty",
+        TREATY,
+        "A trader said he stayed home because he did not believe the news that Northland had "
+        "ratified the border treaty with Southland.",
+        M,
+        "not",
+    ),
+    # ... a later clause of its own is news again.
+    (
+        "treaty",
+        TREATY,
+        "A trader said he stayed home because he did not believe the news, but Northland had "
+        "ratified the border treaty with Southland.",
+        M,
+        "is",
+    ),
+    # A bare verb joined by "and" to an infinitive is an infinitive too ...
+    (
+        "treaty",
+        TREATY,
+        "It is the task of Northland's parliament to debate the text and ratify the border "
+        "treaty with Southland.",
+        M,
+        "not",
+    ),
+    # ... unless a past act carries it out, or the verb is in the past.
+    (
+        "treaty",
+        TREATY,
+        "Northland's parliament voted to debate the text and ratify the border treaty with "
+        "Southland.",
+        M,
+        "is",
+    ),
+    (
+        "treaty",
+        TREATY,
+        "Northland's parliament met to debate the text and ratified the border treaty with "
+        "Southland.",
+        M,
+        "is",
+    ),
+    # Standing "against" doing it is not doing it.
+    (
+        "treaty",
+        TREATY,
+        "Northland lawmakers stood firmly against ratifying the border treaty with Southland.",
+        M,
+        "not",
+    ),
+    (
+        "treaty",
+        TREATY,
+        "Northland lawmakers began ratifying the border treaty with Southland.",
+        M,
+        "is",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}: {c[1]}: {c[3]} {c[4]}" for c in CASES])
+def test_reading_carries_over(case: tuple[str, str, str, Label, str]) -> None:
+    name, title, text, label, how = case
+    assert_reads(WATCHLISTS[name], title, text, AT, label, how)
+
 
 #: A truce between a state and the group the shipped entity data marks as armed (``ttp``);
 #: ``{flag}`` is the watchlist's own say, or nothing.

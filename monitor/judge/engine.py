@@ -174,6 +174,8 @@ _TOPIC_PREPOSITIONS = frozenset(_L("topic_prepositions"))
 _HELD_UP = tuple(_L("held_up"))
 _HALT_WORDS = frozenset(w for w in _L("halt_words") if not w.endswith("*"))
 _HALT_STEMS = tuple(w[:-1] for w in _L("halt_words") if w.endswith("*"))
+_POLAR = frozenset(w for w in _L("polar_verbs") if not w.endswith("*"))
+_POLAR_STEMS = tuple(w[:-1] for w in _L("polar_verbs") if w.endswith("*"))
 _EXAMPLES = frozenset(_L("examples"))
 _DRILLS = frozenset(_L("drills"))
 #: The month (not the verb): "in May", "early May", "May 12".
@@ -790,7 +792,9 @@ def _with_other_topics(topics: Sequence[str], phrases: Sequence[str]) -> tuple[s
     """``phrases`` and, for each that is a verb, a determiner and one of ``topics`` ("extended
     the state of emergency"), the verb with each other topic ("extended emergency rule",
     "extended the emergency decree"): a user's topics name one thing in several ways.  (Not
-    after a preposition: "went to the polls" is an idiom, not a verb and its object.)"""
+    after a preposition: "went to the polls" is an idiom, not a verb and its object; nor a
+    verb whose object decides what it means, ``polar_verbs``: ending a truce breaks it,
+    ending the violence keeps it.)"""
     named = {tuple(tokenize(t)): t for t in topics if not t.endswith("*") and t.strip()}
     out = list(phrases)
     for p in phrases:
@@ -798,7 +802,11 @@ def _with_other_topics(topics: Sequence[str], phrases: Sequence[str]) -> tuple[s
         for n in range(2, len(words)):
             if tuple(words[n:]) in named:
                 head = words[: n - 1]
-                if words[n - 1] in _OBJECT_DETERMINERS and head[-1] not in _OBJECT_NOT:
+                if (
+                    words[n - 1] in _OBJECT_DETERMINERS
+                    and head[-1] not in _OBJECT_NOT
+                    and not any(w in _POLAR or w.startswith(_POLAR_STEMS) for w in head)
+                ):
                     lead = " ".join(head)
                     out.extend(f"{lead} {t}" for key, t in named.items() if key != tuple(words[n:]))
                 break
@@ -3746,18 +3754,19 @@ class Matcher:
             first.endswith("ed") or participle(first, SHIPPED.forms)
         ):
             return "not a fact: 'to be'"  # "detainees to be exchanged", "talks to be held"
+        to = hit.start - 1 if before[:1] == ["to"] else self._coordinated_to(s, hit.start)
         if (
             before
             and s.tokens[hit.start] in self._bare
-            and (before[0] == "to" or before[0] in _DETERMINERS)
+            and (to is not None or before[0] in _DETERMINERS)
             and self._users(rule, hit)
             and phrase_words(hit.phrase) not in self._written_bare
         ):
-            if before[0] != "to":  # "faces a lower tariff rate", not "the close of"
+            if to is None:  # "faces a lower tariff rate", not "the close of"
                 if s.tokens[hit.start + 1 : hit.start + 2] != ["of"]:
                     return f"describes its noun: {before[0]} {s.tokens[hit.start]!r}"
-            elif not self._carried_by_past_act(s, hit.start - 1) and not (
-                label is Label.BREACH and self._decided(s, hit.start - 1)
+            elif not self._carried_by_past_act(s, to) and not (
+                label is Label.BREACH and self._decided(s, to)
             ):
                 return "not a fact: an infinitive"  # "for Northland to lift its measures"
         if before and before[0] in _GERUND_TOPIC and self._gerund_of_users(rule, s, hit):
@@ -3883,6 +3892,23 @@ class Matcher:
         return not _DECIDED.isdisjoint(before) and PUNCTUATION.isdisjoint(
             before[max(i for i, t in enumerate(before) if t in _DECIDED) :]
         )
+
+    @staticmethod
+    def _coordinated_to(s: _Sentence, start: int) -> int | None:
+        """The "to" of an infinitive that the bare verb at ``start`` is joined to by "and" or
+        "or", up to five words back ("asked the cadres to surrender and join the
+        mainstream"), with no punctuation between; None if there is none."""
+        if s.tokens[start - 1 : start] not in (["and"], ["or"]):
+            return None
+        for j in range(start - 2, max(-1, start - 8), -1):
+            t = s.tokens[j]
+            if t in PUNCTUATION or t in ("and", "or"):
+                return None
+            if t == "to":
+                verb = s.tokens[j + 1]
+                ok = j + 1 < start - 1 and verb.isalpha() and verb not in _DETERMINERS
+                return j if ok else None
+        return None
 
     @staticmethod
     def _carried_by_past_act(s: _Sentence, to: int) -> bool:
