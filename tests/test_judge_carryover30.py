@@ -114,6 +114,35 @@ CASES = [
         M,
         "is",
     ),
+    # A deal "struck" is made, not a blow ...
+    (
+        "ceasefire",
+        BORDER,
+        "Northland forces pulled back in accordance with the deal struck between Northland and "
+        "Southland.",
+        B,
+        "not",
+    ),
+    ("ceasefire", BORDER, "Northland struck a deal with Southland on Monday.", B, "not"),
+    # ... drones that struck posts are.
+    ("ceasefire", BORDER, "Northland drones struck Southland border posts on Monday.", B, "is"),
+    # A war told by its length is history ...
+    (
+        "ceasefire",
+        BORDER,
+        "Northland blames Southland for the deaths of 800 people in a four-decade campaign of "
+        "bombings.",
+        B,
+        "not",
+    ),
+    # ... bombings told as news are not.
+    (
+        "ceasefire",
+        BORDER,
+        "Northland blames Southland for the deaths of 8 people in bombings on Monday.",
+        B,
+        "is",
+    ),
     # Standing "against" doing it is not doing it.
     (
         "treaty",
