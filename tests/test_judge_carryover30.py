@@ -37,6 +37,35 @@ WATCHLISTS = {
         signals='{breach: ["ended its truce", "broke its truce"]}',
         tail='    topics: [truce, violence, "peace pledge"]\n    ongoing: true',
     ),
+    # two truces between the same sides, and the sparing of civilians, of the same family
+    "siblings": made_up_watchlist(
+        NORTH_SOUTH,
+        "ceasefire",
+        statement="Northland and Southland stop attacking each other.",
+        tail="    topics: [ceasefire]\n    ongoing: true",
+        more="""  - id: civilians
+    title: Civilians are spared
+    statement: Northland and Southland spare civilians.
+    kind: protection
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-11-01
+    topics: [civilians, indigenous]
+    ongoing: true
+  - id: earlier
+    title: The earlier truce holds
+    statement: Northland and Southland stop attacking each other.
+    kind: ceasefire
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-11-01
+    topics: [ceasefire]
+    ongoing: true
+""",
+    ).replace(
+        "commitments:",
+        "kinds:\n  protection:\n    extends: ceasefire\n    topics: [civilians]\ncommitments:",
+    ),
 }
 
 #: (watchlist, headline, text, the label it must get, or "not" it). Each mechanism comes with
@@ -140,6 +169,40 @@ CASES = [
         "ceasefire",
         BORDER,
         "Northland blames Southland for the deaths of 8 people in bombings on Monday.",
+        B,
+        "is",
+    ),
+    # Another commitment's topic after "after" names the cause, not what the signal is about ...
+    (
+        "siblings",
+        "Northland suspends ceasefire with Southland after killing of indigenous minors",
+        NO_DETAILS,
+        B,
+        "is",
+    ),
+    # ... elsewhere it is that commitment's.
+    (
+        "siblings",
+        "Northland suspends ceasefire with Southland over killing of indigenous minors",
+        NO_DETAILS,
+        B,
+        "not",
+    ),
+    # Hostilities named where what goes on began ("since clashes erupted") are background ...
+    (
+        "ceasefire",
+        BORDER,
+        "This is the first visit by the Northland leader to Southland since border clashes "
+        "between the two neighbours erupted.",
+        B,
+        "not",
+    ),
+    # ... unless the sentence dates them after the commitment began.
+    (
+        "ceasefire",
+        BORDER,
+        "This is the first visit by the Northland leader to Southland since border clashes "
+        "between the two neighbours erupted on January 10.",
         B,
         "is",
     ),

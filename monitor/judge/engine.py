@@ -2321,10 +2321,13 @@ class Matcher:
         # (its own topic words that a sibling lists too, a truce word in both, name neither)
         if any(siblings.isdisjoint(h.keys) for h in s.hits.get(rule.topic, ())):
             return None
+        # (after the signal and a backstory word, a topic names the cause: "suspends the
+        # ceasefire after the killing of civilians")
+        cause = next((j for j in range(w.first, len(s.tokens)) if s.tokens[j] in _BACKSTORY), None)
         seen: set[int] = set()  # (a topic many siblings list is one hit for all)
         for key in present:
             for h in s.hits[key]:
-                if id(h) in seen:
+                if id(h) in seen or (cause is not None and h.start > cause):
                     continue
                 seen.add(id(h))
                 if rule.kind_topic not in h.keys and rule.topic not in h.keys:
@@ -3213,6 +3216,14 @@ class Matcher:
             w.notes.append("background: after a span of it ('after weeks of ...')")
         elif (
             breach
+            and w.live
+            and all(self._since_onset(s, h) for h in w.live)
+            and not self._dated_after(w.rule.commitment, s, w.art.published_at)
+        ):
+            w.factor *= BACKGROUND_FACTOR
+            w.notes.append("background: where what goes on began ('since the clashes erupted')")
+        elif (
+            breach
             and b.after_is_background
             and w.live
             and all(self._conceded_known(s, h) for h in w.live)
@@ -3245,6 +3256,22 @@ class Matcher:
             between = s.tokens[cue.end : hit.start]
             if len(between) <= NOUN_PHRASE_WINDOW and any(t in _KNOWN for t in between):
                 return all(t.isalpha() or t == "-" for t in between)
+        return False
+
+    @staticmethod
+    def _since_onset(s: _Sentence, hit: PhraseHit) -> bool:
+        """ "The first visit since border clashes between the two erupted": "since" up to three
+        words before the signal and an onset verb (``onset``) up to six after it, with no
+        punctuation between: the start of what goes on, not an event now."""
+        tokens = s.tokens
+        before = tokens[max(0, hit.start - 3) : hit.start]
+        if "since" not in before or not PUNCTUATION.isdisjoint(before[before.index("since") :]):
+            return False
+        for t in tokens[hit.end : hit.end + 6]:
+            if t in PUNCTUATION:
+                return False
+            if t in _ONSET:
+                return True
         return False
 
     @staticmethod
