@@ -206,6 +206,24 @@ CASES = [
         B,
         "is",
     ),
+    # Agreements that "would allow" an extension are a hope ...
+    (
+        "ceasefire",
+        BORDER,
+        "The talks will prioritize agreements that would allow an extension of the ceasefire "
+        "between Northland and Southland.",
+        M,
+        "not",
+    ),
+    # ... an agreement under which they "will continue" it is the truce reaffirmed.
+    (
+        "ceasefire",
+        BORDER,
+        "Elders welcomed the agreement under which Northland and Southland will continue the "
+        "ceasefire.",
+        M,
+        "is",
+    ),
     # Standing "against" doing it is not doing it.
     (
         "treaty",

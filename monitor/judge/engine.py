@@ -197,7 +197,8 @@ _NONCOMMITTAL = frozenset(_L("noncommittal"))
 #: Verbs whose object is told or asked, not the one acting ("tells the US it needs ...").
 _ADDRESSING = frozenset(_L("addressing_verbs"))
 #: Words before a modal that make a ceasefire's future a reported reaffirmation ("we agreed
-#: that the ceasefire will continue").
+#: that the ceasefire will continue"; the noun with "will" only: "the agreement under which
+#: they will continue the ceasefire", not "agreements that would allow an extension").
 _AFFIRM = (
     "agree",
     "said",
@@ -3999,7 +4000,12 @@ class Matcher:
             if (
                 modal is not None
                 and not (
-                    label is Label.MET and any(t.startswith(stems) for t in s.tokens[: modal.start])
+                    label is Label.MET
+                    and any(
+                        t.startswith(stems)
+                        and not (t.startswith("agreement") and modal.phrase != "will")
+                        for t in s.tokens[: modal.start]
+                    )
                 )
                 and not Matcher._stance(s, modal, hit)
             ):
