@@ -224,6 +224,21 @@ CASES = [
         M,
         "is",
     ),
+    # Military operations continued despite the ceasefire break it; they do not continue it.
+    (
+        "ceasefire",
+        "Northland army continuing military operations despite ceasefire with Southland",
+        NO_DETAILS,
+        B,
+        "is",
+    ),
+    (
+        "ceasefire",
+        "Northland army continuing military operations despite ceasefire with Southland",
+        NO_DETAILS,
+        M,
+        "not",
+    ),
     # Standing "against" doing it is not doing it.
     (
         "treaty",
