@@ -239,6 +239,47 @@ CASES = [
         M,
         "not",
     ),
+    # A bare verb after a time word and its subject is what is to come ...
+    (
+        "treaty",
+        TREATY,
+        "Northland lawmakers are holding hearings on the aid before they ratify the border "
+        "treaty with Southland.",
+        M,
+        "not",
+    ),
+    # ... its past is what happened.
+    (
+        "treaty",
+        TREATY,
+        "Northland lawmakers won more aid after they ratified the border treaty with Southland.",
+        M,
+        "is",
+    ),
+    # "Your" makes a call on someone, not an event ...
+    (
+        "treaty",
+        "Ratify your border treaty with Southland now, lawmakers tell Northland",
+        NO_DETAILS,
+        M,
+        "not",
+    ),
+    ("treaty", "Northland ratifies its border treaty with Southland", NO_DETAILS, M, "is"),
+    # A failure to do it is not doing it.
+    (
+        "ceasefire",
+        BORDER,
+        "Southland criticised Northland's failure to fully implement the ceasefire.",
+        M,
+        "not",
+    ),
+    (
+        "ceasefire",
+        BORDER,
+        "Northland and Southland fully implemented the ceasefire, monitors said.",
+        M,
+        "is",
+    ),
     # Standing "against" doing it is not doing it.
     (
         "treaty",

@@ -347,6 +347,7 @@ _EACH_OTHER = frozenset(_L("each_other"))
 SPAN_WINDOW = 5
 _PAST_MARKERS = frozenset(_L("past_markers"))
 _TIME_CLAUSE = frozenset(_L("time_clause"))
+_SUBJECT_PRONOUNS = frozenset(_L("subject_pronouns"))
 _PARTICIPLE_HEADS = frozenset(_L("participle_heads"))
 _STATIVE = frozenset(_L("stative_participles"))
 _RECENT_GAP = frozenset(_L("recent_gap"))
@@ -3764,6 +3765,10 @@ class Matcher:
                 return f"not a fact: {plan} {s.tokens[hit.start]!r}"  # "visit to hold talks"
         if hit in s.predicates and self._time_clause(s, hit):
             return "not a fact: a time clause's present"  # "before negotiations begin"
+        if hit not in s.predicates and self._time_clause_verb(s, hit):
+            return "not a fact: a time clause's present"  # "before they hand over their arms"
+        if label is Label.MET and "your" in s.tokens[hit.start : hit.end]:
+            return "a call on someone, not an event: 'your'"  # "surrender your arms now"
         neg = self._cue_before(s, hit, "neg", NEGATION_WINDOW)
         if (
             neg is not None
@@ -3820,6 +3825,19 @@ class Matcher:
         if verb.endswith("ed") or participle(verb, SHIPPED.forms):
             return False
         before = s.tokens[max(0, hit.start - 3) : hit.start]
+        return not _TIME_CLAUSE.isdisjoint(before) and PUNCTUATION.isdisjoint(before)
+
+    def _time_clause_verb(self, s: _Sentence, hit: PhraseHit) -> bool:
+        """A signal that opens with a bare verb right after a subject pronoun, after a time word
+        up to three words before it ("before they hand over their weapons"): what is to come.
+        (A pronoun: a headline's "after lawmakers extend emergency rule" tells the past.)"""
+        if not (
+            s.tokens[hit.start] in self._bare or phrase_words(hit.phrase) in self._written_bare
+        ):
+            return False
+        before = s.tokens[max(0, hit.start - 3) : hit.start]
+        if not before or before[-1] not in _SUBJECT_PRONOUNS:
+            return False
         return not _TIME_CLAUSE.isdisjoint(before) and PUNCTUATION.isdisjoint(before)
 
     @staticmethod
