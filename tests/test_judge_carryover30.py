@@ -280,6 +280,23 @@ CASES = [
         M,
         "is",
     ),
+    # A war's toll right after its hostilities is the war told ...
+    (
+        "ceasefire",
+        BORDER,
+        "Northland and Southland forces were accused of abuses in fighting that has left 13,000 "
+        "people dead.",
+        B,
+        "not",
+    ),
+    # ... a day's dead are news.
+    (
+        "ceasefire",
+        BORDER,
+        "Fighting between Northland and Southland forces left 12 people dead on Monday.",
+        B,
+        "is",
+    ),
     # Standing "against" doing it is not doing it.
     (
         "treaty",

@@ -348,6 +348,7 @@ SPAN_WINDOW = 5
 _PAST_MARKERS = frozenset(_L("past_markers"))
 _TIME_CLAUSE = frozenset(_L("time_clause"))
 _SUBJECT_PRONOUNS = frozenset(_L("subject_pronouns"))
+_TOLL = tuple(tuple(p.split()) for p in _L("toll"))
 _PARTICIPLE_HEADS = frozenset(_L("participle_heads"))
 _STATIVE = frozenset(_L("stative_participles"))
 _RECENT_GAP = frozenset(_L("recent_gap"))
@@ -546,6 +547,11 @@ def _plural_noun(tokens: Sequence[str], cue: PhraseHit) -> bool:
     if i >= 1 and tokens[i] in _COMPOUND_HEADS:  # ("co-chairs": "co", "chairs")
         i -= 1
     return i >= 0 and tokens[i] in _DETERMINERS
+
+
+def _toll_follows(tokens: Sequence[str], at: int) -> bool:
+    """Whether a war's toll (``toll``: "that has left", "which has killed") starts at ``at``."""
+    return any(tuple(tokens[at : at + len(t)]) == t for t in _TOLL)
 
 
 def _truce_mates(rules: Sequence[_Rule]) -> dict[str, frozenset[str]]:
@@ -3216,6 +3222,9 @@ class Matcher:
         elif breach and w.live and all(self._after_span(s, h) for h in w.live):
             w.factor *= BACKGROUND_FACTOR
             w.notes.append("background: after a span of it ('after weeks of ...')")
+        elif breach and w.live and all(_toll_follows(s.tokens, h.end) for h in w.live):
+            w.factor *= BACKGROUND_FACTOR
+            w.notes.append("background: a war's toll ('fighting that has left ... dead')")
         elif (
             breach
             and w.live
