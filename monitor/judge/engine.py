@@ -196,23 +196,11 @@ _SAYING = frozenset(
 _NONCOMMITTAL = frozenset(_L("noncommittal"))
 #: Verbs whose object is told or asked, not the one acting ("tells the US it needs ...").
 _ADDRESSING = frozenset(_L("addressing_verbs"))
-#: Words before a modal that make a ceasefire's future a reported reaffirmation ("we agreed
-#: that the ceasefire will continue"; the noun with "will" only: "the agreement under which
-#: they will continue the ceasefire", not "agreements that would allow an extension").
-_AFFIRM = (
-    "agree",
-    "said",
-    "says",
-    "say",
-    "affirm",
-    "reaffirm",
-    "confirm",
-    "announc",
-    "decid",
-    "told",
-    "stated",
-    "assured",
-)
+#: Word starts before a modal that make a ceasefire's future a reported reaffirmation ("we
+#: agreed that the ceasefire will continue"), and the nouns among them that do so before "will"
+#: only ("the agreement under which ...", not "agreements that would allow an extension").
+_AFFIRM = tuple(_L("affirming"))
+_AFFIRM_NOUNS = tuple(_L("affirming_nouns"))
 #: Words after a party's name that make it a group's base or backer ("Westland-based"), as
 #: one-word lists (a token slice).
 _GROUP_MODIFIERS = [[w] for w in _L("group_modifiers")]
@@ -4028,7 +4016,7 @@ class Matcher:
                     label is Label.MET
                     and any(
                         t.startswith(stems)
-                        and not (t.startswith("agreement") and modal.phrase != "will")
+                        and not (t.startswith(_AFFIRM_NOUNS) and modal.phrase != "will")
                         for t in s.tokens[: modal.start]
                     )
                 )
