@@ -131,6 +131,7 @@ class Behaviour:
     met_names_the_told: bool = False
     own_place_only: bool = False
     topic_held_up_is_breach: bool = False
+    headline_sibling_rules: bool = True
 
 
 def _behaviour(base: Behaviour, raw: Any, where: str) -> Behaviour:

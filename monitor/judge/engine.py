@@ -277,6 +277,8 @@ _HYPHEN_PAIR = re.compile(r"\b([A-Z][\w']+)[-\u2013]([A-Z][\w']+)\b")
 _HYPHEN_PREFIXES = frozenset(_L("hyphen_prefixes"))
 _OPPOSING = frozenset(_L("opposing_prefixes"))
 _PAST_PERFECT = frozenset(_L("past_perfect"))
+_PERFECT_GOING_ON = frozenset(_L("perfect_going_on"))
+_SUPERLATIVE = frozenset(_L("superlative"))
 _REPORTING = frozenset(p.split()[0] for p in _L("reporting"))
 _ORDINAL = {w: i + 1 for i, w in enumerate(_L("ordinals"))} | {
     w: i + 1 for i, w in enumerate(_L("ordinal_numbers"))
@@ -2298,6 +2300,8 @@ class Matcher:
         sibling = self._sibling_topic(w)
         if sibling is not None:
             w.blocks.append(f"about another commitment of its kind: {sibling!r}")
+        elif (sibling := self._headline_sibling(w)) is not None:
+            w.blocks.append(f"the headline is about another commitment of its kind: {sibling!r}")
         excl = s.hits.get(rule.exclude, ())
         if rule.b.exclude_in_clause_only:
             excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[w.first]]
@@ -2328,6 +2332,32 @@ class Matcher:
                 seen.add(id(h))
                 if rule.kind_topic not in h.keys and rule.topic not in h.keys:
                     return h.phrase  # (not the kind's own word: "round of talks")
+        return None
+
+    def _headline_sibling(self, w: _Weighing) -> str | None:
+        """A sentence that names no topic or subject of either, in an article whose headline
+        names only another commitment of the same kind's family and sides ("terrorists release
+        7 more train passengers", then "the seven were released"): it tells that one's news.
+        The headline's topic, or None."""
+        rule, s, art = w.rule, w.s, w.art
+        if not rule.b.headline_sibling_rules or not art.headline or s is art.sentences[0]:
+            return None
+        if not self._sibling_topics[rule.topic]:
+            return None
+        head = art.sentences[0]
+        siblings = self._sibling_sets[rule.topic]
+        subjects = rule.commitment.subjects
+        for t in (s, head):
+            if any(siblings.isdisjoint(h.keys) for h in t.hits.get(rule.topic, ())):
+                return None  # (its own topic)
+            if any(x in t.entities for x in subjects):
+                return None
+        if any(k in s.hits for k in siblings):
+            return None  # (the sentence's own topics were weighed above)
+        for key in self._sibling_topics[rule.topic]:
+            for h in head.hits.get(key, ()):
+                if rule.kind_topic not in h.keys and rule.topic not in h.keys:
+                    return h.phrase
         return None
 
     @staticmethod
@@ -2418,6 +2448,10 @@ class Matcher:
                 w.blocks.append(
                     f"dated only to a period that began before {eff.isoformat()}: {dates[0].text!r}"
                 )
+        if breach and rule.b.before_truce_blocks_breach and published is not None and eff:
+            since = self._going_on_since(s, published)
+            if since is not None and since.last < eff and not w.blocks:
+                w.blocks.append(f"going on since before {eff.isoformat()}: {since.text!r}")
         if breach and rule.b.period_dates_block_breach and w.live and not w.blocks:
             early = self._dated_signal(w)
             if early is not None:
@@ -2599,6 +2633,20 @@ class Matcher:
             if not w.breach or (not named and not any(t.startswith(_AGREEING) for t in before)):
                 out.append(d)  # (for met, an agreement's date is the event's: "signed on ...")
         return out
+
+    def _going_on_since(self, s: _Sentence, published: datetime) -> DateRef | None:
+        """A "since" date after a perfect in its clause: what "has been" going on since then
+        ("have been fighting since 1976"), not a comparison ("the worst clashes since 2021")."""
+        for d, first, _last in self._token_dates(s, published):
+            if not d.since or first < 2:
+                continue
+            before = s.tokens[s.clause_start[first - 1] : first]
+            if _PERFECT_GOING_ON.isdisjoint(before):
+                continue
+            if any(t in _SUPERLATIVE or (t.endswith("est") and len(t) > 5) for t in before):
+                continue
+            return d
+        return None
 
     @staticmethod
     def _since_clause(tokens: Sequence[str], first: int, breach: bool) -> bool:
