@@ -97,6 +97,41 @@ CASES = [
         B,
         "is",
     ),
+    # A court's verdict on hostilities tells of them, it does not report them ...
+    (
+        "ceasefire",
+        BORDER,
+        "A Southland man was given eight life sentences for the bombing of a Northland barracks, "
+        "which left five dead.",
+        B,
+        "not",
+    ),
+    (
+        "ceasefire",
+        BORDER,
+        "A Southland court convicted two men over the shelling of Northland villages.",
+        B,
+        "not",
+    ),
+    # ... the shelling itself is news.
+    ("ceasefire", BORDER, "Southland shelled Northland villages, killing two.", B, "is"),
+    # A date in an aside dates the aside, not the sentence's other news ...
+    (
+        "ceasefire",
+        BORDER,
+        "Southland - which launched an assault on Northland in 2008 - said it attacked Northland "
+        "positions near the border.",
+        B,
+        "is",
+    ),
+    # ... but an aside that tells every signal is dated by its own date.
+    (
+        "ceasefire",
+        BORDER,
+        "Southland, which attacked Northland positions in 2008, is now at peace.",
+        B,
+        "not",
+    ),
     # Fighting that "died down" or "subsided" is no fighting ...
     (
         "ceasefire",

@@ -272,6 +272,9 @@ _DATED_BACKGROUND = frozenset(_L("dated_background"))
 #: rounds named by ordinal, agreements named by their date, backstory clauses (``en.yaml``).
 _RELATIVE = frozenset(_L("relative_words"))
 _RELATIVE_THAT = _RELATIVE | {"that"}
+#: What sets off an aside, and what ends one ("the Front - which ... in 2008 - said").
+_ASIDE_OPENERS = frozenset({",", "-", "\u2013", "\u2014", "("})
+_ASIDE_CLOSERS = frozenset({",", "-", "\u2013", "\u2014", ")", ";"})
 #: Two capitalised names joined by a hyphen ("the Northern-Eastern border").
 _HYPHEN_PAIR = re.compile(r"\b([A-Z][\w']+)[-\u2013]([A-Z][\w']+)\b")
 _HYPHEN_PREFIXES = frozenset(_L("hyphen_prefixes"))
@@ -613,6 +616,28 @@ def _venues(c: Commitment) -> frozenset[tuple[tuple[str, bool], ...]]:
     text = " ".join((c.statement, c.title, " ; ".join(c.topics)))
     found = PhraseIndex((v, "v") for v in _L("venues")).find(tokenize(text))
     return frozenset(phrase_words(h.phrase) for h in found)
+
+
+def _aside_dates(w: _Weighing) -> set[int]:
+    """The ids of the sentence's dates inside an aside when a signal weighed stands outside it:
+    a relative clause set off by a comma, a dash or a bracket ("the Front - which launched an
+    assault on the capital in 2008 - said it attacked the town"): they date the aside only."""
+    s = w.s
+    tokens = s.tokens
+    if not s.token_dates or _RELATIVE.isdisjoint(tokens):
+        return set()
+    hits = w.live or w.sig
+    out: set[int] = set()
+    for i, t in enumerate(tokens):
+        if t not in _RELATIVE or not i or tokens[i - 1] not in _ASIDE_OPENERS:
+            continue
+        end = next(
+            (j for j in range(i + 1, len(tokens)) if tokens[j] in _ASIDE_CLOSERS), len(tokens)
+        )
+        if all(i <= h.start < end for h in hits):
+            continue  # (it tells every signal: its dates are theirs)
+        out.update(id(d) for d, first, _ in s.token_dates if i < first < end)
+    return out
 
 
 def _another_relative(tokens: Sequence[str], start: int, end: int) -> bool:
@@ -2470,10 +2495,12 @@ class Matcher:
         if not dates:
             return dates
         days = w.rule.pledge_days
+        aside = _aside_dates(w)
         return [
             d
             for d in dates
-            if not (any(d.first <= x <= d.last for x in days) and _names_pledge(w.s.tokens, d))
+            if id(d) not in aside
+            and not (any(d.first <= x <= d.last for x in days) and _names_pledge(w.s.tokens, d))
         ]
 
     @staticmethod
