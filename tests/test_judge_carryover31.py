@@ -155,6 +155,22 @@ CASES = [
         B,
         "is",
     ),
+    # What was "prevented" did not happen ...
+    (
+        "ceasefire",
+        BORDER,
+        "Northland patrols prevented fighting between Northland and Southland troops.",
+        B,
+        "not",
+    ),
+    # ... what prevented something else did.
+    (
+        "ceasefire",
+        BORDER,
+        "Northland and Southland troops resumed fighting, which prevented aid deliveries.",
+        B,
+        "is",
+    ),
     # What is done "rather than" or "instead of" another thing is not done ...
     (
         "treaty",
