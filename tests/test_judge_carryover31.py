@@ -15,6 +15,7 @@ AT = datetime(2026, 1, 15, 9, tzinfo=UTC)
 B, M = Label.BREACH, Label.MET
 BORDER = "Border report"
 TREATY = "Treaty report"
+TALKS = "Talks report"
 
 #: Two releases between the same sides, each named by its own topics; the user counts a bare
 #: "were released".
@@ -62,6 +63,9 @@ commitments:
     ongoing: true
 """,
     "releases": RELEASES,
+    "talks": made_up_watchlist(
+        NORTH_SOUTH, "talks", statement="Northland and Southland hold talks on the border."
+    ),
 }
 
 #: (watchlist, headline, text, the label it must get, or "not" it). Each mechanism comes with
@@ -187,6 +191,24 @@ CASES = [
         "Northland ratified the border treaty with Southland instead of delaying it.",
         M,
         "is",
+    ),
+    # Talks that reach agreement or make a breakthrough were held ...
+    ("talks", "Northland-Southland talks reach agreement on border crossings", "", M, "is"),
+    ("talks", "Major breakthrough in Northland-Southland talks, mediator says", "", M, "is"),
+    # ... not when the breakthrough is denied, or the agreement is still to come.
+    (
+        "talks",
+        TALKS,
+        "There has been no breakthrough in the talks between Northland and Southland.",
+        M,
+        "not",
+    ),
+    (
+        "talks",
+        TALKS,
+        "Northland said the talks with Southland would reach agreement soon.",
+        M,
+        "not",
     ),
     # A party held is a captive: "freed Tomas Vell" ...
     (
