@@ -136,6 +136,23 @@ CASES = [
         B,
         "not",
     ),
+    # A headline's present: a group "attacks police and military" ...
+    (
+        "ceasefire",
+        "Violence intensifies as Southland group attacks Northland police and military",
+        "",
+        B,
+        "is",
+    ),
+    # ... not "attacks on police" named as a wave, nor an attack threatened.
+    (
+        "ceasefire",
+        BORDER,
+        "The talks come as Northland faces a surge in attacks on police blamed on Southland.",
+        B,
+        "not",
+    ),
+    ("ceasefire", "Southland threatens to attack Northland troops", "", B, "not"),
     # Fighting that "died down" or "subsided" is no fighting ...
     (
         "ceasefire",
