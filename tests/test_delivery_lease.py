@@ -224,7 +224,9 @@ def test_webhook_answering_a_byte_at_a_time_is_cut_off_at_the_deadline() -> None
             channel.send(payload, key="k", message_id="<k@x>")
     assert caught.value.transient
     assert "send deadline (1 s)" in str(caught.value)
-    assert server.requests == 1 and server.trickled == 0
+    # (sent once, never again; on a loaded machine the deadline may pass before the server
+    # has even read the request, so it may have counted none)
+    assert server.requests <= 1 and server.trickled == 0
 
 
 def test_the_lease_outlasts_every_channels_deadline(
