@@ -2491,7 +2491,8 @@ class Matcher:
         """``dates`` less those that name the pledge itself: a date that covers the
         commitment's own day (said, effective, a deadline) and stands by an agreement word
         ("integration under *the March 10 agreement* has stalled", "missed the deadline of the
-        end of 2025") says which pledge, not when the event reported happened."""
+        end of 2025") says which pledge, not when the event reported happened; and less
+        those in an aside that a signal weighed stands outside of (``_aside_dates``)."""
         if not dates:
             return dates
         days = w.rule.pledge_days
