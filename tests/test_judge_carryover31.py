@@ -227,6 +227,23 @@ CASES = [
         M,
         "not",
     ),
+    # "Due to" before a determiner gives a cause ...
+    (
+        "talks",
+        TALKS,
+        "A spokesman confirmed the attacks, which he said were due to the breakdown of the talks "
+        "between Northland and Southland.",
+        B,
+        "is",
+    ),
+    # ... before a verb, a schedule.
+    (
+        "talks",
+        TALKS,
+        "Talks between Northland and Southland are due to resume next week.",
+        M,
+        "not",
+    ),
     # A party held is a captive: "freed Tomas Vell" ...
     (
         "leader",

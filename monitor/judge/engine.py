@@ -293,6 +293,7 @@ _STANDING = frozenset(p.split()[0] for p in _L("standing_nouns"))  # "cease fire
 _BACKSTORY = frozenset(_L("backstory"))
 _KNOWN = frozenset(_L("known_determiners"))
 _DETERMINERS = frozenset(_L("determiners"))
+_PREPOSITIONAL_MODALS = frozenset(_L("prepositional_modals"))
 #: The one-word modals: before a negation they make it a refusal or a forecast ("would not
 #: hold talks"), not a report that what was due did not happen.
 _INTENT = frozenset(w for w in _L("modal") if w.isalpha())
@@ -594,9 +595,14 @@ _WILL_NOUN_LEAD = frozenset(_L("will_noun_lead"))
 def _not_modal(tokens: Sequence[str], hit: PhraseHit) -> bool:
     """Whether a modal cue is a noun here: "may" the month, after a month lead ("late May",
     "in May") or before a day or year ("May 5", "May 2024"); "will" after a word that makes
-    it a noun ("the political will", "lack of will", "goodwill")."""
+    it a noun ("the political will", "lack of will", "goodwill"); "due to" before a determiner,
+    a cause ("due to the breakdown of the talks"), not a schedule ("due to meet")."""
     if hit.end - hit.start != 1:
-        return False
+        return (
+            hit.phrase in _PREPOSITIONAL_MODALS
+            and hit.end < len(tokens)
+            and tokens[hit.end] in _DETERMINERS
+        )
     before = tokens[hit.start - 1] if hit.start else ""
     if tokens[hit.start] == "will":
         return before in _WILL_NOUN_LEAD
