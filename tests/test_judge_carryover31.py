@@ -63,6 +63,9 @@ commitments:
     ongoing: true
 """,
     "releases": RELEASES,
+    "release": made_up_watchlist(
+        NORTH_SOUTH, "release", statement="Northland and Southland free their prisoners."
+    ),
     "talks": made_up_watchlist(
         NORTH_SOUTH, "talks", statement="Northland and Southland hold talks on the border."
     ),
@@ -252,7 +255,16 @@ CASES = [
         M,
         "is",
     ),
-    # ... but not one "by" whom something was released.
+    # ... but not one "by" whom something was released, nor a party's forces or town after fire
+    # "exchanged" or "returned" (a release between the two sides reads only "freed" a party).
+    (
+        "release",
+        BORDER,
+        "Northland troops exchanged fire with Southland forces near the border.",
+        M,
+        "not",
+    ),
+    ("release", BORDER, "Northland returned fire at Southland positions.", M, "not"),
     (
         "leader",
         "Vell report",
