@@ -1,0 +1,75 @@
+"""Reading that carries over to a watchlist a user writes (session 32; made-up places)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.models import Label
+from tests.helpers import NORTH_SOUTH, assert_reads, made_up_watchlist
+
+#: The commitments below took effect on 2025-11-01; this report came two months later.
+AT = datetime(2026, 1, 15, 9, tzinfo=UTC)
+
+B, M = Label.BREACH, Label.MET
+BORDER = "Border report"
+CAPITAL = "Capital report"
+
+WATCHLISTS = {
+    "ceasefire": made_up_watchlist(
+        NORTH_SOUTH, "ceasefire", statement="Northland and Southland stop attacking each other."
+    ),
+    # a junta's pledge of a short transition; the user counts a longer one as the breach
+    "transition": made_up_watchlist(
+        NORTH_SOUTH,
+        "other",
+        statement="Northland's junta hands power to civilians within three years.",
+        signals='{breach: ["five-year transition"]}',
+    ),
+}
+
+#: (watchlist, headline, text, the label it must get, or "not" it). Each mechanism comes with
+#: the case that must still count (or still not), so that a guard cannot pass by silencing all.
+CASES = [
+    # A fighting force is an army named, not a fight ...
+    (
+        "ceasefire",
+        BORDER,
+        "Aid agencies welcomed the release by Southland of 400 children associated with the "
+        "fighting forces of Northland and Southland.",
+        B,
+        "not",
+    ),
+    # ... fighting between the forces is one.
+    (
+        "ceasefire",
+        BORDER,
+        "Fighting between Northland and Southland forces broke out near the border on Monday.",
+        B,
+        "is",
+    ),
+    # What a commission recommends is not yet done ...
+    (
+        "transition",
+        CAPITAL,
+        "A commission in Northland has recommended a five-year transition back to civilian rule.",
+        B,
+        "not",
+    ),
+    # ... what the junta adopts is.
+    (
+        "transition",
+        CAPITAL,
+        "Northland's junta adopted a five-year transition back to civilian rule on Wednesday.",
+        B,
+        "is",
+    ),
+]
+
+
+@pytest.mark.parametrize(("watchlist", "title", "text", "label", "how"), CASES)
+def test_reading_carries_over(
+    watchlist: str, title: str, text: str, label: Label, how: str
+) -> None:
+    assert_reads(WATCHLISTS[watchlist], title, text, AT, label, how)
