@@ -16,7 +16,33 @@ B, M = Label.BREACH, Label.MET
 BORDER = "Border report"
 CAPITAL = "Capital report"
 
+#: Two withdrawals from Southland, by Northland and by Eastvale.
+WITHDRAWALS = """
+entities:
+  north: {name: North, aliases: [Northland]}
+  south: {name: South, aliases: [Southland]}
+  east: {name: East, aliases: [Eastvale]}
+commitments:
+  - id: it
+    title: Northland withdraws its troops from Southland
+    statement: Northland withdraws its troops from Southland by the end of the year.
+    kind: withdrawal
+    said_by: A mediator
+    parties: [north, south]
+    effective: 2025-11-01
+    ongoing: true
+  - id: east
+    title: Eastvale withdraws its troops from Southland
+    statement: Eastvale withdraws its troops from Southland.
+    kind: withdrawal
+    said_by: A mediator
+    parties: [east, south]
+    effective: 2025-11-01
+    ongoing: true
+"""
+
 WATCHLISTS = {
+    "withdrawals": WITHDRAWALS,
     "ceasefire": made_up_watchlist(
         NORTH_SOUTH, "ceasefire", statement="Northland and Southland stop attacking each other."
     ),
@@ -32,6 +58,25 @@ WATCHLISTS = {
 #: (watchlist, headline, text, the label it must get, or "not" it). Each mechanism comes with
 #: the case that must still count (or still not), so that a guard cannot pass by silencing all.
 CASES = [
+    # A headline that reports another party's withdrawal tells whose withdrawal the text's
+    # bare "was completed" is ...
+    (
+        "withdrawals",
+        "Eastvale withdraws troops from Westria",
+        "The withdrawal was completed on Tuesday, officials said. The Eastvale troops had been "
+        "stationed at a Northland base in Westria.",
+        M,
+        "not",
+    ),
+    # ... and a headline naming the party bound lends its context.
+    (
+        "withdrawals",
+        "Northland withdraws troops from Westria",
+        "The withdrawal was completed on Tuesday, officials said. The troops had been stationed "
+        "at a Northland base in Westria.",
+        M,
+        "is",
+    ),
     # A fighting force is an army named, not a fight ...
     (
         "ceasefire",

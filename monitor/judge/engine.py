@@ -188,6 +188,8 @@ _LINK_LINE = re.compile(
 _DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?::|,| \(| -)")
 _BEFORE = "about events before"
 _CONTEXT = "about it only through the article's context"
+#: Vetoes that tell whose event a sentence reports (another party's, another conflict's).
+_WHOSE = (" is named as the one acting, not ", "other conflict: ", "about other parties: ")
 _SPEECH = frozenset(_L("speech_verbs"))
 #: Clause words that start what a speaker says next ("..., reaffirming that ...").
 _SAYING = frozenset(
@@ -1143,6 +1145,11 @@ def _family(c: Commitment) -> str:
     return _vocabulary(c).like
 
 
+def _whose(reason: str) -> bool:
+    """A veto that tells whose event the sentence reports."""
+    return any(w in reason for w in _WHOSE)
+
+
 def _sibling_topics(rules: Sequence[_Rule]) -> dict[str, tuple[str, ...]]:
     """Each rule's topic key -> the topic keys of the other commitments of its kind's family that
     share a party with it (two rounds of talks between the same sides, each named by its own
@@ -1727,7 +1734,7 @@ class Matcher:
             self._known_events(rule, art, dated, findings)
             self._against_headline(rule, art, dated, findings)
         if findings:
-            self._borrowed_vetoes(findings)
+            self._borrowed_vetoes(findings, art.headline)
         return _decide(rule, findings, related, art.headline)
 
     @staticmethod
@@ -2066,19 +2073,22 @@ class Matcher:
         return False
 
     @staticmethod
-    def _borrowed_vetoes(findings: list[SentenceFinding]) -> None:
+    def _borrowed_vetoes(findings: list[SentenceFinding], headline: str | None) -> None:
         """A sentence about it only through the article's context borrows the article's vetoes.
 
         "Arrests in Westford" above "Northland forces arrested ...": when the sentence that
         names the parties with the same signal did not count, the headline does not either.
+        A headline that reports another party's or another conflict's event vetoes with any
+        signal of its label: "Eastland withdraws troops from Westria" (not the party bound)
+        tells whose withdrawal "was completed on Tuesday".
         """
         vetoes = [
             f
             for f in findings
             if not f.counted
-            and _CONTEXT not in f.reasons
             and f.reasons
             and not f.reasons[0].startswith("score ")
+            and (_CONTEXT not in f.reasons or f.sentence == headline)
         ]
         if not vetoes:
             return
@@ -2086,16 +2096,16 @@ class Matcher:
             if not (f.counted and _CONTEXT in f.reasons):
                 continue
             for v in vetoes:
-                if v.label is f.label and set(v.signals) & set(f.signals):
-                    findings[i] = replace(
-                        f,
-                        counted=False,
-                        reasons=(
-                            f"the sentence naming the parties did not count: {v.reasons[0]}",
-                            *f.reasons,
-                        ),
-                    )
-                    break
+                if v.label is not f.label:
+                    continue
+                if _CONTEXT not in v.reasons and set(v.signals) & set(f.signals):
+                    why = f"the sentence naming the parties did not count: {v.reasons[0]}"
+                elif v.sentence == headline and f.sentence != headline and _whose(v.reasons[0]):
+                    why = f"the headline did not count: {v.reasons[0]}"
+                else:
+                    continue
+                findings[i] = replace(f, counted=False, reasons=(why, *f.reasons))
+                break
 
     def _weigh(
         self,
