@@ -52,6 +52,7 @@ class Kind(StrEnum):
     RELEASE = "release"  # people held must be released, exchanged or returned
     WITHDRAWAL = "withdrawal"  # forces must leave an area or pull back
     AID = "aid"  # aid or supplies must be let in
+    DISARMAMENT = "disarmament"  # an armed group must hand in its weapons and demobilise
     OTHER = "other"  # only the watchlist's own signals count
 
 

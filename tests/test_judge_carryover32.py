@@ -43,6 +43,12 @@ commitments:
 
 WATCHLISTS = {
     "withdrawals": WITHDRAWALS,
+    # the shipped disarmament kind, with no words of the user's
+    "disarmament": made_up_watchlist(
+        NORTH_SOUTH,
+        "disarmament",
+        statement="Southland's rebels hand in their weapons and demobilise.",
+    ),
     "ceasefire": made_up_watchlist(
         NORTH_SOUTH, "ceasefire", statement="Northland and Southland stop attacking each other."
     ),
@@ -58,6 +64,40 @@ WATCHLISTS = {
 #: (watchlist, headline, text, the label it must get, or "not" it). Each mechanism comes with
 #: the case that must still count (or still not), so that a guard cannot pass by silencing all.
 CASES = [
+    # The disarmament kind's own words: weapons handed in, disarmament under way ...
+    (
+        "disarmament",
+        BORDER,
+        "Southland rebels handed over 500 rifles to monitors at a ceremony on Monday.",
+        M,
+        "is",
+    ),
+    ("disarmament", BORDER, "Southland fighters have surrendered their weapons.", M, "is"),
+    ("disarmament", BORDER, "The disarmament of Southland fighters began on Monday.", M, "is"),
+    # ... refused, or arms kept ...
+    ("disarmament", BORDER, "Southland rebels refused to disarm, a commander said.", B, "is"),
+    (
+        "disarmament",
+        BORDER,
+        "Monitors said Southland units kept their weapons in the hills.",
+        B,
+        "is",
+    ),
+    # ... but not the act named as an aim, nor weapons handed to a side.
+    (
+        "disarmament",
+        BORDER,
+        "Northland invited Southland's commanders to work towards the laying down of arms.",
+        M,
+        "not",
+    ),
+    (
+        "disarmament",
+        BORDER,
+        "Northland handed over to Southland militias 300 rifles last year.",
+        M,
+        "not",
+    ),
     # A headline that reports another party's withdrawal tells whose withdrawal the text's
     # bare "was completed" is ...
     (

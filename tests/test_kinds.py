@@ -39,7 +39,10 @@ def _verdict(cfg_text: str, title: str, text: str = "") -> Label:
 def test_every_built_in_kind_has_a_data_file() -> None:
     for kind in Kind:
         assert kind.value in SHIPPED.kinds
-        assert SHIPPED.kinds[kind.value].like == kind.value
+        # (a kind judged like `other`, with words of its own, says so in its file)
+        assert SHIPPED.kinds[kind.value].like == (
+            "other" if kind is Kind.DISARMAMENT else kind.value
+        )
     # A pair's "$name" cue was spliced in from the named list.
     ceasefire = SHIPPED.kinds["ceasefire"]
     assert any(set(SHIPPED.lists["ceasefire_nouns"]) <= set(p.first) for p in ceasefire.pairs)
@@ -124,6 +127,29 @@ def test_bad_kinds_are_clear_config_errors(kind: str, extra: str, message: str) 
     with pytest.raises(ConfigError) as e:
         parse_config(ELECTION.format(kind=kind, extra=extra), env={})
     assert message in str(e.value)
+
+
+def test_a_watchlists_own_kind_of_a_shipped_name_extends_or_replaces_it() -> None:
+    """A watchlist written before `disarmament` was shipped keeps working: its own kind of
+    that name judged like `other` adds its words to the shipped ones; one that extends
+    another kind replaces the shipped one (a root kind, like `ceasefire`, cannot be)."""
+    title = "Pakistan's militants hand in their rifles for the referendum"
+    added = ELECTION.format(
+        kind="disarmament",
+        extra="kinds:\n  disarmament: {like: other, met: [rifles were counted]}",
+    )
+    assert _verdict(added, title) is Label.MET
+    assert _verdict(added, "Pakistan said 500 rifles were counted for the referendum") is (
+        Label.MET
+    )
+    replaced = ELECTION.format(
+        kind="disarmament",
+        extra="kinds:\n  disarmament: {extends: withdrawal, met: [rifles were counted]}",
+    )
+    assert _verdict(replaced, title) is not Label.MET
+    assert _verdict(replaced, "Pakistan said 500 rifles were counted for the referendum") is (
+        Label.MET
+    )
 
 
 def test_extend_does_not_touch_the_shipped_knowledge() -> None:
@@ -350,7 +376,7 @@ def test_an_unknown_kind_is_refused_with_the_known_ones(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--config", str(path)])
     assert result.exit_code == 2
     assert "unknown kind 'referendum'" in result.output
-    assert "ceasefire, inform" in result.output
+    assert "ceasefire, disarmament, inform" in result.output
 
 
 def test_the_kind_files_name_no_conflict() -> None:

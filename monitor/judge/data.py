@@ -301,14 +301,19 @@ def _add_entities(k: Knowledge, doc: Mapping[str, Any], where: str) -> None:
 
 def _base(k: Knowledge, name: str, doc: Mapping[str, Any], where: str) -> KindData:
     """What kind ``name`` starts from: itself, the kind it ``extends`` (all of it, renamed),
-    or the behaviour of the kind it is judged ``like`` (default ``other``)."""
+    or the behaviour of the kind it is judged ``like`` (default ``other``).  A kind judged
+    like another that is named again with another ``extends``/``like`` starts afresh."""
     old = k.kinds.get(name)
     parent, like = doc.get("extends"), doc.get("like")
     if parent is not None and like is not None:
         raise KindDataError(f"{where}: 'extends' and 'like' cannot both be given")
-    if old is not None:
-        if parent is not None or like not in (None, old.like):
+    if old is not None and (parent is not None or like not in (None, old.like)):
+        if old.like == name:  # (a root kind: ceasefire, talks ...)
             raise KindDataError(f"{where}: kind {name!r} exists; it cannot change what it extends")
+        # (a kind judged like another, perhaps shipped after the watchlist was written: the
+        # watchlist's own kind of that name replaces it)
+        old = None
+    if old is not None:
         return old
     if parent is not None:
         if str(parent) not in k.kinds:
@@ -369,8 +374,9 @@ def _load_shipped(language: str = "en") -> Knowledge:
         _add_entities(k, doc, where)
     for where, text in _package_files("kinds"):
         name = Path(where).stem
-        k.kinds[name] = KindData(name, name)
-        extend(k, name, _read_yaml(text, where), where)
+        doc = _read_yaml(text, where)
+        k.kinds[name] = KindData(name, str(doc.get("like") or name))
+        extend(k, name, doc, where)
     return k
 
 
