@@ -53,6 +53,7 @@ class Kind(StrEnum):
     WITHDRAWAL = "withdrawal"  # forces must leave an area or pull back
     AID = "aid"  # aid or supplies must be let in
     DISARMAMENT = "disarmament"  # an armed group must hand in its weapons and demobilise
+    VOTE = "vote"  # an election or a referendum must be held
     OTHER = "other"  # only the watchlist's own signals count
 
 

@@ -43,6 +43,12 @@ commitments:
 
 WATCHLISTS = {
     "withdrawals": WITHDRAWALS,
+    # the shipped vote kind, with no words of the user's
+    "vote": made_up_watchlist(
+        NORTH_SOUTH,
+        "vote",
+        statement="Northland's junta holds a presidential election by August.",
+    ),
     # the shipped disarmament kind, with no words of the user's
     "disarmament": made_up_watchlist(
         NORTH_SOUTH,
@@ -64,6 +70,18 @@ WATCHLISTS = {
 #: (watchlist, headline, text, the label it must get, or "not" it). Each mechanism comes with
 #: the case that must still count (or still not), so that a guard cannot pass by silencing all.
 CASES = [
+    # The vote kind's own words: the vote held, or put off ...
+    ("vote", CAPITAL, "Northland votes in referendum on new constitution", M, "is"),
+    (
+        "vote",
+        CAPITAL,
+        "The presidential election was held in Northland on Sunday, the first since the coup.",
+        M,
+        "is",
+    ),
+    ("vote", CAPITAL, "Northland's junta postponed the presidential election again.", B, "is"),
+    # ... but not a vote only promised.
+    ("vote", CAPITAL, "Northland's junta will hold a presidential election next year.", M, "not"),
     # The disarmament kind's own words: weapons handed in, disarmament under way ...
     (
         "disarmament",

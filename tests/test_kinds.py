@@ -41,7 +41,7 @@ def test_every_built_in_kind_has_a_data_file() -> None:
         assert kind.value in SHIPPED.kinds
         # (a kind judged like `other`, with words of its own, says so in its file)
         assert SHIPPED.kinds[kind.value].like == (
-            "other" if kind is Kind.DISARMAMENT else kind.value
+            "other" if kind in (Kind.DISARMAMENT, Kind.VOTE) else kind.value
         )
     # A pair's "$name" cue was spliced in from the named list.
     ceasefire = SHIPPED.kinds["ceasefire"]
@@ -73,12 +73,12 @@ def test_no_conflict_words_in_the_judge_code() -> None:
 
 def test_a_new_kind_written_in_the_watchlist_judges_without_code() -> None:
     extra = """kinds:
-  vote:
+  plebiscite:
     topics: [referendum, polls]
     breach: [postponed the referendum, "vote was postponed"]
     met: ["polls opened", "voting began"]
 """
-    cfg = ELECTION.format(kind="vote", extra=extra)
+    cfg = ELECTION.format(kind="plebiscite", extra=extra)
     assert _verdict(cfg, "Polls opened across Pakistan for the referendum") is Label.MET
     assert _verdict(cfg, "Pakistan postponed the referendum until spring") is Label.BREACH
     # Without the kind's words the same sentence is not evidence.
@@ -98,10 +98,10 @@ def test_the_watchlist_extends_a_shipped_kind() -> None:
 
 def test_kinds_dir_is_read_relative_to_the_watchlist(tmp_path: Path) -> None:
     (tmp_path / "kinds").mkdir()
-    (tmp_path / "kinds" / "vote.yaml").write_text(
+    (tmp_path / "kinds" / "plebiscite.yaml").write_text(
         "topics: [referendum]\nmet: [polls opened]\n", encoding="utf-8"
     )
-    text = ELECTION.format(kind="vote", extra="kinds_dir: kinds")
+    text = ELECTION.format(kind="plebiscite", extra="kinds_dir: kinds")
     watchlist = tmp_path / "watchlist.yaml"
     watchlist.write_text(text, encoding="utf-8")
     from monitor.config import load_config
@@ -109,18 +109,22 @@ def test_kinds_dir_is_read_relative_to_the_watchlist(tmp_path: Path) -> None:
     cfg = load_config(str(watchlist), env={})
     v = Matcher(cfg.commitments, cfg.entities).judge("Polls opened in Pakistan", "", AT)[0]
     assert v.label is Label.MET
-    assert cfg.commitments[0].kind == "vote"
+    assert cfg.commitments[0].kind == "plebiscite"
 
 
 @pytest.mark.parametrize(
     ("kind", "extra", "message"),
     [
-        ("vote", "", "unknown kind 'vote'"),
-        ("vote", "kinds:\n  vote: {like: nonsense}", "'like: nonsense' is not a known kind"),
-        ("vote", "kinds:\n  vote: {breach: [$nolist]}", "no list named 'nolist'"),
-        ("vote", "kinds:\n  vote: {signals: [x]}", "unknown key(s) signals"),
+        ("plebiscite", "", "unknown kind 'plebiscite'"),
+        (
+            "plebiscite",
+            "kinds:\n  plebiscite: {like: nonsense}",
+            "'like: nonsense' is not a known kind",
+        ),
+        ("plebiscite", "kinds:\n  plebiscite: {breach: [$nolist]}", "no list named 'nolist'"),
+        ("plebiscite", "kinds:\n  plebiscite: {signals: [x]}", "unknown key(s) signals"),
         ("ceasefire", "kinds:\n  ceasefire: {like: talks}", "cannot change"),
-        ("vote", "kinds_dir: no-such-folder", "no folder"),
+        ("plebiscite", "kinds_dir: no-such-folder", "no folder"),
     ],
 )
 def test_bad_kinds_are_clear_config_errors(kind: str, extra: str, message: str) -> None:
@@ -345,9 +349,9 @@ def test_the_engine_names_no_kind() -> None:
     ],
 )
 def test_bad_behaviour_is_a_clear_config_error(behaviour: str, message: str) -> None:
-    extra = f"kinds:\n  vote:\n    extends: talks\n    behaviour: {behaviour}\n"
+    extra = f"kinds:\n  plebiscite:\n    extends: talks\n    behaviour: {behaviour}\n"
     with pytest.raises(ConfigError) as e:
-        parse_config(ELECTION.format(kind="vote", extra=extra), env={})
+        parse_config(ELECTION.format(kind="plebiscite", extra=extra), env={})
     assert message in str(e.value)
 
 
@@ -377,6 +381,7 @@ def test_an_unknown_kind_is_refused_with_the_known_ones(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "unknown kind 'referendum'" in result.output
     assert "ceasefire, disarmament, inform" in result.output
+    assert "talks, vote, withdrawal" in result.output
 
 
 def test_the_kind_files_name_no_conflict() -> None:

@@ -857,7 +857,8 @@ def _breach_phrases(c: Commitment) -> tuple[str, ...]:
     said = tokenize(f"{c.title} {c.statement}")
     if not _HALT_WORDS.isdisjoint(said) or any(w.startswith(_HALT_STEMS) for w in said):
         return c.breach_signals
-    users = () if kind.name in SHIPPED.kinds else kind.topics
+    root = kind.name in SHIPPED.kinds and kind.like == kind.name  # (its own held-up words)
+    users = () if root else kind.topics
     topics = [t for t in dict.fromkeys((*c.topics, *users)) if not t.endswith("*")]
     held = tuple(f"{h} {t}" for t in topics for h in _HELD_UP)
     return (*c.breach_signals, *held)
@@ -908,10 +909,15 @@ def _excepted(c: Commitment, hit: PhraseHit, hits: Mapping[str, list[PhraseHit]]
     return any(f"{pre}S{i}" in hit.keys and f"{pre}U{i}" in hits for i in range(len(c.exceptions)))
 
 
-#: Every phrase of the shipped kinds (they list their forms); a kind's phrase that is not one
-#: of them is a user's (a kind the watchlist adds or extends) and gets a user phrase's forms.
+#: Every phrase of the shipped root kinds (they list their forms); a kind's phrase that is not
+#: one of them is a user's (a kind the watchlist adds or extends) and gets a user phrase's
+#: forms, as do the phrases of a shipped kind judged like `other` (written as a user's are: a
+#: user's same phrase in a kind of their own must keep its forms).
 _SHIPPED_KIND_PHRASES = frozenset(
-    p for kd in SHIPPED.kinds.values() for p in (*kd.topics, *kd.breach, *kd.met, *kd.weak)
+    p
+    for kd in SHIPPED.kinds.values()
+    if kd.like == kd.name
+    for p in (*kd.topics, *kd.breach, *kd.met, *kd.weak)
 )
 
 
