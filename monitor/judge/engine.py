@@ -189,7 +189,10 @@ _DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?::|,| \(| -)")
 _BEFORE = "about events before"
 _CONTEXT = "about it only through the article's context"
 #: Vetoes that tell whose event a sentence reports (another party's, another conflict's).
-_WHOSE = (" is named as the one acting, not ", "other conflict: ", "about other parties: ")
+_ACTING = " is named as the one acting, not "
+_OTHER_CONFLICT = "other conflict: "
+_OTHER_PARTIES = "about other parties: "
+_WHOSE = (_ACTING, _OTHER_CONFLICT, _OTHER_PARTIES)
 _SPEECH = frozenset(_L("speech_verbs"))
 #: Clause words that start what a speaker says next ("..., reaffirming that ...").
 _SAYING = frozenset(
@@ -2331,7 +2334,7 @@ class Matcher:
                 w.notes.append(elsewhere)
         others = s.hits.get(_G["others"])
         if others and not w.strong:
-            w.blocks.append(f"about other parties: {others[0].phrase!r}")
+            w.blocks.append(f"{_OTHER_PARTIES}{others[0].phrase!r}")
         actors = [h for h in others or () if s.tokens[h.start - 1 : h.start] != ["in"]]
         if w.strong and actors and w.breach and self._one_side_and_another(w):
             # "Dushanbe condemns raids from Westland": one side and another conflict's party (not
@@ -2353,7 +2356,7 @@ class Matcher:
         if rule.b.exclude_in_clause_only:
             excl = [h for h in excl if s.clause_start[h.start] == s.clause_start[w.first]]
         if excl:
-            w.blocks.append(f"other conflict: {excl[0].phrase!r}")
+            w.blocks.append(f"{_OTHER_CONFLICT}{excl[0].phrase!r}")
 
     def _sibling_topic(self, w: _Weighing) -> str | None:
         """A topic only another commitment of the same kind's family and sides names, in a
@@ -3233,7 +3236,7 @@ class Matcher:
         if actor is not None and actor != c.parties[0] and not self._joint(s, c.parties[0], actor):
             # "Southland officials met Front leaders" is not Northland talking; "the Front said it
             # received no offer" is not Northland refusing.
-            w.blocks.append(f"{actor} is named as the one acting, not {c.parties[0]}")
+            w.blocks.append(f"{actor}{_ACTING}{c.parties[0]}")
 
     @staticmethod
     def _bound_subject(w: _Weighing) -> bool:
