@@ -54,6 +54,7 @@ class Kind(StrEnum):
     AID = "aid"  # aid or supplies must be let in
     DISARMAMENT = "disarmament"  # an armed group must hand in its weapons and demobilise
     VOTE = "vote"  # an election or a referendum must be held
+    TRANSITION = "transition"  # power must be handed to elected civilians or a successor
     OTHER = "other"  # only the watchlist's own signals count
 
 

@@ -41,7 +41,7 @@ def test_every_built_in_kind_has_a_data_file() -> None:
         assert kind.value in SHIPPED.kinds
         # (a kind judged like `other`, with words of its own, says so in its file)
         assert SHIPPED.kinds[kind.value].like == (
-            "other" if kind in (Kind.DISARMAMENT, Kind.VOTE) else kind.value
+            "other" if kind in (Kind.DISARMAMENT, Kind.VOTE, Kind.TRANSITION) else kind.value
         )
     # A pair's "$name" cue was spliced in from the named list.
     ceasefire = SHIPPED.kinds["ceasefire"]
@@ -381,7 +381,7 @@ def test_an_unknown_kind_is_refused_with_the_known_ones(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "unknown kind 'referendum'" in result.output
     assert "ceasefire, disarmament, inform" in result.output
-    assert "talks, vote, withdrawal" in result.output
+    assert "talks, transition, vote, withdrawal" in result.output
 
 
 def test_the_kind_files_name_no_conflict() -> None:

@@ -1,0 +1,62 @@
+"""Reading that carries over to a watchlist a user writes (session 33; made-up places)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.models import Label
+from tests.helpers import NORTH_SOUTH, assert_reads, made_up_watchlist
+
+#: The commitments below took effect on 2025-11-01; this report came two months later.
+AT = datetime(2026, 1, 15, 9, tzinfo=UTC)
+
+B, M = Label.BREACH, Label.MET
+CAPITAL = "Capital report"
+
+WATCHLISTS = {
+    # the shipped transition kind, with no words of the user's
+    "transition": made_up_watchlist(
+        NORTH_SOUTH,
+        "transition",
+        statement="Northland's junta hands power to elected civilians within two years.",
+    ),
+}
+
+#: (watchlist, headline, text, the label it must get, or "not" it). Each mechanism comes with
+#: the case that must still count (or still not), so that a guard cannot pass by silencing all.
+CASES = [
+    # The transition kind's own words: the transition extended, power kept ...
+    ("transition", CAPITAL, "Northland's junta extended the transition by three years.", B, "is"),
+    (
+        "transition",
+        CAPITAL,
+        "Northland's ruler refused to step down after the court confirmed his defeat.",
+        B,
+        "is",
+    ),
+    # ... or power handed over ...
+    (
+        "transition",
+        CAPITAL,
+        "Northland's junta handed power to the newly elected president on Sunday.",
+        M,
+        "is",
+    ),
+    # ... but not a handover only promised.
+    (
+        "transition",
+        CAPITAL,
+        "Northland's junta said it will hand over power to civilians next year.",
+        M,
+        "not",
+    ),
+]
+
+
+@pytest.mark.parametrize(("watchlist", "title", "text", "label", "how"), CASES)
+def test_reading_carries_over(
+    watchlist: str, title: str, text: str, label: Label, how: str
+) -> None:
+    assert_reads(WATCHLISTS[watchlist], title, text, AT, label, how)
