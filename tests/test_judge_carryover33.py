@@ -13,9 +13,16 @@ from tests.helpers import NORTH_SOUTH, assert_reads, made_up_watchlist
 AT = datetime(2026, 1, 15, 9, tzinfo=UTC)
 
 B, M = Label.BREACH, Label.MET
+BORDER = "Border report"
 CAPITAL = "Capital report"
 
 WATCHLISTS = {
+    "withdrawal": made_up_watchlist(
+        NORTH_SOUTH,
+        "withdrawal",
+        statement="Northland's rebels withdraw from Southland's port.",
+    ),
+    "ceasefire": made_up_watchlist(NORTH_SOUTH, "ceasefire", statement="The truce holds."),
     # the shipped transition kind, with no words of the user's
     "transition": made_up_watchlist(
         NORTH_SOUTH,
@@ -27,6 +34,26 @@ WATCHLISTS = {
 #: (watchlist, headline, text, the label it must get, or "not" it). Each mechanism comes with
 #: the case that must still count (or still not), so that a guard cannot pass by silencing all.
 CASES = [
+    # A headline's present tells what happened: the rebels withdraw ...
+    ("withdrawal", BORDER, "Northern rebels withdraw from Southland port", M, "is"),
+    # ... but not what they are to do.
+    ("withdrawal", BORDER, "Northern rebels to withdraw from Southland port", M, "not"),
+    # Fighters who heed the truce keep it ...
+    ("ceasefire", BORDER, "Northern fighters heed Southland truce order", M, "is"),
+    # ... but not those who "refuse to" keep it (the plural present of a refusal negates too).
+    ("ceasefire", BORDER, "Northern fighters refuse to keep the truce with Southland", M, "not"),
+    # A lull in the fighting is no fighting ...
+    (
+        "ceasefire",
+        "Northland and Southland sides fail to agree on truce",
+        "The truce, which took effect in April, is the longest lull of fighting in the war.",
+        B,
+        "not",
+    ),
+    # ... nor are weapons seized an attack ...
+    ("ceasefire", "Northern militia weapons seized in Southland border town", "", B, "not"),
+    # ... as a border town seized is.
+    ("ceasefire", "Northern militia seized Southland border town", "", B, "is"),
     # The transition kind's own words: the transition extended, power kept ...
     ("transition", CAPITAL, "Northland's junta extended the transition by three years.", B, "is"),
     (
