@@ -16,7 +16,27 @@ B, M = Label.BREACH, Label.MET
 BORDER = "Border report"
 CAPITAL = "Capital report"
 
+#: Talks between Northland and a front named only in names of more than one word.
+TREATY = """
+entities:
+  north: {name: North, aliases: [Northland]}
+  front: {name: Front, aliases: [Eastern Front, Eastern fighters]}
+commitments:
+  - id: it
+    title: Northland and the Front sign a peace treaty
+    statement: Northland and the Front will sign a peace treaty.
+    kind: talks
+    said_by: A mediator
+    parties: [north, front]
+    effective: 2025-11-01
+    ongoing: true
+"""
+
 WATCHLISTS = {
+    "treaty": TREATY,
+    "disarmament": made_up_watchlist(
+        NORTH_SOUTH, "disarmament", statement="Northland's rebels hand in their weapons."
+    ),
     "withdrawal": made_up_watchlist(
         NORTH_SOUTH,
         "withdrawal",
@@ -54,6 +74,26 @@ CASES = [
     ("ceasefire", "Northern militia weapons seized in Southland border town", "", B, "not"),
     # ... as a border town seized is.
     ("ceasefire", "Northern militia seized Southland border town", "", B, "is"),
+    # A word that begins a party's name is that party's in a hyphened pair ...
+    ("treaty", CAPITAL, "Northland-Eastern talks stalled on Monday.", B, "is"),
+    # ... a word that is nobody's is another pair's ...
+    ("treaty", CAPITAL, "The Northland-Westrian talks stalled on Monday.", B, "not"),
+    # ... and talks at a dead end have failed.
+    (
+        "treaty",
+        CAPITAL,
+        "Talks between Northland and the Eastern Front reached a dead end.",
+        B,
+        "is",
+    ),
+    # A process's "exercises" are that process, not a drill.
+    (
+        "disarmament",
+        "UN suspends disarmament exercises in Northland",
+        "The United Nations said on Monday that the camps would be upgraded over the holidays.",
+        B,
+        "is",
+    ),
     # The transition kind's own words: the transition extended, power kept ...
     ("transition", CAPITAL, "Northland's junta extended the transition by three years.", B, "is"),
     (

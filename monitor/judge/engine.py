@@ -1354,6 +1354,14 @@ class Matcher:
         self._own_phrases = frozenset(m[2:] for r in self._rules for m in r.own_marks)
         #: The same, by lower-case spelling (for names read from a sentence's raw text).
         self._alias_ids = {phrase.lower(): ids for phrase, ids in self._entity_ids.items()}
+        #: The first word of a name of more than one word -> the entities it begins a name of
+        #: ("chechen" for "Chechen separatists").
+        firsts: dict[str, set[str]] = {}
+        for phrase, ids in self._alias_ids.items():
+            head, _, rest = phrase.partition(" ")
+            if rest:
+                firsts.setdefault(head, set()).update(ids)
+        self._first_word_ids = {w: frozenset(ids) for w, ids in firsts.items()}
         #: The profiles more than one rule has (only those rules can share a judgement).
         self._shared_profiles = frozenset(
             p for p, n in Counter(r.profile for r in self._rules).items() if n > 1
@@ -2923,7 +2931,9 @@ class Matcher:
     def _outsider_pair(self, w: _Weighing) -> str | None:
         """ "The situation at the Northern-Eastern border is stable": a hyphened pair of names,
         one of the commitment's parties and one that is none of its own, in a sentence that
-        names fewer than two of its parties, is about that other pair.  The pair, or None."""
+        names fewer than two of its parties, is about that other pair (a word that is no name
+        but begins one of its own, "Russian-Chechen" for "Chechen separatists", is not another's).
+        The pair, or None."""
         s, c = w.s, w.rule.commitment
         if "-" not in s.text or sum(1 for p in c.parties if p in s.entities) > 1:
             return None
@@ -2936,7 +2946,8 @@ class Matcher:
         own = {*c.parties, *c.subjects}
         for a, b, pair in s.name_pairs:
             sides = [set(self._alias_ids.get(x, ())) for x in (a, b)]
-            if any(ids & set(c.parties) for ids in sides) and any(not ids & own for ids in sides):
+            loose = [set(self._alias_ids.get(x) or self._first_word_ids.get(x, ())) for x in (a, b)]
+            if any(ids & set(c.parties) for ids in sides) and any(not ids & own for ids in loose):
                 return pair
         return None
 
@@ -3840,7 +3851,14 @@ class Matcher:
 
         For a two-cue signal whose second cue is the predicate, cues before either count.
         """
-        if label is Label.BREACH and not _DRILLS.isdisjoint(s.tokens[hit.end : hit.end + 1]):
+        if (
+            label is Label.BREACH
+            and not _DRILLS.isdisjoint(s.tokens[hit.end : hit.end + 1])
+            # (not the exercises of a process it is about: "suspends disarmament exercises")
+            and not any(
+                t.end == hit.end for k in (rule.topic, rule.kind_topic) for t in s.hits.get(k, ())
+            )
+        ):
             return f"an exercise, not an act: {s.tokens[hit.end]!r}"  # "water cannon drills"
         why = self._governs(rule, s, hit, label)
         pred = s.predicates.get(hit)
