@@ -86,6 +86,17 @@ CASES = [
         B,
         "is",
     ),
+    # Fighters who "lined up peacefully to" hand in their weapons did so ...
+    (
+        "disarmament",
+        CAPITAL,
+        "Fighters of the Northern Movement (NM) lined up peacefully to hand in their weapons on "
+        "Tuesday.",
+        M,
+        "is",
+    ),
+    # ... those who "were told to" did not yet.
+    ("disarmament", CAPITAL, "Northern fighters were told to hand in their weapons.", M, "not"),
     # A process's "exercises" are that process, not a drill.
     (
         "disarmament",
@@ -127,3 +138,57 @@ def test_reading_carries_over(
     watchlist: str, title: str, text: str, label: Label, how: str
 ) -> None:
     assert_reads(WATCHLISTS[watchlist], title, text, AT, label, how)
+
+
+#: Names that read alike ("NLF-UML" and "NLF (UML)" are one phrase to the index) and a
+#: hyphened name of the front that begins with the same word.
+ALIKE = """
+entities:
+  govt: {name: Government, aliases: [Northland, NLF-UML, NLF (UML)]}
+  front: {name: Front, aliases: [NLF-Maoist, NLF (Maoist), NLF-M, Maoists, Maoist]}
+commitments:
+  - id: it
+    title: The mission registers the front's weapons
+    statement: The front's weapons are registered by the mission and kept in containers.
+    kind: other
+    said_by: A mediator
+    parties: [govt, front]
+    effective: 2025-11-01
+    ongoing: true
+    signals: {met: [registered the weapons]}
+"""
+
+_SEEDED = """
+import sys
+from datetime import UTC, datetime
+from monitor.config import parse_config
+from monitor.judge.engine import Matcher
+cfg = parse_config(sys.stdin.read(), env={})
+text = (
+    "The weapons were kept under an agreement signed between the Interim Government and the "
+    "NLF-Maoist, although the mission, as requested, registered the weapons concerned."
+)
+print(Matcher(cfg.commitments, cfg.entities).judge("Mission report", text,
+      datetime(2026, 1, 15, 9, tzinfo=UTC))[0].label.value)
+"""
+
+
+def test_verdicts_do_not_hang_on_the_hash_seed() -> None:
+    """Two spellings of one name: the judge keeps the same one in every process."""
+    import os
+    import subprocess
+    import sys
+
+    labels = set()
+    for seed in range(1, 17):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        out = subprocess.run(
+            [sys.executable, "-c", _SEEDED],
+            input=ALIKE,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        labels.add(out.stdout.strip())
+    assert labels == {"met"}

@@ -1007,7 +1007,9 @@ def _base_entries(
             merged.setdefault(eid, set()).update(ent.aliases)
     entries: list[tuple[str, str]] = []
     for eid, aliases in merged.items():
-        entries.extend((a, f"E:{eid}") for a in aliases)
+        # (sorted: names that read alike, "CPN-UML" and "CPN (UML)", are one phrase, and which
+        # spelling it keeps must not hang on a set's order)
+        entries.extend((a, f"E:{eid}") for a in sorted(aliases))
     own = _own_names([a for eid in named for a in merged.get(eid, ())])
     for name, phrases in _GUARDS.items():
         if name == "others":
@@ -4077,7 +4079,8 @@ class Matcher:
         ordinal's noun ("the first contingent of officers to arrive"; not "the first step to"):
         the infinitive is then the act done."""
         before = s.tokens[max(0, to - 5) : to]
-        if not _CARRIED_BY.isdisjoint(before) and PUNCTUATION.isdisjoint(before):
+        act = next((i for i in range(len(before) - 1, -1, -1) if before[i] in _CARRIED_BY), None)
+        if act is not None and PUNCTUATION.isdisjoint(before[act:]):  # (from the act on)
             return True
         # "the first contingent of police officers to arrive": who did it, by their order
         before = s.tokens[max(0, to - ORDINAL_WINDOW) : to]
