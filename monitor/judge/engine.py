@@ -2948,7 +2948,9 @@ class Matcher:
         own = {*c.parties, *c.subjects}
         for a, b, pair in s.name_pairs:
             sides = [set(self._alias_ids.get(x, ())) for x in (a, b)]
-            loose = [set(self._alias_ids.get(x) or self._first_word_ids.get(x, ())) for x in (a, b)]
+            loose = [
+                set(self._alias_ids.get(x, ()) or self._first_word_ids.get(x, ())) for x in (a, b)
+            ]
             if any(ids & set(c.parties) for ids in sides) and any(not ids & own for ids in loose):
                 return pair
         return None
