@@ -43,6 +43,9 @@ WATCHLISTS = {
         statement="Northland's rebels withdraw from Southland's port.",
     ),
     "ceasefire": made_up_watchlist(NORTH_SOUTH, "ceasefire", statement="The truce holds."),
+    "release": made_up_watchlist(
+        NORTH_SOUTH, "release", statement="Southland frees the Northern soldiers it holds."
+    ),
     # the shipped transition kind, with no words of the user's
     "transition": made_up_watchlist(
         NORTH_SOUTH,
@@ -97,6 +100,16 @@ CASES = [
     ),
     # ... those who "were told to" did not yet.
     ("disarmament", CAPITAL, "Northern fighters were told to hand in their weapons.", M, "not"),
+    # Soldiers who "returned fire" returned no one ...
+    (
+        "release",
+        BORDER,
+        "Northern soldiers at the post returned fire after the Southern patrol shot first.",
+        M,
+        "not",
+    ),
+    # ... the soldiers the other side returned are freed.
+    ("release", BORDER, "Southland returned 20 Northern soldiers at the border crossing.", M, "is"),
     # A process's "exercises" are that process, not a drill.
     (
         "disarmament",

@@ -130,6 +130,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "attempt": _L("attempt"),
     "sport": _L("sport"),
     "bmask": _L("breach_mask"),
+    "mmask": _L("met_mask"),
     "taken": _L("taken_adjectives"),
     "found": _L("discovery"),
     "takeover": _L("takeover"),
@@ -1826,7 +1827,10 @@ class Matcher:
             if label is Label.BREACH and sig:
                 sig = self._outside_met(rule, hits, sig)
             words = hits.get(_G["mask"], [])
-            kinds = self._breach_masks(s, rule) if label is Label.BREACH and sig else []
+            if label is Label.BREACH and sig:
+                kinds = self._breach_masks(s, rule)
+            else:  # (an idiom, not a met event: "returned fire", "left dozens dead")
+                kinds = list(hits.get(_G["mmask"], ())) if sig else []
             if (words or kinds) and sig:
                 # a signal on exactly a masked phrase's words is that phrase's own reading ("pulled
                 # out of the talks"); one that holds another kind's event and more is the more
