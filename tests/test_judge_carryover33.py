@@ -110,6 +110,23 @@ CASES = [
     ),
     # ... the soldiers the other side returned are freed.
     ("release", BORDER, "Southland returned 20 Northern soldiers at the border crossing.", M, "is"),
+    # Peacekeepers killed when shells "accidentally exploded" were not attacked ...
+    (
+        "ceasefire",
+        BORDER,
+        "Five Southern soldiers were killed when a box of mortar shells they were carrying to a "
+        "Northern depot accidentally exploded.",
+        B,
+        "not",
+    ),
+    # ... those killed when Northern mortar shells hit their post were.
+    (
+        "ceasefire",
+        BORDER,
+        "Five Southern soldiers were killed when Northern mortar shells hit their post.",
+        B,
+        "is",
+    ),
     # A process's "exercises" are that process, not a drill.
     (
         "disarmament",

@@ -149,6 +149,7 @@ _GUARDS: dict[str, tuple[str, ...]] = {
     "holdseen": _L("holding_observed"),
     "doubt": _L("doubt"),
     "nature": _L("natural_causes"),
+    "accident": _L("accidents"),
     "told": tuple(p for p in _L("mediators") if not p.startswith("@")),
     "noclause": _L("not_clause"),
 }
@@ -2356,6 +2357,8 @@ class Matcher:
             w.blocks.append(f"one side against another conflict's party: {actors[0].phrase!r}")
         if w.breach and _G["sport"] in s.hits:
             w.blocks.append(f"about sport: {s.hits[_G['sport']][0].phrase!r}")
+        if w.breach and _G["accident"] in s.hits:
+            w.blocks.append(f"an accident, not a party: {s.hits[_G['accident']][0].phrase!r}")
         if w.breach and _G["nature"] in s.hits:
             first = min(h.start for h in (w.live or w.sig))
             nature = next((h for h in s.hits[_G["nature"]] if h.end <= first), None)
