@@ -152,6 +152,23 @@ CASES = [
         M,
         "is",
     ),
+    # A handover that did not happen, or that the ruler says will not, is its breach ...
+    (
+        "transition",
+        CAPITAL,
+        "Northland's ruler vowed he was not going to hand over power to the opposition.",
+        B,
+        "is",
+    ),
+    # ... but "no secret" is no negation.
+    (
+        "transition",
+        CAPITAL,
+        "Northland's junta leader has vowed to hand over power but has made no secret of his "
+        "desire to stay in office.",
+        B,
+        "not",
+    ),
     # ... but not a handover only promised.
     (
         "transition",
