@@ -65,6 +65,24 @@ CASES = [
     ("ceasefire", BORDER, "Northern fighters heed Southland truce order", M, "is"),
     # ... but not those who "refuse to" keep it (the plural present of a refusal negates too).
     ("ceasefire", BORDER, "Northern fighters refuse to keep the truce with Southland", M, "not"),
+    # What is "impossible to" or what someone is called on to do is not done ...
+    (
+        "ceasefire",
+        BORDER,
+        "In such conditions, it is impossible to extend the ceasefire, a Northern official said.",
+        M,
+        "not",
+    ),
+    (
+        "ceasefire",
+        BORDER,
+        "We continue to call on Northland and Southland to adhere to their obligations under the "
+        "ceasefire agreement.",
+        M,
+        "not",
+    ),
+    # ... what the sides did is.
+    ("ceasefire", BORDER, "Northland and Southland extended the ceasefire by a month.", M, "is"),
     # A lull in the fighting is no fighting ...
     (
         "ceasefire",
