@@ -34,6 +34,9 @@ commitments:
 
 WATCHLISTS = {
     "treaty": TREATY,
+    "talks": made_up_watchlist(
+        NORTH_SOUTH, "talks", statement="Northland and Southland hold a new round of talks."
+    ),
     "disarmament": made_up_watchlist(
         NORTH_SOUTH, "disarmament", statement="Northland's rebels hand in their weapons."
     ),
@@ -143,6 +146,22 @@ CASES = [
         BORDER,
         "Five Southern soldiers were killed when Northern mortar shells hit their post.",
         B,
+        "is",
+    ),
+    # The caption of an archive photo is no news ...
+    (
+        "talks",
+        CAPITAL,
+        "FILE - Northland and Southland envoys held talks in Madrid, Dec. 3, 2025.",
+        M,
+        "not",
+    ),
+    # ... the same words in the story are.
+    (
+        "talks",
+        CAPITAL,
+        "Northland and Southland envoys held talks in Madrid, Dec. 3, 2025.",
+        M,
         "is",
     ),
     # A process's "exercises" are that process, not a drill.

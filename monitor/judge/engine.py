@@ -186,6 +186,12 @@ _LINK_LINE = re.compile(
     r"\W*(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in _L("link_lines")) + r")\b",
     re.IGNORECASE,
 )
+_FILE_CAPTION = re.compile(
+    r"\W*(?:"
+    + "|".join(r"\s+".join(map(re.escape, p.split())) for p in _L("file_captions"))
+    + r")\s*[-:\u2013\u2014]",
+    re.IGNORECASE,
+)
 #: "NORTHPORT:", "EASTVALE, Dec 3 -", "GENEVA (Agency) -": where the story was filed.
 _DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?::|,| \(| -)")
 _BEFORE = "about events before"
@@ -753,8 +759,9 @@ def _spans(hits: Sequence[PhraseHit]) -> int:
 
 
 def _is_link_line(sentence: str) -> bool:
-    """ "Also read: ..." and similar lines point to other stories."""
-    return _LINK_LINE.match(sentence) is not None
+    """ "Also read: ..." and similar lines point to other stories; "FILE - ..." captions an
+    archive photo."""
+    return _LINK_LINE.match(sentence) is not None or _FILE_CAPTION.match(sentence) is not None
 
 
 #: A pair cue that stands for the parties of the kind's commitments after the first (the ones
