@@ -182,16 +182,16 @@ _EXAMPLES = frozenset(_L("examples"))
 _DRILLS = frozenset(_L("drills"))
 #: The month (not the verb): "in May", "early May", "May 12".
 _MONTH_MAY = re.compile(r"\b(?:in|of|the|early|mid|late|last|this|since)[\s-]+May\b|\bMay\s+\d")
-_LINK_LINE = re.compile(
-    r"\W*(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in _L("link_lines")) + r")\b",
-    re.IGNORECASE,
-)
-_FILE_CAPTION = re.compile(
-    r"\W*(?:"
-    + "|".join(r"\s+".join(map(re.escape, p.split())) for p in _L("file_captions"))
-    + r")\s*[-:\u2013\u2014]",
-    re.IGNORECASE,
-)
+
+
+def _line_start(phrases: Sequence[str], end: str) -> re.Pattern[str]:
+    """A line that opens with one of ``phrases`` (any spacing, any case), then ``end``."""
+    alternatives = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+    return re.compile(rf"\W*(?:{alternatives}){end}", re.IGNORECASE)
+
+
+_LINK_LINE = _line_start(_L("link_lines"), r"\b")
+_FILE_CAPTION = _line_start(_L("file_captions"), r"\s*[-:\u2013\u2014]")
 #: "NORTHPORT:", "EASTVALE, Dec 3 -", "GENEVA (Agency) -": where the story was filed.
 _DATELINE = re.compile(r"[A-Z][A-Z .'-]{2,}(?::|,| \(| -)")
 _BEFORE = "about events before"
