@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -259,10 +262,6 @@ print(Matcher(cfg.commitments, cfg.entities).judge("Mission report", text,
 
 def test_verdicts_do_not_hang_on_the_hash_seed() -> None:
     """Two spellings of one name: the judge keeps the same one in every process."""
-    import os
-    import subprocess
-    import sys
-
     labels = set()
     for seed in range(1, 17):
         env = {**os.environ, "PYTHONHASHSEED": str(seed)}
