@@ -310,6 +310,10 @@ _PREPOSITIONAL_MODALS = frozenset(_L("prepositional_modals"))
 #: The one-word modals: before a negation they make it a refusal or a forecast ("would not
 #: hold talks"), not a report that what was due did not happen.
 _INTENT = frozenset(w for w in _L("modal") if w.isalpha())
+_MODAL_AFTER = frozenset(_L("modal_after"))
+_EPITHET_HEADS = frozenset(_L("epithet_heads"))
+_LEADING_CONDITIONS = tuple(tuple(tokenize(p)) for p in _L("leading_conditional"))
+_SENTENCE_OPENERS = frozenset(_L("sentence_openers"))
 #: After a negation word, an idiom's second word ("not only", "no doubt").
 _NOT_NEGATING = frozenset(_L("not_negating"))
 #: After a negated intent, a precondition makes it a refusal: "will not hold talks until ...".
@@ -603,6 +607,32 @@ def _may_share_grams(tokens: Sequence[str], gram_words: frozenset[str], n: int =
 
 _MONTH_LEAD = frozenset(_L("month_lead"))
 _WILL_NOUN_LEAD = frozenset(_L("will_noun_lead"))
+
+
+def _epithet(tokens: Sequence[str], hit: PhraseHit) -> bool:
+    """A one-word "-ing" signal right after a group's noun, with a word after it, describes
+    the group ("the coalition fighting the rebels announced ...")."""
+    i = hit.start
+    return (
+        hit.end == i + 1
+        and i > 0
+        and tokens[i].endswith("ing")
+        and tokens[i - 1] in _EPITHET_HEADS
+        and i + 1 < len(tokens)
+        and tokens[i + 1].isalpha()
+    )
+
+
+def _leading_condition(tokens: Sequence[str]) -> tuple[int, int] | None:
+    """The span of a conditional word that opens the sentence ("If ...", "But should ..."),
+    after which every clause is hypothetical; or None."""
+    i = 0
+    while i < len(tokens) and tokens[i] in _SENTENCE_OPENERS:
+        i += 1
+    for words in _LEADING_CONDITIONS:
+        if tuple(tokens[i : i + len(words)]) == words:
+            return i, i + len(words)
+    return None
 
 
 def _not_modal(tokens: Sequence[str], hit: PhraseHit) -> bool:
@@ -4120,6 +4150,8 @@ class Matcher:
             return f"describes the noun after it: {s.tokens[hit.start - 1]}-{s.tokens[hit.start]}"
         if self._in_aside(s, hit):
             return "an aside: a relative clause set off by commas"
+        if _epithet(s.tokens, hit):
+            return f"describes the group: {s.tokens[hit.start - 1]} {s.tokens[hit.start]}"
         if b.cessation_blocks_breach and label is Label.BREACH:
             stop = self._cue_before(s, hit, "stop", CESSATION_WINDOW)
             if stop is not None:
@@ -4145,7 +4177,17 @@ class Matcher:
             if refusal and cue.start >= hit.end:
                 continue  # "will not negotiate unless ...": the refusal stands until then
             return f"conditional: {cue.phrase!r}"
+        lead = _leading_condition(s.tokens)
+        if lead is not None and lead[1] <= hit.start:
+            return f"conditional: {' '.join(s.tokens[lead[0] : lead[1]])!r} opens the sentence"
         if not refusal:
+            after = next((m for m in s.hits.get(_G["modal"], ()) if m.start == hit.end), None)
+            if (
+                after is not None
+                and after.phrase in _MODAL_AFTER
+                and s.tokens[after.end : after.end + 1] != ["be"]  # "may be a war crime"
+            ):
+                return f"not a fact (the subject of {after.phrase!r})"
             modal = self._cue_before(s, hit, "modal", MODAL_WINDOW)
             stems = _AFFIRM if b.affirmed_future_is_met else _AFFIRM[:1]
             if (

@@ -1,0 +1,114 @@
+"""Reading that carries over to a watchlist a user writes (session 34; made-up places)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.models import Label
+from tests.helpers import NORTH_SOUTH, assert_reads, made_up_watchlist
+
+#: The commitments below took effect on 2025-11-01; this report came two months later.
+AT = datetime(2026, 1, 15, 9, tzinfo=UTC)
+
+B, M = Label.BREACH, Label.MET
+BORDER = "Border report"
+
+WATCHLISTS = {
+    "ceasefire": made_up_watchlist(NORTH_SOUTH, "ceasefire", statement="The truce holds."),
+    "aid": made_up_watchlist(
+        NORTH_SOUTH,
+        "other",
+        statement="Northland lets aid agencies work in Southland.",
+        signals="{breach: [expel aid agencies]}",
+    ),
+}
+
+#: (watchlist, headline, text, the label it must get, or "not" it). Each mechanism comes with
+#: the case that must still count (or still not), so that a guard cannot pass by silencing all.
+CASES = [
+    # A group's "-ing" epithet describes the group, it reports no fighting ...
+    (
+        "ceasefire",
+        BORDER,
+        "The Northern-led coalition fighting Southern rebels announced on Friday that it was "
+        "freeing a batch of prisoners.",
+        B,
+        "not",
+    ),
+    (
+        "ceasefire",
+        BORDER,
+        "Southern rebels, the guerrilla group fighting the Northern government, said the rally "
+        "passed without incident.",
+        B,
+        "not",
+    ),
+    # ... but a group that was fighting fought.
+    (
+        "ceasefire",
+        BORDER,
+        "The Northern coalition and Southern rebels were fighting in the hills on Friday.",
+        B,
+        "is",
+    ),
+    # An order to stop fighting, or to disengage from it, reports no fighting ...
+    ("ceasefire", BORDER, "Stop fighting order: Southern leader (File photo)", B, "not"),
+    (
+        "ceasefire",
+        BORDER,
+        "Northland's president ordered his troops to disengage from fighting Southern forces.",
+        B,
+        "not",
+    ),
+    # ... but fighting that broke out did break out.
+    (
+        "ceasefire",
+        BORDER,
+        "Fighting between Northland and Southern rebels broke out on Friday.",
+        B,
+        "is",
+    ),
+    # A sentence that opens with "if" is hypothetical in its every clause ...
+    (
+        "ceasefire",
+        BORDER,
+        "But if the truce falls apart, fighting between Northland and Southland would follow.",
+        B,
+        "not",
+    ),
+    # ... and a signal that is the subject of a modal tells what may happen ...
+    (
+        "ceasefire",
+        BORDER,
+        "Across Northland and Southland, the fighting could cause massive displacement, aid "
+        "workers say.",
+        B,
+        "not",
+    ),
+    # ... but a hypothetical sentence before a report leaves the report standing,
+    (
+        "ceasefire",
+        BORDER,
+        "If the truce holds, talks will follow. Fighting between Northland and Southern rebels "
+        "broke out on Friday.",
+        B,
+        "is",
+    ),
+    # and a modal "be" judges what happened: the expulsion took place.
+    (
+        "aid",
+        BORDER,
+        "UN agencies say Northland's move to expel aid agencies from Southland may be a war crime.",
+        B,
+        "is",
+    ),
+]
+
+
+@pytest.mark.parametrize(("watchlist", "title", "text", "label", "how"), CASES)
+def test_reading_carries_over(
+    watchlist: str, title: str, text: str, label: Label, how: str
+) -> None:
+    assert_reads(WATCHLISTS[watchlist], title, text, AT, label, how)
