@@ -23,6 +23,21 @@ WATCHLISTS = {
         statement="Northland lets aid agencies work in Southland.",
         signals="{breach: [expel aid agencies]}",
     ),
+    "talks": made_up_watchlist(
+        NORTH_SOUTH, "talks", statement="Northland and Southland hold a new round of talks."
+    ),
+    "cabinet": made_up_watchlist(
+        NORTH_SOUTH,
+        "other",
+        statement="Northland and Southland form a unity cabinet.",
+        signals="{met: [forming a unity cabinet, formed a unity cabinet]}",
+    ),
+    "tribunal": made_up_watchlist(
+        NORTH_SOUTH,
+        "other",
+        statement="Northland sets up a special tribunal.",
+        signals="{met: [establish a special tribunal, established a special tribunal]}",
+    ),
 }
 
 #: (watchlist, headline, text, the label it must get, or "not" it). Each mechanism comes with
@@ -95,6 +110,81 @@ CASES = [
         "broke out on Friday.",
         B,
         "is",
+    ),
+    # A leading "if" holds before a negation too: no refusal, no talks that failed to happen.
+    (
+        "talks",
+        "Talks report",
+        "If Southland does not hold talks with Northland by Friday, sanctions will follow.",
+        B,
+        "not",
+    ),
+    (
+        "talks",
+        "Talks report",
+        '"If Southland continues its policies, it is out of the question that Northland and '
+        'Southland hold talks."',
+        B,
+        "not",
+    ),
+    # Without the "if", "out of the question" is a refusal of the talks.
+    (
+        "talks",
+        "Talks report",
+        "Northland says it is out of the question that Northland and Southland hold talks.",
+        B,
+        "is",
+    ),
+    # Talks "at an end" have failed.
+    ("talks", "Northern envoy says talks with Southland at an end", "", B, "is"),
+    # The task of forming a cabinet is no cabinet formed, nor is what a deal required ...
+    (
+        "cabinet",
+        "Cabinet report",
+        "Northland's premier now faces the difficult task of forming a unity cabinet with "
+        "Southland.",
+        M,
+        "not",
+    ),
+    (
+        "cabinet",
+        "Cabinet report",
+        "The deal required that Northland and Southland be forming a unity cabinet by Thursday.",
+        M,
+        "not",
+    ),
+    # ... but a cabinet formed is.
+    (
+        "cabinet",
+        "Cabinet report",
+        "Northland's premier formed a unity cabinet with Southland on Friday.",
+        M,
+        "is",
+    ),
+    # A vote against the bill sets up no tribunal; a vote for it does.
+    (
+        "tribunal",
+        "Tribunal report",
+        "The Northern parliament has voted against a bill to establish a special tribunal to try "
+        "those implicated in violence in Southland.",
+        M,
+        "not",
+    ),
+    (
+        "tribunal",
+        "Tribunal report",
+        "The Northern parliament voted to establish a special tribunal for Southland.",
+        M,
+        "is",
+    ),
+    # A truce that halts the fighting reports no fighting.
+    (
+        "ceasefire",
+        BORDER,
+        "The truce halts fighting between Northern forces and Southern rebels that has raged in "
+        "the valley.",
+        B,
+        "not",
     ),
     # and a modal "be" judges what happened: the expulsion took place.
     (

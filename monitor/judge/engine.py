@@ -312,6 +312,7 @@ _PREPOSITIONAL_MODALS = frozenset(_L("prepositional_modals"))
 _INTENT = frozenset(w for w in _L("modal") if w.isalpha())
 _MODAL_AFTER = frozenset(_L("modal_after"))
 _EPITHET_HEADS = frozenset(_L("epithet_heads"))
+_PLAN_OF = frozenset(_L("plan_of_nouns"))
 _LEADING_CONDITIONS = tuple(tuple(tokenize(p)) for p in _L("leading_conditional"))
 _SENTENCE_OPENERS = frozenset(_L("sentence_openers"))
 #: After a negation word, an idiom's second word ("not only", "no doubt").
@@ -4143,6 +4144,9 @@ class Matcher:
     ) -> str | None:
         b = rule.b
         refusal = b.met_is_refusal and label is Label.MET
+        lead = _leading_condition(s.tokens)
+        if lead is not None and lead[1] <= hit.start:  # (before negation: "If ..., no talks")
+            return f"conditional: {' '.join(s.tokens[lead[0] : lead[1]])!r} opens the sentence"
         why = self._negated_or_planned(rule, s, hit, label, pair)
         if why is not None:
             return why
@@ -4177,9 +4181,6 @@ class Matcher:
             if refusal and cue.start >= hit.end:
                 continue  # "will not negotiate unless ...": the refusal stands until then
             return f"conditional: {cue.phrase!r}"
-        lead = _leading_condition(s.tokens)
-        if lead is not None and lead[1] <= hit.start:
-            return f"conditional: {' '.join(s.tokens[lead[0] : lead[1]])!r} opens the sentence"
         if not refusal:
             after = next((m for m in s.hits.get(_G["modal"], ()) if m.start == hit.end), None)
             if (
@@ -4212,6 +4213,10 @@ class Matcher:
                 return f"an attempt, not a result: {attempt.phrase!r}"
             if self._infinitive_object(s, hit):
                 return "not a fact: what an infinitive aims at"  # "to hold the 24th round"
+            at = hit.start
+            if at > 1 and s.tokens[at - 1] == "of" and s.tokens[at - 2] in _PLAN_OF:
+                if s.tokens[at].endswith("ing"):  # "the difficult task of forming a cabinet"
+                    return f"a plan, not a result: {s.tokens[at - 2]} of"
         if not refusal:
             for cue in s.hits.get(_G["threat"], ()):
                 if cue.end <= hit.start and not Matcher._aside(s, cue, hit):
