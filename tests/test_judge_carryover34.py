@@ -38,6 +38,12 @@ WATCHLISTS = {
         statement="Northland sets up a special tribunal.",
         signals="{met: [establish a special tribunal, established a special tribunal]}",
     ),
+    "president": made_up_watchlist(
+        NORTH_SOUTH,
+        "other",
+        statement="Northland's parliament elects a president.",
+        signals="{met: [elects a president, elected a president]}",
+    ),
 }
 
 #: (watchlist, headline, text, the label it must get, or "not" it). Each mechanism comes with
@@ -184,6 +190,22 @@ CASES = [
         "The truce halts fighting between Northern forces and Southern rebels that has raged in "
         "the valley.",
         B,
+        "not",
+    ),
+    # A headline with the commitment's own signal borrows the context of an article about it,
+    (
+        "president",
+        "Parliament elects a president after a long wait",
+        "Northern and Southern lawmakers met in the capital on Friday.",
+        M,
+        "is",
+    ),
+    # but not of an article about someone else.
+    (
+        "president",
+        "Parliament elects a president after a long wait",
+        "Eastvale lawmakers met in the capital on Friday.",
+        M,
         "not",
     ),
     # and a modal "be" judges what happened: the expulsion took place.

@@ -1770,7 +1770,13 @@ class Matcher:
         # A headline about other parties ("Northland, Eastland agree ...") lends no context.
         other_story = bool(art.sentences) and _G["others"] in art.sentences[0].hits
         for s in art.sentences:
-            if rule.near.isdisjoint(s.present):
+            # (a headline with one of the commitment's signals borrows the article's context)
+            head = (
+                s is art.sentences[0]
+                and art.headline is not None
+                and not rule.signal_keys.isdisjoint(s.present)
+            )
+            if rule.near.isdisjoint(s.present) and not head:
                 continue
             topic = rule.topic in s.hits or rule.kind_topic in s.hits
             mil = _G["mil"] in s.hits or (sanctuary and group is not None and group in s.entities)
@@ -1779,7 +1785,8 @@ class Matcher:
                 ents = dict.fromkeys((*s.entities, *c.parties))
             venue = venues and self._own_venue(rule, s)
             strong = self._about(rule, ents, topic, mil, _G["gov"] in s.hits, venue)
-            weak = not strong and art_about and not other_story and self._hook(rule, s, topic, mil)
+            hook = head or self._hook(rule, s, topic, mil)
+            weak = not strong and art_about and not other_story and hook
             if not (strong or weak):
                 continue
             if related is None:
