@@ -208,6 +208,33 @@ CASES = [
         M,
         "not",
     ),
+    # A truce that took effect has begun to be kept ...
+    (
+        "ceasefire",
+        BORDER,
+        "A fragile ceasefire took effect today between Northland and Southern rebels.",
+        M,
+        "is",
+    ),
+    # ... but one that is to take effect has not.
+    (
+        "ceasefire",
+        BORDER,
+        "A ceasefire between Northland and Southern rebels is to take effect next week.",
+        M,
+        "not",
+    ),
+    # Parties that sign an agenda or a pact at the talks held them.
+    (
+        "talks",
+        "Talks report",
+        "At the talks, a mediator said Northland and Southland signed a four-point agenda on "
+        "Friday.",
+        M,
+        "is",
+    ),
+    ("talks", "Northland, Southland sign peace pact at talks", "", M, "is"),
+    ("talks", "Northland, Southland to sign peace pact at talks", "", M, "not"),
     # and a modal "be" judges what happened: the expulsion took place.
     (
         "aid",
