@@ -235,6 +235,37 @@ CASES = [
     ),
     ("talks", "Northland, Southland sign peace pact at talks", "", M, "is"),
     ("talks", "Northland, Southland to sign peace pact at talks", "", M, "not"),
+    # A delay in forming the cabinet, or what parliament "is meant to" do, is no cabinet formed.
+    (
+        "cabinet",
+        "Cabinet report",
+        "Disagreements between Northland and Southland explain the long delay in forming a unity "
+        "cabinet.",
+        M,
+        "not",
+    ),
+    (
+        "cabinet",
+        "Cabinet report",
+        "Parliament in Northland is meant to be forming a unity cabinet with Southland.",
+        M,
+        "not",
+    ),
+    # An "open-ended" ceasefire is not a ceasefire ended; one that Northland ended is.
+    (
+        "ceasefire",
+        BORDER,
+        "Northland has agreed to an open-ended ceasefire with Southern rebels, officials said.",
+        B,
+        "not",
+    ),
+    (
+        "ceasefire",
+        BORDER,
+        "Northland ended the ceasefire with Southern rebels, officials said.",
+        B,
+        "is",
+    ),
     # and a modal "be" judges what happened: the expulsion took place.
     (
         "aid",
