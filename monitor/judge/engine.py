@@ -314,7 +314,9 @@ _MODAL_AFTER = frozenset(_L("modal_after"))
 _EPITHET_HEADS = frozenset(_L("epithet_heads"))
 _PLAN_OF = frozenset(_L("plan_of_nouns"))
 _LEADING_CONDITIONS = tuple(tuple(tokenize(p)) for p in _L("leading_conditional"))
+_LEADING_FIRST = frozenset(words[0] for words in _LEADING_CONDITIONS)
 _SENTENCE_OPENERS = frozenset(_L("sentence_openers"))
+_LEADING_OPEN = _LEADING_FIRST | _SENTENCE_OPENERS  # (a sentence's first word, checked first)
 #: After a negation word, an idiom's second word ("not only", "no doubt").
 _NOT_NEGATING = frozenset(_L("not_negating"))
 #: After a negated intent, a precondition makes it a refusal: "will not hold talks until ...".
@@ -630,6 +632,8 @@ def _leading_condition(tokens: Sequence[str]) -> tuple[int, int] | None:
     i = 0
     while i < len(tokens) and tokens[i] in _SENTENCE_OPENERS:
         i += 1
+    if i >= len(tokens) or tokens[i] not in _LEADING_FIRST:
+        return None
     for words in _LEADING_CONDITIONS:
         if tuple(tokens[i : i + len(words)]) == words:
             return i, i + len(words)
@@ -1769,14 +1773,11 @@ class Matcher:
         group = c.parties[-1] if len(c.parties) > 1 else None
         # A headline about other parties ("Northland, Eastland agree ...") lends no context.
         other_story = bool(art.sentences) and _G["others"] in art.sentences[0].hits
+        # (a headline with one of the commitment's signals borrows the article's context)
+        first = art.sentences[0] if art.headline is not None and art.sentences else None
         for s in art.sentences:
-            # (a headline with one of the commitment's signals borrows the article's context)
-            head = (
-                s is art.sentences[0]
-                and art.headline is not None
-                and not rule.signal_keys.isdisjoint(s.present)
-            )
-            if rule.near.isdisjoint(s.present) and not head:
+            head = s is first and not rule.signal_keys.isdisjoint(s.present)
+            if not head and rule.near.isdisjoint(s.present):
                 continue
             topic = rule.topic in s.hits or rule.kind_topic in s.hits
             mil = _G["mil"] in s.hits or (sanctuary and group is not None and group in s.entities)
@@ -4151,7 +4152,7 @@ class Matcher:
     ) -> str | None:
         b = rule.b
         refusal = b.met_is_refusal and label is Label.MET
-        lead = _leading_condition(s.tokens)
+        lead = _leading_condition(s.tokens) if s.tokens[0] in _LEADING_OPEN else None
         if lead is not None and lead[1] <= hit.start:  # (before negation: "If ..., no talks")
             return f"conditional: {' '.join(s.tokens[lead[0] : lead[1]])!r} opens the sentence"
         why = self._negated_or_planned(rule, s, hit, label, pair)
@@ -4161,7 +4162,7 @@ class Matcher:
             return f"describes the noun after it: {s.tokens[hit.start - 1]}-{s.tokens[hit.start]}"
         if self._in_aside(s, hit):
             return "an aside: a relative clause set off by commas"
-        if _epithet(s.tokens, hit):
+        if hit.start and s.tokens[hit.start - 1] in _EPITHET_HEADS and _epithet(s.tokens, hit):
             return f"describes the group: {s.tokens[hit.start - 1]} {s.tokens[hit.start]}"
         if b.cessation_blocks_breach and label is Label.BREACH:
             stop = self._cue_before(s, hit, "stop", CESSATION_WINDOW)
