@@ -4162,7 +4162,7 @@ class Matcher:
             return f"describes the noun after it: {s.tokens[hit.start - 1]}-{s.tokens[hit.start]}"
         if self._in_aside(s, hit):
             return "an aside: a relative clause set off by commas"
-        if hit.start and s.tokens[hit.start - 1] in _EPITHET_HEADS and _epithet(s.tokens, hit):
+        if _epithet(s.tokens, hit):
             return f"describes the group: {s.tokens[hit.start - 1]} {s.tokens[hit.start]}"
         if b.cessation_blocks_breach and label is Label.BREACH:
             stop = self._cue_before(s, hit, "stop", CESSATION_WINDOW)
@@ -4221,10 +4221,14 @@ class Matcher:
                 return f"an attempt, not a result: {attempt.phrase!r}"
             if self._infinitive_object(s, hit):
                 return "not a fact: what an infinitive aims at"  # "to hold the 24th round"
-            at = hit.start
-            if at > 1 and s.tokens[at - 1] == "of" and s.tokens[at - 2] in _PLAN_OF:
-                if s.tokens[at].endswith("ing"):  # "the difficult task of forming a cabinet"
-                    return f"a plan, not a result: {s.tokens[at - 2]} of"
+            at = hit.start  # "the difficult task of forming a cabinet"
+            if (
+                at > 1
+                and s.tokens[at - 1] == "of"
+                and s.tokens[at - 2] in _PLAN_OF
+                and s.tokens[at].endswith("ing")
+            ):
+                return f"a plan, not a result: {s.tokens[at - 2]} of"
         if not refusal:
             for cue in s.hits.get(_G["threat"], ()):
                 if cue.end <= hit.start and not Matcher._aside(s, cue, hit):
